@@ -1,0 +1,1 @@
+"""Accounts: organisers and jury members, sign-in, throttling, one-time jury links."""

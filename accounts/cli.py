@@ -1,0 +1,26 @@
+import click
+from flask.cli import with_appcontext
+
+from accounts import services
+from extensions import db
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, help="organiser or jury")
+@click.option("--password", default=None, help="omit for a jury member who signs in by link")
+@click.option("--locale", default=None, type=click.Choice(["ar", "fr", "en"]))
+@with_appcontext
+def create_user(email, name, role, password, locale):
+    """Create an organiser or jury account."""
+    try:
+        user = services.create_user(email, name, role, password, locale)
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+commands = [create_user]

@@ -1,0 +1,158 @@
+"""Accounts: creating users, checking passwords with throttling, one-time jury sign-in links."""
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
+from extensions import db
+
+_LINK_SALT = "jury-login-link"
+_COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "123456789", "qwerty123"}
+
+
+class AccountError(ValueError):
+    """A user-facing reason why an account operation was refused."""
+
+
+class LoginThrottled(Exception):
+    """Too many recent failures for this account: wait before trying again."""
+
+
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 10:
+        raise AccountError(_l("The password must have at least 10 characters."))
+    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+        raise AccountError(_l("This password is too easy to guess."))
+    if not (re.search(r"[A-Za-z]", password) and re.search(r"[^A-Za-z]", password)):
+        raise AccountError(_l("The password must mix letters with digits or symbols."))
+
+
+def create_user(
+    email: str, name: str, role: str, password: str | None = None, locale: str | None = None
+) -> User:
+    """Validate everything first, so that a refused user writes nothing."""
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
+    try:
+        email = validate_email(normalise_email(email), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise AccountError(_l("Invalid e-mail address: %(reason)s", reason=str(error))) from None
+    if not (name or "").strip():
+        raise AccountError(_l("A name is required."))
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        raise AccountError(_l("An account with the e-mail %(email)s already exists.", email=email))
+    if password is not None:
+        check_password_strength(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        locale=locale,
+        password_hash=generate_password_hash(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.password_hash = generate_password_hash(password)
+
+
+def _recent_failures(email: str, address: str | None = None) -> int:
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    query = select(func.count(LoginFailure.id)).where(
+        LoginFailure.email == email, LoginFailure.at >= since
+    )
+    if address is not None:
+        query = query.where(LoginFailure.address == address)
+    return db.session.scalar(query) or 0
+
+
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """The user if the password is right. Throttling is keyed on the account and on
+    account + address, never on the address alone: a whole hall shares one public IP."""
+    email = normalise_email(email)
+    config = current_app.config
+    if (
+        _recent_failures(email, address) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+        or _recent_failures(email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    ):
+        raise LoginThrottled()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        return user
+    db.session.add(LoginFailure(email=email, address=address or "?"))
+    return None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_LINK_SALT)
+
+
+def make_login_link_token(user: User) -> str:
+    """A signed, expiring, one-time token for a jury card's QR code."""
+    nonce = secrets.token_urlsafe(24)
+    max_age: timedelta = current_app.config["JURY_LINK_MAX_AGE"]
+    db.session.add(LoginLink(nonce=nonce, user_id=user.id, expires_at=utcnow() + max_age))
+    db.session.flush()
+    return _serializer().dumps({"u": user.id, "n": nonce})
+
+
+def check_login_link(token: str) -> User:
+    """The user behind a valid, unused link; AccountError with the reason otherwise."""
+    max_age: timedelta = current_app.config["JURY_LINK_MAX_AGE"]
+    try:
+        data = _serializer().loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card.")) from None
+    except BadSignature:
+        raise AccountError(_l("This sign-in link is not valid.")) from None
+    link = db.session.scalar(select(LoginLink).where(LoginLink.nonce == data.get("n")))
+    if link is None or link.user_id != data.get("u"):
+        raise AccountError(_l("This sign-in link is not valid."))
+    if link.expires_at < utcnow():
+        raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card."))
+    if link.used_at is not None:
+        raise AccountError(_l("This sign-in link has already been used. Ask an organiser for a new card."))
+    user = db.session.get(User, link.user_id)
+    if user is None or not user.active:
+        raise AccountError(_l("This sign-in link is not valid."))
+    return user
+
+
+def use_login_link(token: str) -> User:
+    """Check the link and mark it used, atomically: two taps never both sign in."""
+    user = check_login_link(token)
+    nonce = _serializer().loads(token)["n"]
+    result = db.session.execute(
+        update(LoginLink)
+        .where(LoginLink.nonce == nonce, LoginLink.used_at.is_(None))
+        .values(used_at=datetime.now(UTC))
+    )
+    if result.rowcount != 1:
+        raise AccountError(_l("This sign-in link has already been used. Ask an organiser for a new card."))
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale

@@ -1,0 +1,97 @@
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import services
+from accounts.forms import EmptyForm, LoginForm
+from extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only redirect to paths on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def home_for(user) -> str:
+    return url_for("judging.my_events") if user.is_jury else url_for("competitions.dashboard")
+
+
+def _sign_in(user) -> None:
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except services.LoginThrottled:
+            db.session.commit()
+            flash(_("Too many failed attempts for this account. Wait 15 minutes and try again."), "danger")
+            return render_template("accounts/login.html", form=form), 429
+        db.session.commit()
+        if user:
+            _sign_in(user)
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+        flash(_("Wrong e-mail or password."), "danger")
+        status = 401
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def login_link(token: str):
+    """A jury card's QR code. GET only shows a button (link previews must not use the link)."""
+    form = EmptyForm()
+    try:
+        user = services.check_login_link(token)
+    except services.AccountError as error:
+        return render_template("accounts/link.html", error=str(error), form=form), 410
+    if form.validate_on_submit():
+        try:
+            user = services.use_login_link(token)
+        except services.AccountError as error:
+            db.session.rollback()
+            return render_template("accounts/link.html", error=str(error), form=form), 410
+        db.session.commit()
+        logout_user()
+        _sign_in(user)
+        return redirect(home_for(user))
+    return render_template("accounts/link.html", user=user, form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/language")
+def set_language():
+    """The header's language switch: remembered in the session and on the user's account."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            services.set_locale(current_user, lang)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("competitions.home"))

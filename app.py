@@ -1,0 +1,137 @@
+"""The application factory: configuration layers, extensions, blueprints, commands."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+import settings
+from extensions import babel, csrf, db, login_manager, mail, migrate, render_migration_item
+from i18n import register_template_helpers, select_locale
+
+ROOT = Path(__file__).resolve().parent
+# Packages in dependency order (lower floors first); each may have models, views, cli, translations.
+PACKAGES = ("accounts", "audit", "jobs", "core", "competitions", "submissions", "judging", "bank")
+
+_ENV_STRINGS = (
+    "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER", "EXTERNAL_BASE_URL", "APP_ENV",
+)
+_ENV_INTS = ("MAIL_PORT",)
+_ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND")
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: settings.py → instance/config.py → environment (or test_config)."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("IDEATHON_INSTANCE") or str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(settings)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        load_environment(app.config, os.environ)
+    else:
+        app.config.from_mapping(test_config)
+    finalise_config(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def load_environment(config, environ) -> None:
+    """Environment variables override everything else (the deploy's own settings)."""
+    for key in _ENV_STRINGS:
+        if environ.get(key):
+            config[key] = environ[key]
+    for key in _ENV_INTS:
+        if environ.get(key):
+            config[key] = int(environ[key])
+    for key in _ENV_BOOLS:
+        if environ.get(key):
+            config[key] = environ[key].strip().lower() in {"1", "true", "yes", "on"}
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def finalise_config(app: Flask) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    config = app.config
+    uri = config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{Path(app.instance_path) / 'ideathon.sqlite3'}"
+    uri = normalise_database_url(uri)
+    config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    config.setdefault("EXPORTS_DIR", str(Path(app.instance_path) / "exports"))
+    config.setdefault("UPLOADS_DIR", str(Path(app.instance_path) / "uploads"))
+
+    if config.get("APP_ENV") == "production":
+        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == settings.DEFAULT_SECRET_KEY:
+            raise RuntimeError(
+                "Refusing to start in production with the default SECRET_KEY. "
+                "Set the SECRET_KEY environment variable (or instance/config.py) to a long "
+                "random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+            )
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+
+    directories = ["translations"] + [
+        f"{name}/translations" for name in PACKAGES if (ROOT / name / "translations").is_dir()
+    ]
+    config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
+
+
+def register_extensions(app: Flask) -> None:
+    # Every package's models, so that the metadata (and Alembic) sees every table.
+    for name in PACKAGES:
+        if (ROOT / name / "models.py").exists():
+            __import__(f"{name}.models")
+    db.init_app(app)
+    migrate.init_app(
+        app, db, render_as_batch=True, compare_type=True, render_item=render_migration_item
+    )
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    register_template_helpers(app)
+
+    from accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+
+
+def register_blueprints(app: Flask) -> None:
+    for name in PACKAGES:
+        if (ROOT / name / "views.py").exists():
+            module = __import__(f"{name}.views", fromlist=["bp"])
+            app.register_blueprint(module.bp)
+    from core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    for name in PACKAGES:
+        if (ROOT / name / "cli.py").exists():
+            module = __import__(f"{name}.cli", fromlist=["commands"])
+            for command in module.commands:
+                app.cli.add_command(command)

@@ -1,0 +1,23 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from accounts.models import utcnow
+from extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(index=True)  # plain id: audit sits below events
+    entity: Mapped[str] = mapped_column(String(40))  # "event", "idea", "score", "sheet", ...
+    entity_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(40))  # "state", "score", "submit", "reopen", ...
+    old: Mapped[dict | None] = mapped_column(JSON)
+    new: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(2000))
+    source: Mapped[str | None] = mapped_column(String(40))  # "web", "cli", "import", tablet id...

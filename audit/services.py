@@ -1,0 +1,41 @@
+"""Write and read the audit log."""
+
+from sqlalchemy import select
+
+from audit.models import AuditEntry
+from extensions import db
+
+
+def record(
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    *,
+    by=None,
+    event_id: int | None = None,
+    old: dict | None = None,
+    new: dict | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> AuditEntry:
+    """Add one entry to the current transaction (committed with the change it describes)."""
+    entry = AuditEntry(
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        user_id=getattr(by, "id", by),
+        event_id=event_id,
+        old=old,
+        new=new,
+        note=note,
+        source=source,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_for_event(event_id: int, limit: int | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))

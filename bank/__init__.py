@@ -1,0 +1,1 @@
+"""The national bank of cooperative projects that the tour's winners feed."""

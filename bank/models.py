@@ -1,0 +1,59 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import utcnow
+from competitions.models import Event
+from extensions import db
+from submissions.models import Idea
+
+# idea → support → cooperative founded → funded → active
+BANK_STATUSES = ("idea", "support", "founded", "funded", "active")
+
+
+class BankProject(db.Model):
+    __tablename__ = "bank_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), unique=True)
+    origin_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    origin_rank: Mapped[int | None]
+    raw_score: Mapped[float | None]
+    normalised_score: Mapped[float | None]
+    is_winner: Mapped[bool] = mapped_column(default=False)
+
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[str] = mapped_column(String(30), index=True)
+    region: Mapped[str] = mapped_column(String(100), index=True)
+    province: Mapped[str] = mapped_column(String(100), index=True)
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    expected_jobs: Mapped[int | None]
+    budget_mad: Mapped[int | None] = mapped_column(BigInteger)
+    financing_sought_mad: Mapped[int | None] = mapped_column(BigInteger)
+    team: Mapped[str] = mapped_column(Text, default="")  # the cooperative-to-be
+    cooperative_name: Mapped[str | None] = mapped_column(String(200))
+
+    # Personal data: organisers only, never in the public view or the JSON feed.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+
+    # Business model
+    products: Mapped[str] = mapped_column(Text, default="")
+    customers: Mapped[str] = mapped_column(Text, default="")
+    revenue_sources: Mapped[str] = mapped_column(Text, default="")
+    main_costs: Mapped[str] = mapped_column(Text, default="")
+    break_even: Mapped[str] = mapped_column(String(200), default="")
+    # [{"source": "INDH", "amount_mad": 300000}, …]
+    financing_sources: Mapped[list] = mapped_column(JSON, default=list)
+    partners: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="idea", index=True)
+
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded AR/FR text for search
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    idea: Mapped[Idea | None] = relationship()
+    origin_event: Mapped[Event | None] = relationship()

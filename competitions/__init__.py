@@ -1,0 +1,1 @@
+"""The tour: competitions, their city events, lifecycle, rubrics and jury panels."""

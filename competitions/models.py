@@ -1,0 +1,147 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User, utcnow
+from extensions import db
+
+# draft → open (accepting ideas) → judging → deliberation → published → archived
+EVENT_STATES = ("draft", "open", "judging", "deliberation", "published", "archived")
+RANKING_METHODS = ("raw", "normalised")
+
+
+class Rubric(db.Model):
+    """A weighted scoring grid. Locked once any score uses it: changes need a new version."""
+
+    __tablename__ = "rubrics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))
+    locked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="rubric", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("scale_min < scale_max", name="scale_order"),
+        UniqueConstraint("rubric_id", "key", name="uq_criteria_rubric_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(40))  # e.g. "social_impact"
+    name: Mapped[dict] = mapped_column(JSON)  # {"ar": …, "fr": …, "en": …}
+    description: Mapped[dict] = mapped_column(JSON, default=dict)  # same shape
+    # What the ends of the scale look like: {"low": {"fr": …}, "high": {"fr": …}}
+    descriptors: Mapped[dict] = mapped_column(JSON, default=dict)
+    weight: Mapped[float] = mapped_column(default=1.0)
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    half_points: Mapped[bool] = mapped_column(default=False)
+    tiebreak_order: Mapped[int | None]  # 1 = first tie-break criterion; None = not used
+
+    rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+
+
+class Competition(db.Model):
+    __tablename__ = "competitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    year: Mapped[int]
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rubric: Mapped[Rubric | None] = relationship()
+    events: Mapped[list["Event"]] = relationship(
+        back_populates="competition", order_by="Event.tour_order"
+    )
+
+
+class Event(db.Model):
+    """One stop of the tour (or the national final)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('draft','open','judging','deliberation','published','archived')",
+            name="state",
+        ),
+        CheckConstraint("winners_count >= 0", name="winners_count"),
+        CheckConstraint("judges_per_idea >= 1", name="judges_per_idea"),
+        CheckConstraint("min_judges >= 1", name="min_judges"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    tour_order: Mapped[int] = mapped_column(default=0)
+    city: Mapped[str] = mapped_column(String(100))
+    city_ar: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100))  # French name of one of the 12 regions
+    venue: Mapped[str | None] = mapped_column(String(200))
+    date: Mapped[date]
+    capacity: Mapped[int | None]
+    winners_count: Mapped[int] = mapped_column(default=3)
+    languages: Mapped[str] = mapped_column(String(20), default="ar,fr")
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    is_final: Mapped[bool] = mapped_column(default=False)
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))  # own copy, if any
+    judges_per_idea: Mapped[int] = mapped_column(default=3)  # K, when ideas are split on panels
+    min_judges: Mapped[int] = mapped_column(default=2)  # fewer submitted sheets: not ranked
+    split_panels: Mapped[bool] = mapped_column(default=False)
+    ranking_method: Mapped[str | None] = mapped_column(String(20))  # None: automatic
+    blind: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    competition: Mapped[Competition] = relationship(back_populates="events")
+    own_rubric: Mapped[Rubric | None] = relationship(foreign_keys=[rubric_id])
+    jury: Mapped[list["JuryMember"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def rubric(self) -> Rubric | None:
+        return self.own_rubric or self.competition.rubric
+
+    @property
+    def effective_ranking_method(self) -> str:
+        """Normalised by default when ideas are split across panels, raw otherwise."""
+        if self.ranking_method in RANKING_METHODS:
+            return self.ranking_method
+        return "normalised" if self.split_panels else "raw"
+
+    @property
+    def language_list(self) -> list[str]:
+        return [lang for lang in self.languages.split(",") if lang]
+
+
+class JuryMember(db.Model):
+    """A jury member assigned to an event, on a panel (1 when the event is not split)."""
+
+    __tablename__ = "jury_members"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_jury_members_event_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    panel: Mapped[int] = mapped_column(default=1)
+    is_president: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="jury")
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Site-wide pieces: health check, vendored assets served from packages, error pages."""

@@ -1,0 +1,45 @@
+"""Error pages in the user's language; JSON for API and autosave requests."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
+
+
+def _error(status: int, message: str):
+    if _wants_json():
+        return jsonify({"error": message}), status
+    return render_template("core/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _error(400, _("This form has expired or was not sent from this site. "
+                             "Go back, reload the page and send it again: your typing is kept."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error(403, _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error(404, _("This page does not exist."))
+
+    @app.errorhandler(405)
+    def not_allowed(error):
+        return _error(405, _("This action is not allowed here."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error(413, _("The file sent is too large."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _error(500, _("Something went wrong on our side. Nothing you saved before was lost."))

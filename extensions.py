@@ -1,0 +1,92 @@
+"""Flask extensions, created unbound so that nothing needs to import the app."""
+
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+mail = Mail()
+babel = Babel()
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    """WAL, foreign keys and a busy timeout on every SQLite connection; we issue BEGIN ourselves."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    """Writers take the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
+    then writes gets "database is locked" despite the busy timeout. Read-only requests stay
+    deferred so that they never queue behind writers."""
+    if conn.dialect.name != "sqlite":
+        return
+    read_only = has_request_context() and request.method in _READ_ONLY_METHODS
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Alembic writes our UTCDateTime as a plain timezone-aware DateTime in revisions."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -1,0 +1,76 @@
+"""Language choice, text direction and localised formatting shared by every package."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+RTL_LANGUAGES = {"ar"}
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+
+def select_locale() -> str:
+    """?lang= (remembered) → the signed-in user's choice → the session → the browser → French."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "fr").split("_")[0]
+
+
+def text_direction(lang: str | None = None) -> str:
+    return "rtl" if (lang or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def localized(values: dict | None, lang: str | None = None) -> str:
+    """Pick a text from a {"ar": …, "fr": …, "en": …} mapping, falling back sensibly."""
+    if not values:
+        return ""
+    lang = lang or current_language()
+    for candidate in (lang, "fr", "en", "ar"):
+        if values.get(candidate):
+            return values[candidate]
+    return next((v for v in values.values() if v), "")
+
+
+def format_mad(amount: int | float | Decimal | None) -> str:
+    """An amount in dirhams as people read it, e.g. '2 230 000 MAD' in French."""
+    if amount is None:
+        return "—"
+    return f"{format_decimal(amount, format='#,##0')} MAD"
+
+
+def url_without_lang() -> str:
+    """The current URL minus ?lang=, for the language switch to come back to."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.globals.update(
+        url_without_lang=url_without_lang,
+        current_language=current_language,
+        text_direction=text_direction,
+        localized=localized,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
+    app.jinja_env.filters.update(
+        mad=format_mad,
+        format_date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
+        format_datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "—",
+        number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "—",
+    )

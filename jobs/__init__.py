@@ -1,0 +1,1 @@
+"""Background jobs (rq on Redis, or in-process) and the e-mail outbox."""

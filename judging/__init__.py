@@ -1,0 +1,1 @@
+"""Judging: score sheets on tablets, the ranking, deliberation and published results."""

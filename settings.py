@@ -1,0 +1,49 @@
+"""Configuration defaults. Layered in app.py: these → instance/config.py → environment."""
+
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+SECRET_KEY = DEFAULT_SECRET_KEY
+SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: SQLite in instance/ unless DATABASE_URL
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+# A jury tablet may stay on one page for a whole judging day: the CSRF token must outlive it.
+WTF_CSRF_TIME_LIMIT = 16 * 3600
+PERMANENT_SESSION_LIFETIME = timedelta(hours=16)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # forced True in production
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+
+# Languages: French is the default; Arabic is right-to-left.
+LANGUAGES = ("fr", "ar", "en")
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+
+# Login throttling: keyed on the account (and on account + address), never on the address alone,
+# since every tablet of a venue shares one public IP.
+LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+JURY_LINK_MAX_AGE = timedelta(days=60)
+
+# Attachments to ideas.
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
+# Jobs and e-mail. No REDIS_URL: jobs run in-process.
+REDIS_URL = None
+RQ_QUEUE = "ideathon"
+MAIL_SERVER = "127.0.0.1"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Idéathon <no-reply@ideathon.local>"
+MAIL_SUPPRESS_SEND = False
+MAIL_TIMEOUT = 10
+EXTERNAL_BASE_URL = "http://127.0.0.1:5000"

@@ -1,0 +1,48 @@
+/* Small helpers shared by the pages; no framework. */
+(function () {
+  "use strict";
+
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  window.ideathon = window.ideathon || {};
+  window.ideathon.csrfToken = function () { return csrfMeta ? csrfMeta.content : ""; };
+
+  /* Drafts survive reloads and dropped connections: any form with data-draft-key keeps what is
+     typed in localStorage, restores it into empty fields, and is cleared by a page that carries
+     data-clear-draft="<key>" (the receipt). */
+  var SKIP = { csrf_token: 1, submit_token: 1, password: 1 };
+  function draftable(el) {
+    return el.name && !SKIP[el.name] && el.type !== "file" && el.type !== "password" &&
+      el.type !== "hidden" && el.type !== "submit";
+  }
+  function save(form, key) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!draftable(el)) return;
+      if (el.type === "checkbox") data[el.name] = el.checked;
+      else if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else data[el.name] = el.value;
+    });
+    try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full: ignore */ }
+  }
+  function restore(form, key) {
+    var raw = null;
+    try { raw = localStorage.getItem(key); } catch (e) { return; }
+    if (!raw) return;
+    var data; try { data = JSON.parse(raw); } catch (e) { return; }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!draftable(el) || !(el.name in data)) return;
+      if (el.type === "checkbox") { if (!el.checked) el.checked = !!data[el.name]; }
+      else if (el.type === "radio") { if (data[el.name] === el.value) el.checked = true; }
+      else if (!el.value) el.value = data[el.name];
+    });
+  }
+  document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+    var key = "ideathon-draft:" + form.dataset.draftKey;
+    restore(form, key);
+    form.addEventListener("input", function () { save(form, key); });
+    form.addEventListener("change", function () { save(form, key); });
+  });
+  document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+    try { localStorage.removeItem("ideathon-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
+  });
+})();

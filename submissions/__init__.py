@@ -1,0 +1,1 @@
+"""Ideas: submitted on site (form, kiosk, assisted), imported from paper, triaged by organisers."""

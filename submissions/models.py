@@ -1,0 +1,84 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import utcnow
+from competitions.models import Event
+from extensions import db
+
+SECTORS = (
+    "agriculture", "handicrafts", "tourism", "fishing", "agrifood",
+    "services", "digital", "environment", "other",
+)
+GENDERS = ("female", "male", "unspecified")
+AGE_BRACKETS = ("under_25", "25_34", "35_44", "45_plus")
+LEAD_STATUSES = ("job_seeker", "cooperative_member", "project_holder")
+TEAM_KINDS = ("cooperative", "group")  # existing cooperative / group wanting to found one
+SOURCES = ("form", "kiosk", "assisted", "import", "final")
+ELIGIBILITY = ("pending", "eligible", "ineligible")
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint("expected_jobs IS NULL OR expected_jobs >= 0", name="jobs"),
+        CheckConstraint("budget_mad IS NULL OR budget_mad >= 0", name="budget"),
+        CheckConstraint("financing_sought_mad IS NULL OR financing_sought_mad >= 0", name="financing"),
+        CheckConstraint("eligibility IN ('pending','eligible','ineligible')", name="eligibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # idempotency
+    source: Mapped[str] = mapped_column(String(20), default="form")
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # The idea
+    title: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(Text)
+    solution: Mapped[str] = mapped_column(Text)
+    sector: Mapped[str] = mapped_column(String(30))
+    region: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100))
+    beneficiaries: Mapped[str] = mapped_column(Text, default="")
+    local_resources: Mapped[str] = mapped_column(Text, default="")
+    expected_jobs: Mapped[int | None]
+    budget_mad: Mapped[int | None] = mapped_column(BigInteger)
+    financing_sought_mad: Mapped[int | None] = mapped_column(BigInteger)
+
+    # The team
+    team_kind: Mapped[str] = mapped_column(String(20), default="group")
+    cooperative_name: Mapped[str | None] = mapped_column(String(200))
+    cooperative_members: Mapped[int | None]
+    lead_name: Mapped[str] = mapped_column(String(200))
+    lead_phone: Mapped[str] = mapped_column(String(20), index=True)  # normalised +2126…/+2127…
+    lead_email: Mapped[str | None] = mapped_column(String(254))
+    lead_gender: Mapped[str | None] = mapped_column(String(20))
+    lead_age_bracket: Mapped[str | None] = mapped_column(String(20))
+    lead_status: Mapped[str | None] = mapped_column(String(30))
+    other_members: Mapped[str] = mapped_column(Text, default="")
+
+    attachment_path: Mapped[str | None] = mapped_column(String(300))
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_mime: Mapped[str | None] = mapped_column(String(100))
+
+    consent_at: Mapped[datetime | None]
+    assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    # Triage
+    eligibility: Mapped[str] = mapped_column(String(20), default="pending")
+    ineligible_reason: Mapped[str | None] = mapped_column(String(500))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
+    original: Mapped[dict | None] = mapped_column(JSON)  # the text as first received, if corrected
+    is_calibration: Mapped[bool] = mapped_column(default=False)
+    bank_worthy: Mapped[bool] = mapped_column(default=False)
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))  # national final
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def is_ineligible(self) -> bool:
+        return self.eligibility == "ineligible" or self.duplicate_of_id is not None

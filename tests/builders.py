@@ -1,0 +1,108 @@
+"""Small builders for tests: make_user(...), make_event(...), make_idea(...)."""
+
+import itertools
+from datetime import date
+
+from werkzeug.security import generate_password_hash
+
+from accounts.models import User
+from competitions.defaults import build_default_rubric
+from competitions.models import Competition, Event, JuryMember
+from extensions import db
+from submissions.models import Idea
+
+_seq = itertools.count(1)
+PASSWORD = "Tablette-2025!"
+_HASH = {}
+
+
+def _hash(password: str) -> str:
+    # Hashing is deliberately slow; tests reuse one hash per password.
+    if password not in _HASH:
+        _HASH[password] = generate_password_hash(password)
+    return _HASH[password]
+
+
+def make_user(role="organiser", email=None, name=None, password=PASSWORD, locale=None) -> User:
+    n = next(_seq)
+    user = User(
+        email=email or f"{role}{n}@example.ma",
+        name=name or f"{role.title()} {n}",
+        role=role,
+        password_hash=_hash(password) if password else None,
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_competition(**fields) -> Competition:
+    n = next(_seq)
+    competition = Competition(
+        name=fields.pop("name", f"Idéathon {n}"),
+        slug=fields.pop("slug", f"ideathon-{n}"),
+        year=fields.pop("year", 2025),
+        rubric=fields.pop("rubric", None) or build_default_rubric(),
+        **fields,
+    )
+    db.session.add(competition)
+    db.session.commit()
+    return competition
+
+
+def make_event(competition=None, state="open", **fields) -> Event:
+    n = next(_seq)
+    competition = competition or make_competition()
+    event = Event(
+        competition=competition,
+        slug=fields.pop("slug", f"ville{n}-2025"),
+        tour_order=fields.pop("tour_order", n),
+        city=fields.pop("city", "Oujda"),
+        city_ar=fields.pop("city_ar", "وجدة"),
+        region=fields.pop("region", "L'Oriental"),
+        venue=fields.pop("venue", "Maison des jeunes"),
+        date=fields.pop("date", date(2025, 4, 3)),
+        state=state,
+        **fields,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def add_jury(event, user, panel=1, is_president=False) -> JuryMember:
+    member = JuryMember(event=event, user=user, panel=panel, is_president=is_president)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def make_idea(event, **fields) -> Idea:
+    n = next(_seq)
+    values = dict(
+        receipt_code=f"TST-{n:04d}",
+        title=f"Coopérative de couscous {n}",
+        problem="Les femmes rurales n'ont pas de revenu régulier.",
+        solution="Une coopérative qui roule et vend du couscous artisanal.",
+        sector="agrifood",
+        region=event.region,
+        province="Oujda-Angad",
+        beneficiaries="Femmes rurales",
+        local_resources="Blé dur local",
+        expected_jobs=8,
+        budget_mad=250_000,
+        financing_sought_mad=150_000,
+        team_kind="group",
+        lead_name="Fatima Zahra",
+        lead_phone="+212612345678",
+        lead_gender="female",
+        lead_age_bracket="25_34",
+        lead_status="job_seeker",
+        eligibility="eligible",
+    )
+    values.update(fields)
+    idea = Idea(event=event, **values)
+    db.session.add(idea)
+    db.session.commit()
+    return idea

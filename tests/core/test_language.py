@@ -1,0 +1,49 @@
+from tests.builders import make_user
+
+
+def test_home_is_french_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page
+    assert "Se connecter" in page
+
+
+def test_lang_query_serves_arabic_right_to_left_and_is_remembered(client):
+    page = client.get("/?lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert "تسجيل الدخول" in page
+    # remembered for the session
+    assert 'dir="rtl"' in client.get("/").get_data(as_text=True)
+
+
+def test_browser_preference_is_the_fallback(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
+    assert "Sign in" in page
+
+
+def test_switch_remembers_the_choice_on_the_account(app, client, login):
+    user = login(make_user("organiser"))
+    response = client.post("/language", data={"lang": "ar", "next": "/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    from extensions import db
+
+    db.session.refresh(user)
+    assert user.locale == "ar"
+    fresh = app.test_client()
+    login(user, fresh)
+    assert 'dir="rtl"' in fresh.get("/").get_data(as_text=True)
+
+
+def test_switch_never_redirects_off_site(client):
+    response = client.post("/language", data={"lang": "fr", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_mad_amounts_are_grouped_the_french_way(app):
+    from flask_babel import force_locale
+
+    from i18n import format_mad
+
+    with app.test_request_context("/"), force_locale("fr"):
+        assert format_mad(2230000).replace("\u202f", " ").replace("\xa0", " ") == "2 230 000 MAD"
