@@ -11,7 +11,10 @@ from i18n import register_template_helpers, select_locale
 
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
-PACKAGES = ("accounts", "audit", "jobs", "core", "competitions", "submissions", "judging", "bank")
+PACKAGES = (
+    "accounts", "audit", "exports", "jobs", "core",
+    "competitions", "submissions", "judging", "bank", "reporting",
+)
 
 _ENV_STRINGS = (
     "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",

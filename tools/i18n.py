@@ -17,7 +17,9 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "core", "competitions", "submissions", "judging", "bank", "exports", "jobs")
+PACKAGES = (
+    "accounts", "core", "exports", "jobs", "competitions", "submissions", "judging", "bank", "reporting",
+)
 LANGS = ("ar", "fr")
 MAPPING = ROOT / "tools" / "babel.cfg"
 

@@ -1,0 +1,24 @@
+"""Receipt codes: short, human-friendly, no ambiguous characters (e.g. OUJ-7K3D)."""
+
+import secrets
+import unicodedata
+
+# No 0/O, 1/I/L, 5/S, 8/B, U/V: codes are read aloud and copied by hand.
+ALPHABET = "234679ACDEFGHJKMNPQRTWXYZ"
+CODE_LENGTH = 4
+
+
+def city_prefix(city: str) -> str:
+    """Three ASCII letters from the city's name: Oujda → OUJ, Fès → FES, Laâyoune → LAA."""
+    folded = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+    letters = "".join(ch for ch in folded.upper() if ch.isalpha())
+    return (letters + "XXX")[:3]
+
+
+def new_receipt_code(city: str) -> str:
+    """A random code; uniqueness is enforced by the database (callers retry on collision)."""
+    return city_prefix(city) + "-" + "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_receipt_code(text: str) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum() or ch == "-").strip("-")
