@@ -12,13 +12,27 @@ from i18n import register_template_helpers, select_locale
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
 PACKAGES = (
-    "accounts", "audit", "exports", "jobs", "core",
-    "competitions", "submissions", "judging", "bank", "reporting",
+    "accounts",
+    "audit",
+    "exports",
+    "jobs",
+    "core",
+    "competitions",
+    "submissions",
+    "judging",
+    "bank",
+    "reporting",
 )
 
 _ENV_STRINGS = (
-    "SECRET_KEY", "REDIS_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-    "MAIL_DEFAULT_SENDER", "EXTERNAL_BASE_URL", "APP_ENV",
+    "SECRET_KEY",
+    "REDIS_URL",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "EXTERNAL_BASE_URL",
+    "APP_ENV",
 )
 _ENV_INTS = ("MAIL_PORT",)
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND")
@@ -28,7 +42,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     """Build the app: settings.py → instance/config.py → environment (or test_config)."""
     app = Flask(
         __name__,
-        instance_path=instance_path or os.environ.get("IDEATHON_INSTANCE") or str(ROOT / "instance"),
+        instance_path=instance_path
+        or os.environ.get("IDEATHON_INSTANCE")
+        or str(ROOT / "instance"),
         instance_relative_config=True,
     )
     app.config.from_object(settings)
@@ -63,7 +79,7 @@ def normalise_database_url(url: str) -> str:
     """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

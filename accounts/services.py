@@ -97,7 +97,12 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     ):
         raise LoginThrottled()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
+    if (
+        user
+        and user.active
+        and user.password_hash
+        and check_password_hash(user.password_hash, password)
+    ):
         db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
         return user
     db.session.add(LoginFailure(email=email, address=address or "?"))
@@ -123,7 +128,9 @@ def check_login_link(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card.")) from None
+        raise AccountError(
+            _l("This sign-in link has expired. Ask an organiser for a new card.")
+        ) from None
     except BadSignature:
         raise AccountError(_l("This sign-in link is not valid.")) from None
     link = db.session.scalar(select(LoginLink).where(LoginLink.nonce == data.get("n")))
@@ -132,7 +139,9 @@ def check_login_link(token: str) -> User:
     if link.expires_at < utcnow():
         raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card."))
     if link.used_at is not None:
-        raise AccountError(_l("This sign-in link has already been used. Ask an organiser for a new card."))
+        raise AccountError(
+            _l("This sign-in link has already been used. Ask an organiser for a new card.")
+        )
     user = db.session.get(User, link.user_id)
     if user is None or not user.active:
         raise AccountError(_l("This sign-in link is not valid."))
@@ -149,7 +158,9 @@ def use_login_link(token: str) -> User:
         .values(used_at=datetime.now(UTC))
     )
     if result.rowcount != 1:
-        raise AccountError(_l("This sign-in link has already been used. Ask an organiser for a new card."))
+        raise AccountError(
+            _l("This sign-in link has already been used. Ask an organiser for a new card.")
+        )
     return user
 
 

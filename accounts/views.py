@@ -45,7 +45,10 @@ def login():
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         except services.LoginThrottled:
             db.session.commit()
-            flash(_("Too many failed attempts for this account. Wait 15 minutes and try again."), "danger")
+            flash(
+                _("Too many failed attempts for this account. Wait 15 minutes and try again."),
+                "danger",
+            )
             return render_template("accounts/login.html", form=form), 429
         db.session.commit()
         if user:

@@ -5,7 +5,9 @@ DEFAULT_RUBRIC_NAME = "Grille idéathon coopératives"
 # key, weight, tie-break order, {lang: name}, {lang: description}, {low/high: {lang: text}}
 DEFAULT_CRITERIA = [
     {
-        "key": "social_impact", "weight": 3, "tiebreak_order": 1,
+        "key": "social_impact",
+        "weight": 3,
+        "tiebreak_order": 1,
         "name": {"fr": "Impact social", "ar": "الأثر الاجتماعي", "en": "Social impact"},
         "description": {
             "fr": "Inclusion des femmes, des jeunes et des personnes vulnérables ; bénéficiaires touchés.",
@@ -13,57 +15,139 @@ DEFAULT_CRITERIA = [
             "en": "Inclusion of women, young people and vulnerable people; beneficiaries reached.",
         },
         "descriptors": {
-            "low": {"fr": "Peu de bénéficiaires, aucun effet d'inclusion.", "ar": "مستفيدون قليلون ولا أثر إدماجي.", "en": "Few beneficiaries, no inclusion effect."},
-            "high": {"fr": "Transforme la vie de nombreux bénéficiaires vulnérables.", "ar": "يغيّر حياة عدد كبير من المستفيدين الهشّين.", "en": "Changes the lives of many vulnerable beneficiaries."},
+            "low": {
+                "fr": "Peu de bénéficiaires, aucun effet d'inclusion.",
+                "ar": "مستفيدون قليلون ولا أثر إدماجي.",
+                "en": "Few beneficiaries, no inclusion effect.",
+            },
+            "high": {
+                "fr": "Transforme la vie de nombreux bénéficiaires vulnérables.",
+                "ar": "يغيّر حياة عدد كبير من المستفيدين الهشّين.",
+                "en": "Changes the lives of many vulnerable beneficiaries.",
+            },
         },
     },
     {
-        "key": "economic_impact", "weight": 3, "tiebreak_order": 2,
-        "name": {"fr": "Impact économique (emplois, revenus)", "ar": "الأثر الاقتصادي (مناصب الشغل، المداخيل)", "en": "Economic impact (jobs, income)"},
+        "key": "economic_impact",
+        "weight": 3,
+        "tiebreak_order": 2,
+        "name": {
+            "fr": "Impact économique (emplois, revenus)",
+            "ar": "الأثر الاقتصادي (مناصب الشغل، المداخيل)",
+            "en": "Economic impact (jobs, income)",
+        },
         "description": {
             "fr": "Emplois créés, revenus pour les membres, effet sur l'économie locale.",
             "ar": "مناصب الشغل المحدثة، مداخيل الأعضاء، الأثر على الاقتصاد المحلي.",
             "en": "Jobs created, income for members, effect on the local economy.",
         },
         "descriptors": {
-            "low": {"fr": "Aucun emploi durable.", "ar": "لا مناصب شغل دائمة.", "en": "No lasting job."},
-            "high": {"fr": "Nombreux emplois durables et revenus réguliers.", "ar": "مناصب شغل دائمة عديدة ومداخيل منتظمة.", "en": "Many lasting jobs and regular income."},
+            "low": {
+                "fr": "Aucun emploi durable.",
+                "ar": "لا مناصب شغل دائمة.",
+                "en": "No lasting job.",
+            },
+            "high": {
+                "fr": "Nombreux emplois durables et revenus réguliers.",
+                "ar": "مناصب شغل دائمة عديدة ومداخيل منتظمة.",
+                "en": "Many lasting jobs and regular income.",
+            },
         },
     },
     {
-        "key": "innovation", "weight": 2, "tiebreak_order": None,
+        "key": "innovation",
+        "weight": 2,
+        "tiebreak_order": None,
         "name": {"fr": "Innovation", "ar": "الابتكار", "en": "Innovation"},
-        "description": {"fr": "Nouveauté du produit, du service ou de l'organisation.", "ar": "جدة المنتوج أو الخدمة أو التنظيم.", "en": "Novelty of the product, service or organisation."},
+        "description": {
+            "fr": "Nouveauté du produit, du service ou de l'organisation.",
+            "ar": "جدة المنتوج أو الخدمة أو التنظيم.",
+            "en": "Novelty of the product, service or organisation.",
+        },
         "descriptors": {
-            "low": {"fr": "Copie d'une activité existante.", "ar": "نسخة من نشاط قائم.", "en": "Copy of an existing activity."},
-            "high": {"fr": "Approche nouvelle dans la région.", "ar": "مقاربة جديدة في الجهة.", "en": "A new approach in the region."},
+            "low": {
+                "fr": "Copie d'une activité existante.",
+                "ar": "نسخة من نشاط قائم.",
+                "en": "Copy of an existing activity.",
+            },
+            "high": {
+                "fr": "Approche nouvelle dans la région.",
+                "ar": "مقاربة جديدة في الجهة.",
+                "en": "A new approach in the region.",
+            },
         },
     },
     {
-        "key": "feasibility", "weight": 2, "tiebreak_order": None,
+        "key": "feasibility",
+        "weight": 2,
+        "tiebreak_order": None,
         "name": {"fr": "Faisabilité", "ar": "قابلية الإنجاز", "en": "Feasibility"},
-        "description": {"fr": "Compétences de l'équipe, budget réaliste, marché identifié.", "ar": "كفاءات الفريق، ميزانية واقعية، سوق محدد.", "en": "Team skills, realistic budget, identified market."},
+        "description": {
+            "fr": "Compétences de l'équipe, budget réaliste, marché identifié.",
+            "ar": "كفاءات الفريق، ميزانية واقعية، سوق محدد.",
+            "en": "Team skills, realistic budget, identified market.",
+        },
         "descriptors": {
-            "low": {"fr": "Irréaliste en l'état.", "ar": "غير واقعي في صيغته الحالية.", "en": "Unrealistic as it stands."},
-            "high": {"fr": "Prêt à démarrer avec un appui modeste.", "ar": "جاهز للانطلاق بدعم بسيط.", "en": "Ready to start with modest support."},
+            "low": {
+                "fr": "Irréaliste en l'état.",
+                "ar": "غير واقعي في صيغته الحالية.",
+                "en": "Unrealistic as it stands.",
+            },
+            "high": {
+                "fr": "Prêt à démarrer avec un appui modeste.",
+                "ar": "جاهز للانطلاق بدعم بسيط.",
+                "en": "Ready to start with modest support.",
+            },
         },
     },
     {
-        "key": "sustainability", "weight": 1, "tiebreak_order": None,
-        "name": {"fr": "Durabilité environnementale", "ar": "الاستدامة البيئية", "en": "Environmental sustainability"},
-        "description": {"fr": "Effet sur l'eau, les sols, l'énergie et les déchets.", "ar": "الأثر على الماء والتربة والطاقة والنفايات.", "en": "Effect on water, soil, energy and waste."},
+        "key": "sustainability",
+        "weight": 1,
+        "tiebreak_order": None,
+        "name": {
+            "fr": "Durabilité environnementale",
+            "ar": "الاستدامة البيئية",
+            "en": "Environmental sustainability",
+        },
+        "description": {
+            "fr": "Effet sur l'eau, les sols, l'énergie et les déchets.",
+            "ar": "الأثر على الماء والتربة والطاقة والنفايات.",
+            "en": "Effect on water, soil, energy and waste.",
+        },
         "descriptors": {
-            "low": {"fr": "Pression forte sur les ressources.", "ar": "ضغط كبير على الموارد.", "en": "Heavy pressure on resources."},
-            "high": {"fr": "Préserve ou restaure les ressources.", "ar": "يحافظ على الموارد أو يجددها.", "en": "Preserves or restores resources."},
+            "low": {
+                "fr": "Pression forte sur les ressources.",
+                "ar": "ضغط كبير على الموارد.",
+                "en": "Heavy pressure on resources.",
+            },
+            "high": {
+                "fr": "Préserve ou restaure les ressources.",
+                "ar": "يحافظ على الموارد أو يجددها.",
+                "en": "Preserves or restores resources.",
+            },
         },
     },
     {
-        "key": "local_resources", "weight": 1, "tiebreak_order": None,
-        "name": {"fr": "Valorisation des ressources locales", "ar": "تثمين الموارد المحلية", "en": "Use of local resources"},
-        "description": {"fr": "Produits du terroir, savoir-faire et matières premières de la région.", "ar": "منتوجات مجالية، مهارات ومواد أولية محلية.", "en": "Local products, know-how and raw materials of the region."},
+        "key": "local_resources",
+        "weight": 1,
+        "tiebreak_order": None,
+        "name": {
+            "fr": "Valorisation des ressources locales",
+            "ar": "تثمين الموارد المحلية",
+            "en": "Use of local resources",
+        },
+        "description": {
+            "fr": "Produits du terroir, savoir-faire et matières premières de la région.",
+            "ar": "منتوجات مجالية، مهارات ومواد أولية محلية.",
+            "en": "Local products, know-how and raw materials of the region.",
+        },
         "descriptors": {
             "low": {"fr": "Intrants importés.", "ar": "مدخلات مستوردة.", "en": "Imported inputs."},
-            "high": {"fr": "Filière entièrement locale.", "ar": "سلسلة محلية بالكامل.", "en": "A fully local value chain."},
+            "high": {
+                "fr": "Filière entièrement locale.",
+                "ar": "سلسلة محلية بالكامل.",
+                "en": "A fully local value chain.",
+            },
         },
     },
 ]

@@ -8,7 +8,11 @@ from extensions import db
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
+    return (
+        request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+        or request.is_json
+    )
 
 
 def _error(status: int, message: str):
@@ -20,8 +24,13 @@ def _error(status: int, message: str):
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _error(400, _("This form has expired or was not sent from this site. "
-                             "Go back, reload the page and send it again: your typing is kept."))
+        return _error(
+            400,
+            _(
+                "This form has expired or was not sent from this site. "
+                "Go back, reload the page and send it again: your typing is kept."
+            ),
+        )
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -42,4 +51,6 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        return _error(500, _("Something went wrong on our side. Nothing you saved before was lost."))
+        return _error(
+            500, _("Something went wrong on our side. Nothing you saved before was lost.")
+        )

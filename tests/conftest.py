@@ -18,8 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser):
-    parser.addoption("--db", default="sqlite", choices=["sqlite", "postgresql"],
-                     help="database backend for the suite (postgresql needs TEST_DATABASE_URL)")
+    parser.addoption(
+        "--db",
+        default="sqlite",
+        choices=["sqlite", "postgresql"],
+        help="database backend for the suite (postgresql needs TEST_DATABASE_URL)",
+    )
 
 
 def _admin_engine(url: str):
@@ -39,7 +43,11 @@ def database_url(request, tmp_path_factory):
     admin = _admin_engine(base)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(normalise_database_url(base)).set(database=name).render_as_string(hide_password=False)
+    yield (
+        make_url(normalise_database_url(base))
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()

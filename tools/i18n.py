@@ -18,7 +18,15 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
-    "accounts", "core", "exports", "jobs", "competitions", "submissions", "judging", "bank", "reporting",
+    "accounts",
+    "core",
+    "exports",
+    "jobs",
+    "competitions",
+    "submissions",
+    "judging",
+    "bank",
+    "reporting",
 )
 LANGS = ("ar", "fr")
 MAPPING = ROOT / "tools" / "babel.cfg"
@@ -47,13 +55,32 @@ def update(packages: list[str]) -> None:
         directory = catalog_dir(package)
         with tempfile.TemporaryDirectory() as tmp:
             pot = str(Path(tmp) / "messages.pot")
-            pybabel("extract", "-F", str(MAPPING), "-k", "_l", "--no-location", "--sort-output",
-                    "-o", pot, *sources(package))
+            pybabel(
+                "extract",
+                "-F",
+                str(MAPPING),
+                "-k",
+                "_l",
+                "--no-location",
+                "--sort-output",
+                "-o",
+                pot,
+                *sources(package),
+            )
             for lang in LANGS:
                 po = directory / lang / "LC_MESSAGES" / "messages.po"
                 if po.exists():
-                    pybabel("update", "-i", pot, "-d", str(directory), "-l", lang,
-                            "--no-fuzzy-matching", "--ignore-obsolete")
+                    pybabel(
+                        "update",
+                        "-i",
+                        pot,
+                        "-d",
+                        str(directory),
+                        "-l",
+                        lang,
+                        "--no-fuzzy-matching",
+                        "--ignore-obsolete",
+                    )
                 else:
                     pybabel("init", "-i", pot, "-d", str(directory), "-l", lang)
 
@@ -72,7 +99,9 @@ def check() -> int:
             with po.open("rb") as handle:
                 catalog = read_po(handle)
             for message in catalog:
-                if message.id and not (message.string if isinstance(message.string, str) else all(message.string)):
+                if message.id and not (
+                    message.string if isinstance(message.string, str) else all(message.string)
+                ):
                     missing += 1
                     print(f"{po.relative_to(ROOT)}: {message.id!r}")
     return missing

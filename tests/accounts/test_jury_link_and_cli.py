@@ -43,8 +43,19 @@ def test_tampered_link_is_refused(client):
 
 
 def test_create_user_cli_creates_an_organiser(runner):
-    result = runner.invoke(args=["create-user", "--email", "Amina@Example.MA", "--name", "Amina",
-                                 "--role", "organiser", "--password", "Solide-2025!"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Amina@Example.MA",
+            "--name",
+            "Amina",
+            "--role",
+            "organiser",
+            "--password",
+            "Solide-2025!",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.query(User).one()
     assert user.email == "amina@example.ma" and user.role == "organiser"
@@ -55,8 +66,23 @@ def test_create_user_cli_refuses_bad_input_and_writes_nothing(runner):
     cases = [
         (["--email", "a@example.ma", "--name", "A", "--role", "admin"], "Rôle inconnu"),
         (["--email", "taken@example.ma", "--name", "A", "--role", "jury"], "existe déjà"),
-        (["--email", "b@example.ma", "--name", "B", "--role", "jury", "--password", "short"], "au moins 10"),
-        (["--email", "c@example.ma", "--name", "C", "--role", "jury", "--password", "abcdefghijk"], "mêler des lettres"),
+        (
+            ["--email", "b@example.ma", "--name", "B", "--role", "jury", "--password", "short"],
+            "au moins 10",
+        ),
+        (
+            [
+                "--email",
+                "c@example.ma",
+                "--name",
+                "C",
+                "--role",
+                "jury",
+                "--password",
+                "abcdefghijk",
+            ],
+            "mêler des lettres",
+        ),
         (["--email", "not-an-email", "--name", "D", "--role", "jury"], "Adresse e-mail invalide"),
     ]
     for args, message in cases:

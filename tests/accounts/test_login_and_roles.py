@@ -7,7 +7,8 @@ from tests.builders import PASSWORD, make_user
 
 def _login(client, email, password, address="10.0.0.1"):
     return client.post(
-        "/login", data={"email": email, "password": password},
+        "/login",
+        data={"email": email, "password": password},
         environ_base={"REMOTE_ADDR": address},
     )
 
@@ -95,5 +96,7 @@ def test_forms_with_csrf_token_are_accepted(client, csrf_on):
     user = make_user("organiser")
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302

@@ -6,8 +6,16 @@ from extensions import db
 
 
 def _clean_env(monkeypatch):
-    for key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "MAIL_PORT", "APP_ENV",
-                "MAIL_USE_TLS", "IDEATHON_INSTANCE"):
+    for key in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "APP_ENV",
+        "MAIL_USE_TLS",
+        "IDEATHON_INSTANCE",
+    ):
         monkeypatch.delenv(key, raising=False)
 
 

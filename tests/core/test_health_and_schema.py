@@ -13,7 +13,10 @@ def test_healthz_reports_ok_with_the_database(client):
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     app = create_app(
-        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        },
         instance_path=str(tmp_path),
     )
     response = app.test_client().get("/healthz")
