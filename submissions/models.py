@@ -82,3 +82,14 @@ class Idea(db.Model):
     @property
     def is_ineligible(self) -> bool:
         return self.eligibility == "ineligible" or self.duplicate_of_id is not None
+
+
+class ReceiptLookupFailure(db.Model):
+    """A failed /receipt look-up (wrong code or phone): throttling counts these per code,
+    never per address, since every tablet of a venue shares one public IP."""
+
+    __tablename__ = "receipt_lookup_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

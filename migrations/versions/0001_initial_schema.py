@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 12:18:09.244440
+Create Date: 2026-11-24 12:26:15.250534
 
 """
 from alembic import op
@@ -52,6 +52,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_emails_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_emails_recipient'), ['recipient'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_emails_status'), ['status'], unique=False)
+
+    op.create_table('receipt_lookup_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_receipt_lookup_failures'))
+    )
+    with op.batch_alter_table('receipt_lookup_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_receipt_lookup_failures_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_receipt_lookup_failures_code'), ['code'], unique=False)
 
     op.create_table('rubrics',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -487,6 +497,11 @@ def downgrade():
     op.drop_table('users')
     op.drop_table('undeliverable_addresses')
     op.drop_table('rubrics')
+    with op.batch_alter_table('receipt_lookup_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_receipt_lookup_failures_code'))
+        batch_op.drop_index(batch_op.f('ix_receipt_lookup_failures_at'))
+
+    op.drop_table('receipt_lookup_failures')
     with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_emails_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_emails_recipient'))
