@@ -1,0 +1,362 @@
+"""A deterministic synthetic tour, written straight into the database with bulk inserts.
+
+12 events × N ideas × J judges × C criteria (default 300 × 7 × 6 = 151,200 scores), every judge
+scoring every idea of their event on a submitted sheet. The same seed gives the same tour, so
+benchmarks and load tests compare like with like. Shared by `bench/` and `tests/load/`.
+
+    from tools.synthetic import generate_tour
+    tour = generate_tour(ideas=300, judges=7, seed=2025)   # inside an app context
+
+or, into the database named by DATABASE_URL (migrated first):
+
+    python -m tools.synthetic --ideas 300 --judges 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, select
+from werkzeug.security import generate_password_hash
+
+from accounts.models import User
+from competitions.defaults import build_default_rubric
+from competitions.models import Competition, Criterion, Event, JuryMember
+from extensions import db
+from judging.models import Score, ScoreSheet
+from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
+
+PASSWORD = "Synthetique-2025!"
+
+# The twelve stops: city, Arabic name, region (French name of one of the 12 regions), province.
+CITIES = (
+    ("Tanger", "طنجة", "Tanger-Tétouan-Al Hoceïma", "Tanger-Assilah"),
+    ("Oujda", "وجدة", "L'Oriental", "Oujda-Angad"),
+    ("Fès", "فاس", "Fès-Meknès", "Fès"),
+    ("Rabat", "الرباط", "Rabat-Salé-Kénitra", "Rabat"),
+    ("Béni Mellal", "بني ملال", "Béni Mellal-Khénifra", "Béni Mellal"),
+    ("Casablanca", "الدار البيضاء", "Casablanca-Settat", "Casablanca"),
+    ("Marrakech", "مراكش", "Marrakech-Safi", "Marrakech"),
+    ("Errachidia", "الرشيدية", "Drâa-Tafilalet", "Errachidia"),
+    ("Agadir", "أكادير", "Souss-Massa", "Agadir-Ida-Ou-Tanane"),
+    ("Guelmim", "كلميم", "Guelmim-Oued Noun", "Guelmim"),
+    ("Laâyoune", "العيون", "Laâyoune-Sakia El Hamra", "Laâyoune"),
+    ("Dakhla", "الداخلة", "Dakhla-Oued Ed-Dahab", "Oued Ed-Dahab"),
+)
+_PRODUCTS = (
+    "couscous",
+    "huile d'argan",
+    "miel",
+    "safran",
+    "dattes",
+    "fromage de chèvre",
+    "tapis",
+    "poterie",
+    "sardines",
+    "plantes aromatiques",
+    "figues de Barbarie",
+    "amandes",
+)
+_ACTIVITIES = (
+    "Coopérative de",
+    "Unité de transformation de",
+    "Atelier de",
+    "Circuit court de",
+    "Plateforme numérique de vente de",
+    "Séchoir solaire pour",
+)
+
+
+@dataclass
+class SyntheticTour:
+    """What was generated: ids to drive benchmarks and tests, and the sizes."""
+
+    competition_id: int
+    event_ids: list[int]
+    organiser_id: int
+    organiser_email: str
+    judge_ids: dict[int, list[int]]  # event id → judge user ids
+    judge_emails: dict[int, list[str]] = field(default_factory=dict)
+    ideas: int = 0
+    sheets: int = 0
+    scores: int = 0
+    password: str = PASSWORD
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.event_ids)} events, {self.ideas} ideas, {self.sheets} sheets, "
+            f"{self.scores} scores"
+        )
+
+
+def _rubric(criteria: int):
+    """The default rubric, cut down or extended (copies of the last criteria) to `criteria`."""
+    rubric = build_default_rubric()
+    rubric.name = f"{rubric.name} (synthétique)"
+    while len(rubric.criteria) > criteria:
+        rubric.criteria.pop()
+    base = list(rubric.criteria)
+    while len(rubric.criteria) < criteria:
+        source = base[len(rubric.criteria) % len(base)]
+        n = len(rubric.criteria)
+        rubric.criteria.append(
+            Criterion(
+                position=n,
+                key=f"extra_{n}",
+                name={lang: f"{text} {n}" for lang, text in source.name.items()},
+                description=dict(source.description),
+                descriptors=dict(source.descriptors),
+                weight=1.0,
+                scale_min=source.scale_min,
+                scale_max=source.scale_max,
+                half_points=False,
+                tiebreak_order=None,
+            )
+        )
+    return rubric
+
+
+def _ids(model, rows: list[dict]) -> list[int]:
+    """Bulk insert and return the new ids in the order of `rows`."""
+    if not rows:
+        return []
+    result = db.session.execute(
+        insert(model).returning(model.id, sort_by_parameter_order=True), rows
+    )
+    return [row[0] for row in result]
+
+
+def generate_tour(
+    *,
+    events: int = 12,
+    ideas: int = 300,
+    judges: int = 7,
+    criteria: int = 6,
+    seed: int = 2025,
+    state: str = "judging",
+    with_scores: bool = True,
+    prefix: str = "syn",
+) -> SyntheticTour:
+    """Write a whole synthetic tour in the current app context and commit it.
+
+    `state` is the state of every event; `with_scores=False` leaves the sheets out (an event
+    ready for judging). `prefix` keeps slugs, e-mails and receipt codes apart when several tours
+    share one database."""
+    if not 1 <= events <= len(CITIES):
+        raise ValueError(f"events must be between 1 and {len(CITIES)}")
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    password_hash = generate_password_hash(PASSWORD)
+
+    rubric = _rubric(criteria)
+    competition = Competition(
+        name=f"Idéathon synthétique {seed}", slug=f"{prefix}-{seed}", year=2025, rubric=rubric
+    )
+    db.session.add(competition)
+    organiser_email = f"{prefix}-organiser@example.ma"
+    organiser = User(
+        email=organiser_email,
+        name="Organisatrice synthétique",
+        role="organiser",
+        password_hash=password_hash,
+        locale="fr",
+    )
+    db.session.add(organiser)
+    db.session.flush()
+    criteria_rows = [(c.id, c.scale_min, c.scale_max) for c in rubric.criteria]
+
+    event_rows = []
+    for n in range(events):
+        city, city_ar, region, _province = CITIES[n]
+        event_rows.append(
+            dict(
+                competition_id=competition.id,
+                slug=f"{prefix}-{seed}-{n + 1:02d}",
+                tour_order=n + 1,
+                city=city,
+                city_ar=city_ar,
+                region=region,
+                venue="Maison des jeunes",
+                date=date(2025, 3, 1) + timedelta(days=7 * n),
+                capacity=None,
+                winners_count=3,
+                languages="ar,fr",
+                state=state,
+                is_final=False,
+                judges_per_idea=judges,
+                min_judges=min(2, judges),
+                split_panels=False,
+                ranking_method=None,
+                blind=False,
+                created_at=now,
+            )
+        )
+    event_ids = _ids(Event, event_rows)
+
+    user_rows = []
+    for n in range(len(event_ids)):
+        for j in range(judges):
+            user_rows.append(
+                dict(
+                    email=f"{prefix}-jury-{n + 1:02d}-{j + 1}@example.ma",
+                    name=f"Juge {j + 1} de {CITIES[n][0]}",
+                    role="jury",
+                    password_hash=password_hash,
+                    locale="ar" if j % 2 else "fr",
+                    active=True,
+                    created_at=now,
+                )
+            )
+    user_ids = _ids(User, user_rows)
+    judge_ids = {
+        event_id: user_ids[n * judges : (n + 1) * judges] for n, event_id in enumerate(event_ids)
+    }
+    judge_emails = {
+        event_id: [r["email"] for r in user_rows[n * judges : (n + 1) * judges]]
+        for n, event_id in enumerate(event_ids)
+    }
+    db.session.execute(
+        insert(JuryMember),
+        [
+            dict(event_id=event_id, user_id=user_id, panel=1, is_president=(k == 0))
+            for event_id, members in judge_ids.items()
+            for k, user_id in enumerate(members)
+        ],
+    )
+
+    idea_rows = []
+    for n, event_id in enumerate(event_ids):
+        city, _city_ar, region, province = CITIES[n]
+        for i in range(ideas):
+            budget = rng.randrange(50, 2_000) * 1_000
+            idea_rows.append(
+                dict(
+                    event_id=event_id,
+                    receipt_code=f"S{n + 1:02d}-{i + 1:05d}",
+                    submit_token=f"{prefix}-{seed}-{n + 1}-{i + 1}",
+                    source=rng.choice(("form", "kiosk", "assisted")),
+                    locale=rng.choice(("ar", "fr")),
+                    created_at=now,
+                    title=f"{rng.choice(_ACTIVITIES)} {rng.choice(_PRODUCTS)} à {city} {i + 1}",
+                    problem="Les femmes et les jeunes de la commune n'ont pas de revenu régulier.",
+                    solution="Transformer et vendre les produits du terroir en coopérative.",
+                    sector=rng.choice(SECTORS),
+                    region=region,
+                    province=province,
+                    beneficiaries="Femmes rurales, jeunes diplômés",
+                    local_resources=rng.choice(_PRODUCTS),
+                    expected_jobs=rng.randrange(1, 40),
+                    budget_mad=budget,
+                    financing_sought_mad=budget // 2,
+                    team_kind=rng.choice(("cooperative", "group")),
+                    lead_name=f"Porteur·se {n + 1}-{i + 1}",
+                    lead_phone=f"+2126{rng.randrange(10**8):08d}",
+                    lead_gender=rng.choice(GENDERS),
+                    lead_age_bracket=rng.choice(AGE_BRACKETS),
+                    lead_status=rng.choice(LEAD_STATUSES),
+                    other_members="",
+                    consent_at=now,
+                    eligibility="eligible",
+                    is_calibration=False,
+                    bank_worthy=False,
+                )
+            )
+    idea_ids = _ids(Idea, idea_rows)
+
+    tour = SyntheticTour(
+        competition_id=competition.id,
+        event_ids=event_ids,
+        organiser_id=organiser.id,
+        organiser_email=organiser_email,
+        judge_ids=judge_ids,
+        judge_emails=judge_emails,
+        ideas=len(idea_ids),
+    )
+    if not with_scores:
+        db.session.commit()
+        return tour
+
+    sheet_rows = []
+    for n, event_id in enumerate(event_ids):
+        for idea_id in idea_ids[n * ideas : (n + 1) * ideas]:
+            for judge_id in judge_ids[event_id]:
+                sheet_rows.append(
+                    dict(
+                        event_id=event_id,
+                        idea_id=idea_id,
+                        judge_id=judge_id,
+                        status="submitted",
+                        comment="",
+                        submitted_at=now,
+                        updated_at=now,
+                    )
+                )
+    sheet_ids = _ids(ScoreSheet, sheet_rows)
+
+    # Each idea has a true quality, each judge a bias (severe or lenient): the two ranking
+    # methods then disagree a little, as they do in real juries.
+    quality = {idea_id: rng.gauss(0, 1) for idea_id in idea_ids}
+    bias = {uid: rng.gauss(0, 0.6) for uid in user_ids}
+    score_rows = []
+    for sheet_id, sheet in zip(sheet_ids, sheet_rows, strict=True):
+        base = 3 + quality[sheet["idea_id"]] + bias[sheet["judge_id"]]
+        for criterion_id, low, high in criteria_rows:
+            value = round(base + rng.gauss(0, 0.8))
+            score_rows.append(
+                dict(
+                    sheet_id=sheet_id,
+                    criterion_id=criterion_id,
+                    value=float(min(high, max(low, value))),
+                    updated_at=now,
+                )
+            )
+    for start in range(0, len(score_rows), 20_000):
+        db.session.execute(insert(Score), score_rows[start : start + 20_000])
+    db.session.commit()
+    tour.sheets = len(sheet_ids)
+    tour.scores = len(score_rows)
+    return tour
+
+
+def count_scores() -> int:
+    return db.session.scalar(select(db.func.count(Score.id))) or 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=12)
+    parser.add_argument("--ideas", type=int, default=300)
+    parser.add_argument("--judges", type=int, default=7)
+    parser.add_argument("--criteria", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--state", default="judging")
+    parser.add_argument("--no-upgrade", action="store_true", help="the schema is already there")
+    args = parser.parse_args(argv)
+
+    import time
+
+    from flask_migrate import upgrade
+
+    from app import ROOT, create_app
+
+    app = create_app()
+    with app.app_context():
+        if not args.no_upgrade:
+            upgrade(directory=str(ROOT / "migrations"))
+        started = time.perf_counter()
+        tour = generate_tour(
+            events=args.events,
+            ideas=args.ideas,
+            judges=args.judges,
+            criteria=args.criteria,
+            seed=args.seed,
+            state=args.state,
+        )
+        print(f"{tour.summary()} in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
