@@ -66,7 +66,9 @@ class IdeaResult:
     normalised: float | None = None  # mean z
     normalised_100: float | None = None
     tiebreaks: tuple[float | None, ...] = ()
-    rank: int | None = None
+    rank: int | None = None  # by the event's method
+    rank_raw: int | None = None
+    rank_normalised: int | None = None
     ranked: bool = False
     reason: str | None = None  # why not ranked
 
@@ -226,17 +228,13 @@ def rank_event(
         results.append(result)
 
     ranked = [r for r in results if r.ranked]
-
-    def key(r: IdeaResult) -> tuple:
-        score = r.normalised if method == "normalised" else r.raw
-        return (round(score, DECIMALS), *(round(t, DECIMALS) for t in r.tiebreaks))
-
-    ranked.sort(key=lambda r: (tuple(-k for k in key(r)), r.idea_id))
-    previous = None
-    for position, r in enumerate(ranked, start=1):
-        k = key(r)
-        r.rank = previous[1] if previous and previous[0] == k else position
-        previous = (k, r.rank)
+    for by_method in METHODS:
+        _assign_ranks(ranked, by_method)
+    ranked.sort(
+        key=lambda r: (r.rank_normalised if method == "normalised" else r.rank_raw, r.idea_id)
+    )
+    for r in ranked:
+        r.rank = r.rank_normalised if method == "normalised" else r.rank_raw
     not_ranked = sorted((r for r in results if not r.ranked), key=lambda r: r.idea_id)
 
     return Ranking(
@@ -244,6 +242,23 @@ def rank_event(
         ideas=ranked + not_ranked,
         judges=_judge_stats(by_judge, by_idea, judge_mean, judge_sd),
     )
+
+
+def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
+    """Competition ranks (1, 2, 2, 4) by score at 4 decimals, then the tie-break means."""
+
+    def key(r: IdeaResult) -> tuple:
+        score = r.normalised if method == "normalised" else r.raw
+        return (round(score, DECIMALS), *(round(t, DECIMALS) for t in r.tiebreaks))
+
+    keyed = sorted(
+        ((key(r), r) for r in ranked), key=lambda kr: (tuple(-k for k in kr[0]), kr[1].idea_id)
+    )
+    previous_key, previous_rank = None, None
+    for position, (k, r) in enumerate(keyed, start=1):
+        rank = previous_rank if k == previous_key else position
+        setattr(r, f"rank_{method}", rank)
+        previous_key, previous_rank = k, rank
 
 
 def _judge_stats(by_judge, by_idea, judge_mean, judge_sd) -> list[JudgeStats]:

@@ -71,7 +71,9 @@ def test_normalisation_lets_the_harsh_judges_best_idea_win_on_split_panels():
     assert by_idea[1].normalised == pytest.approx(30 / math.sqrt(1400 / 3))
     assert by_idea[4].normalised == pytest.approx(2 / math.sqrt(8 / 3))
     assert by_idea[1].normalised_100 == pytest.approx(50 + 10 * 30 / math.sqrt(1400 / 3))
-    # Both figures are always computed, whichever method ranks.
+    # Both figures and both ranks are always computed, whichever method ranks.
+    assert (by_idea[1].rank_raw, by_idea[1].rank_normalised, by_idea[1].rank) == (4, 1, 1)
+    assert raw.by_idea()[1].rank == 4
     assert by_idea[4].raw == pytest.approx(90)
 
 
