@@ -73,7 +73,10 @@ def _app(test_config, tmp_path_factory):
     app = create_app(test_config, instance_path=str(tmp_path_factory.mktemp("app-instance")))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the test database is dropped
 
 
 def _empty_all_tables():
