@@ -1,0 +1,164 @@
+"""The write-only workbook helper: formats, frozen header, filters, names, RTL, safe text."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from exports.cells import set_safe_value
+from exports.workbook import Column, WorkbookWriter, sheet_title
+
+RISKY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+def _write(tmp_path, rows, language="fr", columns=None, **kwargs):
+    path = tmp_path / "book.xlsx"
+    columns = columns or [
+        Column("Titre", width=40),
+        Column("Score", "score"),
+        Column("Budget", "mad"),
+        Column("Juges", "int"),
+    ]
+    with WorkbookWriter(path, title="Classement", language=language, **kwargs) as book:
+        book.add_sheet("Oujda", columns, rows)
+    return load_workbook(path)
+
+
+def test_header_is_bold_frozen_and_filtered_over_the_data(tmp_path):
+    wb = _write(tmp_path, [["A", 1.5, 1000, 3], ["B", 2.25, 2000, 4]])
+    ws = wb["Oujda"]
+    assert [c.value for c in ws[1]] == ["Titre", "Score", "Budget", "Juges"]
+    assert all(c.font.b for c in ws[1])
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:D3"
+    assert ws.column_dimensions["A"].width == 40
+    assert ws.column_dimensions["C"].width == 16  # default width of a MAD column
+
+
+def test_numbers_get_their_column_format(tmp_path):
+    ws = _write(tmp_path, [["A", 1.234, 2_230_000, 3]])["Oujda"]
+    assert ws["B2"].value == pytest.approx(1.234)
+    assert ws["B2"].number_format == "0.00"
+    assert ws["C2"].value == 2_230_000
+    assert ws["C2"].number_format == "#,##0"
+    assert ws["D2"].number_format == "0"
+
+
+def test_formula_like_text_is_stored_as_text(tmp_path):
+    ws = _write(tmp_path, [[text, None, None, None] for text in RISKY])["Oujda"]
+    for row, text in enumerate(RISKY, start=2):
+        cell = ws.cell(row=row, column=1)
+        assert cell.data_type == "s", text
+        assert cell.value == text.replace("\r", "\n")  # XML reads a lone CR as a line feed
+        assert cell.quotePrefix
+
+
+def test_control_characters_are_dropped_not_fatal(tmp_path):
+    ws = _write(tmp_path, [["Coop\x00érative\x07 \x1bdu\x0b sud", 1, 1, 1], ["\x01=1+1", 1, 1, 1]])[
+        "Oujda"
+    ]
+    assert ws["A2"].value == "Coopérative du sud"
+    assert ws["A3"].value == "=1+1"
+    assert ws["A3"].data_type == "s"
+
+
+def test_arabic_workbook_is_right_to_left_and_french_is_not(tmp_path):
+    assert _write(tmp_path, [["أ", 1, 1, 1]], language="ar")["Oujda"].sheet_view.rightToLeft
+    assert not _write(tmp_path, [["A", 1, 1, 1]], language="fr")["Oujda"].sheet_view.rightToLeft
+
+
+def test_document_properties(tmp_path):
+    created = datetime(2025, 4, 3, 10, 30, tzinfo=UTC)
+    wb = _write(tmp_path, [], language="ar", subject="Tournée 2025", created=created)
+    props = wb.properties
+    assert props.title == "Classement"
+    assert props.creator == "Idéathon"
+    assert props.subject == "Tournée 2025"
+    assert props.language == "ar"
+    assert props.created == datetime(2025, 4, 3, 10, 30)
+
+
+def test_aware_datetimes_are_written_in_utc(tmp_path):
+    columns = [Column("Quand", "datetime"), Column("Jour", "date")]
+    moment = datetime(2025, 4, 3, 12, 0, tzinfo=UTC)
+    ws = _write(tmp_path, [[moment, date(2025, 4, 3)]], columns=columns)["Oujda"]
+    assert ws["A2"].value == datetime(2025, 4, 3, 12, 0)
+    assert ws["A2"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["B2"].number_format == "yyyy-mm-dd"
+
+
+def test_empty_table_still_has_header_and_filter(tmp_path):
+    ws = _write(tmp_path, [])["Oujda"]
+    assert ws.max_row == 1
+    assert ws.auto_filter.ref == "A1:D1"
+
+
+def test_rows_can_be_a_generator(tmp_path):
+    ws = _write(tmp_path, ([f"Idée {i}", i / 3, i * 1000, i] for i in range(500)))["Oujda"]
+    assert ws.max_row == 501
+    assert ws.auto_filter.ref == "A1:D501"
+
+
+def test_totals_and_notes_below_a_table_stay_out_of_the_filter(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with WorkbookWriter(path, title="t") as book:
+        sheet = book.open_sheet("Résumé", [Column("Ville"), Column("Idées", "count")])
+        sheet.extend([["Oujda", 1200], ["Fès", 800]])
+        sheet.end_table()
+        sheet.bold_row(["Total", 2000])
+        sheet.blank()
+        sheet.append(["=note"])
+    ws = load_workbook(path)["Résumé"]
+    assert ws.auto_filter.ref == "A1:B3"
+    assert ws["A4"].font.b and ws["B4"].value == 2000 and ws["B4"].number_format == "#,##0"
+    assert ws["A6"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Oujda", "Oujda"),
+        ("a[b]c:d*e?f/g\\h", "a b c d e f g h"),
+        ("'quoted'", "quoted"),
+        ("", "Sheet"),
+        ("x" * 40, "x" * 31),
+        ("History", "History (2)"),
+    ],
+)
+def test_sheet_titles_are_excel_safe(name, expected):
+    assert sheet_title(name, set()) == expected
+
+
+def test_sheet_titles_are_unique_case_insensitively_and_keep_their_suffix():
+    taken: set[str] = set()
+    assert sheet_title("Oujda", taken) == "Oujda"
+    assert sheet_title("OUJDA", taken) == "OUJDA (2)"
+    long = "Dakhla-Oued Ed-Dahab régional final"
+    first = sheet_title(long, taken, suffix=" - Jury")
+    second = sheet_title(long, taken, suffix=" - Jury")
+    assert len(first) <= 31 and first.endswith(" - Jury")
+    assert len(second) <= 31 and second.endswith(" - Jury (2)")
+
+
+def test_many_sheets_with_the_same_long_name_open_in_openpyxl(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with WorkbookWriter(path, title="t") as book:
+        for _ in range(3):
+            book.add_sheet("Casablanca-Settat: finale [nationale]", [Column("x")], [["a"]])
+    names = load_workbook(path).sheetnames
+    assert len(set(names)) == 3 and all(len(n) <= 31 for n in names)
+
+
+def test_set_safe_value_on_an_ordinary_sheet():
+    from openpyxl import Workbook
+
+    ws = Workbook().active
+    set_safe_value(ws["A1"], "=1+1")
+    set_safe_value(ws["A2"], "bonjour\x00")
+    assert ws["A1"].data_type == "s" and ws["A1"].value == "=1+1"
+    assert ws["A2"].value == "bonjour"
+
+
+def test_unknown_column_kind_is_refused():
+    with pytest.raises(ValueError):
+        Column("x", "money")
