@@ -1,0 +1,537 @@
+"""Judging services: assignment, score sheets, conflicts and the event ranking.
+
+Deliberation, results and the national final live in `judging.deliberation`; the paper fallback
+in `judging.paper`. Functions validate, write, flush and audit; the caller commits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from accounts.models import User, utcnow
+from audit.services import record
+from competitions.models import Criterion, Event, JuryMember, Rubric
+from extensions import db
+from judging import scoring
+from judging.assignment import assign
+from judging.models import Conflict, Score, ScoreSheet
+from submissions.models import Idea
+
+try:  # the tour's rubric service (falls back to setting the column when it is not there)
+    from competitions.services import lock_rubric as _lock_rubric
+except ImportError:  # pragma: no cover - depends on the competitions package's progress
+    _lock_rubric = None
+
+
+class JudgingError(ValueError):
+    """A user-facing reason why a judging operation was refused (status says how to answer)."""
+
+    def __init__(self, message, status: int = 422, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+NOT_RANKED_LABELS = {
+    "calibration": _l("Calibration idea"),
+    "ineligible": _l("Ineligible"),
+    "duplicate": _l("Duplicate"),
+    "too_few_judges": _l("Too few submitted score sheets"),
+}
+SHEET_STATE_LABELS = {
+    "assigned": _l("To score"),
+    "draft": _l("In progress"),
+    "submitted": _l("Submitted"),
+    "conflict": _l("Conflict declared"),
+}
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def is_event_judge(event: Event, user) -> bool:
+    return bool(
+        db.session.scalar(
+            select(JuryMember.id).where(
+                JuryMember.event_id == event.id, JuryMember.user_id == user.id
+            )
+        )
+    )
+
+
+def judge_events(user) -> list[Event]:
+    """The events where this user sits on the jury, in tour order."""
+    query = (
+        select(Event)
+        .join(JuryMember, JuryMember.event_id == Event.id)
+        .where(JuryMember.user_id == user.id)
+        .order_by(Event.date, Event.tour_order)
+    )
+    return list(db.session.scalars(query))
+
+
+def judge_sheets(event: Event, user) -> list[ScoreSheet]:
+    """The judge's sheets in this event: calibration first, then by idea."""
+    query = (
+        select(ScoreSheet)
+        .join(Idea, Idea.id == ScoreSheet.idea_id)
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .order_by(Idea.is_calibration.desc(), Idea.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def judge_conflicts(event: Event, user) -> list[Conflict]:
+    query = (
+        select(Conflict)
+        .join(Idea, Idea.id == Conflict.idea_id)
+        .where(Idea.event_id == event.id, Conflict.judge_id == user.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def sheet_for(sheet_id: int, user) -> ScoreSheet:
+    """The sheet if it is this judge's own; another's sheet is the same as no sheet (404)."""
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None or sheet.judge_id != user.id:
+        raise JudgingError(_l("This score sheet does not exist."), status=404)
+    return sheet
+
+
+# --- Assignment -----------------------------------------------------------------------------------
+
+
+def assign_event(event: Event, by=None, *, source: str = "web") -> int:
+    """Create the missing score sheets of the event (see `judging.assignment`); returns how many."""
+    judges = list(
+        db.session.scalars(select(JuryMember.user_id).where(JuryMember.event_id == event.id))
+    )
+    rows = db.session.execute(
+        select(Idea.id, Idea.is_calibration).where(
+            Idea.event_id == event.id,
+            Idea.eligibility != "ineligible",
+            Idea.duplicate_of_id.is_(None),
+        )
+    ).all()
+    ideas = [r.id for r in rows]
+    conflicts = db.session.execute(
+        select(Conflict.idea_id, Conflict.judge_id)
+        .join(Idea, Idea.id == Conflict.idea_id)
+        .where(Idea.event_id == event.id)
+    ).all()
+    existing: dict[int, list[int]] = defaultdict(list)
+    for idea_id, judge_id in db.session.execute(
+        select(ScoreSheet.idea_id, ScoreSheet.judge_id).where(ScoreSheet.event_id == event.id)
+    ):
+        existing[idea_id].append(judge_id)
+    new = assign(
+        ideas,
+        judges,
+        per_idea=event.judges_per_idea if event.split_panels else None,
+        conflicts=[tuple(c) for c in conflicts],
+        existing=existing,
+        everyone=[r.id for r in rows if r.is_calibration],
+    )
+    created = 0
+    for idea_id, judge_ids in new.items():
+        for judge_id in judge_ids:
+            db.session.add(
+                ScoreSheet(event_id=event.id, idea_id=idea_id, judge_id=judge_id, status="assigned")
+            )
+            created += 1
+    db.session.flush()
+    if created:
+        record(
+            "event",
+            event.id,
+            "assign",
+            by=by,
+            event_id=event.id,
+            new={"sheets": created},
+            source=source,
+        )
+    return created
+
+
+# --- Scores ---------------------------------------------------------------------------------------
+
+
+def _check_writable(sheet: ScoreSheet, by) -> None:
+    if sheet.event.state != "judging":
+        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+    if by is None or sheet.judge_id != getattr(by, "id", by):
+        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
+    if sheet.status == "submitted":
+        raise JudgingError(
+            _l("This sheet is submitted. Ask an organiser to reopen it to change it."), status=409
+        )
+
+
+def check_value(criterion: Criterion, value) -> float:
+    """A mark within the criterion's scale, whole (or half when allowed); else JudgingError."""
+    message = _l(
+        "Score must be between %(low)s and %(high)s.",
+        low=criterion.scale_min,
+        high=criterion.scale_max,
+    )
+    if isinstance(value, bool):
+        raise JudgingError(message, status=422)
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except (TypeError, ValueError):
+        raise JudgingError(_l("Score must be a number."), status=422) from None
+    if not math.isfinite(number) or not criterion.scale_min <= number <= criterion.scale_max:
+        raise JudgingError(message, status=422)
+    step = 0.5 if criterion.half_points else 1.0
+    if abs(number / step - round(number / step)) > 1e-9:
+        raise JudgingError(
+            _l("Half points are allowed for this criterion, nothing finer.")
+            if criterion.half_points
+            else _l("Score must be a whole number."),
+            status=422,
+        )
+    return number
+
+
+def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
+    rubric = sheet.event.rubric
+    for criterion in rubric.criteria if rubric else ():
+        if str(criterion.id) == str(criterion_id):
+            return criterion
+    raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
+
+
+def lock_rubric(rubric: Rubric) -> None:
+    """The first score freezes the rubric (through the tour's service when present)."""
+    if rubric.locked_at is not None:
+        return
+    if _lock_rubric is not None:
+        _lock_rubric(rubric)
+    else:  # pragma: no cover
+        rubric.locked_at = utcnow()
+
+
+def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web") -> Score:
+    """Save one mark (last write wins per criterion); every write is audited old → new."""
+    _check_writable(sheet, by)
+    criterion = _criterion_of(sheet, criterion_id)
+    number = check_value(criterion, value)
+    score = db.session.scalar(
+        select(Score).where(Score.sheet_id == sheet.id, Score.criterion_id == criterion.id)
+    )
+    old = score.value if score else None
+    if score is None:
+        score = Score(sheet_id=sheet.id, criterion_id=criterion.id, value=number)
+        db.session.add(score)
+    else:
+        score.value = number
+        score.updated_at = utcnow()
+    if sheet.status == "assigned":
+        sheet.status = "draft"
+    sheet.updated_at = utcnow()
+    lock_rubric(criterion.rubric)
+    db.session.flush()
+    record(
+        "score", sheet.id, "score", by=by, event_id=sheet.event_id,
+        old={"criterion": criterion.key, "value": old},
+        new={"criterion": criterion.key, "value": number, "idea_id": sheet.idea_id},
+        source=source,
+    )  # fmt: skip
+    return score
+
+
+def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
+    _check_writable(sheet, by)
+    text = (text or "").strip()
+    if len(text) > 5000:
+        raise JudgingError(_l("The comment is too long (5,000 characters at most)."), status=422)
+    if text == (sheet.comment or ""):
+        return
+    record(
+        "sheet", sheet.id, "comment", by=by, event_id=sheet.event_id,
+        old={"comment": sheet.comment}, new={"comment": text}, source=source,
+    )  # fmt: skip
+    sheet.comment = text
+    if sheet.status == "assigned":
+        sheet.status = "draft"
+    db.session.flush()
+
+
+def sheet_values(sheet: ScoreSheet) -> dict[int, float]:
+    return {s.criterion_id: s.value for s in sheet.scores}
+
+
+def missing_criteria(sheet: ScoreSheet) -> list[Criterion]:
+    values = sheet_values(sheet)
+    return [c for c in sheet.event.rubric.criteria if c.id not in values]
+
+
+def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
+    """Complete the sheet: every criterion must be scored."""
+    _check_writable(sheet, by)
+    db.session.refresh(sheet, ["scores"])
+    if missing_criteria(sheet):
+        raise JudgingError(_l("Score every criterion before submitting."), status=422)
+    sheet.status = "submitted"
+    sheet.submitted_at = utcnow()
+    db.session.flush()
+    record(
+        "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
+        old={"status": "draft"}, new={"status": "submitted", "idea_id": sheet.idea_id}, source=source,
+    )  # fmt: skip
+
+
+def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
+    """An organiser sends a submitted sheet back to its judge (only during judging)."""
+    if sheet.event.state != "judging":
+        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+    if sheet.status != "submitted":
+        raise JudgingError(_l("This sheet is not submitted."), status=409)
+    sheet.status = "draft"
+    sheet.submitted_at = None
+    db.session.flush()
+    record(
+        "sheet", sheet.id, "reopen", by=by, event_id=sheet.event_id,
+        old={"status": "submitted"}, new={"status": "draft"}, source=source,
+    )  # fmt: skip
+
+
+def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") -> Conflict:
+    """The judge declares a conflict of interest: the sheet leaves their list (its marks are
+    kept in the audit log only) and, on split panels, another judge takes the idea."""
+    if by is None or sheet.judge_id != getattr(by, "id", by):
+        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
+    if sheet.event.state not in ("open", "judging"):
+        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise JudgingError(
+            _l("Give the reason for the conflict of interest."), status=422, field="reason"
+        )
+    if len(reason) > 1000:
+        raise JudgingError(
+            _l("The reason is too long (1,000 characters at most)."), status=422, field="reason"
+        )
+    event = sheet.event
+    conflict = Conflict(idea_id=sheet.idea_id, judge_id=sheet.judge_id, reason=reason)
+    db.session.add(conflict)
+    record(
+        "sheet", sheet.id, "conflict", by=by, event_id=event.id,
+        old={"status": sheet.status, "scores": {str(k): v for k, v in sheet_values(sheet).items()}},
+        new={"idea_id": sheet.idea_id, "reason": reason}, source=source,
+    )  # fmt: skip
+    db.session.delete(sheet)
+    db.session.flush()
+    if event.split_panels:
+        assign_event(event, by, source=source)
+    return conflict
+
+
+# --- Ranking --------------------------------------------------------------------------------------
+
+
+def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
+    if rubric is None:
+        return []
+    return [
+        scoring.CriterionSpec(c.id, c.weight, c.scale_min, c.scale_max, c.tiebreak_order, c.key)
+        for c in rubric.criteria
+    ]
+
+
+def _exclusion(idea_row) -> str | None:
+    if idea_row.is_calibration:
+        return "calibration"
+    if idea_row.duplicate_of_id is not None:
+        return "duplicate"
+    if idea_row.eligibility == "ineligible":
+        return "ineligible"
+    return None
+
+
+def rankings_for_events(events: list[Event]) -> dict[int, dict]:
+    """The ranking of each event, with ONE query for all their submitted scores (aggregated per
+    sheet in the database: the weighted sum of S_ij and the tie-break marks)."""
+    events = list(events)
+    if not events:
+        return {}
+    specs = {e.id: criterion_specs(e.rubric) for e in events}
+    orders = sorted(
+        {c.tiebreak_order for cs in specs.values() for c in cs if c.tiebreak_order is not None}
+    )
+    fraction = (
+        Criterion.weight
+        * (Score.value - Criterion.scale_min)
+        / (Criterion.scale_max - Criterion.scale_min)
+    )
+    columns = [
+        ScoreSheet.event_id,
+        ScoreSheet.idea_id,
+        ScoreSheet.judge_id,
+        func.sum(fraction),
+        func.sum(Criterion.weight),
+        func.count(Score.id),
+    ] + [func.max(case((Criterion.tiebreak_order == k, Score.value))) for k in orders]
+    query = (
+        select(*columns)
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(ScoreSheet.event_id.in_([e.id for e in events]), ScoreSheet.status == "submitted")
+        .group_by(ScoreSheet.id, ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id)
+    )
+    sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
+    picks = {
+        e.id: [orders.index(c.tiebreak_order) for c in scoring.tiebreak_criteria(specs[e.id])]
+        for e in events
+    }
+    sizes = {e.id: len(specs[e.id]) for e in events}
+    for row in db.session.execute(query):
+        event_id, idea_id, judge_id, total, weights, count = row[:6]
+        if count != sizes[event_id] or not weights:
+            continue  # an incomplete sheet is not a score
+        tiebreaks = tuple(row[6 + k] for k in picks[event_id])
+        sheets[event_id].append(
+            scoring.SheetScore(idea_id, judge_id, 100.0 * total / weights, tiebreaks)
+        )
+
+    idea_rows = db.session.execute(
+        select(
+            Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
+            Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
+        ).where(Idea.event_id.in_([e.id for e in events]))
+    ).all()  # fmt: skip
+    ideas_by_event = defaultdict(list)
+    for row in idea_rows:
+        ideas_by_event[row.event_id].append(row)
+    return {e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id]) for e in events}
+
+
+def event_ranking(event: Event) -> dict:
+    """The event's ranking (both methods) as plain data; see `_ranking_data` for its shape."""
+    return rankings_for_events([event])[event.id]
+
+
+def _ranking_data(event: Event, idea_rows, sheets, specs) -> dict:
+    method = event.effective_ranking_method
+    ranking = scoring.rank_event(
+        [scoring.IdeaSpec(r.id, _exclusion(r)) for r in idea_rows],
+        sheets,
+        method=method,
+        min_judges=event.min_judges,
+    )
+    info = {r.id: r for r in idea_rows}
+    tiebreak_keys = [c.key for c in scoring.tiebreak_criteria(specs)]
+    ideas = []
+    for result in ranking.ideas:
+        row = info[result.idea_id]
+        ideas.append(
+            {
+                "idea_id": result.idea_id,
+                "receipt_code": row.receipt_code,
+                "title": row.title,
+                "sector": row.sector,
+                "judges": result.judges,
+                "raw": result.raw,
+                "normalised": result.normalised,
+                "normalised_100": result.normalised_100,
+                "rank": result.rank,
+                "rank_raw": result.rank_raw,
+                "rank_normalised": result.rank_normalised,
+                "ranked": result.ranked,
+                "reason": result.reason,
+                "tiebreaks": dict(zip(tiebreak_keys, result.tiebreaks, strict=False)),
+            }
+        )
+    judges = [
+        {
+            "judge_id": s.judge_id,
+            "sheets": s.sheets,
+            "mean": s.mean,
+            "sd": s.sd,
+            "compared": s.compared,
+            "spearman": s.spearman,
+            "flagged": s.flagged,
+        }
+        for s in ranking.judges
+    ]
+    return {
+        "event_id": event.id,
+        "slug": event.slug,
+        "method": method,
+        "min_judges": event.min_judges,
+        "winners_count": event.winners_count,
+        "ideas": ideas,
+        "judges": judges,
+    }
+
+
+# --- Progress -------------------------------------------------------------------------------------
+
+
+def progress_matrix(event: Event) -> dict:
+    """Ideas × judges with each cell's state (None, assigned, draft, submitted, conflict)."""
+    judges = list(
+        db.session.scalars(
+            select(User)
+            .join(JuryMember, JuryMember.user_id == User.id)
+            .where(JuryMember.event_id == event.id)
+            .order_by(User.name)
+        )
+    )
+    ideas = list(
+        db.session.scalars(
+            select(Idea)
+            .where(Idea.event_id == event.id)
+            .order_by(Idea.is_calibration.desc(), Idea.id)
+        )
+    )
+    cells: dict[tuple[int, int], str] = {}
+    for idea_id, judge_id, status in db.session.execute(
+        select(ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.status).where(
+            ScoreSheet.event_id == event.id
+        )
+    ):
+        cells[(idea_id, judge_id)] = status
+    for idea_id, judge_id in db.session.execute(
+        select(Conflict.idea_id, Conflict.judge_id)
+        .join(Idea, Idea.id == Conflict.idea_id)
+        .where(Idea.event_id == event.id)
+    ):
+        cells[(idea_id, judge_id)] = "conflict"
+    per_judge = {}
+    for judge in judges:
+        states = [cells.get((i.id, judge.id)) for i in ideas]
+        assigned = sum(1 for s in states if s in ("assigned", "draft", "submitted"))
+        done = sum(1 for s in states if s == "submitted")
+        per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
+    return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
+
+
+def judges_behind(event: Event) -> list[User]:
+    matrix = progress_matrix(event)
+    return [j for j in matrix["judges"] if matrix["per_judge"][j.id]["behind"]]
+
+
+def judging_progress(event_ids: list[int]) -> dict[int, dict]:
+    """Share of assigned sheets submitted per event, in % (the tour dashboard's figure)."""
+    rows = db.session.execute(
+        select(
+            ScoreSheet.event_id,
+            func.count(ScoreSheet.id),
+            func.sum(case((ScoreSheet.status == "submitted", 1), else_=0)),
+        )
+        .where(ScoreSheet.event_id.in_(list(event_ids)))
+        .group_by(ScoreSheet.event_id)
+    ).all()
+    return {
+        eid: {"judging_progress": round(100 * (done or 0) / total) if total else 0}
+        for eid, total, done in rows
+    }
