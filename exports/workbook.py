@@ -245,7 +245,9 @@ class WorkbookWriter:
         return sheet
 
     def move_to_end(self, sheet: Sheet) -> None:
-        self.wb.move_sheet(sheet.ws, len(self.wb._sheets) - 1 - self.wb._sheets.index(sheet.ws))
+        """Put this sheet last (write-only sheets are ordered by creation otherwise)."""
+        self.wb._sheets.remove(sheet.ws)
+        self.wb._sheets.append(sheet.ws)
 
     def save(self) -> None:
         for sheet in self._open:

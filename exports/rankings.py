@@ -1,0 +1,260 @@
+"""The rankings workbook, from plain data: what organisers hand to the directorate.
+
+Sheets, in order: the summary (each event's figures, the tour's totals, breakdowns, notes); for
+each event its ranking and its jury matrix (S_ij, ideas × judges); then every judge's comment.
+Callers pass translated `labels` (see DEFAULT_LABELS for the keys) and stream each event's ideas
+(a generator is fine: each idea is written to three sheets in one pass, then dropped).
+Phones and e-mails appear only when `include_personal` is true (exports made by organisers).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from exports.workbook import Column, WorkbookWriter
+
+DEFAULT_LABELS = {
+    "workbook_title": "Rankings",
+    "summary": "Summary",
+    "jury_suffix": " - Jury",
+    "comments": "Comments",
+    "event": "Event",
+    "date": "Date",
+    "state": "State",
+    "received": "Ideas received",
+    "eligible": "Eligible",
+    "ranked": "Ranked",
+    "winners": "Winners",
+    "budget_total": "Total budget (MAD)",
+    "total": "Tour total",
+    "share": "Share",
+    "rank": "Rank",
+    "receipt_code": "Receipt code",
+    "title": "Title",
+    "sector": "Sector",
+    "province": "Province",
+    "team_lead": "Team lead",
+    "phone": "Phone",
+    "email": "E-mail",
+    "budget": "Budget (MAD)",
+    "raw_score": "Raw score (0–100)",
+    "normalised_score": "Normalised score (0–100)",
+    "method": "Method",
+    "judges_count": "Judges",
+    "winner": "Winner",
+    "override_reason": "Reason (chosen outside the top)",
+    "not_ranked_reason": "Not ranked because",
+    "judge": "Judge",
+    "comment": "Comment",
+    "mean": "Mean",
+    "yes": "Yes",
+    "no": "No",
+}
+
+
+@dataclass
+class EventSummary:
+    """One line of the summary sheet."""
+
+    name: str
+    date: date | None
+    state: str  # translated
+    received: int
+    eligible: int
+    ranked: int
+    winners: int
+    budget_total: int | None = None  # MAD
+
+
+@dataclass
+class Breakdown:
+    """A count of ideas by one attribute (sector, region, gender…): (label, ideas, winners)."""
+
+    title: str
+    rows: Sequence[tuple[str, int, int]]
+
+
+@dataclass
+class IdeaRow:
+    """One idea of an event's ranking (scores 0–100; None where there is no figure)."""
+
+    rank: int | None
+    receipt_code: str
+    title: str
+    sector: str
+    province: str
+    lead_name: str
+    budget: int | None = None
+    raw_score: float | None = None
+    normalised_score: float | None = None
+    criterion_means: Sequence[float | None] = ()
+    judges: int = 0
+    winner: bool = False
+    override_reason: str | None = None
+    not_ranked_reason: str | None = None
+    judge_scores: Sequence[float | None] = ()  # S_ij, aligned with EventBlock.judges
+    comments: Sequence[tuple[str, str]] = ()  # (judge name, comment)
+    lead_phone: str | None = None
+    lead_email: str | None = None
+
+
+@dataclass
+class EventBlock:
+    """An event's sheets: its ranking (method translated), criteria and judges in column order."""
+
+    name: str
+    method: str
+    criteria: Sequence[str] = ()
+    judges: Sequence[str] = ()
+    ideas: Iterable[IdeaRow] = field(default_factory=list)
+
+
+def write_rankings_workbook(
+    path,
+    *,
+    summary: Sequence[EventSummary],
+    breakdowns: Sequence[Breakdown] = (),
+    notes: Sequence[str] = (),
+    events: Iterable[EventBlock],
+    labels: dict | None = None,
+    language: str = "fr",
+    include_personal: bool = False,
+    subject: str = "",
+    progress=None,
+) -> None:
+    """Write the workbook to `path`. `progress(done_events)` is called after each event."""
+    label = {**DEFAULT_LABELS, **(labels or {})}
+    with WorkbookWriter(
+        path, title=label["workbook_title"], language=language, subject=subject
+    ) as book:
+        _write_summary(book, label, summary, breakdowns, notes)
+        comments = book.open_sheet(
+            label["comments"],
+            [
+                Column(label["event"], width=18),
+                Column(label["receipt_code"], width=14),
+                Column(label["title"], width=36),
+                Column(label["judge"], width=22),
+                Column(label["comment"], width=80),
+            ],
+        )
+        for done, event in enumerate(events, 1):
+            _write_event(book, label, event, comments, include_personal)
+            if progress:
+                progress(done)
+        book.move_to_end(comments)
+
+
+def _write_summary(book, label, summary, breakdowns, notes) -> None:
+    sheet = book.open_sheet(
+        label["summary"],
+        [
+            Column(label["event"], width=28),
+            Column(label["date"], "date", width=14),
+            Column(label["state"], width=16),
+            Column(label["received"], "count", width=14),
+            Column(label["eligible"], "count"),
+            Column(label["ranked"], "count"),
+            Column(label["winners"], "count"),
+            Column(label["budget_total"], "mad", width=20),
+        ],
+    )
+    totals = [0, 0, 0, 0, 0]
+    for line in summary:
+        figures = [line.received, line.eligible, line.ranked, line.winners, line.budget_total or 0]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        sheet.append(
+            [
+                line.name,
+                line.date,
+                line.state,
+                line.received,
+                line.eligible,
+                line.ranked,
+                line.winners,
+                line.budget_total,
+            ]
+        )
+    sheet.end_table()
+    if len(summary) > 1:
+        sheet.bold_row([label["total"], None, None, *totals])
+    for note in notes:
+        sheet.blank()
+        sheet.append([note])
+    kinds = ["text", "count", "percent", "count"]
+    for breakdown in breakdowns:
+        sheet.blank()
+        sheet.bold_row([breakdown.title, label["received"], label["share"], label["winners"]])
+        total = sum(ideas for _, ideas, _ in breakdown.rows)
+        for name, ideas, winners in breakdown.rows:
+            sheet.append([name, ideas, ideas / total if total else None, winners], kinds)
+
+
+def _write_event(book, label, event: EventBlock, comments, include_personal: bool) -> None:
+    columns = [
+        Column(label["rank"], "int", width=8),
+        Column(label["receipt_code"], width=14),
+        Column(label["title"], width=40),
+        Column(label["sector"], width=16),
+        Column(label["province"], width=18),
+        Column(label["team_lead"], width=22),
+    ]
+    if include_personal:
+        columns += [Column(label["phone"], width=16), Column(label["email"], width=26)]
+    columns += [
+        Column(label["budget"], "mad"),
+        Column(label["raw_score"], "score", width=14),
+        Column(label["normalised_score"], "score", width=16),
+        Column(label["method"], width=14),
+        *[Column(name, "score", width=14) for name in event.criteria],
+        Column(label["judges_count"], "int", width=8),
+        Column(label["winner"], width=10),
+        Column(label["override_reason"], width=40),
+        Column(label["not_ranked_reason"], width=24),
+    ]
+    ranking = book.open_sheet(event.name, columns)
+    matrix = book.open_sheet(
+        event.name,
+        [
+            Column(label["rank"], "int", width=8),
+            Column(label["receipt_code"], width=14),
+            Column(label["title"], width=36),
+            *[Column(name, "score", width=14) for name in event.judges],
+            Column(label["mean"], "score"),
+        ],
+        suffix=label["jury_suffix"],
+    )
+    yes, no = label["yes"], label["no"]
+    for idea in event.ideas:
+        row = [
+            idea.rank,
+            idea.receipt_code,
+            idea.title,
+            idea.sector,
+            idea.province,
+            idea.lead_name,
+        ]
+        if include_personal:
+            row += [idea.lead_phone, idea.lead_email]
+        means = list(idea.criterion_means) + [None] * (
+            len(event.criteria) - len(idea.criterion_means)
+        )
+        row += [
+            idea.budget,
+            idea.raw_score,
+            idea.normalised_score,
+            event.method,
+            *means[: len(event.criteria)],
+            idea.judges,
+            yes if idea.winner else no,
+            idea.override_reason,
+            idea.not_ranked_reason,
+        ]
+        ranking.append(row)
+        scores = list(idea.judge_scores) + [None] * (len(event.judges) - len(idea.judge_scores))
+        matrix.append(
+            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw_score]
+        )
+        for judge, text in idea.comments:
+            if text and text.strip():
+                comments.append([event.name, idea.receipt_code, idea.title, judge, text])
