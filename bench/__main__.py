@@ -1,0 +1,334 @@
+"""Benchmarks: each figure beside a reference measured in the same run, and their ratio.
+
+    python -m bench                 # the full sizes (make bench)
+    python -m bench --quick         # small sizes, a smoke run of every benchmark
+    python -m bench --only ranking,export --backends sqlite
+
+Every line: measured value | reference | ratio | target | verdict. The machine comes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, seed_app
+
+BENCHMARKS = ("ranking", "export", "submissions", "autosave")
+
+
+def machine() -> str:
+    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    pg = "unavailable"
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG)
+        with engine.connect() as conn:
+            pg = conn.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - a machine without PostgreSQL still benchmarks SQLite
+        pass
+    return (
+        f"machine: {os.cpu_count()} cores, {ram_gb:.1f} GB RAM, {platform.platform()}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg}"
+    )
+
+
+def figure(name: str, value: float, reference: float, unit: str, target: str, ok: bool) -> None:
+    ratio = value / reference if reference else float("inf")
+    print(
+        f"  {name}: {value:.3f} {unit} | reference {reference:.3f} {unit} | ratio {ratio:.2f} "
+        f"| target {target} | {'PASS' if ok else 'FAIL'}",
+        flush=True,
+    )
+
+
+def skip(name: str, why: str) -> None:
+    print(f"  {name}: SKIPPED ({why})", flush=True)
+
+
+def _median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# --- 1. ranking -------------------------------------------------------------------------------
+
+
+def tour_database(kind: str, workdir: Path, sizes: dict, stack) -> str:
+    """A fresh database of `kind`, migrated, holding the synthetic tour."""
+    url = stack.enter_context(fresh_database(kind, workdir))
+    instance = workdir / f"instance-{kind}"
+    migrate(url, instance)
+    app = seed_app(url, instance)
+    from tools.synthetic import generate_tour
+
+    with app.app_context():
+        started = time.perf_counter()
+        tour = generate_tour(state="deliberation", **sizes)
+        print(
+            f"  [{kind}] synthetic tour: {tour.summary()} in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+    return url
+
+
+def bench_ranking(kind: str, url: str, workdir: Path, repeat: int) -> None:
+    try:
+        from judging.services import rankings_for_events
+    except ImportError:
+        skip(f"[{kind}] ranking", "judging.services.rankings_for_events is not written yet")
+        return
+    from sqlalchemy import select
+
+    from competitions.models import Event
+    from extensions import db
+    from judging.models import Score, ScoreSheet
+
+    app = seed_app(url, workdir / f"instance-{kind}")
+    with app.app_context():
+
+        def read_all_scores():
+            db.session.remove()
+            rows = db.session.execute(
+                select(
+                    ScoreSheet.event_id,
+                    ScoreSheet.idea_id,
+                    ScoreSheet.judge_id,
+                    Score.criterion_id,
+                    Score.value,
+                )
+                .join(Score, Score.sheet_id == ScoreSheet.id)
+                .where(ScoreSheet.status == "submitted")
+            ).all()
+            assert rows
+
+        def rank_everything():
+            db.session.remove()
+            events = db.session.scalars(select(Event).order_by(Event.tour_order)).all()
+            rankings = rankings_for_events(events)
+            assert len(rankings) == len(events)
+
+        rank_everything()  # warm: imports, statement caches
+        read_all_scores()
+        reference = _median_time(read_all_scores, repeat)
+        value = _median_time(rank_everything, repeat)
+    limit = 0.5 if kind == "sqlite" else None
+    ok = value <= 2 * reference and (limit is None or value < limit)
+    target = "≤ 2 × reference" + (", < 0.5 s" if limit else "")
+    figure(f"[{kind}] ranking of every event, both methods", value, reference, "s", target, ok)
+
+
+# --- 2. Excel export --------------------------------------------------------------------------
+
+
+def _child(*args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.export_child", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_export(url: str, workdir: Path) -> None:
+    try:
+        from reporting.services import write_tour_workbook  # noqa: F401
+    except ImportError:
+        skip("export", "reporting.services.write_tour_workbook is not written yet")
+        return
+    from openpyxl import load_workbook
+
+    out = workdir / "tour.xlsx"
+    try:
+        measured = _child("tour", url, str(out), "fr")
+    except RuntimeError as error:
+        skip("export", f"the export failed: {str(error).strip().splitlines()[-1]}")
+        return
+    workbook = load_workbook(out, read_only=True)
+    cells, columns = 0, 1
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            filled = sum(1 for value in row if value is not None)
+            cells += filled
+            columns = max(columns, len(row))
+    workbook.close()
+    rows = max(1, cells // columns)
+    reference = _child("reference", "-", str(workdir / "reference.xlsx"), str(rows), str(columns))
+    print(
+        f"  export: {len(load_workbook(out, read_only=True).sheetnames)} sheets, {cells} cells "
+        f"({out.stat().st_size // 1024} KiB)",
+        flush=True,
+    )
+    figure(
+        "whole-tour Excel export (fr)",
+        measured["seconds"],
+        reference["seconds"],
+        "s",
+        "≤ 1.5 × reference",
+        measured["seconds"] <= 1.5 * reference["seconds"],
+    )
+    print(
+        f"  export peak memory: {measured['peak_mb']:.0f} MB | reference process "
+        f"{reference['peak_mb']:.0f} MB | target ≤ 200 MB | "
+        f"{'PASS' if measured['peak_mb'] <= 200 else 'FAIL'}",
+        flush=True,
+    )
+
+
+# --- 3. submissions under load ----------------------------------------------------------------
+
+
+def bench_submissions(kind: str, workdir: Path, clients: int, duration: float) -> None:
+    from bench.http import run_load
+    from bench.workloads import open_event, submit_idea
+
+    with fresh_database(kind, workdir) as url:
+        instance = workdir / f"load-{kind}"
+        migrate(url, instance)
+        app = seed_app(url, instance)
+        open_event(app, slug="charge-2025")
+        with LiveServer(url, instance) as server:
+            if server_lacks(server, "/e/charge-2025/submit"):
+                skip(f"[{kind}] submissions", "the public form /e/<slug>/submit is not there yet")
+                return
+            reference = run_load(
+                "healthz",
+                server.url,
+                lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"),
+                clients=clients,
+                duration=duration,
+            )
+            measured = run_load(
+                "submissions",
+                server.url,
+                lambda c, n: submit_idea(c, "charge-2025", n),
+                clients=clients,
+                duration=duration,
+            )
+        with app.app_context():
+            from sqlalchemy import func, select
+
+            from extensions import db
+            from submissions.models import Idea
+
+            stored = db.session.scalar(select(func.count(Idea.id)))
+        app_engine_dispose(app)
+    print(f"  [{kind}] reference {reference.line()}", flush=True)
+    print(f"  [{kind}] measured  {measured.line()}; {stored} ideas stored", flush=True)
+    for sample in measured.error_samples[:3]:
+        print(f"    error: {sample}", flush=True)
+    ok = (
+        measured.per_second >= 0.3 * reference.per_second
+        and measured.ms(95) <= 150
+        and measured.errors == 0
+        and stored == measured.ok
+    )
+    figure(
+        f"[{kind}] submissions/s ({clients} clients, {duration:.0f} s, GET form + POST)",
+        measured.per_second,
+        reference.per_second,
+        "req/s",
+        "ratio ≥ 0.3, p95 ≤ 150 ms, 0 errors",
+        ok,
+    )
+
+
+def _fail(what: str):
+    raise RuntimeError(f"{what} failed")
+
+
+def server_lacks(server: LiveServer, path: str) -> bool:
+    from bench.http import Client
+
+    client = Client(server.url)
+    try:
+        return client.get(path).status == 404
+    finally:
+        client.close()
+
+
+def app_engine_dispose(app) -> None:
+    from extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- 4. jury autosave -------------------------------------------------------------------------
+
+
+def bench_autosave(kind: str, workdir: Path, judges: int, duration: float) -> None:
+    from bench import autosave
+
+    if not autosave.available():
+        skip(f"[{kind}] autosave", "the judging autosave endpoint is not there yet")
+        return
+    autosave.run(kind, workdir, judges, duration, figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="ideathon benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--only", default=",".join(BENCHMARKS))
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    backends = [b for b in args.backends.split(",") if b]
+    if args.quick:
+        sizes = dict(events=12, ideas=30, judges=5, criteria=6)
+        clients, duration, judges, repeat = 8, 3.0, 20, 1
+    else:
+        sizes = dict(events=12, ideas=300, judges=7, criteria=6)
+        clients, duration, judges, repeat = 32, 20.0, 100, 3
+
+    print(machine(), flush=True)
+    print(f"command: python -m bench {' '.join(argv if argv is not None else sys.argv[1:])}")
+    import contextlib
+
+    with (
+        tempfile.TemporaryDirectory(prefix="ideathon-bench-") as tmp,
+        contextlib.ExitStack() as stack,
+    ):
+        workdir = Path(tmp)
+        if only & {"ranking", "export"}:
+            scores = sizes["events"] * sizes["ideas"] * sizes["judges"] * sizes["criteria"]
+            print(f"== ranking and export on a synthetic tour ({scores:,} scores)", flush=True)
+            urls = {kind: tour_database(kind, workdir, sizes, stack) for kind in backends}
+            if "ranking" in only:
+                for kind, url in urls.items():
+                    bench_ranking(kind, url, workdir, repeat)
+            if "export" in only and "sqlite" in urls:
+                bench_export(urls["sqlite"], workdir)
+        if "submissions" in only:
+            print("== submissions under load (gunicorn, 2 workers × 4 threads)", flush=True)
+            for kind in backends:
+                bench_submissions(kind, workdir, clients, duration)
+        if "autosave" in only:
+            print(f"== jury autosave ({judges} judges tapping)", flush=True)
+            for kind in backends:
+                bench_autosave(kind, workdir, judges, duration)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
