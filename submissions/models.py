@@ -8,8 +8,15 @@ from competitions.models import Event
 from extensions import db
 
 SECTORS = (
-    "agriculture", "handicrafts", "tourism", "fishing", "agrifood",
-    "services", "digital", "environment", "other",
+    "agriculture",
+    "handicrafts",
+    "tourism",
+    "fishing",
+    "agrifood",
+    "services",
+    "digital",
+    "environment",
+    "other",
 )
 GENDERS = ("female", "male", "unspecified")
 AGE_BRACKETS = ("under_25", "25_34", "35_44", "45_plus")
@@ -24,7 +31,9 @@ class Idea(db.Model):
     __table_args__ = (
         CheckConstraint("expected_jobs IS NULL OR expected_jobs >= 0", name="jobs"),
         CheckConstraint("budget_mad IS NULL OR budget_mad >= 0", name="budget"),
-        CheckConstraint("financing_sought_mad IS NULL OR financing_sought_mad >= 0", name="financing"),
+        CheckConstraint(
+            "financing_sought_mad IS NULL OR financing_sought_mad >= 0", name="financing"
+        ),
         CheckConstraint("eligibility IN ('pending','eligible','ineligible')", name="eligibility"),
     )
 

@@ -1,8 +1,470 @@
-from flask import Blueprint, render_template
+"""Pages of the submissions package: the public form (phone, kiosk, assisted), receipts,
+QR code and poster, the organisers' triage and the paper import."""
+
+import secrets
+from io import BytesIO
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from accounts.decorators import organiser_required
+from competitions.models import Event
+from extensions import db
+from i18n import current_language
+from submissions import attachments, paper, services
+from submissions.fields import (
+    CORRECTABLE,
+    ELIGIBILITY_LABELS,
+    SECTOR_LABELS,
+    FieldError,
+    clean_idea,
+)
+from submissions.forms import (
+    CorrectionForm,
+    DuplicateForm,
+    EligibilityForm,
+    IdeaForm,
+    ImportForm,
+    LookupForm,
+)
+from submissions.models import Idea
 
 bp = Blueprint("submissions", __name__)
+KIOSK_RETURN_SECONDS = 20
+_RECEIPTS_KEPT = 10
 
 
-@bp.get("/receipt")
+@bp.record_once
+def _register_stats_provider(state) -> None:
+    """The tour dashboard shows each event's number of ideas (when competitions offers it)."""
+    try:
+        from competitions.services import add_event_stats_provider
+    except ImportError:
+        return
+    add_event_stats_provider(services.count_ideas)
+
+
+def _event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _idea(event: Event, idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.event_id != event.id:
+        abort(404)
+    return idea
+
+
+def public_submit_url(event: Event) -> str:
+    """The address printed in QR codes: the public site, not the host this page was asked on."""
+    base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
+    return base + url_for("submissions.submit", slug=event.slug)
+
+
+@bp.app_template_global("submission_qr")
+def submission_qr(event: Event, scale: int = 6) -> Markup:
+    """An inline SVG QR code of the event's public form (for any package's event page)."""
+    svg = segno.make(public_submit_url(event), error="m").svg_inline(
+        scale=scale, title=_("Submit an idea"), border=2
+    )
+    return Markup(svg)
+
+
+def _is_kiosk(event: Event) -> bool:
+    return session.get("kiosk_event") == event.slug
+
+
+def _remember_receipt(code: str, kiosk: bool) -> None:
+    """The receipt page shows an idea's title only to the browser that sent it; a kiosk tablet
+    remembers the last one only."""
+    codes = [] if kiosk else [c for c in session.get("receipts", []) if c != code]
+    session["receipts"] = [*codes, code][-_RECEIPTS_KEPT:]
+
+
+def _closed(event: Event):
+    return render_template("submissions/closed.html", event=event), 409
+
+
+def _idea_form_page(event: Event, *, source: str, action: str, template_vars: dict):
+    """GET shows a blank form with a fresh one-time token; POST stores the idea once."""
+    form = IdeaForm(assisted=source == "assisted")
+    if request.method == "GET":
+        if event.state != "open":
+            return _closed(event)
+        form.submit_token.data = secrets.token_urlsafe(24)
+        return render_template(
+            "submissions/submit.html",
+            event=event,
+            form=form,
+            source=source,
+            action=action,
+            **template_vars,
+        )
+    data = request.form.to_dict()
+    data["locale"] = current_language()
+    file = request.files.get("attachment")
+    errors = {}
+    try:
+        data["attachment"] = attachments.check_upload(file, file.filename if file else None)
+    except FieldError as error:
+        errors["attachment"] = error.args[0]
+    try:
+        if errors:
+            if event.state != "open":
+                raise services.EventClosed()
+            errors.update(clean_idea(data)[1])
+            raise services.InvalidIdea(errors)
+        by = current_user if current_user.is_authenticated else None
+        idea, _created = services.submit_idea(
+            event, data, data.get("submit_token"), source=source, by=by
+        )
+    except services.EventClosed:
+        db.session.rollback()
+        return _closed(event)
+    except services.InvalidIdea as invalid:
+        db.session.rollback()
+        form.set_errors(invalid.errors)
+        if "submit_token" in invalid.errors:
+            form.submit_token.data = secrets.token_urlsafe(24)
+        return render_template(
+            "submissions/submit.html",
+            event=event,
+            form=form,
+            source=source,
+            action=action,
+            **template_vars,
+        ), 422
+    db.session.commit()
+    _remember_receipt(idea.receipt_code, kiosk=source == "kiosk")
+    return redirect(url_for("submissions.receipt", slug=idea.event.slug, code=idea.receipt_code))
+
+
+@bp.route("/e/<slug>/submit", methods=["GET", "POST"])
+def submit(slug: str):
+    """The public form: no account, in the participant's language, from any phone."""
+    event = _event(slug)
+    return _idea_form_page(
+        event,
+        source="form",
+        action=url_for("submissions.submit", slug=slug),
+        template_vars={"kiosk": False},
+    )
+
+
+@bp.post("/e/<slug>/kiosk/start")
+@organiser_required
+def kiosk_start(slug: str):
+    """Turn this tablet into a kiosk for the event: the organiser is signed out, so that
+    participants at the tablet reach nothing but the form."""
+    event = _event(slug)
+    logout_user()
+    session["kiosk_event"] = event.slug
+    session["receipts"] = []
+    return redirect(url_for("submissions.kiosk", slug=event.slug))
+
+
+@bp.post("/e/<slug>/kiosk/stop")
+def kiosk_stop(slug: str):
+    session.pop("kiosk_event", None)
+    session["receipts"] = []
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
+def kiosk(slug: str):
+    event = _event(slug)
+    if not _is_kiosk(event):
+        if current_user.is_authenticated and current_user.is_organiser:
+            return render_template("submissions/kiosk_start.html", event=event)
+        abort(403)
+    if request.method == "GET":
+        session["receipts"] = []  # the previous participant's receipt is gone
+    return _idea_form_page(
+        event,
+        source="kiosk",
+        action=url_for("submissions.kiosk", slug=slug),
+        template_vars={"kiosk": True},
+    )
+
+
+@bp.route("/e/<slug>/assist", methods=["GET", "POST"])
+@organiser_required
+def assist(slug: str):
+    """A facilitator types the idea for a participant who cannot fill the form in."""
+    event = _event(slug)
+    return _idea_form_page(
+        event,
+        source="assisted",
+        action=url_for("submissions.assist", slug=slug),
+        template_vars={"kiosk": False},
+    )
+
+
+@bp.get("/e/<slug>/receipt/<code>")
+def receipt(slug: str, code: str):
+    event = _event(slug)
+    if code not in session.get("receipts", []):
+        flash(
+            _("To follow an idea, enter its receipt code and the phone number given with it."),
+            "info",
+        )
+        return redirect(url_for("submissions.receipt_lookup", code=code))
+    idea = db.session.scalar(
+        select(Idea).where(Idea.receipt_code == code, Idea.event_id == event.id)
+    )
+    if idea is None:
+        abort(404)
+    kiosk = _is_kiosk(event)
+    return render_template(
+        "submissions/receipt.html",
+        event=event,
+        idea=idea,
+        kiosk=kiosk,
+        return_seconds=KIOSK_RETURN_SECONDS,
+    )
+
+
+@bp.route("/receipt", methods=["GET", "POST"])
 def receipt_lookup():
-    return render_template("submissions/receipt_lookup.html")
+    """Code + phone → where the idea stands; the same answer for any wrong code or phone."""
+    form = LookupForm(
+        data={"code": request.args.get("code", "")} if request.method == "GET" else None
+    )
+    if request.method == "GET":
+        return render_template("submissions/receipt_lookup.html", form=form)
+    try:
+        idea = services.lookup_receipt(form.code.data or "", form.phone.data or "")
+    except services.LookupThrottled:
+        db.session.rollback()
+        return render_template("submissions/receipt_lookup.html", form=form, throttled=True), 429
+    db.session.commit()
+    if idea is None:
+        return render_template("submissions/receipt_lookup.html", form=form, not_found=True), 404
+    state = services.idea_state(idea)
+    return render_template(
+        "submissions/receipt_lookup.html",
+        form=LookupForm(formdata=None),
+        state=state,
+        state_text=services.IDEA_STATES[state],
+        code=idea.receipt_code,
+    )
+
+
+@bp.get("/e/<slug>/qr.svg")
+def qr_svg(slug: str):
+    event = _event(slug)
+    svg = segno.make(public_submit_url(event), error="m").svg_inline(scale=8, border=2)
+    return current_app.response_class(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/e/<slug>/poster")
+def poster(slug: str):
+    """A printable A4 poster with the QR code of the event's form."""
+    event = _event(slug)
+    other_lang = "fr" if current_language() == "ar" else "ar"
+    with force_locale(other_lang):  # the poster speaks both languages of the hall
+        other_title = _("Share your cooperative idea!")
+    return render_template(
+        "submissions/poster.html",
+        event=event,
+        url=public_submit_url(event),
+        other_lang=other_lang,
+        other_title=other_title,
+    )
+
+
+# --- Organisers' triage ------------------------------------------------------------------
+
+
+@bp.get("/tour/events/<slug>/ideas")
+@organiser_required
+def triage(slug: str):
+    event = _event(slug)
+    args = {key: request.args.get(key, "").strip() for key in ("q", "sector", "eligibility")}
+    ideas = services.search_ideas(event, **args)
+    return render_template(
+        "submissions/triage_list.html",
+        event=event,
+        ideas=ideas,
+        args=args,
+        sectors=SECTOR_LABELS,
+        eligibilities=ELIGIBILITY_LABELS,
+        import_form=ImportForm(),
+        url=public_submit_url(event),
+    )
+
+
+@bp.post("/tour/events/<slug>/ideas/import")
+@organiser_required
+def import_sheet(slug: str):
+    event = _event(slug)
+    file = request.files.get("file")
+    data = file.read() if file else b""
+    try:
+        if not data:
+            raise paper.ImportRejected([_("Choose the Excel file to import.")])
+        created, repeated = paper.import_ideas(event, data, by=current_user)
+    except (paper.ImportRejected, services.EventClosed) as error:
+        db.session.rollback()
+        messages = getattr(error, "messages", None) or [
+            _("This event is not accepting ideas: open it before importing.")
+        ]
+        ideas = services.search_ideas(event)
+        return render_template(
+            "submissions/triage_list.html",
+            event=event,
+            ideas=ideas,
+            args={},
+            sectors=SECTOR_LABELS,
+            eligibilities=ELIGIBILITY_LABELS,
+            import_form=ImportForm(),
+            import_errors=messages,
+            url=public_submit_url(event),
+        ), 422
+    db.session.commit()
+    flash(_("%(n)s ideas imported.", n=len(created)), "success")
+    if repeated:
+        flash(
+            _("%(n)s rows were already imported from this file and were skipped.", n=repeated),
+            "info",
+        )
+    return redirect(url_for("submissions.triage", slug=slug))
+
+
+@bp.get("/tour/ideas-template.xlsx")
+@organiser_required
+def ideas_template():
+    buffer = BytesIO()
+    paper.build_template().save(buffer)
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name="ideathon-ideas-template.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
+    correction = forms.pop("correction", None) or CorrectionForm(
+        data={field: getattr(idea, field) or "" for field in CORRECTABLE}
+    )
+    original = db.session.get(Idea, idea.duplicate_of_id) if idea.duplicate_of_id else None
+    duplicates = list(db.session.scalars(select(Idea).where(Idea.duplicate_of_id == idea.id)))
+    return render_template(
+        "submissions/triage_idea.html",
+        event=event,
+        idea=idea,
+        original=original,
+        duplicates=duplicates,
+        correction=correction,
+        sectors=SECTOR_LABELS,
+        eligibility_form=forms.pop("eligibility_form", None)
+        or EligibilityForm(
+            data={"eligibility": idea.eligibility, "reason": idea.ineligible_reason or ""}
+        ),
+        duplicate_form=forms.pop("duplicate_form", None) or DuplicateForm(),
+        error=forms.pop("error", None),
+    ), status
+
+
+@bp.get("/tour/events/<slug>/ideas/<int:idea_id>")
+@organiser_required
+def idea_detail(slug: str, idea_id: int):
+    event = _event(slug)
+    return _idea_page(event, _idea(event, idea_id))
+
+
+@bp.post("/tour/events/<slug>/ideas/<int:idea_id>/<action>")
+@organiser_required
+def idea_action(slug: str, idea_id: int, action: str):
+    """One triage action on one idea: eligibility, duplicate, correct, calibration, bank."""
+    event = _event(slug)
+    idea = _idea(event, idea_id)
+    form = request.form
+    try:
+        if action == "eligibility":
+            services.set_eligibility(
+                idea, form.get("eligibility", ""), form.get("reason"), current_user
+            )
+            message = _("Eligibility saved.")
+        elif action == "duplicate":
+            original = services.mark_duplicate(idea, form.get("original_code", ""), current_user)
+            message = _("Marked as a duplicate of %(code)s.", code=original.receipt_code)
+        elif action == "unduplicate":
+            services.clear_duplicate(idea, current_user)
+            message = _("No longer marked as a duplicate.")
+        elif action == "correct":
+            changed = services.correct_idea(
+                idea,
+                {field: form.get(field, "") for field in CORRECTABLE if field in form},
+                current_user,
+            )
+            message = _("Correction saved.") if changed else _("Nothing was changed.")
+        elif action == "calibration":
+            services.set_calibration(idea, form.get("on") == "1", current_user)
+            message = _("Calibration idea saved.")
+        elif action == "bank":
+            services.set_bank_worthy(idea, form.get("on") == "1", current_user)
+            message = _("Saved.")
+        else:
+            abort(404)
+    except services.InvalidIdea as invalid:
+        db.session.rollback()
+        correction = CorrectionForm()
+        for name, text in invalid.errors.items():
+            getattr(correction, name).errors = [text]
+        return _idea_page(event, idea, 422, correction=correction)
+    except services.TriageError as error:
+        db.session.rollback()
+        return _idea_page(
+            event,
+            idea,
+            422,
+            error=str(error),
+            eligibility_form=EligibilityForm() if action == "eligibility" else None,
+            duplicate_form=DuplicateForm() if action == "duplicate" else None,
+        )
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("submissions.idea_detail", slug=slug, idea_id=idea.id))
+
+
+@bp.get("/tour/events/<slug>/ideas/<int:idea_id>/attachment")
+@organiser_required
+def attachment(slug: str, idea_id: int):
+    event = _event(slug)
+    idea = _idea(event, idea_id)
+    if not idea.attachment_path:
+        abort(404)
+    try:
+        path = attachments.absolute_path(idea.attachment_path)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=idea.attachment_mime,
+        as_attachment=True,
+        download_name=idea.attachment_name or path.name,
+    )

@@ -1,0 +1,158 @@
+"""The idea form, used to render the page and to give back what was typed; the checks
+themselves live in `submissions.fields.clean_idea` (shared with the paper import)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+
+from i18n import current_language
+from submissions.fields import (
+    AGE_LABELS,
+    CORRECTABLE,
+    ELIGIBILITY_LABELS,
+    GENDER_LABELS,
+    LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    TEAM_LABELS,
+)
+from submissions.regions import REGION_NAMES, region_label
+
+_BLANK = SelectChoice("", _l("Choose…"))
+
+
+def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
+    options = [SelectChoice(code, label) for code, label in labels.items()]
+    return [_BLANK, *options] if blank else options
+
+
+def _numeric(**extra) -> dict:
+    return {"inputmode": "numeric", "autocomplete": "off", **extra}
+
+
+class IdeaForm(FlaskForm):
+    submit_token = HiddenField()
+    title = StringField(LABELS["title"], render_kw={"maxlength": 200})
+    problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4})
+    solution = TextAreaField(LABELS["solution"], render_kw={"rows": 4})
+    sector = SelectField(LABELS["sector"], choices=_choices(SECTOR_LABELS))
+    region = SelectField(LABELS["region"], choices=[])
+    province = StringField(LABELS["province"], render_kw={"maxlength": 100})
+    beneficiaries = TextAreaField(LABELS["beneficiaries"], render_kw={"rows": 2})
+    local_resources = TextAreaField(LABELS["local_resources"], render_kw={"rows": 2})
+    expected_jobs = StringField(LABELS["expected_jobs"], render_kw=_numeric())
+    budget_mad = StringField(LABELS["budget_mad"], render_kw=_numeric(placeholder="250 000"))
+    financing_sought_mad = StringField(
+        LABELS["financing_sought_mad"], render_kw=_numeric(placeholder="150 000")
+    )
+    team_kind = RadioField(
+        LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default="group"
+    )
+    cooperative_name = StringField(LABELS["cooperative_name"], render_kw={"maxlength": 200})
+    cooperative_members = StringField(LABELS["cooperative_members"], render_kw=_numeric())
+    lead_name = StringField(
+        LABELS["lead_name"], render_kw={"maxlength": 200, "autocomplete": "name"}
+    )
+    lead_phone = StringField(
+        LABELS["lead_phone"],
+        render_kw={
+            "inputmode": "tel",
+            "autocomplete": "tel",
+            "placeholder": "06 12 34 56 78",
+            "dir": "ltr",
+        },
+    )
+    lead_email = StringField(
+        LABELS["lead_email"],
+        render_kw={"inputmode": "email", "autocomplete": "email", "dir": "ltr"},
+    )
+    lead_gender = SelectField(LABELS["lead_gender"], choices=_choices(GENDER_LABELS))
+    lead_age_bracket = SelectField(LABELS["lead_age_bracket"], choices=_choices(AGE_LABELS))
+    lead_status = SelectField(LABELS["lead_status"], choices=_choices(STATUS_LABELS))
+    other_members = TextAreaField(LABELS["other_members"], render_kw={"rows": 2})
+    attachment = FileField(
+        _l("Attachment (optional): PDF or photo"),
+        render_kw={"accept": "application/pdf,image/png,image/jpeg"},
+    )
+    consent = BooleanField(
+        _l(
+            "I agree that my personal data be processed to take part in this competition and "
+            "to be contacted about my idea (Law 09-08)."
+        )
+    )
+
+    def __init__(self, *args, assisted: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = current_language()
+        self.region.choices = [
+            _BLANK,
+            *(SelectChoice(name, region_label(name, lang)) for name in REGION_NAMES),
+        ]
+        if assisted:
+            self.consent.label.text = _l(
+                "The participant agrees, after I read it to them, that their personal data be "
+                "processed for this competition (Law 09-08)."
+            )
+
+    def set_errors(self, errors: dict) -> None:
+        """Show the service's messages next to their fields."""
+        for name, message in errors.items():
+            field = getattr(self, name, None)
+            if field is not None:
+                field.errors = [*list(field.errors or []), message]
+
+
+class EligibilityForm(FlaskForm):
+    eligibility = RadioField(_l("Eligibility"), choices=_choices(ELIGIBILITY_LABELS, blank=False))
+    reason = StringField(_l("Reason (required when not eligible)"), render_kw={"maxlength": 500})
+
+
+class DuplicateForm(FlaskForm):
+    original_code = StringField(
+        _l("Receipt code of the original idea"), render_kw={"dir": "ltr", "placeholder": "OUJ-7K3D"}
+    )
+
+
+class CorrectionForm(FlaskForm):
+    pass
+
+
+for _name in CORRECTABLE:
+    if _name in ("problem", "solution", "beneficiaries", "local_resources", "other_members"):
+        setattr(CorrectionForm, _name, TextAreaField(LABELS[_name], render_kw={"rows": 3}))
+    else:
+        setattr(CorrectionForm, _name, StringField(LABELS[_name]))
+
+
+class LookupForm(FlaskForm):
+    code = StringField(
+        _l("Receipt code"),
+        render_kw={
+            "dir": "ltr",
+            "placeholder": "OUJ-7K3D",
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+        },
+    )
+    phone = StringField(
+        _l("Phone number given with the idea"),
+        render_kw={"dir": "ltr", "inputmode": "tel", "placeholder": "06 12 34 56 78"},
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Excel file (.xlsx) filled from the template"),
+        render_kw={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        },
+    )

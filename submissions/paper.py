@@ -1,0 +1,239 @@
+"""Paper fallback: an Excel template to type paper forms into, and its all-or-nothing import."""
+
+import hashlib
+import zipfile
+from io import BytesIO
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from competitions.models import Event
+from exports.cells import set_safe_value
+from submissions.fields import (
+    AGE_LABELS,
+    GENDER_LABELS,
+    LABELS,
+    REQUIRED,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    TEAM_LABELS,
+    clean_idea,
+)
+from submissions.models import Idea
+from submissions.regions import REGIONS
+from submissions.services import submit_idea
+
+# The template's columns, in order (A, B, C, …). Row 1 holds the headers; ideas start on row 2.
+COLUMNS = (
+    "title",
+    "problem",
+    "solution",
+    "sector",
+    "region",
+    "province",
+    "beneficiaries",
+    "local_resources",
+    "expected_jobs",
+    "budget_mad",
+    "financing_sought_mad",
+    "team_kind",
+    "cooperative_name",
+    "cooperative_members",
+    "lead_name",
+    "lead_phone",
+    "lead_email",
+    "lead_gender",
+    "lead_age_bracket",
+    "lead_status",
+    "other_members",
+    "consent",
+)
+CHOICE_LABELS = {
+    "sector": SECTOR_LABELS,
+    "team_kind": TEAM_LABELS,
+    "lead_gender": GENDER_LABELS,
+    "lead_age_bracket": AGE_LABELS,
+    "lead_status": STATUS_LABELS,
+}
+LIST_COLUMNS = (
+    "sector",
+    "region",
+    "team_kind",
+    "lead_gender",
+    "lead_age_bracket",
+    "lead_status",
+    "consent",
+)
+YES = _l("yes")
+NO = _l("no")
+MAX_ROWS = 5000
+LANGS = ("fr", "ar", "en")
+
+
+class ImportRejected(ValueError):
+    """The sheet was refused as a whole; `messages` name each bad cell."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+def letter(field: str) -> str:
+    return get_column_letter(COLUMNS.index(field) + 1)
+
+
+def _choice_options(field: str) -> list[str]:
+    """What the drop-down of a column offers, in the current language."""
+    if field == "region":
+        from i18n import current_language
+
+        return [ar if current_language() == "ar" else fr for fr, ar in REGIONS]
+    if field == "consent":
+        return [str(YES), str(NO)]
+    return [str(label) for label in CHOICE_LABELS[field].values()]
+
+
+def build_template() -> Workbook:
+    """The workbook participants' paper forms are typed into, in the current language."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Ideas")
+    lists = workbook.create_sheet("Lists")
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="D1E7DD")
+    for index, field in enumerate(COLUMNS, start=1):
+        header = str(LABELS[field]) + (" *" if field in REQUIRED else "")
+        cell = sheet.cell(row=1, column=index)
+        set_safe_value(cell, header)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = 28 if index <= 3 else 18
+    sheet.freeze_panes = "A2"
+    # Phones keep their leading 0 when the column is text.
+    for row in range(2, MAX_ROWS + 2):
+        sheet[f"{letter('lead_phone')}{row}"].number_format = "@"
+    for position, field in enumerate(LIST_COLUMNS, start=1):
+        options = _choice_options(field)
+        column = get_column_letter(position)
+        for row, option in enumerate(options, start=1):
+            set_safe_value(lists.cell(row=row, column=position), option)
+        validation = DataValidation(
+            type="list",
+            formula1=f"{quote_sheetname(lists.title)}!${column}$1:${column}${len(options)}",
+            allow_blank=field not in REQUIRED,
+            showErrorMessage=True,
+        )
+        validation.add(f"{letter(field)}2:{letter(field)}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+
+    notes = workbook.create_sheet(_("Instructions"))
+    lines = [
+        _("How to fill in this sheet"),
+        _("One idea per row, starting on row 2 of the first sheet. Do not change the headers."),
+        _("Columns marked * are required."),
+        _("Choose sector, region, team, gender, age, status and consent from the drop-down lists."),
+        _("Amounts are whole dirhams (250 000); jobs and members are whole numbers."),
+        _("Phones: 06…, 07…, 05… or +212…."),
+        _("Consent: write yes only if the participant signed the consent on the paper form."),
+        _(
+            "The import is all or nothing: if one cell is wrong, nothing is imported and every "
+            "wrong cell is listed."
+        ),
+    ]
+    for row, line in enumerate(lines, start=1):
+        set_safe_value(notes.cell(row=row, column=1), line)
+    notes["A1"].font = Font(bold=True, size=14)
+    notes.column_dimensions["A"].width = 110
+    return workbook
+
+
+def _choice_lookup() -> dict:
+    """{field: {label or code in any language (lower case): code}}."""
+    lookup: dict = {"region": {}}
+    for fr, ar in REGIONS:
+        lookup["region"][fr.lower()] = fr
+        lookup["region"][ar] = fr
+    for field, labels in CHOICE_LABELS.items():
+        mapping = lookup.setdefault(field, {})
+        for code, label in labels.items():
+            mapping[code.lower()] = code
+            for lang in LANGS:
+                with force_locale(lang):
+                    mapping[str(label).strip().lower()] = code
+    return lookup
+
+
+def read_rows(data: bytes) -> list[tuple[int, dict]]:
+    """(row number, {field: cell value}) for every non-empty row of the first sheet."""
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise ImportRejected([_("This file is not an Excel workbook (.xlsx).")]) from None
+    sheet = workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        values = tuple(values)[: len(COLUMNS)]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportRejected([_("At most %(n)s ideas per file.", n=MAX_ROWS)])
+        rows.append(
+            (
+                number,
+                dict(zip(COLUMNS, values + (None,) * (len(COLUMNS) - len(values)), strict=True)),
+            )
+        )
+    workbook.close()
+    return rows
+
+
+def check_rows(rows: list[tuple[int, dict]]) -> list[str]:
+    """Every bad cell, named (e.g. 'J7 (Estimated budget (MAD)): Enter a whole number.')."""
+    lookup = _choice_lookup()
+    messages = []
+    for number, raw in rows:
+        for field, mapping in lookup.items():
+            value = raw.get(field)
+            if isinstance(value, str) and value.strip():
+                raw[field] = mapping.get(value.strip().lower(), value.strip())
+        _values, errors = clean_idea(raw)
+        for field in COLUMNS:
+            if field in errors:
+                messages.append(
+                    _(
+                        "%(cell)s (%(field)s): %(message)s",
+                        cell=f"{letter(field)}{number}",
+                        field=LABELS[field],
+                        message=errors[field],
+                    )
+                )
+    return messages
+
+
+def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Idea], int]:
+    """Import a filled template: all ideas or none. Returns (new ideas, rows already imported
+    before): each row's token derives from the file and row, so importing a file twice adds
+    nothing."""
+    rows = read_rows(data)
+    if not rows:
+        raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
+    messages = check_rows(rows)
+    if messages:
+        raise ImportRejected(messages)
+    digest = hashlib.sha256(data).hexdigest()
+    created, repeated = [], 0
+    for number, raw in rows:
+        token = hashlib.sha256(f"{event.id}:{digest}:{number}".encode()).hexdigest()
+        idea, new = submit_idea(event, raw, token, source="import", by=by)
+        if new:
+            created.append(idea)
+        else:
+            repeated += 1
+    return created, repeated

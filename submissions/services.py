@@ -1,0 +1,377 @@
+"""Ideas: receiving them exactly once, looking up a receipt, and the organisers' triage."""
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import utcnow
+from audit.services import record
+from competitions.models import Event
+from extensions import db
+from submissions import attachments
+from submissions.fields import CORRECTABLE, TEXT_FIELDS, FieldError, clean_idea, normalise_phone
+from submissions.models import ELIGIBILITY, SOURCES, Idea, ReceiptLookupFailure
+from submissions.receipts import new_receipt_code, normalise_receipt_code
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+LOOKUP_MAX_FAILURES = 5
+LOOKUP_WINDOW = timedelta(minutes=15)
+_CODE_ATTEMPTS = 10
+
+
+class EventClosed(Exception):
+    """The event is not accepting ideas (state other than "open")."""
+
+
+class InvalidIdea(ValueError):
+    """Some fields are wrong: {field: message}. Nothing was stored."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class TriageError(ValueError):
+    """A user-facing reason why a triage action was refused."""
+
+
+class LookupThrottled(Exception):
+    """Too many wrong look-ups for this receipt code: wait before trying again."""
+
+
+def find_by_token(token: str) -> Idea | None:
+    return db.session.scalar(select(Idea).where(Idea.submit_token == token))
+
+
+def _free_receipt_code(city: str) -> str:
+    for _ in range(_CODE_ATTEMPTS):
+        code = new_receipt_code(city)
+        if db.session.scalar(select(Idea.id).where(Idea.receipt_code == code)) is None:
+            return code
+    return new_receipt_code(city)  # the insert below retries if this one is taken too
+
+
+def submit_idea(
+    event: Event, data: dict, token: str | None, *, source: str = "form", by=None
+) -> tuple[Idea, bool]:
+    """Store an idea once per token: (idea, created). A repeated token (double tap, resend,
+    concurrent posts) returns the idea already stored. `data` holds the raw fields, plus
+    optionally `locale` and `attachment` (a checked `attachments.Upload`)."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    if token and (existing := find_by_token(token)) is not None:
+        return existing, False  # a resend: the same receipt, even if the event closed since
+    if event.state != "open":
+        raise EventClosed()
+    if token is not None and not TOKEN_PATTERN.fullmatch(token):
+        raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
+    if source in ("form", "kiosk", "assisted") and not token:
+        raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
+    values, errors = clean_idea(data)
+    if errors:
+        raise InvalidIdea(errors)
+
+    upload: attachments.Upload | None = data.get("attachment")
+    stored = attachments.store(upload, event.id) if upload else None
+    try:
+        idea, created = _insert(
+            event, values, token, source, by, data.get("locale") or "fr", upload, stored
+        )
+    except BaseException:
+        attachments.discard(stored)
+        raise
+    if not created:
+        attachments.discard(stored)  # an identical post with the same token won the race
+        return idea, False
+
+    record(
+        "idea",
+        idea.id,
+        "submit",
+        by=by,
+        event_id=event.id,
+        source=source,
+        new={"receipt_code": idea.receipt_code, "source": source},
+    )
+    if idea.lead_email:
+        _queue_receipt_email(idea, event)
+    return idea, True
+
+
+def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Idea, bool]:
+    """Insert inside a savepoint; on a unique clash return the token's idea or retry the code."""
+    for _ in range(_CODE_ATTEMPTS):
+        idea = Idea(
+            event_id=event.id,
+            receipt_code=_free_receipt_code(event.city),
+            submit_token=token,
+            source=source,
+            locale=locale,
+            consent_at=utcnow(),
+            assisted_by_id=getattr(by, "id", None) if source == "assisted" else None,
+            attachment_path=stored,
+            attachment_name=upload.name if upload else None,
+            attachment_mime=upload.mime if upload else None,
+            **values,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(idea)
+        except IntegrityError:
+            if token and (existing := find_by_token(token)) is not None:
+                return existing, False
+            continue  # the receipt code was taken meanwhile: draw another
+        return idea, True
+    raise RuntimeError("could not draw a free receipt code")
+
+
+def _queue_receipt_email(idea: Idea, event: Event) -> None:
+    try:
+        from jobs.outbox import queue_email
+    except ImportError:  # the outbox is not installed: the receipt stays on screen only
+        return
+    queue_email(
+        kind="receipt",
+        to=idea.lead_email,
+        locale=idea.locale,
+        template="receipt",
+        context={"idea": idea, "event": event},
+        dedupe_key=f"receipt:{idea.id}",
+        event_id=event.id,
+    )
+
+
+# --- Receipt look-up -----------------------------------------------------------------------
+
+
+def _recent_lookup_failures(code: str) -> int:
+    window = current_app.config.get("RECEIPT_LOOKUP_WINDOW", LOOKUP_WINDOW)
+    return (
+        db.session.scalar(
+            select(func.count(ReceiptLookupFailure.id)).where(
+                ReceiptLookupFailure.code == code, ReceiptLookupFailure.at >= utcnow() - window
+            )
+        )
+        or 0
+    )
+
+
+def lookup_receipt(code: str, phone: str) -> Idea | None:
+    """The idea with this receipt code if the phone matches; None otherwise, whatever was wrong
+    (no oracle). Failures are counted per code: LookupThrottled after too many."""
+    code = normalise_receipt_code(code)[:32]
+    limit = current_app.config.get("RECEIPT_LOOKUP_MAX_FAILURES", LOOKUP_MAX_FAILURES)
+    if _recent_lookup_failures(code) >= limit:
+        raise LookupThrottled()
+    try:
+        phone = normalise_phone(phone)
+    except FieldError:
+        phone = None
+    idea = db.session.scalar(select(Idea).where(Idea.receipt_code == code)) if code else None
+    if idea is not None and phone is not None and idea.lead_phone == phone:
+        return idea
+    db.session.add(ReceiptLookupFailure(code=code or "?"))
+    return None
+
+
+IDEA_STATES = {
+    "received": _l("Received: your idea is waiting to be checked by the organisers."),
+    "eligible": _l("Eligible: your idea will be presented to the jury."),
+    "ineligible": _l("Not retained for this competition."),
+    "under_review": _l("Under review by the jury."),
+    "results": _l("The results are published: ask the organisers or check your e-mail."),
+}
+
+
+def idea_state(idea: Idea) -> str:
+    """Where the idea stands, as a participant may see it: a key of IDEA_STATES."""
+    if idea.is_ineligible:
+        return "ineligible"
+    if idea.event.state in ("published", "archived"):
+        return "results"
+    if idea.eligibility == "eligible":
+        return "under_review" if idea.event.state in ("judging", "deliberation") else "eligible"
+    return "received"
+
+
+# --- Organisers' triage --------------------------------------------------------------------
+
+
+def search_ideas(event: Event, q: str = "", sector: str = "", eligibility: str = "") -> list[Idea]:
+    """Ideas of the event, newest first: free text on title, receipt code and lead's name."""
+    query = select(Idea).where(Idea.event_id == event.id)
+    q = (q or "").strip()
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Idea.title).like(pattern),
+                func.lower(Idea.lead_name).like(pattern),
+                func.lower(Idea.receipt_code).like(
+                    f"%{normalise_receipt_code(q).lower() or q.lower()}%"
+                ),
+            )
+        )
+    if sector:
+        query = query.where(Idea.sector == sector)
+    if eligibility == "duplicate":
+        query = query.where(Idea.duplicate_of_id.is_not(None))
+    elif eligibility in ELIGIBILITY:
+        query = query.where(Idea.eligibility == eligibility)
+    return list(db.session.scalars(query.order_by(Idea.created_at.desc(), Idea.id.desc())))
+
+
+def count_ideas(event_ids) -> dict:
+    """{event_id: {"ideas": n}}: the provider for the tour dashboard's figures."""
+    rows = db.session.execute(
+        select(Idea.event_id, func.count(Idea.id))
+        .where(Idea.event_id.in_(list(event_ids)))
+        .group_by(Idea.event_id)
+    )
+    counts = {event_id: {"ideas": 0} for event_id in event_ids}
+    for event_id, n in rows:
+        counts[event_id] = {"ideas": n}
+    return counts
+
+
+def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
+    reason = (reason or "").strip()
+    if eligibility not in ELIGIBILITY:
+        raise TriageError(_l("Unknown eligibility."))
+    if eligibility == "ineligible" and not reason:
+        raise TriageError(_l("Give the reason why the idea is not eligible."))
+    if len(reason) > 500:
+        raise TriageError(_l("Keep the reason under 500 characters."))
+    old = {"eligibility": idea.eligibility, "reason": idea.ineligible_reason}
+    idea.eligibility = eligibility
+    idea.ineligible_reason = reason if eligibility == "ineligible" else None
+    record(
+        "idea",
+        idea.id,
+        "eligibility",
+        by=by,
+        event_id=idea.event_id,
+        old=old,
+        new={"eligibility": eligibility, "reason": idea.ineligible_reason},
+    )
+
+
+def mark_duplicate(idea: Idea, original_code: str, by) -> Idea:
+    """Flag `idea` as a duplicate of the idea with this receipt code (both are kept)."""
+    code = normalise_receipt_code(original_code)
+    original = db.session.scalar(
+        select(Idea).where(Idea.receipt_code == code, Idea.event_id == idea.event_id)
+    )
+    if original is None:
+        raise TriageError(_l("No idea of this event has the receipt code %(code)s.", code=code))
+    seen = {idea.id}
+    while original.duplicate_of_id is not None and original.id not in seen:
+        seen.add(original.id)
+        original = db.session.get(Idea, original.duplicate_of_id)  # point at the first one
+    if original.id in seen:
+        raise TriageError(_l("An idea cannot be a duplicate of itself."))
+    old = {"duplicate_of_id": idea.duplicate_of_id}
+    idea.duplicate_of_id = original.id
+    record(
+        "idea",
+        idea.id,
+        "duplicate",
+        by=by,
+        event_id=idea.event_id,
+        old=old,
+        new={"duplicate_of_id": original.id, "receipt_code": original.receipt_code},
+    )
+    return original
+
+
+def clear_duplicate(idea: Idea, by) -> None:
+    if idea.duplicate_of_id is None:
+        return
+    record(
+        "idea",
+        idea.id,
+        "duplicate",
+        by=by,
+        event_id=idea.event_id,
+        old={"duplicate_of_id": idea.duplicate_of_id},
+        new={"duplicate_of_id": None},
+    )
+    idea.duplicate_of_id = None
+
+
+def correct_idea(idea: Idea, changes: dict, by) -> dict:
+    """Fix typos in text fields. The first correction keeps the text as first received in
+    `Idea.original`; every correction is audited (old → new). Returns the changed fields."""
+    errors, new = {}, {}
+    for field, value in changes.items():
+        if field not in CORRECTABLE:
+            continue
+        text = (value or "").strip()
+        if not text and field in ("title", "problem", "solution", "province", "lead_name"):
+            errors[field] = _l("This field is required.")
+        elif len(text) > TEXT_FIELDS[field]:
+            errors[field] = _l("Keep it under %(max)s characters.", max=TEXT_FIELDS[field])
+        elif text != (getattr(idea, field) or ""):
+            new[field] = text
+    if errors:
+        raise InvalidIdea(errors)
+    if not new:
+        return {}
+    if idea.original is None:
+        idea.original = {field: getattr(idea, field) for field in CORRECTABLE}
+    old = {field: getattr(idea, field) for field in new}
+    for field, text in new.items():
+        if field == "cooperative_name" and not text:
+            text = None
+        setattr(idea, field, text)
+    record("idea", idea.id, "correct", by=by, event_id=idea.event_id, old=old, new=new)
+    return new
+
+
+def set_calibration(idea: Idea, on: bool, by) -> None:
+    """The calibration idea is scored by every judge first; one per event."""
+    if on:
+        for other in db.session.scalars(
+            select(Idea).where(
+                Idea.event_id == idea.event_id, Idea.is_calibration.is_(True), Idea.id != idea.id
+            )
+        ):
+            other.is_calibration = False
+            record(
+                "idea",
+                other.id,
+                "calibration",
+                by=by,
+                event_id=idea.event_id,
+                old={"is_calibration": True},
+                new={"is_calibration": False},
+            )
+    if idea.is_calibration != on:
+        record(
+            "idea",
+            idea.id,
+            "calibration",
+            by=by,
+            event_id=idea.event_id,
+            old={"is_calibration": idea.is_calibration},
+            new={"is_calibration": on},
+        )
+        idea.is_calibration = on
+
+
+def set_bank_worthy(idea: Idea, on: bool, by) -> None:
+    if idea.bank_worthy != on:
+        record(
+            "idea",
+            idea.id,
+            "bank_worthy",
+            by=by,
+            event_id=idea.event_id,
+            old={"bank_worthy": idea.bank_worthy},
+            new={"bank_worthy": on},
+        )
+        idea.bank_worthy = on

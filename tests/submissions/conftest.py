@@ -1,0 +1,51 @@
+"""Helpers for the submissions tests: a valid form post, files with real magic bytes."""
+
+import io
+
+import pytest
+
+TOKEN = "tok-" + "a" * 28
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def form_data(**overrides) -> dict:
+    """Everything a participant would type for a valid idea (French, phone in 06 format)."""
+    data = {
+        "submit_token": TOKEN,
+        "title": "Coopérative de couscous",
+        "problem": "Les femmes rurales n'ont pas de revenu régulier.",
+        "solution": "Rouler et vendre du couscous artisanal.",
+        "sector": "agrifood",
+        "region": "L'Oriental",
+        "province": "Oujda-Angad",
+        "beneficiaries": "Femmes rurales",
+        "local_resources": "Blé dur local",
+        "expected_jobs": "8",
+        "budget_mad": "250 000",
+        "financing_sought_mad": "150000",
+        "team_kind": "group",
+        "lead_name": "Fatima Zahra",
+        "lead_phone": "06 12 34 56 78",
+        "lead_email": "",
+        "lead_gender": "female",
+        "lead_age_bracket": "25_34",
+        "lead_status": "job_seeker",
+        "other_members": "",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def upload(content: bytes, name: str):
+    return (io.BytesIO(content), name)
+
+
+@pytest.fixture
+def uploads_dir(app):
+    from pathlib import Path
+
+    return Path(app.config["UPLOADS_DIR"])
