@@ -36,7 +36,9 @@ class ScoreSheet(db.Model):
 
 class Score(db.Model):
     __tablename__ = "scores"
-    __table_args__ = (UniqueConstraint("sheet_id", "criterion_id", name="uq_scores_sheet_criterion"),)
+    __table_args__ = (
+        UniqueConstraint("sheet_id", "criterion_id", name="uq_scores_sheet_criterion"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"))

@@ -201,6 +201,18 @@ def check_value(criterion: Criterion, value) -> float:
     return number
 
 
+def format_mark(value: float) -> str:
+    """3.0 → "3", 3.5 → "3.5" (the form a tap target carries in data-value)."""
+    return f"{value:g}"
+
+
+def levels(criterion: Criterion) -> list[str]:
+    """The tap targets of a criterion, lowest first (half points when it allows them)."""
+    step = 0.5 if criterion.half_points else 1.0
+    count = int(round((criterion.scale_max - criterion.scale_min) / step)) + 1
+    return [format_mark(criterion.scale_min + k * step) for k in range(count)]
+
+
 def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
     rubric = sheet.event.rubric
     for criterion in rubric.criteria if rubric else ():
@@ -535,3 +547,40 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
         eid: {"judging_progress": round(100 * (done or 0) / total) if total else 0}
         for eid, total, done in rows
     }
+
+
+def remind_judges(event: Event, judges: list[User]) -> int:
+    """Queue a reminder e-mail to each judge behind (needs the `jury_reminder` e-mail template,
+    context: user, event, login_url, done, total); returns how many were queued, 0 without it."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    try:
+        from jobs.outbox import external_url, queue_email
+    except ImportError:  # pragma: no cover
+        return 0
+    if not (Path(current_app.root_path) / "templates" / "email" / "jury_reminder.txt").exists():
+        return 0
+    matrix = progress_matrix(event)
+    today = utcnow().date().isoformat()
+    queued = 0
+    for judge in judges:
+        figures = matrix["per_judge"][judge.id]
+        queue_email(
+            kind="jury_reminder",
+            to=judge.email,
+            locale=judge.locale or "fr",
+            template="jury_reminder",
+            context={
+                "user": judge,
+                "event": event,
+                "login_url": external_url("judging.my_events"),
+                "done": figures["submitted"],
+                "total": figures["assigned"],
+            },
+            dedupe_key=f"jury-reminder:{event.id}:{judge.id}:{today}",
+            event_id=event.id,
+        )
+        queued += 1
+    return queued

@@ -1,11 +1,407 @@
-from flask import Blueprint, render_template
+"""Jury tablets, the organisers' judging pages, deliberation, public results and the ranking API."""
 
-from accounts.decorators import jury_required
+import csv
+import io
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.decorators import jury_required, organiser_required
+from audit.services import entries_for_event
+from competitions.models import Event
+from extensions import db
+from judging import deliberation as delib
+from judging import paper, services
+from judging.models import ScoreSheet
+from judging.services import JudgingError
 
 bp = Blueprint("judging", __name__)
+
+
+def _event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    return event
+
+
+def _sector_labels() -> dict:
+    try:
+        from submissions.fields import SECTOR_LABELS
+    except ImportError:  # pragma: no cover
+        return {}
+    return SECTOR_LABELS
+
+
+def _json_error(error: JudgingError):
+    return jsonify(ok=False, error=str(error)), error.status
+
+
+# --- Jury tablets ---------------------------------------------------------------------------------
 
 
 @bp.get("/jury")
 @jury_required
 def my_events():
-    return render_template("judging/my_events.html")
+    """The judge's events and sheets: to score / in progress / submitted / conflict."""
+    events = []
+    for event in services.judge_events(current_user):
+        sheets = services.judge_sheets(event, current_user)
+        counted = [s for s in sheets if not s.idea.is_calibration]
+        events.append(
+            {
+                "event": event,
+                "sheets": sheets,
+                "conflicts": services.judge_conflicts(event, current_user),
+                "done": sum(1 for s in counted if s.status == "submitted"),
+                "total": len(counted),
+            }
+        )
+    return render_template(
+        "judging/my_events.html", events=events, labels=services.SHEET_STATE_LABELS
+    )
+
+
+def _own_sheet(sheet_id: int) -> ScoreSheet:
+    try:
+        return services.sheet_for(sheet_id, current_user)
+    except JudgingError:
+        abort(404)
+
+
+@bp.get("/jury/sheets/<int:sheet_id>")
+@jury_required
+def sheet(sheet_id: int):
+    sheet = _own_sheet(sheet_id)
+    return render_template(
+        "judging/sheet.html",
+        sheet=sheet,
+        event=sheet.event,
+        idea=sheet.idea,
+        criteria=sheet.event.rubric.criteria,
+        levels={c.id: services.levels(c) for c in sheet.event.rubric.criteria},
+        values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
+        sector_labels=_sector_labels(),
+        editable=sheet.event.state == "judging" and sheet.status != "submitted",
+    )
+
+
+@bp.post("/jury/sheets/<int:sheet_id>/score")
+@jury_required
+def save_score(sheet_id: int):
+    """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins)."""
+    sheet = _own_sheet(sheet_id)
+    data = request.get_json(silent=True) or {}
+    source = (request.headers.get("X-Tablet-Id") or "web")[:40]
+    try:
+        if "comment" in data:
+            services.save_comment(
+                sheet, str(data.get("comment") or ""), current_user, source=source
+            )
+        else:
+            services.record_score(
+                sheet, data.get("criterion"), data.get("value"), current_user, source=source
+            )
+    except JudgingError as error:
+        db.session.rollback()
+        return _json_error(error)
+    db.session.commit()
+    return jsonify(ok=True, status=sheet.status, message=_("Saved"))
+
+
+@bp.post("/jury/sheets/<int:sheet_id>/submit")
+@jury_required
+def submit(sheet_id: int):
+    sheet = _own_sheet(sheet_id)
+    try:
+        services.submit_sheet(sheet, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.sheet", sheet_id=sheet.id)), 303
+    db.session.commit()
+    flash(_("Score sheet submitted. Thank you."), "success")
+    return redirect(url_for("judging.my_events"), 303)
+
+
+@bp.post("/jury/sheets/<int:sheet_id>/conflict")
+@jury_required
+def conflict(sheet_id: int):
+    sheet = _own_sheet(sheet_id)
+    try:
+        services.declare_conflict(sheet, request.form.get("reason", ""), current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.sheet", sheet_id=sheet.id), 303)
+    db.session.commit()
+    flash(_("Conflict of interest recorded: this idea has left your list."), "info")
+    return redirect(url_for("judging.my_events"), 303)
+
+
+# --- Organisers: progress -------------------------------------------------------------------------
+
+
+@bp.get("/judging/<slug>/progress")
+@organiser_required
+def progress(slug: str):
+    event = _event(slug)
+    matrix = services.progress_matrix(event)
+    ranking = services.event_ranking(event)  # the consistency flags only, never shown to the jury
+    names = {j.id: j.name for j in matrix["judges"]}
+    flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
+    return render_template("judging/progress.html", event=event, matrix=matrix, flags=flags)
+
+
+@bp.post("/judging/<slug>/assign")
+@organiser_required
+def assign(slug: str):
+    event = _event(slug)
+    created = services.assign_event(event, current_user)
+    db.session.commit()
+    flash(_("%(n)s score sheets created.", n=created), "success")
+    return redirect(url_for("judging.progress", slug=slug), 303)
+
+
+@bp.post("/judging/<slug>/remind")
+@organiser_required
+def remind(slug: str):
+    event = _event(slug)
+    behind = services.judges_behind(event)
+    if not behind:
+        flash(_("Every judge is up to date."), "info")
+        return redirect(url_for("judging.progress", slug=slug), 303)
+    queued = services.remind_judges(event, behind)
+    db.session.commit()
+    names = ", ".join(f"{j.name} <{j.email}>" for j in behind)
+    if queued:
+        flash(_("Reminder e-mailed to: %(names)s", names=names), "success")
+    else:
+        flash(_("Judges behind (remind them in person): %(names)s", names=names), "warning")
+    return redirect(url_for("judging.progress", slug=slug), 303)
+
+
+@bp.post("/judging/sheets/<int:sheet_id>/reopen")
+@organiser_required
+def reopen(sheet_id: int):
+    sheet = db.session.get(ScoreSheet, sheet_id) or abort(404)
+    try:
+        services.reopen_sheet(sheet, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Sheet reopened: the judge can change it again."), "success")
+    return redirect(url_for("judging.progress", slug=sheet.event.slug), 303)
+
+
+# --- Deliberation ---------------------------------------------------------------------------------
+
+
+def _may_see_ranking(event: Event) -> bool:
+    """Organisers always; the event's jury from deliberation on (no anchoring before)."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.is_organiser:
+        return True
+    return event.state in ("deliberation", "published", "archived") and services.is_event_judge(
+        event, current_user
+    )
+
+
+@bp.get("/judging/<slug>/deliberation")
+@jury_required
+def deliberation(slug: str):
+    event = _event(slug)
+    if not _may_see_ranking(event):
+        abort(403)
+    ranking = services.event_ranking(event)
+    choices = {c.idea_id: c for c in delib.winner_choices(event)}
+    chosen = set(choices) or set(delib.default_winners(ranking))
+    return render_template(
+        "judging/deliberation.html",
+        event=event,
+        ranking=ranking,
+        choices=choices,
+        chosen=chosen,
+        top=set(delib.default_winners(ranking)),
+        record=delib.deliberation_of(event),
+        can_validate=delib.can_validate(event, current_user),
+        reasons=services.NOT_RANKED_LABELS,
+        errors={},
+    )
+
+
+@bp.post("/judging/<slug>/winners")
+@organiser_required
+def winners(slug: str):
+    event = _event(slug)
+    ids = request.form.getlist("winner", type=int)
+    reasons = {
+        int(k[7:]): v
+        for k, v in request.form.items()
+        if k.startswith("reason_") and k[7:].isdigit()
+    }
+    try:
+        delib.choose_winners(event, ids, reasons, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.deliberation", slug=slug), 303)
+    db.session.commit()
+    flash(_("Winners recorded."), "success")
+    return redirect(url_for("judging.deliberation", slug=slug), 303)
+
+
+@bp.post("/judging/<slug>/validate")
+@jury_required
+def validate(slug: str):
+    event = _event(slug)
+    if not _may_see_ranking(event):
+        abort(403)
+    try:
+        delib.validate_minutes(event, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.deliberation", slug=slug), 303)
+    db.session.commit()
+    flash(_("Minutes validated: the results are locked and can be published."), "success")
+    return redirect(url_for("judging.minutes", slug=slug), 303)
+
+
+@bp.get("/judging/<slug>/minutes")
+@jury_required
+def minutes(slug: str):
+    event = _event(slug)
+    if not _may_see_ranking(event):
+        abort(403)
+    return render_template(
+        "judging/minutes.html", reasons=services.NOT_RANKED_LABELS, **delib.minutes_data(event)
+    )
+
+
+@bp.get("/judging/<slug>/audit")
+@organiser_required
+def audit(slug: str):
+    event = _event(slug)
+    entries = entries_for_event(event.id)
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["at", "user_id", "entity", "entity_id", "action", "old", "new", "note", "source"]
+        )
+        for e in entries:
+            row = [
+                e.at.isoformat(),
+                e.user_id,
+                e.entity,
+                e.entity_id,
+                e.action,
+                e.old,
+                e.new,
+                e.note,
+                e.source,
+            ]
+            writer.writerow([paper.csv_safe(v) for v in row])
+        return Response(
+            "\ufeff" + out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=audit-{event.slug}.csv"},
+        )
+    return render_template(
+        "judging/audit.html", event=event, entries=entries, users=paper.user_names(entries)
+    )
+
+
+# --- Paper fallback -------------------------------------------------------------------------------
+
+
+@bp.get("/judging/<slug>/score-sheet.xlsx")
+@organiser_required
+def score_sheet(slug: str):
+    event = _event(slug)
+    path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}.xlsx"
+    paper.write_score_sheet(event, path)
+    return send_file(path, as_attachment=True, download_name=path.name)
+
+
+@bp.post("/judging/<slug>/import-scores")
+@organiser_required
+def import_scores(slug: str):
+    event = _event(slug)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose the filled score sheet (.xlsx)."), "danger")
+        return redirect(url_for("judging.progress", slug=slug), 303)
+    try:
+        count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.progress", slug=slug), 303)
+    db.session.commit()
+    flash(_("%(n)s paper score sheets imported.", n=count), "success")
+    return redirect(url_for("judging.progress", slug=slug), 303)
+
+
+# --- Public results and API -----------------------------------------------------------------------
+
+
+@bp.get("/e/<slug>/results")
+def results(slug: str):
+    event = _event(slug)
+    if event.state not in ("published", "archived"):
+        return render_template("judging/results.html", event=event, winners=None), 404
+    return render_template(
+        "judging/results.html", event=event, winners=delib.published_winners(event)
+    )
+
+
+@bp.get("/api/events/<slug>/ranking")
+def api_ranking(slug: str):
+    event = _event(slug)
+    published = event.state in ("published", "archived")
+    if not published and not (current_user.is_authenticated and current_user.is_organiser):
+        return jsonify(error=_("The ranking is not public before the results are published.")), 403
+    ranking = services.event_ranking(event)
+    reasons = services.NOT_RANKED_LABELS
+    return jsonify(
+        event=event.slug,
+        method=ranking["method"],
+        published=published,
+        ideas=[
+            {
+                "receipt_code": row["receipt_code"],
+                "title": row["title"],
+                "raw_score": row["raw"],
+                "normalised_score": row["normalised"],
+                "normalised_100": row["normalised_100"],
+                "judges": row["judges"],
+                "rank": row["rank"],
+                "rank_raw": row["rank_raw"],
+                "rank_normalised": row["rank_normalised"],
+                "ranked": row["ranked"],
+                "not_ranked_reason": row["reason"],
+                "not_ranked_label": str(reasons[row["reason"]]) if row["reason"] else None,
+            }
+            for row in ranking["ideas"]
+        ],
+    )

@@ -1,0 +1,293 @@
+"""Deliberation, minutes, published results and the national final.
+
+Winners are the top N of the ranking by default; an idea outside the top N needs a written
+reason. The jury president (or an organiser acting for them) validates the minutes, which locks
+the results; publishing requires validated minutes (a transition guard) and snapshots the
+ranking into ResultEntry rows (a handler of `event_state_changed`).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from accounts.models import utcnow
+from audit.services import record
+from competitions.models import Event, JuryMember
+from extensions import db
+from judging.models import Deliberation, ResultEntry, WinnerChoice
+from judging.services import JudgingError, event_ranking
+from submissions.models import Idea
+
+try:
+    from competitions.errors import TransitionError
+    from competitions.services import add_transition_guard
+    from competitions.signals import event_state_changed
+except ImportError:  # pragma: no cover - depends on the competitions package's progress
+    TransitionError = add_transition_guard = event_state_changed = None
+
+# Idea fields copied to the national final when a stop's winners are carried over.
+CARRIED_FIELDS = (
+    "title", "problem", "solution", "sector", "region", "province", "beneficiaries",
+    "local_resources", "expected_jobs", "budget_mad", "financing_sought_mad", "team_kind",
+    "cooperative_name", "cooperative_members", "lead_name", "lead_phone", "lead_email",
+    "lead_gender", "lead_age_bracket", "lead_status", "other_members", "locale", "consent_at",
+)  # fmt: skip
+
+
+def deliberation_of(event: Event) -> Deliberation:
+    deliberation = db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
+    if deliberation is None:
+        deliberation = Deliberation(event_id=event.id)
+        db.session.add(deliberation)
+        db.session.flush()
+    return deliberation
+
+
+def default_winners(ranking: dict) -> list[int]:
+    """The top N ranked ideas (ties at the N-th place all included)."""
+    n = ranking["winners_count"]
+    return [row["idea_id"] for row in ranking["ideas"] if row["ranked"] and row["rank"] <= n]
+
+
+def winner_choices(event: Event) -> list[WinnerChoice]:
+    return list(db.session.scalars(select(WinnerChoice).where(WinnerChoice.event_id == event.id)))
+
+
+def _check_open(event: Event) -> Deliberation:
+    if event.state != "deliberation":
+        raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
+    deliberation = deliberation_of(event)
+    if deliberation.validated_at is not None:
+        raise JudgingError(_l("The minutes are validated: the results are locked."), status=409)
+    return deliberation
+
+
+def choose_winners(
+    event: Event, idea_ids: list[int], reasons: dict[int, str], by
+) -> list[WinnerChoice]:
+    """Replace the chosen winners; any idea outside the default top N needs a written reason."""
+    _check_open(event)
+    ranking = event_ranking(event)
+    rows = {row["idea_id"]: row for row in ranking["ideas"]}
+    top = set(default_winners(ranking))
+    chosen = []
+    for idea_id in dict.fromkeys(int(i) for i in idea_ids):
+        if idea_id not in rows:
+            raise JudgingError(_l("This idea is not part of the event."), status=422)
+        reason = (reasons.get(idea_id) or "").strip() or None
+        if idea_id not in top and not reason:
+            raise JudgingError(
+                _l(
+                    "%(code)s is not in the top %(n)s: write the reason for choosing it.",
+                    code=rows[idea_id]["receipt_code"],
+                    n=ranking["winners_count"],
+                ),
+                status=422,
+                field=f"reason_{idea_id}",
+            )
+        if reason and len(reason) > 2000:
+            raise JudgingError(_l("The reason is too long (2,000 characters at most)."), status=422)
+        chosen.append((idea_id, reason if idea_id not in top else None))
+    if not chosen:
+        raise JudgingError(_l("Choose at least one winner."), status=422)
+    old = sorted(c.idea_id for c in winner_choices(event))
+    for choice in winner_choices(event):
+        db.session.delete(choice)
+    db.session.flush()
+    choices = []
+    for idea_id, reason in chosen:
+        choice = WinnerChoice(
+            event_id=event.id, idea_id=idea_id, override_reason=reason, chosen_by_id=by.id
+        )
+        db.session.add(choice)
+        choices.append(choice)
+    db.session.flush()
+    record(
+        "event", event.id, "winners", by=by, event_id=event.id, old={"winners": old},
+        new={"winners": [c.idea_id for c in choices],
+             "overrides": {str(c.idea_id): c.override_reason for c in choices if c.override_reason}},
+    )  # fmt: skip
+    return choices
+
+
+def can_validate(event: Event, user) -> bool:
+    """The jury president, or an organiser acting for them."""
+    if user.is_organiser:
+        return True
+    return bool(
+        db.session.scalar(
+            select(JuryMember.id).where(
+                JuryMember.event_id == event.id,
+                JuryMember.user_id == user.id,
+                JuryMember.is_president,
+            )
+        )
+    )
+
+
+def validate_minutes(event: Event, by) -> Deliberation:
+    """The president validates the minutes: winners (top N if none chosen) and method are locked."""
+    deliberation = _check_open(event)
+    if not can_validate(event, by):
+        raise JudgingError(
+            _l("Only the jury president or an organiser can validate the minutes."), status=403
+        )
+    if not winner_choices(event):
+        ranking = event_ranking(event)
+        if not default_winners(ranking):
+            raise JudgingError(_l("No idea is ranked: there is no winner to record."), status=409)
+        choose_winners(event, default_winners(ranking), {}, by)
+    deliberation.method = event.effective_ranking_method
+    deliberation.validated_at = utcnow()
+    deliberation.validated_by_id = by.id
+    db.session.flush()
+    record(
+        "event",
+        event.id,
+        "minutes",
+        by=by,
+        event_id=event.id,
+        new={"validated": True, "method": deliberation.method},
+    )
+    return deliberation
+
+
+def minutes_data(event: Event) -> dict:
+    """Everything the printable minutes show."""
+    ranking = event_ranking(event)
+    choices = {c.idea_id: c for c in winner_choices(event)}
+    jury = list(
+        db.session.scalars(
+            select(JuryMember)
+            .where(JuryMember.event_id == event.id)
+            .order_by(JuryMember.is_president.desc(), JuryMember.id)
+        )
+    )
+    return {
+        "event": event,
+        "ranking": ranking,
+        "choices": choices,
+        "jury": jury,
+        "deliberation": deliberation_of(event),
+    }
+
+
+def snapshot_results(event: Event) -> int:
+    """Freeze the ranking and the winners into ResultEntry rows (once)."""
+    if db.session.scalar(select(ResultEntry.id).where(ResultEntry.event_id == event.id).limit(1)):
+        return 0
+    ranking = event_ranking(event)
+    choices = {c.idea_id: c for c in winner_choices(event)}
+    for row in ranking["ideas"]:
+        choice = choices.get(row["idea_id"])
+        db.session.add(
+            ResultEntry(
+                event_id=event.id,
+                idea_id=row["idea_id"],
+                rank=row["rank"],
+                raw_score=row["raw"],
+                normalised_score=row["normalised"],
+                normalised_100=row["normalised_100"],
+                judges=row["judges"],
+                ranked=row["ranked"],
+                not_ranked_reason=row["reason"],
+                is_winner=choice is not None,
+                override_reason=choice.override_reason if choice else None,
+                method=ranking["method"],
+            )
+        )
+    deliberation = deliberation_of(event)
+    deliberation.published_at = utcnow()
+    db.session.flush()
+    return len(ranking["ideas"])
+
+
+def published_winners(event: Event) -> list[ResultEntry]:
+    query = (
+        select(ResultEntry)
+        .where(ResultEntry.event_id == event.id, ResultEntry.is_winner)
+        .order_by(ResultEntry.rank.is_(None), ResultEntry.rank, ResultEntry.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
+    """Copy each published stop's winners as new ideas of the final (source="final"); idempotent."""
+    from submissions.receipts import new_receipt_code
+
+    if not final_event.is_final:
+        raise JudgingError(_l("This event is not the national final."), status=409)
+    already = set(
+        db.session.scalars(
+            select(Idea.carried_from_id).where(
+                Idea.event_id == final_event.id, Idea.carried_from_id.is_not(None)
+            )
+        )
+    )
+    query = (
+        select(ResultEntry)
+        .join(Event, Event.id == ResultEntry.event_id)
+        .where(
+            Event.competition_id == final_event.competition_id,
+            Event.id != final_event.id,
+            Event.state.in_(("published", "archived")),
+            ResultEntry.is_winner,
+        )
+        .order_by(Event.tour_order, ResultEntry.rank)
+    )
+    created = []
+    for entry in db.session.scalars(query):
+        if entry.idea_id in already:
+            continue
+        source = entry.idea
+        idea = Idea(
+            event_id=final_event.id,
+            receipt_code=new_receipt_code(final_event.city),
+            source="final",
+            carried_from_id=source.id,
+            eligibility="eligible",
+            **{name: getattr(source, name) for name in CARRIED_FIELDS},
+        )
+        db.session.add(idea)
+        created.append(idea)
+        already.add(source.id)
+    db.session.flush()
+    if created:
+        record(
+            "event", final_event.id, "carry_winners", by=by, event_id=final_event.id,
+            new={"ideas": [i.carried_from_id for i in created]},
+        )  # fmt: skip
+    return created
+
+
+# --- Lifecycle hooks ---------------------------------------------------------------------------
+
+
+def require_validated_minutes(event: Event, old: str, new: str) -> None:
+    """Guard: results are published only once the minutes are validated; after validation the
+    event cannot go back to judging."""
+    validated = db.session.scalar(
+        select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
+    )
+    if new == "published" and validated is None:
+        raise TransitionError(
+            _l("Validate the deliberation minutes before publishing the results.")
+        )
+    if old == "deliberation" and new == "judging" and validated is not None:
+        raise TransitionError(_l("The minutes are validated: the results are locked."))
+
+
+def on_state_changed(event: Event, old: str, new: str, **_) -> None:
+    """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
+    from judging.services import assign_event
+
+    if new == "published":
+        snapshot_results(event)
+    elif new == "judging":
+        assign_event(event, _.get("by"), source=_.get("source") or "web")
+
+
+if add_transition_guard is not None:
+    add_transition_guard(require_validated_minutes)
+    event_state_changed.connect(on_state_changed)
