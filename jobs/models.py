@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from accounts.models import utcnow
 from extensions import db
 
-OUTBOX_STATES = ("pending", "sent", "failed")
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")  # "sending": claimed by a worker
 EXPORT_STATES = ("queued", "running", "done", "failed")
 
 
@@ -58,5 +58,9 @@ class ExportJob(db.Model):
     file_name: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(
+        default=0
+    )  # runs started; run n is rq job export-<id>-<n>
     started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]  # last sign of life of the running worker
     finished_at: Mapped[datetime | None]

@@ -1,12 +1,36 @@
-"""The job queue: rq on Redis when REDIS_URL is set, in-process otherwise."""
+"""The job queue: rq on Redis when REDIS_URL is set, in-process otherwise.
+
+Jobs are named by dotted path ("jobs.mail.send_outbox_email") so that the web process and the
+workers share nothing but the name. A job asked for inside an open database transaction is held
+until that transaction commits (and dropped if it rolls back): a job never sees data that was not
+committed. Enqueue failures (Redis down) are logged, never raised: the outbox sweep catches up.
+
+In-process mode runs the job synchronously, right after the commit, in a fresh app context (so a
+fresh database session). Synchronous rather than a thread: deterministic in tests, nothing lost
+when the process exits, and no second SQLite writer racing the request. The cost, a request that
+waits for its e-mail or workbook, is acceptable for the embedded single-machine setup; production
+runs Redis and workers.
+"""
+
+import logging
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.utils import import_string
+
+from extensions import db
+
+log = logging.getLogger(__name__)
+_AFTER_COMMIT = "ideathon_jobs_after_commit"
 
 
 def redis_connection():
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    return Redis.from_url(
+        current_app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
+    )
 
 
 def redis_ok() -> bool:
@@ -14,3 +38,69 @@ def redis_ok() -> bool:
         return bool(redis_connection().ping())
     except Exception:  # noqa: BLE001 - unreachable, refused, timed out: all mean "not ok"
         return False
+
+
+def rq_queue():
+    from rq import Queue
+
+    return Queue(current_app.config.get("RQ_QUEUE", "ideathon"), connection=redis_connection())
+
+
+def enqueue(
+    func_path: str, *args, job_id: str | None = None, job_timeout: int | None = None, **kwargs
+):
+    """Run `func_path(*args, **kwargs)` in the background, after the current transaction commits.
+
+    Returns True when handed over (or run in-process), False when it could not be (logged)."""
+    session = db.session()
+    if session.in_transaction():
+        session.info.setdefault(_AFTER_COMMIT, []).append(
+            (func_path, args, kwargs, job_id, job_timeout)
+        )
+        return True
+    return enqueue_now(func_path, *args, job_id=job_id, job_timeout=job_timeout, **kwargs)
+
+
+def enqueue_now(func_path: str, *args, job_id=None, job_timeout=None, **kwargs) -> bool:
+    """Hand the job over at once (no waiting for a commit)."""
+    if not current_app.config.get("REDIS_URL"):
+        return run_in_process(func_path, *args, **kwargs)
+    try:
+        rq_queue().enqueue(
+            func_path, args=args, kwargs=kwargs, job_id=job_id, job_timeout=job_timeout
+        )
+        return True
+    except Exception:  # noqa: BLE001 - Redis down or refusing: the work waits (outbox sweep)
+        log.exception("could not enqueue %s%r on Redis", func_path, args)
+        return False
+
+
+def run_in_process(func_path: str, *args, **kwargs) -> bool:
+    """Run a job here and now in its own app context (its own session); never raise."""
+    app = current_app._get_current_object()
+    try:
+        func = import_string(func_path)
+        with app.app_context():
+            func(*args, **kwargs)
+        return True
+    except Exception:  # noqa: BLE001 - a failing job must not break the request that asked
+        log.exception("in-process job %s%r failed", func_path, args)
+        return False
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_held_jobs(session):
+    if session.get_nested_transaction() is not None:
+        return  # a SAVEPOINT was released: the real transaction has not committed yet
+    held = session.info.pop(_AFTER_COMMIT, None)
+    for func_path, args, kwargs, job_id, job_timeout in held or ():
+        enqueue_now(func_path, *args, job_id=job_id, job_timeout=job_timeout, **kwargs)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_held_jobs(session, transaction):
+    # Runs after after_commit; anything left belongs to a transaction that did not commit.
+    if transaction.parent is None and not transaction.nested:
+        held = session.info.pop(_AFTER_COMMIT, None)
+        if held:
+            log.info("transaction rolled back: dropped jobs %s", [h[0] for h in held])

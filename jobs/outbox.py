@@ -1,0 +1,84 @@
+"""The e-mail outbox: a message is rendered and stored in the transaction that caused it, and sent
+by a job once that transaction has committed (so nothing is sent for data that was rolled back,
+and nothing is lost when Redis or the mail server is down)."""
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+
+from extensions import db
+from jobs.models import OutboxEmail, UndeliverableAddress
+from jobs.queue import enqueue
+
+TEMPLATES = ("receipt", "jury_invitation", "results", "export_ready")
+UNDELIVERABLE_NOTE = "address marked undeliverable: not sent"
+
+
+def normalise_address(address: str | None) -> str:
+    return (address or "").strip().lower()
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a message (no request needed): EXTERNAL_BASE_URL + the route."""
+    base = current_app.config.get("EXTERNAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        try:
+            return url_for(endpoint, _external=True, **values)
+        except BuildError:
+            return base + "/"
+
+
+def render_email(template: str, locale: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/email/<template>.* in the recipient's language."""
+    with force_locale(locale):
+        values = dict(context, lang=locale, external_url=external_url)
+        if "export" in values and "export_name" not in values:
+            from jobs.exports import kind_label
+
+            values["export_name"] = kind_label(values["export"].kind)
+        subject = render_template(f"email/{template}.subject.txt", **values)
+        text = render_template(f"email/{template}.txt", **values)
+        html = render_template(f"email/{template}.html", **values)
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=None):
+    """Store an e-mail in the outbox, in the current transaction (no commit), and have it sent
+    after the commit. Idempotent on dedupe_key (returns the existing row). An address marked
+    undeliverable gets a row that is already "failed", so organisers see why. No address: None."""
+    recipient = normalise_address(to)
+    if not recipient:
+        return None
+    existing = db.session.scalar(select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    languages = current_app.config.get("LANGUAGES", ("fr", "ar", "en"))
+    locale = locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    subject, text, html = render_email(template, locale, context)
+    email = OutboxEmail(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient=recipient,
+        locale=locale,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        event_id=event_id,
+        status="pending",
+        attempts=0,
+    )
+    undeliverable = db.session.scalar(
+        select(UndeliverableAddress.id).where(UndeliverableAddress.email == recipient)
+    )
+    if undeliverable is not None:
+        email.status, email.last_error = "failed", UNDELIVERABLE_NOTE
+    try:
+        with db.session.begin_nested():  # a concurrent twin with the same key: keep theirs
+            db.session.add(email)
+    except IntegrityError:
+        return db.session.scalar(select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key))
+    if email.status == "pending":
+        enqueue("jobs.mail.send_outbox_email", email.id, job_id=f"outbox-{email.id}")
+    return email

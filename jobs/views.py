@@ -1,0 +1,157 @@
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from accounts.decorators import organiser_required
+from extensions import db
+from jobs import exports
+from jobs.mail import outbox_counts, send_pending
+from jobs.models import ExportJob, OutboxEmail
+
+bp = Blueprint("jobs", __name__)
+
+OUTBOX_FILTERS = {"pending": ("pending", "sending"), "sent": ("sent",), "failed": ("failed",)}
+OUTBOX_PAGE = 200
+
+
+@bp.get("/tour/outbox")
+@organiser_required
+def outbox():
+    shown = request.args.get("status")
+    query = select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(OUTBOX_PAGE)
+    if shown in OUTBOX_FILTERS:
+        query = query.where(OutboxEmail.status.in_(OUTBOX_FILTERS[shown]))
+    else:
+        shown = None
+    emails = db.session.scalars(query).all()
+    return render_template("jobs/outbox.html", emails=emails, counts=outbox_counts(), shown=shown)
+
+
+@bp.post("/tour/outbox/send")
+@organiser_required
+def outbox_send():
+    counts = send_pending(retry_now=True)
+    flash(
+        _(
+            "Sent: %(sent)d. Will be retried: %(retry)d. Failed: %(failed)d.",
+            sent=counts["sent"],
+            retry=counts["retry"],
+            failed=counts["failed"],
+        ),
+        "success" if not (counts["retry"] or counts["failed"]) else "warning",
+    )
+    return redirect(url_for("jobs.outbox"))
+
+
+def _export_or_404(export_id: int) -> ExportJob:
+    export = db.session.get(ExportJob, export_id)
+    if export is None:
+        abort(404)
+    return export
+
+
+def export_message(export: ExportJob, status: str) -> str:
+    if status == "queued":
+        return _("Waiting for a worker…")
+    if status == "running":
+        return _("Building the workbook: %(percent)d %%", percent=export.progress)
+    if status == "done":
+        return _("The workbook is ready.")
+    reason = exports.lost_reason(export) or export.error
+    if reason == exports.WORKER_LOST:
+        return _("The worker stopped during the export. No file was kept.")
+    if reason == exports.NOT_STARTED:
+        return _("The export could not be started.")
+    return _("The export failed.")
+
+
+def _state(export: ExportJob) -> dict:
+    status = exports.effective_status(export)
+    return {
+        "id": export.id,
+        "status": status,
+        "progress": 100 if status == "done" else export.progress,
+        "message": export_message(export, status),
+        "download_url": url_for("jobs.export_download", export_id=export.id)
+        if status == "done"
+        else None,
+    }
+
+
+@bp.get("/tour/exports/<int:export_id>")
+@organiser_required
+def export_status(export_id: int):
+    export = _export_or_404(export_id)
+    return render_template(
+        "jobs/export.html",
+        export=export,
+        state=_state(export),
+        label=exports.kind_label(export.kind),
+    )
+
+
+@bp.get("/tour/exports/<int:export_id>.json")
+@organiser_required
+def export_status_json(export_id: int):
+    return jsonify(_state(_export_or_404(export_id)))
+
+
+@bp.post("/tour/exports/<int:export_id>/retry")
+@organiser_required
+def export_retry(export_id: int):
+    export = _export_or_404(export_id)
+    try:
+        exports.retry_export(export)
+    except exports.ExportError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        export = _export_or_404(export_id)
+        return render_template(
+            "jobs/export.html",
+            export=export,
+            state=_state(export),
+            label=exports.kind_label(export.kind),
+        ), 409
+    db.session.commit()
+    flash(_("The export was started again."), "success")
+    return redirect(url_for("jobs.export_status", export_id=export_id))
+
+
+@bp.get("/tour/exports/<int:export_id>/download")
+@organiser_required
+def export_download(export_id: int):
+    export = _export_or_404(export_id)
+    path = exports.file_path(export)
+    if export.status != "done" or path is None:
+        flash(_("This export is not ready."), "warning")
+        return render_template(
+            "jobs/export.html",
+            export=export,
+            state=_state(export),
+            label=exports.kind_label(export.kind),
+        ), 409
+    if not path.exists():
+        flash(
+            _("The file of this export is no longer on the server. Start the export again."),
+            "danger",
+        )
+        return render_template(
+            "jobs/export.html",
+            export=export,
+            state=_state(export),
+            label=exports.kind_label(export.kind),
+        ), 410
+    stamp = (export.finished_at or export.created_at).strftime("%Y-%m-%d")
+    return send_file(
+        path, as_attachment=True, download_name=f"ideathon-{export.kind}-{stamp}-{export.id}.xlsx"
+    )

@@ -1,0 +1,67 @@
+"""The rq worker of this app: every job runs inside an app context, and between jobs the worker
+sweeps the outbox (sends what waits, e.g. e-mails queued while Redis was down) and marks lost
+exports failed.
+
+SimpleWorker (no fork per job): a forked child would inherit the parent's database connections,
+and a killed worker would leave an orphan child still writing the file; here one process is one
+worker, so run several processes (or hosts) for parallelism. The sweep uses rq's own maintenance
+hook (every `interval` seconds, also while idle) rather than a thread or a second scheduler
+process: nothing extra to supervise, and with N workers each sweep claims rows one by one, so
+no e-mail is sent twice.
+"""
+
+import logging
+
+from rq import SimpleWorker
+
+log = logging.getLogger(__name__)
+
+
+def sweep() -> dict:
+    """One pass of the periodic work: send the due outbox, reap lost exports."""
+    from jobs.exports import reap_lost_exports
+    from jobs.mail import send_pending
+
+    counts = send_pending()
+    counts["lost_exports"] = reap_lost_exports()
+    return counts
+
+
+class AppWorker(SimpleWorker):
+    """A SimpleWorker that runs each job, and the periodic sweep, inside the Flask app."""
+
+    flask_app = None
+
+    def execute_job(self, job, queue):
+        with self.flask_app.app_context():
+            return super().execute_job(job, queue)
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        try:
+            with self.flask_app.app_context():
+                counts = sweep()
+            if any(counts.values()):
+                log.info("sweep: %s", counts)
+        except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
+            log.exception("periodic sweep failed")
+
+
+def run_worker(app, *, burst: bool = False, interval: int = 60, name: str | None = None) -> bool:
+    """Start a worker on the app's queue (blocks; burst: stop when the queue is empty)."""
+    from rq import Queue
+
+    with app.app_context():
+        from jobs.queue import redis_connection
+
+        connection = redis_connection()
+        queue = Queue(app.config.get("RQ_QUEUE", "ideathon"), connection=connection)
+    worker_class = type("BoundAppWorker", (AppWorker,), {"flask_app": app})
+    worker = worker_class(
+        [queue],
+        connection=connection,
+        name=name,
+        maintenance_interval=interval,
+        worker_ttl=max(20, interval + 15),  # the idle wait is ttl - 15: the sweep runs on time
+    )
+    return worker.work(burst=burst, logging_level="INFO")
