@@ -1,0 +1,1 @@
+"""Excel rankings: gathers rows from the database and writes them with `exports/`."""

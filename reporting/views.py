@@ -1,0 +1,107 @@
+"""Download the rankings workbook: one event at once, the whole tour as a background job."""
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.decorators import organiser_required
+from competitions.models import Event
+from extensions import db
+from i18n import current_language
+from reporting import services
+
+bp = Blueprint("reporting", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Where the jobs package shows an export's progress, if it has such a page.
+STATUS_ENDPOINTS = ("jobs.export_status", "jobs.export", "jobs.export_page")
+
+BACKGROUND = services.register_export()  # the jobs package builds big workbooks for us
+
+
+def _workbook_language() -> str:
+    """The workbook's language: ?language= (or the form's), else the page's language."""
+    asked = request.values.get("language")
+    return asked if asked in current_app.config["LANGUAGES"] else current_language()
+
+
+def _send(write, name: str, language: str):
+    buffer = BytesIO()
+    write(buffer)
+    buffer.seek(0)
+    return send_file(
+        buffer, mimetype=XLSX, as_attachment=True, download_name=f"{name}-{language}.xlsx"
+    )
+
+
+@bp.get("/tour/rankings")
+@organiser_required
+def index():
+    """The exports page: each event's workbook, and the whole tour's."""
+    try:
+        events = services.tour_events()
+    except services.ReportError:
+        events = []
+    return render_template("reporting/index.html", events=events, language=current_language())
+
+
+@bp.get("/tour/events/<slug>/rankings.xlsx")
+@organiser_required
+def event_workbook(slug: str):
+    """One event's workbook, built at once (a few hundred ideas at most)."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    language = _workbook_language()
+    return _send(
+        lambda out: services.write_event_workbook(out, event, language, include_personal=True),
+        f"classement-{event.slug}",
+        language,
+    )
+
+
+@bp.post("/tour/rankings.xlsx")
+@organiser_required
+def tour_workbook():
+    """The whole tour: a background job when the jobs package offers one, else at once."""
+    language = _workbook_language()
+    try:
+        events = services.tour_events(request.form.get("competition") or None)
+    except services.ReportError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("reporting.index")), 303
+    start = _export_starter()
+    if start is None:
+        return _send(
+            lambda out: services.write_workbook(out, events, language, include_personal=True),
+            f"classement-{events[0].competition.slug}",
+            language,
+        )
+    params = {"all": True, "competition": events[0].competition.slug, "personal": True}
+    export = start("rankings", params, current_user, language)
+    db.session.commit()
+    flash(_("The workbook is being prepared. You will get an e-mail when it is ready."), "info")
+    for endpoint in STATUS_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return redirect(url_for(endpoint, export_id=export.id), 303)
+    return redirect(url_for("reporting.index"), 303)
+
+
+def _export_starter():
+    if not BACKGROUND:
+        return None
+    from jobs.exports import start_export
+
+    return start_export

@@ -1,0 +1,226 @@
+"""The rankings workbook gathered from the database: sheets, values, formats, language."""
+
+import pytest
+from flask_babel import force_locale
+from openpyxl import load_workbook
+
+from extensions import db
+from judging.models import ResultEntry
+from judging.services import NOT_RANKED_LABELS
+from reporting import services
+from submissions.fields import GENDER_LABELS, SECTOR_LABELS
+from tests.builders import make_event, make_idea
+
+
+def french(label) -> str:
+    """Another package's label as the French workbook shows it (their catalog, their words)."""
+    with force_locale("fr"):
+        return str(label)
+
+
+def _write(tmp_path, events, lang="fr", **kwargs):
+    path = tmp_path / f"rankings-{lang}.xlsx"
+    services.write_workbook(path, events, lang, **kwargs)
+    return load_workbook(path)
+
+
+def _rows(ws):
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def _by_header(ws):
+    """{header: column letter} of the sheet's first row."""
+    return {cell.value: cell.column_letter for cell in ws[1]}
+
+
+def test_sheets_are_summary_event_jury_then_comments(app, tmp_path, scored):
+    wb = _write(tmp_path, [scored.event])
+    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Commentaires"]
+
+
+def test_event_sheet_ranks_ideas_with_scores_and_winners(app, tmp_path, scored):
+    ws = _write(tmp_path, [scored.event])["Oujda"]
+    col = _by_header(ws)
+    assert list(col)[:6] == ["Rang", "Code de reçu", "Titre", "Secteur", "Province", "Porteur"]
+    assert "Impact social" in col and "Faisabilité" in col
+    assert ws[f"{col['Rang']}2"].value == 1
+    assert ws[f"{col['Code de reçu']}2"].value == "OUJ-AAAA"
+    assert ws[f"{col['Secteur']}2"].value == french(SECTOR_LABELS["tourism"])
+    assert ws[f"{col['Score brut (0–100)']}2"].value == pytest.approx(87.5)
+    assert ws[f"{col['Score brut (0–100)']}2"].number_format == "0.00"
+    assert ws[f"{col['Budget (MAD)']}2"].value == 2_230_000
+    assert ws[f"{col['Budget (MAD)']}2"].number_format == "#,##0"
+    assert ws[f"{col['Impact social']}2"].value == pytest.approx(4.5)
+    assert ws[f"{col['Juges']}2"].value == 2
+    assert ws[f"{col['Lauréat']}2"].value == "Oui"
+    assert ws[f"{col['Méthode']}2"].value == "Scores bruts"
+    # Second: a winner chosen outside the top, with its written reason.
+    assert ws[f"{col['Code de reçu']}3"].value == "OUJ-BBBB"
+    assert ws[f"{col['Rang']}3"].value == 2
+    assert ws[f"{col['Score brut (0–100)']}3"].value == pytest.approx(62.5)
+    assert ws[f"{col['Motif (choisi hors du haut du classement)']}3"].value == (
+        "Coup de cœur du jury"
+    )
+    # Not ranked, with the reason, and no winner.
+    reasons = {ws[f"{col['Code de reçu']}{r}"].value: ws[f"{col['Non classé car']}{r}"].value
+               for r in (4, 5)}  # fmt: skip
+    assert reasons == {
+        "OUJ-CCCC": french(NOT_RANKED_LABELS["ineligible"]),
+        "OUJ-DDDD": french(NOT_RANKED_LABELS["too_few_judges"]),
+    }
+    assert ws[f"{col['Lauréat']}4"].value == "Non"
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref.endswith("5")
+
+
+def test_formula_like_titles_and_comments_stay_text(app, tmp_path, scored):
+    wb = _write(tmp_path, [scored.event])
+    titles = {ws_name: [] for ws_name in wb.sheetnames}
+    for ws in wb:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    titles[ws.title].append(cell.value)
+    expected = {'=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)"}
+    assert expected <= set(titles["Oujda"])
+    assert {"+1+1 excellent", "=cmd|' /C calc'!A0"} <= set(titles["Commentaires"])
+
+
+def test_jury_sheet_is_the_matrix_of_sheet_scores(app, tmp_path, scored):
+    ws = _write(tmp_path, [scored.event])["Oujda - Jury"]
+    rows = _rows(ws)
+    assert rows[0] == ["Rang", "Code de reçu", "Titre", "Amina Juge", "Brahim Juge", "Moyenne"]
+    assert rows[1][1] == "OUJ-AAAA" and rows[1][3:] == [100, 75, 87.5]
+    assert rows[2][3:] == [50, 75, 62.5]
+    draft_only = next(r for r in rows if r[1] == "OUJ-DDDD")
+    assert draft_only[3] is None and draft_only[4] == 100  # Amina's draft is not a score
+    assert ws["D2"].number_format == "0.00"
+
+
+def test_comments_sheet_lists_submitted_comments_only(app, tmp_path, scored):
+    rows = _rows(_write(tmp_path, [scored.event])["Commentaires"])
+    assert rows[0] == ["Événement", "Code de reçu", "Titre", "Juge", "Commentaire"]
+    assert sorted(r[4] for r in rows[1:]) == ["+1+1 excellent", "=cmd|' /C calc'!A0"]
+    assert "brouillon" not in {r[4] for r in rows[1:]}
+
+
+def test_summary_counts_and_breakdowns(app, tmp_path, scored):
+    ws = _write(tmp_path, [scored.event])["Résumé"]
+    rows = _rows(ws)
+    assert rows[0][:8] == [
+        "Événement", "Date", "État", "Idées reçues", "Éligibles", "Classées", "Lauréats",
+        "Budget total (MAD)",
+    ]  # fmt: skip
+    assert rows[1][0] == "Oujda"
+    assert rows[1][3:8] == [4, 3, 2, 2, 2_230_000 + 3 * 250_000]
+    assert ws["H2"].number_format == "#,##0"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H2"
+    titles = [r[0] for r in rows if r[1] == "Idées reçues"]
+    assert titles == [
+        "Par secteur", "Par région", "Par genre du porteur", "Par âge du porteur",
+        "Par statut du porteur",
+    ]  # fmt: skip
+    start = rows.index(next(r for r in rows if r[0] == "Par genre du porteur"))
+    assert rows[start + 1][:4] == [french(GENDER_LABELS["female"]), 3, pytest.approx(0.75), 1]
+    assert rows[start + 2][:4] == [french(GENDER_LABELS["male"]), 1, pytest.approx(0.25), 1]
+
+
+def test_tour_summary_has_totals_and_the_national_final_note(app, tmp_path, scored):
+    other = make_event(scored.event.competition, slug="fes-2025", city="Fès", state="open")
+    make_idea(other, title="Fès idée")
+    wb = _write(tmp_path, services.tour_events())
+    assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Fès", "Fès - Jury"]
+    rows = _rows(wb["Résumé"])
+    total = next(r for r in rows if r[0] == "Total de la tournée")
+    assert total[3:7] == [5, 4, 2, 2]
+    assert any(r[0] and "finale nationale" in r[0] for r in rows)
+    assert wb["Résumé"].auto_filter.ref == "A1:H3"  # the totals stay out of the filter
+
+
+def test_arabic_workbook_is_right_to_left_with_arabic_words(app, tmp_path, scored):
+    wb = _write(tmp_path, [scored.event], lang="ar")
+    assert wb.properties.language == "ar"
+    assert all(ws.sheet_view.rightToLeft for ws in wb)
+    assert "وجدة" in wb.sheetnames
+    header = [c.value for c in wb["وجدة"][1]]
+    assert "الأثر الاجتماعي" in header
+    assert wb.properties.title and wb.properties.title != "Classements des concours d'idées"
+
+
+def test_document_properties(app, tmp_path, scored):
+    props = _write(tmp_path, [scored.event]).properties
+    assert props.creator == "Idéathon"
+    assert props.title == "Classements des concours d'idées"
+    assert props.language == "fr"
+    assert props.created is not None
+    assert props.subject == scored.event.competition.name
+
+
+def test_contacts_only_when_asked(app, tmp_path, scored):
+    plain = _write(tmp_path, [scored.event])
+    everything = [c for ws in plain for row in ws.iter_rows(values_only=True) for c in row]
+    assert "+212612345678" not in everything and "fatima@example.ma" not in everything
+    assert "Téléphone" not in _by_header(plain["Oujda"])
+
+    ws = _write(tmp_path, [scored.event], include_personal=True)["Oujda"]
+    col = _by_header(ws)
+    assert ws[f"{col['Téléphone']}2"].value == "+212612345678"
+    assert ws[f"{col['Téléphone']}2"].data_type == "s"
+    assert ws[f"{col['E-mail']}2"].value == "fatima@example.ma"
+    for sheet in ("Oujda - Jury", "Commentaires", "Résumé"):
+        values = [c for row in ws.parent[sheet].iter_rows(values_only=True) for c in row]
+        assert "+212612345678" not in values
+
+
+def test_published_event_shows_the_frozen_results(app, tmp_path, scored):
+    event = scored.event
+    event.state = "published"
+    db.session.add_all(
+        [
+            ResultEntry(event_id=event.id, idea_id=scored.second.id, rank=1, raw_score=90.0,
+                        normalised_100=60.0, judges=2, is_winner=True, method="normalised"),
+            ResultEntry(event_id=event.id, idea_id=scored.first.id, rank=2, raw_score=80.0,
+                        normalised_100=55.0, judges=2, is_winner=False, method="normalised"),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    ws = _write(tmp_path, [event])["Oujda"]
+    col = _by_header(ws)
+    by_code = {ws[f"{col['Code de reçu']}{r}"].value: r for r in range(2, ws.max_row + 1)}
+    assert ws[f"{col['Rang']}{by_code['OUJ-BBBB']}"].value == 1
+    assert ws[f"{col['Lauréat']}{by_code['OUJ-BBBB']}"].value == "Oui"
+    assert ws[f"{col['Lauréat']}{by_code['OUJ-AAAA']}"].value == "Non"
+    assert ws[f"{col['Méthode']}2"].value == "Scores normalisés"
+    summary = _rows(_write(tmp_path, [event])["Résumé"])
+    assert summary[1][6] == 1  # one winner announced
+
+
+def test_event_without_ideas_still_writes_a_workbook(app, tmp_path):
+    event = make_event(slug="vide-2025", city="Tanger")
+    wb = _write(tmp_path, [event])
+    assert wb.sheetnames == ["Résumé", "Tanger", "Tanger - Jury", "Commentaires"]
+    assert _rows(wb["Résumé"])[1][3:7] == [0, 0, 0, 0]
+    assert wb["Tanger"].max_row == 1
+
+
+def test_control_characters_in_user_text_do_not_break_the_workbook(app, tmp_path, scored):
+    scored.first.title = "Coop\x00érative\x1b du\x07 sud"
+    db.session.commit()
+    ws = _write(tmp_path, [scored.event])["Oujda"]
+    assert ws["C2"].value == "Coopérative du sud"
+
+
+def test_tour_workbook_entry_point(app, tmp_path, scored):
+    path = tmp_path / "tour.xlsx"
+    services.write_tour_workbook(path, "en")
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Summary"
+    assert wb.properties.language == "en"
+
+
+def test_unknown_event_and_empty_tour_are_report_errors(app):
+    with pytest.raises(services.ReportError, match="nope"):
+        services.event_by_slug("nope")
+    with pytest.raises(services.ReportError):
+        services.tour_events()
