@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import utcnow
@@ -57,3 +57,27 @@ class BankProject(db.Model):
 
     idea: Mapped[Idea | None] = relationship()
     origin_event: Mapped[Event | None] = relationship()
+
+
+def _searchable(project: BankProject) -> str:
+    from bank.folding import fold
+
+    parts = (
+        project.title,
+        project.summary,
+        project.sector,
+        project.region,
+        project.province,
+        project.cooperative_name,
+        project.target_group,
+        project.products,
+        project.partners,
+    )
+    return fold(" ".join(part for part in parts if part))
+
+
+@event.listens_for(BankProject, "before_insert")
+@event.listens_for(BankProject, "before_update")
+def _refresh_search_text(mapper, connection, project: BankProject) -> None:
+    """search_text always follows the text it folds, whoever writes the project."""
+    project.search_text = _searchable(project)

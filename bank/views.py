@@ -1,0 +1,241 @@
+import io
+from datetime import date
+
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from accounts.decorators import organiser_required
+from bank import services
+from bank.labels import FINANCING_SUGGESTIONS, SECTOR_LABELS, STATUS_LABELS, sector_label
+from bank.models import BANK_STATUSES, BankProject
+from bank.needs_map import needs_map
+from bank.workbook import LANGS, write_bank_workbook
+from competitions.models import Event
+from extensions import db
+from i18n import current_language, text_direction
+from submissions.models import SECTORS
+
+bp = Blueprint("bank", __name__)
+
+
+def _context(**extra) -> dict:
+    return {
+        "SECTORS": SECTORS,
+        "SECTOR_LABELS": SECTOR_LABELS,
+        "BANK_STATUSES": BANK_STATUSES,
+        "STATUS_LABELS": STATUS_LABELS,
+        **extra,
+    }
+
+
+def _browse(template: str, organiser: bool):
+    """The list of projects with filters; a bad filter is explained and the list left empty."""
+    error = None
+    try:
+        filters = services.parse_filters(request.args)
+        page = services.search_projects(filters)
+    except services.BankQueryError as exc:
+        error = exc.message
+        filters = services.BankFilters()
+        page = services.Page(items=[], total=0, page=1, per_page=filters.per_page)
+    body = render_template(
+        template,
+        **_context(
+            filters=filters,
+            page=page,
+            error=error,
+            organiser=organiser,
+            choices=services.filter_choices(),
+            endpoint=request.endpoint,
+        ),
+    )
+    return body, 400 if error else 200
+
+
+@bp.get("/bank")
+def browse():
+    """The public bank: projects without any personal data."""
+    return _browse("bank/browse.html", organiser=False)
+
+
+@bp.get("/bank/<int:project_id>")
+def public_detail(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    return render_template(
+        "bank/detail.html", **_context(project=services.public_record(project), organiser=False)
+    )
+
+
+@bp.get("/bank/map")
+def map_page():
+    data = needs_map(sector_label, rtl=text_direction() == "rtl")
+    return render_template("bank/map.html", **_context(data=data))
+
+
+@bp.get("/api/bank/projects")
+def api_projects():
+    """The national portal's feed: paginated, filtered, without personal data."""
+    try:
+        filters = services.parse_filters(request.args)
+    except services.BankQueryError as error:
+        return jsonify({"error": error.message}), 400
+    page = services.search_projects(filters)
+
+    def link(number: int) -> str:
+        return url_for("bank.api_projects", _external=True, **filters.as_args(page=number))
+
+    return jsonify(
+        {
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+            "pages": page.pages,
+            "next": link(page.page + 1) if page.has_next else None,
+            "previous": link(page.page - 1) if page.has_prev else None,
+            "items": [services.public_record(project) for project in page.items],
+        }
+    )
+
+
+@bp.get("/api/bank/projects/<int:project_id>")
+def api_project(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    return jsonify(services.public_record(project))
+
+
+# --- Organisers --------------------------------------------------------------------------------
+
+
+@bp.get("/tour/bank")
+@organiser_required
+def manage():
+    return _browse("bank/manage.html", organiser=True)
+
+
+@bp.get("/tour/bank/<int:project_id>")
+@organiser_required
+def project(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    return render_template(
+        "bank/detail.html",
+        **_context(project=services.public_record(project), full=project, organiser=True),
+    )
+
+
+def _form_data(form) -> dict:
+    data = {name: form.get(name, "") for name in services.EDITABLE if name != "financing_sources"}
+    data["financing_sources"] = list(
+        zip(form.getlist("financing_source"), form.getlist("financing_amount"), strict=False)
+    )
+    return data
+
+
+@bp.route("/tour/bank/<int:project_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    errors: dict[str, str] = {}
+    values = None
+    if request.method == "POST":
+        data = _form_data(request.form)
+        try:
+            changes = services.update_project(project, data, current_user)
+        except services.BankValidationError as error:
+            db.session.rollback()
+            errors = error.errors
+            values = data
+            values["financing_sources"] = [
+                {"source": s, "amount_mad": a} for s, a in data["financing_sources"]
+            ]
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            if changes:
+                flash(_("Project saved: %(n)d change(s) recorded.", n=len(changes)), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("bank.project", project_id=project.id))
+    if values is None:
+        values = {name: getattr(project, name) for name in services.EDITABLE}
+        values["financing_sources"] = list(project.financing_sources or [])
+    status = 422 if errors else 200
+    return render_template(
+        "bank/edit.html",
+        **_context(
+            project=project,
+            values=values,
+            errors=errors,
+            suggestions=FINANCING_SUGGESTIONS,
+        ),
+    ), status
+
+
+@bp.get("/tour/bank/promote")
+@organiser_required
+def promote_page():
+    return render_template(
+        "bank/promote.html",
+        events=services.promotable_events(),
+        counts=services.bank_counts_by_event(),
+    )
+
+
+@bp.post("/tour/bank/promote/<slug>")
+@organiser_required
+def promote(slug: str):
+    event = db.first_or_404(select(Event).where(Event.slug == slug))
+    try:
+        result = services.promote_winners(
+            event, current_user, include_bank_worthy=bool(request.form.get("include_bank_worthy"))
+        )
+    except services.PromotionError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("bank.promote_page")), 303
+    db.session.commit()
+    flash(
+        _(
+            "%(city)s: %(created)d project(s) added to the bank, %(already)d already in the bank "
+            "(left unchanged).",
+            city=event.city,
+            created=result["created"],
+            already=result["already"],
+        ),
+        "success",
+    )
+    return redirect(url_for("bank.promote_page")), 303
+
+
+@bp.get("/tour/bank/export.xlsx")
+@organiser_required
+def export():
+    """The bank (with the current filters) as a workbook, contacts included."""
+    try:
+        filters = services.parse_filters(request.args)
+    except services.BankQueryError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("bank.manage"))
+    lang = request.args.get("sheet_lang") or current_language()
+    if lang not in LANGS:
+        flash(_("Unknown language for the workbook: choose ar, fr or en."), "danger")
+        return redirect(url_for("bank.manage"))
+    buffer = io.BytesIO()
+    write_bank_workbook(buffer, services.all_matching(filters), lang=lang, include_contact=True)
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"banque-projets-{date.today().isoformat()}-{lang}.xlsx",
+    )

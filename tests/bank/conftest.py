@@ -1,0 +1,64 @@
+"""Builders for the bank's tests: a published event with its frozen results."""
+
+import pytest
+
+from extensions import db
+from judging.models import ResultEntry
+from tests.builders import make_event, make_idea
+
+SEEDED_PHONE = "+212661234567"
+SEEDED_EMAIL = "amina.secret@example.ma"
+SEEDED_LEAD = "Amina Benali"
+
+
+def add_result(event, idea, rank, is_winner, raw=4.2, norm=0.8) -> ResultEntry:
+    entry = ResultEntry(
+        event_id=event.id,
+        idea_id=idea.id,
+        rank=rank,
+        raw_score=raw,
+        normalised_score=norm,
+        normalised_100=70.0,
+        judges=3,
+        ranked=True,
+        is_winner=is_winner,
+        method="raw",
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+@pytest.fixture
+def published(app):
+    """Oujda, published: two winners (one with the seeded contact), a third idea bank-worthy."""
+    event = make_event(state="published", city="Oujda", slug="oujda-2025")
+    winner = make_idea(
+        event,
+        title="Coopérative de couscous Al Amal",
+        lead_name=SEEDED_LEAD,
+        lead_phone=SEEDED_PHONE,
+        lead_email=SEEDED_EMAIL,
+        other_members="Khadija Amrani\nSara Idrissi",
+        cooperative_name="Al Amal",
+    )
+    second = make_idea(
+        event,
+        title="Miel de thym bio",
+        problem="Les apiculteurs vendent en vrac.",
+        solution="Un label de miel de thym.",
+        sector="agriculture",
+        budget_mad=90_000,
+    )
+    worthy = make_idea(
+        event,
+        title="Tissage de tapis",
+        problem="Les tisserandes manquent de débouchés.",
+        solution="Un atelier de tissage commun.",
+        sector="handicrafts",
+        bank_worthy=True,
+    )
+    add_result(event, winner, 1, True, raw=4.5, norm=1.2)
+    add_result(event, second, 2, True, raw=4.1, norm=0.6)
+    add_result(event, worthy, 3, False, raw=3.9, norm=0.1)
+    return {"event": event, "winner": winner, "second": second, "worthy": worthy}
