@@ -174,11 +174,13 @@ def run_load(
     total: int | None = None,
     setup: Callable[[Client, int], None] | None = None,
     timeout: float = 30,
+    think: Callable[[], float] | None = None,
 ) -> LoadResult:
     """`clients` threads each run `operation(client, n)` in a loop, for `duration` seconds or
     until `total` operations were started. An operation returns what it produced (a receipt) or
     raises; its latency is the time it took. Optional `setup(client, index)` runs first (sign
-    in) and is not timed."""
+    in) and is not timed; optional `think()` gives seconds to pause after each operation (a
+    person between two taps), not timed either."""
     if duration is None and total is None:
         raise ValueError("give a duration or a total")
     result = LoadResult(name, clients)
@@ -223,6 +225,8 @@ def run_load(
             with lock:
                 result.latencies.append(latency)
                 result.results.append(produced)
+            if think:
+                time.sleep(think())
         client.close()
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]

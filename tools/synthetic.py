@@ -138,12 +138,13 @@ def generate_tour(
     seed: int = 2025,
     state: str = "judging",
     with_scores: bool = True,
+    sheets: bool = True,
     prefix: str = "syn",
 ) -> SyntheticTour:
     """Write a whole synthetic tour in the current app context and commit it.
 
-    `state` is the state of every event; `with_scores=False` leaves the sheets out (an event
-    ready for judging). `prefix` keeps slugs, e-mails and receipt codes apart when several tours
+    `state` is the state of every event; `with_scores=False` writes empty sheets in state
+    "assigned" (an event being judged), and `sheets=False` no sheets at all. `prefix` keeps slugs, e-mails and receipt codes apart when several tours
     share one database."""
     if not 1 <= events <= len(CITIES):
         raise ValueError(f"events must be between 1 and {len(CITIES)}")
@@ -275,7 +276,7 @@ def generate_tour(
         judge_emails=judge_emails,
         ideas=len(idea_ids),
     )
-    if not with_scores:
+    if not sheets:
         db.session.commit()
         return tour
 
@@ -288,13 +289,17 @@ def generate_tour(
                         event_id=event_id,
                         idea_id=idea_id,
                         judge_id=judge_id,
-                        status="submitted",
+                        status="submitted" if with_scores else "assigned",
                         comment="",
-                        submitted_at=now,
+                        submitted_at=now if with_scores else None,
                         updated_at=now,
                     )
                 )
     sheet_ids = _ids(ScoreSheet, sheet_rows)
+    tour.sheets = len(sheet_ids)
+    if not with_scores:
+        db.session.commit()
+        return tour
 
     # Each idea has a true quality, each judge a bias (severe or lenient): the two ranking
     # methods then disagree a little, as they do in real juries.
@@ -316,7 +321,6 @@ def generate_tour(
     for start in range(0, len(score_rows), 20_000):
         db.session.execute(insert(Score), score_rows[start : start + 20_000])
     db.session.commit()
-    tour.sheets = len(sheet_ids)
     tour.scores = len(score_rows)
     return tour
 
