@@ -1,0 +1,254 @@
+"""The jury's tablet pages: lists, the score sheet, tap-to-save, submit, conflicts, access."""
+
+from sqlalchemy import select
+
+from audit.models import AuditEntry
+from extensions import db
+from judging.models import Conflict, Score, ScoreSheet
+from tests.builders import make_idea, make_user
+
+from .conftest import build_judging, fill, sheet_of
+
+
+def test_judge_sees_own_events_and_progress_with_calibration_first(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    calibration = make_idea(event, title="Idée d'étalonnage", is_calibration=True)
+    from judging import services
+
+    services.assign_event(event)
+    db.session.commit()
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    login(judges[0])
+    page = client.get("/jury").get_data(as_text=True)
+    assert "1 sur 2" in page  # calibration is not counted in the progress
+    assert page.index("Idée d&#39;étalonnage") < page.index(ideas[0].title)
+    assert "Étalonnage" in page
+    assert "Soumise" in page and "À noter" in page
+    assert calibration.receipt_code in page
+
+
+def test_sheet_page_shows_the_idea_and_tap_targets(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    page = client.get(f"/jury/sheets/{sheet.id}").get_data(as_text=True)
+    assert ideas[0].problem.replace("'", "&#39;") in page
+    criterion = event.rubric.criteria[0]
+    for level in range(1, 6):
+        assert f'data-criterion="{criterion.id}" data-value="{level}"' in page
+    assert page.count("is-unscored") == len(event.rubric.criteria)
+    assert "Non noté" in page
+    assert "Fatima Zahra" in page
+
+
+def test_blind_event_hides_the_team(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, blind=True)
+    login(judges[0])
+    page = client.get(f"/jury/sheets/{sheet_of(ideas[0], judges[0]).id}").get_data(as_text=True)
+    assert "Fatima Zahra" not in page and ideas[0].lead_phone not in page
+
+
+def test_half_point_levels_are_offered_when_allowed(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    event.rubric.criteria[0].half_points = True
+    db.session.commit()
+    login(judges[0])
+    page = client.get(f"/jury/sheets/{sheet_of(ideas[0], judges[0]).id}").get_data(as_text=True)
+    assert 'data-value="2.5"' in page and 'data-value="4.5"' in page
+
+
+def test_a_tap_is_saved_at_once_and_audited(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    criterion = event.rubric.criteria[0]
+    login(judges[0])
+    response = client.post(
+        f"/jury/sheets/{sheet.id}/score", json={"criterion": criterion.id, "value": "4"}
+    )
+    assert response.status_code == 200 and response.json == {
+        "ok": True,
+        "status": "draft",
+        "message": "Enregistré",
+    }
+    assert db.session.scalar(select(Score.value)) == 4
+    page = client.get(f"/jury/sheets/{sheet.id}").get_data(as_text=True)
+    assert (
+        'data-value="4"\n                    aria-checked="true"' in page
+        or 'aria-checked="true"' in page
+    )
+
+
+def test_json_tap_needs_the_csrf_header(app, client, login, csrf_on):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    response = client.post(
+        f"/jury/sheets/{sheet.id}/score",
+        json={"criterion": event.rubric.criteria[0].id, "value": 4},
+    )
+    assert response.status_code == 400
+    assert db.session.query(Score).count() == 0
+
+
+def test_out_of_range_tap_is_refused_in_french_and_nothing_stored(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    response = client.post(
+        f"/jury/sheets/{sheet.id}/score",
+        json={"criterion": event.rubric.criteria[0].id, "value": 9},
+    )
+    assert response.status_code == 422
+    assert response.json["error"] == "Le score doit être compris entre 1 et 5."
+    response = client.post(f"/jury/sheets/{sheet.id}/score", json={"criterion": 999999, "value": 3})
+    assert response.status_code == 422
+    response = client.post(f"/jury/sheets/{sheet.id}/score", data="not json")
+    assert response.status_code == 422
+    assert db.session.query(Score).count() == 0
+
+
+def test_two_tablets_last_write_wins_both_audited(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    criterion = event.rubric.criteria[0]
+    other = app.test_client()
+    login(judges[0])
+    login(judges[0], other)
+    assert (
+        client.post(
+            f"/jury/sheets/{sheet.id}/score",
+            json={"criterion": criterion.id, "value": 2},
+            headers={"X-Tablet-Id": "tablet-A"},
+        ).status_code
+        == 200
+    )
+    assert (
+        other.post(
+            f"/jury/sheets/{sheet.id}/score",
+            json={"criterion": criterion.id, "value": 5},
+            headers={"X-Tablet-Id": "tablet-B"},
+        ).status_code
+        == 200
+    )
+    assert db.session.scalars(select(Score.value)).all() == [5]
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "score").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.source, e.old["value"], e.new["value"]) for e in entries] == [
+        ("tablet-A", None, 2),
+        ("tablet-B", 2, 5),
+    ]
+
+
+def test_comment_is_saved_by_json(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    assert (
+        client.post(f"/jury/sheets/{sheet.id}/score", json={"comment": "Très solide"}).status_code
+        == 200
+    )
+    assert db.session.get(ScoreSheet, sheet.id).comment == "Très solide"
+
+
+def test_submit_requires_every_criterion(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    client.post(
+        f"/jury/sheets/{sheet.id}/score",
+        json={"criterion": event.rubric.criteria[0].id, "value": 3},
+    )
+    response = client.post(f"/jury/sheets/{sheet.id}/submit", follow_redirects=True)
+    assert "Notez chaque critère avant de soumettre." in response.get_data(as_text=True)
+    assert db.session.get(ScoreSheet, sheet.id).status == "draft"
+    for criterion in event.rubric.criteria:
+        client.post(f"/jury/sheets/{sheet.id}/score", json={"criterion": criterion.id, "value": 3})
+    response = client.post(f"/jury/sheets/{sheet.id}/submit")
+    assert response.status_code == 303
+    assert db.session.get(ScoreSheet, sheet.id).status == "submitted"
+
+
+def test_organiser_reopens_a_submitted_sheet(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    fill(sheet, 4)
+    login(make_user("organiser"))
+    assert client.post(f"/judging/sheets/{sheet.id}/reopen").status_code == 303
+    assert db.session.get(ScoreSheet, sheet.id).status == "draft"
+
+
+def test_conflict_declaration_needs_a_reason_and_removes_the_idea(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    page = client.post(
+        f"/jury/sheets/{sheet.id}/conflict", data={"reason": ""}, follow_redirects=True
+    )
+    assert "Indiquez la raison du conflit d&#39;intérêts." in page.get_data(as_text=True)
+    assert db.session.query(Conflict).count() == 0
+    client.post(f"/jury/sheets/{sheet.id}/conflict", data={"reason": "C'est mon frère"})
+    assert db.session.query(Conflict).count() == 1
+    page = client.get("/jury").get_data(as_text=True)
+    assert "Conflit déclaré" in page and "0 sur 1" in page
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def test_a_judge_cannot_read_or_write_another_judges_sheet(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2)
+    theirs = sheet_of(ideas[0], judges[1])
+    login(judges[0])
+    assert client.get(f"/jury/sheets/{theirs.id}").status_code == 404
+    criterion = event.rubric.criteria[0]
+    assert (
+        client.post(
+            f"/jury/sheets/{theirs.id}/score", json={"criterion": criterion.id, "value": 3}
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/jury/sheets/{theirs.id}/submit").status_code == 404
+    assert db.session.query(Score).count() == 0
+
+
+def test_a_judge_cannot_see_another_events_sheets(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    other_event, other_ideas, other_judges = build_judging(n_ideas=1, n_judges=1)
+    login(judges[0])
+    page = client.get("/jury").get_data(as_text=True)
+    assert other_ideas[0].title not in page
+    assert (
+        client.get(f"/jury/sheets/{sheet_of(other_ideas[0], other_judges[0]).id}").status_code
+        == 404
+    )
+
+
+def test_scores_cannot_change_outside_judging(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="deliberation")
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    response = client.post(
+        f"/jury/sheets/{sheet.id}/score",
+        json={"criterion": event.rubric.criteria[0].id, "value": 3},
+    )
+    assert response.status_code == 409
+    assert (
+        response.json["error"] == "Les scores ne peuvent changer que pendant la phase de notation."
+    )
+    assert db.session.query(Score).count() == 0
+
+
+def test_judges_never_see_rankings_before_deliberation(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    login(judges[0])
+    assert client.get(f"/judging/{event.slug}/deliberation").status_code == 403
+    assert client.get(f"/judging/{event.slug}/minutes").status_code == 403
+    assert client.get(f"/api/events/{event.slug}/ranking").status_code == 403
+    assert client.get(f"/judging/{event.slug}/progress").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, client):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    response = client.get("/jury")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
