@@ -86,6 +86,12 @@ def live_server(live_db):
     server.stop()
 
 
+def require_endpoint(live: Live, endpoint: str, what: str) -> None:
+    """Skip (with the reason) while the view under test has not landed."""
+    if endpoint not in {rule.endpoint for rule in live.app.url_map.iter_rules()}:
+        pytest.skip(f"{what} ({endpoint}) is not there yet")
+
+
 def require_route(server: LiveServer, path: str, what: str) -> None:
     """Skip (with the reason) while the feature under test has not landed."""
     client = Client(server.url)
