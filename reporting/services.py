@@ -170,9 +170,15 @@ def _gather_summary(events: list[Event]):
     ids = [e.id for e in events]
     rankings = rankings_for_events(events)
     results: dict[int, dict] = defaultdict(dict)
-    for row in db.session.execute(
-        select(ResultEntry).where(ResultEntry.event_id.in_(ids))
-    ).scalars():
+    # Plain rows, not ORM objects: a background job commits its progress between events, which
+    # would expire objects and reload them one by one.
+    frozen = select(
+        ResultEntry.event_id, ResultEntry.idea_id, ResultEntry.rank, ResultEntry.raw_score,
+        ResultEntry.normalised_100, ResultEntry.judges, ResultEntry.ranked,
+        ResultEntry.not_ranked_reason, ResultEntry.is_winner, ResultEntry.override_reason,
+        ResultEntry.method,
+    ).where(ResultEntry.event_id.in_(ids))  # fmt: skip
+    for row in db.session.execute(frozen):
         results[row.event_id][row.idea_id] = row
     choices: dict[int, dict] = defaultdict(dict)
     for event_id, idea_id, reason in db.session.execute(
