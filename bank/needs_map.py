@@ -113,8 +113,8 @@ def needs_map(sector_label, rtl: bool) -> dict:
     bank = bank_counts()
     ideas = idea_counts()
     regions = sorted({region for region, _ in bank} | {region for region, _ in ideas})
-    sectors = [s for s in SECTORS if any(k[1] == s for k in bank) or any(k[1] == s for k in ideas)]
-    sectors += sorted({s for _, s in bank} | {s for _, s in ideas} - set(SECTORS))
+    present = {sector for _, sector in bank} | {sector for _, sector in ideas}
+    sectors = [s for s in SECTORS if s in present] + sorted(present - set(SECTORS))
     by_sector = [
         (sector_label(s), sum(n for (_, s2), n in bank.items() if s2 == s)) for s in sectors
     ]

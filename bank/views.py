@@ -20,13 +20,15 @@ from bank import services
 from bank.labels import FINANCING_SUGGESTIONS, SECTOR_LABELS, STATUS_LABELS, sector_label
 from bank.models import BANK_STATUSES, BankProject
 from bank.needs_map import needs_map
-from bank.workbook import LANGS, write_bank_workbook
+from bank.workbook import LANGS, export_builder, write_bank_workbook
 from competitions.models import Event
 from extensions import db
 from i18n import current_language, text_direction
+from jobs.exports import register_export_builder
 from submissions.models import SECTORS
 
 bp = Blueprint("bank", __name__)
+register_export_builder("bank", export_builder)  # background exports of the bank (jobs)
 
 
 def _context(**extra) -> dict:

@@ -212,3 +212,13 @@ def test_feed_of_one_project_and_unknown_project(client, bank):
     assert SEEDED_PHONE not in one.get_data(as_text=True)
     missing = client.get("/api/bank/projects/99999")
     assert missing.status_code == 404 and "error" in missing.get_json()
+
+
+def test_the_bank_is_linked_from_the_navigation(client, login):
+    assert 'href="/bank"' in client.get("/bank/map").get_data(as_text=True)
+
+
+def test_organisers_find_their_bank_view_in_the_navigation(client, login):
+    login(make_user())
+    body = client.get("/bank/map").get_data(as_text=True)
+    assert 'href="/tour/bank"' in body and "Banque de projets" in body

@@ -1,0 +1,162 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from bank.models import BankProject
+from bank.services import promote_winners
+from bank.workbook import export_builder
+from extensions import db
+from tests.bank.conftest import SEEDED_EMAIL, SEEDED_PHONE
+from tests.builders import make_idea, make_user
+
+
+@pytest.fixture
+def bank(app, published):
+    promote_winners(published["event"], None)
+    db.session.add(
+        BankProject(
+            title='=HYPERLINK("http://x","y")',
+            summary="+1+1",
+            sector="tourism",
+            region="Souss-Massa",
+            province="Agadir-Ida-Ou-Tanane",
+            budget_mad=1_500_000,
+            financing_sources=[{"source": "INDH", "amount_mad": 300_000}],
+            partners="@partenaire",
+        )
+    )
+    db.session.commit()
+    return published
+
+
+def _sheet(path_or_bytes):
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    workbook = load_workbook(source)
+    assert len(workbook.worksheets) == 1
+    return workbook, workbook.worksheets[0]
+
+
+def _rows(sheet):
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
+    target = tmp_path / "banque.xlsx"
+    result = runner.invoke(args=["export-bank", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "3 project(s)" in result.output
+    workbook, sheet = _sheet(target)
+    assert sheet.title == "Banque de projets"
+    assert workbook.properties.title == "Banque de projets"
+    header = _rows(sheet)[0]
+    assert header[:4] == ("ID", "Titre", "Résumé", "Secteur")
+    assert "Budget (MAD)" in header and "Téléphone du contact" in header
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}4"
+    assert sheet.sheet_view.rightToLeft is not True
+    budget = header.index("Budget (MAD)") + 1
+    available = header.index("Financement disponible (MAD)") + 1
+    for row in range(2, 5):
+        assert sheet.cell(row, budget).number_format == "#,##0"
+        assert isinstance(sheet.cell(row, budget).value, int)
+    rows = _rows(sheet)
+    assert SEEDED_PHONE in rows[1] and SEEDED_EMAIL in rows[1]  # organisers' export
+    hostile = next(r for r in rows[1:] if r[1] and "HYPERLINK" in r[1])
+    row_index = rows.index(hostile) + 1
+    assert sheet.cell(row_index, available).value == 300_000
+
+
+def test_formulas_in_user_text_come_out_as_text(runner, bank, tmp_path):
+    target = tmp_path / "banque.xlsx"
+    runner.invoke(args=["export-bank", "-o", str(target)])
+    _workbook, sheet = _sheet(target)
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    title = next(c for c in cells if c.value == '=HYPERLINK("http://x","y")')
+    assert title.data_type == "s"
+    for text in ("+1+1", "@partenaire"):
+        cell = next(c for c in cells if c.value == text)
+        assert cell.data_type == "s"
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_arabic_export_is_right_to_left(runner, bank, tmp_path):
+    target = tmp_path / "bank-ar.xlsx"
+    result = runner.invoke(args=["export-bank", "-o", str(target), "--lang", "ar"])
+    assert result.exit_code == 0, result.output
+    _workbook, sheet = _sheet(target)
+    assert sheet.sheet_view.rightToLeft is True
+    assert sheet.title == "بنك المشاريع"
+    assert _rows(sheet)[0][1] == "العنوان"
+
+
+def test_organiser_downloads_the_filtered_bank(client, login, bank):
+    login(make_user())
+    response = client.get("/tour/bank/export.xlsx?sector=tourism&sheet_lang=en")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    _workbook, sheet = _sheet(response.data)
+    rows = _rows(sheet)
+    assert rows[0][1] == "Title" and "Contact phone" in rows[0]
+    assert len(rows) == 2 and rows[1][1] == '=HYPERLINK("http://x","y")'
+
+
+def test_download_with_a_bad_filter_is_explained(client, login, bank):
+    login(make_user())
+    response = client.get("/tour/bank/export.xlsx?min_budget=-3", follow_redirects=True)
+    assert "min_budget" in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+
+
+def test_background_export_builder_writes_the_workbook(app, bank, tmp_path):
+    target = tmp_path / "job.xlsx"
+    done = []
+    export_builder(str(target), {"region": "Souss-Massa"}, "fr", done.append)
+    _workbook, sheet = _sheet(target)
+    assert len(_rows(sheet)) == 2 and done == [100]
+    from jobs.exports import _BUILDERS
+
+    assert _BUILDERS["bank"] is export_builder
+
+
+def test_map_counts_bank_projects_and_ideas_by_region_and_sector(client, bank):
+    event = bank["event"]
+    make_idea(event, sector="agrifood")
+    make_idea(event, sector="fishing", eligibility="ineligible")  # not counted
+    make_idea(event, sector="fishing", is_calibration=True)  # not counted
+    from bank.needs_map import needs_map
+
+    data = needs_map(lambda code: code, rtl=False)
+    assert data["regions"] == ["L'Oriental", "Souss-Massa"]
+    sectors = data["sectors"]
+    oriental = data["ideas"]["rows"][0]
+    assert oriental["cells"][sectors.index("agrifood")].count == 2  # the winner + this one
+    assert oriental["cells"][sectors.index("agrifood")].heat == 1.0
+    assert "fishing" not in sectors
+    bank_oriental = data["bank"]["rows"][0]
+    assert bank_oriental["total"] == 2
+    assert data["bank"]["total"] == 3
+    bars = {bar.label: bar for bar in data["bank_by_sector"]["bars"]}
+    assert bars["agrifood"].value == 1 and bars["tourism"].value == 1
+    assert bars["agriculture"].bar_width == bars["agrifood"].bar_width > 0
+
+
+def test_map_page_draws_heat_cells_and_svg_charts_in_arabic(client, bank):
+    body = client.get("/bank/map?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in body
+    assert "<svg" in body and "<rect" in body
+    assert 'style="--heat: 1.0"' in body
+    assert "خريطة الحاجيات والإمكانات" in body
+    assert "الصناعة الغذائية" in body  # sector names translated
+    assert "http://" not in body.split("<main", 1)[1].split("</main>", 1)[0]  # nothing external
+
+
+def test_rtl_bars_grow_from_the_right():
+    from bank.needs_map import bar_chart
+
+    ltr = bar_chart([("a", 2), ("b", 1)], rtl=False)["bars"]
+    rtl = bar_chart([("a", 2), ("b", 1)], rtl=True)["bars"]
+    assert ltr[0].bar_x == ltr[1].bar_x  # bars start at the same left edge
+    assert rtl[0].bar_x + rtl[0].bar_width == rtl[1].bar_x + rtl[1].bar_width  # same right edge
+    assert rtl[0].label_x > rtl[0].bar_x + rtl[0].bar_width
+    assert ltr[1].bar_width == ltr[0].bar_width / 2
