@@ -243,7 +243,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         source = entry.idea
         idea = Idea(
             event_id=final_event.id,
-            receipt_code=new_receipt_code(final_event.city),
+            receipt_code=_free_code(new_receipt_code, final_event.city),
             source="final",
             carried_from_id=source.id,
             eligibility="eligible",
@@ -259,6 +259,13 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
             new={"ideas": [i.carried_from_id for i in created]},
         )  # fmt: skip
     return created
+
+
+def _free_code(new_receipt_code, city: str) -> str:
+    while True:  # the database enforces uniqueness; checking first avoids a failed flush
+        code = new_receipt_code(city)
+        if not db.session.scalar(select(Idea.id).where(Idea.receipt_code == code)):
+            return code
 
 
 # --- Lifecycle hooks ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Builders for judging tests: an event in judging with its jury, ideas and sheets."""
 
 import pytest
+from flask import g
+from flask_babel import refresh
 
 from competitions.models import Event
 from extensions import db
@@ -45,3 +47,10 @@ def set_state(event: Event, state: str):
 @pytest.fixture
 def judging_event(app):
     return build_judging()
+
+
+def forget_request_state():
+    """The test app context outlives each request: forget the signed-in user and the language
+    that Flask-Login and Flask-Babel cached on `g`, as a new request would."""
+    g.pop("_login_user", None)
+    refresh()
