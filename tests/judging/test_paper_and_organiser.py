@@ -1,0 +1,180 @@
+"""Paper score sheets (CLI and upload), the progress matrix, reminders and the audit log."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from extensions import db
+from judging import paper
+from judging.models import Score, ScoreSheet
+from tests.builders import make_user
+
+from .conftest import build_judging, fill, sheet_of
+
+
+def filled_workbook(tmp_path, event, marks=3, tweak=None):
+    """Write the event's paper sheet, fill every mark, optionally change one cell, save it."""
+    path = paper.write_score_sheet(event, tmp_path / "sheet.xlsx")
+    wb = load_workbook(path)
+    ws = wb.active
+    n = len(event.rubric.criteria)
+    for row in range(2, ws.max_row + 1):
+        for col in range(4, 4 + n):
+            ws.cell(row=row, column=col, value=marks)
+    if tweak:
+        tweak(ws)
+    wb.save(path)
+    return path
+
+
+def test_score_sheet_has_a_row_per_assigned_judge_and_titled_columns(app, runner, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    out = tmp_path / "paper.xlsx"
+    result = runner.invoke(args=["score-sheet", "--event", event.slug, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Code de reçu", "Idée", "E-mail du membre du jury"]
+    assert header[3] == "Impact social (1–5, ×3)"
+    assert ws.max_row == 1 + 4
+    codes = {(ws.cell(row=r, column=1).value, ws.cell(row=r, column=3).value) for r in range(2, 6)}
+    assert codes == {(i.receipt_code, j.email) for i in ideas for j in judges}
+
+
+def test_formula_like_titles_are_written_as_text(app, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    ideas[0].title = '=HYPERLINK("http://x")'
+    db.session.commit()
+    ws = load_workbook(paper.write_score_sheet(event, tmp_path / "s.xlsx")).active
+    assert ws.cell(row=2, column=2).data_type == "s"
+
+
+def test_import_creates_submitted_sheets(app, runner, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    path = filled_workbook(tmp_path, event, marks=4)
+    result = runner.invoke(args=["import-scores", "--event", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(ScoreSheet).filter_by(status="submitted").count() == 4
+    assert set(db.session.scalars(select(Score.value))) == {4}
+    assert event.rubric.locked_at is not None
+
+
+def test_a_bad_cell_is_named_and_nothing_is_imported(app, runner, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    path = filled_workbook(tmp_path, event, tweak=lambda ws: ws.cell(row=4, column=4, value=9))
+    result = runner.invoke(args=["import-scores", "--event", event.slug, str(path)])
+    assert result.exit_code != 0
+    assert (
+        "D4 : " not in result.output
+        and "D4: Le score doit être compris entre 1 et 5." in result.output
+    )
+    assert db.session.query(Score).count() == 0
+    assert db.session.query(ScoreSheet).filter_by(status="submitted").count() == 0
+
+
+def _blank(ws):
+    ws.cell(row=2, column=5).value = None
+
+
+@pytest.mark.parametrize(
+    ("tweak", "message"),
+    [
+        (_blank, "E2: le score manque."),
+        (
+            lambda ws: ws.cell(row=2, column=6, value="beaucoup"),
+            "F2: Le score doit être un nombre.",
+        ),
+        (
+            lambda ws: ws.cell(row=2, column=4, value=2.5),
+            "D2: Le score doit être un nombre entier.",
+        ),
+        (
+            lambda ws: ws.cell(row=2, column=1, value="XXX-0000"),
+            "Ligne 2 : aucune grille attribuée",
+        ),
+        (
+            lambda ws: ws.cell(row=1, column=4, value="Autre"),
+            "Ce n'est pas la grille de cet événement",
+        ),
+    ],
+)
+def test_bad_cells_are_named_and_nothing_is_imported(app, tmp_path, tweak, message):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    path = filled_workbook(tmp_path, event, tweak=tweak)
+    with app.test_request_context(), path.open("rb") as stream:
+        with pytest.raises(paper.JudgingError) as error:
+            paper.import_score_sheet(event, stream, None)
+        assert str(error.value).startswith(message)
+    assert db.session.query(Score).count() == 0
+
+
+def test_upload_of_a_non_workbook_is_refused(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    login(make_user("organiser"))
+    response = client.post(
+        f"/judging/{event.slug}/import-scores",
+        data={"file": (io.BytesIO(b"not a workbook"), "scores.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Ce fichier n&#39;est pas un classeur Excel (.xlsx)." in response.get_data(as_text=True)
+    assert db.session.query(Score).count() == 0
+
+
+def test_upload_imports_the_filled_sheet(app, client, login, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2)
+    path = filled_workbook(tmp_path, event, marks=5)
+    login(make_user("organiser"))
+    with open(path, "rb") as stream:
+        response = client.post(
+            f"/judging/{event.slug}/import-scores",
+            data={"file": (stream, "scores.xlsx")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+    assert "2 grilles papier importées." in response.get_data(as_text=True)
+
+
+def test_progress_matrix_shows_each_cell_and_flags(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    fill(sheet_of(ideas[1], judges[0]), 3, submit=False)
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{event.slug}/progress").get_data(as_text=True)
+    assert page.count('data-state="submitted"') == 1
+    assert page.count('data-state="draft"') == 1
+    assert page.count('data-state="assigned"') == 2
+    assert "Cohérence des membres du jury" in page
+
+
+def test_reminder_lists_the_judges_behind(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2)
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    login(make_user("organiser"))
+    page = client.post(f"/judging/{event.slug}/remind", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert judges[1].email in page and judges[0].email not in page
+
+
+def test_audit_log_page_and_csv_export(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{event.slug}/audit").get_data(as_text=True)
+    assert "score" in page and "submit" in page and judges[0].name in page
+    response = client.get(f"/judging/{event.slug}/audit?format=csv")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("at,user_id,entity")
+    assert sum(",score," in line for line in lines) == len(event.rubric.criteria)
+
+
+def test_organiser_pages_are_closed_to_the_jury(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    login(judges[0])
+    for url in ("progress", "audit", "score-sheet.xlsx"):
+        assert client.get(f"/judging/{event.slug}/{url}").status_code == 403
+    assert client.post(f"/judging/{event.slug}/assign").status_code == 403
