@@ -123,3 +123,10 @@ def write_workbook(path, params, locale, progress):
     book.active["A2"] = locale
     progress(80)
     book.save(path)
+
+
+@pytest.fixture(autouse=True)
+def exports_dir(app, tmp_path):
+    """Each test has its own exports folder, so "no file left" is checked on this test alone."""
+    app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
+    return tmp_path / "exports"
