@@ -1,6 +1,9 @@
-"""Names shown for the bank's codes (statuses, sectors), translated at display time."""
+"""Names shown for the bank's codes (statuses; sectors and regions from submissions)."""
 
 from flask_babel import lazy_gettext as _l
+
+from submissions.fields import SECTOR_LABELS  # one list of sector names for the whole app
+from submissions.regions import region_label
 
 STATUS_LABELS = {
     "idea": _l("Idea"),
@@ -10,17 +13,6 @@ STATUS_LABELS = {
     "active": _l("Active"),
 }
 
-SECTOR_LABELS = {
-    "agriculture": _l("Agriculture"),
-    "handicrafts": _l("Handicrafts"),
-    "tourism": _l("Tourism"),
-    "fishing": _l("Fishing"),
-    "agrifood": _l("Agri-food"),
-    "services": _l("Services"),
-    "digital": _l("Digital"),
-    "environment": _l("Environment"),
-    "other": _l("Other"),
-}
 
 # Financing programmes offered in the form's list (free text is accepted too).
 FINANCING_SUGGESTIONS = (
@@ -39,3 +31,6 @@ def status_label(code: str | None) -> str:
 
 def sector_label(code: str | None) -> str:
     return str(SECTOR_LABELS.get(code, code or ""))
+
+
+__all__ = ["SECTOR_LABELS", "STATUS_LABELS", "region_label", "sector_label", "status_label"]

@@ -108,7 +108,7 @@ def bar_chart(items: list[tuple[str, int]], *, rtl: bool, width: int = 600, row:
     return {"bars": bars, "width": width, "height": max(row * len(items), row), "row": row}
 
 
-def needs_map(sector_label, rtl: bool) -> dict:
+def needs_map(sector_label, region_label, rtl: bool) -> dict:
     """Everything the map page shows: two heat-tables and two bar charts."""
     bank = bank_counts()
     ideas = idea_counts()
@@ -118,7 +118,9 @@ def needs_map(sector_label, rtl: bool) -> dict:
     by_sector = [
         (sector_label(s), sum(n for (_, s2), n in bank.items() if s2 == s)) for s in sectors
     ]
-    by_region = [(r, sum(n for (r2, _), n in ideas.items() if r2 == r)) for r in regions]
+    by_region = [
+        (region_label(r), sum(n for (r2, _), n in ideas.items() if r2 == r)) for r in regions
+    ]
     return {
         "regions": regions,
         "sectors": sectors,

@@ -17,13 +17,19 @@ from sqlalchemy import select
 
 from accounts.decorators import organiser_required
 from bank import services
-from bank.labels import FINANCING_SUGGESTIONS, SECTOR_LABELS, STATUS_LABELS, sector_label
+from bank.labels import (
+    FINANCING_SUGGESTIONS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    region_label,
+    sector_label,
+)
 from bank.models import BANK_STATUSES, BankProject
 from bank.needs_map import needs_map
 from bank.workbook import LANGS, export_builder, write_bank_workbook
 from competitions.models import Event
 from extensions import db
-from i18n import current_language, text_direction
+from i18n import current_language
 from jobs.exports import register_export_builder
 from submissions.models import SECTORS
 
@@ -37,6 +43,7 @@ def _context(**extra) -> dict:
         "SECTOR_LABELS": SECTOR_LABELS,
         "BANK_STATUSES": BANK_STATUSES,
         "STATUS_LABELS": STATUS_LABELS,
+        "region_name": lambda name: region_label(name, current_language()),
         **extra,
     }
 
@@ -81,7 +88,8 @@ def public_detail(project_id: int):
 
 @bp.get("/bank/map")
 def map_page():
-    data = needs_map(sector_label, rtl=text_direction() == "rtl")
+    lang = current_language()
+    data = needs_map(sector_label, lambda name: region_label(name, lang), rtl=lang == "ar")
     return render_template("bank/map.html", **_context(data=data))
 
 
@@ -188,8 +196,7 @@ def edit(project_id: int):
 def promote_page():
     return render_template(
         "bank/promote.html",
-        events=services.promotable_events(),
-        counts=services.bank_counts_by_event(),
+        **_context(events=services.promotable_events(), counts=services.bank_counts_by_event()),
     )
 
 

@@ -126,7 +126,7 @@ def test_map_counts_bank_projects_and_ideas_by_region_and_sector(client, bank):
     make_idea(event, sector="fishing", is_calibration=True)  # not counted
     from bank.needs_map import needs_map
 
-    data = needs_map(lambda code: code, rtl=False)
+    data = needs_map(lambda code: code, lambda name: name, rtl=False)
     assert data["regions"] == ["L'Oriental", "Souss-Massa"]
     sectors = data["sectors"]
     oriental = data["ideas"]["rows"][0]
@@ -148,6 +148,7 @@ def test_map_page_draws_heat_cells_and_svg_charts_in_arabic(client, bank):
     assert 'style="--heat: 1.0"' in body
     assert "خريطة الحاجيات والإمكانات" in body
     assert "الصناعة الغذائية" in body  # sector names translated
+    assert "الشرق" in body and "سوس ماسة" in body  # and region names
     assert "http://" not in body.split("<main", 1)[1].split("</main>", 1)[0]  # nothing external
 
 
