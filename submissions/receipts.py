@@ -21,4 +21,8 @@ def new_receipt_code(city: str) -> str:
 
 
 def normalise_receipt_code(text: str) -> str:
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum() or ch == "-").strip("-")
+    """As typed by hand: 'ouj 7k3d', 'OUJ7K3D' and 'OUJ-7K3D' are the same code."""
+    code = "".join(ch for ch in (text or "").upper() if ch.isalnum() or ch == "-").strip("-")
+    if len(code) == 3 + CODE_LENGTH and code.isalnum():
+        code = code[:3] + "-" + code[3:]
+    return code

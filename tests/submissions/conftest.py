@@ -45,7 +45,7 @@ def upload(content: bytes, name: str):
 
 
 @pytest.fixture
-def uploads_dir(app):
-    from pathlib import Path
-
-    return Path(app.config["UPLOADS_DIR"])
+def uploads_dir(app, tmp_path):
+    """A fresh uploads folder for this test (the app's config is restored afterwards)."""
+    app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"

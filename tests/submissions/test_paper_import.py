@@ -1,0 +1,158 @@
+"""Paper fallback: the Excel template, an all-or-nothing import naming each bad cell, in the
+UI and on the command line."""
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from extensions import db
+from submissions.models import Idea
+from submissions.paper import COLUMNS, letter
+from tests.builders import make_event, make_user
+
+GOOD_ROW = {
+    "title": "Coopérative de miel",
+    "problem": "Pas de débouchés",
+    "solution": "Vente groupée",
+    "sector": "Agriculture",
+    "region": "L'Oriental",
+    "province": "Berkane",
+    "expected_jobs": 5,
+    "budget_mad": "120 000",
+    "financing_sought_mad": 80000,
+    "team_kind": "Un groupe qui veut fonder une coopérative",
+    "lead_name": "Ahmed",
+    "lead_phone": 661234567,
+    "lead_gender": "Homme",
+    "consent": "oui",
+}
+
+
+def template(runner, tmp_path):
+    path = tmp_path / "ideas.xlsx"
+    result = runner.invoke(args=["ideas-template", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def filled(runner, tmp_path, rows):
+    path = template(runner, tmp_path)
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    for offset, row in enumerate(rows):
+        for field, value in row.items():
+            sheet[f"{letter(field)}{2 + offset}"] = value
+    workbook.save(path)
+    return path
+
+
+def ideas_count():
+    return db.session.scalar(select(func.count(Idea.id)))
+
+
+def test_template_has_headers_lists_and_instructions(runner, tmp_path):
+    workbook = load_workbook(template(runner, tmp_path))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert len(headers) == len(COLUMNS)
+    assert headers[0] == "Titre de l'idée *" and "Budget estimé (MAD)" in headers
+    ranges = {str(v.sqref).split(":")[0][:1] for v in sheet.data_validations.dataValidation}
+    for field in ("sector", "region", "team_kind", "lead_gender", "lead_age_bracket", "consent"):
+        assert letter(field) in ranges
+    assert workbook["Lists"].sheet_state == "hidden"
+    assert "Agroalimentaire" in [c.value for c in workbook["Lists"]["A"]]
+    assert any(ws.title == "Instructions" for ws in workbook.worksheets)
+
+
+def test_good_sheet_is_imported_in_full(runner, tmp_path):
+    event = make_event()
+    arabic = dict(
+        GOOD_ROW,
+        title="تعاونية العسل",
+        region="الشرق",
+        sector="الفلاحة",
+        lead_phone="+212 7 00 11 22 33",
+        consent="نعم",
+    )
+    path = filled(runner, tmp_path, [GOOD_ROW, arabic])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 ideas imported" in result.output
+    ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
+    assert [i.source for i in ideas] == ["import", "import"]
+    assert ideas[0].lead_phone == "+212661234567" and ideas[0].budget_mad == 120_000
+    assert ideas[0].sector == "agriculture" and ideas[0].team_kind == "group"
+    assert ideas[1].title == "تعاونية العسل" and ideas[1].region == "L'Oriental"
+    assert ideas[1].lead_phone == "+212700112233"
+    # Importing the same file again adds nothing.
+    again = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert "0 ideas imported" in again.output and ideas_count() == 2
+
+
+def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
+    event = make_event()
+    bad = dict(GOOD_ROW, budget_mad="beaucoup", lead_phone="123", sector="Mines", consent="")
+    path = filled(runner, tmp_path, [GOOD_ROW, GOOD_ROW, bad, dict(GOOD_ROW, title=None)])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code != 0
+    output = result.output
+    assert "Nothing was imported" in output
+    assert f"{letter('budget_mad')}4 (Budget estimé (MAD)) : Indiquez un nombre entier." in output
+    assert f"{letter('lead_phone')}4" in output and f"{letter('sector')}4" in output
+    assert f"{letter('consent')}4" in output and "A5 (Titre de l'idée)" in output
+    assert ideas_count() == 0
+
+
+def test_upload_in_the_ui_all_or_nothing(client, login, runner, tmp_path):
+    event = make_event()
+    login(make_user("organiser"))
+    bad = filled(runner, tmp_path, [dict(GOOD_ROW, expected_jobs=-2)])
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/import",
+        data={"file": (BytesIO(bad.read_bytes()), "ideas.xlsx")},
+    )
+    assert response.status_code == 422
+    assert (
+        f"{letter('expected_jobs')}2 (Emplois prévus) : Indiquez 0 ou plus."
+        in response.get_data(as_text=True)
+    )
+    assert ideas_count() == 0
+    good = filled(runner, tmp_path, [GOOD_ROW])
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/import",
+        data={"file": (BytesIO(good.read_bytes()), "ideas.xlsx")},
+    )
+    assert response.status_code == 302 and ideas_count() == 1
+
+
+def test_not_a_workbook_and_empty_sheet_are_refused_clearly(client, login, runner, tmp_path):
+    event = make_event()
+    login(make_user("organiser"))
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/import", data={"file": (BytesIO(b"hello"), "ideas.xlsx")}
+    )
+    assert response.status_code == 422
+    assert "n&#39;est pas un classeur Excel" in response.get_data(as_text=True)
+    empty = template(runner, tmp_path)
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/import",
+        data={"file": (BytesIO(empty.read_bytes()), "ideas.xlsx")},
+    )
+    assert response.status_code == 422 and "aucune idée" in response.get_data(as_text=True)
+    assert ideas_count() == 0
+
+
+def test_import_into_a_closed_event_is_refused(runner, tmp_path):
+    event = make_event(state="judging")
+    path = filled(runner, tmp_path, [GOOD_ROW])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code != 0 and "not accepting ideas" in result.output
+    assert ideas_count() == 0
+
+
+def test_template_download_in_the_ui(client, login):
+    login(make_user("organiser"))
+    response = client.get("/tour/ideas-template.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.data)).worksheets[0]["A1"].value == "Titre de l'idée *"

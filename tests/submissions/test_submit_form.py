@@ -1,0 +1,427 @@
+"""The public form: round trip in any script, messages per field, idempotency, closed events,
+attachments, e-mail receipts, kiosk and assisted entry."""
+
+import html
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from audit.models import AuditEntry
+from extensions import db
+from submissions.models import Idea
+from tests.builders import make_event, make_idea, make_user
+from tests.submissions.conftest import JPEG, PDF, PNG, TOKEN, form_data, upload
+
+ARABIC = {
+    "title": "تعاونية الكسكس التقليدي ⵜⴰⵎⴰⵣⵉⵖⵜ",
+    "problem": "النساء في العالم القروي لا يتوفرن على دخل قار.\r\nسطر ثان «مقتبس»",
+    "solution": "تعاونية لإنتاج وبيع الكسكس — été, ça marche !",
+    "province": "وجدة أنكاد",
+    "beneficiaries": "نساء قرويات",
+    "local_resources": "القمح الصلب المحلي",
+    "lead_name": "فاطمة الزهراء",
+    "other_members": "خديجة\nمريم",
+}
+
+
+def ideas_count():
+    return db.session.scalar(select(func.count(Idea.id)))
+
+
+def post(client, event, **overrides):
+    return client.post(
+        f"/e/{event.slug}/submit", data=form_data(**overrides), content_type="multipart/form-data"
+    )
+
+
+def test_form_page_carries_draft_key_token_and_stable_field_ids(client):
+    event = make_event()
+    page = client.get(f"/e/{event.slug}/submit").get_data(as_text=True)
+    assert f'data-draft-key="submit-{event.slug}"' in page
+    token = re.search(r'id="submit_token" name="submit_token" type="hidden" value="([^"]+)"', page)
+    assert token and len(token.group(1)) >= 16
+    for name in (
+        "title",
+        "problem",
+        "solution",
+        "sector",
+        "region",
+        "province",
+        "lead_phone",
+        "lead_email",
+        "budget_mad",
+        "consent",
+        "attachment",
+    ):
+        assert f'id="{name}"' in page and f'name="{name}"' in page
+    assert "Casablanca-Settat" in page and "Agroalimentaire" in page
+
+
+def test_arabic_submission_round_trips_byte_for_byte(client):
+    event = make_event()
+    response = client.post(
+        f"/e/{event.slug}/submit?lang=ar",
+        data=form_data(**{k: f"  {v}\n" for k, v in ARABIC.items()}),
+    )
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    for field, text in ARABIC.items():
+        assert getattr(idea, field).encode() == text.encode()
+    assert idea.locale == "ar" and idea.lead_phone == "+212612345678"
+    assert idea.budget_mad == 250_000 and idea.consent_at is not None
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ARABIC["title"] in receipt and idea.receipt_code in receipt
+    assert f'data-clear-draft="submit-{event.slug}"' in receipt
+    assert 'dir="rtl"' in receipt
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "Ce champ est obligatoire."),
+        ("title", "x" * 201, "moins de 200 caractères"),
+        ("problem", "   ", "Ce champ est obligatoire."),
+        ("solution", "", "Ce champ est obligatoire."),
+        ("sector", "", "Choisissez une des options."),
+        ("sector", "mining", "Choisissez une des options de la liste."),
+        ("region", "Île-de-France", "Choisissez une des options de la liste."),
+        ("province", "", "Ce champ est obligatoire."),
+        ("expected_jobs", "-3", "Indiquez 0 ou plus."),
+        ("expected_jobs", "huit", "Indiquez un nombre entier."),
+        ("budget_mad", "250 000,50", "sans décimales"),
+        ("budget_mad", "-100", "Indiquez 0 ou plus."),
+        ("financing_sought_mad", "beaucoup", "Indiquez un nombre entier."),
+        ("team_kind", "", "Choisissez une des options."),
+        ("lead_name", "", "Ce champ est obligatoire."),
+        ("lead_phone", "", "Ce champ est obligatoire."),
+        ("lead_phone", "12345", "numéro de téléphone marocain"),
+        ("lead_email", "fatima@", "adresse e-mail n'est pas valide"),
+        ("lead_gender", "robot", "Choisissez une des options de la liste."),
+        ("consent", "", "consentement"),
+    ],
+)
+def test_each_invalid_field_gets_its_message_and_nothing_is_stored(client, field, value, message):
+    event = make_event()
+    response = post(
+        client,
+        event,
+        **{field: value, "title": "Mon idée à garder"} if field != "title" else {field: value},
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert message in page
+    # The message sits next to its field, and what was typed comes back.
+    assert f'id="{field}-error"' in page
+    if field != "title":
+        assert 'value="Mon idée à garder"' in page
+    assert "Rien de ce que vous avez saisi n'est perdu" in page
+    assert ideas_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"), [("ar", "هذا الحقل إلزامي."), ("en", "This field is required.")]
+)
+def test_messages_are_in_the_participants_language(client, lang, message):
+    event = make_event()
+    response = client.post(f"/e/{event.slug}/submit?lang={lang}", data=form_data(title=""))
+    assert message in response.get_data(as_text=True)
+
+
+def test_cooperative_team_needs_a_name(client):
+    event = make_event()
+    response = post(client, event, team_kind="cooperative", cooperative_name="")
+    assert response.status_code == 422
+    assert "Indiquez le nom de la coopérative." in response.get_data(as_text=True)
+    assert ideas_count() == 0
+
+
+@pytest.mark.parametrize("state", ["draft", "judging", "published", "archived"])
+def test_closed_event_answers_clearly_and_stores_nothing(client, state):
+    event = make_event(state=state)
+    page = client.get(f"/e/{event.slug}/submit")
+    assert page.status_code == 409
+    response = post(client, event)
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Oujda" in text and ("fermées" in text or "pas encore ouvertes" in text)
+    assert ideas_count() == 0
+
+
+def test_unknown_event_is_a_404(client):
+    assert client.get("/e/nowhere-2025/submit").status_code == 404
+
+
+def test_double_tap_and_resend_give_one_idea_and_the_same_receipt(client):
+    event = make_event()
+    first = post(client, event)
+    second = post(client, event)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert ideas_count() == 1
+    # A resend after the event closed still gets its receipt (the idea was stored).
+    event.state = "judging"
+    db.session.commit()
+    assert post(client, event).headers["Location"] == first.headers["Location"]
+
+
+def test_five_concurrent_posts_with_one_token_store_one_idea(app):
+    event = make_event()
+    slug = event.slug
+    db.session.close()  # the test's own session must not hold the SQLite write lock
+    locations, failures = [], []
+    barrier = threading.Barrier(5)
+
+    def send():
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=10)
+            response = client.post(f"/e/{slug}/submit", data=form_data())
+            locations.append((response.status_code, response.headers.get("Location")))
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    assert len(locations) == 5
+    assert {status for status, _ in locations} == {302}
+    assert len({location for _, location in locations}) == 1
+    db.session.expire_all()
+    assert ideas_count() == 1
+    assert db.session.scalar(select(Idea.submit_token)) == TOKEN
+
+
+def test_different_tokens_give_different_ideas_and_codes(client):
+    event = make_event()
+    post(client, event, submit_token="first-token-" + "x" * 10)
+    post(client, event, submit_token="second-token-" + "y" * 10)
+    codes = db.session.scalars(select(Idea.receipt_code)).all()
+    assert len(codes) == 2 and len(set(codes)) == 2
+    assert all(re.fullmatch(r"OUJ-[2-9A-Z]{4}", code) for code in codes)
+
+
+def test_missing_or_forged_token_is_refused_with_a_fresh_one(client):
+    event = make_event()
+    for token in ("", "short", "x" * 65, "bad token with spaces!!"):
+        response = post(client, event, submit_token=token)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Ce formulaire a expiré" in page
+        assert 'name="submit_token" type="hidden" value="' in page
+    assert ideas_count() == 0
+
+
+def test_receipt_code_collision_draws_another_code(client, monkeypatch):
+    event = make_event()
+    make_idea(event, receipt_code="OUJ-AAAA")
+    codes = iter(["OUJ-AAAA", "OUJ-CCCC"])  # the first is already taken
+    monkeypatch.setattr("submissions.services._free_receipt_code", lambda city: next(codes))
+    response = post(client, event)
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(select(Idea.receipt_code).where(Idea.submit_token == TOKEN)) == "OUJ-CCCC"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "mime"),
+    [
+        (PDF, "projet.pdf", "application/pdf"),
+        (PNG, "photo.png", "image/png"),
+        (JPEG, "photo.jpeg", "image/jpeg"),
+        (PDF, "sans-extension", "application/pdf"),
+    ],
+)
+def test_pdf_and_images_are_accepted_by_their_content(client, uploads_dir, content, name, mime):
+    event = make_event()
+    response = post(client, event, attachment=upload(content, name))
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert idea.attachment_mime == mime and idea.attachment_name == name
+    stored = uploads_dir / idea.attachment_path
+    assert stored.read_bytes() == content
+    assert name not in idea.attachment_path  # a random name on disk
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"MZ\x90\x00 not really a pdf", "virus.pdf"),
+        (b"<svg onload=alert(1)>", "image.png"),
+        (b"PK\x03\x04 a zip", "doc.jpeg"),
+    ],
+)
+def test_other_file_types_are_refused_whatever_their_name(client, content, name):
+    event = make_event()
+    response = post(client, event, attachment=upload(content, name))
+    assert response.status_code == 422
+    assert "Envoyez un fichier PDF ou une photo (PNG ou JPEG)." in response.get_data(as_text=True)
+    assert ideas_count() == 0
+
+
+def test_attachment_over_the_size_cap_is_refused(app, client, uploads_dir):
+    app.config["ATTACHMENT_MAX_BYTES"] = 1000
+    event = make_event()
+    response = post(client, event, attachment=upload(PDF + b"0" * 1000, "gros.pdf"))
+    assert response.status_code == 422
+    assert "Le fichier est trop volumineux" in response.get_data(as_text=True)
+    assert ideas_count() == 0
+    assert not any(uploads_dir.rglob("*.pdf"))
+
+
+def test_bad_fields_with_a_good_attachment_leave_no_file_behind(client, uploads_dir):
+    event = make_event()
+    response = post(client, event, title="", attachment=upload(PDF, "p.pdf"))
+    assert response.status_code == 422
+    assert not any(uploads_dir.rglob("*.pdf"))
+
+
+def test_resend_with_an_attachment_keeps_one_file(client, uploads_dir):
+    event = make_event()
+    post(client, event, attachment=upload(PDF, "p.pdf"))
+    post(client, event, attachment=upload(PDF, "p.pdf"))
+    assert ideas_count() == 1
+    assert len(list(uploads_dir.rglob("*.pdf"))) == 1
+
+
+def test_receipt_email_is_queued_when_an_email_is_given(client):
+    outbox = pytest.importorskip("jobs.outbox")
+    from jobs.models import OutboxEmail
+
+    event = make_event()
+    post(client, event, lead_email="fatima@example.ma")
+    post(client, event)  # the resend queues nothing more
+    idea = db.session.scalar(select(Idea))
+    emails = db.session.scalars(select(OutboxEmail)).all()
+    assert [(e.kind, e.recipient, e.dedupe_key) for e in emails] == [
+        ("receipt", "fatima@example.ma", f"receipt:{idea.id}")
+    ]
+    assert outbox
+
+
+def test_no_email_no_message_queued(client):
+    pytest.importorskip("jobs.outbox")
+    from jobs.models import OutboxEmail
+
+    event = make_event()
+    post(client, event)
+    assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+
+
+def test_public_submission_is_audited_without_personal_data(client):
+    event = make_event()
+    post(client, event)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "submit"))
+    assert entry.entity == "idea" and entry.event_id == event.id and entry.source == "form"
+    assert "612345678" not in str(entry.new)
+
+
+def test_csrf_is_required_on_the_public_form(client, csrf_on):
+    event = make_event()
+    response = post(client, event)
+    assert response.status_code == 400
+    assert ideas_count() == 0
+
+
+# --- Kiosk and assisted entry --------------------------------------------------------------
+
+
+def start_kiosk(client, login, event):
+    login(make_user("organiser"))
+    response = client.post(f"/e/{event.slug}/kiosk/start")
+    assert response.status_code == 302
+    return response
+
+
+def test_kiosk_is_refused_to_a_tablet_no_organiser_started(client):
+    event = make_event()
+    response = client.get(f"/e/{event.slug}/kiosk")
+    assert response.status_code == 403
+    assert client.post(f"/e/{event.slug}/kiosk", data=form_data()).status_code == 403
+    assert ideas_count() == 0
+
+
+def test_kiosk_needs_an_organiser_to_start_and_then_signs_them_out(client, login):
+    event = make_event()
+    start_kiosk(client, login, event)
+    page = client.get(f"/e/{event.slug}/kiosk")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<body class="kiosk">' in text
+    with client.session_transaction() as session:
+        assert "_user_id" not in session  # signed out: organiser pages need a sign-in again
+
+
+def test_kiosk_shows_the_receipt_then_a_blank_form_with_no_one_elses_data(client, login):
+    event = make_event()
+    start_kiosk(client, login, event)
+    first = client.post(
+        f"/e/{event.slug}/kiosk", data=form_data(title="Idée de Aïcha", lead_name="Aïcha")
+    )
+    receipt = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Idée de Aïcha" in receipt
+    assert f'content="20;url=/e/{event.slug}/kiosk"' in receipt and 'id="new-idea"' in receipt
+    idea = db.session.scalar(select(Idea))
+    assert idea.source == "kiosk"
+
+    blank = client.get(f"/e/{event.slug}/kiosk").get_data(as_text=True)
+    assert "Aïcha" not in blank
+    # The previous participant's receipt is no longer shown on this tablet.
+    again = client.get(first.headers["Location"])
+    assert again.status_code == 302 and "/receipt" in again.headers["Location"]
+    second = client.post(
+        f"/e/{event.slug}/kiosk",
+        data=form_data(submit_token="kiosk-second-token-xx", title="Idée de Omar"),
+    )
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Idée de Omar" in page and "Aïcha" not in page
+
+
+def test_assisted_submission_is_recorded_with_the_facilitator(client, login):
+    event = make_event()
+    facilitator = login(make_user("organiser"))
+    page = client.get(f"/e/{event.slug}/assist").get_data(as_text=True)
+    assert "après que je le lui ai lu" in page
+    response = client.post(f"/e/{event.slug}/assist", data=form_data())
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert idea.source == "assisted" and idea.assisted_by_id == facilitator.id
+    assert idea.consent_at is not None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "submit"))
+    assert entry.user_id == facilitator.id
+
+
+def test_assisted_entry_still_needs_the_participants_consent(client, login):
+    event = make_event()
+    login(make_user("organiser"))
+    response = client.post(f"/e/{event.slug}/assist", data=form_data(consent=""))
+    assert response.status_code == 422 and ideas_count() == 0
+
+
+def test_assisted_entry_needs_a_sign_in(client):
+    event = make_event()
+    assert client.get(f"/e/{event.slug}/assist").status_code == 302
+    assert client.post(f"/e/{event.slug}/assist", data=form_data()).status_code == 302
+    assert ideas_count() == 0
+
+
+def test_assisted_entry_is_refused_to_jury_members(client, login):
+    event = make_event()
+    login(make_user("jury"))
+    assert client.get(f"/e/{event.slug}/assist").status_code == 403
+
+
+def test_qr_code_and_poster_point_to_the_public_form(app, client):
+    app.config["EXTERNAL_BASE_URL"] = "https://ideathon.example.ma"
+    event = make_event()
+    svg = client.get(f"/e/{event.slug}/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert svg.get_data(as_text=True).startswith("<svg")
+    poster = client.get(f"/e/{event.slug}/poster").get_data(as_text=True)
+    assert f"https://ideathon.example.ma/e/{event.slug}/submit" in poster
+    assert "<svg" in poster and "شارك فكرتك التعاونية" in poster
