@@ -24,6 +24,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 METHODS = ("raw", "normalised")
 DECIMALS = 4
@@ -48,9 +49,8 @@ class IdeaSpec:
     excluded: str | None = None  # "calibration", "ineligible" or "duplicate"
 
 
-@dataclass(frozen=True)
-class SheetScore:
-    """One submitted sheet reduced to what ranking needs."""
+class SheetScore(NamedTuple):
+    """One submitted sheet reduced to what ranking needs (a tuple: cheap to build by thousands)."""
 
     idea_id: int
     judge_id: int
@@ -194,34 +194,46 @@ def rank_event(
 
     # Per judge: μ_j, σ_j over every sheet the judge submitted in the event.
     by_judge: dict[int, list[SheetScore]] = defaultdict(list)
-    by_idea: dict[int, list[SheetScore]] = defaultdict(list)
     for sheet in sheets:
         by_judge[sheet.judge_id].append(sheet)
-        by_idea[sheet.idea_id].append(sheet)
     judge_mean: dict[int, float] = {}
     judge_sd: dict[int, float] = {}
     for judge_id, own in by_judge.items():
-        mu = _mean([s.score for s in own])
+        n = len(own)
+        mu = sum(s.score for s in own) / n
         judge_mean[judge_id] = mu
-        judge_sd[judge_id] = math.sqrt(_mean([(s.score - mu) ** 2 for s in own]))
+        judge_sd[judge_id] = math.sqrt(sum((s.score - mu) ** 2 for s in own) / n)
 
-    def z(sheet: SheetScore) -> float:
+    # Per idea, one pass: number of sheets, Σ S, Σ z, Σ tie-break marks.
+    width = len(sheets[0].tiebreaks) if sheets else 0
+    totals: dict[int, list] = {}
+    for sheet in sheets:
         sd = judge_sd[sheet.judge_id]
-        return (sheet.score - judge_mean[sheet.judge_id]) / sd if sd > 0 else 0.0
+        z = (sheet.score - judge_mean[sheet.judge_id]) / sd if sd > 0 else 0.0
+        t = totals.get(sheet.idea_id)
+        if t is None:
+            totals[sheet.idea_id] = [1, sheet.score, z, list(sheet.tiebreaks)]
+        else:
+            t[0] += 1
+            t[1] += sheet.score
+            t[2] += z
+            marks = t[3]
+            for k in range(width):
+                marks[k] += sheet.tiebreaks[k]
 
     results: list[IdeaResult] = []
     for idea in ideas:
-        own = by_idea.get(idea.id, [])
-        result = IdeaResult(idea_id=idea.id, judges=len(own))
-        if own:
-            result.raw = _mean([s.score for s in own])
-            result.normalised = _mean([z(s) for s in own])
+        t = totals.get(idea.id)
+        n = t[0] if t else 0
+        result = IdeaResult(idea_id=idea.id, judges=n)
+        if t:
+            result.raw = t[1] / n
+            result.normalised = t[2] / n
             result.normalised_100 = display_100(result.normalised)
-            width = len(own[0].tiebreaks)
-            result.tiebreaks = tuple(_mean([s.tiebreaks[k] for s in own]) for k in range(width))
+            result.tiebreaks = tuple(m / n for m in t[3])
         if idea.excluded:
             result.reason = idea.excluded
-        elif len(own) < min_judges:
+        elif n < min_judges:
             result.reason = "too_few_judges"
         else:
             result.ranked = True
@@ -240,7 +252,7 @@ def rank_event(
     return Ranking(
         method=method,
         ideas=ranked + not_ranked,
-        judges=_judge_stats(by_judge, by_idea, judge_mean, judge_sd),
+        judges=_judge_stats(by_judge, totals, judge_mean, judge_sd),
     )
 
 
@@ -261,15 +273,17 @@ def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
         previous_key, previous_rank = k, rank
 
 
-def _judge_stats(by_judge, by_idea, judge_mean, judge_sd) -> list[JudgeStats]:
+def _judge_stats(by_judge, totals, judge_mean, judge_sd) -> list[JudgeStats]:
+    """Spearman of each judge's S_ij with the mean of the other judges on the same ideas."""
     stats = []
     for judge_id in sorted(by_judge):
         own, others = [], []
         for sheet in by_judge[judge_id]:
-            rest = [s.score for s in by_idea[sheet.idea_id] if s.judge_id != judge_id]
-            if rest:
+            count, total = totals[sheet.idea_id][0], totals[sheet.idea_id][1]
+            if count > 1:
                 own.append(sheet.score)
-                others.append(_mean(rest))
+                # rounded so that equal means of the others stay equal (ties get average ranks)
+                others.append(round((total - sheet.score) / (count - 1), 9))
         stat = JudgeStats(
             judge_id=judge_id,
             sheets=len(by_judge[judge_id]),

@@ -19,6 +19,7 @@ from extensions import db
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
+from judging.scoring import SheetScore
 from submissions.models import Idea
 
 try:  # the tour's rubric service (falls back to setting the column when it is not there)
@@ -397,24 +398,24 @@ def rankings_for_events(events: list[Event]) -> dict[int, dict]:
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(ScoreSheet.event_id.in_([e.id for e in events]), ScoreSheet.status == "submitted")
-        .group_by(ScoreSheet.id, ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id)
+        .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
     sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
-    picks = {
-        e.id: [orders.index(c.tiebreak_order) for c in scoring.tiebreak_criteria(specs[e.id])]
-        for e in events
-    }
+    picks = {}
+    for e in events:
+        pick = [orders.index(c.tiebreak_order) for c in scoring.tiebreak_criteria(specs[e.id])]
+        picks[e.id] = None if pick == list(range(len(orders))) else pick  # None: every column
     sizes = {e.id: len(specs[e.id]) for e in events}
-    for row in db.session.execute(query):
+    connection = db.session.connection()  # Core rows: no ORM loading on the hot path
+    for row in connection.execute(query).all():
         event_id, idea_id, judge_id, total, weights, count = row[:6]
         if count != sizes[event_id] or not weights:
             continue  # an incomplete sheet is not a score
-        tiebreaks = tuple(row[6 + k] for k in picks[event_id])
-        sheets[event_id].append(
-            scoring.SheetScore(idea_id, judge_id, 100.0 * total / weights, tiebreaks)
-        )
+        pick = picks[event_id]
+        tiebreaks = tuple(row[6:]) if pick is None else tuple(row[6 + k] for k in pick)
+        sheets[event_id].append(SheetScore(idea_id, judge_id, 100.0 * total / weights, tiebreaks))
 
-    idea_rows = db.session.execute(
+    idea_rows = connection.execute(
         select(
             Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
             Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
