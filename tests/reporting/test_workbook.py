@@ -205,7 +205,7 @@ def test_event_without_ideas_still_writes_a_workbook(app, tmp_path):
 
 
 def test_control_characters_in_user_text_do_not_break_the_workbook(app, tmp_path, scored):
-    scored.first.title = "Coop\x00érative\x1b du\x07 sud"
+    scored.first.title = "Coop\x0férative\x1b du\x07 sud"  # PostgreSQL refuses NUL itself
     db.session.commit()
     ws = _write(tmp_path, [scored.event])["Oujda"]
     assert ws["C2"].value == "Coopérative du sud"
