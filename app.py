@@ -22,6 +22,7 @@ PACKAGES = (
     "judging",
     "bank",
     "reporting",
+    "demo",
 )
 
 _ENV_STRINGS = (

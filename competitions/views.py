@@ -1,22 +1,450 @@
-from flask import Blueprint, render_template
+"""The tour's pages: the public tour, the organiser's dashboard, event pages, rubrics, jury."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from accounts.decorators import organiser_required
-from competitions.models import Event
+from accounts.forms import EmptyForm
+from accounts.models import User
+from audit.services import entries_for_event
+from competitions import services
+from competitions.errors import CompetitionError
+from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
+from competitions.jury import assign_jury_by_email, jury_cards
+from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
+from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
 from extensions import db
 
 bp = Blueprint("competitions", __name__)
 
 
+def submission_url(event: Event) -> str:
+    """The public submission page of an event (built by the submissions package)."""
+    try:
+        return url_for("submissions.submit", slug=event.slug)
+    except BuildError:
+        return f"/e/{event.slug}/submit"
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"state_labels": services.STATE_LABELS, "event_states": EVENT_STATES}
+
+
+def _event_or_404(slug: str) -> Event:
+    return services.get_event(slug) or abort(404)
+
+
+def _form_error(form, error: CompetitionError) -> None:
+    """Show a service's refusal next to its field, or as a flash when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "danger")
+
+
 @bp.get("/")
 def home():
-    """The public page of the tour: its stops, in order."""
-    events = db.session.scalars(select(Event).order_by(Event.date, Event.tour_order)).all()
-    return render_template("competitions/home.html", events=events)
+    """The public page of the tour: its stops, in order, with links to open events."""
+    competitions = db.session.scalars(select(Competition).order_by(Competition.year.desc())).all()
+    return render_template(
+        "competitions/home.html", competitions=competitions, submission_url=submission_url
+    )
 
 
 @bp.get("/tour")
 @organiser_required
 def dashboard():
-    events = db.session.scalars(select(Event).order_by(Event.date, Event.tour_order)).all()
-    return render_template("competitions/home.html", events=events)
+    """The organiser's timeline: every stop with its state, ideas and judging progress."""
+    competitions = db.session.scalars(select(Competition).order_by(Competition.year.desc())).all()
+    event_ids = [event.id for competition in competitions for event in competition.events]
+    return render_template(
+        "competitions/dashboard.html",
+        competitions=competitions,
+        stats=services.event_stats(event_ids),
+    )
+
+
+# --- Competitions and events -------------------------------------------------------------------
+
+
+@bp.route("/tour/competitions/new", methods=["GET", "POST"])
+@organiser_required
+def competition_new():
+    form = CompetitionForm()
+    if form.validate_on_submit():
+        try:
+            competition = services.create_competition(form.data, by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Competition created with the default rubric."), "success")
+            return redirect(url_for(".dashboard", _anchor=f"competition-{competition.id}"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "competitions/competition_form.html", form=form, competition=None
+    ), status
+
+
+@bp.route("/tour/competitions/<slug>/edit", methods=["GET", "POST"])
+@organiser_required
+def competition_edit(slug: str):
+    competition = db.session.scalar(select(Competition).where(Competition.slug == slug)) or abort(
+        404
+    )
+    form = CompetitionForm(obj=competition)
+    if form.validate_on_submit():
+        try:
+            services.update_competition(competition, form.data, by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".dashboard"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "competitions/competition_form.html", form=form, competition=competition
+    ), status
+
+
+@bp.route("/tour/competitions/<slug>/events/new", methods=["GET", "POST"])
+@organiser_required
+def event_new(slug: str):
+    competition = db.session.scalar(select(Competition).where(Competition.slug == slug)) or abort(
+        404
+    )
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(competition, form.data_for_service(), by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Event created, in draft."), "success")
+            return redirect(url_for(".event_page", slug=event.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "competitions/event_form.html", form=form, competition=competition, event=None
+    ), status
+
+
+@bp.route("/tour/events/<slug>/edit", methods=["GET", "POST"])
+@organiser_required
+def event_edit(slug: str):
+    event = _event_or_404(slug)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.languages.data = event.language_list
+        form.ranking_method.data = event.ranking_method or ""
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, form.data_for_service(), by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for(".event_page", slug=event.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "competitions/event_form.html", form=form, competition=event.competition, event=event
+    ), status
+
+
+# --- The event's page: lifecycle and jury --------------------------------------------------------
+
+
+def _transition_choices(event: Event) -> list[dict]:
+    choices = []
+    for new_state in services.allowed_transitions(event.state):
+        refusal = services.transition_refusal(event, new_state)
+        choices.append(
+            {
+                "state": new_state,
+                "label": services.TRANSITION_LABELS[(event.state, new_state)],
+                "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
+                "refusal": str(refusal) if refusal else None,
+            }
+        )
+    return choices
+
+
+def _render_event_page(event: Event, jury_form=None, status: int = 200):
+    state_changes = [e for e in entries_for_event(event.id, limit=50) if e.entity == "event"]
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.user_id for e in state_changes if e.user_id}))
+        )
+    }
+    stats = services.event_stats([event.id]).get(event.id, {})
+    return render_template(
+        "competitions/event_page.html",
+        event=event,
+        transitions=_transition_choices(event),
+        panels=services.jury_by_panel(event),
+        jury_form=jury_form or JuryForm(),
+        action_form=EmptyForm(),
+        event_links=services.event_links(event),
+        history=state_changes,
+        users=users,
+        stats=stats,
+        rubric_locked=bool(event.rubric and rubric_in_use(event.rubric)),
+        submission_url=submission_url(event),
+    ), status
+
+
+@bp.get("/tour/events/<slug>")
+@organiser_required
+def event_page(slug: str):
+    return _render_event_page(_event_or_404(slug))
+
+
+@bp.post("/tour/events/<slug>/state")
+@organiser_required
+def event_state(slug: str):
+    """Move the event along its lifecycle; the server enforces the rules, not the buttons."""
+    event = _event_or_404(slug)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    new_state = request.form.get("state", "")
+    try:
+        services.transition(event, new_state, by=current_user, source="web")
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_event_page(event, status=409)
+    db.session.commit()
+    flash(_("The event is now: %(state)s.", state=services.STATE_LABELS[new_state]), "success")
+    return redirect(url_for(".event_page", slug=event.slug))
+
+
+@bp.post("/tour/events/<slug>/jury")
+@organiser_required
+def jury_add(slug: str):
+    event = _event_or_404(slug)
+    form = JuryForm()
+    if form.validate_on_submit():
+        try:
+            member = assign_jury_by_email(
+                event,
+                form.email.data,
+                form.name.data,
+                form.panel.data,
+                is_president=form.is_president.data,
+                locale=form.locale.data if form.locale.data in ("ar", "fr", "en") else None,
+                by=current_user,
+            )
+        except CompetitionError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is on the jury (panel %(panel)d).",
+                    name=member.user.name,
+                    panel=member.panel,
+                ),
+                "success",
+            )
+            return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    return _render_event_page(event, jury_form=form, status=422)
+
+
+@bp.post("/tour/events/<slug>/jury/<int:user_id>/remove")
+@organiser_required
+def jury_remove(slug: str, user_id: int):
+    event = _event_or_404(slug)
+    user = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_jury(event, user, by=current_user)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_event_page(event, status=409)
+    db.session.commit()
+    flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
+    return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
+
+
+@bp.post("/tour/events/<slug>/jury/cards")
+@organiser_required
+def jury_cards_page(slug: str):
+    """Printable jury cards. POST: each card holds a fresh one-time link (a write)."""
+    event = _event_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cards, emailed = jury_cards(
+        event,
+        lambda token: url_for("accounts.login_link", token=token, _external=True),
+        send_email=bool(request.form.get("email")),
+        by=current_user,
+    )
+    db.session.commit()
+    return render_template(
+        "competitions/jury_cards.html",
+        event=event,
+        cards=cards,
+        emailed=emailed,
+        email_asked=bool(request.form.get("email")),
+    )
+
+
+# --- Rubrics -------------------------------------------------------------------------------------
+
+
+def _rubric_or_404(rubric_id: int) -> Rubric:
+    return db.session.get(Rubric, rubric_id) or abort(404)
+
+
+def _render_rubric(rubric: Rubric, status: int = 200):
+    competitions, events = rubric_users(rubric)
+    return render_template(
+        "competitions/rubric.html",
+        rubric=rubric,
+        locked=rubric_in_use(rubric),
+        competitions=competitions,
+        events=events,
+        action_form=EmptyForm(),
+        previous=db.session.get(Rubric, rubric.previous_id) if rubric.previous_id else None,
+    ), status
+
+
+@bp.get("/tour/rubrics/<int:rubric_id>")
+@organiser_required
+def rubric(rubric_id: int):
+    return _render_rubric(_rubric_or_404(rubric_id))
+
+
+@bp.route("/tour/rubrics/<int:rubric_id>/criteria/new", methods=["GET", "POST"])
+@organiser_required
+def criterion_new(rubric_id: int):
+    rubric = _rubric_or_404(rubric_id)
+    form = CriterionForm()
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            services.add_criterion(rubric, form.data_for_service(), by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            status = 409 if isinstance(error, services.RubricLocked) else 422
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Criterion added."), "success")
+            return redirect(url_for(".rubric", rubric_id=rubric.id))
+    return render_template(
+        "competitions/criterion_form.html",
+        form=form,
+        rubric=rubric,
+        criterion=None,
+        locked=rubric_in_use(rubric),
+    ), status
+
+
+@bp.route("/tour/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def criterion_edit(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    rubric = criterion.rubric
+    form = CriterionForm()
+    if request.method == "GET":
+        form.fill(criterion_data(criterion))
+    if form.validate_on_submit():
+        try:
+            services.update_criterion(criterion, form.data_for_service(), by=current_user)
+        except CompetitionError as error:
+            db.session.rollback()
+            status = 409 if isinstance(error, services.RubricLocked) else 422
+            _form_error(form, error)
+            return render_template(
+                "competitions/criterion_form.html",
+                form=form,
+                rubric=rubric,
+                criterion=criterion,
+                locked=rubric_in_use(rubric),
+            ), status
+        db.session.commit()
+        flash(_("Criterion saved."), "success")
+        return redirect(url_for(".rubric", rubric_id=rubric.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "competitions/criterion_form.html",
+        form=form,
+        rubric=rubric,
+        criterion=criterion,
+        locked=rubric_in_use(rubric),
+    ), status
+
+
+@bp.post("/tour/criteria/<int:criterion_id>/delete")
+@organiser_required
+def criterion_delete(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    rubric = criterion.rubric
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_criterion(criterion, by=current_user)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_rubric(rubric, status=409)
+    db.session.commit()
+    flash(_("Criterion deleted."), "success")
+    return redirect(url_for(".rubric", rubric_id=rubric.id))
+
+
+@bp.post("/tour/rubrics/<int:rubric_id>/version")
+@organiser_required
+def rubric_new_version(rubric_id: int):
+    rubric = _rubric_or_404(rubric_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        copy = services.new_rubric_version(rubric, by=current_user)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_rubric(rubric, status=409)
+    db.session.commit()
+    flash(
+        _(
+            "Version %(version)d created: edit it here. Scores already given keep the previous version.",
+            version=copy.version,
+        ),
+        "success",
+    )
+    return redirect(url_for(".rubric", rubric_id=copy.id))
+
+
+@bp.post("/tour/events/<slug>/rubric/copy")
+@organiser_required
+def rubric_copy_to_event(slug: str):
+    event = _event_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        copy = services.copy_rubric_to_event(event, by=current_user)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_event_page(event, status=409)
+    db.session.commit()
+    flash(_("This event now has its own rubric."), "success")
+    return redirect(url_for(".rubric", rubric_id=copy.id))

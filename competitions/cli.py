@@ -1,0 +1,58 @@
+"""Commands for organisers who script: list the tour's events, move one along its lifecycle."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from accounts.models import User
+from competitions import services
+from competitions.errors import CompetitionError
+from competitions.models import EVENT_STATES
+from extensions import db
+
+
+@click.command("events")
+@with_appcontext
+def list_events():
+    """List every event of the tour with its state."""
+    events = services.tour_events()
+    if not events:
+        click.echo("No event.")
+        return
+    width = max(len(event.slug) for event in events)
+    for event in events:
+        click.echo(
+            f"{event.slug:<{width}}  {event.date.isoformat()}  {event.state:<12}  {event.city}"
+        )
+
+
+@click.command("event-state")
+@click.argument("slug")
+@click.argument("state", type=click.Choice(EVENT_STATES))
+@click.option(
+    "--by", "by_email", default=None, help="e-mail of the organiser making the change (audit)"
+)
+@with_appcontext
+def event_state(slug, state, by_email):
+    """Move an event to STATE, with the same rules as the web page (refused: non-zero exit)."""
+    event = services.get_event(slug)
+    if event is None:
+        raise click.ClickException(f"No event with the address {slug}.")
+    by = None
+    if by_email:
+        by = db.session.scalar(
+            select(User).where(func.lower(User.email) == by_email.strip().lower())
+        )
+        if by is None or not by.is_organiser:
+            raise click.ClickException(f"No organiser account with the e-mail {by_email}.")
+    old = event.state
+    try:
+        services.transition(event, state, by=by, source="cli")
+    except CompetitionError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{event.slug}: {old} → {state}")
+
+
+commands = [list_events, event_state]

@@ -1,0 +1,177 @@
+"""Jury panels: who judges an event, on which panel. (Which ideas each judge scores, with K
+judges per idea and no conflicts, is the judging package's job.)"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from accounts.models import User
+from accounts.services import AccountError, create_user, normalise_email
+from audit.services import record
+from competitions.errors import JuryError
+from competitions.models import Event, JuryMember
+from extensions import db
+
+MAX_PANELS = 20
+# Once deliberation has started the jury that gave the scores is the jury of record.
+_FROZEN_STATES = ("deliberation", "published", "archived")
+
+
+def create_jury_member(
+    email: str, name: str, *, locale: str | None = None, password: str | None = None
+) -> User:
+    """A jury account (no password: they sign in with the QR code of their jury card)."""
+    try:
+        return create_user(email, name, "jury", password, locale)
+    except AccountError as error:
+        raise JuryError(str(error), "email") from None
+
+
+def _check_panel(event: Event, panel) -> int:
+    if isinstance(panel, bool) or not isinstance(panel, int) or not 1 <= panel <= MAX_PANELS:
+        raise JuryError(
+            _l("The panel must be a number from 1 to %(max)d.", max=MAX_PANELS), "panel"
+        )
+    if panel > 1 and not event.split_panels:
+        raise JuryError(
+            _l("This event is not split into panels: every judge sits on panel 1."), "panel"
+        )
+    return panel
+
+
+def assign_jury(
+    event: Event,
+    user: User,
+    panel: int = 1,
+    *,
+    is_president: bool = False,
+    by=None,
+    source: str = "web",
+) -> JuryMember:
+    """Put a jury member on the event's jury (or move them to another panel)."""
+    if event.state in _FROZEN_STATES:
+        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+    if not user.is_jury:
+        raise JuryError(
+            _l("%(name)s is an organiser account, not a jury account.", name=user.name), "email"
+        )
+    if not user.active:
+        raise JuryError(_l("The account of %(name)s is disabled.", name=user.name), "email")
+    panel = _check_panel(event, panel)
+    member = db.session.scalar(
+        select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
+    )
+    old = {"panel": member.panel, "is_president": member.is_president} if member else None
+    if member is None:
+        member = JuryMember(event=event, user=user)
+        db.session.add(member)
+    member.panel = panel
+    member.is_president = bool(is_president)
+    db.session.flush()
+    record(
+        "jury",
+        user.id,
+        "assign",
+        by=by,
+        event_id=event.id,
+        old=old,
+        source=source,
+        new={"panel": panel, "is_president": member.is_president},
+    )
+    return member
+
+
+def assign_jury_by_email(
+    event: Event,
+    email: str,
+    name: str | None,
+    panel: int = 1,
+    *,
+    is_president: bool = False,
+    locale: str | None = None,
+    by=None,
+) -> JuryMember:
+    """The organiser's one-step form: an existing jury account by e-mail, or a new one."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        if not (name or "").strip():
+            raise JuryError(
+                _l("No account has this e-mail: give the new jury member's name."), "name"
+            )
+        _check_panel(event, panel)
+        user = create_jury_member(email, name, locale=locale)
+    return assign_jury(event, user, panel, is_president=is_president, by=by)
+
+
+def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
+    """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
+    if event.state in _FROZEN_STATES:
+        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+    member = db.session.scalar(
+        select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
+    )
+    if member is None:
+        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+    event.jury.remove(member)
+    db.session.flush()
+    record(
+        "jury",
+        user.id,
+        "remove",
+        by=by,
+        event_id=event.id,
+        old={"panel": member.panel},
+        source=source,
+    )
+
+
+def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
+    panels: dict[int, list[JuryMember]] = {}
+    for member in sorted(event.jury, key=lambda m: (m.panel, not m.is_president, m.user.name)):
+        panels.setdefault(member.panel, []).append(member)
+    return panels
+
+
+def jury_cards(
+    event: Event, login_url, *, send_email: bool = False, by=None
+) -> tuple[list[dict], bool]:
+    """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG).
+
+    `login_url(token)` turns a token into the absolute link. With `send_email`, each judge with
+    an e-mail also gets the `jury_invitation` message through the outbox, if the outbox exists
+    yet. Returns the cards and whether the e-mails were queued."""
+    import segno
+
+    from accounts.services import make_login_link_token
+
+    queue_email = None
+    if send_email:
+        try:
+            from jobs.outbox import queue_email
+        except ImportError:  # the outbox is not built yet: cards still work on paper
+            queue_email = None
+    cards = []
+    for panel, members in jury_by_panel(event).items():
+        for member in members:
+            url = login_url(make_login_link_token(member.user))
+            qr = segno.make(url, error="m")
+            cards.append(
+                {
+                    "member": member,
+                    "user": member.user,
+                    "panel": panel,
+                    "url": url,
+                    "qr_svg": qr.svg_inline(scale=4, title=member.user.name),
+                }
+            )
+            if queue_email is not None:
+                queue_email(
+                    kind="jury_invitation",
+                    to=member.user.email,
+                    locale=member.user.locale or "fr",
+                    template="jury_invitation",
+                    context={"user": member.user, "event": event, "login_url": url},
+                    dedupe_key=f"jury_invitation:{event.id}:{member.user.id}:{url[-12:]}",
+                    event_id=event.id,
+                )
+    record("jury", None, "cards", by=by, event_id=event.id, new={"cards": len(cards)})
+    return cards, queue_email is not None

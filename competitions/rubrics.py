@@ -1,0 +1,289 @@
+"""Rubrics: criteria with their weights and scales; locked once scored, then versioned."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from accounts.models import utcnow
+from audit.services import record
+from competitions.errors import RubricError, RubricLocked
+from competitions.models import Competition, Criterion, Event, Rubric
+from extensions import db
+
+LANGS = ("fr", "ar", "en")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+SCALE_LOW, SCALE_HIGH = 0, 100  # the widest scale a criterion may use
+MAX_WEIGHT = 100
+
+
+def rubric_in_use(rubric: Rubric) -> bool:
+    """True once any score exists for one of the rubric's criteria.
+
+    Judging calls `lock_rubric` with its first score; this reads the scores table as a safety
+    net through the shared metadata (the tour does not import the judging package)."""
+    if rubric.locked_at is not None:
+        return True
+    scores = db.metadata.tables.get("scores")
+    if scores is None or rubric.id is None:
+        return False
+    criterion_ids = select(Criterion.id).where(Criterion.rubric_id == rubric.id)
+    return bool(db.session.scalar(select(exists().where(scores.c.criterion_id.in_(criterion_ids)))))
+
+
+def lock_rubric(rubric: Rubric) -> Rubric:
+    """Freeze the rubric (judging calls this when the first score is recorded)."""
+    if rubric.locked_at is None:
+        rubric.locked_at = utcnow()
+        db.session.flush()
+    return rubric
+
+
+def ensure_editable(rubric: Rubric) -> None:
+    """Refuse in-place changes to a rubric that scores already use."""
+    if rubric_in_use(rubric):
+        raise RubricLocked(
+            _l(
+                "This rubric is locked: scores have already been given with it. "
+                "Create a new version to change it."
+            )
+        )
+
+
+def _texts(data: dict, key: str) -> dict:
+    value = data.get(key) or {}
+    return {
+        lang: (value.get(lang) or "").strip() for lang in LANGS if (value.get(lang) or "").strip()
+    }
+
+
+def _number(value, field: str, message):
+    if value in (None, "") or isinstance(value, bool):
+        raise RubricError(message, field)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RubricError(message, field) from None
+
+
+def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = None) -> dict:
+    """Validate a criterion's data; each problem names its field, in the user's language."""
+    name = _texts(data, "name")
+    if not name:
+        raise RubricError(_l("Give the criterion a name in at least one language."), "name_fr")
+    for lang, text in name.items():
+        if len(text) > 200:
+            raise RubricError(_l("The name is too long (200 characters at most)."), f"name_{lang}")
+    key = (data.get("key") or "").strip().lower()
+    if not key:
+        key = re.sub(r"[^a-z0-9]+", "_", _ascii(name.get("en") or name.get("fr") or "")).strip("_")[
+            :40
+        ]
+        key = key if key and key[0].isalpha() else f"criterion_{len(rubric.criteria) + 1}"
+    if not _KEY.match(key):
+        raise RubricError(
+            _l(
+                "The key may only hold lower-case letters, digits and underscores, starting with a letter."
+            ),
+            "key",
+        )
+    if any(other.key == key and other is not criterion for other in rubric.criteria):
+        key_taken = _l("Another criterion of this rubric already uses the key %(key)s.", key=key)
+        raise RubricError(key_taken, "key")
+
+    weight = _number(
+        data.get("weight"), "weight", _l("The weight must be a number greater than 0.")
+    )
+    if not 0 < weight <= MAX_WEIGHT:
+        raise RubricError(
+            _l("The weight must be greater than 0 and at most %(max)d.", max=MAX_WEIGHT), "weight"
+        )
+
+    bounds = []
+    for field in ("scale_min", "scale_max"):
+        value = data.get(field)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RubricError(_l("The scale's bounds must be whole numbers."), field)
+        bounds.append(value)
+    low, high = bounds
+    if low >= high:
+        raise RubricError(
+            _l("The top of the scale must be greater than its bottom (e.g. 1 to 5)."), "scale_max"
+        )
+    if low < SCALE_LOW or high > SCALE_HIGH:
+        raise RubricError(
+            _l("The scale must stay between %(low)d and %(high)d.", low=SCALE_LOW, high=SCALE_HIGH),
+            "scale_min" if low < SCALE_LOW else "scale_max",
+        )
+
+    tiebreak = data.get("tiebreak_order")
+    if tiebreak in ("", None):
+        tiebreak = None
+    elif isinstance(tiebreak, bool) or not isinstance(tiebreak, int) or tiebreak < 1:
+        raise RubricError(
+            _l("The tie-break order must be a whole number from 1 (or empty)."), "tiebreak_order"
+        )
+    elif any(o.tiebreak_order == tiebreak and o is not criterion for o in rubric.criteria):
+        raise RubricError(
+            _l("Another criterion already has tie-break order %(n)d.", n=tiebreak), "tiebreak_order"
+        )
+
+    return {
+        "key": key,
+        "name": name,
+        "description": _texts(data, "description"),
+        "descriptors": {"low": _texts(data, "low"), "high": _texts(data, "high")},
+        "weight": weight,
+        "scale_min": low,
+        "scale_max": high,
+        "half_points": bool(data.get("half_points")),
+        "tiebreak_order": tiebreak,
+    }
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def criterion_data(criterion: Criterion) -> dict:
+    """A criterion's values in the shape `clean_criterion` takes (to fill a form, or copy)."""
+    descriptors = criterion.descriptors or {}
+    return {
+        "key": criterion.key,
+        "name": dict(criterion.name or {}),
+        "description": dict(criterion.description or {}),
+        "low": dict(descriptors.get("low") or {}),
+        "high": dict(descriptors.get("high") or {}),
+        "weight": criterion.weight,
+        "scale_min": criterion.scale_min,
+        "scale_max": criterion.scale_max,
+        "half_points": criterion.half_points,
+        "tiebreak_order": criterion.tiebreak_order,
+    }
+
+
+def add_criterion(rubric: Rubric, data: dict, by=None) -> Criterion:
+    ensure_editable(rubric)
+    clean = clean_criterion(rubric, data)
+    criterion = Criterion(position=len(rubric.criteria), **clean)
+    rubric.criteria.append(criterion)
+    db.session.flush()
+    record("rubric", rubric.id, "criterion_add", by=by, new={"key": criterion.key})
+    return criterion
+
+
+def update_criterion(criterion: Criterion, data: dict, by=None) -> Criterion:
+    rubric = criterion.rubric
+    ensure_editable(rubric)
+    clean = clean_criterion(rubric, data, criterion)
+    old = criterion_data(criterion)
+    for key, value in clean.items():
+        setattr(criterion, key, value)
+    db.session.flush()
+    record("rubric", rubric.id, "criterion_edit", by=by, old=old, new=criterion_data(criterion))
+    return criterion
+
+
+def delete_criterion(criterion: Criterion, by=None) -> None:
+    rubric = criterion.rubric
+    ensure_editable(rubric)
+    if len(rubric.criteria) == 1:
+        raise RubricError(_l("A rubric needs at least one criterion."))
+    record("rubric", rubric.id, "criterion_delete", by=by, old=criterion_data(criterion))
+    rubric.criteria.remove(criterion)
+    for position, other in enumerate(rubric.criteria):
+        other.position = position
+    db.session.flush()
+
+
+def _copy(rubric: Rubric, *, name: str | None = None, version: int = 1, previous_id=None) -> Rubric:
+    copy = Rubric(name=name or rubric.name, version=version, previous_id=previous_id)
+    for criterion in rubric.criteria:
+        copy.criteria.append(
+            Criterion(
+                position=criterion.position,
+                **{
+                    "key": criterion.key,
+                    "name": dict(criterion.name or {}),
+                    "description": dict(criterion.description or {}),
+                    "descriptors": {k: dict(v) for k, v in (criterion.descriptors or {}).items()},
+                    "weight": criterion.weight,
+                    "scale_min": criterion.scale_min,
+                    "scale_max": criterion.scale_max,
+                    "half_points": criterion.half_points,
+                    "tiebreak_order": criterion.tiebreak_order,
+                },
+            )
+        )
+    db.session.add(copy)
+    return copy
+
+
+def new_rubric_version(rubric: Rubric, by=None) -> Rubric:
+    """An editable copy (version + 1, previous_id = this one), adopted where it changes no score.
+
+    A competition using this rubric switches to the new version; its events that have started
+    judging keep the old one (pinned as their own rubric), so scores already given never change
+    meaning. An event using it as its own rubric adopts the new version only before judging."""
+    competitions, events = rubric_users(rubric)
+    if not competitions and not any(event.state in ("draft", "open") for event in events):
+        raise RubricError(
+            _l(
+                "Judging has started with this rubric and nothing else uses it: a new version would serve no one."
+            )
+        )
+    copy = _copy(rubric, version=rubric.version + 1, previous_id=rubric.id)
+    db.session.flush()
+    for competition in competitions:
+        for event in competition.events:
+            if event.rubric_id is None and event.state not in ("draft", "open"):
+                event.own_rubric = rubric
+        competition.rubric = copy
+    for event in events:
+        if event.state in ("draft", "open"):
+            event.own_rubric = copy
+    db.session.flush()
+    record(
+        "rubric",
+        copy.id,
+        "new_version",
+        by=by,
+        old={"rubric_id": rubric.id, "version": rubric.version},
+        new={"rubric_id": copy.id, "version": copy.version},
+    )
+    return copy
+
+
+def copy_rubric_to_event(event: Event, by=None) -> Rubric:
+    """Give the event its own editable copy of the competition's rubric (before judging)."""
+    if event.own_rubric is not None:
+        raise RubricError(_l("This event already has its own rubric."))
+    if event.state not in ("draft", "open"):
+        raise RubricError(_l("An event's rubric can only be replaced before judging starts."))
+    source = event.competition.rubric
+    if source is None:
+        raise RubricError(_l("The competition has no rubric to copy."))
+    copy = _copy(source, name=f"{source.name} — {event.city}")
+    event.own_rubric = copy
+    db.session.flush()
+    record(
+        "rubric",
+        copy.id,
+        "copy_to_event",
+        by=by,
+        event_id=event.id,
+        old={"rubric_id": source.id},
+        new={"rubric_id": copy.id},
+    )
+    return copy
+
+
+def rubric_users(rubric: Rubric) -> tuple[list[Competition], list[Event]]:
+    """The competitions and events (with their own copy) that use this rubric."""
+    competitions = list(
+        db.session.scalars(select(Competition).where(Competition.rubric_id == rubric.id))
+    )
+    events = list(db.session.scalars(select(Event).where(Event.rubric_id == rubric.id)))
+    return competitions, events

@@ -1,0 +1,430 @@
+"""The tour's services: event lifecycle, competitions and events, registries for higher floors.
+
+Rubrics live in `competitions.rubrics`, jury panels in `competitions.jury`; their public functions
+are re-exported here so that other packages import everything from `competitions.services`.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from audit.services import record
+from competitions.defaults import REGIONS, build_default_rubric
+from competitions.errors import (
+    CompetitionError,
+    EventError,
+    JuryError,
+    RubricError,
+    RubricLocked,
+    TransitionError,
+)
+from competitions.jury import assign_jury, create_jury_member, jury_by_panel, remove_jury
+from competitions.models import EVENT_STATES, RANKING_METHODS, Competition, Event
+from competitions.rubrics import (
+    add_criterion,
+    copy_rubric_to_event,
+    delete_criterion,
+    ensure_editable,
+    lock_rubric,
+    new_rubric_version,
+    rubric_in_use,
+    update_criterion,
+)
+from competitions.signals import event_state_changed
+from extensions import db
+
+__all__ = [
+    "CompetitionError",
+    "EventError",
+    "JuryError",
+    "RubricError",
+    "RubricLocked",
+    "TransitionError",
+    "add_criterion",
+    "add_event_link_provider",
+    "add_event_stats_provider",
+    "add_transition_guard",
+    "allowed_transitions",
+    "assign_jury",
+    "copy_rubric_to_event",
+    "create_competition",
+    "create_event",
+    "create_jury_member",
+    "delete_criterion",
+    "ensure_editable",
+    "event_links",
+    "event_stats",
+    "jury_by_panel",
+    "lock_rubric",
+    "new_rubric_version",
+    "remove_jury",
+    "rubric_in_use",
+    "transition",
+    "transition_refusal",
+    "update_competition",
+    "update_criterion",
+    "update_event",
+]
+
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open for ideas"),
+    "judging": _l("Judging"),
+    "deliberation": _l("Deliberation"),
+    "published": _l("Results published"),
+    "archived": _l("Archived"),
+}
+
+# Every allowed move. Forward along the lifecycle; back only where nothing is lost:
+# open → draft (ideas stay), judging → open (scores stay), deliberation → judging (higher floors
+# refuse it once the minutes are validated). Published results are frozen: only archiving.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("open",),
+    "open": ("judging", "draft"),
+    "judging": ("deliberation", "open"),
+    "deliberation": ("published", "judging"),
+    "published": ("archived",),
+    "archived": (),
+}
+
+# The button that makes each move, in the organiser's words.
+TRANSITION_LABELS = {
+    ("draft", "open"): _l("Open submissions"),
+    ("open", "judging"): _l("Close submissions and start judging"),
+    ("open", "draft"): _l("Back to draft"),
+    ("judging", "deliberation"): _l("Close judging and start deliberation"),
+    ("judging", "open"): _l("Reopen submissions"),
+    ("deliberation", "published"): _l("Publish the results"),
+    ("deliberation", "judging"): _l("Back to judging"),
+    ("published", "archived"): _l("Archive"),
+}
+
+TransitionGuard = Callable[[Event, str, str], None]
+StatsProvider = Callable[[list[int]], dict[int, dict]]
+LinkProvider = Callable[[Event], list[tuple[str, str]]]
+
+_transition_guards: list[TransitionGuard] = []
+_stats_providers: list[StatsProvider] = []
+_link_providers: list[LinkProvider] = []
+
+
+def _register(registry: list, fn):
+    if fn not in registry:
+        registry.append(fn)
+    return fn
+
+
+def add_transition_guard(fn: TransitionGuard) -> TransitionGuard:
+    """Register `fn(event, old, new)`, which raises TransitionError to refuse a move.
+    Guards must not write: they are also called to explain why a button is disabled."""
+    return _register(_transition_guards, fn)
+
+
+def add_event_stats_provider(fn: StatsProvider) -> StatsProvider:
+    """Register `fn(event_ids) -> {event_id: {"ideas": n, "judging_progress": pct, ...}}`."""
+    return _register(_stats_providers, fn)
+
+
+def add_event_link_provider(fn: LinkProvider) -> LinkProvider:
+    """Register `fn(event) -> [(label, url), ...]`: links shown on the organiser's event page."""
+    return _register(_link_providers, fn)
+
+
+def event_stats(event_ids: list[int]) -> dict[int, dict]:
+    """The figures of every provider merged per event (empty dict when nobody provides any)."""
+    merged: dict[int, dict] = {event_id: {} for event_id in event_ids}
+    for provider in _stats_providers:
+        for event_id, figures in (provider(list(event_ids)) or {}).items():
+            merged.setdefault(event_id, {}).update(figures)
+    return merged
+
+
+def event_links(event: Event) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for provider in _link_providers:
+        links.extend(provider(event) or [])
+    return links
+
+
+# --- Lifecycle ---------------------------------------------------------------------------------
+
+
+def allowed_transitions(state: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(state, ())
+
+
+def transition_refusal(event: Event, new_state: str) -> TransitionError | None:
+    """Why this event cannot move to `new_state` now, or None if it can."""
+    old = event.state
+    if new_state not in EVENT_STATES:
+        return TransitionError(_l("Unknown state %(state)s.", state=new_state), "state")
+    if new_state == old:
+        return TransitionError(
+            _l("The event is already in the state “%(state)s”.", state=STATE_LABELS[old])
+        )
+    if new_state not in TRANSITIONS[old]:
+        if old == "published":
+            reason = _l("Published results are frozen: the event can only be archived.")
+        elif old == "archived":
+            reason = _l("An archived event can no longer change state.")
+        elif EVENT_STATES.index(new_state) > EVENT_STATES.index(old):
+            reason = _l(
+                "Steps cannot be skipped: from “%(old)s” the event can only go to “%(next)s”.",
+                old=STATE_LABELS[old],
+                next=STATE_LABELS[TRANSITIONS[old][0]],
+            )
+        else:
+            reason = _l(
+                "Going back from “%(old)s” to “%(new)s” would lose data: it is not allowed.",
+                old=STATE_LABELS[old],
+                new=STATE_LABELS[new_state],
+            )
+        return TransitionError(reason)
+    for guard in _transition_guards:
+        try:
+            guard(event, old, new_state)
+        except TransitionError as error:
+            return error
+    return None
+
+
+def transition(event: Event, new_state: str, by=None, *, source: str = "web") -> Event:
+    """Move the event to `new_state` if the lifecycle and every guard allow it; audit it and
+    send `event_state_changed` in the same transaction. Raises TransitionError otherwise."""
+    refusal = transition_refusal(event, new_state)
+    if refusal is not None:
+        raise refusal
+    old = event.state
+    event.state = new_state
+    db.session.flush()
+    record(
+        "event",
+        event.id,
+        "state",
+        by=by,
+        event_id=event.id,
+        old={"state": old},
+        new={"state": new_state},
+        source=source,
+    )
+    event_state_changed.send(event, old=old, new=new_state, by=by, source=source)
+    return event
+
+
+# --- Competitions and events -------------------------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EVENT_FIELDS = (
+    "city",
+    "city_ar",
+    "region",
+    "venue",
+    "date",
+    "capacity",
+    "winners_count",
+    "languages",
+    "slug",
+    "tour_order",
+    "is_final",
+    "judges_per_idea",
+    "min_judges",
+    "split_panels",
+    "ranking_method",
+    "blind",
+)
+LANGUAGES = ("ar", "fr", "en")
+
+
+def _check_slug(slug: str, model, current_id: int | None) -> str:
+    slug = (slug or "").strip().lower()
+    if not _SLUG.match(slug) or len(slug) > 80:
+        raise EventError(
+            _l(
+                "The address may only hold lower-case letters, digits and dashes (e.g. oujda-2025)."
+            ),
+            "slug",
+        )
+    taken = db.session.scalar(select(model.id).where(model.slug == slug))
+    if taken is not None and taken != current_id:
+        raise EventError(_l("The address %(slug)s is already used.", slug=slug), "slug")
+    return slug
+
+
+def _text(data: dict, key: str, label, *, required: bool = False, max_len: int = 200) -> str | None:
+    value = (data.get(key) or "").strip()
+    if required and not value:
+        raise EventError(_l("%(field)s is required.", field=label), key)
+    if len(value) > max_len:
+        raise EventError(
+            _l("%(field)s is too long (%(max)d characters at most).", field=label, max=max_len), key
+        )
+    return value or None
+
+
+def _int(data: dict, key: str, label, low: int, high: int, *, optional: bool = False) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        if optional:
+            return None
+        raise EventError(_l("%(field)s is required.", field=label), key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise EventError(
+            _l(
+                "%(field)s must be a whole number between %(low)d and %(high)d.",
+                field=label,
+                low=low,
+                high=high,
+            ),
+            key,
+        )
+    return value
+
+
+def slugify(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
+
+
+def _clean_event(data: dict, event: Event | None) -> dict:
+    """Validate event settings; every problem names its field. Returns the cleaned values."""
+    clean: dict = {}
+    clean["city"] = _text(data, "city", _l("City"), required=True, max_len=100)
+    clean["city_ar"] = _text(data, "city_ar", _l("City in Arabic"), max_len=100)
+    region = data.get("region")
+    if region not in REGIONS:
+        raise EventError(_l("Choose one of the 12 regions."), "region")
+    clean["region"] = region
+    clean["venue"] = _text(data, "venue", _l("Venue"))
+    if not isinstance(data.get("date"), date):
+        raise EventError(_l("Give the date of the event."), "date")
+    clean["date"] = data["date"]
+    clean["capacity"] = _int(data, "capacity", _l("Capacity"), 1, 100_000, optional=True)
+    clean["winners_count"] = _int(data, "winners_count", _l("Number of winners"), 0, 100)
+    languages = data.get("languages") or []
+    if isinstance(languages, str):
+        languages = [lang for lang in languages.split(",") if lang]
+    if not languages or any(lang not in LANGUAGES for lang in languages):
+        raise EventError(
+            _l("Accept at least one language among Arabic, French and English."), "languages"
+        )
+    clean["languages"] = ",".join(lang for lang in LANGUAGES if lang in languages)
+    slug = data.get("slug") or f"{slugify(clean['city'])}-{clean['date'].year}"
+    clean["slug"] = _check_slug(slug, Event, event.id if event else None)
+    clean["tour_order"] = (
+        _int(data, "tour_order", _l("Order in the tour"), 0, 1000, optional=True) or 0
+    )
+    clean["is_final"] = bool(data.get("is_final"))
+    clean["judges_per_idea"] = _int(data, "judges_per_idea", _l("Judges per idea"), 1, 50)
+    clean["min_judges"] = _int(data, "min_judges", _l("Minimum judges to be ranked"), 1, 50)
+    clean["split_panels"] = bool(data.get("split_panels"))
+    if clean["split_panels"] and clean["min_judges"] > clean["judges_per_idea"]:
+        raise EventError(
+            _l("The minimum number of judges cannot exceed the number of judges per idea."),
+            "min_judges",
+        )
+    method = data.get("ranking_method") or None
+    if method is not None and method not in RANKING_METHODS:
+        raise EventError(_l("Unknown ranking method."), "ranking_method")
+    clean["ranking_method"] = method
+    clean["blind"] = bool(data.get("blind"))
+    return clean
+
+
+def create_event(competition: Competition, data: dict, by=None, *, source: str = "web") -> Event:
+    """A new stop of the tour, in draft."""
+    clean = _clean_event(data, None)
+    if not clean["tour_order"]:
+        clean["tour_order"] = (
+            db.session.scalar(
+                select(func.max(Event.tour_order)).where(Event.competition_id == competition.id)
+            )
+            or 0
+        ) + 1
+    event = Event(competition=competition, state="draft", **clean)
+    db.session.add(event)
+    db.session.flush()
+    record(
+        "event",
+        event.id,
+        "create",
+        by=by,
+        event_id=event.id,
+        new={"slug": event.slug},
+        source=source,
+    )
+    return event
+
+
+def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> Event:
+    """Change an event's settings; published and archived events are frozen."""
+    if event.state in ("published", "archived"):
+        raise EventError(
+            _l("Published results are frozen: this event's settings can no longer change.")
+        )
+    clean = _clean_event(data, event)
+    old = {key: _plain(getattr(event, key)) for key in clean}
+    changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
+    for key, value in changed.items():
+        setattr(event, key, value)
+    db.session.flush()
+    if changed:
+        record(
+            "event",
+            event.id,
+            "edit",
+            by=by,
+            event_id=event.id,
+            source=source,
+            old={key: old[key] for key in changed},
+            new={key: _plain(value) for key, value in changed.items()},
+        )
+    return event
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _clean_competition(data: dict, competition: Competition | None) -> dict:
+    name = _text(data, "name", _l("Name"), required=True)
+    year = _int(data, "year", _l("Year"), 2000, 2100)
+    slug = data.get("slug") or slugify(f"{name}-{year}")
+    slug = _check_slug(slug, Competition, competition.id if competition else None)
+    return {"name": name, "year": year, "slug": slug}
+
+
+def create_competition(data: dict, by=None) -> Competition:
+    """A new competition with its own copy of the default rubric."""
+    competition = Competition(**_clean_competition(data, None), rubric=build_default_rubric())
+    db.session.add(competition)
+    db.session.flush()
+    record("competition", competition.id, "create", by=by, new={"slug": competition.slug})
+    return competition
+
+
+def update_competition(competition: Competition, data: dict, by=None) -> Competition:
+    clean = _clean_competition(data, competition)
+    old = {key: getattr(competition, key) for key in clean}
+    for key, value in clean.items():
+        setattr(competition, key, value)
+    db.session.flush()
+    record("competition", competition.id, "edit", by=by, old=old, new=clean)
+    return competition
+
+
+def get_event(slug: str) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def tour_events() -> list[Event]:
+    """Every event of every competition, in tour order."""
+    return list(
+        db.session.scalars(
+            select(Event).order_by(Event.competition_id, Event.tour_order, Event.date)
+        )
+    )

@@ -1,0 +1,12 @@
+/* The tour's pages: confirmation of going-back moves and removals, the print button. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

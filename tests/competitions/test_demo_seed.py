@@ -1,0 +1,85 @@
+"""The demo seed: the real tour in order, jury, ideas in both languages, scores; idempotent."""
+
+from datetime import date
+
+from accounts.models import User
+from competitions.models import Competition, Event, JuryMember, Rubric
+from extensions import db
+from judging.models import Score, ScoreSheet
+from submissions.models import Idea
+
+TOUR = [
+    "Oujda",
+    "Casablanca",
+    "Dakhla",
+    "Rabat",
+    "Laâyoune",
+    "Fès",
+    "Guelmim",
+    "Errachidia",
+    "Marrakech",
+    "Béni Mellal",
+    "Tanger",
+    "Agadir",
+]
+
+
+def _counts():
+    return {
+        model.__name__: db.session.query(model).count()
+        for model in (Competition, Event, User, JuryMember, Idea, ScoreSheet, Score, Rubric)
+    }
+
+
+def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    competition = db.session.query(Competition).one()
+    assert competition.name == "Idéathon — Banque des projets coopératifs 2025"
+    events = competition.events
+    assert [e.city for e in events] == TOUR
+    assert [e.tour_order for e in events] == list(range(1, 13))
+    assert events[0].date == date(2025, 4, 3) and events[-1].date == date(2025, 5, 15)
+    dates = [e.date for e in events]
+    assert dates == sorted(dates) and len(set(dates)) == 12
+    gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
+    assert gaps <= {3, 4, 5}  # spread evenly
+    assert events[0].city_ar == "وجدة" and events[0].region == "L'Oriental"
+    assert [e.state for e in events[:4]] == ["deliberation", "judging", "open", "draft"]
+    assert len(competition.rubric.criteria) == 6 and competition.rubric.locked_at is not None
+
+    assert all(len(e.jury) == 3 for e in events)
+    assert db.session.query(User).filter_by(role="organiser").count() == 1
+    ideas = db.session.query(Idea).all()
+    assert {i.locale for i in ideas} == {"ar", "fr"}
+    assert {"agriculture", "handicrafts", "tourism", "fishing", "services", "digital"} <= {
+        i.sector for i in ideas
+    }
+    assert all(i.lead_phone.startswith("+2126") and len(i.lead_phone) == 13 for i in ideas)
+    oujda, casablanca = events[0], events[1]
+    sheets = db.session.query(ScoreSheet).filter_by(event_id=oujda.id).all()
+    assert sheets and all(s.status == "submitted" and len(s.scores) == 6 for s in sheets)
+    statuses = {s.status for s in db.session.query(ScoreSheet).filter_by(event_id=casablanca.id)}
+    assert statuses == {"submitted", "draft", "assigned"}
+    assert all(1 <= s.value <= 5 for s in db.session.query(Score))
+
+    # The logins are printed.
+    assert "organisateur@ideathon.ma" in result.output and "Organisateur-2025!" in result.output
+    assert "jury.oujda.1@ideathon.ma" in result.output
+
+    before = _counts()
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert _counts() == before
+    assert "(0 new)" in again.output
+
+
+def test_seeded_tour_shows_on_the_pages(runner, client, login):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    login(db.session.query(User).filter_by(role="organiser").one())
+    dashboard = client.get("/tour").get_data(as_text=True)
+    assert [city for city in TOUR if city not in dashboard] == []
+    assert client.get("/tour/events/oujda-2025").status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("Oujda") < page.index("Casablanca") < page.index("Agadir")
+    assert "/e/dakhla-2025/submit" in page

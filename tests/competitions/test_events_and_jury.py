@@ -1,0 +1,256 @@
+"""Competitions and events from the organiser's pages; jury panels and jury cards."""
+
+import html
+from datetime import date
+
+import pytest
+
+from accounts.models import LoginLink, User
+from audit.models import AuditEntry
+from competitions import services
+from competitions.models import Competition, Event, JuryMember
+from extensions import db
+from tests.builders import add_jury, make_competition, make_event, make_user
+
+
+def _event_form(**overrides):
+    data = {
+        "city": "Oujda",
+        "city_ar": "وجدة",
+        "region": "L'Oriental",
+        "venue": "Technopole",
+        "date": "2025-04-03",
+        "capacity": "150",
+        "winners_count": "3",
+        "languages": ["ar", "fr"],
+        "slug": "",
+        "tour_order": "",
+        "judges_per_idea": "3",
+        "min_judges": "2",
+        "ranking_method": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_organiser_creates_a_competition_with_the_default_rubric(client, organiser):
+    response = client.post("/tour/competitions/new", data={"name": "Idéathon 2026", "year": "2026"})
+    assert response.status_code == 302
+    competition = db.session.query(Competition).one()
+    assert competition.slug == "ideathon-2026-2026" or competition.slug.startswith("ideathon-2026")
+    assert (
+        len(competition.rubric.criteria) == 6
+        and competition.rubric.criteria[0].key == "social_impact"
+    )
+
+
+def test_organiser_creates_an_event_in_draft_with_a_slug_from_city_and_year(client, organiser):
+    competition = make_competition()
+    response = client.post(f"/tour/competitions/{competition.slug}/events/new", data=_event_form())
+    assert response.status_code == 302
+    event = db.session.query(Event).one()
+    assert (event.slug, event.state, event.languages, event.capacity) == (
+        "oujda-2025",
+        "draft",
+        "ar,fr",
+        150,
+    )
+    assert event.date == date(2025, 4, 3) and event.tour_order == 1
+    assert response.headers["Location"].endswith("/tour/events/oujda-2025")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"city": ""}, "Ce champ est requis"),
+        ({"region": "Atlantis"}, "12 régions"),
+        ({"date": "03/04/2025x"}, "date"),
+        ({"capacity": "beaucoup"}, "entier"),
+        ({"capacity": "0"}, "entre 1 et 100000"),
+        ({"winners_count": "-1"}, "entre 0 et 100"),
+        ({"languages": []}, "au moins une langue"),
+        ({"slug": "Oujda 2025!"}, "minuscules"),
+        ({"judges_per_idea": "0"}, "entre 1 et 50"),
+        ({"split_panels": "y", "judges_per_idea": "2", "min_judges": "3"}, "ne peut pas dépasser"),
+    ],
+)
+def test_bad_event_input_is_refused_with_a_clear_message(client, organiser, overrides, message):
+    competition = make_competition()
+    response = client.post(
+        f"/tour/competitions/{competition.slug}/events/new", data=_event_form(**overrides)
+    )
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    assert db.session.query(Event).count() == 0
+
+
+def test_an_address_already_used_is_refused(client, organiser):
+    competition = make_competition()
+    make_event(competition, slug="oujda-2025")
+    response = client.post(f"/tour/competitions/{competition.slug}/events/new", data=_event_form())
+    assert response.status_code == 422 and "déjà utilisée" in response.get_data(as_text=True)
+    assert db.session.query(Event).count() == 1
+
+
+def test_organiser_edits_an_event_and_the_change_is_audited(client, organiser):
+    event = make_event(state="open", slug="oujda-2025")
+    page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
+    assert 'value="Maison des jeunes"' in page
+    response = client.post(
+        f"/tour/events/{event.slug}/edit",
+        data=_event_form(slug="oujda-2025", winners_count="5", venue="Palais des congrès"),
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.winners_count == 5 and event.venue == "Palais des congrès"
+    entry = db.session.query(AuditEntry).filter_by(entity="event", action="edit").one()
+    assert entry.old["winners_count"] == 3 and entry.new["winners_count"] == 5
+
+
+def test_published_event_settings_are_frozen(client, organiser):
+    event = make_event(state="published", slug="oujda-2025")
+    response = client.post(
+        f"/tour/events/{event.slug}/edit", data=_event_form(slug="oujda-2025", winners_count="9")
+    )
+    assert response.status_code == 422 and "figés" in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.winners_count == 3
+
+
+def test_event_page_shows_the_moves_jury_links_and_history(client, organiser, clean_registries):
+    event = make_event(state="open")
+    add_jury(event, make_user("jury", name="Samira Alaoui"), is_president=True)
+    services.add_event_link_provider(lambda e: [("Classement", f"/results/{e.slug}")])
+    services.add_event_stats_provider(
+        lambda ids: {i: {"ideas": 17, "judging_progress": 40.0} for i in ids}
+    )
+    client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
+    page = client.get(f"/tour/events/{event.slug}").get_data(as_text=True)
+    assert "Samira Alaoui" in page and "Président" in page
+    assert f"/results/{event.slug}" in page and "Classement" in page
+    assert "Revenir à la collecte" in page or "Rouvrir le dépôt" in page
+    assert "Clôturer l'évaluation" in page
+    assert organiser.name in page  # the history says who moved it
+
+
+def test_dashboard_shows_every_stop_with_state_and_figures(client, organiser, clean_registries):
+    competition = make_competition(name="Idéathon — Banque des projets coopératifs 2025")
+    make_event(competition, state="judging", city="Casablanca", slug="casablanca-2025")
+    make_event(competition, state="draft", city="Agadir", slug="agadir-2025")
+    services.add_event_stats_provider(
+        lambda ids: {i: {"ideas": 12, "judging_progress": 50} for i in ids}
+    )
+    page = client.get("/tour").get_data(as_text=True)
+    assert page.index("Casablanca") < page.index("Agadir")
+    assert "En évaluation" in page and "Brouillon" in page
+    assert "50 %" in page and ">12<" in page
+
+
+def test_public_home_links_open_events_to_their_submission_page(client):
+    competition = make_competition()
+    make_event(competition, state="open", city="Dakhla", slug="dakhla-2025")
+    make_event(competition, state="draft", city="Rabat", slug="rabat-2025")
+    page = client.get("/").get_data(as_text=True)
+    assert "Dakhla" in page and "Rabat" in page
+    assert "/e/dakhla-2025/submit" in page and "/e/rabat-2025/submit" not in page
+
+
+def test_organiser_adds_a_new_jury_member_by_email(client, organiser):
+    event = make_event(state="open")
+    response = client.post(
+        f"/tour/events/{event.slug}/jury",
+        data={"email": "Karim@Example.MA", "name": "Karim Benali", "panel": "1"},
+    )
+    assert response.status_code == 302
+    member = db.session.query(JuryMember).one()
+    assert member.user.email == "karim@example.ma" and member.user.role == "jury"
+    assert member.user.password_hash is None  # signs in with the jury card
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "pas-un-email", "panel": "1"}, "adresse e-mail"),
+        ({"email": "new@example.ma", "name": "", "panel": "1"}, "donnez le nom"),
+        ({"email": "new@example.ma", "name": "Nouveau", "panel": "2"}, "pas réparti en jurys"),
+        ({"email": "new@example.ma", "name": "Nouveau", "panel": "x"}, "entier"),
+    ],
+)
+def test_bad_jury_input_is_refused(client, organiser, data, message):
+    event = make_event(state="open")
+    response = client.post(f"/tour/events/{event.slug}/jury", data=data)
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    assert db.session.query(JuryMember).count() == 0
+    assert db.session.query(User).filter_by(role="jury").count() == 0
+
+
+def test_an_organiser_account_cannot_sit_on_a_jury(client, organiser):
+    event = make_event(state="open")
+    response = client.post(
+        f"/tour/events/{event.slug}/jury", data={"email": organiser.email, "panel": "1"}
+    )
+    assert response.status_code == 422 and "organisateur" in response.get_data(as_text=True)
+
+
+def test_panels_on_a_split_event_and_moving_a_judge(client, organiser):
+    event = make_event(state="open", split_panels=True)
+    judge = make_user("jury")
+    assert (
+        client.post(
+            f"/tour/events/{event.slug}/jury", data={"email": judge.email, "panel": "2"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/tour/events/{event.slug}/jury", data={"email": judge.email, "panel": "1"}
+        ).status_code
+        == 302
+    )
+    member = db.session.query(JuryMember).one()
+    assert member.panel == 1
+
+
+def test_jury_cannot_change_once_deliberation_started(client, organiser):
+    event = make_event(state="deliberation")
+    judge = make_user("jury")
+    add_jury(event, judge)
+    response = client.post(f"/tour/events/{event.slug}/jury/{judge.id}/remove")
+    assert response.status_code == 409 and "délibération" in response.get_data(as_text=True)
+    assert db.session.query(JuryMember).count() == 1
+    response = client.post(
+        f"/tour/events/{event.slug}/jury", data={"email": make_user("jury").email, "panel": "1"}
+    )
+    assert response.status_code == 422 and db.session.query(JuryMember).count() == 1
+
+
+def test_removing_a_judge_during_judging(client, organiser):
+    event = make_event(state="judging")
+    judge = make_user("jury")
+    add_jury(event, judge)
+    assert client.post(f"/tour/events/{event.slug}/jury/{judge.id}/remove").status_code == 302
+    assert db.session.query(JuryMember).count() == 0
+    assert db.session.get(User, judge.id) is not None
+
+
+def test_jury_cards_hold_a_working_one_time_link_per_judge(app, client, organiser):
+    event = make_event(state="open")
+    judges = [make_user("jury", name=f"Juge {n}", password=None) for n in range(3)]
+    for judge in judges:
+        add_jury(event, judge)
+    response = client.post(f"/tour/events/{event.slug}/jury/cards")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("<svg") == 3 and all(j.name in page for j in judges)
+    assert db.session.query(LoginLink).count() == 3
+    link = page.split("/login/link/")[1].split("<")[0].strip()
+    other = app.test_client()
+    assert other.post(f"/login/link/{link}").status_code == 302  # the judge signs in with it
+
+
+def test_jury_cards_are_never_made_by_a_get(client, organiser):
+    event = make_event(state="open")
+    add_jury(event, make_user("jury"))
+    assert client.get(f"/tour/events/{event.slug}/jury/cards").status_code == 405
+    assert db.session.query(LoginLink).count() == 0

@@ -1,0 +1,226 @@
+"""Rubrics: validation of criteria, lock once scored, explicit new versions, copies per event."""
+
+import html
+
+import pytest
+
+from accounts.models import utcnow
+from competitions import services
+from competitions.models import Criterion, Rubric
+from extensions import db
+from judging.models import Score, ScoreSheet
+from tests.builders import make_competition, make_event, make_idea, make_user
+
+
+def _form(**overrides):
+    data = {
+        "name_fr": "Ancrage territorial",
+        "name_ar": "الارتباط بالمجال",
+        "name_en": "Local roots",
+        "description_fr": "Lien avec le territoire.",
+        "low_fr": "Aucun lien.",
+        "high_fr": "Très ancré.",
+        "weight": "2",
+        "scale_min": "1",
+        "scale_max": "5",
+        "tiebreak_order": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _score_once(event):
+    """A real score row on the event's rubric (as judging records it)."""
+    judge = make_user("jury")
+    idea = make_idea(event)
+    sheet = ScoreSheet(event_id=event.id, idea_id=idea.id, judge_id=judge.id, status="draft")
+    sheet.scores.append(Score(criterion_id=event.rubric.criteria[0].id, value=4))
+    db.session.add(sheet)
+    db.session.commit()
+
+
+def test_organiser_adds_a_criterion_in_three_languages(client, organiser):
+    rubric = make_competition().rubric
+    response = client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=_form())
+    assert response.status_code == 302
+    criterion = db.session.query(Criterion).filter_by(key="local_roots").one()
+    assert criterion.name == {
+        "fr": "Ancrage territorial",
+        "ar": "الارتباط بالمجال",
+        "en": "Local roots",
+    }
+    assert criterion.descriptors["low"] == {"fr": "Aucun lien."} and criterion.weight == 2
+    assert criterion.position == len(rubric.criteria) - 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"weight": "0"}, "weight", "supérieur à 0"),
+        ({"weight": "-1"}, "weight", "supérieur à 0"),
+        ({"weight": "abc"}, "weight", "nombre"),
+        ({"weight": "500"}, "weight", "au plus 100"),
+        ({"scale_min": "5", "scale_max": "5"}, "scale_max", "haut de l'échelle"),
+        ({"scale_min": "5", "scale_max": "1"}, "scale_max", "haut de l'échelle"),
+        ({"scale_min": "-3"}, "scale_min", "entre 0 et 100"),
+        ({"scale_max": "1000"}, "scale_max", "entre 0 et 100"),
+        ({"scale_max": "4.5"}, "scale_max", "entier"),
+        ({"name_fr": "", "name_ar": "", "name_en": ""}, "name_fr", "au moins une langue"),
+        ({"tiebreak_order": "1"}, "tiebreak_order", "déjà l'ordre de départage 1"),
+        ({"tiebreak_order": "0"}, "tiebreak_order", "à partir de 1"),
+        ({"key": "social_impact"}, "key", "utilise déjà la clé"),
+        ({"key": "Bad Key!"}, "key", "minuscules"),
+    ],
+)
+def test_bad_criterion_input_is_refused_next_to_its_field(
+    client, organiser, overrides, field, message
+):
+    rubric = make_competition().rubric
+    before = len(rubric.criteria)
+    response = client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=_form(**overrides))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
+    assert f"field-{field}" in page.split(message)[0].rsplit('class="mb-3', 1)[-1]
+    db.session.expire_all()
+    assert db.session.query(Criterion).filter_by(rubric_id=rubric.id).count() == before
+
+
+def test_service_refuses_non_positive_weight_and_bad_scales(app):
+    rubric = make_competition().rubric
+    base = {"name": {"fr": "X"}, "weight": 1, "scale_min": 1, "scale_max": 5}
+    for bad in (
+        {"weight": 0},
+        {"weight": -2},
+        {"scale_min": 3, "scale_max": 3},
+        {"scale_min": 1, "scale_max": 2.5},
+        {"scale_min": True},
+    ):
+        with pytest.raises(services.RubricError):
+            services.add_criterion(rubric, {**base, **bad})
+    criterion = services.add_criterion(
+        rubric, {**base, "scale_min": 0, "scale_max": 10, "half_points": True}
+    )
+    assert (criterion.scale_min, criterion.scale_max, criterion.half_points) == (0, 10, True)
+
+
+def test_organiser_edits_a_criterion_of_an_unlocked_rubric(client, organiser):
+    rubric = make_competition().rubric
+    criterion = rubric.criteria[0]
+    page = client.get(f"/tour/criteria/{criterion.id}/edit").get_data(as_text=True)
+    assert "Impact social" in page
+    response = client.post(
+        f"/tour/criteria/{criterion.id}/edit",
+        data=_form(
+            key=criterion.key, name_fr="Impact social et inclusion", weight="4", tiebreak_order="1"
+        ),
+    )
+    assert response.status_code == 302
+    db.session.refresh(criterion)
+    assert criterion.name["fr"] == "Impact social et inclusion" and criterion.weight == 4
+
+
+def test_rubric_with_a_score_cannot_be_edited_in_place(client, organiser):
+    event = make_event(state="judging")
+    rubric = event.rubric
+    _score_once(event)
+    criterion = rubric.criteria[0]
+    response = client.post(
+        f"/tour/criteria/{criterion.id}/edit", data=_form(key=criterion.key, weight="9")
+    )
+    assert response.status_code == 409
+    assert "verrouillée" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Criterion, criterion.id).weight == 3
+    assert client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=_form()).status_code == 409
+    assert client.post(f"/tour/criteria/{criterion.id}/delete").status_code == 409
+    db.session.expire_all()
+    assert len(db.session.get(Rubric, rubric.id).criteria) == 6
+
+
+def test_locked_rubric_refuses_every_service_change(app):
+    rubric = make_competition().rubric
+    services.lock_rubric(rubric)
+    db.session.commit()
+    with pytest.raises(services.RubricLocked):
+        services.update_criterion(
+            rubric.criteria[0], {"name": {"fr": "X"}, "weight": 1, "scale_min": 1, "scale_max": 5}
+        )
+    with pytest.raises(services.RubricLocked):
+        services.add_criterion(
+            rubric, {"name": {"fr": "X"}, "weight": 1, "scale_min": 1, "scale_max": 5}
+        )
+    with pytest.raises(services.RubricLocked):
+        services.delete_criterion(rubric.criteria[0])
+
+
+def test_locked_rubric_page_offers_a_new_version_instead_of_edit_buttons(client, organiser):
+    rubric = make_competition().rubric
+    services.lock_rubric(rubric)
+    db.session.commit()
+    page = client.get(f"/tour/rubrics/{rubric.id}").get_data(as_text=True)
+    assert (
+        "Créer une nouvelle version" in page
+        and f"/tour/criteria/{rubric.criteria[0].id}/edit" not in page
+    )
+
+
+def test_new_version_is_an_editable_copy_and_events_already_judging_keep_the_old_one(
+    client, organiser
+):
+    competition = make_competition()
+    judged = make_event(competition, state="judging")
+    upcoming = make_event(competition, state="draft")
+    old = competition.rubric
+    _score_once(judged)
+    response = client.post(f"/tour/rubrics/{old.id}/version")
+    assert response.status_code == 302
+    db.session.expire_all()
+    new = db.session.query(Rubric).filter_by(previous_id=old.id).one()
+    assert new.version == old.version + 1 and new.locked_at is None
+    assert [c.key for c in new.criteria] == [c.key for c in old.criteria]
+    assert {c.id for c in new.criteria}.isdisjoint({c.id for c in old.criteria})
+    assert competition.rubric_id == new.id
+    assert judged.rubric.id == old.id  # its scores keep their meaning
+    assert upcoming.rubric.id == new.id
+    # the new version can be edited
+    criterion = new.criteria[0]
+    assert (
+        client.post(
+            f"/tour/criteria/{criterion.id}/edit", data=_form(key=criterion.key, weight="5")
+        ).status_code
+        == 302
+    )
+
+
+def test_copy_rubric_to_an_event_before_judging_only(client, organiser):
+    competition = make_competition()
+    event = make_event(competition, state="open")
+    response = client.post(f"/tour/events/{event.slug}/rubric/copy")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert event.own_rubric is not None and event.rubric.id != competition.rubric.id
+    assert len(event.rubric.criteria) == len(competition.rubric.criteria)
+    # a second copy, or a copy once judging started, is refused with the reason
+    assert "déjà sa propre grille" in client.post(
+        f"/tour/events/{event.slug}/rubric/copy"
+    ).get_data(as_text=True)
+    judging = make_event(competition, state="judging")
+    response = client.post(f"/tour/events/{judging.slug}/rubric/copy")
+    assert response.status_code == 409 and judging.own_rubric is None
+
+
+def test_last_criterion_cannot_be_deleted(client, organiser):
+    rubric = make_competition().rubric
+    for criterion in list(rubric.criteria[1:]):
+        assert client.post(f"/tour/criteria/{criterion.id}/delete").status_code == 302
+    response = client.post(f"/tour/criteria/{rubric.criteria[0].id}/delete")
+    assert response.status_code == 409 and "au moins un critère" in response.get_data(as_text=True)
+
+
+def test_lock_rubric_is_idempotent(app):
+    rubric = make_competition().rubric
+    services.lock_rubric(rubric)
+    first = rubric.locked_at
+    services.lock_rubric(rubric)
+    assert rubric.locked_at == first and first <= utcnow()
