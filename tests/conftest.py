@@ -7,6 +7,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -103,8 +105,19 @@ def app(_app):
     _app.config.update(saved)
 
 
+class FreshUserClient(FlaskClient):
+    """Each request finds its user anew, as in production. The `app` fixture keeps one app
+    context for the whole test, so without this Flask-Login would reuse the user it cached in
+    `g` by the first request."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshUserClient
     return app.test_client()
 
 

@@ -100,3 +100,9 @@ def test_forms_with_csrf_token_are_accepted(client, csrf_on):
         "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+def test_signing_in_between_two_requests_of_one_test_takes_effect(client, login):
+    assert client.get("/tour").status_code == 302  # anonymous first
+    login(make_user("organiser"))
+    assert client.get("/tour").status_code == 200
