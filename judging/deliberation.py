@@ -21,7 +21,11 @@ from submissions.models import Idea
 
 try:
     from competitions.errors import TransitionError
-    from competitions.services import add_transition_guard
+    from competitions.services import (
+        add_event_link_provider,
+        add_event_stats_provider,
+        add_transition_guard,
+    )
     from competitions.signals import event_state_changed
 except ImportError:  # pragma: no cover - depends on the competitions package's progress
     TransitionError = add_transition_guard = event_state_changed = None
@@ -295,6 +299,28 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
+def event_links(event: Event) -> list[tuple[str, str]]:
+    """Links on the organiser's event page."""
+    from flask import url_for
+
+    links = [
+        (str(_l("Judging progress")), url_for("judging.progress", slug=event.slug)),
+        (str(_l("Deliberation")), url_for("judging.deliberation", slug=event.slug)),
+        (str(_l("Audit log")), url_for("judging.audit", slug=event.slug)),
+    ]
+    if event.state in ("published", "archived"):
+        links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
+    return links
+
+
+def judging_stats(event_ids: list[int]) -> dict[int, dict]:
+    from judging.services import judging_progress
+
+    return judging_progress(event_ids)
+
+
 if add_transition_guard is not None:
     add_transition_guard(require_validated_minutes)
+    add_event_link_provider(event_links)
+    add_event_stats_provider(judging_stats)
     event_state_changed.connect(on_state_changed)

@@ -162,6 +162,32 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     return created
 
 
+def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
+    """Mark one idea (or none) as the event's calibration idea: every judge scores it first,
+    it is never ranked. Only before judging ends."""
+    if event.state not in ("draft", "open", "judging"):
+        raise JudgingError(
+            _l("The calibration idea can only change before deliberation."), status=409
+        )
+    if idea is not None and idea.event_id != event.id:
+        raise JudgingError(_l("This idea is not part of the event."), status=422)
+    previous = db.session.scalars(
+        select(Idea).where(Idea.event_id == event.id, Idea.is_calibration)
+    ).all()
+    for other in previous:
+        other.is_calibration = False
+    if idea is not None:
+        idea.is_calibration = True
+    db.session.flush()
+    record(
+        "event", event.id, "calibration", by=by, event_id=event.id,
+        old={"idea_id": previous[0].id if previous else None},
+        new={"idea_id": idea.id if idea else None},
+    )  # fmt: skip
+    if idea is not None and event.state == "judging":
+        assign_event(event, by)
+
+
 # --- Scores ---------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from judging import deliberation as delib
 from judging import paper, services
 from judging.models import ScoreSheet
 from judging.services import JudgingError
+from submissions.models import Idea
 
 bp = Blueprint("judging", __name__)
 
@@ -193,6 +194,23 @@ def remind(slug: str):
         flash(_("Reminder e-mailed to: %(names)s", names=names), "success")
     else:
         flash(_("Judges behind (remind them in person): %(names)s", names=names), "warning")
+    return redirect(url_for("judging.progress", slug=slug), 303)
+
+
+@bp.post("/judging/<slug>/calibration")
+@organiser_required
+def calibration(slug: str):
+    event = _event(slug)
+    idea_id = request.form.get("idea_id", type=int)
+    idea = db.session.get(Idea, idea_id) if idea_id else None
+    try:
+        services.set_calibration(event, idea, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Calibration idea saved."), "success")
     return redirect(url_for("judging.progress", slug=slug), 303)
 
 

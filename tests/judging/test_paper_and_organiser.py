@@ -178,3 +178,21 @@ def test_organiser_pages_are_closed_to_the_jury(app, client, login):
     for url in ("progress", "audit", "score-sheet.xlsx"):
         assert client.get(f"/judging/{event.slug}/{url}").status_code == 403
     assert client.post(f"/judging/{event.slug}/assign").status_code == 403
+
+
+def test_one_calibration_idea_per_event_scored_by_everyone_never_ranked(app, client, login):
+    event, ideas, judges = build_judging(
+        n_ideas=3, n_judges=3, split_panels=True, judges_per_idea=1
+    )
+    login(make_user("organiser"))
+    client.post(f"/judging/{event.slug}/calibration", data={"idea_id": ideas[0].id})
+    client.post(f"/judging/{event.slug}/calibration", data={"idea_id": ideas[1].id})
+    db.session.expire_all()
+    assert [i.is_calibration for i in ideas] == [False, True, False]
+    assert db.session.query(ScoreSheet).filter_by(idea_id=ideas[1].id).count() == 3
+    for judge in judges:
+        fill(sheet_of(ideas[1], judge), 5)
+    from judging.services import event_ranking
+
+    row = next(r for r in event_ranking(event)["ideas"] if r["idea_id"] == ideas[1].id)
+    assert not row["ranked"] and row["reason"] == "calibration"
