@@ -150,6 +150,13 @@ def test_every_template_renders_in_every_language(app):
         },
         "results": {"idea": idea, "event": event, "is_winner": True},
         "export_ready": {"export": export, "download_url": "http://x.ma/tour/exports/1/download"},
+        "jury_reminder": {
+            "user": judge,
+            "event": event,
+            "login_url": "http://x.ma/jury",
+            "done": 3,
+            "total": 8,
+        },
     }
     expected = {
         ("receipt", "fr"): "Votre code de reçu",
@@ -160,6 +167,8 @@ def test_every_template_renders_in_every_language(app):
         ("results", "ar"): "تهانينا",
         ("export_ready", "fr"): "les classements Excel",
         ("export_ready", "ar"): "ترتيبات إكسل",
+        ("jury_reminder", "fr"): "remis 3 de vos 8 fiches",
+        ("jury_reminder", "ar"): "تذكير",
         ("results", "en"): "Congratulations",
         ("export_ready", "en"): "the Excel rankings",
     }
