@@ -51,13 +51,31 @@ _RECEIPTS_KEPT = 10
 
 
 @bp.record_once
-def _register_stats_provider(state) -> None:
-    """The tour dashboard shows each event's number of ideas (when competitions offers it)."""
+def _register_with_competitions(state) -> None:
+    """The tour dashboard shows each event's number of ideas, and the organiser's event page
+    links to the ideas pages (when the competitions package offers these registries)."""
     try:
-        from competitions.services import add_event_stats_provider
+        from competitions import services as competitions
     except ImportError:
         return
-    add_event_stats_provider(services.count_ideas)
+    if hasattr(competitions, "add_event_stats_provider"):
+        competitions.add_event_stats_provider(services.count_ideas)
+    if hasattr(competitions, "add_event_link_provider"):
+        competitions.add_event_link_provider(event_links)
+
+
+def event_links(event: Event) -> list[tuple[str, str]]:
+    """Links for the organiser's event page: triage, assisted entry, kiosk, QR poster."""
+    links = [
+        (_("Ideas"), url_for("submissions.triage", slug=event.slug)),
+        (_("QR poster"), url_for("submissions.poster", slug=event.slug)),
+    ]
+    if event.state == "open":
+        links[1:1] = [
+            (_("Assisted entry"), url_for("submissions.assist", slug=event.slug)),
+            (_("Kiosk mode"), url_for("submissions.kiosk", slug=event.slug)),
+        ]
+    return links
 
 
 def _event(slug: str) -> Event:

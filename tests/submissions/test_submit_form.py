@@ -4,6 +4,7 @@ attachments, e-mail receipts, kiosk and assisted entry."""
 import html
 import re
 import threading
+import traceback
 
 import pytest
 from sqlalchemy import func, select
@@ -175,19 +176,21 @@ def test_five_concurrent_posts_with_one_token_store_one_idea(app):
 
     def send():
         try:
-            client = app.test_client()
-            barrier.wait(timeout=10)
-            response = client.post(f"/e/{slug}/submit", data=form_data())
-            locations.append((response.status_code, response.headers.get("Location")))
-        except Exception as error:  # noqa: BLE001 - reported below
-            failures.append(error)
+            with app.app_context():  # each thread: its own context, session and connection
+                client = app.test_client()
+                barrier.wait(timeout=10)
+                response = client.post(f"/e/{slug}/submit", data=form_data())
+                locations.append((response.status_code, response.headers.get("Location")))
+                db.session.remove()
+        except Exception:  # noqa: BLE001 - reported below
+            failures.append(traceback.format_exc())
 
     threads = [threading.Thread(target=send) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert not failures
+    assert not failures, failures[0] if failures else ""
     assert len(locations) == 5
     assert {status for status, _ in locations} == {302}
     assert len({location for _, location in locations}) == 1
