@@ -90,13 +90,15 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
     return list(db.session.scalars(query))
 
 
-def judge_conflicts(event: Event, user) -> list[Conflict]:
+def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
+    """The judge's declared conflicts in this event, with their ideas."""
     query = (
-        select(Conflict)
+        select(Conflict, Idea)
         .join(Idea, Idea.id == Conflict.idea_id)
         .where(Idea.event_id == event.id, Conflict.judge_id == user.id)
+        .order_by(Idea.id)
     )
-    return list(db.session.scalars(query))
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def sheet_for(sheet_id: int, user) -> ScoreSheet:

@@ -191,6 +191,7 @@ def test_conflict_declaration_needs_a_reason_and_removes_the_idea(app, client, l
     assert db.session.query(Conflict).count() == 1
     page = client.get("/jury").get_data(as_text=True)
     assert "Conflit déclaré" in page and "0 sur 1" in page
+    assert page.index(ideas[0].receipt_code) > page.index(ideas[1].receipt_code)  # listed apart
 
 
 # --- Access ---------------------------------------------------------------------------------------
