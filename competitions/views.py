@@ -1,6 +1,6 @@
 """The tour's pages: the public tour, the organiser's dashboard, event pages, rubrics, jury."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from accounts.forms import EmptyForm
 from accounts.models import User
 from audit.services import entries_for_event
 from competitions import services
+from competitions.defaults import REGIONS
 from competitions.errors import CompetitionError
 from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
 from competitions.jury import assign_jury_by_email, jury_cards
@@ -31,7 +32,7 @@ def submission_url(event: Event) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"state_labels": services.STATE_LABELS, "event_states": EVENT_STATES}
+    return {"state_labels": services.STATE_LABELS, "event_states": EVENT_STATES, "REGIONS": REGIONS}
 
 
 def _event_or_404(slug: str) -> Event:
@@ -289,9 +290,11 @@ def jury_cards_page(slug: str):
     event = _event_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    # The address the tablets will reach: the deploy's own, else the one the organiser uses.
+    base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
     cards, emailed = jury_cards(
         event,
-        lambda token: url_for("accounts.login_link", token=token, _external=True),
+        lambda token: base + url_for("accounts.login_link", token=token),
         send_email=bool(request.form.get("email")),
         by=current_user,
     )

@@ -254,3 +254,25 @@ def test_jury_cards_are_never_made_by_a_get(client, organiser):
     add_jury(event, make_user("jury"))
     assert client.get(f"/tour/events/{event.slug}/jury/cards").status_code == 405
     assert db.session.query(LoginLink).count() == 0
+
+
+def test_jury_cards_can_also_queue_each_judge_an_invitation(client, organiser):
+    from jobs.models import OutboxEmail
+
+    event = make_event(state="open")
+    for n in range(2):
+        add_jury(event, make_user("jury", email=f"juge{n}@example.ma", password=None))
+    response = client.post(f"/tour/events/{event.slug}/jury/cards", data={"email": "1"})
+    assert response.status_code == 200
+    assert "en file d'envoi" in html.unescape(response.get_data(as_text=True))
+    emails = db.session.query(OutboxEmail).filter_by(kind="jury_invitation").all()
+    assert sorted(e.recipient for e in emails) == ["juge0@example.ma", "juge1@example.ma"]
+    assert all("/login/link/" in e.body_text for e in emails)
+
+
+def test_event_page_in_arabic_is_right_to_left_with_arabic_names(client, organiser):
+    event = make_event(state="open", city="Oujda", city_ar="وجدة", region="L'Oriental")
+    page = client.get(f"/tour/events/{event.slug}?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert "وجدة" in page and "الشرق" in page  # city and region in Arabic
+    assert "مفتوحة لاستقبال الأفكار" in page and "إغلاق إيداع الأفكار وبدء التقييم" in page
