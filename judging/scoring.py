@@ -185,8 +185,10 @@ def rank_event(
     *,
     method: str = "raw",
     min_judges: int = 2,
+    consistency: bool = True,
 ) -> Ranking:
-    """Rank one event's ideas from its submitted sheets (see the module's docstring)."""
+    """Rank one event's ideas from its submitted sheets (see the module's docstring).
+    consistency=False skips the judges' Spearman figures (not needed to rank)."""
     if method not in METHODS:
         raise ValueError(f"unknown ranking method {method!r}")
     sheets = list(sheets)
@@ -252,7 +254,7 @@ def rank_event(
     return Ranking(
         method=method,
         ideas=ranked + not_ranked,
-        judges=_judge_stats(by_judge, totals, judge_mean, judge_sd),
+        judges=_judge_stats(by_judge, totals, judge_mean, judge_sd, consistency),
     )
 
 
@@ -273,12 +275,12 @@ def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
         previous_key, previous_rank = k, rank
 
 
-def _judge_stats(by_judge, totals, judge_mean, judge_sd) -> list[JudgeStats]:
+def _judge_stats(by_judge, totals, judge_mean, judge_sd, consistency=True) -> list[JudgeStats]:
     """Spearman of each judge's S_ij with the mean of the other judges on the same ideas."""
     stats = []
     for judge_id in sorted(by_judge):
         own, others = [], []
-        for sheet in by_judge[judge_id]:
+        for sheet in by_judge[judge_id] if consistency else ():
             count, total = totals[sheet.idea_id][0], totals[sheet.idea_id][1]
             if count > 1:
                 own.append(sheet.score)

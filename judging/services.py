@@ -398,9 +398,10 @@ def _exclusion(idea_row) -> str | None:
     return None
 
 
-def rankings_for_events(events: list[Event]) -> dict[int, dict]:
+def rankings_for_events(events: list[Event], *, consistency: bool = False) -> dict[int, dict]:
     """The ranking of each event, with ONE query for all their submitted scores (aggregated per
-    sheet in the database: the weighted sum of S_ij and the tie-break marks)."""
+    sheet in the database: the weighted sum of S_ij and the tie-break marks). The judges'
+    consistency figures (Spearman) are computed only when asked: ranking does not need them."""
     events = list(events)
     if not events:
         return {}
@@ -452,21 +453,25 @@ def rankings_for_events(events: list[Event]) -> dict[int, dict]:
     ideas_by_event = defaultdict(list)
     for row in idea_rows:
         ideas_by_event[row.event_id].append(row)
-    return {e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id]) for e in events}
+    return {
+        e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id], consistency)
+        for e in events
+    }
 
 
-def event_ranking(event: Event) -> dict:
+def event_ranking(event: Event, *, consistency: bool = True) -> dict:
     """The event's ranking (both methods) as plain data; see `_ranking_data` for its shape."""
-    return rankings_for_events([event])[event.id]
+    return rankings_for_events([event], consistency=consistency)[event.id]
 
 
-def _ranking_data(event: Event, idea_rows, sheets, specs) -> dict:
+def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = True) -> dict:
     method = event.effective_ranking_method
     ranking = scoring.rank_event(
         [scoring.IdeaSpec(r.id, _exclusion(r)) for r in idea_rows],
         sheets,
         method=method,
         min_judges=event.min_judges,
+        consistency=consistency,
     )
     info = {r.id: r for r in idea_rows}
     tiebreak_keys = [c.key for c in scoring.tiebreak_criteria(specs)]

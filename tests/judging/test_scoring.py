@@ -188,3 +188,14 @@ def test_consistency_needs_five_shared_ideas():
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError):
         rank_event([], [], method="median")
+
+
+def test_consistency_can_be_skipped_without_changing_the_ranking():
+    marks = [(i, j, (10 * i + 7 * j) % 97) for i in range(1, 8) for j in (7, 8, 9)]
+    full = rank_event(ideas(*range(1, 8)), sheets(marks), method="normalised", min_judges=2)
+    lean = rank_event(
+        ideas(*range(1, 8)), sheets(marks), method="normalised", min_judges=2, consistency=False
+    )
+    assert [(r.idea_id, r.rank) for r in full.ideas] == [(r.idea_id, r.rank) for r in lean.ideas]
+    assert any(s.spearman is not None for s in full.judges)
+    assert all(s.spearman is None for s in lean.judges)
