@@ -38,7 +38,7 @@ TEAM_LABELS = {
 }
 ELIGIBILITY_LABELS = {
     "pending": _l("Not yet checked"),
-    "eligible": _l("Eligible"),
+    "eligible": _l("Eligible for the jury"),
     "ineligible": _l("Not eligible"),
 }
 

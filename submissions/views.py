@@ -102,7 +102,7 @@ def public_submit_url(event: Event) -> str:
 def submission_qr(event: Event, scale: int = 6) -> Markup:
     """An inline SVG QR code of the event's public form (for any package's event page)."""
     svg = segno.make(public_submit_url(event), error="m").svg_inline(
-        scale=scale, title=_("Submit an idea"), border=2
+        scale=scale, title=_("Submit an idea"), border=2, omitsize=True
     )
     return Markup(svg)
 
