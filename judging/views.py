@@ -107,7 +107,9 @@ def sheet(sheet_id: int):
 def save_score(sheet_id: int):
     """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins)."""
     sheet = _own_sheet(sheet_id)
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
+        data = {}
     source = (request.headers.get("X-Tablet-Id") or "web")[:40]
     try:
         if "comment" in data:
