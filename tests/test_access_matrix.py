@@ -147,6 +147,7 @@ ACCESS = {
     "judging.conflict": "own_sheet",
     "judging.progress": "organiser",
     "judging.assign": "organiser",
+    "judging.calibration": "organiser",
     "judging.remind": "organiser",
     "judging.reopen": "organiser",
     "judging.deliberation": "event_jury",
