@@ -4,10 +4,12 @@
 class CompetitionError(ValueError):
     """A user-facing reason why an operation on the tour was refused."""
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message, field: str | None = None, errors: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        # Every problem found, field → message (forms show them all at once).
+        self.errors = errors or ({field: message} if field else {})
 
     def __str__(self) -> str:
         return str(self.message)

@@ -67,78 +67,110 @@ def _number(value, field: str, message):
 
 
 def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = None) -> dict:
-    """Validate a criterion's data; each problem names its field, in the user's language."""
-    name = _texts(data, "name")
-    if not name:
-        raise RubricError(_l("Give the criterion a name in at least one language."), "name_fr")
-    for lang, text in name.items():
-        if len(text) > 200:
-            raise RubricError(_l("The name is too long (200 characters at most)."), f"name_{lang}")
-    key = (data.get("key") or "").strip().lower()
-    if not key:
-        key = re.sub(r"[^a-z0-9]+", "_", _ascii(name.get("en") or name.get("fr") or "")).strip("_")[
-            :40
-        ]
-        key = key if key and key[0].isalpha() else f"criterion_{len(rubric.criteria) + 1}"
-    if not _KEY.match(key):
-        raise RubricError(
-            _l(
-                "The key may only hold lower-case letters, digits and underscores, starting with a letter."
-            ),
-            "key",
-        )
-    if any(other.key == key and other is not criterion for other in rubric.criteria):
-        key_taken = _l("Another criterion of this rubric already uses the key %(key)s.", key=key)
-        raise RubricError(key_taken, "key")
-
-    weight = _number(
-        data.get("weight"), "weight", _l("The weight must be a number greater than 0.")
-    )
-    if not 0 < weight <= MAX_WEIGHT:
-        raise RubricError(
-            _l("The weight must be greater than 0 and at most %(max)d.", max=MAX_WEIGHT), "weight"
-        )
-
-    bounds = []
-    for field in ("scale_min", "scale_max"):
-        value = data.get(field)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RubricError(_l("The scale's bounds must be whole numbers."), field)
-        bounds.append(value)
-    low, high = bounds
-    if low >= high:
-        raise RubricError(
-            _l("The top of the scale must be greater than its bottom (e.g. 1 to 5)."), "scale_max"
-        )
-    if low < SCALE_LOW or high > SCALE_HIGH:
-        raise RubricError(
-            _l("The scale must stay between %(low)d and %(high)d.", low=SCALE_LOW, high=SCALE_HIGH),
-            "scale_min" if low < SCALE_LOW else "scale_max",
-        )
-
-    tiebreak = data.get("tiebreak_order")
-    if tiebreak in ("", None):
-        tiebreak = None
-    elif isinstance(tiebreak, bool) or not isinstance(tiebreak, int) or tiebreak < 1:
-        raise RubricError(
-            _l("The tie-break order must be a whole number from 1 (or empty)."), "tiebreak_order"
-        )
-    elif any(o.tiebreak_order == tiebreak and o is not criterion for o in rubric.criteria):
-        raise RubricError(
-            _l("Another criterion already has tie-break order %(n)d.", n=tiebreak), "tiebreak_order"
-        )
-
-    return {
-        "key": key,
-        "name": name,
+    """Validate a criterion's data. Every problem is reported at once (RubricError.errors),
+    each naming its field, in the user's language."""
+    errors: dict[str, str] = {}
+    clean: dict = {
         "description": _texts(data, "description"),
         "descriptors": {"low": _texts(data, "low"), "high": _texts(data, "high")},
-        "weight": weight,
-        "scale_min": low,
-        "scale_max": high,
         "half_points": bool(data.get("half_points")),
-        "tiebreak_order": tiebreak,
     }
+    others = [other for other in rubric.criteria if other is not criterion]
+
+    def names():
+        name = _texts(data, "name")
+        if not name:
+            raise RubricError(_l("Give the criterion a name in at least one language."), "name_fr")
+        for lang, text in name.items():
+            if len(text) > 200:
+                raise RubricError(
+                    _l("The name is too long (200 characters at most)."), f"name_{lang}"
+                )
+        clean["name"] = name
+
+    def key():
+        value = (data.get("key") or "").strip().lower()
+        if not value:
+            name = clean.get("name") or {}
+            value = re.sub(r"[^a-z0-9]+", "_", _ascii(name.get("en") or name.get("fr") or ""))
+            value = value.strip("_")[:40]
+            value = (
+                value if value and value[0].isalpha() else f"criterion_{len(rubric.criteria) + 1}"
+            )
+        if not _KEY.match(value):
+            raise RubricError(
+                _l(
+                    "The key may only hold lower-case letters, digits and underscores, starting with a letter."
+                ),
+                "key",
+            )
+        if any(other.key == value for other in others):
+            raise RubricError(
+                _l("Another criterion of this rubric already uses the key %(key)s.", key=value),
+                "key",
+            )
+        clean["key"] = value
+
+    def weight():
+        value = _number(
+            data.get("weight"), "weight", _l("The weight must be a number greater than 0.")
+        )
+        if not 0 < value <= MAX_WEIGHT:
+            raise RubricError(
+                _l("The weight must be greater than 0 and at most %(max)d.", max=MAX_WEIGHT),
+                "weight",
+            )
+        clean["weight"] = value
+
+    def scale():
+        bounds = []
+        for field in ("scale_min", "scale_max"):
+            value = data.get(field)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise RubricError(_l("The scale's bounds must be whole numbers."), field)
+            bounds.append(value)
+        low, high = bounds
+        if low >= high:
+            raise RubricError(
+                _l("The top of the scale must be greater than its bottom (e.g. 1 to 5)."),
+                "scale_max",
+            )
+        if low < SCALE_LOW or high > SCALE_HIGH:
+            raise RubricError(
+                _l(
+                    "The scale must stay between %(low)d and %(high)d.",
+                    low=SCALE_LOW,
+                    high=SCALE_HIGH,
+                ),
+                "scale_min" if low < SCALE_LOW else "scale_max",
+            )
+        clean["scale_min"], clean["scale_max"] = low, high
+
+    def tiebreak():
+        value = data.get("tiebreak_order")
+        if value in ("", None):
+            value = None
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise RubricError(
+                _l("The tie-break order must be a whole number from 1 (or empty)."),
+                "tiebreak_order",
+            )
+        elif any(other.tiebreak_order == value for other in others):
+            raise RubricError(
+                _l("Another criterion already has tie-break order %(n)d.", n=value),
+                "tiebreak_order",
+            )
+        clean["tiebreak_order"] = value
+
+    for step in (names, key, weight, scale, tiebreak):
+        try:
+            step()
+        except RubricError as error:
+            errors.setdefault(error.field, error.message)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise RubricError(message, field, errors)
+    return clean
 
 
 def _ascii(text: str) -> str:

@@ -291,47 +291,77 @@ def slugify(text: str) -> str:
 
 
 def _clean_event(data: dict, event: Event | None) -> dict:
-    """Validate event settings; every problem names its field. Returns the cleaned values."""
+    """Validate event settings. Every problem is reported at once, each naming its field
+    (EventError.errors); returns the cleaned values."""
     clean: dict = {}
-    clean["city"] = _text(data, "city", _l("City"), required=True, max_len=100)
-    clean["city_ar"] = _text(data, "city_ar", _l("City in Arabic"), max_len=100)
-    region = data.get("region")
-    if region not in REGIONS:
-        raise EventError(_l("Choose one of the 12 regions."), "region")
-    clean["region"] = region
-    clean["venue"] = _text(data, "venue", _l("Venue"))
-    if not isinstance(data.get("date"), date):
-        raise EventError(_l("Give the date of the event."), "date")
-    clean["date"] = data["date"]
-    clean["capacity"] = _int(data, "capacity", _l("Capacity"), 1, 100_000, optional=True)
-    clean["winners_count"] = _int(data, "winners_count", _l("Number of winners"), 0, 100)
-    languages = data.get("languages") or []
-    if isinstance(languages, str):
-        languages = [lang for lang in languages.split(",") if lang]
-    if not languages or any(lang not in LANGUAGES for lang in languages):
-        raise EventError(
-            _l("Accept at least one language among Arabic, French and English."), "languages"
-        )
-    clean["languages"] = ",".join(lang for lang in LANGUAGES if lang in languages)
-    slug = data.get("slug") or f"{slugify(clean['city'])}-{clean['date'].year}"
-    clean["slug"] = _check_slug(slug, Event, event.id if event else None)
-    clean["tour_order"] = (
-        _int(data, "tour_order", _l("Order in the tour"), 0, 1000, optional=True) or 0
-    )
+    errors: dict[str, str] = {}
+
+    def check(key: str, fn, *args, **kwargs):
+        try:
+            clean[key] = fn(*args, **kwargs)
+        except EventError as error:
+            errors.setdefault(error.field or key, error.message)
+
+    def region():
+        if data.get("region") not in REGIONS:
+            raise EventError(_l("Choose one of the 12 regions."), "region")
+        return data["region"]
+
+    def when():
+        if not isinstance(data.get("date"), date):
+            raise EventError(_l("Give the date of the event."), "date")
+        return data["date"]
+
+    def languages():
+        chosen = data.get("languages") or []
+        if isinstance(chosen, str):
+            chosen = [lang for lang in chosen.split(",") if lang]
+        if not chosen or any(lang not in LANGUAGES for lang in chosen):
+            raise EventError(
+                _l("Accept at least one language among Arabic, French and English."), "languages"
+            )
+        return ",".join(lang for lang in LANGUAGES if lang in chosen)
+
+    def method():
+        value = data.get("ranking_method") or None
+        if value is not None and value not in RANKING_METHODS:
+            raise EventError(_l("Unknown ranking method."), "ranking_method")
+        return value
+
+    check("city", _text, data, "city", _l("City"), required=True, max_len=100)
+    check("city_ar", _text, data, "city_ar", _l("City in Arabic"), max_len=100)
+    check("region", region)
+    check("venue", _text, data, "venue", _l("Venue"))
+    check("date", when)
+    check("capacity", _int, data, "capacity", _l("Capacity"), 1, 100_000, optional=True)
+    check("winners_count", _int, data, "winners_count", _l("Number of winners"), 0, 100)
+    check("languages", languages)
+    slug = data.get("slug")
+    if not slug and clean.get("city") and clean.get("date"):
+        slug = f"{slugify(clean['city'])}-{clean['date'].year}"
+    if slug:
+        check("slug", _check_slug, slug or "", Event, event.id if event else None)
+    check("tour_order", _int, data, "tour_order", _l("Order in the tour"), 0, 1000, optional=True)
+    clean["tour_order"] = clean.get("tour_order") or 0
+    check("judges_per_idea", _int, data, "judges_per_idea", _l("Judges per idea"), 1, 50)
+    check("min_judges", _int, data, "min_judges", _l("Minimum judges to be ranked"), 1, 50)
     clean["is_final"] = bool(data.get("is_final"))
-    clean["judges_per_idea"] = _int(data, "judges_per_idea", _l("Judges per idea"), 1, 50)
-    clean["min_judges"] = _int(data, "min_judges", _l("Minimum judges to be ranked"), 1, 50)
     clean["split_panels"] = bool(data.get("split_panels"))
-    if clean["split_panels"] and clean["min_judges"] > clean["judges_per_idea"]:
-        raise EventError(
-            _l("The minimum number of judges cannot exceed the number of judges per idea."),
+    if (
+        clean["split_panels"]
+        and "min_judges" in clean
+        and "judges_per_idea" in clean
+        and clean["min_judges"] > clean["judges_per_idea"]
+    ):
+        errors.setdefault(
             "min_judges",
+            _l("The minimum number of judges cannot exceed the number of judges per idea."),
         )
-    method = data.get("ranking_method") or None
-    if method is not None and method not in RANKING_METHODS:
-        raise EventError(_l("Unknown ranking method."), "ranking_method")
-    clean["ranking_method"] = method
+    check("ranking_method", method)
     clean["blind"] = bool(data.get("blind"))
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise EventError(message, field, errors)
     return clean
 
 

@@ -41,10 +41,13 @@ def _event_or_404(slug: str) -> Event:
 
 def _form_error(form, error: CompetitionError) -> None:
     """Show a service's refusal next to its field, or as a flash when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
+    shown = False
+    for name, message in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+            shown = True
+    if not shown:
         flash(str(error), "danger")
 
 

@@ -276,3 +276,17 @@ def test_event_page_in_arabic_is_right_to_left_with_arabic_names(client, organis
     assert 'dir="rtl"' in page
     assert "وجدة" in page and "الشرق" in page  # city and region in Arabic
     assert "مفتوحة لاستقبال الأفكار" in page and "إغلاق إيداع الأفكار وبدء التقييم" in page
+
+
+def test_every_bad_event_field_is_reported_at_once(client, organiser):
+    competition = make_competition()
+    response = client.post(
+        f"/tour/competitions/{competition.slug}/events/new",
+        data=_event_form(capacity="0", winners_count="-2", slug="Rabat 2025", region="Nowhere"),
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    for message in ("entre 1 et 100000", "entre 0 et 100", "minuscules", "12 régions"):
+        assert message in page
+    assert page.count("invalid-feedback d-block") == 4
+    assert db.session.query(Event).count() == 0

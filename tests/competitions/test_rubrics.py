@@ -224,3 +224,16 @@ def test_lock_rubric_is_idempotent(app):
     first = rubric.locked_at
     services.lock_rubric(rubric)
     assert rubric.locked_at == first and first <= utcnow()
+
+
+def test_every_bad_criterion_field_is_reported_at_once(client, organiser):
+    rubric = make_competition().rubric
+    response = client.post(
+        f"/tour/rubrics/{rubric.id}/criteria/new",
+        data=_form(weight="0", scale_min="5", scale_max="2", tiebreak_order="1"),
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    for message in ("supérieur à 0", "haut de l'échelle", "départage 1"):
+        assert message in page
+    assert page.count("invalid-feedback d-block") == 3
