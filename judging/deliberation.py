@@ -16,7 +16,7 @@ from audit.services import record
 from competitions.models import Event, JuryMember
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
-from judging.services import JudgingError, event_ranking
+from judging.services import JudgingError, clean_text, event_ranking
 from submissions.models import Idea
 
 try:
@@ -79,7 +79,7 @@ def choose_winners(
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
             raise JudgingError(_l("This idea is not part of the event."), status=422)
-        reason = (reasons.get(idea_id) or "").strip() or None
+        reason = clean_text(reasons.get(idea_id)) or None
         if idea_id not in top and not reason:
             raise JudgingError(
                 _l(

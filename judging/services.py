@@ -193,6 +193,11 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
 # --- Scores ---------------------------------------------------------------------------------------
 
 
+def clean_text(text) -> str:
+    """Free text without control characters (PostgreSQL refuses a NUL: fuzzing found a 500)."""
+    return "".join(c for c in str(text or "") if c in "\t\n\r" or " " <= c != "\x7f").strip()
+
+
 def _check_writable(sheet: ScoreSheet, by) -> None:
     if sheet.event.state != "judging":
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
@@ -291,7 +296,7 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
 
 def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     _check_writable(sheet, by)
-    text = (text or "").strip()
+    text = clean_text(text)
     if len(text) > 5000:
         raise JudgingError(_l("The comment is too long (5,000 characters at most)."), status=422)
     if text == (sheet.comment or ""):
@@ -352,7 +357,7 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
         raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
     if sheet.event.state not in ("open", "judging"):
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if len(reason) < 3:
         raise JudgingError(
             _l("Give the reason for the conflict of interest."), status=422, field="reason"

@@ -253,3 +253,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client):
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
     response = client.get("/jury")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_control_characters_in_free_text_are_dropped(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    assert (
+        client.post(
+            f"/jury/sheets/{sheet.id}/score", json={"comment": "Bien\x00 vu\x07"}
+        ).status_code
+        == 200
+    )
+    assert db.session.get(ScoreSheet, sheet.id).comment == "Bien vu"
+    client.post(f"/jury/sheets/{sheet.id}/conflict", data={"reason": "Cousin\x00 germain"})
+    assert db.session.scalar(select(Conflict.reason)) == "Cousin germain"
