@@ -106,6 +106,7 @@ CORRECTABLE = (
 
 MAX_AMOUNT = 10**12  # a trillion dirhams: anything above is a typo
 MAX_COUNT = 100_000
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009_]+")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
@@ -182,13 +183,19 @@ def parse_whole_number(value, *, maximum: int, what: str = "amount") -> int | No
     return number
 
 
+def strip_control(text: str) -> str:
+    """Text without the control characters no one types (tabs and line breaks are kept)."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
 def _text(value) -> str:
-    """User text exactly as typed, minus leading and trailing whitespace."""
+    """User text exactly as typed, minus leading and trailing whitespace and control characters
+    (a NUL is refused by PostgreSQL: fuzzing found a 500)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return strip_control(str(value)).strip()
 
 
 def _choice(field: str, value) -> str | None:

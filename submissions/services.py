@@ -13,7 +13,14 @@ from audit.services import record
 from competitions.models import Event
 from extensions import db
 from submissions import attachments
-from submissions.fields import CORRECTABLE, TEXT_FIELDS, FieldError, clean_idea, normalise_phone
+from submissions.fields import (
+    CORRECTABLE,
+    TEXT_FIELDS,
+    FieldError,
+    clean_idea,
+    normalise_phone,
+    strip_control,
+)
 from submissions.models import ELIGIBILITY, SOURCES, Idea, ReceiptLookupFailure
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 
@@ -204,7 +211,7 @@ def idea_state(idea: Idea) -> str:
 def search_ideas(event: Event, q: str = "", sector: str = "", eligibility: str = "") -> list[Idea]:
     """Ideas of the event, newest first: free text on title, receipt code and lead's name."""
     query = select(Idea).where(Idea.event_id == event.id)
-    q = (q or "").strip()
+    q = strip_control(q or "").strip()
     if q:
         pattern = f"%{q.lower()}%"
         query = query.where(
@@ -239,7 +246,7 @@ def count_ideas(event_ids) -> dict:
 
 
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
-    reason = (reason or "").strip()
+    reason = strip_control(reason or "").strip()
     if eligibility not in ELIGIBILITY:
         raise TriageError(_l("Unknown eligibility."))
     if eligibility == "ineligible" and not reason:
@@ -310,7 +317,7 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
     for field, value in changes.items():
         if field not in CORRECTABLE:
             continue
-        text = (value or "").strip()
+        text = strip_control(value or "").strip()
         if not text and field in ("title", "problem", "solution", "province", "lead_name"):
             errors[field] = _l("This field is required.")
         elif len(text) > TEXT_FIELDS[field]:

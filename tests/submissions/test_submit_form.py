@@ -428,3 +428,12 @@ def test_qr_code_and_poster_point_to_the_public_form(app, client):
     poster = client.get(f"/e/{event.slug}/poster").get_data(as_text=True)
     assert f"https://ideathon.example.ma/e/{event.slug}/submit" in poster
     assert "<svg" in poster and "شارك فكرتك التعاونية" in poster
+
+
+def test_control_characters_are_dropped_not_a_server_error(client):
+    """A NUL pasted into a field would make PostgreSQL refuse the row: it is dropped."""
+    event = make_event()
+    response = post(client, event, title="Idée\x00 sans\x07 NUL", problem="ligne 1\r\n\tligne 2")
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert idea.title == "Idée sans NUL" and idea.problem == "ligne 1\r\n\tligne 2"

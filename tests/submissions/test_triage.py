@@ -220,3 +220,12 @@ def test_detail_page_shows_the_idea_and_the_triage_forms(client, organiser):
     ):
         assert part in page
     assert re.search(r"250\s000 MAD", page)
+
+
+def test_search_and_corrections_with_control_characters_do_not_fail(client, organiser):
+    event = make_event()
+    idea = make_idea(event, title="Miel")
+    assert client.get(url(event) + "?q=mi%00el").status_code == 200
+    client.post(url(event, idea, "correct"), data={"title": "Miel\x00 du Rif"})
+    db.session.expire_all()
+    assert idea.title == "Miel du Rif"
