@@ -1,0 +1,115 @@
+"""Journey 1: a participant sends an idea (kiosk tablet, phone, desktop) and gets a receipt."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.e2e.conftest import no_horizontal_overflow, sign_in
+
+RECEIPT = re.compile(r"^[A-Z]{3}-[2-9A-Z]{4}$")
+
+
+def _open_event(live):
+    from tests import builders
+
+    def build():
+        organiser = builders.make_user("organiser")
+        event = builders.make_event(state="open")
+        return organiser.email, event.slug
+
+    return live.run(build)
+
+
+def _stored(live, code):
+    from extensions import db
+    from submissions.models import Idea
+
+    return live.run(
+        lambda: db.session.execute(
+            select(Idea.title, Idea.source, Idea.locale).where(Idea.receipt_code == code)
+        ).one_or_none()
+    )
+
+
+def fill_first_half(page, title):
+    page.fill("#title", title)
+    page.fill("#problem", "Les femmes rurales n'ont pas de revenu régulier.")
+    page.fill("#solution", "Une coopérative qui roule et vend du couscous artisanal.")
+    page.select_option("#sector", "agrifood")
+
+
+def fill_second_half(page):
+    page.select_option("#region", "L'Oriental")
+    page.fill("#province", "Oujda-Angad")
+    page.check("input[name=team_kind][value=group]")
+    page.fill("#lead_name", "Fatima Zahra")
+    page.fill("#lead_phone", "06 12 34 56 78")
+    page.check("#consent")
+
+
+def send_and_read_receipt(page) -> str:
+    page.click("#submit-idea")
+    page.wait_for_url(re.compile(r"/receipt/"))
+    code = page.inner_text("#receipt-code").strip()
+    assert RECEIPT.match(code), code
+    return code
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_participant_at_a_kiosk_submits_an_idea_and_gets_a_receipt(live, new_page, shot, lang):
+    email, slug = _open_event(live)
+    page = new_page("tablet", lang)
+    sign_in(page, email, "Tablette-2025!")
+    page.goto(f"/e/{slug}/kiosk?lang={lang}")
+    shot(page, "kiosk-start")
+    page.click("#start-kiosk")
+    page.wait_for_url(re.compile(r"/kiosk"))
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+    shot(page, "kiosk-form")
+    title = f"Couscous de la kiosque ({lang})"
+    fill_first_half(page, title)
+    fill_second_half(page)
+    shot(page, "kiosk-filled")
+    code = send_and_read_receipt(page)
+    shot(page, "kiosk-receipt")
+    assert _stored(live, code) == (title, "kiosk", lang)
+    # The kiosk is still a kiosk: no organiser page behind it.
+    page.goto("/tour")
+    assert "/login" in page.url
+
+
+def test_phone_in_arabic_keeps_a_half_filled_form_across_a_reload(live, new_page, shot):
+    _email, slug = _open_event(live)
+    page = new_page("phone", "ar")
+    page.goto(f"/e/{slug}/submit?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert no_horizontal_overflow(page), "the form scrolls sideways on a phone"
+    fill_first_half(page, "تعاونية الكسكس النسوية")
+    shot(page, "phone-half-filled")
+    page.reload()
+    assert page.input_value("#title") == "تعاونية الكسكس النسوية"
+    assert page.input_value("#problem").startswith("Les femmes rurales")
+    assert page.input_value("#sector") == "agrifood"
+    shot(page, "phone-after-reload")
+    fill_second_half(page)
+    code = send_and_read_receipt(page)
+    assert no_horizontal_overflow(page), "the receipt scrolls sideways on a phone"
+    shot(page, "phone-receipt")
+    assert _stored(live, code) == ("تعاونية الكسكس النسوية", "form", "ar")
+    # The draft is gone once the idea is sent: a new form starts blank.
+    page.goto(f"/e/{slug}/submit")
+    assert page.input_value("#title") == ""
+
+
+def test_desktop_in_french_submits_an_idea(live, new_page, shot):
+    _email, slug = _open_event(live)
+    page = new_page("desktop", "fr")
+    page.goto(f"/e/{slug}/submit")
+    assert page.get_attribute("html", "lang") == "fr"
+    fill_first_half(page, "Séchoir solaire de figues")
+    fill_second_half(page)
+    shot(page, "desktop-filled")
+    code = send_and_read_receipt(page)
+    shot(page, "desktop-receipt")
+    assert _stored(live, code) == ("Séchoir solaire de figues", "form", "fr")
