@@ -142,13 +142,8 @@ def jury_cards(
     import segno
 
     from accounts.services import make_login_link_token
+    from jobs.outbox import queue_email
 
-    queue_email = None
-    if send_email:
-        try:
-            from jobs.outbox import queue_email
-        except ImportError:  # the outbox is not built yet: cards still work on paper
-            queue_email = None
     cards = []
     for panel, members in jury_by_panel(event).items():
         for member in members:
@@ -163,7 +158,7 @@ def jury_cards(
                     "qr_svg": qr.svg_inline(scale=4, title=member.user.name),
                 }
             )
-            if queue_email is not None:
+            if send_email:
                 queue_email(
                     kind="jury_invitation",
                     to=member.user.email,
@@ -174,4 +169,4 @@ def jury_cards(
                     event_id=event.id,
                 )
     record("jury", None, "cards", by=by, event_id=event.id, new={"cards": len(cards)})
-    return cards, queue_email is not None
+    return cards, send_email

@@ -13,22 +13,18 @@ from sqlalchemy import select
 
 from accounts.models import utcnow
 from audit.services import record
+from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
+from competitions.services import (
+    add_event_link_provider,
+    add_event_stats_provider,
+    add_transition_guard,
+)
+from competitions.signals import event_state_changed
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.services import JudgingError, clean_text, event_ranking
 from submissions.models import Idea
-
-try:
-    from competitions.errors import TransitionError
-    from competitions.services import (
-        add_event_link_provider,
-        add_event_stats_provider,
-        add_transition_guard,
-    )
-    from competitions.signals import event_state_changed
-except ImportError:  # pragma: no cover - depends on the competitions package's progress
-    TransitionError = add_transition_guard = event_state_changed = None
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -319,8 +315,7 @@ def judging_stats(event_ids: list[int]) -> dict[int, dict]:
     return judging_progress(event_ids)
 
 
-if add_transition_guard is not None:
-    add_transition_guard(require_validated_minutes)
-    add_event_link_provider(event_links)
-    add_event_stats_provider(judging_stats)
-    event_state_changed.connect(on_state_changed)
+add_transition_guard(require_validated_minutes)
+add_event_link_provider(event_links)
+add_event_stats_provider(judging_stats)
+event_state_changed.connect(on_state_changed)

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from accounts.models import User, utcnow
 from audit.services import record
+from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
 from extensions import db
 from judging import scoring
@@ -21,11 +22,6 @@ from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from submissions.models import Idea
-
-try:  # the tour's rubric service (falls back to setting the column when it is not there)
-    from competitions.services import lock_rubric as _lock_rubric
-except ImportError:  # pragma: no cover - depends on the competitions package's progress
-    _lock_rubric = None
 
 
 class JudgingError(ValueError):
@@ -256,13 +252,9 @@ def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
 
 
 def lock_rubric(rubric: Rubric) -> None:
-    """The first score freezes the rubric (through the tour's service when present)."""
-    if rubric.locked_at is not None:
-        return
-    if _lock_rubric is not None:
-        _lock_rubric(rubric)
-    else:  # pragma: no cover
-        rubric.locked_at = utcnow()
+    """The first score freezes the rubric (through the tour's service)."""
+    if rubric.locked_at is None:
+        competitions_services.lock_rubric(rubric)
 
 
 def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web") -> Score:
@@ -595,10 +587,8 @@ def remind_judges(event: Event, judges: list[User]) -> int:
 
     from flask import current_app
 
-    try:
-        from jobs.outbox import external_url, queue_email
-    except ImportError:  # pragma: no cover
-        return 0
+    from jobs.outbox import external_url, queue_email
+
     if not (Path(current_app.root_path) / "templates" / "email" / "jury_reminder.txt").exists():
         return 0
     matrix = progress_matrix(event)

@@ -42,10 +42,8 @@ def _event(slug: str) -> Event:
 
 
 def _sector_labels() -> dict:
-    try:
-        from submissions.fields import SECTOR_LABELS
-    except ImportError:  # pragma: no cover
-        return {}
+    from submissions.fields import SECTOR_LABELS
+
     return SECTOR_LABELS
 
 

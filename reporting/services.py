@@ -268,10 +268,8 @@ def _breakdowns(event_ids: list[int], winner_ids: set[int]) -> list[Breakdown]:
 
 def _state_label(state: str) -> str:
     """The event state in the tour's words (its labels live in competitions.services)."""
-    try:
-        from competitions.services import STATE_LABELS
-    except ImportError:  # the tour's services are optional for this floor's tests
-        return state
+    from competitions.services import STATE_LABELS
+
     return str(STATE_LABELS.get(state, state))
 
 
@@ -436,11 +434,8 @@ def export_builder(path, params: dict, locale: str, progress) -> None:
     )
 
 
-def register_export() -> bool:
-    """Offer the builder to `jobs.exports` when that module exists (it is optional)."""
-    try:
-        from jobs.exports import register_export_builder
-    except ImportError:
-        return False
+def register_export() -> None:
+    """Offer the builder to `jobs.exports`, which builds big workbooks in the background."""
+    from jobs.exports import register_export_builder
+
     register_export_builder("rankings", export_builder)
-    return True

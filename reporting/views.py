@@ -21,14 +21,12 @@ from accounts.decorators import organiser_required
 from competitions.models import Event
 from extensions import db
 from i18n import current_language
+from jobs.exports import start_export
 from reporting import services
 
 bp = Blueprint("reporting", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Where the jobs package shows an export's progress, if it has such a page.
-STATUS_ENDPOINTS = ("jobs.export_status", "jobs.export", "jobs.export_page")
-
-BACKGROUND = services.register_export()  # the jobs package builds big workbooks for us
+services.register_export()  # the jobs package builds the whole tour's workbook in the background
 
 
 def _workbook_language() -> str:
@@ -82,26 +80,8 @@ def tour_workbook():
     except services.ReportError as error:
         flash(str(error), "danger")
         return redirect(url_for("reporting.index")), 303
-    start = _export_starter()
-    if start is None:
-        return _send(
-            lambda out: services.write_workbook(out, events, language, include_personal=True),
-            f"classement-{events[0].competition.slug}",
-            language,
-        )
     params = {"all": True, "competition": events[0].competition.slug, "personal": True}
-    export = start("rankings", params, current_user, language)
+    export = start_export("rankings", params, current_user, language)
     db.session.commit()
     flash(_("The workbook is being prepared. You will get an e-mail when it is ready."), "info")
-    for endpoint in STATUS_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return redirect(url_for(endpoint, export_id=export.id), 303)
-    return redirect(url_for("reporting.index"), 303)
-
-
-def _export_starter():
-    if not BACKGROUND:
-        return None
-    from jobs.exports import start_export
-
-    return start_export
+    return redirect(url_for("jobs.export_status", export_id=export.id), 303)

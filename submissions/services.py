@@ -137,10 +137,8 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
 
 
 def _queue_receipt_email(idea: Idea, event: Event) -> None:
-    try:
-        from jobs.outbox import queue_email
-    except ImportError:  # the outbox is not installed: the receipt stays on screen only
-        return
+    from jobs.outbox import queue_email
+
     queue_email(
         kind="receipt",
         to=idea.lead_email,

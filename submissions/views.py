@@ -54,14 +54,10 @@ _RECEIPTS_KEPT = 10
 def _register_with_competitions(state) -> None:
     """The tour dashboard shows each event's number of ideas, and the organiser's event page
     links to the ideas pages (when the competitions package offers these registries)."""
-    try:
-        from competitions import services as competitions
-    except ImportError:
-        return
-    if hasattr(competitions, "add_event_stats_provider"):
-        competitions.add_event_stats_provider(services.count_ideas)
-    if hasattr(competitions, "add_event_link_provider"):
-        competitions.add_event_link_provider(event_links)
+    from competitions import services as competitions
+
+    competitions.add_event_stats_provider(services.count_ideas)
+    competitions.add_event_link_provider(event_links)
 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
