@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -117,6 +118,15 @@ def _rubric(criteria: int):
             )
         )
     return rubric
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = ""
+    while number:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+    return text or "0"
 
 
 def _ids(model, rows: list[dict]) -> list[int]:
@@ -228,6 +238,8 @@ def generate_tour(
         ],
     )
 
+    # Receipt codes unlike real ones (no clash with new_receipt_code) and apart per tour.
+    tag = _base36(zlib.crc32(f"{prefix}-{seed}".encode()) % 36**4).rjust(4, "0")
     idea_rows = []
     for n, event_id in enumerate(event_ids):
         city, _city_ar, region, province = CITIES[n]
@@ -236,7 +248,7 @@ def generate_tour(
             idea_rows.append(
                 dict(
                     event_id=event_id,
-                    receipt_code=f"S{n + 1:02d}-{i + 1:05d}",
+                    receipt_code=f"{tag}{n + 1:02d}-{i + 1:05d}",
                     submit_token=f"{prefix}-{seed}-{n + 1}-{i + 1}",
                     source=rng.choice(("form", "kiosk", "assisted")),
                     locale=rng.choice(("ar", "fr")),
