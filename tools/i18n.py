@@ -27,6 +27,7 @@ PACKAGES = (
     "judging",
     "bank",
     "reporting",
+    "demo",
 )
 LANGS = ("ar", "fr")
 MAPPING = ROOT / "tools" / "babel.cfg"
@@ -92,19 +93,41 @@ def compile_all() -> None:
             pybabel("compile", "-d", str(directory))
 
 
-def check() -> int:
-    missing = 0
+def _catalogs(lang: str):
     for package in ("root", *PACKAGES):
-        for po in catalog_dir(package).glob("*/LC_MESSAGES/messages.po"):
+        po = catalog_dir(package) / lang / "LC_MESSAGES" / "messages.po"
+        if po.exists():
             with po.open("rb") as handle:
-                catalog = read_po(handle)
+                yield package, po, read_po(handle)
+
+
+def _text(value):
+    return value if isinstance(value, str) else (value[0] if value else "")
+
+
+def check() -> int:
+    """Untranslated strings, and message ids translated differently by two packages (the
+    catalogs are merged at run time, so one of the two would silently win)."""
+    problems = 0
+    for lang in LANGS:
+        seen: dict[str, tuple[str, str]] = {}
+        for package, po, catalog in _catalogs(lang):
             for message in catalog:
-                if message.id and not (
-                    message.string if isinstance(message.string, str) else all(message.string)
-                ):
-                    missing += 1
-                    print(f"{po.relative_to(ROOT)}: {message.id!r}")
-    return missing
+                if not message.id:
+                    continue
+                key, text = _text(message.id), _text(message.string)
+                if not text:
+                    problems += 1
+                    print(f"{po.relative_to(ROOT)}: untranslated {key!r}")
+                    continue
+                if key in seen and seen[key][0] != text:
+                    problems += 1
+                    print(
+                        f"{lang}: {key!r} is {seen[key][0]!r} in {seen[key][1]} "
+                        f"but {text!r} in {package}"
+                    )
+                seen.setdefault(key, (text, package))
+    return problems
 
 
 def set_translations(package: str, lang: str, json_file: str) -> None:
