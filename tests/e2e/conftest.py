@@ -149,3 +149,11 @@ def no_horizontal_overflow(page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
     )
+
+
+def choose_language(page, lang: str) -> None:
+    """The header's language switch (kept on the account of a signed-in user); it may sit in
+    the collapsed menu on small screens, so the button is pressed from script."""
+    with page.expect_navigation():
+        page.locator(f"form.lang-switch button[value={lang}]").first.evaluate("b => b.click()")
+    assert page.get_attribute("html", "lang") == lang

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import choose_language, sign_in
 
 _tours = itertools.count(1)
 
@@ -54,12 +54,14 @@ def test_organiser_deliberates_publishes_downloads_and_promotes(
     page = new_page(size, lang)
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, email, password)
-    page.goto(f"/tour/events/{slug}?lang={lang}")
+    page.goto(f"/tour/events/{slug}")
+    choose_language(page, lang)
     shot(page, "event-judging")
 
     _move(page, slug, "deliberation")
     assert _event_state(live, event_id) == "deliberation"
     page.goto(f"/judging/{slug}/deliberation")
+    assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
     shot(page, "deliberation")
     page.locator(f"form[action$='/judging/{slug}/winners'] button").click()
     page.wait_for_load_state()
