@@ -44,4 +44,20 @@ def import_scores(slug, file):
     click.echo(f"Imported {count} score sheets.")
 
 
-commands = [score_sheet, import_scores]
+@click.command("carry-winners")
+@click.option("--event", "slug", required=True, help="the national final's slug")
+@with_appcontext
+def carry_winners(slug):
+    """Carry every published stop's winners into the national final (idempotent)."""
+    from judging.deliberation import carry_winners_to_final
+
+    try:
+        created = carry_winners_to_final(_event(slug))
+    except JudgingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"{len(created)} winners carried into {slug}.")
+
+
+commands = [score_sheet, import_scores, carry_winners]

@@ -218,6 +218,10 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
 
     if not final_event.is_final:
         raise JudgingError(_l("This event is not the national final."), status=409)
+    if final_event.state not in ("draft", "open"):
+        raise JudgingError(
+            _l("Entrants can be carried over only before the final's judging starts."), status=409
+        )
     already = set(
         db.session.scalars(
             select(Idea.carried_from_id).where(
@@ -295,6 +299,12 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
+def final_entrants(final_event: Event) -> list[Idea]:
+    """The ideas of the national final, each carried over from a stop's winners."""
+    query = select(Idea).where(Idea.event_id == final_event.id).order_by(Idea.created_at, Idea.id)
+    return list(db.session.scalars(query))
+
+
 def event_links(event: Event) -> list[tuple[str, str]]:
     """Links on the organiser's event page."""
     from flask import url_for
@@ -306,6 +316,8 @@ def event_links(event: Event) -> list[tuple[str, str]]:
     ]
     if event.state in ("published", "archived"):
         links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
+    if event.is_final:
+        links.insert(0, (str(_l("Finalists")), url_for("judging.final_entrants", slug=event.slug)))
     return links
 
 

@@ -380,6 +380,42 @@ def import_scores(slug: str):
     return redirect(url_for("judging.progress", slug=slug), 303)
 
 
+# --- National final -------------------------------------------------------------------------------
+
+
+@bp.get("/judging/<slug>/finalists")
+@organiser_required
+def final_entrants(slug: str):
+    event = _event(slug)
+    if not event.is_final:
+        abort(404)
+    from submissions.regions import region_label
+
+    return render_template(
+        "judging/finalists.html",
+        event=event,
+        ideas=delib.final_entrants(event),
+        sector_labels=_sector_labels(),
+        region_label=region_label,
+    )
+
+
+@bp.post("/judging/<slug>/finalists")
+@organiser_required
+def carry_winners(slug: str):
+    """Carry each published stop's winners into the national final (not resubmitted)."""
+    event = _event(slug)
+    try:
+        created = delib.carry_winners_to_final(event, current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("judging.final_entrants", slug=slug), 303)
+    db.session.commit()
+    flash(_("%(n)d winners carried into the final.", n=len(created)), "success")
+    return redirect(url_for("judging.final_entrants", slug=slug), 303)
+
+
 # --- Public results and API -----------------------------------------------------------------------
 
 

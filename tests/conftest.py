@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from flask_babel import refresh
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -106,12 +107,13 @@ def app(_app):
 
 
 class FreshUserClient(FlaskClient):
-    """Each request finds its user anew, as in production. The `app` fixture keeps one app
-    context for the whole test, so without this Flask-Login would reuse the user it cached in
-    `g` by the first request."""
+    """Each request finds its user and language anew, as in production. The `app` fixture keeps
+    one app context for the whole test, so without this Flask-Login and Flask-Babel would reuse
+    the user and locale they cached in `g` during the first request."""
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        refresh()
         return super().open(*args, **kwargs)
 
 

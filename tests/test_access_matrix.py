@@ -148,6 +148,8 @@ ACCESS = {
     "judging.progress": "organiser",
     "judging.assign": "organiser",
     "judging.calibration": "organiser",
+    "judging.final_entrants": "organiser",
+    "judging.carry_winners": "organiser",
     "judging.remind": "organiser",
     "judging.reopen": "organiser",
     "judging.deliberation": "event_jury",
@@ -182,6 +184,8 @@ ACCESS = {
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
+# Routes of the national final use the final.
+ON_FINAL_EVENT = {"judging.final_entrants", "judging.carry_winners"}
 # Routes of the participants' forms use the open event.
 OPEN_EVENT_ROUTES = {
     "submissions.receipt",
@@ -203,6 +207,7 @@ def world(app):
     event_a = make_event(competition, state="deliberation")
     event_p = make_event(competition, state="published")
     event_o = make_event(competition, state="open")
+    event_f = make_event(competition, state="draft", is_final=True, city="Rabat")
     add_jury(event_a, judge_a, is_president=True)
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
@@ -227,6 +232,7 @@ def world(app):
         "event_a": event_a,
         "event_p": event_p,
         "event_o": event_o,
+        "event_f": event_f,
         "competition": competition,
         "criterion_to_delete": spare_rubric.criteria[-2].id,
         "receipt": idea_o.receipt_code,
@@ -252,6 +258,8 @@ def _path_args(rule, endpoint, world):
         args["slug"] = world["event_p"].slug
     if endpoint in OPEN_EVENT_ROUTES:
         args["slug"] = world["event_o"].slug
+    if endpoint in ON_FINAL_EVENT:
+        args["slug"] = world["event_f"].slug
     if endpoint in ("competitions.competition_edit", "competitions.event_new"):
         args["slug"] = world["competition"].slug
     if endpoint == "competitions.criterion_delete":

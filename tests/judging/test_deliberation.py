@@ -159,7 +159,7 @@ def test_public_results_show_winners_only_in_three_languages(app, client):
     publish(event, judges)
     for lang, heading in (
         ("fr", "Idéathon de Oujda"),
-        ("ar", "نتائج إيدياثون وجدة"),
+        ("ar", "نتائج إيديثون وجدة"),
         ("en", "Results of the Idéathon"),
     ):
         forget_request_state()
@@ -208,3 +208,38 @@ def test_judging_state_assigns_sheets(app):
     from judging.models import ScoreSheet
 
     assert db.session.query(ScoreSheet).filter_by(event_id=event.id).count() == 1
+
+
+def test_organiser_carries_winners_into_the_final_from_its_page_and_the_cli(
+    app, client, runner, login
+):
+    event, ideas, judges = scored_event()
+    publish(event, judges)
+    final = make_event(competition=event.competition, state="draft", is_final=True, city="Rabat")
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{final.slug}/finalists").get_data(as_text=True)
+    assert "Aucun finaliste" in page
+    response = client.post(f"/judging/{final.slug}/finalists")
+    assert response.status_code == 303
+    page = client.get(f"/judging/{final.slug}/finalists").get_data(as_text=True)
+    assert ideas[0].title in page and ideas[1].title not in page
+    # The CLI is idempotent too
+    result = runner.invoke(args=["carry-winners", "--event", final.slug])
+    assert result.exit_code == 0 and "0 winners" in result.output
+    assert db.session.query(Idea).filter_by(event_id=final.id).count() == 1
+
+
+def test_winners_cannot_be_carried_once_the_final_is_judging_or_into_a_city_event(
+    app, client, runner, login
+):
+    event, ideas, judges = scored_event()
+    publish(event, judges)
+    final = make_event(competition=event.competition, state="judging", is_final=True, city="Rabat")
+    result = runner.invoke(args=["carry-winners", "--event", final.slug])
+    assert result.exit_code != 0 and "avant le début de l'évaluation" in result.output
+    city = make_event(competition=event.competition, state="open")
+    result = runner.invoke(args=["carry-winners", "--event", city.slug])
+    assert result.exit_code != 0 and "finale nationale" in result.output
+    login(make_user("organiser"))
+    assert client.get(f"/judging/{city.slug}/finalists").status_code == 404
+    assert db.session.query(Idea).filter(Idea.event_id.in_([final.id, city.id])).count() == 0
