@@ -12,7 +12,9 @@ LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 
 
 def select_locale() -> str:
-    """?lang= (remembered) → the signed-in user's choice → the session → the browser → French."""
+    """?lang= (remembered in the session) → the session → the signed-in user's saved choice →
+    the browser → French. Signing in copies the user's saved choice into the session, and the
+    header's switch saves it on the account, so the choice follows the user between devices."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -20,11 +22,11 @@ def select_locale() -> str:
     if asked in languages:
         session["lang"] = asked
         return asked
+    if session.get("lang") in languages:
+        return session["lang"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
-    if session.get("lang") in languages:
-        return session["lang"]
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )

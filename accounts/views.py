@@ -31,6 +31,8 @@ def home_for(user) -> str:
 
 def _sign_in(user) -> None:
     session.permanent = True
+    if user.locale:
+        session["lang"] = user.locale
     login_user(user)
 
 

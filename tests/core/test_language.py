@@ -47,3 +47,18 @@ def test_mad_amounts_are_grouped_the_french_way(app):
 
     with app.test_request_context("/"), force_locale("fr"):
         assert format_mad(2230000).replace("\u202f", " ").replace("\xa0", " ") == "2 230 000 MAD"
+
+
+def test_lang_query_lasts_beyond_one_page_for_a_signed_in_user(client, login):
+    login(make_user("organiser", locale="fr"))
+    assert 'dir="rtl"' in client.get("/?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in client.get("/").get_data(as_text=True)
+
+
+def test_signing_in_brings_the_saved_language(client):
+    from tests.builders import PASSWORD
+
+    user = make_user("organiser", locale="ar")
+    client.get("/?lang=fr")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
