@@ -51,6 +51,13 @@ def localized(values: dict | None, lang: str | None = None) -> str:
     return next((v for v in values.values() if v), "")
 
 
+def event_city(event) -> str:
+    """An event's city in the reader's language (Arabic names are kept beside French ones)."""
+    if current_language() == "ar" and getattr(event, "city_ar", None):
+        return event.city_ar
+    return event.city
+
+
 def format_mad(amount: int | float | Decimal | None) -> str:
     """An amount in dirhams as people read it, e.g. '2 230 000 MAD' in French."""
     if amount is None:
@@ -67,6 +74,7 @@ def url_without_lang() -> str:
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         url_without_lang=url_without_lang,
+        event_city=event_city,
         current_language=current_language,
         text_direction=text_direction,
         localized=localized,

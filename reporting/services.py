@@ -27,7 +27,7 @@ from exports.rankings import (
     write_rankings_workbook,
 )
 from extensions import db
-from i18n import localized
+from i18n import event_city, localized
 from judging import scoring
 from judging.models import ResultEntry, Score, ScoreSheet, WinnerChoice
 from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
@@ -274,7 +274,7 @@ def _state_label(state: str) -> str:
 
 
 def _event_name(event: Event) -> str:
-    city = event.city_ar if _current_lang() == "ar" and event.city_ar else event.city
+    city = event_city(event)
     return _("National final") if event.is_final and not city else city
 
 

@@ -51,7 +51,7 @@ def test_event_sheet_ranks_ideas_with_scores_and_winners(app, tmp_path, scored):
     assert ws[f"{col['Budget (MAD)']}2"].value == 2_230_000
     assert ws[f"{col['Budget (MAD)']}2"].number_format == "#,##0"
     assert ws[f"{col['Impact social']}2"].value == pytest.approx(4.5)
-    assert ws[f"{col['Juges']}2"].value == 2
+    assert ws[f"{col['Membres du jury']}2"].value == 2
     assert ws[f"{col['Lauréat']}2"].value == "Oui"
     assert ws[f"{col['Méthode']}2"].value == "Scores bruts"
     # Second: a winner chosen outside the top, with its written reason.
@@ -100,7 +100,7 @@ def test_jury_sheet_is_the_matrix_of_sheet_scores(app, tmp_path, scored):
 
 def test_comments_sheet_lists_submitted_comments_only(app, tmp_path, scored):
     rows = _rows(_write(tmp_path, [scored.event])["Commentaires"])
-    assert rows[0] == ["Événement", "Code de reçu", "Titre", "Juge", "Commentaire"]
+    assert rows[0] == ["Événement", "Code de reçu", "Titre", "Membre du jury", "Commentaire"]
     assert sorted(r[4] for r in rows[1:]) == ["+1+1 excellent", "=cmd|' /C calc'!A0"]
     assert "brouillon" not in {r[4] for r in rows[1:]}
 

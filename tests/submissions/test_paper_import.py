@@ -98,7 +98,7 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
     assert result.exit_code != 0
     output = result.output
     assert "Nothing was imported" in output
-    assert f"{letter('budget_mad')}4 (Budget estimé (MAD)) : Indiquez un nombre entier." in output
+    assert f"{letter('budget_mad')}4 (Budget estimé (MAD)) : Saisissez un nombre entier." in output
     assert f"{letter('lead_phone')}4" in output and f"{letter('sector')}4" in output
     assert f"{letter('consent')}4" in output and "A5 (Titre de l'idée)" in output
     assert ideas_count() == 0
