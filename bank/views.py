@@ -28,13 +28,24 @@ from bank.models import BANK_STATUSES, BankProject
 from bank.needs_map import needs_map
 from bank.workbook import LANGS, export_builder, write_bank_workbook
 from competitions.models import Event
+from competitions.services import add_event_link_provider
 from extensions import db
-from i18n import current_language
+from i18n import current_language, event_city
 from jobs.exports import register_export_builder
 from submissions.models import SECTORS
 
 bp = Blueprint("bank", __name__)
 register_export_builder("bank", export_builder)  # background exports of the bank (jobs)
+
+
+def event_links(event: Event) -> list[tuple[str, str]]:
+    """On a published event's page: the way to promote its winners into the bank."""
+    if event.state in ("published", "archived"):
+        return [(_("Promote the winners into the bank"), url_for("bank.promote_page"))]
+    return []
+
+
+add_event_link_provider(event_links)
 
 
 def _context(**extra) -> dict:
@@ -217,7 +228,7 @@ def promote(slug: str):
         _(
             "%(city)s: %(created)d project(s) added to the bank, %(already)d already in the bank "
             "(left unchanged).",
-            city=event.city,
+            city=event_city(event),
             created=result["created"],
             already=result["already"],
         ),

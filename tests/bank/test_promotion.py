@@ -164,3 +164,17 @@ def test_promote_button_on_an_unpublished_event_explains_why(app, client, login)
     response = client.post("/tour/bank/promote/fes-2025", follow_redirects=True)
     assert "Fès n'est pas encore publié" in html.unescape(response.get_data(as_text=True))
     assert _projects() == []
+
+
+def test_published_event_page_links_to_promotion_and_open_event_page_shows_its_qr(
+    app, client, login
+):
+    from tests.builders import make_event, make_user
+
+    login(make_user("organiser"))
+    published = make_event(state="published")
+    page = client.get(f"/tour/events/{published.slug}").get_data(as_text=True)
+    assert "Verser les lauréats dans la banque de projets" in page and "/tour/bank/promote" in page
+    opened = make_event(state="open")
+    page = client.get(f"/tour/events/{opened.slug}").get_data(as_text=True)
+    assert "<svg" in page and "Verser les lauréats" not in page
