@@ -191,3 +191,11 @@ def test_state_form_without_csrf_token_is_refused(client, organiser, csrf_on):
     response = client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
     assert response.status_code == 400
     assert _state(event.id) == "open"
+
+
+def test_public_tour_page_links_a_published_stop_to_its_results(app, client):
+    from tests.builders import make_event
+
+    published = make_event(state="published")
+    page = client.get("/").get_data(as_text=True)
+    assert f"/e/{published.slug}/results" in page and "Résultats" in page
