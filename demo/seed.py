@@ -34,8 +34,20 @@ ORGANISER = ("organisateur@ideathon.ma", "Nadia Bennani", "Organisateur-2025!")
 JURY_PASSWORD = "Jury-Demo-2025!"
 
 # How far along each stop is: the first ones have ideas and scores, the rest are being prepared.
-STATES = {1: "deliberation", 2: "judging", 3: "open"}
-IDEAS_PER_STOP = {1: 6, 2: 6, 3: 4}
+# Oujda is seeded in deliberation, then deliberated and published by the seed itself (winners,
+# validated minutes, frozen results) and its winners promoted into the project bank.
+STATES = {1: "deliberation", 2: "deliberation", 3: "judging", 4: "open"}
+IDEAS_PER_STOP = {1: 6, 2: 6, 3: 6, 4: 4}
+SCORED_STOPS = {1: True, 2: True, 3: False}  # order → every sheet submitted?
+FINAL = {
+    "slug": "finale-nationale-2025",
+    "city": "Rabat",
+    "city_ar": "الرباط",
+    "region": "Rabat-Salé-Kénitra",
+    "venue": "Bibliothèque nationale du Royaume du Maroc",
+    "date": date(2025, 5, 30),
+    "tour_order": 13,
+}
 
 VENUES = {
     "Oujda": "Technopole d'Oujda",
@@ -487,9 +499,58 @@ def seed_demo() -> dict:
         offset += count
         summary["ideas"] += len(ideas)
         summary["new_ideas"] += created
-        if order in (1, 2):
-            total, new = _scores(event, ideas, judges, complete=order == 1)
+        if order in SCORED_STOPS:
+            total, new = _scores(event, ideas, judges, complete=SCORED_STOPS[order])
             summary["scores"] += total
             summary["new_scores"] += new
+        if order == 1:
+            _publish_and_promote(event, organiser)
+    final, judges = _national_final(competition)
+    accounts += [("jury", judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
     return summary
+
+
+def _publish_and_promote(event: Event, organiser: User) -> None:
+    """Deliberate the first stop the way organisers do (top N winners, minutes validated,
+    published), then promote its winners into the bank; skipped once done."""
+    from bank.services import promote_winners
+    from judging import deliberation
+
+    if event.state != "deliberation":
+        return
+    ranking = deliberation.event_ranking(event)
+    deliberation.choose_winners(event, deliberation.default_winners(ranking), {}, organiser)
+    deliberation.validate_minutes(event, organiser)
+    services.transition(event, "published", organiser, source="seed")
+    promote_winners(event, organiser, source="seed")
+    db.session.flush()
+
+
+def _national_final(competition: Competition) -> tuple[Event, list[User]]:
+    """The tour ends with a national final in Rabat; its entrants are the stops' winners."""
+    from judging.deliberation import carry_winners_to_final
+
+    event = services.get_event(FINAL["slug"])
+    if event is None:
+        event = services.create_event(
+            competition,
+            {**FINAL, "capacity": 60, "winners_count": 5, "languages": ["ar", "fr"],
+             "judges_per_idea": 3, "min_judges": 2, "is_final": True},
+            source="seed",
+        )  # fmt: skip
+    judges = []
+    for n in range(3):
+        name = JUDGES[(36 + n) % len(JUDGES)]
+        judge, _ = _user(f"jury.finale.{n + 1}@ideathon.ma", name, "jury", JURY_PASSWORD)
+        judges.append(judge)
+        if not db.session.scalar(
+            select(JuryMember.id).where(
+                JuryMember.event_id == event.id, JuryMember.user_id == judge.id
+            )
+        ):
+            db.session.add(JuryMember(event=event, user=judge, panel=1, is_president=n == 0))
+    if event.state in ("draft", "open"):
+        carry_winners_to_final(event, None)
+    db.session.flush()
+    return event, judges

@@ -36,7 +36,7 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
     assert result.exit_code == 0, result.output
     competition = db.session.query(Competition).one()
     assert competition.name == "Idéathon — Banque des projets coopératifs 2025"
-    events = competition.events
+    events = [e for e in competition.events if not e.is_final]
     assert [e.city for e in events] == TOUR
     assert [e.tour_order for e in events] == list(range(1, 13))
     assert events[0].date == date(2025, 4, 3) and events[-1].date == date(2025, 5, 15)
@@ -45,7 +45,13 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
     gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
     assert gaps <= {3, 4, 5}  # spread evenly
     assert events[0].city_ar == "وجدة" and events[0].region == "L'Oriental"
-    assert [e.state for e in events[:4]] == ["deliberation", "judging", "open", "draft"]
+    assert [e.state for e in events[:5]] == [
+        "published",
+        "deliberation",
+        "judging",
+        "open",
+        "draft",
+    ]
     assert len(competition.rubric.criteria) == 6 and competition.rubric.locked_at is not None
 
     assert all(len(e.jury) == 3 for e in events)
@@ -56,11 +62,23 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
         i.sector for i in ideas
     }
     assert all(i.lead_phone.startswith("+2126") and len(i.lead_phone) == 13 for i in ideas)
-    oujda, casablanca = events[0], events[1]
+    oujda, dakhla = events[0], events[2]
     sheets = db.session.query(ScoreSheet).filter_by(event_id=oujda.id).all()
     assert sheets and all(s.status == "submitted" and len(s.scores) == 6 for s in sheets)
-    statuses = {s.status for s in db.session.query(ScoreSheet).filter_by(event_id=casablanca.id)}
+    statuses = {s.status for s in db.session.query(ScoreSheet).filter_by(event_id=dakhla.id)}
     assert statuses == {"submitted", "draft", "assigned"}
+
+    # Oujda was deliberated and published; its winners are in the bank and in the final.
+    from bank.models import BankProject
+    from judging.models import ResultEntry
+
+    winners = db.session.query(ResultEntry).filter_by(event_id=oujda.id, is_winner=True).all()
+    assert len(winners) == oujda.winners_count
+    assert {p.idea_id for p in db.session.query(BankProject)} == {w.idea_id for w in winners}
+    final = next(e for e in competition.events if e.is_final)
+    assert final.slug == "finale-nationale-2025" and final.date > events[-1].date
+    carried = db.session.query(Idea).filter_by(event_id=final.id).all()
+    assert {i.carried_from_id for i in carried} == {w.idea_id for w in winners}
     assert all(1 <= s.value <= 5 for s in db.session.query(Score))
 
     # The logins are printed.
@@ -82,4 +100,4 @@ def test_seeded_tour_shows_on_the_pages(runner, client, login):
     assert client.get("/tour/events/oujda-2025").status_code == 200
     page = client.get("/").get_data(as_text=True)
     assert page.index("Oujda") < page.index("Casablanca") < page.index("Agadir")
-    assert "/e/dakhla-2025/submit" in page
+    assert "/e/rabat-2025/submit" in page and "/e/oujda-2025/results" in page
