@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 RTL_LANGUAGES = {"ar"}
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
@@ -71,6 +72,11 @@ def url_without_lang() -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def mad_html(amount) -> Markup:
+    """`format_mad` for pages: isolated, so "2 230 000 MAD" keeps its order in Arabic text."""
+    return Markup('<bdi class="amount">%s</bdi>') % format_mad(amount)
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         url_without_lang=url_without_lang,
@@ -81,7 +87,7 @@ def register_template_helpers(app) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
     app.jinja_env.filters.update(
-        mad=format_mad,
+        mad=mad_html,
         format_date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         format_datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "—",
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "—",

@@ -62,3 +62,13 @@ def test_signing_in_brings_the_saved_language(client):
     client.get("/?lang=fr")
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+
+
+def test_amounts_on_pages_are_isolated_so_arabic_text_keeps_their_order(app):
+    from flask_babel import force_locale
+
+    from i18n import mad_html
+
+    with app.test_request_context("/"), force_locale("ar"):
+        html = str(mad_html(480000))
+    assert html.startswith('<bdi class="amount">') and html.endswith("MAD</bdi>")
