@@ -16,19 +16,10 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
+from app import PACKAGES as APP_PACKAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = (
-    "accounts",
-    "core",
-    "exports",
-    "jobs",
-    "competitions",
-    "submissions",
-    "judging",
-    "bank",
-    "reporting",
-    "demo",
-)
+PACKAGES = APP_PACKAGES  # every feature package may have its own catalog
 LANGS = ("ar", "fr")
 MAPPING = ROOT / "tools" / "babel.cfg"
 
