@@ -106,3 +106,37 @@ def test_signing_in_between_two_requests_of_one_test_takes_effect(client, login)
     assert client.get("/tour").status_code == 302  # anonymous first
     login(make_user("organiser"))
     assert client.get("/tour").status_code == 200
+
+
+def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monkeypatch):
+    """A hall of judges signs in at once: the slow hash check must run outside the write
+    transaction, or every sign-in waits for all the others' hashing."""
+    import sqlite3
+
+    import pytest
+
+    import accounts.services as services
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    user = make_user("jury")
+    path = db.engine.url.database
+    seen = []
+    real_check = services.check_password_hash
+
+    def check_while_another_tablet_writes(stored, password):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in holds the lock
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as error:
+            seen.append(str(error))
+        finally:
+            other.close()
+        return real_check(stored, password)
+
+    monkeypatch.setattr(services, "check_password_hash", check_while_another_tablet_writes)
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 302
+    assert seen == ["free"]
