@@ -110,9 +110,12 @@ def sheet_for(sheet_id: int, user) -> ScoreSheet:
 
 def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     """Create the missing score sheets of the event (see `judging.assignment`); returns how many."""
-    judges = list(
-        db.session.scalars(select(JuryMember.user_id).where(JuryMember.event_id == event.id))
+    panels = dict(
+        db.session.execute(
+            select(JuryMember.user_id, JuryMember.panel).where(JuryMember.event_id == event.id)
+        ).all()
     )
+    judges = list(panels)
     rows = db.session.execute(
         select(Idea.id, Idea.is_calibration).where(
             Idea.event_id == event.id,
@@ -138,6 +141,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
         conflicts=[tuple(c) for c in conflicts],
         existing=existing,
         everyone=[r.id for r in rows if r.is_calibration],
+        panels=panels,
     )
     created = 0
     for idea_id, judge_ids in new.items():

@@ -69,3 +69,21 @@ def test_properties_k_judges_no_conflict_balanced(n_ideas, n_judges, k, conflict
     if not conflicts:
         counts = [loads(result).get(j, 0) for j in judges]
         assert max(counts) - min(counts) <= 1
+
+
+def test_panels_share_the_ideas_and_each_idea_is_judged_within_its_panel():
+    panels = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2}
+    new = assign(range(10, 16), panels, per_idea=3, panels=panels)
+    assert all(len(js) == 3 for js in new.values())
+    by_panel = {1: [], 2: []}
+    for idea, js in new.items():
+        assert len({panels[j] for j in js}) == 1, f"idea {idea} judged across panels: {js}"
+        by_panel[panels[js[0]]].append(idea)
+    assert len(by_panel[1]) == len(by_panel[2]) == 3
+
+
+def test_a_panel_too_small_for_k_is_topped_up_from_another_panel():
+    panels = {1: 1, 2: 1, 3: 2, 4: 2, 5: 2}
+    new = assign([10, 11], panels, per_idea=3, panels=panels, conflicts=[(11, 3)])
+    assert [panels[j] for j in new[10]].count(1) == 2 and len(new[10]) == 3
+    assert 3 not in new[11] and len(new[11]) == 3

@@ -187,3 +187,20 @@ def test_rankings_for_many_events_in_one_call(app):
     result = services.rankings_for_events([first, second])
     assert result[first.id]["ideas"][0]["raw"] == pytest.approx(100)
     assert result[second.id]["ideas"][0]["raw"] == pytest.approx(0)
+
+
+def test_entering_judging_on_a_split_event_assigns_each_idea_within_one_panel(app):
+    from judging.models import ScoreSheet
+    from tests.builders import add_jury, make_event, make_idea, make_user
+
+    event = make_event(state="open", split_panels=True, judges_per_idea=2)
+    judges = [make_user("jury") for _ in range(4)]
+    for n, judge in enumerate(judges):
+        add_jury(event, judge, panel=1 + n // 2)
+    ideas = [make_idea(event) for _ in range(4)]
+    services.assign_event(event)
+    db.session.commit()
+    panel = {j.id: 1 + n // 2 for n, j in enumerate(judges)}
+    for idea in ideas:
+        sheets = db.session.query(ScoreSheet).filter_by(idea_id=idea.id).all()
+        assert len(sheets) == 2 and len({panel[s.judge_id] for s in sheets}) == 1
