@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from accounts.decorators import organiser_required
 from competitions.models import Event
+from competitions.services import add_event_link_provider
 from extensions import db
 from i18n import current_language
 from jobs.exports import start_export
@@ -27,6 +28,16 @@ from reporting import services
 bp = Blueprint("reporting", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 services.register_export()  # the jobs package builds the whole tour's workbook in the background
+
+
+def event_links(event: Event) -> list[tuple[str, str]]:
+    """On the organiser's event page, once scores exist: the event's Excel ranking."""
+    if event.state in ("judging", "deliberation", "published", "archived"):
+        return [(_("Excel ranking"), url_for("reporting.event_workbook", slug=event.slug))]
+    return []
+
+
+add_event_link_provider(event_links)
 
 
 def _workbook_language() -> str:

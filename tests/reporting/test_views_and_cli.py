@@ -160,3 +160,12 @@ def test_cli_empty_database_says_there_is_no_tour(runner, app, tmp_path):
     result = runner.invoke(args=["export-rankings", "--all", "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 1
     assert "Il n'y a pas encore de tournée à exporter." in result.output
+
+
+def test_event_page_and_tour_dashboard_lead_to_the_excel_rankings(app, client, login, scored):
+    from tests.builders import make_user
+
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{scored.event.slug}").get_data(as_text=True)
+    assert f"/tour/events/{scored.event.slug}/rankings.xlsx" in page and "Classement Excel" in page
+    assert "/tour/rankings" in client.get("/tour").get_data(as_text=True)
