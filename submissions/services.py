@@ -293,19 +293,20 @@ def mark_duplicate(idea: Idea, original_code: str, by) -> Idea:
     return original
 
 
-def clear_duplicate(idea: Idea, by) -> None:
-    if idea.duplicate_of_id is None:
+def _set_field(idea: Idea, field: str, value, by, action: str | None = None) -> None:
+    """Change one triage field of an idea, audited old → new; nothing when it is unchanged."""
+    old = getattr(idea, field)
+    if old == value:
         return
     record(
-        "idea",
-        idea.id,
-        "duplicate",
-        by=by,
-        event_id=idea.event_id,
-        old={"duplicate_of_id": idea.duplicate_of_id},
-        new={"duplicate_of_id": None},
-    )
-    idea.duplicate_of_id = None
+        "idea", idea.id, action or field, by=by, event_id=idea.event_id,
+        old={field: old}, new={field: value},
+    )  # fmt: skip
+    setattr(idea, field, value)
+
+
+def clear_duplicate(idea: Idea, by) -> None:
+    _set_field(idea, "duplicate_of_id", None, by, action="duplicate")
 
 
 def correct_idea(idea: Idea, changes: dict, by) -> dict:
@@ -345,38 +346,9 @@ def set_calibration(idea: Idea, on: bool, by) -> None:
                 Idea.event_id == idea.event_id, Idea.is_calibration.is_(True), Idea.id != idea.id
             )
         ):
-            other.is_calibration = False
-            record(
-                "idea",
-                other.id,
-                "calibration",
-                by=by,
-                event_id=idea.event_id,
-                old={"is_calibration": True},
-                new={"is_calibration": False},
-            )
-    if idea.is_calibration != on:
-        record(
-            "idea",
-            idea.id,
-            "calibration",
-            by=by,
-            event_id=idea.event_id,
-            old={"is_calibration": idea.is_calibration},
-            new={"is_calibration": on},
-        )
-        idea.is_calibration = on
+            _set_field(other, "is_calibration", False, by, action="calibration")
+    _set_field(idea, "is_calibration", on, by, action="calibration")
 
 
 def set_bank_worthy(idea: Idea, on: bool, by) -> None:
-    if idea.bank_worthy != on:
-        record(
-            "idea",
-            idea.id,
-            "bank_worthy",
-            by=by,
-            event_id=idea.event_id,
-            old={"bank_worthy": idea.bank_worthy},
-            new={"bank_worthy": on},
-        )
-        idea.bank_worthy = on
+    _set_field(idea, "bank_worthy", on, by)
