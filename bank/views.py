@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     jsonify,
     redirect,
@@ -13,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.decorators import organiser_required
 from bank import services
@@ -28,7 +28,7 @@ from bank.models import BANK_STATUSES, BankProject
 from bank.needs_map import needs_map
 from bank.workbook import LANGS, export_builder, write_bank_workbook
 from competitions.models import Event
-from competitions.services import add_event_link_provider
+from competitions.services import add_event_link_provider, get_event
 from extensions import db
 from i18n import current_language, event_city
 from jobs.exports import register_export_builder
@@ -214,7 +214,7 @@ def promote_page():
 @bp.post("/tour/bank/promote/<slug>")
 @organiser_required
 def promote(slug: str):
-    event = db.first_or_404(select(Event).where(Event.slug == slug))
+    event = get_event(slug) or abort(404)
     try:
         result = services.promote_winners(
             event, current_user, include_bank_worthy=bool(request.form.get("include_bank_worthy"))

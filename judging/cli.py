@@ -2,16 +2,16 @@
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from competitions.models import Event
+from competitions.services import get_event
 from extensions import db
 from judging import paper
 from judging.services import JudgingError
 
 
 def _event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = get_event(slug)
     if event is None:
         raise click.ClickException(f"No event with the slug {slug!r}.")
     return event

@@ -19,11 +19,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.decorators import jury_required, organiser_required
 from audit.services import entries_for_event
 from competitions.models import Event
+from competitions.services import get_event
 from extensions import db
 from judging import deliberation as delib
 from judging import paper, services
@@ -35,10 +35,7 @@ bp = Blueprint("judging", __name__)
 
 
 def _event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
+    return get_event(slug) or abort(404)
 
 
 def _sector_labels() -> dict:

@@ -19,6 +19,7 @@ from sqlalchemy import case, func, select
 
 from accounts.models import User
 from competitions.models import Competition, Event, JuryMember
+from competitions.services import get_event
 from exports.rankings import (
     Breakdown,
     EventBlock,
@@ -86,7 +87,7 @@ def labels() -> dict:
 
 
 def event_by_slug(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = get_event(slug)
     if event is None:
         raise ReportError(_("No event with the address “%(slug)s”.", slug=slug))
     return event

@@ -15,11 +15,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from accounts.decorators import organiser_required
 from competitions.models import Event
-from competitions.services import add_event_link_provider
+from competitions.services import add_event_link_provider, get_event
 from extensions import db
 from i18n import current_language
 from jobs.exports import start_export
@@ -70,9 +69,7 @@ def index():
 @organiser_required
 def event_workbook(slug: str):
     """One event's workbook, built at once (a few hundred ideas at most)."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
+    event = get_event(slug) or abort(404)
     language = _workbook_language()
     return _send(
         lambda out: services.write_event_workbook(out, event, language, include_personal=True),

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from accounts.decorators import organiser_required
 from competitions.models import Event
+from competitions.services import get_event
 from extensions import db
 from i18n import current_language
 from submissions import attachments, paper, services
@@ -75,10 +76,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
 
 
 def _event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
+    return get_event(slug) or abort(404)
 
 
 def _idea(event: Event, idea_id: int) -> Idea:
