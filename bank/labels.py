@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from competitions.defaults import region_label
 from submissions.fields import SECTOR_LABELS  # one list of sector names for the whole app
-from submissions.regions import region_label
 
 STATUS_LABELS = {
     "idea": _l("Idea"),

@@ -180,3 +180,9 @@ REGIONS = {
     "Laâyoune-Sakia El Hamra": "العيون الساقية الحمراء",
     "Dakhla-Oued Ed-Dahab": "الداخلة وادي الذهب",
 }
+REGION_NAMES: tuple[str, ...] = tuple(REGIONS)
+
+
+def region_label(name: str, lang: str = "fr") -> str:
+    """The region's name in the reader's language (French names double as English ones)."""
+    return REGIONS.get(name, name) if lang == "ar" else name

@@ -11,7 +11,7 @@ from accounts.forms import EmptyForm
 from accounts.models import User
 from audit.services import entries_for_event
 from competitions import services
-from competitions.defaults import REGIONS
+from competitions.defaults import region_label
 from competitions.errors import CompetitionError
 from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
 from competitions.jury import assign_jury_by_email, jury_cards
@@ -32,7 +32,11 @@ def submission_url(event: Event) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"state_labels": services.STATE_LABELS, "event_states": EVENT_STATES, "REGIONS": REGIONS}
+    return {
+        "state_labels": services.STATE_LABELS,
+        "event_states": EVENT_STATES,
+        "region_label": region_label,
+    }
 
 
 def _event_or_404(slug: str) -> Event:

@@ -386,7 +386,7 @@ def final_entrants(slug: str):
     event = _event(slug)
     if not event.is_final:
         abort(404)
-    from submissions.regions import region_label
+    from competitions.defaults import region_label
 
     return render_template(
         "judging/finalists.html",

@@ -6,8 +6,8 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from competitions.defaults import REGION_NAMES
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, TEAM_KINDS
-from submissions.regions import REGION_NAMES
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"),

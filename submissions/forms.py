@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from competitions.defaults import REGION_NAMES, region_label
 from i18n import current_language
 from submissions.fields import (
     AGE_LABELS,
@@ -25,7 +26,6 @@ from submissions.fields import (
     STATUS_LABELS,
     TEAM_LABELS,
 )
-from submissions.regions import REGION_NAMES, region_label
 
 _BLANK = SelectChoice("", _l("Choose…"))
 

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
 from submissions.fields import (
@@ -26,7 +27,6 @@ from submissions.fields import (
     clean_idea,
 )
 from submissions.models import Idea
-from submissions.regions import REGIONS
 from submissions.services import submit_idea
 
 # The template's columns, in order (A, B, C, …). Row 1 holds the headers; ideas start on row 2.
@@ -93,7 +93,7 @@ def _choice_options(field: str) -> list[str]:
     if field == "region":
         from i18n import current_language
 
-        return [ar if current_language() == "ar" else fr for fr, ar in REGIONS]
+        return [ar if current_language() == "ar" else fr for fr, ar in REGIONS.items()]
     if field == "consent":
         return [str(YES), str(NO)]
     return [str(label) for label in CHOICE_LABELS[field].values()]
@@ -157,7 +157,7 @@ def build_template() -> Workbook:
 def _choice_lookup() -> dict:
     """{field: {label or code in any language (lower case): code}}."""
     lookup: dict = {"region": {}}
-    for fr, ar in REGIONS:
+    for fr, ar in REGIONS.items():
         lookup["region"][fr.lower()] = fr
         lookup["region"][ar] = fr
     for field, labels in CHOICE_LABELS.items():

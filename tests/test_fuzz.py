@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from competitions.defaults import REGION_NAMES
 from extensions import db
 from judging.models import Score, ScoreSheet
 from submissions.models import GENDERS, SECTORS, TEAM_KINDS, Idea
-from submissions.regions import REGION_NAMES
 from tests.builders import add_jury, make_event, make_idea, make_user
 
 FUZZ = settings(
