@@ -144,4 +144,4 @@ class JuryMember(db.Model):
     is_president: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="jury")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")

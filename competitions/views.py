@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from accounts.decorators import organiser_required
@@ -68,7 +69,11 @@ def home():
 @organiser_required
 def dashboard():
     """The organiser's timeline: every stop with its state, ideas and judging progress."""
-    competitions = db.session.scalars(select(Competition).order_by(Competition.year.desc())).all()
+    competitions = db.session.scalars(
+        select(Competition)
+        .options(selectinload(Competition.events).selectinload(Event.jury))
+        .order_by(Competition.year.desc())
+    ).all()
     event_ids = [event.id for competition in competitions for event in competition.events]
     return render_template(
         "competitions/dashboard.html",
