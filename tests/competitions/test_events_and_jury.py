@@ -290,3 +290,33 @@ def test_every_bad_event_field_is_reported_at_once(client, organiser):
         assert message in page
     assert page.count("invalid-feedback d-block") == 4
     assert db.session.query(Event).count() == 0
+
+
+def test_tour_dashboard_query_count_does_not_grow_with_the_number_of_stops(app, client, login):
+    from sqlalchemy import event as sa_event
+
+    from tests.builders import add_jury, make_competition, make_event, make_user
+
+    login(make_user("organiser"))
+    competition = make_competition()
+    judge = make_user("jury")
+
+    def queries_for_dashboard():
+        count = [0]
+
+        def bump(*_args, **_kwargs):
+            count[0] += 1
+
+        sa_event.listen(db.engine, "before_cursor_execute", bump)
+        try:
+            assert client.get("/tour").status_code == 200
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", bump)
+        return count[0]
+
+    for _ in range(2):
+        add_jury(make_event(competition), judge)
+    few = queries_for_dashboard()
+    for _ in range(6):
+        add_jury(make_event(competition), judge)
+    assert queries_for_dashboard() == few
