@@ -1,5 +1,6 @@
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from accounts import services
 from extensions import db
@@ -20,7 +21,7 @@ def create_user(email, name, role, password, locale):
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    click.echo(_("Account created: %(email)s (%(role)s).", email=user.email, role=user.role))
 
 
 commands = [create_user]

@@ -1,10 +1,11 @@
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from bank import services
 from bank.workbook import LANGS, write_bank_workbook
-from competitions.models import Event
+from competitions.cli import event_or_exit
 from extensions import db
 
 
@@ -14,9 +15,7 @@ from extensions import db
 @with_appcontext
 def promote_winners(slug, include_bank_worthy):
     """Copy a published event's winners into the project bank (never twice)."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with the slug {slug!r}.")
+    event = event_or_exit(slug)
     try:
         result = services.promote_winners(
             event, None, include_bank_worthy=include_bank_worthy, source="cli"
@@ -26,8 +25,13 @@ def promote_winners(slug, include_bank_worthy):
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(
-        f"{event.slug}: {result['created']} project(s) added to the bank, "
-        f"{result['already']} already in the bank (left unchanged)."
+        _(
+            "%(city)s: %(created)d project(s) added to the bank, %(already)d already in the bank "
+            "(left unchanged).",
+            city=event.city,
+            created=result["created"],
+            already=result["already"],
+        )
     )
 
 
@@ -39,7 +43,7 @@ def export_bank(output, lang):
     """Write the whole project bank (with contacts: organisers only) to an .xlsx file."""
     projects = db.session.scalars(select(services.BankProject).order_by(services.BankProject.id))
     count = write_bank_workbook(output, projects, lang=lang, include_contact=True)
-    click.echo(f"Wrote {count} project(s) to {output}.")
+    click.echo(_("%(count)d project(s) written to %(path)s.", count=count, path=output))
 
 
 commands = [promote_winners, export_bank]

@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from accounts.models import User
@@ -11,13 +12,21 @@ from competitions.models import EVENT_STATES
 from extensions import db
 
 
+def event_or_exit(slug: str):
+    """The event with this slug, or a clear error and a non-zero exit (for every command)."""
+    event = services.get_event(slug)
+    if event is None:
+        raise click.ClickException(_("No event with the address “%(slug)s”.", slug=slug))
+    return event
+
+
 @click.command("events")
 @with_appcontext
 def list_events():
     """List every event of the tour with its state."""
     events = services.tour_events()
     if not events:
-        click.echo("No event.")
+        click.echo(_("No event yet."))
         return
     width = max(len(event.slug) for event in events)
     for event in events:
@@ -35,16 +44,16 @@ def list_events():
 @with_appcontext
 def event_state(slug, state, by_email):
     """Move an event to STATE, with the same rules as the web page (refused: non-zero exit)."""
-    event = services.get_event(slug)
-    if event is None:
-        raise click.ClickException(f"No event with the address {slug}.")
+    event = event_or_exit(slug)
     by = None
     if by_email:
         by = db.session.scalar(
             select(User).where(func.lower(User.email) == by_email.strip().lower())
         )
         if by is None or not by.is_organiser:
-            raise click.ClickException(f"No organiser account with the e-mail {by_email}.")
+            raise click.ClickException(
+                _("No organiser account with the e-mail %(email)s.", email=by_email)
+            )
     old = event.state
     try:
         services.transition(event, state, by=by, source="cli")

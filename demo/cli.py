@@ -1,5 +1,6 @@
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from demo.seed import seed_demo
 from extensions import db
@@ -12,11 +13,14 @@ def seed_demo_command():
     summary = seed_demo()
     db.session.commit()
     click.echo(
-        f"Tour ready: {summary['events']} events, {summary['ideas']} ideas "
-        f"({summary['new_ideas']} new), {summary['scores']} scores ({summary['new_scores']} new)."
+        _(
+            "Tour ready: %(events)d events, %(ideas)d ideas (%(new_ideas)d new), "
+            "%(scores)d scores (%(new_scores)d new).",
+            **{k: v for k, v in summary.items() if k != "accounts"},
+        )
     )
     click.echo("")
-    click.echo("Demo accounts (demo passwords, change them before any real use):")
+    click.echo(_("Demo accounts (demo passwords: change them before any real use):"))
     for role, email, password, where in summary["accounts"]:
         click.echo(f"  {role:<10} {email:<40} {password:<20} {where}")
 

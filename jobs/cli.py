@@ -1,6 +1,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from jobs.mail import send_pending
 from jobs.worker import run_worker, sweep
@@ -13,8 +14,10 @@ def send_pending_command(retry_now):
     """Send the e-mails waiting in the outbox (those due now)."""
     counts = send_pending(retry_now=retry_now)
     click.echo(
-        f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}, "
-        f"skipped {counts['skipped']}"
+        _(
+            "Sent: %(sent)d; to retry later: %(retry)d; failed: %(failed)d; skipped: %(skipped)d.",
+            **counts,
+        )
     )
 
 
@@ -28,8 +31,10 @@ def worker_command(burst, interval, name):
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
         raise click.ClickException(
-            "REDIS_URL is not set: jobs run in-process, no worker is needed "
-            "(use send-pending to send waiting e-mails)."
+            _(
+                "REDIS_URL is not set: jobs run in-process, no worker is needed "
+                "(use send-pending to send waiting e-mails)."
+            )
         )
     with app.app_context():
         sweep()  # what waited while no worker ran (e.g. Redis was down)

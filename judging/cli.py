@@ -2,19 +2,12 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
-from competitions.models import Event
-from competitions.services import get_event
+from competitions.cli import event_or_exit
 from extensions import db
 from judging import paper
 from judging.services import JudgingError
-
-
-def _event(slug: str) -> Event:
-    event = get_event(slug)
-    if event is None:
-        raise click.ClickException(f"No event with the slug {slug!r}.")
-    return event
 
 
 @click.command("score-sheet")
@@ -23,8 +16,8 @@ def _event(slug: str) -> Event:
 @with_appcontext
 def score_sheet(slug, output):
     """Write the paper score sheet: one row per (idea, assigned judge), a column per criterion."""
-    path = paper.write_score_sheet(_event(slug), output)
-    click.echo(f"Wrote {path}.")
+    path = paper.write_score_sheet(event_or_exit(slug), output)
+    click.echo(_("%(path)s written.", path=path))
 
 
 @click.command("import-scores")
@@ -33,7 +26,7 @@ def score_sheet(slug, output):
 @with_appcontext
 def import_scores(slug, file):
     """Import a filled score sheet as submitted sheets (all or nothing)."""
-    event = _event(slug)
+    event = event_or_exit(slug)
     try:
         with open(file, "rb") as stream:
             count = paper.import_score_sheet(event, stream, None, source="cli")
@@ -41,7 +34,7 @@ def import_scores(slug, file):
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Imported {count} score sheets.")
+    click.echo(_("%(count)d score sheets imported.", count=count))
 
 
 @click.command("carry-winners")
@@ -52,12 +45,12 @@ def carry_winners(slug):
     from judging.deliberation import carry_winners_to_final
 
     try:
-        created = carry_winners_to_final(_event(slug))
+        created = carry_winners_to_final(event_or_exit(slug))
     except JudgingError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"{len(created)} winners carried into {slug}.")
+    click.echo(_("%(n)d winners carried into the final.", n=len(created)))
 
 
 commands = [score_sheet, import_scores, carry_winners]

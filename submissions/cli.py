@@ -4,9 +4,9 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from flask_babel import gettext as _
 
-from competitions.models import Event
+from competitions.cli import event_or_exit
 from extensions import db
 from submissions import paper
 from submissions.services import EventClosed
@@ -25,7 +25,7 @@ from submissions.services import EventClosed
 def ideas_template(output):
     """Write the Excel template for typing in ideas collected on paper."""
     paper.build_template().save(output)
-    click.echo(f"Template written to {output}.")
+    click.echo(_("%(path)s written.", path=output))
 
 
 @click.command("import-ideas")
@@ -34,25 +34,23 @@ def ideas_template(output):
 @with_appcontext
 def import_ideas(slug, file):
     """Import a filled template into an open event: every row or none."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with the slug {slug!r}.")
+    event = event_or_exit(slug)
     try:
         created, repeated = paper.import_ideas(event, Path(file).read_bytes())
     except paper.ImportRejected as rejected:
         db.session.rollback()
         raise click.ClickException(
-            "Nothing was imported.\n" + "\n".join(str(m) for m in rejected.messages)
+            _("Nothing was imported.") + "\n" + "\n".join(str(m) for m in rejected.messages)
         ) from None
     except EventClosed:
         db.session.rollback()
-        raise click.ClickException(
-            f"The event {slug} is not accepting ideas (state: {event.state})."
-        ) from None
+        raise click.ClickException(_("This event is not accepting ideas.")) from None
     db.session.commit()
-    click.echo(f"{len(created)} ideas imported into {slug}.")
+    click.echo(_("%(n)d ideas imported.", n=len(created)))
     if repeated:
-        click.echo(f"{repeated} rows were already imported from this file and were skipped.")
+        click.echo(
+            _("%(n)d rows were already imported from this file and were skipped.", n=repeated)
+        )
 
 
 commands = [ideas_template, import_ideas]

@@ -115,18 +115,18 @@ def test_an_idea_carried_to_the_final_is_not_promoted_twice(app, published):
 def test_cli_promotes_and_says_what_was_already_there(app, runner, published):
     first = runner.invoke(args=["promote-winners", "--event", "oujda-2025"])
     assert first.exit_code == 0, first.output
-    assert "2 project(s) added" in first.output
+    assert "2 projet(s) ajouté(s)" in first.output
     second = runner.invoke(
         args=["promote-winners", "--event", "oujda-2025", "--include-bank-worthy"]
     )
-    assert "1 project(s) added" in second.output and "2 already in the bank" in second.output
+    assert "1 projet(s) ajouté(s)" in second.output and "2 déjà dans la banque" in second.output
     assert len(_projects()) == 3
 
 
 def test_cli_refuses_an_unknown_or_unpublished_event(app, runner):
     make_event(state="judging", slug="fes-2025", city="Fès")
     unknown = runner.invoke(args=["promote-winners", "--event", "nowhere"])
-    assert unknown.exit_code != 0 and "No event" in unknown.output
+    assert unknown.exit_code != 0 and "Aucun événement" in unknown.output
     unpublished = runner.invoke(args=["promote-winners", "--event", "fes-2025"])
     assert unpublished.exit_code != 0 and "Fès" in unpublished.output
     assert _projects() == []

@@ -45,7 +45,7 @@ def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
     target = tmp_path / "banque.xlsx"
     result = runner.invoke(args=["export-bank", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "3 project(s)" in result.output
+    assert "3 projet(s) écrit(s)" in result.output
     workbook, sheet = _sheet(target)
     assert sheet.title == "Banque de projets"
     assert workbook.properties.title == "Banque de projets"

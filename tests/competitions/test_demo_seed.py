@@ -89,7 +89,7 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0, again.output
     assert _counts() == before
-    assert "(0 new)" in again.output
+    assert "(0 nouvelles)" in again.output
 
 
 def test_seeded_tour_shows_on_the_pages(runner, client, login):

@@ -297,6 +297,6 @@ def test_send_pending_command_sends_what_waits(app, smtp, runner, closed_port):
     use_mail_server(app, smtp.port)
     result = runner.invoke(args=["send-pending", "--retry-now"])
     assert result.exit_code == 0, result.output
-    assert "sent 1" in result.output
+    assert "Envoyés : 1" in result.output
     assert db.session.get(OutboxEmail, email.id).status == "sent"
     assert len(smtp.wait_for(1)) == 1

@@ -103,7 +103,7 @@ def test_redis_down_during_a_submission_then_the_email_goes_out_once(
     assert result.exit_code == 0, result.output
     assert len(smtp.wait_for(1)) == 1
     result = runner.invoke(args=["send-pending", "--retry-now"])
-    assert "sent 0" in result.output
+    assert "Envoyés : 0" in result.output
     work(app)
     assert len(smtp.wait_for(2, timeout=0.5)) == 1  # exactly once
     db.session.expire_all()

@@ -225,7 +225,7 @@ def test_organiser_carries_winners_into_the_final_from_its_page_and_the_cli(
     assert ideas[0].title in page and ideas[1].title not in page
     # The CLI is idempotent too
     result = runner.invoke(args=["carry-winners", "--event", final.slug])
-    assert result.exit_code == 0 and "0 winners" in result.output
+    assert result.exit_code == 0 and "0 lauréats reportés" in result.output
     assert db.session.query(Idea).filter_by(event_id=final.id).count() == 1
 
 

@@ -78,7 +78,7 @@ def test_good_sheet_is_imported_in_full(runner, tmp_path):
     path = filled(runner, tmp_path, [GOOD_ROW, arabic])
     result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 ideas imported" in result.output
+    assert "2 idées importées" in result.output
     ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
     assert [i.source for i in ideas] == ["import", "import"]
     assert ideas[0].lead_phone == "+212661234567" and ideas[0].budget_mad == 120_000
@@ -87,7 +87,7 @@ def test_good_sheet_is_imported_in_full(runner, tmp_path):
     assert ideas[1].lead_phone == "+212700112233"
     # Importing the same file again adds nothing.
     again = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
-    assert "0 ideas imported" in again.output and ideas_count() == 2
+    assert "0 idées importées" in again.output and ideas_count() == 2
 
 
 def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
@@ -97,7 +97,7 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
     result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
     assert result.exit_code != 0
     output = result.output
-    assert "Nothing was imported" in output
+    assert "Rien n'a été importé" in output
     assert f"{letter('budget_mad')}4 (Budget estimé (MAD)) : Saisissez un nombre entier." in output
     assert f"{letter('lead_phone')}4" in output and f"{letter('sector')}4" in output
     assert f"{letter('consent')}4" in output and "A5 (Titre de l'idée)" in output
@@ -147,7 +147,7 @@ def test_import_into_a_closed_event_is_refused(runner, tmp_path):
     event = make_event(state="judging")
     path = filled(runner, tmp_path, [GOOD_ROW])
     result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
-    assert result.exit_code != 0 and "not accepting ideas" in result.output
+    assert result.exit_code != 0 and "n'accepte pas d'idées" in result.output
     assert ideas_count() == 0
 
 
