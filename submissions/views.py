@@ -117,11 +117,12 @@ def _closed(event: Event):
 
 
 def _idea_form_page(event: Event, *, source: str, action: str, template_vars: dict):
-    """GET shows a blank form with a fresh one-time token; POST stores the idea once."""
-    form = IdeaForm(assisted=source == "assisted")
+    """GET shows a blank form with a fresh one-time token; POST stores the idea once (the
+    WTForms form is built only to show it: a valid POST is checked by `clean_idea`)."""
     if request.method == "GET":
         if event.state != "open":
             return _closed(event)
+        form = IdeaForm(assisted=source == "assisted")
         form.submit_token.data = secrets.token_urlsafe(24)
         return render_template(
             "submissions/submit.html",
@@ -154,6 +155,7 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
         return _closed(event)
     except services.InvalidIdea as invalid:
         db.session.rollback()
+        form = IdeaForm(assisted=source == "assisted")
         form.set_errors(invalid.errors)
         if "submit_token" in invalid.errors:
             form.submit_token.data = secrets.token_urlsafe(24)
