@@ -116,6 +116,17 @@ def _closed(event: Event):
     return render_template("submissions/closed.html", event=event), 409
 
 
+def blank_fields(form: IdeaForm, assisted: bool) -> Markup:
+    """The blank form's visible fields are the same for every participant in one language, so
+    they are rendered once per (language, assisted) and kept for the app's lifetime; the tokens
+    (CSRF, one-time submit token) are outside this fragment."""
+    cache = current_app.extensions.setdefault("submissions.blank_fields", {})
+    key = (current_language(), assisted)
+    if key not in cache or current_app.debug:
+        cache[key] = Markup(render_template("submissions/_idea_fields.html", form=form))
+    return cache[key]
+
+
 def _idea_form_page(event: Event, *, source: str, action: str, template_vars: dict):
     """GET shows a blank form with a fresh one-time token; POST stores the idea once (the
     WTForms form is built only to show it: a valid POST is checked by `clean_idea`)."""
@@ -128,6 +139,7 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
             "submissions/submit.html",
             event=event,
             form=form,
+            blank_fields=blank_fields(form, assisted=source == "assisted"),
             source=source,
             action=action,
             **template_vars,

@@ -437,3 +437,27 @@ def test_control_characters_are_dropped_not_a_server_error(client):
     assert response.status_code == 302
     idea = db.session.scalar(select(Idea))
     assert idea.title == "Idée sans NUL" and idea.problem == "ligne 1\r\n\tligne 2"
+
+
+def test_blank_form_is_the_same_for_everyone_but_never_carries_someone_elses_typing(client):
+    """The blank fields are rendered once per language: a form that came back with errors
+    (with what one participant typed) never leaks into the next participant's blank form."""
+    event = make_event()
+    first = client.get(f"/e/{event.slug}/submit").get_data(as_text=True)
+    returned = post(client, event, title="Séchoir solaire de Fatima", lead_phone="12")
+    assert returned.status_code == 422 and "Séchoir solaire de Fatima" in returned.get_data(
+        as_text=True
+    )
+    second = client.get(f"/e/{event.slug}/submit").get_data(as_text=True)
+    assert "Séchoir solaire de Fatima" not in second
+    token = r'name="submit_token" type="hidden" value="([^"]+)"'
+    assert re.search(token, first).group(1) != re.search(token, second).group(1)
+
+
+def test_blank_form_fields_follow_the_language(client):
+    event = make_event()
+    french = client.get(f"/e/{event.slug}/submit?lang=fr").get_data(as_text=True)
+    arabic = client.get(f"/e/{event.slug}/submit?lang=ar").get_data(as_text=True)
+    assert "Titre de l'idée" in html.unescape(french)
+    assert "عنوان الفكرة" in arabic and "عنوان الفكرة" not in french
+    assert "Titre de l" not in html.unescape(arabic)
