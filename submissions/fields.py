@@ -36,6 +36,13 @@ TEAM_LABELS = {
     "cooperative": _l("An existing cooperative"),
     "group": _l("A group that wants to found a cooperative"),
 }
+SOURCE_LABELS = {
+    "form": _l("Online form"),
+    "kiosk": _l("Kiosk"),
+    "assisted": _l("Assisted entry"),
+    "import": _l("Paper (imported)"),
+    "final": _l("Carried into the final"),
+}
 ELIGIBILITY_LABELS = {
     "pending": _l("Not yet checked"),
     "eligible": _l("Eligible for the jury"),

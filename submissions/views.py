@@ -33,6 +33,7 @@ from submissions.fields import (
     CORRECTABLE,
     ELIGIBILITY_LABELS,
     SECTOR_LABELS,
+    SOURCE_LABELS,
     FieldError,
     clean_idea,
 )
@@ -333,6 +334,7 @@ def triage(slug: str):
         ideas=ideas,
         args=args,
         sectors=SECTOR_LABELS,
+        sources=SOURCE_LABELS,
         eligibilities=ELIGIBILITY_LABELS,
         import_form=ImportForm(),
         url=public_submit_url(event),
@@ -404,6 +406,7 @@ def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
         duplicates=duplicates,
         correction=correction,
         sectors=SECTOR_LABELS,
+        sources=SOURCE_LABELS,
         eligibility_form=forms.pop("eligibility_form", None)
         or EligibilityForm(
             data={"eligibility": idea.eligibility, "reason": idea.ineligible_reason or ""}

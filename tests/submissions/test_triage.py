@@ -229,3 +229,12 @@ def test_search_and_corrections_with_control_characters_do_not_fail(client, orga
     client.post(url(event, idea, "correct"), data={"title": "Miel\x00 du Rif"})
     db.session.expire_all()
     assert idea.title == "Miel du Rif"
+
+
+def test_triage_shows_where_each_idea_came_from_in_words(client, organiser):
+    event = make_event()
+    make_idea(event, source="import")
+    make_idea(event, source="assisted")
+    page = client.get(f"/tour/events/{event.slug}/ideas").get_data(as_text=True)
+    assert "Papier (importé)" in page and "Saisie assistée" in page
+    assert ">import<" not in page.replace(" ", "")
