@@ -556,6 +556,7 @@ def public_record(project: BankProject) -> dict:
         "origin": {
             "event": event.slug if event else None,
             "city": event.city if event else None,
+            "city_ar": event.city_ar if event else None,
             "rank": project.origin_rank,
             "raw_score": project.raw_score,
             "normalised_score": project.normalised_score,

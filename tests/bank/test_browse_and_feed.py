@@ -88,6 +88,7 @@ def test_json_feed_has_no_personal_data(client, bank):
     assert winner["origin"] == {
         "event": "oujda-2025",
         "city": "Oujda",
+        "city_ar": "وجدة",
         "rank": 1,
         "raw_score": 4.5,
         "normalised_score": 1.2,
@@ -222,3 +223,20 @@ def test_organisers_find_their_bank_view_in_the_navigation(client, login):
     login(make_user())
     body = client.get("/bank/map").get_data(as_text=True)
     assert 'href="/tour/bank"' in body and "Banque de projets" in body
+
+
+def test_bank_pages_name_the_origin_city_in_arabic_for_arabic_readers(client, login):
+    from bank.models import BankProject
+    from extensions import db
+    from tests.builders import make_event, make_user
+
+    event = make_event(state="published", city="Oujda", city_ar="وجدة")
+    project = BankProject(
+        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad",
+        origin_event_id=event.id, origin_rank=1,
+    )  # fmt: skip
+    db.session.add(project)
+    db.session.commit()
+    assert "وجدة" in client.get(f"/bank/{project.id}?lang=ar").get_data(as_text=True)
+    login(make_user("organiser"))
+    assert "وجدة" in client.get("/tour/bank?lang=ar").get_data(as_text=True)
