@@ -322,23 +322,27 @@ def poster(slug: str):
 # --- Organisers' triage ------------------------------------------------------------------
 
 
-@bp.get("/tour/events/<slug>/ideas")
-@organiser_required
-def triage(slug: str):
-    event = _event(slug)
-    args = {key: request.args.get(key, "").strip() for key in ("q", "sector", "eligibility")}
-    ideas = services.search_ideas(event, **args)
+def _triage_page(event: Event, args: dict, import_errors: list | None = None) -> str:
+    """The list of an event's ideas (with the paper import's messages, if any)."""
     return render_template(
         "submissions/triage_list.html",
         event=event,
-        ideas=ideas,
+        ideas=services.search_ideas(event, **args),
         args=args,
         sectors=SECTOR_LABELS,
         sources=SOURCE_LABELS,
         eligibilities=ELIGIBILITY_LABELS,
         import_form=ImportForm(),
+        import_errors=import_errors,
         url=public_submit_url(event),
     )
+
+
+@bp.get("/tour/events/<slug>/ideas")
+@organiser_required
+def triage(slug: str):
+    args = {key: request.args.get(key, "").strip() for key in ("q", "sector", "eligibility")}
+    return _triage_page(_event(slug), args)
 
 
 @bp.post("/tour/events/<slug>/ideas/import")
@@ -356,18 +360,7 @@ def import_sheet(slug: str):
         messages = getattr(error, "messages", None) or [
             _("This event is not accepting ideas: open it before importing.")
         ]
-        ideas = services.search_ideas(event)
-        return render_template(
-            "submissions/triage_list.html",
-            event=event,
-            ideas=ideas,
-            args={},
-            sectors=SECTOR_LABELS,
-            eligibilities=ELIGIBILITY_LABELS,
-            import_form=ImportForm(),
-            import_errors=messages,
-            url=public_submit_url(event),
-        ), 422
+        return _triage_page(event, {}, import_errors=messages), 422
     db.session.commit()
     flash(_("%(n)s ideas imported.", n=len(created)), "success")
     if repeated:
