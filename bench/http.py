@@ -65,6 +65,7 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.language = language
         self.conn: http.client.HTTPConnection | None = None
+        self.state: dict = {}  # what a workload keeps between operations (the form's tokens)
 
     def _connection(self) -> http.client.HTTPConnection:
         if self.conn is None:

@@ -3,6 +3,7 @@ jury member signing in. Shared by the benchmarks and the load tests."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -67,6 +68,23 @@ def post_idea(client: Client, slug: str, hidden: dict, n: int) -> str:
     if not match:
         raise OperationError("no receipt code on the page after submitting")
     return match.group(0)
+
+
+def new_submit_token() -> str:
+    """A one-time submit token as the form carries it. The server takes it as an idempotency key
+    (any well-formed one), so a client posting idea after idea can make its own."""
+    return secrets.token_urlsafe(24)
+
+
+def open_form(client: Client, slug: str) -> None:
+    """Open the form once (cookies, CSRF token), for `post_another_idea`."""
+    client.state["hidden"] = fetch_form(client, slug)
+
+
+def post_another_idea(client: Client, slug: str, n: int) -> str:
+    """POST one more idea from a form opened before: its CSRF token, a new submit token."""
+    hidden = {**client.state["hidden"], "submit_token": new_submit_token()}
+    return post_idea(client, slug, hidden, n)
 
 
 def submit_idea(client: Client, slug: str, n: int) -> str:

@@ -54,14 +54,6 @@ def find_by_token(token: str) -> Idea | None:
     return db.session.scalar(select(Idea).where(Idea.submit_token == token))
 
 
-def _free_receipt_code(city: str) -> str:
-    for _ in range(_CODE_ATTEMPTS):
-        code = new_receipt_code(city)
-        if db.session.scalar(select(Idea.id).where(Idea.receipt_code == code)) is None:
-            return code
-    return new_receipt_code(city)  # the insert below retries if this one is taken too
-
-
 def submit_idea(
     event: Event, data: dict, token: str | None, *, source: str = "form", by=None
 ) -> tuple[Idea, bool]:
@@ -70,9 +62,9 @@ def submit_idea(
     optionally `locale` and `attachment` (a checked `attachments.Upload`)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    if token and (existing := find_by_token(token)) is not None:
-        return existing, False  # a resend: the same receipt, even if the event closed since
     if event.state != "open":
+        if token and (existing := find_by_token(token)) is not None:
+            return existing, False  # a resend: the same receipt, even though the event closed
         raise EventClosed()
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
@@ -110,11 +102,13 @@ def submit_idea(
 
 
 def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Idea, bool]:
-    """Insert inside a savepoint; on a unique clash return the token's idea or retry the code."""
+    """Insert inside a savepoint; on a unique clash return the token's idea (a resend, a double
+    tap, concurrent posts) or draw another receipt code. The happy path costs one INSERT: no
+    look-up before it, the unique indexes on the token and the code decide."""
     for _ in range(_CODE_ATTEMPTS):
         idea = Idea(
             event_id=event.id,
-            receipt_code=_free_receipt_code(event.city),
+            receipt_code=new_receipt_code(event.city),
             submit_token=token,
             source=source,
             locale=locale,

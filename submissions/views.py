@@ -117,30 +117,31 @@ def _closed(event: Event):
     return render_template("submissions/closed.html", event=event), 409
 
 
-def blank_fields(form: IdeaForm, assisted: bool) -> Markup:
+def blank_fields(assisted: bool) -> Markup:
     """The blank form's visible fields are the same for every participant in one language, so
     they are rendered once per (language, assisted) and kept for the app's lifetime; the tokens
     (CSRF, one-time submit token) are outside this fragment."""
     cache = current_app.extensions.setdefault("submissions.blank_fields", {})
     key = (current_language(), assisted)
     if key not in cache or current_app.debug:
+        form = IdeaForm(assisted=assisted)
         cache[key] = Markup(render_template("submissions/_idea_fields.html", form=form))
     return cache[key]
 
 
 def _idea_form_page(event: Event, *, source: str, action: str, template_vars: dict):
-    """GET shows a blank form with a fresh one-time token; POST stores the idea once (the
-    WTForms form is built only to show it: a valid POST is checked by `clean_idea`)."""
+    """GET shows a blank form with a fresh one-time token; POST stores the idea once. The
+    WTForms form is built only to show a form that came back with errors: a blank form is a
+    cached fragment, and a valid POST is checked by `clean_idea`."""
     if request.method == "GET":
         if event.state != "open":
             return _closed(event)
-        form = IdeaForm(assisted=source == "assisted")
-        form.submit_token.data = secrets.token_urlsafe(24)
         return render_template(
             "submissions/submit.html",
             event=event,
-            form=form,
-            blank_fields=blank_fields(form, assisted=source == "assisted"),
+            form=None,
+            blank_fields=blank_fields(assisted=source == "assisted"),
+            submit_token=secrets.token_urlsafe(24),
             source=source,
             action=action,
             **template_vars,
@@ -170,19 +171,25 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
         db.session.rollback()
         form = IdeaForm(assisted=source == "assisted")
         form.set_errors(invalid.errors)
+        token = data.get("submit_token")
         if "submit_token" in invalid.errors:
-            form.submit_token.data = secrets.token_urlsafe(24)
+            token = secrets.token_urlsafe(24)
         return render_template(
             "submissions/submit.html",
             event=event,
             form=form,
+            submit_token=token,
             source=source,
             action=action,
             **template_vars,
         ), 422
+    # Read before the commit expires them (no reload after it). A token reused on another
+    # event's form leads to the receipt of the event that holds it.
+    code = idea.receipt_code
+    slug = event.slug if idea.event_id == event.id else idea.event.slug
     db.session.commit()
-    _remember_receipt(idea.receipt_code, kiosk=source == "kiosk")
-    return redirect(url_for("submissions.receipt", slug=idea.event.slug, code=idea.receipt_code))
+    _remember_receipt(code, kiosk=source == "kiosk")
+    return redirect(url_for("submissions.receipt", slug=slug, code=code))
 
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])

@@ -167,6 +167,42 @@ def test_double_tap_and_resend_give_one_idea_and_the_same_receipt(client):
     assert post(client, event).headers["Location"] == first.headers["Location"]
 
 
+def test_a_token_sent_again_on_another_events_form_leads_to_its_own_receipt(client):
+    oujda = make_event()
+    rabat = make_event(city="Rabat", slug="rabat-2025")
+    first = post(client, oujda)
+    again = post(client, rabat)  # the same one-time token, posted to another event's form
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert f"/e/{oujda.slug}/receipt/" in again.headers["Location"]
+    assert ideas_count() == 1
+
+
+def test_a_valid_post_reads_nothing_before_its_insert(client, app):
+    """The happy path: find the event, insert the idea and its audit entry, commit. No look-up
+    of the token or the receipt code before the insert (the unique indexes decide), and no
+    reload of the idea or the event after the commit."""
+    from sqlalchemy import event as sa_event
+
+    event = make_event()
+    event.slug  # noqa: B018 - loaded now, so that the test's own reload is not counted
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = post(client, event)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 302
+    verbs = [s.split()[0].upper() for s in statements]
+    assert verbs.count("SELECT") == 1, "\n".join(s[:150] for s in statements)  # the event
+    assert verbs.count("INSERT") == 2, statements  # the idea and its audit entry
+
+
 def test_five_concurrent_posts_with_one_token_store_one_idea(app):
     event = make_event()
     slug = event.slug
@@ -223,7 +259,7 @@ def test_receipt_code_collision_draws_another_code(client, monkeypatch):
     event = make_event()
     make_idea(event, receipt_code="OUJ-AAAA")
     codes = iter(["OUJ-AAAA", "OUJ-CCCC"])  # the first is already taken
-    monkeypatch.setattr("submissions.services._free_receipt_code", lambda city: next(codes))
+    monkeypatch.setattr("submissions.services.new_receipt_code", lambda city: next(codes))
     response = post(client, event)
     assert response.status_code == 302
     assert (
