@@ -73,9 +73,9 @@ def my_events():
     )
 
 
-def _own_sheet(sheet_id: int) -> ScoreSheet:
+def _own_sheet(sheet_id: int, for_writing: bool = False) -> ScoreSheet:
     try:
-        return services.sheet_for(sheet_id, current_user)
+        return services.sheet_for(sheet_id, current_user, for_writing=for_writing)
     except JudgingError:
         abort(404)
 
@@ -101,7 +101,7 @@ def sheet(sheet_id: int):
 @jury_required
 def save_score(sheet_id: int):
     """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins)."""
-    sheet = _own_sheet(sheet_id)
+    sheet = _own_sheet(sheet_id, for_writing=True)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
         data = {}
@@ -118,8 +118,9 @@ def save_score(sheet_id: int):
     except JudgingError as error:
         db.session.rollback()
         return _json_error(error)
-    db.session.commit()
-    return jsonify(ok=True, status=sheet.status, message=_("Saved"))
+    answer = jsonify(ok=True, status=sheet.status, message=_("Saved"))  # before the commit
+    db.session.commit()  # expires what was read: nothing is read after it
+    return answer
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/submit")
