@@ -187,8 +187,16 @@ def run_load(
     result = LoadResult(name, clients)
     lock = threading.Lock()
     counter = iter(range(10**12))
-    barrier = threading.Barrier(clients + 1)
     stop_at = [0.0]
+    clock_started = [0.0]
+
+    def start_clock() -> None:
+        # Run by the barrier before it lets anyone go: no client can see the clock unset (a
+        # client that did would stop at once, and the run would count fewer clients).
+        clock_started[0] = time.perf_counter()
+        stop_at[0] = time.monotonic() + (duration or 0)
+
+    barrier = threading.Barrier(clients + 1, action=start_clock)
 
     def next_number() -> int | None:
         with lock:
@@ -234,9 +242,7 @@ def run_load(
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
-    stop_at[0] = time.monotonic() + (duration or 0)
     for thread in threads:
         thread.join((duration or 0) + 120)
-    result.elapsed = time.perf_counter() - started
+    result.elapsed = time.perf_counter() - clock_started[0]
     return result
