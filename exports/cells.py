@@ -1,6 +1,5 @@
 """The one cell sanitiser used by every workbook the app writes."""
 
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # Text starting with one of these could become a formula in a spreadsheet program.
@@ -18,36 +17,12 @@ def is_risky(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def _mark_as_text(cell) -> None:
-    # data_type "s": stored as a string, never a formula. quotePrefix: the spreadsheet program
-    # keeps it text even when someone edits the cell later (Excel shows a leading apostrophe).
-    cell.data_type = "s"
-    cell.quotePrefix = True
-
-
-def safe_cell(worksheet, value, number_format: str | None = None, font=None) -> WriteOnlyCell:
-    """A write-only cell whose user text is always stored as text, never as a formula."""
-    value = clean_text(value)
-    cell = WriteOnlyCell(worksheet, value=value)
-    if is_risky(value):
-        _mark_as_text(cell)
-    if number_format:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def safe_value(worksheet, value):
-    """What to append to a write-only row for this value: the value itself when harmless (fast
-    path, no cell object), else a `safe_cell`. Same rule as `safe_cell`, for streaming writers."""
-    if isinstance(value, str) and (value.startswith(FORMULA_TRIGGERS) or _has_illegal(value)):
-        return safe_cell(worksheet, value)
-    return value
-
-
-def _has_illegal(text: str) -> bool:
-    return ILLEGAL_CHARACTERS_RE.search(text) is not None
+def safe_text(text: str) -> tuple[str, bool]:
+    """(the text a cell may hold, whether the cell must be marked as text): for the streaming
+    writer (exports.workbook), which stores it as a string and, when marked, with a quote
+    prefix, so that the spreadsheet program keeps it text even when someone edits it later."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text, text.startswith(FORMULA_TRIGGERS)
 
 
 def set_safe_value(cell, value) -> None:
@@ -55,4 +30,8 @@ def set_safe_value(cell, value) -> None:
     value = clean_text(value)
     cell.value = value
     if is_risky(value):
-        _mark_as_text(cell)
+        # data_type "s": stored as a string, never a formula. quotePrefix: the spreadsheet
+        # program keeps it text even when someone edits the cell later (Excel shows a leading
+        # apostrophe).
+        cell.data_type = "s"
+        cell.quotePrefix = True

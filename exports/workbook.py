@@ -16,13 +16,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from numbers import Number
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import TIME_FORMATS, TIME_TYPES
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
-from exports.cells import clean_text, safe_cell, safe_value
+from exports.cells import clean_text, safe_text
+from exports.rowxml import add_row_sheet, bool_cell, number_cell, row_xml, text_cell
 
 # Number formats by column kind.
 FORMATS = {
@@ -100,42 +105,27 @@ class Sheet:
         self.book = book
         self.title = title
         self.columns = list(columns)
-        self.ws = book.wb.create_sheet(title)
+        self.ws = add_row_sheet(book.wb, title)
         self.ws.sheet_view.rightToLeft = rtl
         for index, column in enumerate(self.columns, 1):
             width = column.width or DEFAULT_WIDTHS[column.kind]
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.rows = 0  # rows written so far, header included
         self._table_end: int | None = None
-        self._styles = [book.style_for(column.kind) for column in self.columns]
+        self._formats = [FORMATS[column.kind] for column in self.columns]
+        self._letters = [get_column_letter(index) for index in range(1, len(self.columns) + 1)]
 
     def header(self, labels: Sequence[str] | None = None, *, freeze: bool = True) -> None:
         """The bold header row (the columns' headers unless `labels` are given), frozen."""
         if freeze and self.rows == 0:
             self.ws.freeze_panes = "A2"  # must be set before the first row is written
         labels = labels if labels is not None else [c.header for c in self.columns]
-        self.ws.append([self.book.header_cell(self.ws, label) for label in labels])
-        self.rows += 1
+        self._write(labels, (), "header", format_text=False)
 
     def append(self, values: Sequence, kinds: Sequence[str] | None = None) -> None:
         """One row of values in column order; numbers get their column's (or `kinds`') format."""
-        styles = self._styles if kinds is None else [self.book.style_for(k) for k in kinds]
-        ws = self.ws
-        row = []
-        for index, value in enumerate(values):
-            if value is None:
-                row.append(None)
-            elif isinstance(value, str):
-                row.append(safe_value(ws, value))
-            else:
-                style = styles[index] if index < len(styles) else None
-                value = _naive(value)
-                if style is None:
-                    row.append(value)
-                else:
-                    row.append(Cell(ws, 1, 1, value, style))
-        ws.append(row)
-        self.rows += 1
+        formats = self._formats if kinds is None else [FORMATS[kind] for kind in kinds]
+        self._write(values, formats, "plain", format_text=False)
 
     def extend(self, rows: Iterable[Sequence]) -> None:
         for values in rows:
@@ -143,21 +133,50 @@ class Sheet:
 
     def bold_row(self, values: Sequence, kinds: Sequence[str] | None = None) -> None:
         """A row in bold (a total or a section title); numbers keep their format."""
-        kinds = list(kinds or [c.kind for c in self.columns])
+        formats = self._formats if kinds is None else [FORMATS[kind] for kind in kinds]
+        self._write(values, formats, "bold", format_text=True)
+
+    def blank(self) -> None:
+        self._write((), (), "plain", format_text=False)
+
+    def _write(self, values: Sequence, formats: Sequence, look: str, *, format_text: bool) -> None:
+        # The hot path of every export: one string per cell, no cell objects (exports.rowxml).
+        style = self.book.style_id
+        number = self.rows + 1
         cells = []
         for index, value in enumerate(values):
             if value is None:
-                cells.append(None)
                 continue
-            kind = kinds[index] if index < len(kinds) else "text"
-            cell = safe_cell(self.ws, _naive(value), FORMATS.get(kind), font=self.book.bold)
-            cells.append(cell)
-        self.ws.append(cells)
+            ref = f"{self._letter(index)}{number}"
+            fmt = formats[index] if index < len(formats) else None
+            kind = type(value)
+            if kind is float or kind is int:
+                cells.append(number_cell(ref, value, style(fmt, look)))
+            elif isinstance(value, str):
+                text, risky = safe_text(str(value))
+                cells.append(text_cell(ref, text, style(fmt if format_text else None, look, risky)))
+            else:
+                cells.append(self._other_cell(ref, value, fmt, look))
+        self.ws.append(row_xml(number, cells))
         self.rows += 1
 
-    def blank(self) -> None:
-        self.ws.append([])
-        self.rows += 1
+    def _other_cell(self, ref: str, value, fmt: str | None, look: str) -> str:
+        style = self.book.style_id
+        if isinstance(value, bool):
+            return bool_cell(ref, value, style(fmt, look))
+        if isinstance(value, TIME_TYPES):
+            value = _naive(value)
+            if not (fmt and is_date_format(fmt)):
+                fmt = TIME_FORMATS[type(value)]  # as openpyxl does for a date without a format
+            return number_cell(ref, to_excel(value, self.book.wb.epoch), style(fmt, look))
+        if isinstance(value, Number):
+            return number_cell(ref, value, style(fmt, look))
+        raise TypeError(f"a workbook cell cannot hold {value!r}")
+
+    def _letter(self, index: int) -> str:
+        if index < len(self._letters):
+            return self._letters[index]
+        return get_column_letter(index + 1)
 
     def end_table(self) -> None:
         """The auto-filter covers the header and the rows so far (not totals or notes below)."""
@@ -203,27 +222,30 @@ class WorkbookWriter:
         props.created = props.modified = _naive(created or datetime.now(UTC))
         self.bold = Font(bold=True)
         self._taken: set[str] = set()
-        self._style_cache: dict[str, object] = {}
-        self._header_style = None
+        self._style_ids: dict[tuple, int] = {}
         self._open: list[Sheet] = []
 
-    def style_for(self, kind: str):
-        """The shared style of a number cell of this kind (one per kind, reused by every cell)."""
-        if kind not in self._style_cache:
-            fmt = FORMATS[kind]
-            if fmt is None:
-                self._style_cache[kind] = None
-            else:
-                probe = Cell(_StyleHost(self.wb))
-                probe.number_format = fmt
-                self._style_cache[kind] = probe._style
-        return self._style_cache[kind]
+    def style_id(self, number_format: str | None = None, look: str = "plain", quote=False) -> int:
+        """The workbook's index of a cell style (0: the default), registered on first use.
 
-    def header_cell(self, ws, label):
-        cell = safe_cell(ws, label, font=self.bold)
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGNMENT
-        return cell
+        `look`: "plain", "bold" (totals, section titles) or "header" (bold, shaded, wrapped);
+        `quote`: text that looks like a formula, kept text by a quote prefix (exports.cells).
+        """
+        key = (number_format, look, quote)
+        index = self._style_ids.get(key)
+        if index is None:
+            probe = Cell(_StyleHost(self.wb))
+            if number_format:
+                probe.number_format = number_format
+            if look != "plain":
+                probe.font = self.bold
+            if look == "header":
+                probe.fill = _HEADER_FILL
+                probe.alignment = _HEADER_ALIGNMENT
+            if quote:
+                probe.quotePrefix = True
+            index = self._style_ids[key] = probe.style_id
+        return index
 
     def sheet_name(self, name: str, suffix: str = "") -> str:
         return sheet_title(name, self._taken, suffix)
@@ -266,8 +288,8 @@ class WorkbookWriter:
 
 
 class _StyleHost:
-    # A cell computes its style through cell.parent.parent (the workbook); this stands in for a
-    # worksheet so styles can be prepared before any sheet exists.
+    # A cell registers its style through cell.parent.parent (the workbook); this stands in for
+    # a worksheet so styles can be prepared before any sheet exists.
     def __init__(self, wb):
         self.parent = wb
 

@@ -1,9 +1,11 @@
 """Gather the rankings workbook's rows from the database and hand them to `exports.rankings`.
 
-Queries: the summary takes a handful for the whole export (idea counts, breakdowns, winners,
-results, and the live rankings through `judging.services.rankings_for_events`, one query for
-every event's scores); then each event's sheets take three (ideas, submitted marks, comments),
-run only when that event is written, so memory holds one event at a time.
+Queries: a handful for the whole export, whatever the number of events: the summary's (idea
+counts, breakdowns, winners, results, and the live rankings through
+`judging.services.rankings_for_events`, one query for every event's scores), then four for the
+events' sheets (submitted marks, juries, ideas, comments). The marks are held for the whole tour
+(about 150,000 for 12 events of 300 ideas, a few tens of MB); the rows are written as they are
+made.
 
 Published events show their frozen results (`ResultEntry`: what was announced); others show the
 live ranking and the winners chosen so far in deliberation (`WinnerChoice`).
@@ -285,94 +287,134 @@ def _current_lang() -> str:
     return current_language()
 
 
-# --- One event's sheets -----------------------------------------------------------------------------
+# --- Each event's sheets ------------------------------------------------------------------------
 
 
 def _event_blocks(events, rankings, results, choices, locale, include_personal) -> Iterator:
+    """The events' sheets, gathered for all of them at once: four queries (marks, juries, ideas,
+    comments) whatever the number of events, instead of three or four per event."""
+    ids = [e.id for e in events]
+    specs = {e.id: criterion_specs(e.rubric) for e in events}
+    marks = _marks(ids, specs)
+    judges = _judges(ids, marks)
+    ideas = _ideas(ids, include_personal)
+    comments = _comments(ids)
+    sector = _translated(SECTOR_LABELS)
+    not_ranked = _translated(NOT_RANKED_LABELS)
     for event in events:
-        yield _event_block(
-            event, rankings[event.id], results.get(event.id), choices.get(event.id, {}), locale,
-            include_personal,
+        frozen, ranking = results.get(event.id), rankings[event.id]
+        rubric = event.rubric
+        criteria = list(rubric.criteria) if rubric else []
+        method = (next(iter(frozen.values())).method if frozen else None) or ranking["method"]
+        yield EventBlock(
+            name=_event_name(event),
+            method=str(METHOD_LABELS.get(method, method)),
+            criteria=[localized(c.name, locale) or c.key for c in criteria],
+            judges=[name for _id, name in judges[event.id]],
+            ideas=_idea_rows(
+                ranking, frozen, choices.get(event.id, {}), ideas[event.id], comments, criteria,
+                specs[event.id], marks[event.id], judges[event.id], sector, not_ranked,
+                include_personal,
+            ),
         )  # fmt: skip
 
 
-def _event_block(event, ranking, frozen, chosen, locale, include_personal) -> EventBlock:
-    rubric = event.rubric
-    criteria = list(rubric.criteria) if rubric else []
-    specs = criterion_specs(rubric)
-    marks = _marks(event, specs)  # {idea: {judge: {criterion: mark}}} of complete sheets
-    judges = _judges(event, marks)
-    method = (next(iter(frozen.values())).method if frozen else None) or ranking["method"]
-    return EventBlock(
-        name=_event_name(event),
-        method=str(METHOD_LABELS.get(method, method)),
-        criteria=[localized(c.name, locale) or c.key for c in criteria],
-        judges=[name for _id, name in judges],
-        ideas=_idea_rows(event, ranking, frozen, chosen, criteria, specs, marks, judges,
-                         include_personal),
-    )  # fmt: skip
+def _translated(labels: dict):
+    """`str(labels.get(value, value))` in the current language, translated once per value."""
+    memo: dict = {}
+
+    def label(value) -> str:
+        if value not in memo:
+            memo[value] = str(labels.get(value, value))
+        return memo[value]
+
+    return label
 
 
-def _marks(event: Event, specs) -> dict[int, dict[int, dict[int, float]]]:
-    """The marks of the event's submitted sheets, complete sheets only (one query)."""
-    marks: dict[int, dict[int, dict[int, float]]] = defaultdict(dict)
+def _marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, dict]]]:
+    """{event: {idea: {judge: {criterion: mark}}}} of the submitted sheets, complete sheets
+    only (one query for every event)."""
+    marks: dict[int, dict] = {event_id: defaultdict(dict) for event_id in event_ids}
     query = (
-        select(ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id, Score.value)
+        select(
+            ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id,
+            Score.value,
+        )
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id == event.id, ScoreSheet.status == "submitted")
-    )
-    for idea_id, judge_id, criterion_id, value in db.session.execute(query):
-        marks[idea_id].setdefault(judge_id, {})[criterion_id] = value
-    wanted = {c.id for c in specs}
-    for per_judge in marks.values():
-        for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
-            del per_judge[judge_id]
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == "submitted")
+    )  # fmt: skip
+    # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
+    rows = db.session.connection().execute(query.execution_options(stream_results=True))
+    for event_id, idea_id, judge_id, criterion_id, value in rows:
+        marks[event_id][idea_id].setdefault(judge_id, {})[criterion_id] = value
+    for event_id, per_idea in marks.items():
+        wanted = {c.id for c in specs[event_id]}
+        for per_judge in per_idea.values():
+            for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
+                del per_judge[judge_id]
     return marks
 
 
-def _judges(event: Event, marks) -> list[tuple[int, str]]:
-    """The event's jury (panel order), plus anyone else who submitted a sheet."""
-    scored = {judge for per_judge in marks.values() for judge in per_judge}
-    jury = db.session.execute(
-        select(User.id, User.name)
+def _judges(event_ids: list[int], marks) -> dict[int, list[tuple[int, str]]]:
+    """Each event's jury (panel order), plus anyone else who submitted a sheet there."""
+    juries: dict[int, list[tuple[int, str]]] = {event_id: [] for event_id in event_ids}
+    for event_id, user_id, name in db.session.execute(
+        select(JuryMember.event_id, User.id, User.name)
         .join(JuryMember, JuryMember.user_id == User.id)
-        .where(JuryMember.event_id == event.id)
-        .order_by(JuryMember.panel, User.name, User.id)
-    ).all()
-    known = {user_id for user_id, _name in jury}
-    others = scored - known
-    extra = (
-        db.session.execute(
-            select(User.id, User.name).where(User.id.in_(others)).order_by(User.name)
+        .where(JuryMember.event_id.in_(event_ids))
+        .order_by(JuryMember.event_id, JuryMember.panel, User.name, User.id)
+    ):
+        juries[event_id].append((user_id, name))
+    others = {
+        event_id: {j for per_judge in marks[event_id].values() for j in per_judge}
+        - {user_id for user_id, _name in juries[event_id]}
+        for event_id in event_ids
+    }
+    wanted = set().union(*others.values())
+    if wanted:
+        names = db.session.execute(
+            select(User.id, User.name).where(User.id.in_(wanted)).order_by(User.name)
         ).all()
-        if others
-        else []
-    )
-    return [(user_id, name) for user_id, name in [*jury, *extra]]
+        for event_id in event_ids:
+            juries[event_id] += [(i, name) for i, name in names if i in others[event_id]]
+    return juries
 
 
-def _idea_rows(event, ranking, frozen, chosen, criteria, specs, marks, judges, include_personal):
+def _ideas(event_ids: list[int], include_personal: bool) -> dict[int, dict]:
+    """{event: {idea id: row}} of the columns the sheets show (one query)."""
     columns = [
-        Idea.id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province, Idea.lead_name,
-        Idea.budget_mad,
+        Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province,
+        Idea.lead_name, Idea.budget_mad,
     ]  # fmt: skip
     if include_personal:
         columns += [Idea.lead_phone, Idea.lead_email]
-    ideas = {
-        row.id: row for row in db.session.execute(select(*columns).where(Idea.event_id == event.id))
-    }
+    ideas: dict[int, dict] = {event_id: {} for event_id in event_ids}
+    for row in db.session.execute(select(*columns).where(Idea.event_id.in_(event_ids))):
+        ideas[row.event_id][row.id] = row
+    return ideas
+
+
+def _comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """{idea: [(judge name, comment)]} of the submitted sheets, by judge name (one query)."""
     comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for idea_id, name, text in db.session.execute(
         select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
         .join(User, User.id == ScoreSheet.judge_id)
         .where(
-            ScoreSheet.event_id == event.id,
+            ScoreSheet.event_id.in_(event_ids),
             ScoreSheet.status == "submitted",
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)
     ):
         comments[idea_id].append((name, text))
+    return comments
+
+
+def _idea_rows(
+    ranking, frozen, chosen, ideas, comments, criteria, specs, marks, judges, sector, not_ranked,
+    include_personal,
+):  # fmt: skip
     winners = {i: r.override_reason for i, r in frozen.items() if r.is_winner} if frozen else chosen
     for entry in ranking["ideas"]:
         idea_id = entry["idea_id"]
@@ -395,7 +437,7 @@ def _idea_rows(event, ranking, frozen, chosen, criteria, specs, marks, judges, i
             rank=rank,
             receipt_code=idea.receipt_code,
             title=idea.title,
-            sector=str(SECTOR_LABELS.get(idea.sector, idea.sector)),
+            sector=sector(idea.sector),
             province=idea.province,
             lead_name=idea.lead_name,
             budget=idea.budget_mad,
@@ -405,7 +447,7 @@ def _idea_rows(event, ranking, frozen, chosen, criteria, specs, marks, judges, i
             judges=count,
             winner=idea_id in winners,
             override_reason=winners.get(idea_id),
-            not_ranked_reason=str(NOT_RANKED_LABELS.get(reason, reason)) if reason else None,
+            not_ranked_reason=not_ranked(reason) if reason else None,
             judge_scores=[
                 scoring.sheet_score(per_judge[j], specs) if j in per_judge else None
                 for j, _name in judges

@@ -9,7 +9,7 @@ from judging.models import ResultEntry
 from judging.services import NOT_RANKED_LABELS
 from reporting import services
 from submissions.fields import GENDER_LABELS, SECTOR_LABELS
-from tests.builders import make_event, make_idea
+from tests.builders import add_jury, make_event, make_idea, make_user
 
 
 def french(label) -> str:
@@ -224,3 +224,77 @@ def test_unknown_event_and_empty_tour_are_report_errors(app):
         services.event_by_slug("nope")
     with pytest.raises(services.ReportError):
         services.tour_events()
+
+
+def _cells(ws):
+    """Every cell's value, type, format and boldness, row by row."""
+    return [
+        [(c.value, c.data_type, c.number_format, c.font.b, c.quotePrefix) for c in row]
+        for row in ws.iter_rows()
+    ]
+
+
+def test_events_gathered_together_get_the_rows_each_gets_alone(app, tmp_path, scored):
+    """The sheets' rows are read for all events at once: nothing may leak from one event to
+    another (a judge on both juries, one who scored outside the jury, ties, unranked ideas)."""
+    from judging.services import event_ranking
+    from tests.reporting.conftest import score
+
+    fes = make_event(
+        scored.event.competition, state="deliberation", slug="fes-2025", city="Fès",
+        city_ar="فاس",
+    )  # fmt: skip
+    chaima = make_user("jury", name="Chaïma Juge")
+    outsider = make_user("jury", name="Driss Hors-jury")
+    add_jury(fes, scored.amina)
+    add_jury(fes, chaima)
+    arabic = make_idea(fes, title="تعاونية الأمل للكسكس", receipt_code="FES-AAAA")
+    formula = make_idea(fes, title="=SUM(1;2)", receipt_code="FES-BBBB")
+    alone = make_idea(fes, title="Un seul avis", receipt_code="FES-CCCC")
+    for idea in (arabic, formula):  # a tie: 75 from both judges
+        score(idea, scored.amina, 4, comment="-à revoir" if idea is formula else "")
+        score(idea, chaima, 4)
+    score(alone, outsider, 5, comment="هذا جيد")  # one sheet: too few judges, not ranked
+    tour = services.tour_events()
+    assert [e.slug for e in tour] == ["oujda-2025", "fes-2025"]
+
+    (tmp_path / "together").mkdir()
+    (tmp_path / "alone").mkdir()
+    together = _write(tmp_path / "together", tour, include_personal=True)
+    oujda = _write(tmp_path / "alone", [scored.event], include_personal=True)
+    for name in ("Oujda", "Oujda - Jury"):
+        assert _cells(together[name]) == _cells(oujda[name]), name
+
+    matrix = _rows(together["Fès - Jury"])
+    assert matrix[0] == [
+        "Rang", "Code de reçu", "Titre", "Amina Juge", "Chaïma Juge", "Driss Hors-jury",
+        "Moyenne",
+    ]  # fmt: skip
+    by_code = {row[1]: row for row in matrix[1:]}
+    ranks = {i["idea_id"]: i["rank"] for i in event_ranking(fes)["ideas"]}
+    assert by_code["FES-AAAA"] == [ranks[arabic.id], "FES-AAAA", arabic.title, 75, 75, None, 75]
+    assert by_code["FES-BBBB"] == [ranks[formula.id], "FES-BBBB", "=SUM(1;2)", 75, 75, None, 75]
+    assert by_code["FES-CCCC"][3:6] == [None, None, 100]
+    assert {ranks[arabic.id], ranks[formula.id]} <= {1, 2}
+    fes_sheet = together["Fès"]
+    col = _by_header(fes_sheet)
+    reasons = {
+        fes_sheet[f"{col['Code de reçu']}{r}"].value: fes_sheet[f"{col['Non classé car']}{r}"].value
+        for r in range(2, fes_sheet.max_row + 1)
+    }
+    assert reasons["FES-CCCC"] == french(NOT_RANKED_LABELS["too_few_judges"])
+    assert reasons["FES-AAAA"] is None and reasons["FES-BBBB"] is None
+    row = next(r for r in range(2, 5) if fes_sheet[f"{col['Code de reçu']}{r}"].value == "FES-BBBB")
+    formula_title = fes_sheet[f"{col['Titre']}{row}"]
+    assert formula_title.value == "=SUM(1;2)" and formula_title.data_type == "s"
+    assert formula_title.quotePrefix
+
+    comments = _rows(together["Commentaires"])[1:]
+    assert [r for r in comments if r[0] == "Fès"] == [
+        ["Fès", "FES-BBBB", "=SUM(1;2)", "Amina Juge", "-à revoir"],
+        ["Fès", "FES-CCCC", "Un seul avis", "Driss Hors-jury", "هذا جيد"],
+    ]
+    assert sorted(r[4] for r in comments if r[0] == "Oujda") == [
+        "+1+1 excellent",
+        "=cmd|' /C calc'!A0",
+    ]
