@@ -14,6 +14,15 @@ from pathlib import Path
 
 
 def peak_mb() -> float:
+    """This process's own peak resident memory. VmHWM, not ru_maxrss: on Linux ru_maxrss
+    survives fork and exec, so a child started by a big parent reports the parent's peak."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

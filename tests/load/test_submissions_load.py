@@ -98,7 +98,9 @@ def test_every_receipt_given_before_a_sigkill_survives_the_restart(live_db, tmp_
         thread.join(120)
         result = outcome["result"]
         acknowledged = set(result.results)
-        assert len(acknowledged) >= 50, "the burst was under way when the server died"
+        # 50 were stored when it died; up to 20 of them (one per client) may have been stored
+        # without their answer reaching the client.
+        assert len(acknowledged) >= 30, "the burst was under way when the server died"
         assert result.errors > 0, "requests in flight failed when the server died"
 
         server.start()  # the same database, a new process
