@@ -55,8 +55,9 @@ def judge_plan(app, judges: int) -> tuple[list[dict], str]:
 
 
 def tap_load(server_url: str, plan: list[dict], password: str, duration: float, seed: int = 7):
-    """Every judge signs in, opens their first sheet (CSRF token), then taps marks on their
-    sheets in turn, pausing 0.5–1.5 s between two taps like a person reading the idea."""
+    """Every judge signs in, opens their first sheet (CSRF token), then, from a random moment in
+    the first 1.5 s, taps marks on their sheets in turn, pausing 0.5–1.5 s between two taps like
+    a person reading the idea."""
     states: dict[int, dict] = {}
     lock = threading.Lock()
     rng = random.Random(seed)
@@ -96,6 +97,7 @@ def tap_load(server_url: str, plan: list[dict], password: str, duration: float, 
         duration=duration,
         setup=setup,
         think=think,
+        stagger=1.5,  # the first taps spread like the next ones, not all at the same instant
     )
 
 
@@ -115,6 +117,7 @@ def run(kind, workdir, judges, duration, figure) -> None:
                 clients=len(plan),
                 duration=duration,
                 think=lambda: 1.0,
+                stagger=1.0,
             )
             measured = tap_load(server.url, plan, password, duration)
             _Client(server.url).close()

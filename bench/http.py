@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import re
 import threading
 import time
@@ -176,12 +177,15 @@ def run_load(
     setup: Callable[[Client, int], None] | None = None,
     timeout: float = 30,
     think: Callable[[], float] | None = None,
+    stagger: float = 0.0,
 ) -> LoadResult:
     """`clients` threads each run `operation(client, n)` in a loop, for `duration` seconds or
     until `total` operations were started. An operation returns what it produced (a receipt) or
     raises; its latency is the time it took. Optional `setup(client, index)` runs first (sign
     in) and is not timed; optional `think()` gives seconds to pause after each operation (a
-    person between two taps), not timed either."""
+    person between two taps), not timed either. With `stagger`, each client waits a random
+    0–`stagger` s before its first operation (people do not all tap in the same millisecond);
+    without it, every client starts at once."""
     if duration is None and total is None:
         raise ValueError("give a duration or a total")
     result = LoadResult(name, clients)
@@ -219,6 +223,8 @@ def run_load(
             barrier.wait()
             return
         barrier.wait()
+        if stagger:
+            time.sleep(random.Random(index).uniform(0, stagger))
         while (n := next_number()) is not None:
             started = time.perf_counter()
             try:
