@@ -108,3 +108,57 @@ def test_concurrent_writers_on_sqlite_never_see_database_is_locked(app):
         t.join()
     assert errors == []
     assert db.session.execute(text("SELECT count(*) FROM login_failures")).scalar() == 120
+
+
+def _hold_write_lock(path: str):
+    """Another process's writer, as far as SQLite can tell: its own connection, BEGIN IMMEDIATE."""
+    import sqlite3
+
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_a_writer_waits_for_the_lock_in_short_naps_and_gets_it(app):
+    """A writer behind another gets the lock once it is free (no "database is locked"), and its
+    connection keeps the long busy timeout for everything else."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    import threading
+
+    from accounts.models import LoginFailure
+    from extensions import SQLITE_BUSY_TIMEOUT_MS
+
+    holder = _hold_write_lock(db.engine.url.database)
+    release = threading.Timer(0.3, holder.commit)
+    release.start()
+    try:
+        db.session.add(LoginFailure(email="nap@x.ma", address="1"))
+        db.session.commit()  # BEGIN IMMEDIATE waited for the holder
+    finally:
+        release.join()
+        holder.close()
+    assert db.session.scalar(text("SELECT count(*) FROM login_failures")) == 1
+    assert db.session.scalar(text("PRAGMA busy_timeout")) == SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_a_writer_that_never_gets_the_lock_gets_database_is_locked(app, monkeypatch):
+    """The naps end with the usual error after the busy timeout, never a hang; nothing saved."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    from sqlalchemy.exc import OperationalError
+
+    from accounts.models import LoginFailure
+
+    monkeypatch.setattr("extensions.SQLITE_BUSY_TIMEOUT_MS", 300)
+    holder = _hold_write_lock(db.engine.url.database)
+    try:
+        db.session.add(LoginFailure(email="never@x.ma", address="1"))
+        with pytest.raises(OperationalError, match="database is locked"):
+            db.session.commit()
+        db.session.rollback()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert db.session.scalar(text("SELECT count(*) FROM login_failures")) == 0
+    assert db.session.scalar(text("PRAGMA busy_timeout")) == 300
