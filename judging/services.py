@@ -220,7 +220,7 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     """Lock the sheet's row first (FOR UPDATE on PostgreSQL; SQLite writers already hold the
     write lock), so two tablets writing one sheet take turns: the first tap on a criterion from
     both never races two INSERTs into one unique row."""
-    db.session.refresh(sheet, ["status"], with_for_update=True)  # only what can change
+    db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
     if sheet.event.state != "judging":
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
     if by is None or sheet.judge_id != getattr(by, "id", by):

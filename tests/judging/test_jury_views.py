@@ -297,8 +297,8 @@ def test_a_tap_costs_few_statements(app, client, login):
     assert first.status_code == 200
     shown = "\n".join(s[:120] for s in statements)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    # the judge; the sheet with its event and rubric; the criteria; the sheet's status, locked;
-    # the score being changed. Before: ten SELECTs, and two more after the commit.
+    # the judge; the sheet with its event and rubric; the criteria; its status and comment,
+    # locked; the score being changed. Before: ten SELECTs, and two more after the commit.
     assert len(selects) == 5, shown
     assert statements[-1].startswith("INSERT INTO audit_entries"), shown  # nothing after it
     assert db.session.get(Score, db.session.scalar(select(Score.id))).value == 4
