@@ -180,7 +180,7 @@ def parse_whole_number(value, *, maximum: int, what: str = "amount") -> int | No
             raise FieldError(_l("Enter 0 or more."))
         if re.fullmatch(r"\d+[.,]\d+", text):
             raise FieldError(_l("Enter a whole number, without decimals."))
-        if not text.isdigit():
+        if not text.isdecimal():  # isdigit() would let "¹" or "①" through to int(): a 500
             raise FieldError(_l("Enter a whole number."))
         number = int(text)
     if number < 0:

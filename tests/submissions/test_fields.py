@@ -59,7 +59,7 @@ def test_amounts_are_whole_dirhams_as_people_write_them(typed, value):
     assert parse_whole_number(typed, maximum=10**12) == value
 
 
-@pytest.mark.parametrize("typed", ["-5", "12,5", "2.5", "abc", "1e6", 2.5])
+@pytest.mark.parametrize("typed", ["-5", "12,5", "2.5", "abc", "1e6", 2.5, "¹", "①", "2²"])
 def test_bad_amounts_are_refused(typed):
     with pytest.raises(FieldError):
         parse_whole_number(typed, maximum=10**12)
