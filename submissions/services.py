@@ -2,11 +2,14 @@
 
 import re
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 
 from accounts.models import utcnow
 from audit.services import record
@@ -102,32 +105,48 @@ def submit_idea(
 
 
 def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Idea, bool]:
-    """Insert inside a savepoint; on a unique clash return the token's idea (a resend, a double
-    tap, concurrent posts) or draw another receipt code. The happy path costs one INSERT: no
-    look-up before it, the unique indexes on the token and the code decide."""
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, prepared once: one statement on the happy
+    path, with no look-up before it and no savepoint; the unique indexes on the token and the
+    receipt code decide. On a clash: the token's idea (a resend, a double tap, concurrent
+    posts), or another receipt code drawn. The new idea joins the session as stored, from the
+    values just written (`make_transient_to_detached`), without being read back."""
+    row = dict(
+        event_id=event.id,
+        submit_token=token,
+        source=source,
+        locale=locale,
+        created_at=utcnow(),
+        consent_at=utcnow(),
+        assisted_by_id=getattr(by, "id", None) if source == "assisted" else None,
+        attachment_path=stored,
+        attachment_name=upload.name if upload else None,
+        attachment_mime=upload.mime if upload else None,
+        eligibility="pending",
+        is_calibration=False,
+        bank_worthy=False,
+        **values,
+    )
+    statement = _insert_unless_taken(db.session.get_bind().dialect.name)
     for _ in range(_CODE_ATTEMPTS):
-        idea = Idea(
-            event_id=event.id,
-            receipt_code=new_receipt_code(event.city),
-            submit_token=token,
-            source=source,
-            locale=locale,
-            consent_at=utcnow(),
-            assisted_by_id=getattr(by, "id", None) if source == "assisted" else None,
-            attachment_path=stored,
-            attachment_name=upload.name if upload else None,
-            attachment_mime=upload.mime if upload else None,
-            **values,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(idea)
-        except IntegrityError:
-            if token and (existing := find_by_token(token)) is not None:
-                return existing, False
-            continue  # the receipt code was taken meanwhile: draw another
-        return idea, True
+        row["receipt_code"] = new_receipt_code(event.city)
+        new_id = db.session.execute(statement, row).scalar()
+        if new_id is not None:
+            idea = Idea(id=new_id, **row)
+            make_transient_to_detached(idea)
+            db.session.add(idea)
+            return idea, True
+        if token and (existing := find_by_token(token)) is not None:
+            return existing, False
+        # the receipt code was taken: draw another
     raise RuntimeError("could not draw a free receipt code")
+
+
+@cache
+def _insert_unless_taken(dialect: str):
+    """The idea's INSERT … ON CONFLICT DO NOTHING RETURNING id, in the database's dialect."""
+    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
+    table = Idea.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _queue_receipt_email(idea: Idea, event: Event) -> None:
