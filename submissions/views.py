@@ -171,8 +171,8 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
         db.session.rollback()
         form = IdeaForm(assisted=source == "assisted")
         form.set_errors(invalid.errors)
-        token = data.get("submit_token")
-        if "submit_token" in invalid.errors:
+        token = data.get("submit_token") or ""  # kept, so that the corrected form is one idea
+        if "submit_token" in invalid.errors or not services.TOKEN_PATTERN.fullmatch(token):
             token = secrets.token_urlsafe(24)
         return render_template(
             "submissions/submit.html",

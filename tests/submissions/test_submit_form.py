@@ -303,6 +303,26 @@ def test_other_file_types_are_refused_whatever_their_name(client, content, name)
     assert ideas_count() == 0
 
 
+def test_a_form_back_with_errors_keeps_its_token_or_gets_a_fresh_one(client):
+    """The corrected form is sent with the same token (a double tap on it stays one idea); a
+    form that came without a usable token gets a fresh one, never an empty or "None" value."""
+    event = make_event()
+    token_of = re.compile(r'name="submit_token" type="hidden" value="([^"]*)"')
+    kept = post(client, event, title="").get_data(as_text=True)
+    assert token_of.search(kept).group(1) == TOKEN
+    for missing in ("", None):
+        data = form_data(title="", attachment=upload(b"not a pdf", "x.pdf"))
+        if missing is None:
+            del data["submit_token"]
+        else:
+            data["submit_token"] = missing
+        page = client.post(f"/e/{event.slug}/submit", data=data, content_type="multipart/form-data")
+        assert page.status_code == 422
+        fresh = token_of.search(page.get_data(as_text=True)).group(1)
+        assert len(fresh) >= 16 and fresh != "None"
+    assert ideas_count() == 0
+
+
 def test_attachment_over_the_size_cap_is_refused(app, client, uploads_dir):
     app.config["ATTACHMENT_MAX_BYTES"] = 1000
     event = make_event()
