@@ -109,21 +109,20 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
     path, with no look-up before it and no savepoint; the unique indexes on the token and the
     receipt code decide. On a clash: the token's idea (a resend, a double tap, concurrent
     posts), or another receipt code drawn. The new idea joins the session as stored, from the
-    values just written (`make_transient_to_detached`), without being read back."""
+    values just written (`make_transient_to_detached`), without being read back; the columns
+    left to their defaults (triage flags) load on first use."""
+    now = utcnow()
     row = dict(
         event_id=event.id,
         submit_token=token,
         source=source,
         locale=locale,
-        created_at=utcnow(),
-        consent_at=utcnow(),
+        created_at=now,
+        consent_at=now,
         assisted_by_id=getattr(by, "id", None) if source == "assisted" else None,
         attachment_path=stored,
         attachment_name=upload.name if upload else None,
         attachment_mime=upload.mime if upload else None,
-        eligibility="pending",
-        is_calibration=False,
-        bank_worthy=False,
         **values,
     )
     statement = _insert_unless_taken(db.session.get_bind().dialect.name)
