@@ -6,6 +6,8 @@ from accounts.models import utcnow
 from audit.models import AuditEntry
 from extensions import db
 
+_INSERT_ENTRY = insert(AuditEntry.__table__)  # built once, executed with each entry
+
 
 def record(
     entity: str,
@@ -36,9 +38,6 @@ def record(
             "source": source,
         },
     )
-
-
-_INSERT_ENTRY = insert(AuditEntry.__table__)
 
 
 def entries_for_event(event_id: int, limit: int | None = None) -> list[AuditEntry]:
