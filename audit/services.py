@@ -40,8 +40,21 @@ def record(
     )
 
 
-def entries_for_event(event_id: int, limit: int | None = None) -> list[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id.desc())
+def entries_for_event(
+    event_id: int,
+    limit: int | None = None,
+    *,
+    entity: str | None = None,
+    actions: tuple[str, ...] | None = None,
+) -> list[AuditEntry]:
+    """The event's entries, newest first; `entity` and `actions` narrow them in the query (an
+    event's own history is a handful of entries among thousands of scores)."""
+    query = select(AuditEntry).where(AuditEntry.event_id == event_id)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    if actions is not None:
+        query = query.where(AuditEntry.action.in_(actions))
+    query = query.order_by(AuditEntry.id.desc())
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))

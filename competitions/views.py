@@ -194,7 +194,11 @@ def _transition_choices(event: Event) -> list[dict]:
 
 
 def _render_event_page(event: Event, jury_form=None, status: int = 200):
-    state_changes = [e for e in entries_for_event(event.id, limit=50) if e.entity == "event"]
+    # The actions the History card names (creation, settings, states); the others are audited
+    # and shown on the pages of their own packages.
+    state_changes = entries_for_event(
+        event.id, limit=50, entity="event", actions=("create", "edit", "state")
+    )
     users = {
         u.id: u
         for u in db.session.scalars(

@@ -133,6 +133,24 @@ def test_event_page_shows_the_moves_jury_links_and_history(client, organiser, cl
     assert organiser.name in page  # the history says who moved it
 
 
+def test_event_history_keeps_its_moves_among_many_scores(client, organiser):
+    """Scores and ideas are audited under the event too: a busy judging day must not push the
+    event's own moves out of its History card, nor show other actions as "Created"."""
+    from audit.services import record
+
+    event = make_event(state="open")
+    client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
+    for n in range(80):
+        record("score", n, "score", event_id=event.id, new={"value": 3})
+    record("event", event.id, "winners", event_id=event.id, new={"winners": []})
+    db.session.commit()
+    page = html.unescape(client.get(f"/tour/events/{event.slug}").get_data(as_text=True))
+    history = page[page.index("Historique") :]
+    assert "Collecte → Évaluation" in history or "→" in history
+    assert organiser.name in history
+    assert "Créé" not in history
+
+
 def test_dashboard_shows_every_stop_with_state_and_figures(client, organiser, clean_registries):
     competition = make_competition(name="Idéathon — Banque des projets coopératifs 2025")
     make_event(competition, state="judging", city="Casablanca", slug="casablanca-2025")
