@@ -8,6 +8,7 @@ from bank.labels import sector_label, status_label
 from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
 from exports.workbook import Column, WorkbookWriter
+from i18n import event_city
 
 LANGS = ("ar", "fr", "en")
 
@@ -43,7 +44,7 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
         (Column(_("Potential partners"), width=30), lambda p: p.partners),
         (
             Column(_("Origin event"), width=16),
-            lambda p: p.origin_event.city if p.origin_event else None,
+            lambda p: event_city(p.origin_event) if p.origin_event else None,
         ),
         (Column(_("Rank"), "int", 8), lambda p: p.origin_rank),
         (Column(_("Raw score"), "score"), lambda p: p.raw_score),

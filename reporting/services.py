@@ -107,6 +107,8 @@ def tour_events(competition_slug: str | None = None) -> list[Event]:
         if competition_slug:
             raise ReportError(_("No tour with the address “%(slug)s”.", slug=competition_slug))
         raise ReportError(_("There is no tour to export yet."))
+    if not competition.events:
+        raise ReportError(_("There is no tour to export yet."))
     return list(competition.events)
 
 

@@ -161,3 +161,22 @@ def test_rtl_bars_grow_from_the_right():
     assert rtl[0].bar_x + rtl[0].bar_width == rtl[1].bar_x + rtl[1].bar_width  # same right edge
     assert rtl[0].label_x > rtl[0].bar_x + rtl[0].bar_width
     assert ltr[1].bar_width == ltr[0].bar_width / 2
+
+
+def test_the_arabic_bank_workbook_names_the_origin_city_in_arabic(app, tmp_path):
+    from bank.models import BankProject
+    from bank.workbook import write_bank_workbook
+    from extensions import db
+    from tests.builders import make_event
+
+    event = make_event(state="published", city="Oujda", city_ar="وجدة")
+    project = BankProject(
+        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad",
+        origin_event_id=event.id, origin_rank=1,
+    )  # fmt: skip
+    db.session.add(project)
+    db.session.commit()
+    for lang, city in (("ar", "وجدة"), ("fr", "Oujda")):
+        target = tmp_path / f"bank-{lang}.xlsx"
+        write_bank_workbook(target, [project], lang=lang)
+        assert city in _rows(_sheet(target)[1])[1]

@@ -300,3 +300,15 @@ def test_send_pending_command_sends_what_waits(app, smtp, runner, closed_port):
     assert "Envoyés : 1" in result.output
     assert db.session.get(OutboxEmail, email.id).status == "sent"
     assert len(smtp.wait_for(1)) == 1
+
+
+def test_e_mails_name_the_city_in_the_recipients_language(app):
+    from jobs.outbox import render_email
+    from tests.builders import make_event, make_idea
+
+    event = make_event(city="Oujda", city_ar="وجدة")
+    idea = make_idea(event)
+    for locale, city, other in (("ar", "وجدة", "Oujda"), ("fr", "Oujda", "وجدة")):
+        subject, text, html = render_email("receipt", locale, {"idea": idea, "event": event})
+        assert city in text and city in html
+        assert other not in text

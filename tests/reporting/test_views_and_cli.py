@@ -99,6 +99,20 @@ def test_tour_export_without_a_tour_says_so(client, login, app):
     assert db.session.query(ExportJob).count() == 0
 
 
+def test_tour_export_of_a_tour_without_events_says_so(client, login, app):
+    from tests.builders import make_competition
+
+    make_competition(slug="vide-2026")
+    db.session.commit()
+    login(make_user("organiser"))
+    response = client.post(
+        "/tour/rankings.xlsx", data={"competition": "vide-2026"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Il n'y a pas encore de tournée à exporter." in unescape(response.get_data(as_text=True))
+    assert db.session.query(ExportJob).count() == 0
+
+
 def test_tour_workbook_is_not_started_by_a_get(client, login, scored):
     login(make_user("organiser"))
     assert client.get("/tour/rankings.xlsx").status_code == 405
