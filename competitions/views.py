@@ -59,7 +59,11 @@ def _form_error(form, error: CompetitionError) -> None:
 @bp.get("/")
 def home():
     """The public page of the tour: its stops, in order, with links to open events."""
-    competitions = db.session.scalars(select(Competition).order_by(Competition.year.desc())).all()
+    competitions = db.session.scalars(
+        select(Competition)
+        .options(selectinload(Competition.events))
+        .order_by(Competition.year.desc())
+    ).all()
     return render_template(
         "competitions/home.html", competitions=competitions, submission_url=submission_url
     )

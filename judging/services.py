@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import User, utcnow
 from audit.services import record
@@ -81,6 +81,7 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
     query = (
         select(ScoreSheet)
         .join(Idea, Idea.id == ScoreSheet.idea_id)
+        .options(contains_eager(ScoreSheet.idea))  # the list shows each idea: no load per row
         .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )

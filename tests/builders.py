@@ -106,3 +106,22 @@ def make_idea(event, **fields) -> Idea:
     db.session.add(idea)
     db.session.commit()
     return idea
+
+
+def selects_for(client, path: str) -> int:
+    """How many SELECTs one GET of `path` runs, starting with nothing cached (for N+1 tests)."""
+    from sqlalchemy import event as sa_event
+
+    db.session.close()
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    return len(statements)

@@ -338,3 +338,14 @@ def test_tour_dashboard_query_count_does_not_grow_with_the_number_of_stops(app, 
     for _ in range(6):
         add_jury(make_event(competition), judge)
     assert queries_for_dashboard() == few
+
+
+def test_the_public_home_page_costs_the_same_queries_for_one_tour_or_three(client):
+    from tests.builders import selects_for
+
+    counts = []
+    for tours in (1, 3):
+        for _ in range(tours if not counts else tours - 1):
+            make_event(make_competition(), state="open")
+        counts.append(selects_for(client, "/"))
+    assert counts[0] == counts[1], counts

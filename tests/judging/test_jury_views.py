@@ -5,7 +5,7 @@ from sqlalchemy import select
 from audit.models import AuditEntry
 from extensions import db
 from judging.models import Conflict, Score, ScoreSheet
-from tests.builders import make_idea, make_user
+from tests.builders import make_idea, make_user, selects_for
 
 from .conftest import build_judging, fill, sheet_of
 
@@ -302,3 +302,12 @@ def test_a_tap_costs_few_statements(app, client, login):
     assert len(selects) == 5, shown
     assert statements[-1].startswith("INSERT INTO audit_entries"), shown  # nothing after it
     assert db.session.get(Score, db.session.scalar(select(Score.id))).value == 4
+
+
+def test_the_judges_list_costs_the_same_queries_for_two_ideas_or_eight(app, client, login):
+    counts = []
+    for n in (2, 8):
+        event, ideas, judges = build_judging(n_ideas=n, n_judges=1)
+        login(judges[0])
+        counts.append(selects_for(client, "/jury"))
+    assert counts[0] == counts[1], counts
