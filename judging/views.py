@@ -387,14 +387,11 @@ def final_entrants(slug: str):
     event = _event(slug)
     if not event.is_final:
         abort(404)
-    from competitions.defaults import region_label
-
     return render_template(
         "judging/finalists.html",
         event=event,
         ideas=delib.final_entrants(event),
         sector_labels=_sector_labels(),
-        region_label=region_label,
     )
 
 

@@ -311,3 +311,10 @@ def test_the_judges_list_costs_the_same_queries_for_two_ideas_or_eight(app, clie
         login(judges[0])
         counts.append(selects_for(client, "/jury"))
     assert counts[0] == counts[1], counts
+
+
+def test_the_sheet_names_the_region_in_arabic_for_an_arabic_judge(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    login(judges[0])
+    page = client.get(f"/jury/sheets/{sheet_of(ideas[0], judges[0]).id}?lang=ar")
+    assert "الشرق" in page.get_data(as_text=True)

@@ -238,3 +238,10 @@ def test_triage_shows_where_each_idea_came_from_in_words(client, organiser):
     page = client.get(f"/tour/events/{event.slug}/ideas").get_data(as_text=True)
     assert "Papier (importé)" in page and "Saisie assistée" in page
     assert ">import<" not in page.replace(" ", "")
+
+
+def test_an_idea_names_its_region_in_arabic_for_an_arabic_organiser(client, organiser):
+    event = make_event()
+    idea = make_idea(event)
+    page = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}?lang=ar").get_data(as_text=True)
+    assert "الشرق" in page
