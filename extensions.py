@@ -4,7 +4,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -14,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
+
+import settings
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,7 +59,14 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+def sqlite_busy_timeout_ms() -> int:
+    """The app's SQLITE_BUSY_TIMEOUT_MS (settings, instance config or environment)."""
+    if has_app_context():
+        return current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", settings.SQLITE_BUSY_TIMEOUT_MS)
+    return settings.SQLITE_BUSY_TIMEOUT_MS
+
+
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -70,7 +79,7 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_busy_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -98,7 +107,8 @@ def _begin_immediate(conn) -> None:
     fifth of the CPU idle, and the tail of every write). The busy timeout is short only while
     waiting here; the whole wait still ends with "database is locked" after the usual timeout."""
     raw = conn.connection.dbapi_connection
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    timeout_ms = sqlite_busy_timeout_ms()
+    deadline = time.monotonic() + timeout_ms / 1000
     raw.execute(f"PRAGMA busy_timeout={SQLITE_WRITE_NAP_MS}")
     try:
         while time.monotonic() < deadline:
@@ -110,7 +120,7 @@ def _begin_immediate(conn) -> None:
                     break  # not a wait: raised below, through SQLAlchemy
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try, and SQLAlchemy's error if any
     finally:
-        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        raw.execute(f"PRAGMA busy_timeout={timeout_ms}")
 
 
 def render_migration_item(type_, obj, autogen_context):

@@ -71,11 +71,6 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    check_password_strength(password)
-    user.password_hash = generate_password_hash(password)
-
-
 def _recent_failures(email: str, address: str | None = None) -> int:
     since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     query = select(func.count(LoginFailure.id)).where(

@@ -217,24 +217,6 @@ def transition(event: Event, new_state: str, by=None, *, source: str = "web") ->
 # --- Competitions and events -------------------------------------------------------------------
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EVENT_FIELDS = (
-    "city",
-    "city_ar",
-    "region",
-    "venue",
-    "date",
-    "capacity",
-    "winners_count",
-    "languages",
-    "slug",
-    "tour_order",
-    "is_final",
-    "judges_per_idea",
-    "min_judges",
-    "split_panels",
-    "ranking_method",
-    "blind",
-)
 LANGUAGES = ("ar", "fr", "en")
 
 

@@ -12,7 +12,6 @@ from extensions import db
 from jobs.models import OutboxEmail, UndeliverableAddress
 from jobs.queue import enqueue
 
-TEMPLATES = ("receipt", "jury_invitation", "results", "export_ready")
 UNDELIVERABLE_NOTE = "address marked undeliverable: not sent"
 
 

@@ -283,12 +283,6 @@ def _event_name(event: Event) -> str:
     return _("National final") if event.is_final and not city else city
 
 
-def _current_lang() -> str:
-    from i18n import current_language
-
-    return current_language()
-
-
 # --- Each event's sheets ------------------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ def test_a_writer_waits_for_the_lock_in_short_naps_and_gets_it(app):
     import threading
 
     from accounts.models import LoginFailure
-    from extensions import SQLITE_BUSY_TIMEOUT_MS
+    from settings import SQLITE_BUSY_TIMEOUT_MS
 
     holder = _hold_write_lock(db.engine.url.database)
     release = threading.Timer(0.3, holder.commit)
@@ -150,7 +150,7 @@ def test_a_writer_that_never_gets_the_lock_gets_database_is_locked(app, monkeypa
 
     from accounts.models import LoginFailure
 
-    monkeypatch.setattr("extensions.SQLITE_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setitem(app.config, "SQLITE_BUSY_TIMEOUT_MS", 300)
     holder = _hold_write_lock(db.engine.url.database)
     try:
         db.session.add(LoginFailure(email="never@x.ma", address="1"))
