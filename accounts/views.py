@@ -47,8 +47,13 @@ def login():
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         except services.LoginThrottled:
             db.session.commit()
+            window = current_app.config["LOGIN_FAILURE_WINDOW"]
             flash(
-                _("Too many failed attempts for this account. Wait 15 minutes and try again."),
+                _(
+                    "Too many failed attempts for this account. "
+                    "Wait %(minutes)d minutes and try again.",
+                    minutes=max(1, int(window.total_seconds() // 60)),
+                ),
                 "danger",
             )
             return render_template("accounts/login.html", form=form), 429

@@ -17,6 +17,7 @@ from extensions import db
 from jobs import exports
 from jobs.mail import outbox_counts, send_pending
 from jobs.models import ExportJob, OutboxEmail
+from jobs.outbox import UNDELIVERABLE_NOTE
 
 bp = Blueprint("jobs", __name__)
 
@@ -34,7 +35,13 @@ def outbox():
     else:
         shown = None
     emails = db.session.scalars(query).all()
-    return render_template("jobs/outbox.html", emails=emails, counts=outbox_counts(), shown=shown)
+    return render_template(
+        "jobs/outbox.html",
+        emails=emails,
+        counts=outbox_counts(),
+        shown=shown,
+        undeliverable_note=UNDELIVERABLE_NOTE,
+    )
 
 
 @bp.post("/tour/outbox/send")

@@ -48,15 +48,16 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
     criteria = event.rubric.criteria
     wb = Workbook()
     ws = wb.active
-    ws.title = "Scores"
+    ws.title = str(_l("Scores"))
     fixed = [str(_l("Receipt code")), str(_l("Idea")), str(_l("Judge e-mail"))]
     headers = fixed + [column_title(c) for c in criteria] + [str(_l("Comment"))]
     for col, title in enumerate(headers, start=1):
         set_safe_value(ws.cell(row=1, column=col), title)
         ws.cell(row=1, column=col).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = 14 if col != 2 else 40
+    hidden = str(_l("[blind]"))
     for row, (sheet, code, title, email) in enumerate(_sheets(event), start=2):
-        for col, value in enumerate((code, "[blind]" if event.blind else title, email), start=1):
+        for col, value in enumerate((code, hidden if event.blind else title, email), start=1):
             set_safe_value(ws.cell(row=row, column=col), value)
         if sheet.status == "submitted":
             values = {s.criterion_id: s.value for s in sheet.scores}

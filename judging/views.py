@@ -164,7 +164,13 @@ def progress(slug: str):
     ranking = services.event_ranking(event)  # the consistency flags only, never shown to the jury
     names = {j.id: j.name for j in matrix["judges"]}
     flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
-    return render_template("judging/progress.html", event=event, matrix=matrix, flags=flags)
+    return render_template(
+        "judging/progress.html",
+        event=event,
+        matrix=matrix,
+        flags=flags,
+        labels=services.SHEET_STATE_LABELS,
+    )
 
 
 @bp.post("/judging/<slug>/assign")

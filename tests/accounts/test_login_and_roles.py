@@ -140,3 +140,17 @@ def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monke
     response = _login(client, user.email, PASSWORD)
     assert response.status_code == 302
     assert seen == ["free"]
+
+
+def test_the_throttle_message_gives_the_configured_wait(app, client):
+    from datetime import timedelta
+
+    app.config["LOGIN_FAILURE_WINDOW"] = timedelta(minutes=30)
+    try:
+        user = make_user("jury")
+        for _ in range(5):
+            _login(client, user.email, "wrong-password-1")
+        page = _login(client, user.email, PASSWORD).get_data(as_text=True)
+    finally:
+        app.config["LOGIN_FAILURE_WINDOW"] = timedelta(minutes=15)
+    assert "Patientez 30 minutes" in page

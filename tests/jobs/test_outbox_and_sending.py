@@ -312,3 +312,21 @@ def test_e_mails_name_the_city_in_the_recipients_language(app):
         subject, text, html = render_email("receipt", locale, {"idea": idea, "event": event})
         assert city in text and city in html
         assert other not in text
+
+
+def test_the_outbox_explains_an_undeliverable_address_in_the_readers_language(app, client):
+    from jobs.models import OutboxEmail
+    from tests.builders import make_user
+
+    db.session.add(
+        OutboxEmail(
+            kind="receipt", recipient="x@example.ma", subject="s", body_text="t", body_html="h",
+            status="failed", last_error=UNDELIVERABLE_NOTE, dedupe_key="u:1",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    organiser = make_user("organiser")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(organiser.id)
+    page = client.get("/tour/outbox?lang=ar").get_data(as_text=True)
+    assert "غير قابل للتسليم" in page and UNDELIVERABLE_NOTE not in page

@@ -196,3 +196,19 @@ def test_one_calibration_idea_per_event_scored_by_everyone_never_ranked(app, cli
 
     row = next(r for r in event_ranking(event)["ideas"] if r["idea_id"] == ideas[1].id)
     assert not row["ranked"] and row["reason"] == "calibration"
+
+
+def test_progress_cells_name_their_state_in_words(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{event.slug}/progress?lang=ar").get_data(as_text=True)
+    assert '<span class="cell cell-submitted" title="مرسلة">' in page
+
+
+def test_a_blind_events_paper_sheet_hides_titles_in_the_readers_language(app, tmp_path):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, blind=True)
+    ws = load_workbook(paper.write_score_sheet(event, tmp_path / "s.xlsx")).active
+    assert ws.title == "Notes"
+    assert ws.cell(row=2, column=2).value == "[anonyme]"
+    assert ideas[0].title not in [c.value for c in ws[2]]
