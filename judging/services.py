@@ -23,6 +23,7 @@ from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from submissions.models import Idea
+from submissions.services import TriageError, use_calibration_rule
 
 
 class JudgingError(ValueError):
@@ -640,3 +641,13 @@ def remind_judges(event: Event, judges: list[User]) -> int:
         )
         queued += 1
     return queued
+
+
+def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+    try:
+        set_calibration(event, idea, by)
+    except JudgingError as error:
+        raise TriageError(str(error)) from error
+
+
+use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

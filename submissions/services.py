@@ -350,16 +350,26 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
     return new
 
 
+_calibration_rule = None
+
+
+def use_calibration_rule(rule) -> None:
+    """The judging package owns the calibration rule, `rule(event, idea or None, by)`: when it
+    may change, and dealing the idea to every judge. It registers it here, so that triage
+    applies the same rule (raising TriageError with the reason) instead of a copy of it."""
+    global _calibration_rule
+    _calibration_rule = rule
+
+
 def set_calibration(idea: Idea, on: bool, by) -> None:
-    """The calibration idea is scored by every judge first; one per event."""
+    """Make this idea the event's calibration idea (scored by every judge first, never
+    ranked), or no longer; through the judging package's rule."""
+    if _calibration_rule is None:
+        raise RuntimeError("the calibration rule belongs to the judging package, not installed")
     if on:
-        for other in db.session.scalars(
-            select(Idea).where(
-                Idea.event_id == idea.event_id, Idea.is_calibration.is_(True), Idea.id != idea.id
-            )
-        ):
-            _set_field(other, "is_calibration", False, by, action="calibration")
-    _set_field(idea, "is_calibration", on, by, action="calibration")
+        _calibration_rule(idea.event, idea, by)
+    elif idea.is_calibration:
+        _calibration_rule(idea.event, None, by)
 
 
 def set_bank_worthy(idea: Idea, on: bool, by) -> None:

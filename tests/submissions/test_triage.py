@@ -157,7 +157,22 @@ def test_one_calibration_idea_per_event_and_bank_worthy_flag(client, organiser):
     db.session.expire_all()
     assert (first.is_calibration, second.is_calibration) == (False, True)
     assert first.bank_worthy
-    assert len(audits("calibration")) == 3 and len(audits("bank_worthy")) == 1
+    # One entry per change of the event's calibration idea, naming the previous and the new one.
+    changes = [(e.old["idea_id"], e.new["idea_id"]) for e in audits("calibration")]
+    assert sorted(changes, key=str) == sorted([(None, first.id), (first.id, second.id)], key=str)
+    assert len(audits("bank_worthy")) == 1
+
+
+@pytest.mark.parametrize("state", ["deliberation", "published"])
+def test_triage_cannot_change_the_calibration_idea_after_judging(client, organiser, state):
+    """The same rule as the judging pages: the ranking is settled, calibration stays put."""
+    event = make_event(state=state)
+    idea = make_idea(event)
+    response = client.post(url(event, idea, "calibration"), data={"on": "1"})
+    assert response.status_code in (409, 422)
+    assert "délibération" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not idea.is_calibration and not audits("calibration")
 
 
 def test_idea_of_another_event_is_not_found(client, organiser):
