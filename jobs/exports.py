@@ -258,10 +258,6 @@ def _rq_state(job_id: str) -> str:
     return str(getattr(status, "value", status))
 
 
-def effective_status(export: ExportJob) -> str:
-    return "failed" if lost_reason(export) else export.status
-
-
 def mark_lost(export: ExportJob) -> bool:
     """Record a lost export as failed (and remove its half-written file). True if it was lost."""
     reason = lost_reason(export)

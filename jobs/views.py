@@ -67,14 +67,14 @@ def _export_or_404(export_id: int) -> ExportJob:
     return export
 
 
-def export_message(export: ExportJob, status: str) -> str:
+def export_message(export: ExportJob, status: str, lost: str | None) -> str:
     if status == "queued":
         return _("Waiting for a worker…")
     if status == "running":
         return _("Building the workbook: %(percent)d %%", percent=export.progress)
     if status == "done":
         return _("The workbook is ready.")
-    reason = exports.lost_reason(export) or export.error
+    reason = lost or export.error
     if reason == exports.WORKER_LOST:
         return _("The worker stopped during the export. No file was kept.")
     if reason == exports.NOT_STARTED:
@@ -83,28 +83,34 @@ def export_message(export: ExportJob, status: str) -> str:
 
 
 def _state(export: ExportJob) -> dict:
-    status = exports.effective_status(export)
+    """What the page and its polling show. Whether the job was lost is asked once (it may ask
+    Redis): this is polled every few seconds while the export runs."""
+    lost = exports.lost_reason(export)
+    status = "failed" if lost else export.status
     return {
         "id": export.id,
         "status": status,
         "progress": 100 if status == "done" else export.progress,
-        "message": export_message(export, status),
+        "message": export_message(export, status, lost),
         "download_url": url_for("jobs.export_download", export_id=export.id)
         if status == "done"
         else None,
     }
 
 
-@bp.get("/tour/exports/<int:export_id>")
-@organiser_required
-def export_status(export_id: int):
-    export = _export_or_404(export_id)
+def _export_page(export: ExportJob, status: int = 200):
     return render_template(
         "jobs/export.html",
         export=export,
         state=_state(export),
         label=exports.kind_label(export.kind),
-    )
+    ), status
+
+
+@bp.get("/tour/exports/<int:export_id>")
+@organiser_required
+def export_status(export_id: int):
+    return _export_page(_export_or_404(export_id))
 
 
 @bp.get("/tour/exports/<int:export_id>.json")
@@ -123,12 +129,7 @@ def export_retry(export_id: int):
         db.session.rollback()
         flash(str(error), "danger")
         export = _export_or_404(export_id)
-        return render_template(
-            "jobs/export.html",
-            export=export,
-            state=_state(export),
-            label=exports.kind_label(export.kind),
-        ), 409
+        return _export_page(export, 409)
     db.session.commit()
     flash(_("The export was started again."), "success")
     return redirect(url_for("jobs.export_status", export_id=export_id))
@@ -141,23 +142,13 @@ def export_download(export_id: int):
     path = exports.file_path(export)
     if export.status != "done" or path is None:
         flash(_("This export is not ready."), "warning")
-        return render_template(
-            "jobs/export.html",
-            export=export,
-            state=_state(export),
-            label=exports.kind_label(export.kind),
-        ), 409
+        return _export_page(export, 409)
     if not path.exists():
         flash(
             _("The file of this export is no longer on the server. Start the export again."),
             "danger",
         )
-        return render_template(
-            "jobs/export.html",
-            export=export,
-            state=_state(export),
-            label=exports.kind_label(export.kind),
-        ), 410
+        return _export_page(export, 410)
     stamp = (export.finished_at or export.created_at).strftime("%Y-%m-%d")
     return send_file(
         path, as_attachment=True, download_name=f"ideathon-{export.kind}-{stamp}-{export.id}.xlsx"
