@@ -131,14 +131,11 @@ def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
     return panels
 
 
-def jury_cards(
-    event: Event, login_url, *, send_email: bool = False, by=None
-) -> tuple[list[dict], bool]:
+def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) -> list[dict]:
     """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG).
 
     `login_url(token)` turns a token into the absolute link. With `send_email`, each judge with
-    an e-mail also gets the `jury_invitation` message through the outbox, if the outbox exists
-    yet. Returns the cards and whether the e-mails were queued."""
+    an e-mail also gets the `jury_invitation` message through the outbox."""
     import segno
 
     from accounts.services import make_login_link_token
@@ -169,4 +166,4 @@ def jury_cards(
                     event_id=event.id,
                 )
     record("jury", None, "cards", by=by, event_id=event.id, new={"cards": len(cards)})
-    return cards, send_email
+    return cards

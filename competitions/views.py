@@ -312,7 +312,7 @@ def jury_cards_page(slug: str):
         abort(400)
     # The address the tablets will reach: the deploy's own, else the one the organiser uses.
     base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
-    cards, emailed = jury_cards(
+    cards = jury_cards(
         event,
         lambda token: base + url_for("accounts.login_link", token=token),
         send_email=bool(request.form.get("email")),
@@ -323,8 +323,7 @@ def jury_cards_page(slug: str):
         "competitions/jury_cards.html",
         event=event,
         cards=cards,
-        emailed=emailed,
-        email_asked=bool(request.form.get("email")),
+        emailed=bool(request.form.get("email")),
     )
 
 
