@@ -484,8 +484,9 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
     }
 
 
-def event_ranking(event: Event, *, consistency: bool = True) -> dict:
-    """The event's ranking (both methods) as plain data; see `_ranking_data` for its shape."""
+def event_ranking(event: Event, *, consistency: bool = False) -> dict:
+    """The event's ranking (both methods) as plain data; see `_ranking_data` for its shape.
+    `consistency`: also each judge's Spearman figure (only the progress page shows them)."""
     return rankings_for_events([event], consistency=consistency)[event.id]
 
 

@@ -161,7 +161,8 @@ def conflict(sheet_id: int):
 def progress(slug: str):
     event = _event(slug)
     matrix = services.progress_matrix(event)
-    ranking = services.event_ranking(event)  # the consistency flags only, never shown to the jury
+    # The consistency flags only, never shown to the jury.
+    ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
     flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
     return render_template(
