@@ -58,11 +58,12 @@ def find_by_token(token: str) -> Idea | None:
 
 
 def submit_idea(
-    event: Event, data: dict, token: str | None, *, source: str = "form", by=None
+    event: Event, data: dict, token: str | None, *, source: str = "form", by=None, file=None
 ) -> tuple[Idea, bool]:
     """Store an idea once per token: (idea, created). A repeated token (double tap, resend,
     concurrent posts) returns the idea already stored. `data` holds the raw fields, plus
-    optionally `locale` and `attachment` (a checked `attachments.Upload`)."""
+    optionally `locale`; `file` is the uploaded attachment, if any (checked here, its message
+    beside the fields' ones)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     if event.state != "open":
@@ -74,10 +75,13 @@ def submit_idea(
     if source in ("form", "kiosk", "assisted") and not token:
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
     values, errors = clean_idea(data)
+    try:
+        upload = attachments.check_upload(file, getattr(file, "filename", None))
+    except FieldError as error:
+        upload, errors = None, {**errors, "attachment": error.args[0]}
     if errors:
         raise InvalidIdea(errors)
 
-    upload: attachments.Upload | None = data.get("attachment")
     stored = attachments.store(upload, event.id) if upload else None
     try:
         idea, created = _insert(

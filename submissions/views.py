@@ -34,8 +34,6 @@ from submissions.fields import (
     ELIGIBILITY_LABELS,
     SECTOR_LABELS,
     SOURCE_LABELS,
-    FieldError,
-    clean_idea,
 )
 from submissions.forms import (
     CorrectionForm,
@@ -148,21 +146,15 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
         )
     data = request.form.to_dict()
     data["locale"] = current_language()
-    file = request.files.get("attachment")
-    errors = {}
     try:
-        data["attachment"] = attachments.check_upload(file, file.filename if file else None)
-    except FieldError as error:
-        errors["attachment"] = error.args[0]
-    try:
-        if errors:
-            if event.state != "open":
-                raise services.EventClosed()
-            errors.update(clean_idea(data)[1])
-            raise services.InvalidIdea(errors)
         by = current_user if current_user.is_authenticated else None
         idea, _created = services.submit_idea(
-            event, data, data.get("submit_token"), source=source, by=by
+            event,
+            data,
+            data.get("submit_token"),
+            source=source,
+            by=by,
+            file=request.files.get("attachment"),
         )
     except services.EventClosed:
         db.session.rollback()
