@@ -22,6 +22,7 @@ from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
+from submissions.fields import strip_control
 from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
 
@@ -215,7 +216,7 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
 
 def clean_text(text) -> str:
     """Free text without control characters (PostgreSQL refuses a NUL: fuzzing found a 500)."""
-    return "".join(c for c in str(text or "") if c in "\t\n\r" or " " <= c != "\x7f").strip()
+    return strip_control(str(text or "")).strip()
 
 
 def _check_writable(sheet: ScoreSheet, by) -> None:

@@ -308,7 +308,8 @@ def _event_blocks(events, rankings, results, choices, locale, include_personal) 
             criteria=[localized(c.name, locale) or c.key for c in criteria],
             judges=[name for _id, name in judges[event.id]],
             ideas=_idea_rows(
-                ranking, frozen, choices.get(event.id, {}), ideas[event.id], comments, criteria,
+                ranking, frozen, _winners(results, choices, event.id), ideas[event.id], comments,
+                criteria,
                 specs[event.id], marks[event.id], judges[event.id], sector, not_ranked,
                 include_personal,
             ),
@@ -408,10 +409,9 @@ def _comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 
 
 def _idea_rows(
-    ranking, frozen, chosen, ideas, comments, criteria, specs, marks, judges, sector, not_ranked,
+    ranking, frozen, winners, ideas, comments, criteria, specs, marks, judges, sector, not_ranked,
     include_personal,
 ):  # fmt: skip
-    winners = {i: r.override_reason for i, r in frozen.items() if r.is_winner} if frozen else chosen
     for entry in ranking["ideas"]:
         idea_id = entry["idea_id"]
         idea = ideas.get(idea_id)

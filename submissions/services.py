@@ -18,6 +18,7 @@ from extensions import db
 from submissions import attachments
 from submissions.fields import (
     CORRECTABLE,
+    REQUIRED_TEXT,
     TEXT_FIELDS,
     FieldError,
     clean_idea,
@@ -333,7 +334,7 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
         if field not in CORRECTABLE:
             continue
         text = strip_control(value or "").strip()
-        if not text and field in ("title", "problem", "solution", "province", "lead_name"):
+        if not text and field in REQUIRED_TEXT:
             errors[field] = _l("This field is required.")
         elif len(text) > TEXT_FIELDS[field]:
             errors[field] = _l("Keep it under %(max)s characters.", max=TEXT_FIELDS[field])
