@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from accounts import services
 from extensions import db
+from i18n import LANGUAGE_NAMES
 
 
 @click.command("create-user")
@@ -11,7 +12,7 @@ from extensions import db
 @click.option("--name", required=True)
 @click.option("--role", required=True, help="organiser or jury")
 @click.option("--password", default=None, help="omit for a jury member who signs in by link")
-@click.option("--locale", default=None, type=click.Choice(["ar", "fr", "en"]))
+@click.option("--locale", default=None, type=click.Choice(list(LANGUAGE_NAMES)))
 @with_appcontext
 def create_user(email, name, role, password, locale):
     """Create an organiser or jury account."""

@@ -8,9 +8,9 @@ from bank.labels import sector_label, status_label
 from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
 from exports.workbook import Column, WorkbookWriter
-from i18n import event_city
+from i18n import LANGUAGE_NAMES, event_city
 
-LANGS = ("ar", "fr", "en")
+LANGS = tuple(LANGUAGE_NAMES)
 
 
 def _financing_text(project: BankProject) -> str:

@@ -18,12 +18,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from competitions.defaults import REGIONS
+from i18n import LANGUAGE_NAMES
 
-LANGUAGE_CHOICES = [
-    SelectChoice("ar", "العربية"),
-    SelectChoice("fr", "Français"),
-    SelectChoice("en", "English"),
-]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 class WholeNumberField(IntegerField):

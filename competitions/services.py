@@ -35,6 +35,7 @@ from competitions.rubrics import (
 )
 from competitions.signals import event_state_changed
 from extensions import db
+from i18n import LANGUAGE_NAMES
 
 __all__ = [
     "CompetitionError",
@@ -217,7 +218,7 @@ def transition(event: Event, new_state: str, by=None, *, source: str = "web") ->
 # --- Competitions and events -------------------------------------------------------------------
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGES = ("ar", "fr", "en")
+LANGUAGES = tuple(LANGUAGE_NAMES)
 
 
 def _check_slug(slug: str, model, current_id: int | None) -> str:

@@ -19,6 +19,7 @@ from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
 from extensions import db
+from i18n import LANGUAGE_NAMES
 
 bp = Blueprint("competitions", __name__)
 
@@ -265,7 +266,7 @@ def jury_add(slug: str):
                 form.name.data,
                 form.panel.data,
                 is_president=form.is_president.data,
-                locale=form.locale.data if form.locale.data in ("ar", "fr", "en") else None,
+                locale=form.locale.data if form.locale.data in LANGUAGE_NAMES else None,
                 by=current_user,
             )
         except CompetitionError as error:

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from i18n import LANGUAGE_NAMES
 from reporting import services
 
 
@@ -14,7 +15,7 @@ from reporting import services
 @click.option("--all", "whole_tour", is_flag=True, help="every event of the tour")
 @click.option("--competition", default=None, help="with --all: the tour's slug (default: latest)")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
-@click.option("--lang", default="fr", type=click.Choice(["ar", "fr", "en"]), show_default=True)
+@click.option("--lang", default="fr", type=click.Choice(list(LANGUAGE_NAMES)), show_default=True)
 @click.option("--with-contacts", is_flag=True, help="include the team leads' phones and e-mails")
 @with_appcontext
 def export_rankings(slug, whole_tour, competition, output, lang, with_contacts):
