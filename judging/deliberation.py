@@ -91,8 +91,9 @@ def choose_winners(
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
         raise JudgingError(_l("Choose at least one winner."), status=422)
-    old = sorted(c.idea_id for c in winner_choices(event))
-    for choice in winner_choices(event):
+    previous = winner_choices(event)
+    old = sorted(c.idea_id for c in previous)
+    for choice in previous:
         db.session.delete(choice)
     db.session.flush()
     choices = []

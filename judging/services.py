@@ -588,11 +588,6 @@ def progress_matrix(event: Event) -> dict:
     return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
 
 
-def judges_behind(event: Event) -> list[User]:
-    matrix = progress_matrix(event)
-    return [j for j in matrix["judges"] if matrix["per_judge"][j.id]["behind"]]
-
-
 def judging_progress(event_ids: list[int]) -> dict[int, dict]:
     """Share of assigned sheets submitted per event, in % (the tour dashboard's figure)."""
     rows = db.session.execute(
@@ -610,21 +605,15 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def remind_judges(event: Event, judges: list[User]) -> int:
-    """Queue a reminder e-mail to each judge behind (needs the `jury_reminder` e-mail template,
-    context: user, event, login_url, done, total); returns how many were queued, 0 without it."""
-    from pathlib import Path
-
-    from flask import current_app
-
+def remind_judges(event: Event) -> list[User]:
+    """Queue a reminder e-mail (one a day at most) to each judge behind on their sheets, from
+    one reading of the progress matrix; returns those judges."""
     from jobs.outbox import external_url, queue_email
 
-    if not (Path(current_app.root_path) / "templates" / "email" / "jury_reminder.txt").exists():
-        return 0
     matrix = progress_matrix(event)
+    behind = [j for j in matrix["judges"] if matrix["per_judge"][j.id]["behind"]]
     today = utcnow().date().isoformat()
-    queued = 0
-    for judge in judges:
+    for judge in behind:
         figures = matrix["per_judge"][judge.id]
         queue_email(
             kind="jury_reminder",
@@ -641,8 +630,7 @@ def remind_judges(event: Event, judges: list[User]) -> int:
             dedupe_key=f"jury-reminder:{event.id}:{judge.id}:{today}",
             event_id=event.id,
         )
-        queued += 1
-    return queued
+    return behind
 
 
 def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:

@@ -188,17 +188,13 @@ def assign(slug: str):
 @organiser_required
 def remind(slug: str):
     event = _event(slug)
-    behind = services.judges_behind(event)
+    behind = services.remind_judges(event)
     if not behind:
         flash(_("Every judge is up to date."), "info")
         return redirect(url_for("judging.progress", slug=slug), 303)
-    queued = services.remind_judges(event, behind)
     db.session.commit()
     names = ", ".join(f"{j.name} <{j.email}>" for j in behind)
-    if queued:
-        flash(_("Reminder e-mailed to: %(names)s", names=names), "success")
-    else:
-        flash(_("Judges behind (remind them in person): %(names)s", names=names), "warning")
+    flash(_("Reminder e-mailed to: %(names)s", names=names), "success")
     return redirect(url_for("judging.progress", slug=slug), 303)
 
 
