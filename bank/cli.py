@@ -1,7 +1,6 @@
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from bank import services
 from bank.workbook import LANGS, write_bank_workbook
@@ -41,7 +40,7 @@ def promote_winners(slug, include_bank_worthy):
 @with_appcontext
 def export_bank(output, lang):
     """Write the whole project bank (with contacts: organisers only) to an .xlsx file."""
-    projects = db.session.scalars(select(services.BankProject).order_by(services.BankProject.id))
+    projects = services.all_matching(services.BankFilters())
     count = write_bank_workbook(output, projects, lang=lang, include_contact=True)
     click.echo(_("%(count)d project(s) written to %(path)s.", count=count, path=output))
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from audit.services import record
 from bank.folding import query_words
@@ -474,8 +475,9 @@ def _like_escape(word: str) -> str:
 
 
 def filtered_query(filters: BankFilters):
-    """SELECT of the projects matching the filters; the same SQL on SQLite and PostgreSQL."""
-    query = select(BankProject)
+    """SELECT of the projects matching the filters; the same SQL on SQLite and PostgreSQL. Each
+    project's origin event comes with it (lists, exports and the feed name its city)."""
+    query = select(BankProject).options(selectinload(BankProject.origin_event))
     if filters.region:
         query = query.where(BankProject.region == filters.region)
     if filters.province:

@@ -430,6 +430,27 @@ def update_competition(competition: Competition, data: dict, by=None) -> Competi
     return competition
 
 
+def get_competition(slug: str) -> Competition | None:
+    return db.session.scalar(select(Competition).where(Competition.slug == slug))
+
+
+def transition_choices(event: Event) -> list[dict]:
+    """The moves offered on the event's page: each allowed next state, its label, whether it
+    goes back, and the reason it is refused now, if any."""
+    choices = []
+    for new_state in allowed_transitions(event.state):
+        refusal = transition_refusal(event, new_state)
+        choices.append(
+            {
+                "state": new_state,
+                "label": TRANSITION_LABELS[(event.state, new_state)],
+                "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
+                "refusal": str(refusal) if refusal else None,
+            }
+        )
+    return choices
+
+
 def get_event(slug: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.slug == slug))
 

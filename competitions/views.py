@@ -45,6 +45,10 @@ def _event_or_404(slug: str) -> Event:
     return services.get_event(slug) or abort(404)
 
 
+def _competition_or_404(slug: str) -> Competition:
+    return services.get_competition(slug) or abort(404)
+
+
 def _form_error(form, error: CompetitionError) -> None:
     """Show a service's refusal next to its field, or as a flash when it names none."""
     shown = False
@@ -113,9 +117,7 @@ def competition_new():
 @bp.route("/tour/competitions/<slug>/edit", methods=["GET", "POST"])
 @organiser_required
 def competition_edit(slug: str):
-    competition = db.session.scalar(select(Competition).where(Competition.slug == slug)) or abort(
-        404
-    )
+    competition = _competition_or_404(slug)
     form = CompetitionForm(obj=competition)
     if form.validate_on_submit():
         try:
@@ -136,9 +138,7 @@ def competition_edit(slug: str):
 @bp.route("/tour/competitions/<slug>/events/new", methods=["GET", "POST"])
 @organiser_required
 def event_new(slug: str):
-    competition = db.session.scalar(select(Competition).where(Competition.slug == slug)) or abort(
-        404
-    )
+    competition = _competition_or_404(slug)
     form = EventForm()
     if form.validate_on_submit():
         try:
@@ -183,21 +183,6 @@ def event_edit(slug: str):
 # --- The event's page: lifecycle and jury --------------------------------------------------------
 
 
-def _transition_choices(event: Event) -> list[dict]:
-    choices = []
-    for new_state in services.allowed_transitions(event.state):
-        refusal = services.transition_refusal(event, new_state)
-        choices.append(
-            {
-                "state": new_state,
-                "label": services.TRANSITION_LABELS[(event.state, new_state)],
-                "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
-                "refusal": str(refusal) if refusal else None,
-            }
-        )
-    return choices
-
-
 def _render_event_page(event: Event, jury_form=None, status: int = 200):
     # The actions the History card names (creation, settings, states); the others are audited
     # and shown on the pages of their own packages.
@@ -214,7 +199,7 @@ def _render_event_page(event: Event, jury_form=None, status: int = 200):
     return render_template(
         "competitions/event_page.html",
         event=event,
-        transitions=_transition_choices(event),
+        transitions=services.transition_choices(event),
         panels=services.jury_by_panel(event),
         jury_form=jury_form or JuryForm(),
         action_form=EmptyForm(),

@@ -240,3 +240,24 @@ def test_bank_pages_name_the_origin_city_in_arabic_for_arabic_readers(client, lo
     assert "وجدة" in client.get(f"/bank/{project.id}?lang=ar").get_data(as_text=True)
     login(make_user("organiser"))
     assert "وجدة" in client.get("/tour/bank?lang=ar").get_data(as_text=True)
+
+
+def test_the_bank_list_costs_the_same_queries_for_one_origin_or_three(client, login):
+    from bank.models import BankProject
+    from extensions import db
+    from tests.builders import make_event, make_user, selects_for
+
+    login(make_user("organiser"))
+    counts = []
+    for cities in (("Oujda",), ("Fès", "Agadir")):
+        for city in cities:
+            event = make_event(state="published", city=city)
+            db.session.add(
+                BankProject(
+                    title=f"Projet {city}", sector="agrifood", region="L'Oriental",
+                    province="Oujda-Angad", origin_event_id=event.id, origin_rank=1,
+                )
+            )  # fmt: skip
+        db.session.commit()
+        counts.append(selects_for(client, "/tour/bank"))
+    assert counts[0] == counts[1], counts
