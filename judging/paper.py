@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import User, utcnow
 from audit.services import record
@@ -17,24 +18,21 @@ from exports.cells import is_risky, set_safe_value
 from extensions import db
 from i18n import localized
 from judging.models import Score, ScoreSheet
-from judging.services import JudgingError, check_value
+from judging.services import JudgingError, check_value, format_mark
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def column_title(criterion, lang: str = "fr") -> str:
     """e.g. `Impact social (1–5, ×3)`."""
-    return f"{localized(criterion.name, lang)} ({criterion.scale_min}–{criterion.scale_max}, ×{_number(criterion.weight)})"
+    return f"{localized(criterion.name, lang)} ({criterion.scale_min}–{criterion.scale_max}, ×{format_mark(criterion.weight)})"
 
 
 def _sheets(event: Event):
     query = (
         select(ScoreSheet, Idea.receipt_code, Idea.title, User.email)
+        .options(selectinload(ScoreSheet.scores))  # every sheet's marks: no query per row
         .join(Idea, Idea.id == ScoreSheet.idea_id)
         .join(User, User.id == ScoreSheet.judge_id)
         .where(ScoreSheet.event_id == event.id)
