@@ -209,46 +209,68 @@ def bench_export(url: str, workdir: Path) -> None:
 
 
 def bench_submissions(kind: str, workdir: Path, clients: int, duration: float) -> None:
-    """Three runs of the same clients against one server: `/healthz` (the reference), POSTs of
-    valid ideas (the figure the target applies to: each client opened the form once, before the
-    timed run, and posts idea after idea), and whole journeys, GET of the form + POST (printed
-    beside, for the cost of a participant's two pages)."""
+    """Three loads of the same clients against one server: `/healthz` (the reference), POSTs of
+    valid ideas (the figure the target applies to: each client opened the form once, before its
+    run, and posts idea after idea), and whole journeys, GET of the form + POST (printed beside,
+    for the cost of a participant's two pages).
 
-    from bench.http import run_load
+    Two faults of a naive harness are avoided. (1) Each client keeps one connection, and a
+    gunicorn worker accepts as many as it can: which worker got how many was chance (seen: 32
+    and 0, 29 and 3, 19 and 13), and the reference halved when one worker served everyone. Each
+    worker here takes at most its share (`--worker-connections`). (2) This machine's speed
+    drifts by tens of percent within minutes, so the loads are taken in turns, in rounds, and
+    each figure adds its rounds up: the reference and the measure see the same machine."""
+
+    from bench.http import combined, run_load
     from bench.workloads import open_event, open_form, post_another_idea, submit_idea
 
     slug = "charge-2025"
+    workers, rounds = 2, 4
     with fresh_database(kind, workdir) as url:
         instance = workdir / f"load-{kind}"
         migrate(url, instance)
         app = seed_app(url, instance)
         open_event(app, slug=slug)
-        with LiveServer(url, instance) as server:
+        server = LiveServer(
+            url, instance, workers=workers, worker_connections=-(-clients // workers)
+        )
+        with server:
             if server_lacks(server, f"/e/{slug}/submit"):
                 skip(f"[{kind}] submissions", "the public form /e/<slug>/submit is not there yet")
                 return
-            reference = run_load(
-                "healthz",
-                server.url,
-                lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"),
-                clients=clients,
-                duration=duration,
-            )
-            posts = run_load(
-                "idea posts",
-                server.url,
-                lambda c, n: post_another_idea(c, slug, n),
-                clients=clients,
-                duration=duration,
-                setup=lambda c, i: open_form(c, slug),
-            )
-            journeys = run_load(
-                "journeys (GET form + POST)",
-                server.url,
-                lambda c, n: submit_idea(c, slug, 10**6 + n),
-                clients=clients,
-                duration=duration,
-            )
+            loads = {"reference": [], "posts": [], "journeys": []}
+            for round_ in range(rounds):
+                loads["reference"].append(
+                    run_load(
+                        "healthz",
+                        server.url,
+                        lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"),
+                        clients=clients,
+                        duration=duration / rounds,
+                    )
+                )
+                offset = 10**6 * round_  # every idea of the run distinct
+                loads["posts"].append(
+                    run_load(
+                        "idea posts",
+                        server.url,
+                        lambda c, n, offset=offset: post_another_idea(c, slug, offset + n),
+                        clients=clients,
+                        duration=duration / rounds,
+                        setup=lambda c, i: open_form(c, slug),
+                    )
+                )
+                offset = 10**6 * (rounds + round_)
+                loads["journeys"].append(
+                    run_load(
+                        "journeys (GET form + POST)",
+                        server.url,
+                        lambda c, n, offset=offset: submit_idea(c, slug, offset + n),
+                        clients=clients,
+                        duration=duration / rounds,
+                    )
+                )
+            reference, posts, journeys = (combined(runs) for runs in loads.values())
         with app.app_context():
             from sqlalchemy import func, select
 
@@ -353,7 +375,11 @@ def main(argv: list[str] | None = None) -> int:
             if "export" in only and "sqlite" in urls:
                 bench_export(urls["sqlite"], workdir)
         if "submissions" in only:
-            print("== submissions under load (gunicorn, 2 workers × 4 threads)", flush=True)
+            print(
+                "== submissions under load (gunicorn, 2 workers × 4 threads, "
+                "loads taken in turns)",
+                flush=True,
+            )
             for kind in backends:
                 bench_submissions(kind, workdir, clients, duration)
         if "autosave" in only:

@@ -162,6 +162,19 @@ class LoadResult:
         )
 
 
+def combined(runs: list[LoadResult]) -> LoadResult:
+    """Rounds of one load taken in turns with another, as one result: their operations, time
+    and errors added up."""
+    total = LoadResult(runs[0].name, runs[0].clients)
+    for run in runs:
+        total.elapsed += run.elapsed
+        total.latencies += run.latencies
+        total.errors += run.errors
+        total.error_samples += run.error_samples
+        total.results += run.results
+    return total
+
+
 class OperationError(Exception):
     """An operation got an answer it should not have (a 4xx/5xx, a missing receipt)."""
 

@@ -124,6 +124,7 @@ class LiveServer:
         kind: str = "gunicorn",
         workers: int = 2,
         threads: int = 4,
+        worker_connections: int | None = None,
         env: dict | None = None,
     ):
         self.database_url = database_url
@@ -131,6 +132,7 @@ class LiveServer:
         self.kind = kind
         self.workers = workers
         self.threads = threads
+        self.worker_connections = worker_connections
         self.extra_env = env or {}
         self.port = 0
         self.process: subprocess.Popen | None = None
@@ -156,6 +158,11 @@ class LiveServer:
             "--backlog", "512",
             "--timeout", "60",
             "--graceful-timeout", "5",
+            *(
+                ["--worker-connections", str(self.worker_connections)]
+                if self.worker_connections
+                else []
+            ),
             "app:create_app()",
         ]  # fmt: skip
 
