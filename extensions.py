@@ -2,9 +2,10 @@
 
 import sqlite3
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -91,10 +92,37 @@ def _sqlite_on_begin(conn):
     deferred so that they never queue behind writers."""
     if conn.dialect.name != "sqlite":
         return
-    if has_request_context() and request.method in _READ_ONLY_METHODS:
+    if has_request_context() and (
+        request.method in _READ_ONLY_METHODS or g.get("sqlite_reads_first")
+    ):
         conn.exec_driver_sql("BEGIN")
     else:
         _begin_immediate(conn)
+
+
+@contextmanager
+def read_first():
+    """For a POST that reads what it needs, then writes without reading again: on SQLite the
+    queries inside run in a plain (deferred) transaction, ended on leaving with what they loaded
+    kept, so that the writes after it hold SQLite's single write lock only while they write,
+    not while the request validates (under a hall's load, two worker processes queued for the
+    lock while it was held through the Python work). A write must then re-check, in its own
+    statement, whatever it relies on of what was read (`submit_idea` checks that the event is
+    still open in its INSERT). On PostgreSQL, which locks rows, not the database: nothing."""
+    if not has_request_context() or db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    g.sqlite_reads_first = True
+    try:
+        yield
+    finally:
+        g.sqlite_reads_first = False
+        loaded = list(db.session.identity_map.values())
+        for obj in loaded:
+            db.session.expunge(obj)  # not expired by the rollback below
+        db.session.rollback()  # nothing was written: ends the read transaction
+        for obj in loaded:
+            db.session.add(obj)
 
 
 SQLITE_WRITE_NAP_MS = 2

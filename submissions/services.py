@@ -6,7 +6,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
@@ -130,7 +130,8 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
         attachment_mime=upload.mime if upload else None,
         **values,
     )
-    statement = _insert_unless_taken(db.session.get_bind().dialect.name)
+    row["receipt_code"] = None
+    statement = _insert_if_open(db.session.get_bind().dialect.name, tuple(row))
     for _ in range(_CODE_ATTEMPTS):
         row["receipt_code"] = new_receipt_code(event.city)
         new_id = db.session.execute(statement, row).scalar()
@@ -141,16 +142,33 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
             return idea, True
         if token and (existing := find_by_token(token)) is not None:
             return existing, False
+        if db.session.scalar(_EVENT_STATE, {"id": event.id}) != "open":
+            raise EventClosed()  # closed since it was read: nothing was written
         # the receipt code was taken: draw another
     raise RuntimeError("could not draw a free receipt code")
 
 
+_EVENT_STATE = select(Event.state).where(Event.id == bindparam("id"))
+
+
 @cache
-def _insert_unless_taken(dialect: str):
-    """The idea's INSERT … ON CONFLICT DO NOTHING RETURNING id, in the database's dialect."""
+def _insert_if_open(dialect: str, columns: tuple[str, ...]):
+    """INSERT … SELECT … WHERE the event is open, ON CONFLICT DO NOTHING RETURNING id, in the
+    database's dialect, for one set of columns. The event's state is checked by the statement
+    that writes, so the page may read the event before the write transaction (`read_first`)
+    and an event closed in between still takes no idea (psycopg's dialect casts each
+    parameter to its column's type, which PostgreSQL needs in a SELECT list)."""
     insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
-    table = Idea.__table__
-    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+    ideas, events = Idea.__table__, Event.__table__
+    params = {name: bindparam(name, type_=ideas.c[name].type) for name in columns}
+    is_open = exists().where(events.c.id == params["event_id"], events.c.state == "open")
+    values = select(*(params[name].label(name) for name in columns)).where(is_open)
+    return (
+        insert(ideas)
+        .from_select(list(columns), values)
+        .on_conflict_do_nothing()
+        .returning(ideas.c.id)
+    )
 
 
 def _queue_receipt_email(idea: Idea, event: Event) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
-from extensions import db
+from extensions import db, read_first
 from i18n import current_language
 from submissions import attachments, paper, services
 from submissions.fields import (
@@ -187,7 +187,8 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
-    event = _event(slug)
+    with read_first():
+        event = _event(slug)
     return _idea_form_page(
         event,
         source="form",
@@ -217,7 +218,8 @@ def kiosk_stop(slug: str):
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
 def kiosk(slug: str):
-    event = _event(slug)
+    with read_first():
+        event = _event(slug)
     if not _is_kiosk(event):
         if current_user.is_authenticated and current_user.is_organiser:
             return render_template("submissions/kiosk_start.html", event=event)

@@ -5,6 +5,7 @@ import html
 import re
 import threading
 import traceback
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -201,6 +202,70 @@ def test_a_valid_post_reads_nothing_before_its_insert(client, app):
     verbs = [s.split()[0].upper() for s in statements]
     assert verbs.count("SELECT") == 1, "\n".join(s[:150] for s in statements)  # the event
     assert verbs.count("INSERT") == 2, statements  # the idea and its audit entry
+
+
+def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, monkeypatch):
+    """A hall of phones posting at once: on SQLite the event is read in a plain transaction and
+    the write lock is taken only by the INSERTs, not while the fields are checked (two worker
+    processes queued for the lock while it was held through the Python work)."""
+    import sqlite3
+
+    import submissions.services as services
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    event = SimpleNamespace(slug=make_event().slug)
+    path = db.engine.url.database
+    db.session.close()  # the test's own session must not hold a lock either
+    seen = []
+    real_clean = services.clean_idea
+
+    def clean_while_another_phone_writes(raw, **kwargs):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if this post holds the lock
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as error:
+            seen.append(str(error))
+        finally:
+            other.close()
+        return real_clean(raw, **kwargs)
+
+    monkeypatch.setattr(services, "clean_idea", clean_while_another_phone_writes)
+    response = post(client, event)
+    assert response.status_code == 302
+    assert seen == ["free"]
+    assert ideas_count() == 1
+
+
+def test_an_event_closed_while_the_idea_is_checked_takes_no_idea(client, app, monkeypatch):
+    """The event is read before the write transaction, so the INSERT itself checks that the
+    event is still open: closed in between (an organiser moving it to judging), the
+    participant gets the closed page and nothing is stored, not even an audit entry."""
+    from sqlalchemy import text
+
+    import submissions.services as services
+
+    stored = make_event()
+    event = SimpleNamespace(id=stored.id, slug=stored.slug)
+    db.session.close()
+    real_clean = services.clean_idea
+
+    def clean_while_the_organiser_closes(raw, **kwargs):
+        with db.engine.connect() as other:  # another request's connection
+            other.execute(
+                text("UPDATE events SET state = 'judging' WHERE id = :id"), {"id": event.id}
+            )
+            other.commit()
+        return real_clean(raw, **kwargs)
+
+    monkeypatch.setattr(services, "clean_idea", clean_while_the_organiser_closes)
+    response = post(client, event)
+    assert response.status_code == 409
+    assert "Oujda" in response.get_data(as_text=True)
+    assert ideas_count() == 0
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
 def test_five_concurrent_posts_with_one_token_store_one_idea(app):
