@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import utcnow
@@ -35,15 +35,19 @@ class Idea(db.Model):
             "financing_sought_mad IS NULL OR financing_sought_mad >= 0", name="financing"
         ),
         CheckConstraint("eligibility IN ('pending','eligible','ineligible')", name="eligibility"),
+        # An event's ideas, newest or oldest first: the only way ideas are listed. Every index
+        # is one more page written by each idea a participant sends (none on the phone number:
+        # a receipt is found by its code, then the phone compared).
+        Index("ix_ideas_event_id_created_at", "event_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
     receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
     submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # idempotency
     source: Mapped[str] = mapped_column(String(20), default="form")
     locale: Mapped[str] = mapped_column(String(5), default="fr")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The idea
     title: Mapped[str] = mapped_column(String(200))
@@ -63,7 +67,7 @@ class Idea(db.Model):
     cooperative_name: Mapped[str | None] = mapped_column(String(200))
     cooperative_members: Mapped[int | None]
     lead_name: Mapped[str] = mapped_column(String(200))
-    lead_phone: Mapped[str] = mapped_column(String(20), index=True)  # normalised +2126…/+2127…
+    lead_phone: Mapped[str] = mapped_column(String(20))  # normalised +2126…/+2127…
     lead_email: Mapped[str | None] = mapped_column(String(254))
     lead_gender: Mapped[str | None] = mapped_column(String(20))
     lead_age_bracket: Mapped[str | None] = mapped_column(String(20))
