@@ -95,7 +95,7 @@ def _sqlite_on_begin(conn):
     if has_request_context() and (
         request.method in _READ_ONLY_METHODS or g.get("sqlite_reads_first")
     ):
-        conn.exec_driver_sql("BEGIN")
+        conn.connection.dbapi_connection.execute("BEGIN")  # takes no lock: cannot wait or fail
     else:
         _begin_immediate(conn)
 
