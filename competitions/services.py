@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from audit.services import record
 from competitions.defaults import REGIONS, build_default_rubric
@@ -451,8 +451,12 @@ def transition_choices(event: Event) -> list[dict]:
     return choices
 
 
+_EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
+
+
 def get_event(slug: str) -> Event | None:
-    return db.session.scalar(select(Event).where(Event.slug == slug))
+    """The event of a page's URL (every public form post asks: the query is built once)."""
+    return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 
 def tour_events() -> list[Event]:
