@@ -10,13 +10,13 @@ import math
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
-from competitions.models import Competition, Criterion, Event, JuryMember, Rubric
+from competitions.models import Criterion, Event, JuryMember, Rubric
 from extensions import db
 from judging import scoring
 from judging.assignment import assign
@@ -101,24 +101,22 @@ def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+_SHEET_FOR_WRITING = (
+    select(ScoreSheet)
+    .where(ScoreSheet.id == bindparam("id"))
+    .options(joinedload(ScoreSheet.event).joinedload(Event.competition))
+    .with_for_update(of=ScoreSheet)
+)
+
+
 def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
     """The sheet if it is this judge's own; another's sheet is the same as no sheet (404).
 
     `for_writing` (a tap): the sheet's row is locked at once (FOR UPDATE on PostgreSQL) and
-    read with its event, rubric and criteria, in two statements instead of seven."""
+    read with its event in one statement; the tap then reads the one criterion it scores
+    (`_criterion_of`), not the rubric with every criterion's texts in three languages."""
     if for_writing:
-        event = joinedload(ScoreSheet.event)
-        sheet = db.session.scalar(
-            select(ScoreSheet)
-            .where(ScoreSheet.id == sheet_id)
-            .options(
-                event.joinedload(Event.own_rubric).selectinload(Rubric.criteria),
-                event.joinedload(Event.competition)
-                .joinedload(Competition.rubric)
-                .selectinload(Rubric.criteria),
-            )
-            .with_for_update(of=ScoreSheet)
-        )
+        sheet = db.session.scalar(_SHEET_FOR_WRITING, {"id": sheet_id})
     else:
         sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None or sheet.judge_id != user.id:
@@ -272,12 +270,28 @@ def levels(criterion: Criterion) -> list[str]:
     return [format_mark(criterion.scale_min + k * step) for k in range(count)]
 
 
+_CRITERION_IN_RUBRIC = (
+    select(Criterion)
+    .where(Criterion.id == bindparam("id"), Criterion.rubric_id == bindparam("rubric_id"))
+    .options(defer(Criterion.description), defer(Criterion.descriptors))
+    .options(joinedload(Criterion.rubric))
+)
+
+
 def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
-    rubric = sheet.event.rubric
-    for criterion in rubric.criteria if rubric else ():
-        if str(criterion.id) == str(criterion_id):
-            return criterion
-    raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
+    """The criterion being scored (an id, as a number or its digits), if it is in the event's
+    rubric: read alone with its rubric, without its description and level descriptors."""
+    text = str(criterion_id)
+    event = sheet.event
+    rubric_id = event.rubric_id or event.competition.rubric_id
+    criterion = None
+    if text.isascii() and text.isdigit() and str(int(text)) == text and int(text) < 2**31:
+        criterion = db.session.scalar(
+            _CRITERION_IN_RUBRIC, {"id": int(text), "rubric_id": rubric_id}
+        )
+    if criterion is None:
+        raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
+    return criterion
 
 
 def lock_rubric(rubric: Rubric) -> None:

@@ -107,6 +107,33 @@ def test_out_of_range_tap_is_refused_in_french_and_nothing_stored(app, client, l
     assert db.session.query(Score).count() == 0
 
 
+def test_a_tap_names_a_criterion_of_this_events_rubric_or_gets_a_clear_refusal(app, client, login):
+    """The criterion is looked up by id within the event's rubric: its digits as text are the
+    same id; anything else (another rubric's criterion, a huge number, a boolean, a float,
+    leading zeros, other digits) is the same clear 422, and nothing is stored."""
+    from competitions.defaults import build_default_rubric
+
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    criterion_id = event.rubric.criteria[0].id
+    other = build_default_rubric()
+    db.session.add(other)
+    db.session.commit()
+    other_id = other.criteria[0].id
+    login(judges[0])
+    path = f"/jury/sheets/{sheet.id}/score"
+    for wrong in (other_id, 10**20, True, float(criterion_id), f"0{criterion_id}", "١", None):
+        response = client.post(path, json={"criterion": wrong, "value": 3})
+        assert response.status_code == 422, wrong
+        assert (
+            response.json["error"] == "Ce critère ne fait pas partie de la grille de l'événement."
+        )
+    assert db.session.query(Score).count() == 0
+    response = client.post(path, json={"criterion": str(criterion_id), "value": 3})
+    assert response.status_code == 200
+    assert db.session.query(Score).count() == 1
+
+
 def test_two_tablets_last_write_wins_both_audited(app, client, login):
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
     sheet = sheet_of(ideas[0], judges[0])
@@ -272,8 +299,8 @@ def test_control_characters_in_free_text_are_dropped(app, client, login):
 
 def test_a_tap_costs_few_statements(app, client, login):
     """A tap is the hottest write of the day (a hundred judges, about one a second each): the
-    sheet is locked and read with its event, rubric and criteria in one statement, then the
-    score is written and audited."""
+    sheet is locked and read with its event in one statement, the scored criterion alone
+    (without the rubric's texts in three languages), then the score is written and audited."""
     from sqlalchemy import event as sa_event
 
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
@@ -297,9 +324,11 @@ def test_a_tap_costs_few_statements(app, client, login):
     assert first.status_code == 200
     shown = "\n".join(s[:120] for s in statements)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    # the judge; the sheet with its event and rubric; the criteria; its status and comment,
-    # locked; the score being changed. Before: ten SELECTs, and two more after the commit.
+    # the judge; the sheet with its event; its status and comment, locked; the criterion with
+    # its rubric; the score being changed. Before: ten SELECTs, and two more after the commit.
     assert len(selects) == 5, shown
+    criteria_read = [s for s in selects if "FROM criteria" in s]
+    assert len(criteria_read) == 1 and "descriptors" not in criteria_read[0], shown
     assert statements[-1].startswith("INSERT INTO audit_entries"), shown  # nothing after it
     assert db.session.get(Score, db.session.scalar(select(Score.id))).value == 4
 
