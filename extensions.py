@@ -109,7 +109,11 @@ def read_first():
     lock while it was held through the Python work). A write must then re-check, in its own
     statement, whatever it relies on of what was read (`submit_idea` checks that the event is
     still open in its INSERT). On PostgreSQL, which locks rows, not the database: nothing."""
-    if not has_request_context() or db.session.get_bind().dialect.name != "sqlite":
+    if (
+        not has_request_context()
+        or request.method in _READ_ONLY_METHODS  # a GET's transaction is a plain one anyway
+        or db.session.get_bind().dialect.name != "sqlite"
+    ):
         yield
         return
     g.sqlite_reads_first = True

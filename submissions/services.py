@@ -130,8 +130,8 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
         attachment_mime=upload.mime if upload else None,
         **values,
     )
-    row["receipt_code"] = None
-    statement = _insert_if_open(db.session.get_bind().dialect.name, tuple(row))
+    columns = (*row, "receipt_code")  # the code is drawn below, once per attempt
+    statement = _insert_if_open(db.session.get_bind().dialect.name, columns)
     for _ in range(_CODE_ATTEMPTS):
         row["receipt_code"] = new_receipt_code(event.city)
         new_id = db.session.execute(statement, row).scalar()
