@@ -125,3 +125,19 @@ def selects_for(client, path: str) -> int:
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", seen)
     return len(statements)
+
+
+def sqlite_write_lock_state(path: str) -> str:
+    """ "free" if another process could take SQLite's write lock on the file at this moment
+    (it tries BEGIN IMMEDIATE without waiting), else SQLite's error ("database is locked")."""
+    import sqlite3
+
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return "free"
+    except sqlite3.OperationalError as error:
+        return str(error)
+    finally:
+        other.close()

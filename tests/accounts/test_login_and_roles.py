@@ -2,7 +2,7 @@ import re
 
 from accounts.models import LoginFailure
 from extensions import db
-from tests.builders import PASSWORD, make_user
+from tests.builders import PASSWORD, make_user, sqlite_write_lock_state
 
 
 def _login(client, email, password, address="10.0.0.1"):
@@ -111,7 +111,6 @@ def test_signing_in_between_two_requests_of_one_test_takes_effect(client, login)
 def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monkeypatch):
     """A hall of judges signs in at once: the slow hash check must run outside the write
     transaction, or every sign-in waits for all the others' hashing."""
-    import sqlite3
 
     import pytest
 
@@ -125,15 +124,7 @@ def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monke
     real_check = services.check_password_hash
 
     def check_while_another_tablet_writes(stored, password):
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")  # fails at once if the sign-in holds the lock
-            other.execute("ROLLBACK")
-            seen.append("free")
-        except sqlite3.OperationalError as error:
-            seen.append(str(error))
-        finally:
-            other.close()
+        seen.append(sqlite_write_lock_state(path))  # "free" unless the sign-in holds the lock
         return real_check(stored, password)
 
     monkeypatch.setattr(services, "check_password_hash", check_while_another_tablet_writes)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from audit.models import AuditEntry
 from extensions import db
 from submissions.models import Idea
-from tests.builders import make_event, make_idea, make_user
+from tests.builders import make_event, make_idea, make_user, sqlite_write_lock_state
 from tests.submissions.conftest import JPEG, PDF, PNG, TOKEN, form_data, upload
 
 ARABIC = {
@@ -208,7 +208,6 @@ def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, 
     """A hall of phones posting at once: on SQLite the event is read in a plain transaction and
     the write lock is taken only by the INSERTs, not while the fields are checked (two worker
     processes queued for the lock while it was held through the Python work)."""
-    import sqlite3
 
     import submissions.services as services
 
@@ -221,15 +220,7 @@ def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, 
     real_clean = services.clean_idea
 
     def clean_while_another_phone_writes(raw, **kwargs):
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")  # fails at once if this post holds the lock
-            other.execute("ROLLBACK")
-            seen.append("free")
-        except sqlite3.OperationalError as error:
-            seen.append(str(error))
-        finally:
-            other.close()
+        seen.append(sqlite_write_lock_state(path))  # "free" unless this post holds the lock
         return real_clean(raw, **kwargs)
 
     monkeypatch.setattr(services, "clean_idea", clean_while_another_phone_writes)
