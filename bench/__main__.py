@@ -225,52 +225,39 @@ def bench_submissions(kind: str, workdir: Path, clients: int, duration: float) -
     from bench.workloads import open_event, open_form, post_another_idea, submit_idea
 
     slug = "charge-2025"
-    workers, rounds = 2, 4
+    rounds = 4
+    # name → (operation(client, n), setup(client, index) or None); n is distinct across the run
+    loads = {
+        "healthz": (lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"), None),
+        "idea posts": (
+            lambda c, n: post_another_idea(c, slug, n),
+            lambda c, i: open_form(c, slug),
+        ),
+        "journeys (GET form + POST)": (lambda c, n: submit_idea(c, slug, 10**7 + n), None),
+    }
     with fresh_database(kind, workdir) as url:
         instance = workdir / f"load-{kind}"
         migrate(url, instance)
         app = seed_app(url, instance)
         open_event(app, slug=slug)
-        server = LiveServer(
-            url, instance, workers=workers, worker_connections=-(-clients // workers)
-        )
-        with server:
+        with LiveServer(url, instance, clients=clients) as server:
             if server_lacks(server, f"/e/{slug}/submit"):
                 skip(f"[{kind}] submissions", "the public form /e/<slug>/submit is not there yet")
                 return
-            loads = {"reference": [], "posts": [], "journeys": []}
+            runs = {name: [] for name in loads}
             for round_ in range(rounds):
-                loads["reference"].append(
-                    run_load(
-                        "healthz",
-                        server.url,
-                        lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"),
-                        clients=clients,
-                        duration=duration / rounds,
+                for name, (operation, setup) in loads.items():
+                    runs[name].append(
+                        run_load(
+                            name,
+                            server.url,
+                            lambda c, n, op=operation, base=10**6 * round_: op(c, base + n),
+                            clients=clients,
+                            duration=duration / rounds,
+                            setup=setup,
+                        )
                     )
-                )
-                offset = 10**6 * round_  # every idea of the run distinct
-                loads["posts"].append(
-                    run_load(
-                        "idea posts",
-                        server.url,
-                        lambda c, n, offset=offset: post_another_idea(c, slug, offset + n),
-                        clients=clients,
-                        duration=duration / rounds,
-                        setup=lambda c, i: open_form(c, slug),
-                    )
-                )
-                offset = 10**6 * (rounds + round_)
-                loads["journeys"].append(
-                    run_load(
-                        "journeys (GET form + POST)",
-                        server.url,
-                        lambda c, n, offset=offset: submit_idea(c, slug, offset + n),
-                        clients=clients,
-                        duration=duration / rounds,
-                    )
-                )
-            reference, posts, journeys = (combined(runs) for runs in loads.values())
+            reference, posts, journeys = (combined(rounds_) for rounds_ in runs.values())
         with app.app_context():
             from sqlalchemy import func, select
 

@@ -109,12 +109,7 @@ def run(kind, workdir, judges, duration, figure) -> None:
         migrate(url, instance)
         app = seed_app(url, instance)
         plan, password = judge_plan(app, judges)
-        # Each worker takes at most its share of the judges' kept-alive connections (as in the
-        # submissions benchmark: otherwise chance may give one worker nearly all of them).
-        workers = 2
-        with LiveServer(
-            url, instance, workers=workers, worker_connections=-(-len(plan) // workers)
-        ) as server:
+        with LiveServer(url, instance, clients=len(plan)) as server:
             reference = run_load(
                 "healthz",
                 server.url,

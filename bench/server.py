@@ -124,7 +124,7 @@ class LiveServer:
         kind: str = "gunicorn",
         workers: int = 2,
         threads: int = 4,
-        worker_connections: int | None = None,
+        clients: int | None = None,
         env: dict | None = None,
     ):
         self.database_url = database_url
@@ -132,7 +132,9 @@ class LiveServer:
         self.kind = kind
         self.workers = workers
         self.threads = threads
-        self.worker_connections = worker_connections
+        # Clients that keep one connection each (the load runs): each worker takes at most its
+        # share, or chance decides which worker serves how many (seen: 32 and 0, 29 and 3).
+        self.worker_connections = -(-clients // workers) if clients else None
         self.extra_env = env or {}
         self.port = 0
         self.process: subprocess.Popen | None = None

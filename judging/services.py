@@ -282,13 +282,12 @@ def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
     """The criterion being scored (an id, as a number or its digits), if it is in the event's
     rubric: read alone with its rubric, without its description and level descriptors."""
     text = str(criterion_id)
-    event = sheet.event
-    rubric_id = event.rubric_id or event.competition.rubric_id
+    number = int(text) if text.isascii() and text.isdigit() else None
     criterion = None
-    if text.isascii() and text.isdigit() and str(int(text)) == text and int(text) < 2**31:
-        criterion = db.session.scalar(
-            _CRITERION_IN_RUBRIC, {"id": int(text), "rubric_id": rubric_id}
-        )
+    if number is not None and str(number) == text and number < 2**31:  # no "03", no 10**20
+        event = sheet.event
+        rubric_id = event.rubric_id or event.competition.rubric_id
+        criterion = db.session.scalar(_CRITERION_IN_RUBRIC, {"id": number, "rubric_id": rubric_id})
     if criterion is None:
         raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
     return criterion

@@ -111,7 +111,6 @@ def test_signing_in_between_two_requests_of_one_test_takes_effect(client, login)
 def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monkeypatch):
     """A hall of judges signs in at once: the slow hash check must run outside the write
     transaction, or every sign-in waits for all the others' hashing."""
-
     import pytest
 
     import accounts.services as services

@@ -208,7 +208,6 @@ def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, 
     """A hall of phones posting at once: on SQLite the event is read in a plain transaction and
     the write lock is taken only by the INSERTs, not while the fields are checked (two worker
     processes queued for the lock while it was held through the Python work)."""
-
     import submissions.services as services
 
     if db.engine.dialect.name != "sqlite":
