@@ -89,44 +89,54 @@ def _sqlite_on_connect(dbapi_connection, _record):
 def _sqlite_on_begin(conn):
     """Writers take the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads
     then writes gets "database is locked" despite the busy timeout. Read-only requests stay
-    deferred so that they never queue behind writers."""
+    deferred so that they never queue behind writers. Inside `read_first`, no BEGIN at all: the
+    reads run in SQLite's autocommit mode and the write transaction starts at the first
+    statement after it (`_sqlite_begin_after_reads`)."""
     if conn.dialect.name != "sqlite":
         return
-    if has_request_context() and (
-        request.method in _READ_ONLY_METHODS or g.get("sqlite_reads_first")
-    ):
+    reads_first = has_request_context() and bool(g.get("sqlite_reads_first"))
+    conn.info[_BEGIN_AFTER_READS] = reads_first
+    if reads_first:
+        return
+    if has_request_context() and request.method in _READ_ONLY_METHODS:
         conn.connection.dbapi_connection.execute("BEGIN")  # takes no lock: cannot wait or fail
     else:
+        _begin_immediate(conn)
+
+
+_BEGIN_AFTER_READS = "sqlite_begin_after_reads"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin_after_reads(conn, _cursor, _statement, _parameters, _context, _many):
+    """The first statement after `read_first`'s reads opens the write transaction (BEGIN
+    IMMEDIATE, waiting for the lock as any writer does). SQLAlchemy's transaction was open all
+    along; only SQLite's starts here, and its COMMIT or ROLLBACK ends both."""
+    if conn.info.get(_BEGIN_AFTER_READS) and not (
+        has_request_context() and g.get("sqlite_reads_first")
+    ):
+        conn.info[_BEGIN_AFTER_READS] = False
         _begin_immediate(conn)
 
 
 @contextmanager
 def read_first():
     """For a POST that reads what it needs, then writes without reading again: on SQLite the
-    queries inside run in a plain (deferred) transaction, ended on leaving with what they loaded
-    kept, so that the writes after it hold SQLite's single write lock only while they write,
-    not while the request validates (under a hall's load, two worker processes queued for the
-    lock while it was held through the Python work). A write must then re-check, in its own
-    statement, whatever it relies on of what was read (`submit_idea` checks that the event is
-    still open in its INSERT). On PostgreSQL, which locks rows, not the database: nothing."""
-    if (
-        not has_request_context()
-        or request.method in _READ_ONLY_METHODS  # a GET's transaction is a plain one anyway
-        or db.session.get_bind().dialect.name != "sqlite"
-    ):
-        yield
+    queries inside run in autocommit mode (no transaction, so no lock held past each of them),
+    and the write transaction begins with the first statement after the block, so that SQLite's
+    single write lock is held only while the request writes, not while it validates (under a
+    hall's load, two worker processes queued for the lock while it was held through the Python
+    work). What was loaded stays loaded. A write must then re-check, in its own statement,
+    whatever it relies on of what was read (`submit_idea` checks that the event is still open
+    in its INSERT). On PostgreSQL, which locks rows, not the database: nothing."""
+    if not has_request_context() or request.method in _READ_ONLY_METHODS:
+        yield  # a GET's transaction is a plain one anyway
         return
     g.sqlite_reads_first = True
     try:
         yield
     finally:
         g.sqlite_reads_first = False
-        loaded = list(db.session.identity_map.values())
-        for obj in loaded:
-            db.session.expunge(obj)  # not expired by the rollback below
-        db.session.rollback()  # nothing was written: ends the read transaction
-        for obj in loaded:
-            db.session.add(obj)
 
 
 SQLITE_WRITE_NAP_MS = 2

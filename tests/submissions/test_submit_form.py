@@ -205,7 +205,7 @@ def test_a_valid_post_reads_nothing_before_its_insert(client, app):
 
 
 def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, monkeypatch):
-    """A hall of phones posting at once: on SQLite the event is read in a plain transaction and
+    """A hall of phones posting at once: on SQLite the event is read outside any transaction and
     the write lock is taken only by the INSERTs, not while the fields are checked (two worker
     processes queued for the lock while it was held through the Python work)."""
     import submissions.services as services
@@ -227,6 +227,32 @@ def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, 
     assert response.status_code == 302
     assert seen == ["free"]
     assert ideas_count() == 1
+
+
+def test_the_idea_and_its_audit_entry_are_one_sqlite_transaction(client, app, monkeypatch):
+    """The reads before it run outside any transaction, but the writes do not: the write lock
+    is held from the idea's INSERT to the commit, and a failure between the two INSERTs leaves
+    neither (had the idea been written in autocommit mode, it would stay without its entry)."""
+    import submissions.services as services
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    event = SimpleNamespace(slug=make_event().slug)
+    path = db.engine.url.database
+    db.session.close()
+    seen = []
+
+    def audit_that_fails(*args, **kwargs):
+        seen.append(sqlite_write_lock_state(path))
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(services, "record", audit_that_fails)
+    with pytest.raises(RuntimeError):
+        post(client, event)
+    assert seen == ["database is locked"]
+    db.session.rollback()  # what the request's teardown does
+    assert sqlite_write_lock_state(path) == "free"
+    assert ideas_count() == 0
 
 
 def test_an_event_closed_while_the_idea_is_checked_takes_no_idea(client, app, monkeypatch):
