@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench_export(urls["sqlite"], workdir)
         if "submissions" in only:
             print(
-                "== submissions under load (gunicorn, 2 workers × 4 threads, loads taken in turns)",
+                "== submissions under load (gunicorn.conf.py, 2 workers, loads taken in turns)",
                 flush=True,
             )
             for kind in backends:

@@ -1,7 +1,7 @@
 """A real server process on loopback against a fresh, migrated database.
 
 Shared by the benchmarks, the load and fault tests and the browser journeys: the app is served
-the way it is deployed (gunicorn, 2 workers) or by `flask run --with-threads`, never in-process.
+the way it is deployed (gunicorn with gunicorn.conf.py, 2 workers), never in-process.
 """
 
 from __future__ import annotations
@@ -114,24 +114,20 @@ def seed_app(database_url: str, instance_dir: Path):
 
 
 class LiveServer:
-    """gunicorn (or `flask run --with-threads`) serving the app on a free loopback port."""
+    """gunicorn serving the app on a free loopback port."""
 
     def __init__(
         self,
         database_url: str,
         instance_dir: Path,
         *,
-        kind: str = "gunicorn",
         workers: int = 2,
-        threads: int = 4,
         clients: int | None = None,
         env: dict | None = None,
     ):
         self.database_url = database_url
         self.instance_dir = Path(instance_dir)
-        self.kind = kind
         self.workers = workers
-        self.threads = threads
         # Clients that keep one connection each (the load runs): each worker takes at most its
         # share, or chance decides which worker serves how many (seen: 32 and 0, 29 and 3).
         self.worker_connections = -(-clients // workers) if clients else None
@@ -145,27 +141,17 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        address = f"127.0.0.1:{self.port}"
-        if self.kind == "flask":
-            return [
-                str(VENV_BIN / "flask"), "--app", "app", "run", "--with-threads",
-                "--no-reload", "--no-debugger", "--host", "127.0.0.1", "--port", str(self.port),
-            ]  # fmt: skip
+        """gunicorn with the deployed settings (gunicorn.conf.py), on this port."""
         return [
             str(VENV_BIN / "gunicorn"),
-            "--bind", address,
+            "--config", str(ROOT / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
-            "--worker-class", "gthread",
-            "--threads", str(self.threads),
-            "--backlog", "512",
-            "--timeout", "60",
-            "--graceful-timeout", "5",
             *(
                 ["--worker-connections", str(self.worker_connections)]
                 if self.worker_connections
                 else []
             ),
-            "app:create_app()",
         ]  # fmt: skip
 
     def start(self, timeout: float = 30) -> LiveServer:
