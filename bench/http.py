@@ -113,9 +113,12 @@ class Client:
     def get(self, path: str, headers: dict | None = None) -> Response:
         return self.request("GET", path, headers=headers)
 
-    def post_form(self, path: str, data: dict, headers: dict | None = None) -> Response:
+    def post_form(self, path: str, data: dict | str, headers: dict | None = None) -> Response:
+        """POST form fields, or a body already encoded. The body goes as bytes, in the same
+        send as the headers (http.client sends a str body separately: two packets)."""
         headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        return self.request("POST", path, body=urlencode(data, doseq=True), headers=headers)
+        body = data if isinstance(data, str) else urlencode(data, doseq=True)
+        return self.request("POST", path, body=body.encode(), headers=headers)
 
     def post_json(self, path: str, payload, csrf: str | None = None, method="POST") -> Response:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}

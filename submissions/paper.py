@@ -26,8 +26,7 @@ from submissions.fields import (
     TEAM_LABELS,
     clean_idea,
 )
-from submissions.models import Idea
-from submissions.services import submit_idea
+from submissions.services import Receipt, submit_idea
 
 # The template's columns, in order (A, B, C, …). Row 1 holds the headers; ideas start on row 2.
 COLUMNS = (
@@ -217,10 +216,10 @@ def check_rows(rows: list[tuple[int, dict]]) -> list[str]:
     return messages
 
 
-def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Idea], int]:
-    """Import a filled template: all ideas or none. Returns (new ideas, rows already imported
-    before): each row's token derives from the file and row, so importing a file twice adds
-    nothing."""
+def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int]:
+    """Import a filled template: all ideas or none. Returns (receipts of the new ideas, rows
+    already imported before): each row's token derives from the file and row, so importing a
+    file twice adds nothing."""
     rows = read_rows(data)
     if not rows:
         raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
@@ -231,9 +230,9 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Idea], int]:
     created, repeated = [], 0
     for number, raw in rows:
         token = hashlib.sha256(f"{event.id}:{digest}:{number}".encode()).hexdigest()
-        idea, new = submit_idea(event, raw, token, source="import", by=by)
-        if new:
-            created.append(idea)
+        receipt = submit_idea(event, raw, token, source="import", by=by)
+        if receipt.created:
+            created.append(receipt)
         else:
             repeated += 1
     return created, repeated

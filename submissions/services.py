@@ -1,6 +1,7 @@
 """Ideas: receiving them exactly once, looking up a receipt, and the organisers' triage."""
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
@@ -9,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 
 from accounts.models import utcnow
 from audit.services import record
@@ -54,22 +54,40 @@ class LookupThrottled(Exception):
     """Too many wrong look-ups for this receipt code: wait before trying again."""
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What the participant is told once their idea is stored: its code, and the event that
+    holds it. `created` is False when the token had been used already (a double tap, a resend):
+    the same receipt again, for the idea stored the first time."""
+
+    idea_id: int
+    code: str
+    event_id: int
+    created: bool
+
+
 def find_by_token(token: str) -> Idea | None:
     return db.session.scalar(select(Idea).where(Idea.submit_token == token))
 
 
+def _earlier_receipt(token: str | None) -> Receipt | None:
+    idea = find_by_token(token) if token else None
+    return idea and Receipt(idea.id, idea.receipt_code, idea.event_id, created=False)
+
+
 def submit_idea(
     event: Event, data: dict, token: str | None, *, source: str = "form", by=None, file=None
-) -> tuple[Idea, bool]:
-    """Store an idea once per token: (idea, created). A repeated token (double tap, resend,
-    concurrent posts) returns the idea already stored. `data` holds the raw fields, plus
-    optionally `locale`; `file` is the uploaded attachment, if any (checked here, its message
-    beside the fields' ones)."""
+) -> Receipt:
+    """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
+    gets the receipt of the idea already stored. `data` holds the raw fields, plus optionally
+    `locale`; `file` is the uploaded attachment, if any (checked here, its message beside the
+    fields' ones). The idea is written, not loaded: no ORM object is made for it (on a hall's
+    busiest page, building one cost as much as the INSERT)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     if event.state != "open":
-        if token and (existing := find_by_token(token)) is not None:
-            return existing, False  # a resend: the same receipt, even though the event closed
+        if (earlier := _earlier_receipt(token)) is not None:
+            return earlier  # a resend: the same receipt, even though the event closed
         raise EventClosed()
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
@@ -85,37 +103,35 @@ def submit_idea(
 
     stored = attachments.store(upload, event.id) if upload else None
     try:
-        idea, created = _insert(
+        receipt, row = _insert(
             event, values, token, source, by, data.get("locale") or "fr", upload, stored
         )
     except BaseException:
         attachments.discard(stored)
         raise
-    if not created:
+    if not receipt.created:
         attachments.discard(stored)  # an identical post with the same token won the race
-        return idea, False
+        return receipt
 
     record(
         "idea",
-        idea.id,
+        receipt.idea_id,
         "submit",
         by=by,
         event_id=event.id,
         source=source,
-        new={"receipt_code": idea.receipt_code, "source": source},
+        new={"receipt_code": receipt.code, "source": source},
     )
-    if idea.lead_email:
-        _queue_receipt_email(idea, event)
-    return idea, True
+    if row["lead_email"]:
+        _queue_receipt_email(row, event, receipt)
+    return receipt
 
 
-def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Idea, bool]:
+def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Receipt, dict]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id, prepared once: one statement on the happy
     path, with no look-up before it and no savepoint; the unique indexes on the token and the
     receipt code decide. On a clash: the token's idea (a resend, a double tap, concurrent
-    posts), or another receipt code drawn. The new idea joins the session as stored, from the
-    values just written (`make_transient_to_detached`), without being read back; the columns
-    left to their defaults (triage flags) load on first use."""
+    posts), or another receipt code drawn. Returns the receipt and the row written."""
     now = utcnow()
     row = dict(
         event_id=event.id,
@@ -136,12 +152,9 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[I
         row["receipt_code"] = new_receipt_code(event.city)
         new_id = db.session.execute(statement, row).scalar()
         if new_id is not None:
-            idea = Idea(id=new_id, **row)
-            make_transient_to_detached(idea)
-            db.session.add(idea)
-            return idea, True
-        if token and (existing := find_by_token(token)) is not None:
-            return existing, False
+            return Receipt(new_id, row["receipt_code"], event.id, created=True), row
+        if (earlier := _earlier_receipt(token)) is not None:
+            return earlier, row
         if db.session.scalar(_EVENT_STATE, {"id": event.id}) != "open":
             raise EventClosed()  # closed since it was read: nothing was written
         # the receipt code was taken: draw another
@@ -171,16 +184,17 @@ def _insert_if_open(dialect: str, columns: tuple[str, ...]):
     )
 
 
-def _queue_receipt_email(idea: Idea, event: Event) -> None:
+def _queue_receipt_email(row: dict, event: Event, receipt: Receipt) -> None:
+    """The receipt by e-mail; the template reads the idea's fields from the row written."""
     from jobs.outbox import queue_email
 
     queue_email(
         kind="receipt",
-        to=idea.lead_email,
-        locale=idea.locale,
+        to=row["lead_email"],
+        locale=row["locale"],
         template="receipt",
-        context={"idea": idea, "event": event},
-        dedupe_key=f"receipt:{idea.id}",
+        context={"idea": row, "event": event},
+        dedupe_key=f"receipt:{receipt.idea_id}",
         event_id=event.id,
     )
 

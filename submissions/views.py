@@ -148,7 +148,7 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
     data["locale"] = current_language()
     try:
         by = current_user if current_user.is_authenticated else None
-        idea, _created = services.submit_idea(
+        receipt = services.submit_idea(
             event,
             data,
             data.get("submit_token"),
@@ -175,13 +175,13 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
             action=action,
             **template_vars,
         ), 422
-    # Read before the commit expires them (no reload after it). A token reused on another
-    # event's form leads to the receipt of the event that holds it.
-    code = idea.receipt_code
-    slug = event.slug if idea.event_id == event.id else idea.event.slug
+    # A token reused on another event's form leads to the receipt of the event that holds it.
+    slug = (
+        event.slug if receipt.event_id == event.id else db.session.get(Event, receipt.event_id).slug
+    )
     db.session.commit()
-    _remember_receipt(code, kiosk=source == "kiosk")
-    return redirect(url_for("submissions.receipt", slug=slug, code=code))
+    _remember_receipt(receipt.code, kiosk=source == "kiosk")
+    return redirect(url_for("submissions.receipt", slug=slug, code=receipt.code))
 
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
