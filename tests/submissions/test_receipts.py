@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from submissions.models import ReceiptLookupFailure
+from submissions.receipts import ALPHABET, new_receipt_code
 from tests.builders import make_event, make_idea
 from tests.submissions.conftest import form_data
 
@@ -100,3 +101,14 @@ def test_lookups_are_throttled_per_code_even_with_the_right_phone_afterwards(cli
 def test_lookup_page_prefills_the_code(client):
     page = client.get("/receipt?code=OUJ-7K3D").get_data(as_text=True)
     assert 'value="OUJ-7K3D"' in page
+
+
+def test_receipt_codes_use_every_unambiguous_character_in_every_place():
+    """The city's three letters, a hyphen, four characters drawn from the unambiguous alphabet;
+    over many draws every character turns up in every place (a draw that fed only some digits
+    of the number, or reused one character, would leave gaps and make collisions likelier)."""
+    codes = [new_receipt_code("Laâyoune") for _ in range(3000)]
+    assert all(len(code) == 8 and code.startswith("LAA-") for code in codes)
+    for place in range(4, 8):
+        assert {code[place] for code in codes} == set(ALPHABET)
+    assert len(set(codes)) > 2900  # 390,625 possible codes
