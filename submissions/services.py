@@ -66,6 +66,37 @@ class Receipt:
     created: bool
 
 
+@dataclass(frozen=True)
+class PostingTarget:
+    """What storing an idea needs of its event: its id, and its city for the receipt code.
+    Remembered per process by slug (`posting_target`), so that a posted idea reads nothing
+    before its INSERT. The INSERT checks that it still holds (the event open, with this slug
+    and this city): a stale entry costs a fresh look-up, never a misplaced idea."""
+
+    id: int
+    slug: str
+    city: str
+
+
+_TARGET_BY_SLUG = select(Event.id, Event.slug, Event.city).where(Event.slug == bindparam("slug"))
+_TARGETS_KEPT = 1000  # a tour has a dozen events; the bound is against made-up slugs
+
+
+def posting_target(slug: str, *, fresh: bool = False) -> PostingTarget | None:
+    """The event that ideas posted to this slug go to, or None if there is no such event."""
+    targets = current_app.extensions.setdefault("submissions.posting_targets", {})
+    target = None if fresh else targets.get(slug)
+    if target is None:
+        row = db.session.execute(_TARGET_BY_SLUG, {"slug": slug}).first()
+        if row is None:
+            targets.pop(slug, None)
+            return None
+        if len(targets) >= _TARGETS_KEPT:
+            targets.clear()
+        target = targets[slug] = PostingTarget(*row)
+    return target
+
+
 def find_by_token(token: str) -> Idea | None:
     return db.session.scalar(select(Idea).where(Idea.submit_token == token))
 
@@ -76,19 +107,22 @@ def _earlier_receipt(token: str | None) -> Receipt | None:
 
 
 def submit_idea(
-    event: Event, data: dict, token: str | None, *, source: str = "form", by=None, file=None
+    event: Event | PostingTarget,
+    data: dict,
+    token: str | None,
+    *,
+    source: str = "form",
+    by=None,
+    file=None,
 ) -> Receipt:
     """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
-    gets the receipt of the idea already stored. `data` holds the raw fields, plus optionally
-    `locale`; `file` is the uploaded attachment, if any (checked here, its message beside the
-    fields' ones). The idea is written, not loaded: no ORM object is made for it (on a hall's
-    busiest page, building one cost as much as the INSERT)."""
+    gets the receipt of the idea already stored, even once the event has closed. `data` holds
+    the raw fields, plus optionally `locale`; `file` is the uploaded attachment, if any
+    (checked here, its message beside the fields' ones). Whether the event is open is checked
+    by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
+    made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    if event.state != "open":
-        if (earlier := _earlier_receipt(token)) is not None:
-            return earlier  # a resend: the same receipt, even though the event closed
-        raise EventClosed()
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
     if source in ("form", "kiosk", "assisted") and not token:
@@ -123,7 +157,7 @@ def submit_idea(
         new={"receipt_code": receipt.code, "source": source},
     )
     if row["lead_email"]:
-        _queue_receipt_email(row, event, receipt)
+        _queue_receipt_email(row, receipt)
     return receipt
 
 
@@ -150,31 +184,42 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
     statement = _insert_if_open(db.session.get_bind().dialect.name, columns)
     for _ in range(_CODE_ATTEMPTS):
         row["receipt_code"] = new_receipt_code(event.city)
-        new_id = db.session.execute(statement, row).scalar()
+        checked = {"event_slug": event.slug, "event_city": event.city}
+        new_id = db.session.execute(statement, {**row, **checked}).scalar()
         if new_id is not None:
             return Receipt(new_id, row["receipt_code"], event.id, created=True), row
         if (earlier := _earlier_receipt(token)) is not None:
             return earlier, row
-        if db.session.scalar(_EVENT_STATE, {"id": event.id}) != "open":
-            raise EventClosed()  # closed since it was read: nothing was written
-        # the receipt code was taken: draw another
+        now = db.session.execute(_EVENT_NOW, {"id": event.id}).first()
+        if now is None or now.state != "open":
+            raise EventClosed()  # nothing was written
+        if (now.slug, now.city) != (event.slug, event.city):  # renamed since it was remembered
+            event = posting_target(event.slug, fresh=True)
+            if event is None or event.id != row["event_id"]:
+                raise EventClosed()  # its address changed: this form no longer leads to it
+        # or the receipt code was taken: draw another
     raise RuntimeError("could not draw a free receipt code")
 
 
-_EVENT_STATE = select(Event.state).where(Event.id == bindparam("id"))
+_EVENT_NOW = select(Event.state, Event.slug, Event.city).where(Event.id == bindparam("id"))
 
 
 @cache
 def _insert_if_open(dialect: str, columns: tuple[str, ...]):
-    """INSERT … SELECT … WHERE the event is open, ON CONFLICT DO NOTHING RETURNING id, in the
-    database's dialect, for one set of columns. The event's state is checked by the statement
-    that writes, so the page may read the event before the write transaction (`read_first`)
-    and an event closed in between still takes no idea (psycopg's dialect casts each
-    parameter to its column's type, which PostgreSQL needs in a SELECT list)."""
+    """INSERT … SELECT … WHERE the event is open (and still has the slug and city it was known
+    by), ON CONFLICT DO NOTHING RETURNING id, in the database's dialect, for one set of
+    columns. The statement that writes checks the event, so nothing needs reading before it
+    (`posting_target`), and an event closed in between takes no idea (psycopg's dialect casts
+    each parameter to its column's type, which PostgreSQL needs in a SELECT list)."""
     insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
     ideas, events = Idea.__table__, Event.__table__
     params = {name: bindparam(name, type_=ideas.c[name].type) for name in columns}
-    is_open = exists().where(events.c.id == params["event_id"], events.c.state == "open")
+    is_open = exists().where(
+        events.c.id == params["event_id"],
+        events.c.state == "open",
+        events.c.slug == bindparam("event_slug", type_=events.c.slug.type),
+        events.c.city == bindparam("event_city", type_=events.c.city.type),
+    )
     values = select(*(params[name].label(name) for name in columns)).where(is_open)
     return (
         insert(ideas)
@@ -184,7 +229,7 @@ def _insert_if_open(dialect: str, columns: tuple[str, ...]):
     )
 
 
-def _queue_receipt_email(row: dict, event: Event, receipt: Receipt) -> None:
+def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
     """The receipt by e-mail; the template reads the idea's fields from the row written."""
     from jobs.outbox import queue_email
 
@@ -193,9 +238,9 @@ def _queue_receipt_email(row: dict, event: Event, receipt: Receipt) -> None:
         to=row["lead_email"],
         locale=row["locale"],
         template="receipt",
-        context={"idea": row, "event": event},
+        context={"idea": row, "event": db.session.get(Event, receipt.event_id)},
         dedupe_key=f"receipt:{receipt.idea_id}",
-        event_id=event.id,
+        event_id=receipt.event_id,
     )
 
 

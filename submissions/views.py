@@ -100,8 +100,8 @@ def submission_qr(event: Event, scale: int = 6) -> Markup:
     return Markup(svg)
 
 
-def _is_kiosk(event: Event) -> bool:
-    return session.get("kiosk_event") == event.slug
+def _is_kiosk(slug: str) -> bool:
+    return session.get("kiosk_event") == slug
 
 
 def _remember_receipt(code: str, kiosk: bool) -> None:
@@ -127,11 +127,14 @@ def blank_fields(assisted: bool) -> Markup:
     return cache[key]
 
 
-def _idea_form_page(event: Event, *, source: str, action: str, template_vars: dict):
+def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict):
     """GET shows a blank form with a fresh one-time token; POST stores the idea once. The
     WTForms form is built only to show a form that came back with errors: a blank form is a
-    cached fragment, and a valid POST is checked by `clean_idea`."""
+    cached fragment, and a valid POST is checked by `clean_idea`. A POST reads nothing before
+    its INSERT (its event is a `posting_target`, remembered); the event is loaded only for a
+    page that shows it (the form with its errors, the closed page)."""
     if request.method == "GET":
+        event = _event(slug)
         if event.state != "open":
             return _closed(event)
         return render_template(
@@ -144,12 +147,14 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
             action=action,
             **template_vars,
         )
+    with read_first():  # a target not yet remembered is looked up
+        target = services.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
     try:
         by = current_user if current_user.is_authenticated else None
         receipt = services.submit_idea(
-            event,
+            target,
             data,
             data.get("submit_token"),
             source=source,
@@ -158,9 +163,12 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
         )
     except services.EventClosed:
         db.session.rollback()
-        return _closed(event)
+        return _closed(_event(slug))
     except services.InvalidIdea as invalid:
         db.session.rollback()
+        event = _event(slug)
+        if event.state != "open":
+            return _closed(event)
         form = IdeaForm(assisted=source == "assisted")
         form.set_errors(invalid.errors)
         token = data.get("submit_token") or ""  # kept, so that the corrected form is one idea
@@ -176,9 +184,8 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
             **template_vars,
         ), 422
     # A token reused on another event's form leads to the receipt of the event that holds it.
-    slug = (
-        event.slug if receipt.event_id == event.id else db.session.get(Event, receipt.event_id).slug
-    )
+    if receipt.event_id != target.id:
+        slug = db.session.get(Event, receipt.event_id).slug
     db.session.commit()
     _remember_receipt(receipt.code, kiosk=source == "kiosk")
     return redirect(url_for("submissions.receipt", slug=slug, code=receipt.code))
@@ -187,10 +194,8 @@ def _idea_form_page(event: Event, *, source: str, action: str, template_vars: di
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
-    with read_first():
-        event = _event(slug)
     return _idea_form_page(
-        event,
+        slug,
         source="form",
         action=url_for("submissions.submit", slug=slug),
         template_vars={"kiosk": False},
@@ -218,16 +223,15 @@ def kiosk_stop(slug: str):
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
 def kiosk(slug: str):
-    with read_first():
+    if not _is_kiosk(slug):
         event = _event(slug)
-    if not _is_kiosk(event):
         if current_user.is_authenticated and current_user.is_organiser:
             return render_template("submissions/kiosk_start.html", event=event)
         abort(403)
     if request.method == "GET":
         session["receipts"] = []  # the previous participant's receipt is gone
     return _idea_form_page(
-        event,
+        slug,
         source="kiosk",
         action=url_for("submissions.kiosk", slug=slug),
         template_vars={"kiosk": True},
@@ -238,9 +242,8 @@ def kiosk(slug: str):
 @organiser_required
 def assist(slug: str):
     """A facilitator types the idea for a participant who cannot fill the form in."""
-    event = _event(slug)
     return _idea_form_page(
-        event,
+        slug,
         source="assisted",
         action=url_for("submissions.assist", slug=slug),
         template_vars={"kiosk": False},
@@ -261,7 +264,7 @@ def receipt(slug: str, code: str):
     )
     if idea is None:
         abort(404)
-    kiosk = _is_kiosk(event)
+    kiosk = _is_kiosk(event.slug)
     return render_template(
         "submissions/receipt.html",
         event=event,

@@ -3,6 +3,7 @@ attachments, e-mail receipts, kiosk and assisted entry."""
 
 import html
 import re
+import secrets
 import threading
 import traceback
 from types import SimpleNamespace
@@ -180,28 +181,60 @@ def test_a_token_sent_again_on_another_events_form_leads_to_its_own_receipt(clie
 
 
 def test_a_valid_post_reads_nothing_before_its_insert(client, app):
-    """The happy path: find the event, insert the idea and its audit entry, commit. No look-up
-    of the token or the receipt code before the insert (the unique indexes decide), and no
-    reload of the idea or the event after the commit."""
+    """The happy path: insert the idea and its audit entry, commit. The event is looked up by
+    the first post only (then remembered: its INSERT checks it still holds); no look-up of the
+    token or the receipt code before the insert (the unique indexes decide), and no reload of
+    the idea or the event after the commit."""
     from sqlalchemy import event as sa_event
 
-    event = make_event()
-    event.slug  # noqa: B018 - loaded now, so that the test's own reload is not counted
-    statements = []
+    event = SimpleNamespace(slug=make_event().slug)  # the test's own reloads are not counted
+    posts = []
 
     def seen(conn, cursor, statement, *args):
-        statements.append(statement)
+        posts[-1].append(statement.split()[0].upper())
 
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", seen)
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
     try:
-        response = post(client, event)
+        for _ in range(2):
+            posts.append([])
+            response = post(client, event, submit_token=secrets.token_urlsafe(24))
+            assert response.status_code == 302
     finally:
-        sa_event.remove(engine, "before_cursor_execute", seen)
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    assert posts == [["SELECT", "INSERT", "INSERT"], ["INSERT", "INSERT"]]
+
+
+def test_a_remembered_event_that_changed_is_checked_by_the_insert(client, app):
+    """Each worker remembers an event's id, slug and city for its posts; the INSERT stores the
+    idea only if the event is still open with that slug and city. Renamed city: the idea is
+    stored, its receipt code from the new city. Closed: the closed page, nothing stored. New
+    slug: the old address leads nowhere."""
+    from sqlalchemy import text
+
+    stored = make_event(city="Oujda")
+    event, event_id = SimpleNamespace(slug=stored.slug), stored.id
+    db.session.close()  # the test's own session holds no lock
+    assert post(client, event, submit_token=secrets.token_urlsafe(24)).status_code == 302
+
+    def change(sql):
+        db.session.close()
+        with db.engine.connect() as other:  # an organiser's request, in another worker
+            other.execute(text(sql), {"id": event_id})
+            other.commit()
+
+    change("UPDATE events SET city = 'Rabat' WHERE id = :id")
+    response = post(client, event, submit_token=secrets.token_urlsafe(24))
     assert response.status_code == 302
-    verbs = [s.split()[0].upper() for s in statements]
-    assert verbs.count("SELECT") == 1, "\n".join(s[:150] for s in statements)  # the event
-    assert verbs.count("INSERT") == 2, statements  # the idea and its audit entry
+    assert "/receipt/RAB-" in response.headers["Location"]
+
+    change("UPDATE events SET state = 'judging' WHERE id = :id")
+    response = post(client, event, submit_token=secrets.token_urlsafe(24))
+    assert response.status_code == 409
+    change("UPDATE events SET state = 'open', slug = 'rabat-2026' WHERE id = :id")
+    response = post(client, event, submit_token=secrets.token_urlsafe(24))
+    assert response.status_code == 404
+    db.session.rollback()
+    assert ideas_count() == 2
 
 
 def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, monkeypatch):
