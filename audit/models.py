@@ -11,7 +11,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)  # no index: read by event, by id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(index=True)  # plain id: audit sits below events
     entity: Mapped[str] = mapped_column(String(40))  # "event", "idea", "score", "sheet", ...
