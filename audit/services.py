@@ -22,8 +22,10 @@ def record(
     source: str | None = None,
 ) -> None:
     """Write one entry in the current transaction (committed, or rolled back, with the change it
-    describes). One prepared INSERT, not an ORM object: every tap and every idea writes one."""
-    db.session.execute(
+    describes). One prepared INSERT, not an ORM object: every tap and every idea writes one. It
+    goes straight to the session's connection: a Core statement needs nothing of the ORM
+    session's own layer (4 % of a posted idea's time)."""
+    db.session.connection().execute(
         _INSERT_ENTRY,
         {
             "at": utcnow(),

@@ -185,7 +185,7 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
     for _ in range(_CODE_ATTEMPTS):
         row["receipt_code"] = new_receipt_code(event.city)
         checked = {"event_slug": event.slug, "event_city": event.city}
-        new_id = db.session.execute(statement, {**row, **checked}).scalar()
+        new_id = db.session.connection().execute(statement, {**row, **checked}).scalar()
         if new_id is not None:
             return Receipt(new_id, row["receipt_code"], event.id, created=True), row
         if (earlier := _earlier_receipt(token)) is not None:
