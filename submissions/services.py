@@ -190,10 +190,10 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
             return Receipt(new_id, row["receipt_code"], event.id, created=True), row
         if (earlier := _earlier_receipt(token)) is not None:
             return earlier, row
-        now = db.session.execute(_EVENT_NOW, {"id": event.id}).first()
-        if now is None or now.state != "open":
+        current = db.session.execute(_EVENT_NOW, {"id": event.id}).first()
+        if current is None or current.state != "open":
             raise EventClosed()  # nothing was written
-        if (now.slug, now.city) != (event.slug, event.city):  # renamed since it was remembered
+        if (current.slug, current.city) != (event.slug, event.city):  # changed since remembered
             event = posting_target(event.slug, fresh=True)
             if event is None or event.id != row["event_id"]:
                 raise EventClosed()  # its address changed: this form no longer leads to it

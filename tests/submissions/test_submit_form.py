@@ -9,9 +9,10 @@ import traceback
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from audit.models import AuditEntry
+from competitions.models import Event
 from extensions import db
 from submissions.models import Idea
 from tests.builders import make_event, make_idea, make_user, sqlite_write_lock_state
@@ -150,6 +151,27 @@ def test_closed_event_answers_clearly_and_stores_nothing(client, state):
     text = response.get_data(as_text=True)
     assert "Oujda" in text and ("fermées" in text or "pas encore ouvertes" in text)
     assert ideas_count() == 0
+
+
+def test_closed_event_answers_clearly_even_to_a_form_with_mistakes(client):
+    """The fields are checked before the INSERT finds the event closed: a form with mistakes
+    sent to a closed event still gets the closed page, not the form with its errors."""
+    event = make_event(state="judging")
+    response = post(client, event, title="", lead_phone="123")
+    assert response.status_code == 409
+    assert "fermées" in response.get_data(as_text=True)
+    assert ideas_count() == 0
+
+
+def test_a_resend_after_the_event_closed_gets_the_same_receipt(client):
+    event = make_event()
+    first = post(client, event)
+    db.session.execute(update(Event).where(Event.slug == event.slug).values(state="judging"))
+    db.session.commit()
+    again = post(client, event)
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert ideas_count() == 1
 
 
 def test_unknown_event_is_a_404(client):
