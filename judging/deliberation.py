@@ -1,15 +1,19 @@
-"""Deliberation, minutes, published results and the national final.
+"""Deliberation, minutes, versions of the official results, amendments and the national final.
 
 Winners are the top N of the ranking by default; an idea outside the top N needs a written
-reason. The jury president (or an organiser acting for them) validates the minutes, which locks
-the results; publishing requires validated minutes (a transition guard) and snapshots the
-ranking into ResultEntry rows (a handler of `event_state_changed`).
+reason. The jury president (or an organiser acting for them) validates the minutes, which
+freezes the ranking and the winners into a new `ResultVersion`; publishing requires validated
+minutes (a transition guard) and publishes that version (a handler of `event_state_changed`).
+From validation on, nothing that feeds the ranking may change (`lock_message`): before
+publication an organiser reopens the deliberation with a reason; after it, an amendment (with
+its reason) makes the next version. Readers use `judging.results`.
 """
 
 from __future__ import annotations
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import utcnow
 from audit.services import record
@@ -22,9 +26,22 @@ from competitions.services import (
 )
 from competitions.signals import event_state_changed
 from extensions import db
-from judging.models import Deliberation, ResultEntry, WinnerChoice
-from judging.services import JudgingError, clean_text, event_ranking
+from judging import results
+from judging.freeze import (
+    LOCKED_PUBLISHED,
+    LOCKED_VALIDATED,
+    amendment_open,
+    lock_message,
+    pending_version,
+    version_in_force,
+)
+from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
+from judging.services import JudgingError, check_unlocked, clean_text, event_ranking
 from submissions.models import Idea
+from submissions.services import ChangeRefused, add_change_guard
+
+# Sent (sender=event, version=number) when a version of an event's results becomes public.
+results_published = Namespace().signal("results-published")
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -36,7 +53,8 @@ CARRIED_FIELDS = (
 
 
 def deliberation_of(event: Event) -> Deliberation:
-    deliberation = db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
+    """The event's deliberation record, created on the first write that needs it."""
+    deliberation = find_deliberation(event)
     if deliberation is None:
         deliberation = Deliberation(event_id=event.id)
         db.session.add(deliberation)
@@ -44,23 +62,57 @@ def deliberation_of(event: Event) -> Deliberation:
     return deliberation
 
 
+def find_deliberation(event: Event) -> Deliberation | None:
+    """The deliberation record if there is one (reading pages never create it)."""
+    return db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
+
+
 def default_winners(ranking: dict) -> list[int]:
     """The top N ranked ideas (ties at the N-th place all included)."""
-    n = ranking["winners_count"]
-    return [row["idea_id"] for row in ranking["ideas"] if row["ranked"] and row["rank"] <= n]
+    return results.default_winners(ranking["ideas"], ranking["winners_count"])
 
 
 def winner_choices(event: Event) -> list[WinnerChoice]:
     return list(db.session.scalars(select(WinnerChoice).where(WinnerChoice.event_id == event.id)))
 
 
+def refuse_locked_idea_change(idea: Idea, change: str) -> None:
+    """The ideas' change guard: no eligibility, duplicate or scored-field change while the
+    results of the idea's event are frozen."""
+    message = lock_message(idea.event)
+    if message is not None:
+        raise ChangeRefused(message)
+
+
+def can_choose(event: Event) -> bool:
+    """Winners may be chosen and the minutes validated: in deliberation, or while an amendment
+    is open; never once validated."""
+    if lock_message(event) is not None:
+        return False
+    return event.state == "deliberation" or (
+        event.state in ("published", "archived") and amendment_open(event)
+    )
+
+
 def _check_open(event: Event) -> Deliberation:
-    if event.state != "deliberation":
+    check_unlocked(event)
+    if not can_choose(event):
         raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
-    deliberation = deliberation_of(event)
-    if deliberation.validated_at is not None:
-        raise JudgingError(_l("The minutes are validated: the results are locked."), status=409)
-    return deliberation
+    return deliberation_of(event)
+
+
+def _clean_reason(reason, field: str = "reason") -> str:
+    text = clean_text(reason)
+    if len(text) < 3:
+        raise JudgingError(_l("Write the reason (a few words at least)."), status=422, field=field)
+    if len(text) > MAX_REASON:
+        raise JudgingError(
+            _l("The reason is too long (2,000 characters at most)."), status=422, field=field
+        )
+    return text
+
+
+MAX_REASON = 2000
 
 
 def choose_winners(
@@ -86,7 +138,7 @@ def choose_winners(
                 status=422,
                 field=f"reason_{idea_id}",
             )
-        if reason and len(reason) > 2000:
+        if reason and len(reason) > MAX_REASON:
             raise JudgingError(_l("The reason is too long (2,000 characters at most)."), status=422)
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
@@ -127,8 +179,9 @@ def can_validate(event: Event, user) -> bool:
     )
 
 
-def validate_minutes(event: Event, by) -> Deliberation:
-    """The president validates the minutes: winners (top N if none chosen) and method are locked."""
+def validate_minutes(event: Event, by) -> ResultVersion:
+    """The president validates the minutes: the ranking and the winners (top N if none chosen)
+    are frozen into a new version of the results, published by the next publication."""
     deliberation = _check_open(event)
     if not can_validate(event, by):
         raise JudgingError(
@@ -139,8 +192,9 @@ def validate_minutes(event: Event, by) -> Deliberation:
         if not default_winners(ranking):
             raise JudgingError(_l("No idea is ranked: there is no winner to record."), status=409)
         choose_winners(event, default_winners(ranking), {}, by)
-    deliberation.method = event.effective_ranking_method
-    deliberation.validated_at = utcnow()
+    version = _snapshot(event, by, reason=deliberation.amendment_reason)
+    deliberation.method = version.method
+    deliberation.validated_at = version.validated_at
     deliberation.validated_by_id = by.id
     db.session.flush()
     record(
@@ -149,15 +203,152 @@ def validate_minutes(event: Event, by) -> Deliberation:
         "minutes",
         by=by,
         event_id=event.id,
-        new={"validated": True, "method": deliberation.method},
+        new={"validated": True, "method": version.method, "version": version.number},
     )
+    return version
+
+
+def _snapshot(event: Event, by, reason: str | None) -> ResultVersion:
+    """Freeze the live ranking and the winner choices into the next version of the results."""
+    live = results.provisional_results(event)
+    last = db.session.scalar(
+        select(func.max(ResultVersion.number)).where(ResultVersion.event_id == event.id)
+    )
+    version = ResultVersion(
+        event_id=event.id,
+        number=(last or 0) + 1,
+        method=live.method,
+        reason=reason,
+        validated_at=utcnow(),
+        validated_by_id=getattr(by, "id", None),
+    )
+    db.session.add(version)
+    db.session.flush()
+    for row in live.rows:
+        db.session.add(
+            ResultEntry(
+                version_id=version.id, idea_id=row.idea_id, rank=row.rank, raw=row.raw,
+                mean_z=row.mean_z, score_100=row.score_100, judges=row.judges,
+                ranked=row.ranked, not_ranked_reason=row.not_ranked_reason,
+                is_winner=row.is_winner, override_reason=row.override_reason,
+                rank_raw=row.rank_raw, rank_normalised=row.rank_normalised,
+            )
+        )  # fmt: skip
+    db.session.flush()
+    return version
+
+
+def reopen_deliberation(event: Event, reason: str, by) -> ResultVersion:
+    """Before publication, an organiser reopens the deliberation with a written reason: the
+    validated version is voided and the minutes are no longer validated."""
+    pending = pending_version(event)
+    if pending is None:
+        if version_in_force(event) is not None:
+            raise JudgingError(LOCKED_PUBLISHED, status=409)
+        raise JudgingError(_l("The minutes are not validated: there is nothing to reopen."), 409)
+    reason = _clean_reason(reason)
+    pending.voided_at = utcnow()
+    pending.voided_reason = reason
+    deliberation = deliberation_of(event)
+    deliberation.validated_at = None
+    deliberation.validated_by_id = None
+    db.session.flush()
+    record(
+        "event", event.id, "reopen_deliberation", by=by, event_id=event.id,
+        old={"validated": True, "version": pending.number}, new={"validated": False},
+        note=reason,
+    )  # fmt: skip
+    return pending
+
+
+def start_amendment(event: Event, reason: str, by) -> Deliberation:
+    """After publication, an organiser starts an amendment with a written reason: the ranking's
+    inputs may change again while the published version stays in force and public."""
+    if version_in_force(event) is None:
+        raise JudgingError(
+            _l("Only published results can be amended: reopen the deliberation instead."), 409
+        )
+    if amendment_open(event):
+        raise JudgingError(_l("An amendment of these results is already open."), 409)
+    reason = _clean_reason(reason)
+    deliberation = deliberation_of(event)
+    deliberation.amendment_reason = reason
+    deliberation.amendment_started_at = utcnow()
+    deliberation.validated_at = None
+    deliberation.validated_by_id = None
+    db.session.flush()
+    record(
+        "event", event.id, "amendment", by=by, event_id=event.id,
+        new={"in_force": version_in_force(event).number}, note=reason,
+    )  # fmt: skip
     return deliberation
 
 
+def publish_amendment(event: Event, by) -> int:
+    """Publish the validated amendment: it becomes the version in force; each participant whose
+    idea's outcome changed is told by e-mail (once per idea and version). Returns how many."""
+    pending = pending_version(event)
+    if not amendment_open(event) or pending is None:
+        raise JudgingError(
+            _l("Validate the minutes of the amendment before publishing it."), status=409
+        )
+    before = results.results_in_force(event)
+    pending.published_at = utcnow()
+    deliberation = deliberation_of(event)
+    deliberation.amendment_reason = None
+    deliberation.amendment_started_at = None
+    db.session.flush()
+    after = results.results_in_force(event)
+    queued = _announce_changes(event, before, after)
+    record(
+        "event", event.id, "publish_amendment", by=by, event_id=event.id,
+        old={"version": before.number if before else None},
+        new={"version": after.number, "emails": queued}, note=after.reason,
+    )  # fmt: skip
+    results_published.send(event, version=after.number)
+    return queued
+
+
+def _outcome(row) -> tuple | None:
+    return (row.is_winner, row.ranked, row.rank) if row else None
+
+
+def changed_outcomes(before, after) -> list[int]:
+    """The ideas whose outcome (winner or not, ranked or not, rank) differs between versions."""
+    old = {row.idea_id: row for row in before.rows} if before else {}
+    return [row.idea_id for row in after.rows if _outcome(row) != _outcome(old.get(row.idea_id))]
+
+
+def _announce_changes(event: Event, before, after) -> int:
+    from jobs.outbox import queue_email
+
+    ids = changed_outcomes(before, after)
+    if not ids:
+        return 0
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(ids))).all()
+    queued = 0
+    for idea in ideas:
+        row = after.row(idea.id)
+        email = queue_email(
+            kind="results_amended",
+            to=idea.lead_email,
+            locale=idea.locale or "fr",
+            template="results_amended",
+            context={
+                "idea": idea, "event": event, "is_winner": row.is_winner,
+                "rank": row.rank if row.ranked else None, "reason": after.reason,
+            },
+            dedupe_key=f"results-amended:{idea.id}:v{after.number}",
+            event_id=event.id,
+        )  # fmt: skip
+        queued += email is not None
+    return queued
+
+
 def minutes_data(event: Event) -> dict:
-    """Everything the printable minutes show."""
-    ranking = event_ranking(event)
-    choices = {c.idea_id: c for c in winner_choices(event)}
+    """Everything the printable minutes show: the validated version (or the one in force),
+    else the provisional ranking."""
+    shown = results.validated_results(event) or results.provisional_results(event)
     jury = list(
         db.session.scalars(
             select(JuryMember)
@@ -167,50 +358,21 @@ def minutes_data(event: Event) -> dict:
     )
     return {
         "event": event,
-        "ranking": ranking,
-        "choices": choices,
+        "results": shown,
         "jury": jury,
-        "deliberation": deliberation_of(event),
+        "deliberation": find_deliberation(event),
     }
 
 
-def snapshot_results(event: Event) -> int:
-    """Freeze the ranking and the winners into ResultEntry rows (once)."""
-    if db.session.scalar(select(ResultEntry.id).where(ResultEntry.event_id == event.id).limit(1)):
-        return 0
-    ranking = event_ranking(event)
-    choices = {c.idea_id: c for c in winner_choices(event)}
-    for row in ranking["ideas"]:
-        choice = choices.get(row["idea_id"])
-        db.session.add(
-            ResultEntry(
-                event_id=event.id,
-                idea_id=row["idea_id"],
-                rank=row["rank"],
-                raw_score=row["raw"],
-                normalised_score=row["normalised"],
-                normalised_100=row["normalised_100"],
-                judges=row["judges"],
-                ranked=row["ranked"],
-                not_ranked_reason=row["reason"],
-                is_winner=choice is not None,
-                override_reason=choice.override_reason if choice else None,
-                method=ranking["method"],
-            )
-        )
-    deliberation = deliberation_of(event)
-    deliberation.published_at = utcnow()
+def publish_pending(event: Event) -> ResultVersion | None:
+    """The first publication publishes the validated version (once)."""
+    pending = pending_version(event)
+    if pending is None:
+        return None
+    pending.published_at = utcnow()
+    deliberation_of(event).published_at = pending.published_at
     db.session.flush()
-    return len(ranking["ideas"])
-
-
-def published_winners(event: Event) -> list[ResultEntry]:
-    query = (
-        select(ResultEntry)
-        .where(ResultEntry.event_id == event.id, ResultEntry.is_winner)
-        .order_by(ResultEntry.rank.is_(None), ResultEntry.rank, ResultEntry.id)
-    )
-    return list(db.session.scalars(query))
+    return pending
 
 
 def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
@@ -230,22 +392,21 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
             )
         )
     )
-    query = (
-        select(ResultEntry)
-        .join(Event, Event.id == ResultEntry.event_id)
+    stops = db.session.scalars(
+        select(Event)
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
             Event.state.in_(("published", "archived")),
-            ResultEntry.is_winner,
         )
-        .order_by(Event.tour_order, ResultEntry.rank)
+        .order_by(Event.tour_order, Event.id)
     )
+    winners = [row.idea_id for stop in stops for row in results.event_winners(stop)]
     created = []
-    for entry in db.session.scalars(query):
-        if entry.idea_id in already:
+    for idea_id in winners:
+        if idea_id in already:
             continue
-        source = entry.idea
+        source = db.session.get(Idea, idea_id)
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
@@ -278,24 +439,22 @@ def _free_code(new_receipt_code, city: str) -> str:
 
 def require_validated_minutes(event: Event, old: str, new: str) -> None:
     """Guard: results are published only once the minutes are validated; after validation the
-    event cannot go back to judging."""
-    validated = db.session.scalar(
-        select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
-    )
-    if new == "published" and validated is None:
+    event cannot go back to judging (reopening the deliberation with a reason comes first)."""
+    pending = pending_version(event)
+    if new == "published" and pending is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    if old == "deliberation" and new == "judging" and validated is not None:
-        raise TransitionError(_l("The minutes are validated: the results are locked."))
+    if old == "deliberation" and new == "judging" and pending is not None:
+        raise TransitionError(LOCKED_VALIDATED)
 
 
 def on_state_changed(event: Event, old: str, new: str, **_) -> None:
     """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == "published":
-        snapshot_results(event)
+    if new == "published" and publish_pending(event) is not None:
+        results_published.send(event, version=version_in_force(event).number)
     elif new == "judging":
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
@@ -329,6 +488,7 @@ def judging_stats(event_ids: list[int]) -> dict[int, dict]:
 
 
 add_transition_guard(require_validated_minutes)
+add_change_guard(refuse_locked_idea_change)
 add_event_link_provider(event_links)
 add_event_stats_provider(judging_stats)
 event_state_changed.connect(on_state_changed)

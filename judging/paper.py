@@ -18,7 +18,7 @@ from exports.cells import is_risky, set_safe_value
 from extensions import db
 from i18n import localized
 from judging.models import Score, ScoreSheet
-from judging.services import JudgingError, check_value, format_mark
+from judging.services import JudgingError, check_unlocked, check_value, format_mark
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -73,6 +73,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
     """Import a filled score sheet as submitted sheets. All or nothing: the first bad cell is
     named (`D4: score must be between 1 and 5`) and nothing is written."""
     if event.state != "judging":
+        check_unlocked(event)
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
     try:
         ws = load_workbook(file, read_only=True, data_only=True).worksheets[0]

@@ -20,11 +20,12 @@ from competitions.models import Criterion, Event, JuryMember, Rubric
 from extensions import db
 from judging import scoring
 from judging.assignment import assign
+from judging.freeze import lock_message
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from submissions.fields import strip_control
 from submissions.models import Idea
-from submissions.services import TriageError, use_calibration_rule
+from submissions.services import ChangeRefused, TriageError, use_calibration_rule
 
 
 class JudgingError(ValueError):
@@ -52,6 +53,14 @@ SHEET_STATE_LABELS = {
     "submitted": _l("Submitted"),
     "conflict": _l("Conflict declared"),
 }
+
+
+def check_unlocked(event: Event) -> None:
+    """Raise JudgingError (409) naming the way to change the results when they are frozen
+    (see `judging.freeze`)."""
+    message = lock_message(event)
+    if message is not None:
+        raise JudgingError(message, status=409)
 
 
 # --- Access ---------------------------------------------------------------------------------------
@@ -186,6 +195,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
 def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
     """Mark one idea (or none) as the event's calibration idea: every judge scores it first,
     it is never ranked. Only before judging ends."""
+    check_unlocked(event)
     if event.state not in ("draft", "open", "judging"):
         raise JudgingError(
             _l("The calibration idea can only change before deliberation."), status=409
@@ -223,6 +233,7 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
     if sheet.event.state != "judging":
+        check_unlocked(sheet.event)
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
@@ -372,6 +383,7 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
     if sheet.event.state != "judging":
+        check_unlocked(sheet.event)
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
     if sheet.status != "submitted":
         raise JudgingError(_l("This sheet is not submitted."), status=409)
@@ -390,6 +402,7 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
     if sheet.event.state not in ("open", "judging"):
+        check_unlocked(sheet.event)
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
     reason = clean_text(reason)
     if len(reason) < 3:
@@ -650,7 +663,8 @@ def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
-        raise TriageError(str(error)) from error
+        refusal = ChangeRefused if error.status == 409 else TriageError
+        raise refusal(str(error)) from error
 
 
 use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

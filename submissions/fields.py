@@ -111,6 +111,9 @@ CORRECTABLE = (
     "other_members",
 )
 
+# The correctable fields the jury scored (a correction changes what was judged).
+SCORED_FIELDS = frozenset({"title", "problem", "solution", "beneficiaries", "local_resources"})
+
 MAX_AMOUNT = 10**12  # a trillion dirhams: anything above is a typo
 MAX_COUNT = 100_000
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -19,6 +19,7 @@ from submissions import attachments
 from submissions.fields import (
     CORRECTABLE,
     REQUIRED_TEXT,
+    SCORED_FIELDS,
     TEXT_FIELDS,
     FieldError,
     clean_idea,
@@ -48,6 +49,12 @@ class InvalidIdea(ValueError):
 
 class TriageError(ValueError):
     """A user-facing reason why a triage action was refused."""
+
+
+class ChangeRefused(TriageError):
+    """A change a higher package's guard refuses now (the results are official): answered 409."""
+
+    status = 409
 
 
 class LookupThrottled(Exception):
@@ -337,7 +344,24 @@ def count_ideas(event_ids) -> dict:
     return counts
 
 
+_change_guards: list = []
+
+
+def add_change_guard(fn) -> None:
+    """Register `fn(idea, change)` (change: "eligibility", "duplicate" or "correct"), called
+    before an idea's ranking inputs change; it raises ChangeRefused to refuse (the judging
+    package refuses while the results of the idea's event are official)."""
+    if fn not in _change_guards:
+        _change_guards.append(fn)
+
+
+def _check_change(idea: Idea, change: str) -> None:
+    for guard in _change_guards:
+        guard(idea, change)
+
+
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
+    _check_change(idea, "eligibility")
     reason = strip_control(reason or "").strip()
     if eligibility not in ELIGIBILITY:
         raise TriageError(_l("Unknown eligibility."))
@@ -361,6 +385,7 @@ def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> Non
 
 def mark_duplicate(idea: Idea, original_code: str, by) -> Idea:
     """Flag `idea` as a duplicate of the idea with this receipt code (both are kept)."""
+    _check_change(idea, "duplicate")
     code = normalise_receipt_code(original_code)
     original = db.session.scalar(
         select(Idea).where(Idea.receipt_code == code, Idea.event_id == idea.event_id)
@@ -400,6 +425,8 @@ def _set_field(idea: Idea, field: str, value, by, action: str | None = None) -> 
 
 
 def clear_duplicate(idea: Idea, by) -> None:
+    if idea.duplicate_of_id is not None:
+        _check_change(idea, "duplicate")
     _set_field(idea, "duplicate_of_id", None, by, action="duplicate")
 
 
@@ -421,6 +448,8 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
         raise InvalidIdea(errors)
     if not new:
         return {}
+    if SCORED_FIELDS & new.keys():
+        _check_change(idea, "correct")
     if idea.original is None:
         idea.original = {field: getattr(idea, field) for field in CORRECTABLE}
     old = {field: getattr(idea, field) for field in new}

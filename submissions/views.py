@@ -465,7 +465,7 @@ def idea_action(slug: str, idea_id: int, action: str):
         return _idea_page(
             event,
             idea,
-            422,
+            getattr(error, "status", 422),
             error=str(error),
             eligibility_form=EligibilityForm() if action == "eligibility" else None,
             duplicate_form=DuplicateForm() if action == "duplicate" else None,
