@@ -37,8 +37,9 @@ DEFAULT_LABELS = {
     "phone": "Phone",
     "email": "E-mail",
     "budget": "Budget (MAD)",
-    "raw_score": "Raw score (0–100)",
-    "normalised_score": "Normalised score (0–100)",
+    "raw": "Raw score /100",
+    "score_100": "Score /100",
+    "mean_z": "Mean z-score",
     "method": "Method",
     "judges_count": "Judges",
     "winner": "Winner",
@@ -85,8 +86,9 @@ class IdeaRow:
     province: str
     lead_name: str
     budget: int | None = None
-    raw_score: float | None = None
-    normalised_score: float | None = None
+    raw: float | None = None  # mean of the judges' scores out of 100
+    score_100: float | None = None  # 50 + 10 × mean_z, clipped to 0–100
+    mean_z: float | None = None  # mean of the judges' z-scores
     criterion_means: Sequence[float | None] = ()
     judges: int = 0
     winner: bool = False
@@ -203,8 +205,9 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         columns += [Column(label["phone"], width=16), Column(label["email"], width=26)]
     columns += [
         Column(label["budget"], "mad"),
-        Column(label["raw_score"], "score", width=14),
-        Column(label["normalised_score"], "score", width=16),
+        Column(label["raw"], "score", width=14),
+        Column(label["score_100"], "score", width=12),
+        Column(label["mean_z"], "score", width=12),
         Column(label["method"], width=14),
         *[Column(name, "score", width=14) for name in event.criteria],
         Column(label["judges_count"], "int", width=8),
@@ -241,8 +244,9 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         )
         row += [
             idea.budget,
-            idea.raw_score,
-            idea.normalised_score,
+            idea.raw,
+            idea.score_100,
+            idea.mean_z,
             event.method,
             *means[: len(event.criteria)],
             idea.judges,
@@ -253,7 +257,7 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         ranking.append(row)
         scores = list(idea.judge_scores) + [None] * (len(event.judges) - len(idea.judge_scores))
         matrix.append(
-            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw_score]
+            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw]
         )
         for judge, text in idea.comments:
             if text and text.strip():

@@ -11,7 +11,6 @@ its reason) makes the next version. Readers use `judging.results`.
 
 from __future__ import annotations
 
-from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -39,9 +38,6 @@ from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoic
 from judging.services import JudgingError, check_unlocked, clean_text, event_ranking
 from submissions.models import Idea
 from submissions.services import ChangeRefused, add_change_guard
-
-# Sent (sender=event, version=number) when a version of an event's results becomes public.
-results_published = Namespace().signal("results-published")
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -305,7 +301,7 @@ def publish_amendment(event: Event, by) -> int:
         old={"version": before.number if before else None},
         new={"version": after.number, "emails": queued}, note=after.reason,
     )  # fmt: skip
-    results_published.send(event, version=after.number)
+    results.results_published.send(event, version=after.number)
     return queued
 
 
@@ -454,7 +450,7 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
     from judging.services import assign_event
 
     if new == "published" and publish_pending(event) is not None:
-        results_published.send(event, version=version_in_force(event).number)
+        results.results_published.send(event, version=version_in_force(event).number)
     elif new == "judging":
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 

@@ -17,15 +17,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from accounts.models import User
 from competitions.models import Event
 from extensions import db
 from judging.freeze import pending_version, version_in_force
-from judging.models import ResultEntry, ResultVersion, WinnerChoice
-from judging.services import rankings_for_events
+from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
+from judging.scoring import sheet_score
+from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
 from submissions.models import Idea
+
+__all__ = [
+    "FIGURE_LABELS", "NOT_RANKED_LABELS", "Outcome", "ResultRow", "Results", "VersionInfo",
+    "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
+    "provisional_results", "published_versions", "results_in_force", "results_of_events",
+    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "validated_results",
+    "version_in_force",
+]  # fmt: skip
+
+# Sent (sender=event, version=number) when a version of an event's results becomes the one in
+# force (first publication or a published amendment): copies of results elsewhere refresh.
+results_published = Namespace().signal("results-published")
 
 # One label per figure, the same on every page, workbook and API description.
 FIGURE_LABELS = {
@@ -273,13 +288,18 @@ def _provisional(events: list[Event]) -> dict[int, Results]:
                     sector=r["sector"], rank=r["rank"], is_winner=r["idea_id"] in chosen,
                     override_reason=chosen.get(r["idea_id"]), ranked=r["ranked"],
                     not_ranked_reason=r["reason"], judges=r["judges"],
-                    score_100=r["normalised_100"], mean_z=r["normalised"], raw=r["raw"],
+                    score_100=r["score_100"], mean_z=r["mean_z"], raw=r["raw"],
                     rank_raw=r["rank_raw"], rank_normalised=r["rank_normalised"],
                 )
-                for r in ranking["ideas"]
+                for r in sorted(ranking["ideas"], key=_rank_order)
             ),
         )  # fmt: skip
     return results
+
+
+def _rank_order(row: dict) -> tuple:
+    """Ranked ideas by rank, then the others (the order of every reader)."""
+    return (not row["ranked"], row["rank"] or 0, row["idea_id"])
 
 
 def default_winners(rows, winners_count: int) -> list[int]:
@@ -290,3 +310,47 @@ def default_winners(rows, winners_count: int) -> list[int]:
         return row[name] if isinstance(row, dict) else getattr(row, name)
 
     return [get(r, "idea_id") for r in rows if get(r, "ranked") and get(r, "rank") <= winners_count]
+
+
+# --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
+
+
+def submitted_marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, dict]]]:
+    """{event: {idea: {judge: {criterion: mark}}}} of the submitted sheets, complete sheets
+    only (one query for every event; `specs` from `criterion_specs`, by event)."""
+    marks: dict[int, dict] = {event_id: defaultdict(dict) for event_id in event_ids}
+    query = (
+        select(
+            ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id,
+            Score.value,
+        )
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == "submitted")
+    )  # fmt: skip
+    # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
+    rows = db.session.connection().execute(query.execution_options(stream_results=True))
+    for event_id, idea_id, judge_id, criterion_id, value in rows:
+        marks[event_id][idea_id].setdefault(judge_id, {})[criterion_id] = value
+    for event_id, per_idea in marks.items():
+        wanted = {c.id for c in specs[event_id]}
+        for per_judge in per_idea.values():
+            for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
+                del per_judge[judge_id]
+    return marks
+
+
+def sheet_comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """{idea: [(judge name, comment)]} of the submitted sheets, by judge name (one query)."""
+    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for idea_id, name, text in db.session.execute(
+        select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(
+            ScoreSheet.event_id.in_(event_ids),
+            ScoreSheet.status == "submitted",
+            ScoreSheet.comment != "",
+        )
+        .order_by(ScoreSheet.idea_id, User.name)
+    ):
+        comments[idea_id].append((name, text))
+    return comments

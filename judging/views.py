@@ -338,7 +338,9 @@ def start_amendment(slug: str):
     return _reasoned_step(
         slug,
         delib.start_amendment,
-        _("Amendment started: the published results stay in force until the amendment is published."),
+        _(
+            "Amendment started: the published results stay in force until the amendment is published."
+        ),
     )
 
 

@@ -3,7 +3,7 @@
 A validated deliberation freezes the ranking into a version (v1, then amendments v2, v3… with
 their reason); the version in force is the latest published, not voided one. Result entries
 move from the event to the version and their figures take one name each (raw, mean_z,
-score_100). Existing published results become version 1. A deliberation validated but not yet
+score_100), in the bank's copy too. Existing published results become version 1. A deliberation validated but not yet
 published has no frozen rows to carry: its validation is cleared (the president validates again).
 
 Revision ID: results
@@ -58,7 +58,19 @@ def _create_old_entries():
 
 
 def upgrade():
+    # The bank's copy of an idea's result takes the figures' names (and the 0–100 score).
+    with op.batch_alter_table("bank_projects", schema=None) as batch_op:
+        batch_op.alter_column("raw_score", new_column_name="raw")
+        batch_op.alter_column("normalised_score", new_column_name="mean_z")
+        batch_op.add_column(sa.Column("score_100", sa.Double(), nullable=True))
     bind = op.get_bind()
+    bind.execute(
+        sa.text(
+            "UPDATE bank_projects SET score_100 = CASE WHEN 50 + 10 * mean_z > 100 THEN 100 "
+            "WHEN 50 + 10 * mean_z < 0 THEN 0 ELSE 50 + 10 * mean_z END "
+            "WHERE mean_z IS NOT NULL"
+        )
+    )
     old = _old_entries_table()
     rows = [dict(r._mapping) for r in bind.execute(sa.select(old))]
     deliberations = {
@@ -206,3 +218,7 @@ def downgrade():
     with op.batch_alter_table("deliberations", schema=None) as batch_op:
         batch_op.drop_column("amendment_started_at")
         batch_op.drop_column("amendment_reason")
+    with op.batch_alter_table("bank_projects", schema=None) as batch_op:
+        batch_op.drop_column("score_100")
+        batch_op.alter_column("mean_z", new_column_name="normalised_score")
+        batch_op.alter_column("raw", new_column_name="raw_score")
