@@ -123,13 +123,16 @@ def write_rankings_workbook(
     include_personal: bool = False,
     subject: str = "",
     progress=None,
+    totals: Sequence[int] | None = None,
 ) -> None:
-    """Write the workbook to `path`. `progress(done_events)` is called after each event."""
+    """Write the workbook to `path`. `progress(done_events)` is called after each event.
+    `totals` (received, eligible, ranked, winners, budget) replace the sums of the summary's
+    lines when an idea appears in two of them (a stop's winner carried to the final)."""
     label = {**DEFAULT_LABELS, **(labels or {})}
     with WorkbookWriter(
         path, title=label["workbook_title"], language=language, subject=subject
     ) as book:
-        _write_summary(book, label, summary, breakdowns, notes)
+        _write_summary(book, label, summary, breakdowns, notes, totals)
         comments = book.open_sheet(
             label["comments"],
             [
@@ -147,7 +150,7 @@ def write_rankings_workbook(
         book.move_to_end(comments)
 
 
-def _write_summary(book, label, summary, breakdowns, notes) -> None:
+def _write_summary(book, label, summary, breakdowns, notes, given_totals=None) -> None:
     sheet = book.open_sheet(
         label["summary"],
         [
@@ -179,7 +182,7 @@ def _write_summary(book, label, summary, breakdowns, notes) -> None:
         )
     sheet.end_table()
     if len(summary) > 1:
-        sheet.bold_row([label["total"], None, None, *totals])
+        sheet.bold_row([label["total"], None, None, *(given_totals or totals)])
     for note in notes:
         sheet.blank()
         sheet.append([note])

@@ -134,7 +134,7 @@ def write_workbook(
     events = list(events)
     with force_locale(locale):
         words = labels()
-        summary, breakdowns, results = _gather_summary(events)
+        summary, totals, breakdowns, results = _gather_summary(events)
         notes = _notes(events)
         total = max(len(events), 1)
         write_rankings_workbook(
@@ -148,6 +148,7 @@ def write_workbook(
             include_personal=include_personal,
             subject=", ".join(e.competition.name for e in events[:1]),
             progress=(lambda done: progress(int(100 * done / total))) if progress else None,
+            totals=totals,
         )
 
 
@@ -177,34 +178,54 @@ _SET_APART = ("calibration", "ineligible", "duplicate")
 
 
 def _gather_summary(events: list[Event]):
-    """The summary's lines, the breakdowns and each event's results (in force, else live). The
-    counts come from the results themselves, so eligible ≥ ranked ≥ winners always holds."""
+    """The summary's lines, the tour's totals, the breakdowns and each event's results (in
+    force, else live). The counts come from the results themselves, so eligible ≥ ranked ≥
+    winners always holds; the totals and breakdowns count an idea carried to the national final
+    once (as the stop's idea it came from)."""
     ids = [e.id for e in events]
     results = results_of_events(events)
-    winner_ids = {row.idea_id for r in results.values() for row in r.winners}
-    budgets = dict(
-        db.session.execute(
-            select(Idea.event_id, func.sum(Idea.budget_mad))
-            .where(Idea.event_id.in_(ids), Idea.is_calibration.is_(False))
-            .group_by(Idea.event_id)
-        ).all()
-    )
-    summary = []
-    for event in events:
-        rows = results[event.id].rows
-        summary.append(
-            EventSummary(
-                name=_event_name(event),
-                date=event.date,
-                state=_state_label(event.state),
-                received=sum(1 for r in rows if r.not_ranked_reason != "calibration"),
-                eligible=sum(1 for r in rows if r.not_ranked_reason not in _SET_APART),
-                ranked=sum(1 for r in rows if r.ranked),
-                winners=sum(1 for r in rows if r.is_winner),
-                budget_total=int(budgets.get(event.id) or 0),
+    ideas = {
+        row.id: row
+        for row in db.session.execute(
+            select(Idea.id, Idea.event_id, Idea.budget_mad, Idea.carried_from_id).where(
+                Idea.event_id.in_(ids), Idea.is_calibration.is_(False)
             )
         )
-    return summary, _breakdowns(ids, winner_ids), results
+    }
+    budgets: dict[int, int] = defaultdict(int)
+    new_budgets: dict[int, int] = defaultdict(int)  # without the ideas carried to the final
+    for row in ideas.values():
+        budgets[row.event_id] += row.budget_mad or 0
+        if row.carried_from_id is None:
+            new_budgets[row.event_id] += row.budget_mad or 0
+    summary, totals, winners = [], [0, 0, 0, 0, 0], set()
+    for event in events:
+        rows = [r for r in results[event.id].rows if r.not_ranked_reason != "calibration"]
+        line = EventSummary(
+            name=_event_name(event),
+            date=event.date,
+            state=_state_label(event.state),
+            received=len(rows),
+            eligible=sum(1 for r in rows if r.not_ranked_reason not in _SET_APART),
+            ranked=sum(1 for r in rows if r.ranked),
+            winners=sum(1 for r in rows if r.is_winner),
+            budget_total=budgets[event.id],
+        )
+        summary.append(line)
+        new = [r for r in rows if r.idea_id in ideas and ideas[r.idea_id].carried_from_id is None]
+        totals[0] += len(new)
+        totals[1] += sum(1 for r in new if r.not_ranked_reason not in _SET_APART)
+        totals[2] += sum(1 for r in new if r.ranked)
+        totals[4] += new_budgets[event.id]
+        winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}
+    totals[3] = len(winners)
+    return summary, totals, _breakdowns(ids, winners), results
+
+
+def _origin(ideas: dict, idea_id: int) -> int:
+    """The stop's idea a finalist was carried from (itself otherwise)."""
+    row = ideas.get(idea_id)
+    return row.carried_from_id if row is not None and row.carried_from_id else idea_id
 
 
 BREAKDOWNS = (
@@ -217,12 +238,17 @@ BREAKDOWNS = (
 
 
 def _breakdowns(event_ids: list[int], winner_ids: set[int]) -> list[Breakdown]:
-    """Ideas and winners by sector, region, gender, age and status: one grouped query."""
+    """Ideas and winners by sector, region, gender, age and status: one grouped query. An idea
+    carried to the national final is counted once, as the stop's idea (`winner_ids` name those)."""
     attributes = [column for _key, column, _labels, _title in BREAKDOWNS]
     is_winner = case((Idea.id.in_(winner_ids), 1), else_=0) if winner_ids else 0
     query = (
         select(*attributes, func.count(Idea.id), func.sum(is_winner))
-        .where(Idea.event_id.in_(event_ids), Idea.is_calibration.is_(False))
+        .where(
+            Idea.event_id.in_(event_ids),
+            Idea.is_calibration.is_(False),
+            Idea.carried_from_id.is_(None),
+        )
         .group_by(*attributes)
     )
     totals = [defaultdict(lambda: [0, 0]) for _ in BREAKDOWNS]
@@ -255,8 +281,8 @@ def _state_label(state: str) -> str:
 
 
 def _event_name(event: Event) -> str:
-    city = event_city(event)
-    return _("National final") if event.is_final and not city else city
+    """A stop by its city; the national final as such (never a second row of its host city)."""
+    return _("National final") if event.is_final else event_city(event)
 
 
 # --- Each event's sheets ------------------------------------------------------------------------

@@ -292,3 +292,31 @@ def test_events_gathered_together_get_the_rows_each_gets_alone(app, tmp_path, sc
         "+1+1 excellent",
         "=cmd|' /C calc'!A0",
     ]
+
+
+def test_the_national_final_is_named_as_such_and_counted_once_in_the_totals(app, tmp_path, scored):
+    """A stop's winner carried to the final is one idea: one row per event, the final named
+    "National final" (not its host city), totals and breakdowns counting the idea once."""
+    event = scored.event
+    event.state = "published"
+    add_result(event, scored.first, 1, True)
+    add_result(event, scored.second, 2, False)
+    final = make_event(event.competition, slug="finale-2025", city="Oujda", is_final=True)
+    final.state = "published"
+    copy = make_idea(
+        final, title=scored.first.title, receipt_code="FIN-AAAA", budget_mad=2_230_000,
+        sector="tourism", lead_email="fatima@example.ma", carried_from_id=scored.first.id,
+    )  # fmt: skip
+    add_result(final, copy, 1, True)
+    wb = _write(tmp_path, [event, final])
+    assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Finale nationale",
+                                 "Finale nationale - Jury"]  # fmt: skip
+    rows = _rows(wb["Résumé"])
+    assert [r[0] for r in rows[1:3]] == ["Oujda", "Finale nationale"]
+    assert rows[1][3:8] == [2, 2, 2, 1, 2_230_000 + 3 * 250_000]  # the results in force
+    assert rows[2][3:8] == [1, 1, 1, 1, 2_230_000]
+    total = next(r for r in rows if r[0] == "Total de la tournée")
+    assert total[3:8] == [2, 2, 2, 1, 2_230_000 + 3 * 250_000]  # the carried idea once
+    start = rows.index(next(r for r in rows if r[0] == "Par secteur"))
+    tourism = next(r for r in rows[start:] if r[0] == french(SECTOR_LABELS["tourism"]))
+    assert tourism[1] == 1 and tourism[3] == 1
