@@ -46,8 +46,8 @@ def _old_entries_table():
 def _create_old_entries():
     op.create_table(
         "result_entries",
-        *[c.copy() for c in _old_entries_table().columns if c.name != "id"],
         sa.Column("id", sa.Integer(), nullable=False),
+        *[c.copy() for c in _old_entries_table().columns if c.name != "id"],
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_result_entries_event_id_events")),
         sa.ForeignKeyConstraint(["idea_id"], ["ideas.id"], name=op.f("fk_result_entries_idea_id_ideas")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_entries")),
@@ -73,14 +73,14 @@ def upgrade():
     )
     old = _old_entries_table()
     rows = [dict(r._mapping) for r in bind.execute(sa.select(old))]
-    deliberations = {
-        r.event_id: r
-        for r in bind.execute(
-            sa.text(
-                "SELECT event_id, validated_at, validated_by_id, published_at FROM deliberations"
-            )
-        )
-    }
+    table = sa.table(
+        "deliberations",
+        sa.column("event_id", sa.Integer()),
+        sa.column("validated_at", sa.DateTime(timezone=True)),
+        sa.column("validated_by_id", sa.Integer()),
+        sa.column("published_at", sa.DateTime(timezone=True)),
+    )
+    deliberations = {r.event_id: r for r in bind.execute(sa.select(table))}
     with op.batch_alter_table("deliberations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("amendment_reason", sa.String(length=2000), nullable=True))
         batch_op.add_column(
