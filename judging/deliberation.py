@@ -122,7 +122,7 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
     text = clean_text(text)
     if len(text) > NOTES_MAX:
         raise JudgingError(
-            _l("The notes are too long (%(max)s characters at most).", max=f"{NOTES_MAX:,}"),
+            _l("The notes are too long (20,000 characters at most)."),
             status=422,
             field="notes",
         )
