@@ -7,13 +7,13 @@ locked. Everything here only reads (the pages are GETs).
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from competitions.models import Event
 from competitions.services import add_transition_notice_provider
 from extensions import db
+from jobs.outbox import external_url
 from judging.services import progress_matrix
 from submissions.models import Idea
 
@@ -89,15 +89,17 @@ def closing_notices(event: Event) -> list[dict]:
 
 
 def publishing_notices(event: Event) -> list[dict]:
+    results = external_url("judging.results", slug=event.slug)
+    api = external_url("judging.api_ranking", slug=event.slug)
     emails = results_emails_count(event)
     return [
         {
             "text": str(_l("These become public, for anyone, and stay so:")),
             "items": [
-                str(_l("the winners, on the results page %(url)s", url=url_for(
-                    "judging.results", slug=event.slug))),
-                str(_l("the ranking with every idea's scores, in the ranking API %(url)s",
-                       url=url_for("judging.api_ranking", slug=event.slug))),
+                str(_l("the winners, on the results page %(url)s", url=results)),
+                str(
+                    _l("the ranking with every idea's scores, in the ranking API %(url)s", url=api)
+                ),
             ],
         },
         {
@@ -109,7 +111,7 @@ def publishing_notices(event: Event) -> list[dict]:
             ),
             "items": [],
         },
-    ]  # fmt: skip
+    ]
 
 
 def move_notices(event: Event, new_state: str) -> list[dict]:

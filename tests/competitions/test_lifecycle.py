@@ -78,7 +78,7 @@ def test_forbidden_transition_through_the_page_is_refused_with_the_reason(
 @pytest.mark.parametrize(("old", "new"), ALLOWED)
 def test_allowed_transition_through_the_cli(runner, lifecycle_rules_only, old, new):
     event = make_event(state=old)
-    result = runner.invoke(args=["event-state", event.slug, new])
+    result = runner.invoke(args=["event-state", event.slug, new, "--yes"])
     assert result.exit_code == 0, result.output
     assert f"{old} → {new}" in result.output
     assert _state(event.id) == new

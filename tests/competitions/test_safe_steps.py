@@ -56,6 +56,17 @@ def test_the_event_page_leads_each_such_move_to_its_confirmation_page(
     assert str(escape(str(services.MOVE_CONSEQUENCES[(old, new)]))) in text
 
 
+@pytest.mark.parametrize(("old", "new"), CONFIRMED)
+def test_the_cli_says_what_the_move_does_and_needs_yes(runner, lifecycle_rules_only, old, new):
+    event = make_event(state=old)
+    result = runner.invoke(args=["event-state", event.slug, new])
+    assert result.exit_code != 0 and "--yes" in result.output
+    assert str(services.MOVE_CONSEQUENCES[(old, new)]) in result.output
+    assert _state(event.id) == old
+    assert runner.invoke(args=["event-state", event.slug, new, "--yes"]).exit_code == 0
+    assert _state(event.id) == new
+
+
 def test_archiving_says_the_event_will_never_change_again(client, organiser):
     event = make_event(state="published")
     page = client.get(f"/tour/events/{event.slug}/state/archived").get_data(as_text=True)
