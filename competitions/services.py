@@ -440,6 +440,13 @@ def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> E
     clean = _clean_event(data, event)
     old = {key: _plain(getattr(event, key)) for key in clean}
     changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
+    if "ranking_method" in changed and event.state == "deliberation":
+        raise EventError(
+            _l(
+                "During deliberation the method is chosen on the deliberation page, with its reason."
+            ),
+            "ranking_method",
+        )
     for key, value in changed.items():
         setattr(event, key, value)
     db.session.flush()

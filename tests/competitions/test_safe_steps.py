@@ -179,3 +179,28 @@ def test_an_unknown_role_or_someone_off_the_jury_is_refused(client, organiser):
     )
     assert response.status_code == 409
     assert _roles(event) == {judge.id: "member"}
+
+
+def test_in_deliberation_the_method_changes_only_with_its_reason_on_the_deliberation_page(
+    client, organiser
+):
+    event = make_event(state="deliberation")
+    with pytest.raises(services.EventError) as error:
+        services.update_event(
+            event,
+            {
+                "city": event.city,
+                "region": event.region,
+                "date": event.date,
+                "winners_count": 3,
+                "languages": "fr",
+                "slug": event.slug,
+                "judges_per_idea": 3,
+                "min_judges": 2,
+                "ranking_method": "normalised",
+            },
+        )
+    assert error.value.field == "ranking_method"
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).ranking_method is None
