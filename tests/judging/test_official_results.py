@@ -59,11 +59,11 @@ def try_every_change(client, login, event, ideas, judges, paper_file) -> dict:
     post("eligibility", f"{base}/eligibility", data={"eligibility": "ineligible", "reason": "x y"})
     post("duplicate", f"{base}/duplicate", data={"original_code": other.receipt_code})
     post("correct title", f"{base}/correct", data={"title": "Coquille corrigée"})
-    post("calibration", f"{base}/calibration", data={"on": "1"})
+    post("calibration", f"{base}/calibration", data={"on": "1", "confirm": "yes"})
     post(
         "calibration (judging)",
         f"/judging/{event.slug}/calibration",
-        data={"idea_id": idea.id},
+        data={"idea_id": idea.id, "confirm": "yes"},
         follow_redirects=True,
     )
     post(

@@ -7,7 +7,7 @@ score_100), in the bank's copy too. Existing published results become version 1.
 published has no frozen rows to carry: its validation is cleared (the president validates again).
 
 Revision ID: results
-Revises: 0003
+Revises: safesteps
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "results"
-down_revision = "0003"
+down_revision = "safesteps"
 branch_labels = None
 depends_on = None
 
@@ -78,6 +78,8 @@ def upgrade():
         sa.column("event_id", sa.Integer()),
         sa.column("validated_at", sa.DateTime(timezone=True)),
         sa.column("validated_by_id", sa.Integer()),
+        sa.column("validation_mode", sa.String(20)),
+        sa.column("validated_for_id", sa.Integer()),
         sa.column("published_at", sa.DateTime(timezone=True)),
     )
     deliberations = {r.event_id: r for r in bind.execute(sa.select(table))}
@@ -96,11 +98,14 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("validated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("validated_by_id", sa.Integer(), nullable=True),
+        sa.Column("validation_mode", sa.String(length=20), nullable=True),
+        sa.Column("validated_for_id", sa.Integer(), nullable=True),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("voided_reason", sa.String(length=2000), nullable=True),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_result_versions_event_id_events")),
         sa.ForeignKeyConstraint(["validated_by_id"], ["users.id"], name=op.f("fk_result_versions_validated_by_id_users")),
+        sa.ForeignKeyConstraint(["validated_for_id"], ["users.id"], name=op.f("fk_result_versions_validated_for_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_versions")),
         sa.UniqueConstraint("event_id", "number", name="uq_result_versions_event_number"),
     )  # fmt: skip
@@ -147,7 +152,9 @@ def upgrade():
             versions.insert().values(
                 id=number, event_id=event_id, number=1, method=event_rows[0]["method"],
                 created_at=published, validated_at=(d.validated_at if d else None) or published,
-                validated_by_id=d.validated_by_id if d else None, published_at=published,
+                validated_by_id=d.validated_by_id if d else None,
+                validation_mode=d.validation_mode if d else None,
+                validated_for_id=d.validated_for_id if d else None, published_at=published,
             )
         )  # fmt: skip
         bind.execute(
