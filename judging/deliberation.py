@@ -404,6 +404,23 @@ def publish_amendment(event: Event, by) -> int:
     return queued
 
 
+def amendment_preview(event: Event) -> dict | None:
+    """What publishing the validated amendment does (its confirmation page; reads only): the
+    version that replaces the one in force, the winners before and after, the e-mails."""
+    pending = pending_version(event)
+    if not amendment_open(event) or pending is None:
+        return None
+    before = results.results_in_force(event)
+    after = results.results_version(event, pending.number, published_only=False)
+    changed = changed_outcomes(before, after)
+    emails = db.session.scalar(
+        select(func.count(Idea.id)).where(
+            Idea.id.in_(changed), Idea.lead_email.is_not(None), Idea.lead_email != ""
+        )
+    )
+    return {"before": before, "after": after, "changed": len(changed), "emails": emails}
+
+
 def _outcome(row) -> tuple | None:
     return (row.is_winner, row.ranked, row.rank) if row else None
 

@@ -470,10 +470,28 @@ def start_amendment(slug: str):
     )
 
 
+def _render_publish_amendment(event: Event, status: int = 200):
+    preview = delib.amendment_preview(event)
+    if preview is None:
+        flash(_("Validate the minutes of the amendment before publishing it."), "danger")
+        return redirect(url_for("judging.deliberation", slug=event.slug), 303)
+    return render_template("judging/confirm_amendment.html", event=event, **preview), status
+
+
+@bp.get("/judging/<slug>/publish-amendment")
+@organiser_required
+def publish_amendment_confirm(slug: str):
+    """What publishing the amendment changes, and how many participants are told."""
+    return _render_publish_amendment(_event(slug))
+
+
 @bp.post("/judging/<slug>/publish-amendment")
 @organiser_required
 def publish_amendment(slug: str):
     event = _event(slug)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that you have read what this step does."), "danger")
+        return _render_publish_amendment(event, status=422)
     try:
         sent = delib.publish_amendment(event, current_user)
     except JudgingError as error:

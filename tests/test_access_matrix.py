@@ -174,6 +174,7 @@ ACCESS = {
     "judging.reopen_deliberation": "organiser",
     "judging.start_amendment": "organiser",
     "judging.publish_amendment": "organiser",
+    "judging.publish_amendment_confirm": "organiser",
     "judging.audit": "organiser",
     "judging.score_sheet": "organiser",
     "judging.import_scores": "organiser",

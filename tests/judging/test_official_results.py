@@ -321,11 +321,34 @@ def test_publishing_an_amendment_needs_its_validation(app, client, login):
     delib.start_amendment(event, "Erreur", organiser)
     db.session.commit()
     login(organiser)
-    page = client.post(f"/judging/{event.slug}/publish-amendment", follow_redirects=True).get_data(
-        as_text=True
-    )
+    page = client.post(
+        f"/judging/{event.slug}/publish-amendment", data={"confirm": "yes"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Validez le procès-verbal de l&#39;amendement" in page
+    assert client.get(f"/judging/{event.slug}/publish-amendment").status_code == 303
     assert results.results_in_force(event).number == 1
+
+
+def test_publishing_an_amendment_asks_first_and_says_what_changes(app, client, login):
+    event, ideas, judges = scored_event()
+    for idea in ideas:
+        idea.lead_email = f"lead{idea.id}@example.ma"
+    organiser = make_user("organiser")
+    publish(event, judges)
+    delib.start_amendment(event, "Le lauréat a retiré son idée", organiser)
+    delib.choose_winners(event, [ideas[1].id], {ideas[1].id: "Désistement"}, organiser)
+    validate(event, judges)
+    login(organiser)
+    page = client.get(f"/judging/{event.slug}/publish-amendment").get_data(as_text=True)
+    assert "La version 2 des résultats remplace la version 1" in page
+    assert "Le lauréat a retiré son idée" in page and "2 e-mails" in page
+    before = page.split('id="winners-before"')[1].split("</ul>")[0]
+    after = page.split('id="winners-after"')[1].split("</ul>")[0]
+    assert ideas[0].receipt_code in before and ideas[1].receipt_code in after
+    refused = client.post(f"/judging/{event.slug}/publish-amendment")
+    assert refused.status_code == 422 and results.results_in_force(event).number == 1
+    done = client.post(f"/judging/{event.slug}/publish-amendment", data={"confirm": "yes"})
+    assert done.status_code == 303 and results.results_in_force(event).number == 2
 
 
 def test_an_amendment_of_an_unchanged_ranking_tells_nobody(app):
