@@ -12,7 +12,8 @@ provisional ranking and the winners chosen so far in deliberation. Judging is re
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -288,6 +289,25 @@ def _event_name(event: Event) -> str:
 # --- Each event's sheets ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Jury:
+    """An event's jury behind its ranking: the rubric's criteria (and their specs), the judges
+    in column order and the submitted marks {idea: {judge: {criterion: mark}}}."""
+
+    criteria: list
+    specs: list
+    judges: list[tuple[int, str]]
+    marks: dict
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Labels translated once per value, in the workbook's language."""
+
+    sector: Callable[[str], str]
+    not_ranked: Callable[[str], str]
+
+
 def _event_blocks(events, results: dict[int, Results], locale, include_personal) -> Iterator:
     """The events' sheets, gathered for all of them at once: four queries (marks, juries, ideas,
     comments) whatever the number of events, instead of three or four per event."""
@@ -297,22 +317,20 @@ def _event_blocks(events, results: dict[int, Results], locale, include_personal)
     judges = _judges(ids, marks)
     ideas = _ideas(ids, include_personal)
     comments = sheet_comments(ids)
-    sector = _translated(SECTOR_LABELS)
-    not_ranked = _translated(NOT_RANKED_LABELS)
+    words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
     for event in events:
         official = results[event.id]
-        rubric = event.rubric
-        criteria = list(rubric.criteria) if rubric else []
+        criteria = list(event.rubric.criteria) if event.rubric else []
+        jury = _Jury(criteria, specs[event.id], judges[event.id], marks[event.id])
         yield EventBlock(
             name=_event_name(event),
             method=str(METHOD_LABELS.get(official.method, official.method)),
             criteria=[localized(c.name, locale) or c.key for c in criteria],
-            judges=[name for _id, name in judges[event.id]],
+            judges=[name for _id, name in jury.judges],
             ideas=_idea_rows(
-                official, ideas[event.id], comments, criteria, specs[event.id], marks[event.id],
-                judges[event.id], sector, not_ranked, include_personal,
+                official, ideas[event.id], jury, comments, words, include_personal=include_personal
             ),
-        )  # fmt: skip
+        )
 
 
 def _translated(labels: dict):
@@ -367,34 +385,35 @@ def _ideas(event_ids: list[int], include_personal: bool) -> dict[int, dict]:
 
 
 def _idea_rows(
-    official: Results, ideas, comments, criteria, specs, marks, judges, sector, not_ranked,
-    include_personal,
-):  # fmt: skip
+    official: Results, ideas: dict, jury: _Jury, comments: dict, words: _Words, *,
+    include_personal: bool,
+) -> Iterator[IdeaRow]:  # fmt: skip
     """The event's ideas in rank order (then the ideas not ranked), as the results hold them."""
     for result in official.rows:
         idea = ideas.get(result.idea_id)
         if idea is None:
             continue
-        per_judge = marks.get(result.idea_id, {})
+        per_judge = jury.marks.get(result.idea_id, {})
         reason = result.not_ranked_reason if not result.ranked else None
         yield IdeaRow(
             rank=result.rank,
             receipt_code=idea.receipt_code,
             title=idea.title,
-            sector=sector(idea.sector),
+            sector=words.sector(idea.sector),
             province=idea.province,
             lead_name=idea.lead_name,
             budget=idea.budget_mad,
             raw=result.raw,
             score_100=result.score_100,
             mean_z=result.mean_z,
-            criterion_means=[_mean([v[c.id] for v in per_judge.values()]) for c in criteria],
+            criterion_means=[_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria],
             judges=result.judges,
             winner=result.is_winner,
             override_reason=result.override_reason if result.is_winner else None,
-            not_ranked_reason=not_ranked(reason) if reason else None,
+            not_ranked_reason=words.not_ranked(reason) if reason else None,
             judge_scores=[
-                sheet_score(per_judge[j], specs) if j in per_judge else None for j, _name in judges
+                sheet_score(per_judge[j], jury.specs) if j in per_judge else None
+                for j, _name in jury.judges
             ],
             comments=comments.get(result.idea_id, ()),
             lead_phone=idea.lead_phone if include_personal else None,
