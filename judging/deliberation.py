@@ -104,18 +104,20 @@ def _check_open(event: Event) -> Deliberation:
     return deliberation_of(event)
 
 
-def _clean_reason(reason, field: str = "reason") -> str:
+MAX_REASON = 2000  # a winner chosen outside the top N, a reopening, an amendment
+
+
+def _clean_reason(reason) -> str:
+    """A written reason for reopening or amending: a few words at least, 2,000 characters at
+    most (the column's size)."""
     text = clean_text(reason)
     if len(text) < 3:
-        raise JudgingError(_l("Write the reason (a few words at least)."), status=422, field=field)
+        raise JudgingError(_l("Write the reason (a few words at least)."), 422, field="reason")
     if len(text) > MAX_REASON:
         raise JudgingError(
-            _l("The reason is too long (2,000 characters at most)."), status=422, field=field
+            _l("The reason is too long (2,000 characters at most)."), 422, field="reason"
         )
     return text
-
-
-MAX_REASON = 2000
 
 
 def choose_winners(
