@@ -96,7 +96,8 @@ def on_refusal(target: str | Callable):
     built with the view's own URL arguments that it takes, and the browser is sent there (303)
     with the message flashed. A callable is given the view's URL arguments it takes and returns the page
     to show, which is answered with the refusal's status: the message is flashed on it, or
-    given to the callable when it takes a `refusal` argument."""
+    given to the callable when it takes a `refusal` argument. (A callable may also answer
+    `see_other(url)`, for a page whose address the view's arguments do not give at once.)"""
 
     def decorate(view):
         @wraps(view)
@@ -158,7 +159,8 @@ def answer(refusal: Refusal):
             flash(message, "danger")
             page = target(**_view_args(takes))
         response = make_response(page)
-        response.status_code = refusal.status
+        if not response.status_code // 100 == 3:  # a page, not a `see_other` elsewhere
+            response.status_code = refusal.status
         return response
     back = _endpoint_url(target) if target else None
     if request.method != "GET" and (back or _same_site_referrer()):
