@@ -188,15 +188,20 @@ class form_refusals:  # noqa: N801 - used as a statement, like a function: `with
             return False
         db.session.rollback()
         self.refusal = error
-        shown = False
-        for name, message in error.errors.items():
-            field = getattr(self.form, name, None) if self.form is not None else None
-            if field is not None:
-                field.errors = [*field.errors, str(message)]
-                shown = True
-        if not shown:
+        if not (self.form is not None and self.show_on(self.form)):
             flash(str(error), "danger")
         return True
+
+    def show_on(self, form) -> bool:
+        """Put each message next to its field of `form` (also a form built after the refusal);
+        whether any was shown."""
+        shown = False
+        for name, message in self.errors.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+                shown = True
+        return shown
 
     @property
     def errors(self) -> dict[str, str]:
