@@ -8,14 +8,12 @@ message wraps the service call in `with form_refusals(form) as refused:`.
 Every redirect after a POST is `see_other(url)` (303: the browser follows it with a GET)."""
 
 from collections.abc import Callable
-from functools import wraps
 from inspect import signature
 from urllib.parse import urlsplit
 
 from flask import (
     current_app,
     flash,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -100,12 +98,10 @@ def on_refusal(target: str | Callable):
     `see_other(url)`, for a page whose address the view's arguments do not give at once.)"""
 
     def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            g.refusal_target = target
-            return view(*args, **kwargs)
-
-        return wrapper
+        # Kept on the function (the access decorators' `wraps` carry it outwards), so nothing
+        # is stored per request.
+        view.refusal_target = target
+        return view
 
     return decorate
 
@@ -150,7 +146,8 @@ def answer(refusal: Refusal):
             field=refusal.field,
             errors={name: str(text) for name, text in refusal.errors.items()},
         ), refusal.status
-    target = g.get("refusal_target")
+    view = current_app.view_functions.get(request.endpoint)
+    target = getattr(view, "refusal_target", None)
     if callable(target):
         takes = signature(target).parameters
         if "refusal" in takes:

@@ -2,7 +2,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
     session,
@@ -45,7 +44,7 @@ def _login_page():
 @on_refusal(_login_page)
 def login():
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return see_other(home_for(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():

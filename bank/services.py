@@ -419,7 +419,8 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
                 "The parameter %(name)s must be a whole number from 1 to %(max)d.",
                 name=name,
                 max=maximum,
-            )
+            ),
+            field=name,
         )
     return int(raw)
 
