@@ -91,11 +91,11 @@ def see_other(url: str):
 
 def on_refusal(target: str | Callable):
     """Name where a refused request goes. An endpoint ("judging.progress" or ".progress") is
-    built with the view's own URL arguments that it takes, and the browser is sent there (303)
-    with the message flashed. A callable is given the view's URL arguments it takes and returns the page
-    to show, which is answered with the refusal's status: the message is flashed on it, or
-    given to the callable when it takes a `refusal` argument. (A callable may also answer
-    `see_other(url)`, for a page whose address the view's arguments do not give at once.)"""
+    built with those of the view's URL arguments that it takes, and the browser is sent there
+    (303) with the message flashed. A callable is given the view's URL arguments it takes and
+    returns the page to show, answered with the refusal's status; the message is flashed on it,
+    or given to the callable when it takes a `refusal` argument. A callable may also answer
+    `see_other(url)`, for a page whose address the view's arguments do not give at once."""
 
     def decorate(view):
         # Kept on the function (the access decorators' `wraps` carry it outwards), so nothing
@@ -156,7 +156,7 @@ def answer(refusal: Refusal):
             flash(message, "danger")
             page = target(**_view_args(takes))
         response = make_response(page)
-        if not response.status_code // 100 == 3:  # a page, not a `see_other` elsewhere
+        if response.status_code // 100 != 3:  # a page, not a `see_other` elsewhere
             response.status_code = refusal.status
         return response
     back = _endpoint_url(target) if target else None

@@ -190,7 +190,7 @@ def edit(project_id: int):
             errors=refused.errors,
             suggestions=FINANCING_SUGGESTIONS,
         ),
-    ), 200 if request.method == "GET" else refused.status
+    ), refused.status
 
 
 @bp.get("/tour/bank/promote")
