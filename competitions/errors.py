@@ -32,5 +32,5 @@ class JuryError(CompetitionError):
     """A jury assignment that cannot be made."""
 
 
-class JuryLocked(JuryError, Conflict):
-    """The jury can no longer change: deliberation has started."""
+class JuryConflict(JuryError, Conflict):
+    """The jury's state forbids it: it can no longer change, or the judge is not on it."""

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 import refusals
 from accounts.services import LinkRefused, LoginThrottled
 from bank.services import BankQueryError, BankValidationError, PromotionError
-from competitions.errors import EventError, JuryLocked, RubricLocked, TransitionError
+from competitions.errors import EventError, JuryConflict, RubricLocked, TransitionError
 from jobs.exports import ExportNotRetryable
 from judging.services import JudgingConflict, JudgingError, JudgingForbidden, JudgingNotFound
 from reporting.services import ReportError
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
         (EventError("x"), 422),
         (TransitionError("x"), 409),
         (RubricLocked("x"), 409),
-        (JuryLocked("x"), 409),
+        (JuryConflict("x"), 409),
         (JudgingError("x"), 422),
         (JudgingConflict("x"), 409),
         (JudgingForbidden("x"), 403),
