@@ -3,7 +3,8 @@ its class says the HTTP status, its message is translated when shown. Views do n
 app's one handler (`answer`, registered in core/errors.py) rolls back, then answers JSON to JSON
 and API requests, or flashes the message and sends the browser back (303) to the page the view
 named with `@on_refusal`. A view that shows its form again with the typed values and each field's
-message wraps the service call in `with form_refusals(form) as refused:`.
+message wraps the service call in `with refused:` (`refused = form_refusals(form)`) and answers
+`refused.status`.
 
 Every redirect after a POST is `see_other(url)` (303: the browser follows it with a GET)."""
 
