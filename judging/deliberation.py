@@ -37,7 +37,9 @@ from judging.freeze import (
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
 from judging.services import (
+    JudgingConflict,
     JudgingError,
+    JudgingForbidden,
     check_unlocked,
     clean_text,
     event_conflicts,
@@ -100,7 +102,7 @@ def can_choose(event: Event) -> bool:
 def _check_open(event: Event) -> Deliberation:
     check_unlocked(event)
     if not can_choose(event):
-        raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
+        raise JudgingConflict(_l("Winners are chosen during deliberation."))
     return deliberation_of(event)
 
 
@@ -112,11 +114,9 @@ def _clean_reason(reason) -> str:
     most (the column's size)."""
     text = clean_text(reason)
     if len(text) < 3:
-        raise JudgingError(_l("Write the reason (a few words at least)."), 422, field="reason")
+        raise JudgingError(_l("Write the reason (a few words at least)."), field="reason")
     if len(text) > MAX_REASON:
-        raise JudgingError(
-            _l("The reason is too long (2,000 characters at most)."), 422, field="reason"
-        )
+        raise JudgingError(_l("The reason is too long (2,000 characters at most)."), field="reason")
     return text
 
 
@@ -131,7 +131,7 @@ def choose_winners(
     chosen = []
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
-            raise JudgingError(_l("This idea is not part of the event."), status=422)
+            raise JudgingError(_l("This idea is not part of the event."))
         reason = clean_text(reasons.get(idea_id)) or None
         if idea_id not in top and not reason:
             raise JudgingError(
@@ -140,14 +140,13 @@ def choose_winners(
                     code=rows[idea_id]["receipt_code"],
                     n=ranking["winners_count"],
                 ),
-                status=422,
                 field=f"reason_{idea_id}",
             )
         if reason and len(reason) > MAX_REASON:
-            raise JudgingError(_l("The reason is too long (2,000 characters at most)."), status=422)
+            raise JudgingError(_l("The reason is too long (2,000 characters at most)."))
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
-        raise JudgingError(_l("Choose at least one winner."), status=422)
+        raise JudgingError(_l("Choose at least one winner."))
     previous = winner_choices(event)
     old = sorted(c.idea_id for c in previous)
     for choice in previous:
@@ -179,7 +178,6 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
     if len(text) > NOTES_MAX:
         raise JudgingError(
             _l("The notes are too long (20,000 characters at most)."),
-            status=422,
             field="notes",
         )
     if text != (deliberation.notes or ""):
@@ -196,16 +194,13 @@ def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     """Rank by the raw or the normalised score, with the reason written in the minutes."""
     deliberation = _check_open(event)
     if method not in RANKING_METHODS:
-        raise JudgingError(_l("Unknown ranking method."), status=422, field="method")
+        raise JudgingError(_l("Unknown ranking method."), field="method")
     reason = clean_text(reason)
     if len(reason) < 3:
-        raise JudgingError(
-            _l("Write why the jury ranks by this method."), status=422, field="method_reason"
-        )
+        raise JudgingError(_l("Write why the jury ranks by this method."), field="method_reason")
     if len(reason) > 1000:
         raise JudgingError(
             _l("The reason is too long (1,000 characters at most)."),
-            status=422,
             field="method_reason",
         )
     old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
@@ -245,20 +240,18 @@ def validation_mode(event: Event, by, president_name: str | None = None) -> tupl
     ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
     president = jury_president(event)
     if president is None:
-        raise JudgingError(
+        raise JudgingConflict(
             _l("The jury has no president: name one on the event's page (Jury) first."),
-            status=409,
         )
     if by.id == president.user_id:
         return "president", president
     if not by.is_organiser:
-        raise JudgingError(
-            _l("Only the jury president or an organiser can validate the minutes."), status=403
+        raise JudgingForbidden(
+            _l("Only the jury president or an organiser can validate the minutes.")
         )
     if not _same_name(president_name, president.user.name):
         raise JudgingError(
             _l("To validate on the president's behalf, type their name as the jury list shows it."),
-            status=422,
             field="president_name",
         )
     return "on_behalf", president
@@ -273,7 +266,7 @@ def validate_minutes(event: Event, by, *, president_name: str | None = None) -> 
     if not winner_choices(event):
         ranking = event_ranking(event)
         if not default_winners(ranking):
-            raise JudgingError(_l("No idea is ranked: there is no winner to record."), status=409)
+            raise JudgingConflict(_l("No idea is ranked: there is no winner to record."))
         choose_winners(event, default_winners(ranking), {}, by)
     version = _snapshot(event, by, reason=deliberation.amendment_reason)
     version.validation_mode = mode
@@ -337,8 +330,8 @@ def reopen_deliberation(event: Event, reason: str, by) -> ResultVersion:
     pending = pending_version(event)
     if pending is None:
         if version_in_force(event) is not None:
-            raise JudgingError(LOCKED_PUBLISHED, status=409)
-        raise JudgingError(_l("The minutes are not validated: there is nothing to reopen."), 409)
+            raise JudgingConflict(LOCKED_PUBLISHED)
+        raise JudgingConflict(_l("The minutes are not validated: there is nothing to reopen."))
     reason = _clean_reason(reason)
     pending.voided_at = utcnow()
     pending.voided_reason = reason
@@ -363,11 +356,11 @@ def start_amendment(event: Event, reason: str, by) -> Deliberation:
     """After publication, an organiser starts an amendment with a written reason: the ranking's
     inputs may change again while the published version stays in force and public."""
     if version_in_force(event) is None:
-        raise JudgingError(
-            _l("Only published results can be amended: reopen the deliberation instead."), 409
+        raise JudgingConflict(
+            _l("Only published results can be amended: reopen the deliberation instead.")
         )
     if amendment_open(event):
-        raise JudgingError(_l("An amendment of these results is already open."), 409)
+        raise JudgingConflict(_l("An amendment of these results is already open."))
     reason = _clean_reason(reason)
     deliberation = deliberation_of(event)
     deliberation.amendment_reason = reason
@@ -386,9 +379,7 @@ def publish_amendment(event: Event, by) -> int:
     idea's outcome changed is told by e-mail (once per idea and version). Returns how many."""
     pending = pending_version(event)
     if not amendment_open(event) or pending is None:
-        raise JudgingError(
-            _l("Validate the minutes of the amendment before publishing it."), status=409
-        )
+        raise JudgingConflict(_l("Validate the minutes of the amendment before publishing it."))
     before = results.results_in_force(event)
     pending.published_at = utcnow()
     deliberation = deliberation_of(event)
@@ -496,10 +487,10 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
     from submissions.receipts import new_receipt_code
 
     if not final_event.is_final:
-        raise JudgingError(_l("This event is not the national final."), status=409)
+        raise JudgingConflict(_l("This event is not the national final."))
     if final_event.state not in ("draft", "open"):
-        raise JudgingError(
-            _l("Entrants can be carried over only before the final's judging starts."), status=409
+        raise JudgingConflict(
+            _l("Entrants can be carried over only before the final's judging starts.")
         )
     already = set(
         db.session.scalars(

@@ -162,7 +162,7 @@ def test_correcting_a_name_stays_possible_after_publication(app, client, login):
     response = client.post(
         f"/tour/events/{event.slug}/ideas/{ideas[0].id}/correct", data={"lead_name": "Fatima Z."}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert ideas[0].lead_name == "Fatima Z."
 
