@@ -8,6 +8,7 @@ from wtforms import (
     EmailField,
     FloatField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,9 +16,10 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
 from competitions.defaults import REGIONS
+from competitions.jury import SUBMITTED_CHOICES
 from i18n import LANGUAGE_NAMES
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
@@ -169,4 +171,19 @@ class JuryForm(FlaskForm):
         _l("Language of the jury member"),
         validate_choice=False,
         choices=[SelectChoice("", "—"), *LANGUAGE_CHOICES],
+    )
+
+
+class JuryRemovalForm(FlaskForm):
+    """The removal's confirmation: what becomes of the judge's submitted sheets (no default)."""
+
+    _choose = _l("Choose what becomes of the judge's submitted sheets: keep them or void them.")
+    submitted = RadioField(
+        _l("The judge's submitted sheets"),
+        choices=[SelectChoice(key, label) for key, label in SUBMITTED_CHOICES.items()],
+        validate_choice=False,  # AnyOf says it in our words
+        validators=[
+            InputRequired(message=_choose),
+            AnyOf(list(SUBMITTED_CHOICES), message=_choose),
+        ],
     )

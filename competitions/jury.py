@@ -1,14 +1,23 @@
 """Jury panels: who judges an event, on which panel. (Which ideas each judge scores, with K
 judges per idea and no conflicts, is the judging package's job.)"""
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import AccountError, create_user, normalise_email
+from accounts.services import (
+    AccountError,
+    create_user,
+    end_sessions,
+    normalise_email,
+    revoke_login_links,
+)
 from audit.services import record
 from competitions.errors import JuryError
 from competitions.models import Event, JuryMember
+from competitions.signals import jury_member_removed, jury_member_seated
 from extensions import db
 
 MAX_PANELS = 20
@@ -67,6 +76,8 @@ def assign_jury(
     member.panel = panel
     member.is_president = bool(is_president)
     db.session.flush()
+    if old is None:
+        jury_member_seated.send(event, user=user, by=by)
     record(
         "jury",
         user.id,
@@ -102,8 +113,39 @@ def assign_jury_by_email(
     return assign_jury(event, user, panel, is_president=is_president, by=by)
 
 
-def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
-    """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
+# What becomes of a removed judge's submitted sheets: the organiser must choose.
+SUBMITTED_CHOICES = {
+    "keep": _l("Keep their submitted sheets: they still count in the ranking"),
+    "void": _l("Void their submitted sheets: they no longer count"),
+}
+SheetCounter = Callable[[Event, User], dict]
+_sheet_counters: list[SheetCounter] = []
+
+
+def add_judge_sheet_counter(fn: SheetCounter) -> SheetCounter:
+    """Register `fn(event, user) -> {"open": n, "submitted": n}`: the judge's sheets, counted for
+    the removal's confirmation page (the tour knows nothing of sheets)."""
+    if fn not in _sheet_counters:
+        _sheet_counters.append(fn)
+    return fn
+
+
+def judge_sheet_counts(event: Event, user: User) -> dict:
+    """The judge's sheets in the event: `open` (to score or in progress) and `submitted`."""
+    counts = {"open": 0, "submitted": 0}
+    for counter in _sheet_counters:
+        for key, value in counter(event, user).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def remove_jury(
+    event: Event, user: User, by=None, *, submitted: str | None = None, source: str = "web"
+) -> dict:
+    """Take a judge off the event's jury, ending their access to it at once: their sheets in
+    progress are set aside, their submitted sheets kept or voided (`submitted`, the organiser's
+    explicit choice), their jury cards of the event revoked, and, when they sit on no other
+    jury, their sessions ended. Nothing is deleted. Returns what was done (also audited)."""
     if event.state in _FROZEN_STATES:
         raise JuryError(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
@@ -111,17 +153,29 @@ def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> No
     )
     if member is None:
         raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+    if submitted not in SUBMITTED_CHOICES:
+        raise JuryError(
+            _l("Choose what becomes of the judge's submitted sheets: keep them or void them."),
+            "submitted",
+        )
+    panel = member.panel
     event.jury.remove(member)
     db.session.flush()
+    done: dict = {"submitted": submitted}
+    for _receiver, result in jury_member_removed.send(
+        event, user=user, submitted=submitted, by=by, source=source
+    ):
+        done.update(result or {})
+    done["cards_revoked"] = revoke_login_links(event.id, "removed", user_ids=[user.id])
+    seated_elsewhere = db.session.scalar(select(JuryMember.id).where(JuryMember.user_id == user.id))
+    done["signed_out"] = seated_elsewhere is None
+    if seated_elsewhere is None:
+        end_sessions(user)
     record(
-        "jury",
-        user.id,
-        "remove",
-        by=by,
-        event_id=event.id,
-        old={"panel": member.panel},
-        source=source,
-    )
+        "jury", user.id, "remove", by=by, event_id=event.id,
+        old={"panel": panel}, new=done, source=source,
+    )  # fmt: skip
+    return done
 
 
 def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
@@ -132,7 +186,8 @@ def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
 
 
 def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) -> list[dict]:
-    """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG).
+    """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG). Every
+    earlier card of the event is revoked: its link then says the card was replaced.
 
     `login_url(token)` turns a token into the absolute link. With `send_email`, each judge with
     an e-mail also gets the `jury_invitation` message through the outbox."""
@@ -141,10 +196,14 @@ def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) ->
     from accounts.services import make_login_link_token
     from jobs.outbox import queue_email
 
+    panels = jury_by_panel(event)
+    revoked = revoke_login_links(
+        event.id, "replaced", user_ids=[m.user_id for ms in panels.values() for m in ms]
+    )
     cards = []
-    for panel, members in jury_by_panel(event).items():
+    for panel, members in panels.items():
         for member in members:
-            url = login_url(make_login_link_token(member.user))
+            url = login_url(make_login_link_token(member.user, event_id=event.id))
             qr = segno.make(url, error="m")
             cards.append(
                 {
@@ -165,5 +224,8 @@ def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) ->
                     dedupe_key=f"jury_invitation:{event.id}:{member.user.id}:{url[-12:]}",
                     event_id=event.id,
                 )
-    record("jury", None, "cards", by=by, event_id=event.id, new={"cards": len(cards)})
+    record(
+        "jury", None, "cards", by=by, event_id=event.id,
+        new={"cards": len(cards), "revoked": revoked},
+    )  # fmt: skip
     return cards

@@ -21,7 +21,14 @@ from competitions.errors import (
     RubricLocked,
     TransitionError,
 )
-from competitions.jury import assign_jury, create_jury_member, jury_by_panel, remove_jury
+from competitions.jury import (
+    add_judge_sheet_counter,
+    assign_jury,
+    create_jury_member,
+    judge_sheet_counts,
+    jury_by_panel,
+    remove_jury,
+)
 from competitions.models import EVENT_STATES, RANKING_METHODS, Competition, Event
 from competitions.rubrics import (
     add_criterion,
@@ -47,6 +54,7 @@ __all__ = [
     "add_criterion",
     "add_event_link_provider",
     "add_event_stats_provider",
+    "add_judge_sheet_counter",
     "add_transition_guard",
     "allowed_transitions",
     "assign_jury",
@@ -58,6 +66,7 @@ __all__ = [
     "ensure_editable",
     "event_links",
     "event_stats",
+    "judge_sheet_counts",
     "jury_by_panel",
     "lock_rubric",
     "new_rubric_version",

@@ -14,7 +14,13 @@ from audit.services import entries_for_event
 from competitions import services
 from competitions.defaults import region_label
 from competitions.errors import CompetitionError
-from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
+from competitions.forms import (
+    CompetitionForm,
+    CriterionForm,
+    EventForm,
+    JuryForm,
+    JuryRemovalForm,
+)
 from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
@@ -271,22 +277,43 @@ def jury_add(slug: str):
     return _render_event_page(event, jury_form=form, status=422)
 
 
-@bp.post("/tour/events/<slug>/jury/<int:user_id>/remove")
+def _seated_judge_or_404(event: Event, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not any(m.user_id == user.id for m in event.jury):
+        abort(404)
+    return user
+
+
+@bp.route("/tour/events/<slug>/jury/<int:user_id>/remove", methods=["GET", "POST"])
 @organiser_required
 def jury_remove(slug: str, user_id: int):
+    """Taking a judge off the jury asks first (GET: what will happen to their sheets); the POST
+    carries the organiser's choice for the submitted sheets."""
     event = _event_or_404(slug)
-    user = db.session.get(User, user_id) or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_jury(event, user, by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_event_page(event, status=409)
-    db.session.commit()
-    flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
-    return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    user = _seated_judge_or_404(event, user_id)
+    form = JuryRemovalForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.remove_jury(event, user, by=current_user, submitted=form.submitted.data)
+            except CompetitionError as error:
+                db.session.rollback()
+                _form_error(form, error)
+                status = 409
+            else:
+                db.session.commit()
+                flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
+                return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"), 303)
+    return render_template(
+        "competitions/jury_remove.html",
+        event=event,
+        judge=user,
+        form=form,
+        counts=services.judge_sheet_counts(event, user),
+        frozen=event.state in ("deliberation", "published", "archived"),
+    ), status
 
 
 @bp.post("/tour/events/<slug>/jury/cards")

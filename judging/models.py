@@ -8,7 +8,10 @@ from competitions.models import Criterion, Event
 from extensions import db
 from submissions.models import Idea
 
-SHEET_STATES = ("assigned", "draft", "submitted")
+# A removed judge's sheets: those to score or in progress are "set_aside", submitted ones stay
+# "submitted" (kept, they count) or become "void" (the organiser's choice); neither ever counts.
+SHEET_STATES = ("assigned", "draft", "submitted", "set_aside", "void")
+OPEN_SHEET_STATES = ("assigned", "draft")
 
 
 class ScoreSheet(db.Model):

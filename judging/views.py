@@ -74,16 +74,30 @@ def my_events():
 
 
 def _own_sheet(sheet_id: int, for_writing: bool = False) -> ScoreSheet:
+    """The judge's own sheet; 404 for anyone else's. A removed judge's refusal (403) is raised
+    for the view to answer in its own form (JSON for a tap, a flash for a page)."""
     try:
         return services.sheet_for(sheet_id, current_user, for_writing=for_writing)
-    except JudgingError:
-        abort(404)
+    except JudgingError as error:
+        if error.status == 404:
+            abort(404)
+        raise
+
+
+def _refused(error: JudgingError):
+    """A page's answer to a refused sheet: the reason as a flash, back to the judge's list."""
+    db.session.rollback()
+    flash(str(error), "danger")
+    return redirect(url_for("judging.my_events"), 303)
 
 
 @bp.get("/jury/sheets/<int:sheet_id>")
 @jury_required
 def sheet(sheet_id: int):
-    sheet = _own_sheet(sheet_id)
+    try:
+        sheet = _own_sheet(sheet_id)
+    except JudgingError as error:
+        return _refused(error)
     return render_template(
         "judging/sheet.html",
         sheet=sheet,
@@ -101,7 +115,11 @@ def sheet(sheet_id: int):
 @jury_required
 def save_score(sheet_id: int):
     """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins)."""
-    sheet = _own_sheet(sheet_id, for_writing=True)
+    try:
+        sheet = _own_sheet(sheet_id, for_writing=True)
+    except JudgingError as error:
+        db.session.rollback()
+        return _json_error(error)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
         data = {}
@@ -126,13 +144,18 @@ def save_score(sheet_id: int):
 @bp.post("/jury/sheets/<int:sheet_id>/submit")
 @jury_required
 def submit(sheet_id: int):
-    sheet = _own_sheet(sheet_id)
+    try:
+        sheet = _own_sheet(sheet_id)
+    except JudgingError as error:
+        return _refused(error)
     try:
         services.submit_sheet(sheet, current_user)
     except JudgingError as error:
+        if error.status == 403:
+            return _refused(error)
         db.session.rollback()
         flash(str(error), "danger")
-        return redirect(url_for("judging.sheet", sheet_id=sheet.id)), 303
+        return redirect(url_for("judging.sheet", sheet_id=sheet.id), 303)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
     return redirect(url_for("judging.my_events"), 303)
@@ -141,7 +164,10 @@ def submit(sheet_id: int):
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
 @jury_required
 def conflict(sheet_id: int):
-    sheet = _own_sheet(sheet_id)
+    try:
+        sheet = _own_sheet(sheet_id)
+    except JudgingError as error:
+        return _refused(error)
     try:
         services.declare_conflict(sheet, request.form.get("reason", ""), current_user)
     except JudgingError as error:
@@ -164,6 +190,7 @@ def progress(slug: str):
     # The consistency flags only, never shown to the jury.
     ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
+    names.update({r["user"].id: r["user"].name for r in matrix["removed"]})
     flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
     return render_template(
         "judging/progress.html",
