@@ -398,13 +398,15 @@ def import_scores(slug: str):
         flash(_("Choose the filled score sheet (.xlsx)."), "danger")
         return redirect(url_for("judging.progress", slug=slug), 303)
     try:
-        count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
+        done = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
     except JudgingError as error:
         db.session.rollback()
-        flash(str(error), "danger")
+        flash(str(error.message), "danger")
+        for problem in getattr(error, "problems", ()):
+            flash(str(problem), "danger")
         return redirect(url_for("judging.progress", slug=slug), 303)
     db.session.commit()
-    flash(_("%(n)s paper score sheets imported.", n=count), "success")
+    flash(paper.import_summary(done), "success")
     return redirect(url_for("judging.progress", slug=slug), 303)
 
 
