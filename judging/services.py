@@ -16,7 +16,6 @@ from sqlalchemy.orm import contains_eager, defer, joinedload
 from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
-from competitions.jury import add_judge_sheet_counter
 from competitions.models import Criterion, Event, JuryMember, Rubric
 from competitions.signals import jury_member_removed, jury_member_seated
 from extensions import db
@@ -791,6 +790,6 @@ def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
 
 
 use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule
-add_judge_sheet_counter(judge_sheet_counts)
+competitions_services.add_judge_sheet_counter(judge_sheet_counts)
 jury_member_removed.connect(on_jury_member_removed)
 jury_member_seated.connect(on_jury_member_seated)

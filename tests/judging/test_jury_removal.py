@@ -11,7 +11,7 @@ from competitions.models import JuryMember
 from extensions import db
 from judging import services
 from judging.models import Score, ScoreSheet
-from tests.builders import PASSWORD, add_jury, make_idea, make_user
+from tests.builders import PASSWORD, add_jury, make_user
 
 from .conftest import build_judging, fill, sheet_of
 
@@ -329,9 +329,25 @@ def test_a_removed_judges_card_no_longer_signs_in(app, client, login):
     assert entry.new["cards_revoked"] == 1
 
 
-def test_the_judges_sheet_counts_feed_the_confirmation_even_for_a_new_idea(app, client, login):
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
-    make_idea(event)
-    services.assign_event(event)
+def test_the_confirmation_counts_open_and_submitted_sheets_only(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 4)
+    fill(sheet_of(ideas[1], judges[0]), 4, submit=False)
+    assert services.judge_sheet_counts(event, judges[0]) == {"open": 2, "submitted": 1}
+    other, _, _ = build_judging(n_ideas=2, n_judges=1)
+    add_jury(other, judges[0])
+    services.assign_event(other)
     db.session.commit()
-    assert services.judge_sheet_counts(event, judges[0]) == {"open": 2, "submitted": 0}
+    assert services.judge_sheet_counts(event, judges[0]) == {"open": 2, "submitted": 1}
+
+
+def test_the_confirmation_and_the_removed_judges_read_in_arabic(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2)
+    fill(sheet_of(ideas[0], judges[1]), 4)
+    login(make_user("organiser"))
+    page = _text(client.get(f"/tour/events/{event.slug}/jury/{judges[1].id}/remove?lang=ar"))
+    assert 'dir="rtl"' in page and f"سحب {judges[1].name} من لجنة التحكيم" in page
+    assert "الاحتفاظ بأوراقه المقدَّمة" in page and "إلغاء أوراقه المقدَّمة" in page
+    client.post(f"/tour/events/{event.slug}/jury/{judges[1].id}/remove", data={"submitted": "void"})
+    page = _text(client.get(f"/judging/{event.slug}/progress?lang=ar"))
+    assert "أعضاء التحكيم المسحوبون" in page and "ألغاها المنظم" in page
