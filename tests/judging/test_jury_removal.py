@@ -351,3 +351,16 @@ def test_the_confirmation_and_the_removed_judges_read_in_arabic(app, client, log
     client.post(f"/tour/events/{event.slug}/jury/{judges[1].id}/remove", data={"submitted": "void"})
     page = _text(client.get(f"/judging/{event.slug}/progress?lang=ar"))
     assert "أعضاء التحكيم المسحوبون" in page and "ألغاها المنظم" in page
+
+
+def test_closing_judging_does_not_wait_for_a_removed_judges_sheets(app, client, login):
+    from judging.steps import missing_sheets
+
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    for idea in ideas:
+        fill(sheet_of(idea, judges[0]), 4)
+    fill(sheet_of(ideas[0], judges[1]), 4)
+    assert missing_sheets(event)["percent"] == 75
+    assert _remove(_organiser(app, login), event, judges[1], "keep").status_code == 303
+    missing = missing_sheets(event)
+    assert missing["by_judge"] == [] and (missing["done"], missing["total"]) == (3, 3)

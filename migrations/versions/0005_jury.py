@@ -6,7 +6,7 @@
 statuses "set_aside" and "void" (a string column: no schema change).
 
 Revision ID: jury
-Revises: 0003
+Revises: safesteps
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "jury"
-down_revision = "0003"
+down_revision = "safesteps"
 branch_labels = None
 depends_on = None
 
