@@ -15,7 +15,7 @@ from accounts.services import (
     revoke_login_links,
 )
 from audit.services import record
-from competitions.errors import JuryError
+from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
 from competitions.signals import jury_member_removed, jury_member_seated
 from extensions import db
@@ -36,7 +36,7 @@ def create_jury_member(
     try:
         return create_user(email, name, "jury", password, locale)
     except AccountError as error:
-        raise JuryError(str(error), "email") from None
+        raise JuryError(error.message, "email") from None
 
 
 def _check_panel(event: Event, panel) -> int:
@@ -62,7 +62,7 @@ def assign_jury(
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
     if event.state in _FROZEN_STATES:
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
             _l("%(name)s is an organiser account, not a jury account.", name=user.name), "email"
@@ -153,12 +153,12 @@ def remove_jury(
     explicit choice), their jury cards of the event revoked, and, when they sit on no other
     jury, their sessions ended. Nothing is deleted. Returns what was done (also audited)."""
     if event.state in _FROZEN_STATES:
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     if submitted not in SUBMITTED_CHOICES:
         raise JuryError(
             _l("Choose what becomes of the judge's submitted sheets: keep them or void them."),
@@ -201,12 +201,12 @@ def set_jury_role(
     if role not in JURY_ROLES:
         raise JuryError(_l("Unknown jury role."), "role")
     if event.state in _ROLES_FROZEN_STATES:
-        raise JuryError(_l("The results are published: the jury's roles can no longer change."))
+        raise JuryConflict(_l("The results are published: the jury's roles can no longer change."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
     replaced: list[int] = []
     if role == "president":

@@ -21,7 +21,14 @@ from exports.cells import is_risky, set_safe_value
 from extensions import db
 from i18n import localized
 from judging.models import OPEN_SHEET_STATES, Score, ScoreSheet
-from judging.services import JudgingError, check_value, clean_text, format_mark, lock_rubric
+from judging.services import (
+    JudgingConflict,
+    JudgingError,
+    check_value,
+    clean_text,
+    format_mark,
+    lock_rubric,
+)
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -107,8 +114,7 @@ class PaperSheetRefused(JudgingError):
                 "The file was not imported: %(num)d problem to fix.",
                 "The file was not imported: %(num)d problems to fix.",
                 len(problems),
-            ),
-            status=422,
+            )
         )
         self.problems = problems
 
@@ -161,10 +167,10 @@ def _open_rows(file):
     try:
         workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
-        raise JudgingError(_l("This file is not an Excel workbook (.xlsx)."), status=422) from None
+        raise JudgingError(_l("This file is not an Excel workbook (.xlsx).")) from None
     sheets = workbook.worksheets
     if not sheets:
-        raise JudgingError(_l("The workbook has no sheet of scores."), status=422)
+        raise JudgingError(_l("The workbook has no sheet of scores."))
     codes = _in_every_language(_FIXED_TITLES["code"])
     try:
         for sheet in sheets:
@@ -173,9 +179,7 @@ def _open_rows(file):
                 return list(sheet.iter_rows())
         return list(sheets[0].iter_rows())
     except Exception:  # a damaged part of the file: say so rather than fail
-        raise JudgingError(
-            _l("This workbook cannot be read: save it again as .xlsx."), status=422
-        ) from None
+        raise JudgingError(_l("This workbook cannot be read: save it again as .xlsx.")) from None
 
 
 def _cell(row, index):
@@ -266,11 +270,11 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     blank are skipped; rows of sheets already submitted are skipped when they hold the same
     marks, refused (naming the cell) when they differ; a row twice is refused naming both."""
     if event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     rows = _open_rows(file)
     criteria = event.rubric.criteria
     if not rows:
-        raise JudgingError(_l("The file holds no scores."), status=422)
+        raise JudgingError(_l("The file holds no scores."))
     columns, missing = _columns([getattr(c, "value", None) for c in rows[0]], criteria)
     if missing:
         raise PaperSheetRefused(missing)
@@ -345,7 +349,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     if problems:
         raise PaperSheetRefused(problems)
     if not planned and not result.unchanged and not result.blank:
-        raise JudgingError(_l("The file holds no scores."), status=422)
+        raise JudgingError(_l("The file holds no scores."))
 
     _submit(event, planned, by, source)
     result.imported = len(planned)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
+from refusals import Refusal
 from submissions.fields import (
     AGE_LABELS,
     GENDER_LABELS,
@@ -73,11 +74,11 @@ MAX_ROWS = 5000
 LANGS = ("fr", "ar", "en")
 
 
-class ImportRejected(ValueError):
+class ImportRejected(Refusal):
     """The sheet was refused as a whole; `messages` name each bad cell."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(messages)
+    def __init__(self, messages: list):
+        super().__init__(_l("Nothing was imported."))
         self.messages = messages
 
 
@@ -187,7 +188,7 @@ def _column_map(header) -> tuple[dict[str, int], list[str]]:
         index = next((found[t] for t in titles if t in found), None)
         if index is None:
             missing.append(
-                _("Column '%(column)s' is missing from the first row.", column=LABELS[field])
+                _l("Column '%(column)s' is missing from the first row.", column=LABELS[field])
             )
         else:
             columns[field] = index
@@ -200,14 +201,14 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
-        raise ImportRejected([_("This file is not an Excel workbook (.xlsx).")]) from None
+        raise ImportRejected([_l("This file is not an Excel workbook (.xlsx).")]) from None
     if not workbook.worksheets:
-        raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
+        raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
     try:
         lines = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(lines, ())
         if all(v is None for v in header):
-            raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
+            raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
         columns, missing = _column_map(header)
         if missing:
             raise ImportRejected(missing)
@@ -217,13 +218,15 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ImportRejected([_("At most %(n)s ideas per file.", n=MAX_ROWS)])
+                raise ImportRejected([_l("At most %(n)s ideas per file.", n=MAX_ROWS)])
             row = {f: values[i] if i < len(values) else None for f, i in columns.items()}
             rows.append((number, row))
     except ImportRejected:
         raise
     except Exception:  # a damaged part of the file: say so rather than fail
-        raise ImportRejected([_("This workbook cannot be read: save it again as .xlsx.")]) from None
+        raise ImportRejected(
+            [_l("This workbook cannot be read: save it again as .xlsx.")]
+        ) from None
     finally:
         workbook.close()
     return rows, columns
@@ -244,7 +247,7 @@ def check_rows(rows: list[tuple[int, dict]], columns: dict[str, int]) -> list[st
         for field in COLUMNS:
             if field in errors:
                 messages.append(
-                    _(
+                    _l(
                         "%(cell)s (%(field)s): %(message)s",
                         cell=f"{get_column_letter(columns[field] + 1)}{number}",
                         field=LABELS[field],
@@ -256,7 +259,7 @@ def check_rows(rows: list[tuple[int, dict]], columns: dict[str, int]) -> list[st
         key = (" ".join(values["title"].split()).casefold(), values["lead_phone"])
         if key in seen:
             messages.append(
-                _(
+                _l(
                     "Rows %(first)d and %(row)d: the same idea twice (same title and phone).",
                     first=seen[key],
                     row=number,
@@ -273,7 +276,7 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int
     file twice adds nothing."""
     rows, columns = read_rows(data)
     if not rows:
-        raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
+        raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
     messages = check_rows(rows, columns)
     if messages:
         raise ImportRejected(messages)

@@ -30,7 +30,7 @@ def _remove(organiser_client, event, judge, choice="keep"):
 def _sign_in(client, user):
     """The sign-in form (a session made now carries the account's current session version)."""
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def _text(response) -> str:
@@ -119,7 +119,7 @@ def test_a_removed_judge_can_no_longer_score_submit_or_open_a_sheet(app, client,
     assert submit.status_code == 303 and submit.headers["Location"].endswith("/jury")
     assert "ne faites plus partie du jury" in _text(client.get("/jury"))
     opened = client.get(f"/jury/sheets/{draft.id}")
-    assert opened.status_code == 303
+    assert opened.status_code == 403 and "ne faites plus partie du jury" in _text(opened)
     conflict = client.post(f"/jury/sheets/{draft.id}/conflict", data={"reason": "mon frère"})
     assert conflict.status_code == 303
 
@@ -241,7 +241,7 @@ def test_a_judge_put_back_on_the_jury_gets_the_set_aside_sheets_back(app, client
     added = organiser_client.post(
         f"/tour/events/{event.slug}/jury", data={"email": judges[1].email, "panel": "1"}
     )
-    assert added.status_code == 302
+    assert added.status_code == 303
     db.session.expire_all()
     assert [sheet_of(i, judges[1]).status for i in ideas] == ["void", "draft", "assigned"]
     _sign_in(client, judges[1])
@@ -296,7 +296,7 @@ def test_reprinting_the_cards_revokes_every_earlier_card(app, client, login):
         assert used.status_code == 410 and "remplacée" in _text(used)
     assert db.session.query(LoginLink).filter_by(revoked_reason="replaced").count() == 2
     fresh = app.test_client()
-    assert fresh.post(f"/login/link/{new[0]}").status_code == 302  # the newest card signs in
+    assert fresh.post(f"/login/link/{new[0]}").status_code == 303  # the newest card signs in
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "cards").order_by(AuditEntry.id)
     ).all()
