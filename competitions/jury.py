@@ -12,8 +12,6 @@ from competitions.models import Event, JuryMember
 from extensions import db
 
 MAX_PANELS = 20
-# Once deliberation has started the jury that gave the scores is the jury of record.
-_FROZEN_STATES = ("deliberation", "published", "archived")
 
 
 def create_jury_member(
@@ -48,7 +46,7 @@ def assign_jury(
     source: str = "web",
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryError(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
@@ -104,7 +102,7 @@ def assign_jury_by_email(
 
 def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
     """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryError(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
