@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import AccountError, create_user, normalise_email
+from accounts.states import Role
 from audit.services import record
 from competitions.errors import JuryError
 from competitions.models import Event, JuryMember
@@ -19,7 +20,7 @@ def create_jury_member(
 ) -> User:
     """A jury account (no password: they sign in with the QR code of their jury card)."""
     try:
-        return create_user(email, name, "jury", password, locale)
+        return create_user(email, name, Role.JURY, password, locale)
     except AccountError as error:
         raise JuryError(str(error), "email") from None
 
