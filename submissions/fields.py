@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from competitions.defaults import REGION_NAMES
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, TEAM_KINDS
+from submissions.states import Eligibility, IdeaSource
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"),
@@ -37,16 +38,16 @@ TEAM_LABELS = {
     "group": _l("A group that wants to found a cooperative"),
 }
 SOURCE_LABELS = {
-    "form": _l("Online form"),
-    "kiosk": _l("Kiosk"),
-    "assisted": _l("Assisted entry"),
-    "import": _l("Paper (imported)"),
-    "final": _l("Carried into the final"),
+    IdeaSource.FORM: _l("Online form"),
+    IdeaSource.KIOSK: _l("Kiosk"),
+    IdeaSource.ASSISTED: _l("Assisted entry"),
+    IdeaSource.IMPORT: _l("Paper (imported)"),
+    IdeaSource.FINAL: _l("Carried into the final"),
 }
 ELIGIBILITY_LABELS = {
-    "pending": _l("Not yet checked"),
-    "eligible": _l("Eligible for the jury"),
-    "ineligible": _l("Not eligible"),
+    Eligibility.PENDING: _l("Not yet checked"),
+    Eligibility.ELIGIBLE: _l("Eligible for the jury"),
+    Eligibility.INELIGIBLE: _l("Not eligible"),
 }
 
 LABELS = {

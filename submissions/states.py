@@ -37,3 +37,12 @@ class IdeaStanding(Vocabulary):
     INELIGIBLE = "ineligible"
     UNDER_REVIEW = "under_review"
     RESULTS = "results"
+
+
+class TriageFilter(Vocabulary):
+    """What the organisers' list of ideas can show: one eligibility, or the duplicates."""
+
+    PENDING = Eligibility.PENDING.value
+    ELIGIBLE = Eligibility.ELIGIBLE.value
+    INELIGIBLE = Eligibility.INELIGIBLE.value
+    DUPLICATE = "duplicate"
