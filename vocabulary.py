@@ -31,6 +31,8 @@ class Vocabulary(StrEnum):
         return list(type(self)).index(self)
 
     @classmethod
-    def check(cls, column: str) -> str:
-        """The SQL of a CheckConstraint holding `column` to these words (NULL passes, as in SQL)."""
-        return f"{column} IN ({','.join(repr(value) for value in cls.values())})"
+    def check(cls, column: str, members=None) -> str:
+        """The SQL of a CheckConstraint holding `column` to these words (or to `members`, the
+        ones it stores); NULL passes, as in SQL."""
+        words = cls.values() if members is None else tuple(member.value for member in members)
+        return f"{column} IN ({','.join(repr(word) for word in words)})"

@@ -76,6 +76,7 @@ class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint(EventState.check("state"), name="state"),
+        CheckConstraint(RankingMethod.check("ranking_method"), name="ranking_method"),
         CheckConstraint("winners_count >= 0", name="winners_count"),
         CheckConstraint("judges_per_idea >= 1", name="judges_per_idea"),
         CheckConstraint("min_judges >= 1", name="min_judges"),

@@ -21,10 +21,12 @@ from competitions.services import (
     add_transition_guard,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.services import JudgingError, clean_text, event_ranking
 from submissions.models import Idea
+from submissions.states import Eligibility, IdeaSource
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -55,7 +57,7 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 
 
 def _check_open(event: Event) -> Deliberation:
-    if event.state != "deliberation":
+    if not event.in_deliberation:
         raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
     deliberation = deliberation_of(event)
     if deliberation.validated_at is not None:
@@ -219,7 +221,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
 
     if not final_event.is_final:
         raise JudgingError(_l("This event is not the national final."), status=409)
-    if final_event.state not in ("draft", "open"):
+    if not final_event.before_judging:
         raise JudgingError(
             _l("Entrants can be carried over only before the final's judging starts."), status=409
         )
@@ -236,7 +238,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
-            Event.state.in_(("published", "archived")),
+            Event.state.in_(EventState.RESULTS_PUBLIC),
             ResultEntry.is_winner,
         )
         .order_by(Event.tour_order, ResultEntry.rank)
@@ -249,9 +251,9 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
-            source="final",
+            source=IdeaSource.FINAL,
             carried_from_id=source.id,
-            eligibility="eligible",
+            eligibility=Eligibility.ELIGIBLE,
             **{name: getattr(source, name) for name in CARRIED_FIELDS},
         )
         db.session.add(idea)
@@ -282,11 +284,12 @@ def require_validated_minutes(event: Event, old: str, new: str) -> None:
     validated = db.session.scalar(
         select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
     )
-    if new == "published" and validated is None:
+    if new == EventState.PUBLISHED and validated is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    if old == "deliberation" and new == "judging" and validated is not None:
+    back_to_judging = (old, new) == (EventState.DELIBERATION, EventState.JUDGING)
+    if back_to_judging and validated is not None:
         raise TransitionError(_l("The minutes are validated: the results are locked."))
 
 
@@ -294,9 +297,9 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
     """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == "published":
+    if new == EventState.PUBLISHED:
         snapshot_results(event)
-    elif new == "judging":
+    elif new == EventState.JUDGING:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
@@ -315,7 +318,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
         (str(_l("Deliberation")), url_for("judging.deliberation", slug=event.slug)),
         (str(_l("Audit log")), url_for("judging.audit", slug=event.slug)),
     ]
-    if event.state in ("published", "archived"):
+    if event.results_public:
         links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
     if event.is_final:
         links.insert(0, (str(_l("Finalists")), url_for("judging.final_entrants", slug=event.slug)))
