@@ -159,13 +159,24 @@ def register_commands(app: Flask) -> None:
                 app.cli.add_command(command)
 
 
-def register_vocabularies(app: Flask) -> None:
-    """Every package's vocabularies (`<package>/states.py`) as template globals, so that a
-    template names `EventState.OPEN` (or a model's predicate), never the bare word."""
+def vocabularies() -> list[type[Vocabulary]]:
+    """Every vocabulary defined in a package's `states.py`, lower floors first."""
+    found = []
     for name in PACKAGES:
         if (ROOT / name / "states.py").exists():
             module = __import__(f"{name}.states", fromlist=["*"])
-            for value in vars(module).values():
-                if isinstance(value, type) and issubclass(value, Vocabulary):
-                    if value.__module__ == module.__name__:
-                        app.jinja_env.globals[value.__name__] = value
+            found += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type)
+                and issubclass(value, Vocabulary)
+                and value.__module__ == module.__name__
+            ]
+    return found
+
+
+def register_vocabularies(app: Flask) -> None:
+    """Every vocabulary as a template global, so that a template names `EventState.OPEN` (or a
+    model's predicate, `event.accepts_ideas`), never the bare word."""
+    for vocabulary in vocabularies():
+        app.jinja_env.globals[vocabulary.__name__] = vocabulary

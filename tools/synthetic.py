@@ -32,7 +32,7 @@ from extensions import db
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
-from submissions.states import Eligibility
+from submissions.states import Eligibility, IdeaSource
 
 PASSWORD = "Synthetique-2025!"
 
@@ -254,7 +254,7 @@ def generate_tour(
                     event_id=event_id,
                     receipt_code=f"{tag}{n + 1:02d}-{i + 1:05d}",
                     submit_token=f"{prefix}-{seed}-{n + 1}-{i + 1}",
-                    source=rng.choice(("form", "kiosk", "assisted")),
+                    source=rng.choice(IdeaSource.TYPED_IN_A_FORM),
                     locale=rng.choice(("ar", "fr")),
                     created_at=now,
                     title=f"{rng.choice(_ACTIVITIES)} {rng.choice(_PRODUCTS)} à {city} {i + 1}",
