@@ -235,6 +235,9 @@ def test_the_migrated_database_holds_each_column_to_its_vocabulary(app, table, c
 def test_templates_name_every_vocabulary(app):
     names = {vocabulary.__name__ for vocabulary in vocabularies()}
     assert names <= set(app.jinja_env.globals)
-    assert app.jinja_env.from_string(
-        "{{ 'yes' if state == EventState.OPEN }}|{{ EventState.OPEN }}"
-    ).render(state="open") == "yes|open"
+    assert (
+        app.jinja_env.from_string(
+            "{{ 'yes' if state == EventState.OPEN }}|{{ EventState.OPEN }}"
+        ).render(state="open")
+        == "yes|open"
+    )
