@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import utcnow
 from competitions.models import Event
 from extensions import db
-from submissions.states import Eligibility, IdeaSource
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 SECTORS = (
     "agriculture",
@@ -22,7 +22,6 @@ SECTORS = (
 GENDERS = ("female", "male", "unspecified")
 AGE_BRACKETS = ("under_25", "25_34", "35_44", "45_plus")
 LEAD_STATUSES = ("job_seeker", "cooperative_member", "project_holder")
-TEAM_KINDS = ("cooperative", "group")  # existing cooperative / group wanting to found one
 
 
 class Idea(db.Model):
@@ -35,6 +34,7 @@ class Idea(db.Model):
         ),
         CheckConstraint(Eligibility.check("eligibility"), name="eligibility"),
         CheckConstraint(IdeaSource.check("source"), name="source"),
+        CheckConstraint(TeamKind.check("team_kind"), name="team_kind"),
         # An event's ideas, newest or oldest first: the only way ideas are listed. Every index
         # is one more page written by each idea a participant sends (none on the phone number:
         # a receipt is found by its code, then the phone compared).
@@ -63,7 +63,7 @@ class Idea(db.Model):
     financing_sought_mad: Mapped[int | None] = mapped_column(BigInteger)
 
     # The team
-    team_kind: Mapped[str] = mapped_column(String(20), default="group")
+    team_kind: Mapped[str] = mapped_column(String(20), default=TeamKind.GROUP)
     cooperative_name: Mapped[str | None] = mapped_column(String(200))
     cooperative_members: Mapped[int | None]
     lead_name: Mapped[str] = mapped_column(String(200))

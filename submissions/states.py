@@ -46,3 +46,10 @@ class TriageFilter(Vocabulary):
     ELIGIBLE = Eligibility.ELIGIBLE.value
     INELIGIBLE = Eligibility.INELIGIBLE.value
     DUPLICATE = "duplicate"
+
+
+class TeamKind(Vocabulary):
+    """Who carries the idea."""
+
+    COOPERATIVE = "cooperative"  # an existing cooperative
+    GROUP = "group"  # a group that wants to found one

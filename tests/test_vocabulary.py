@@ -23,7 +23,7 @@ from jobs.states import ExportState, OutboxState
 from judging.models import Deliberation, ResultEntry, ScoreSheet
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
-from submissions.states import Eligibility, IdeaSource
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 SKIPPED_DIRS = {"tests", "migrations", "node_modules", ".venv", ".git", "instance"}
 
@@ -199,6 +199,7 @@ def check_values(model, column: str) -> set[str]:
         (ScoreSheet, "status", tuple(SheetState.STORED)),
         (Idea, "eligibility", Eligibility.values()),
         (Idea, "source", IdeaSource.values()),
+        (Idea, "team_kind", TeamKind.values()),
         (OutboxEmail, "status", OutboxState.values()),
         (ExportJob, "status", ExportState.values()),
         (BankProject, "status", BankStatus.values()),
@@ -220,6 +221,7 @@ def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
         ("score_sheets", "status", tuple(SheetState.STORED)),
         ("ideas", "eligibility", Eligibility.values()),
         ("ideas", "source", IdeaSource.values()),
+        ("ideas", "team_kind", TeamKind.values()),
         ("outbox_emails", "status", OutboxState.values()),
         ("export_jobs", "status", ExportState.values()),
         ("bank_projects", "status", BankStatus.values()),

@@ -32,7 +32,7 @@ from extensions import db
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
-from submissions.states import Eligibility, IdeaSource
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 PASSWORD = "Synthetique-2025!"
 
@@ -268,7 +268,7 @@ def generate_tour(
                     expected_jobs=rng.randrange(1, 40),
                     budget_mad=budget,
                     financing_sought_mad=budget // 2,
-                    team_kind=rng.choice(("cooperative", "group")),
+                    team_kind=rng.choice(TeamKind.values()),
                     lead_name=f"Porteur·se {n + 1}-{i + 1}",
                     lead_phone=f"+2126{rng.randrange(10**8):08d}",
                     lead_gender=rng.choice(GENDERS),

@@ -21,6 +21,7 @@ depends_on = None
 CHECKS = (
     ("events", "ranking_method", "ranking_method", ("raw", "normalised")),
     ("ideas", "source", "source", ("form", "kiosk", "assisted", "import", "final")),
+    ("ideas", "team_kind", "team_kind", ("cooperative", "group")),
     ("score_sheets", "status", "status", ("assigned", "draft", "submitted")),
     ("deliberations", "method", "method", ("raw", "normalised")),
     ("result_entries", "method", "method", ("raw", "normalised")),
