@@ -10,6 +10,7 @@ from accounts.states import Role
 from audit.services import record
 from competitions.errors import JuryError
 from competitions.models import Event, JuryMember
+from competitions.states import JuryRole
 from extensions import db
 
 MAX_PANELS = 20
@@ -64,6 +65,8 @@ def assign_jury(
         member = JuryMember(event=event, user=user)
         db.session.add(member)
     member.panel = panel
+    if is_president:
+        _take_role(event, "is_president", member)
     member.is_president = bool(is_president)
     db.session.flush()
     record(
@@ -123,9 +126,58 @@ def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> No
     )
 
 
+def _take_role(event: Event, flag: str, member: JuryMember) -> list[int]:
+    """Take the role (`is_president` or `is_secretary`) from whoever else holds it in the event;
+    returns their user ids."""
+    previous = [m for m in event.jury if getattr(m, flag) and m is not member]
+    for other in previous:
+        setattr(other, flag, False)
+    return [m.user_id for m in previous]
+
+
+def set_jury_role(
+    event: Event, user: User, role: str, by=None, *, source: str = "web"
+) -> JuryMember:
+    """Name the jury's president or secretary (one of each per event: naming one takes the role
+    from whoever held it), or make the judge a plain member again."""
+    if JuryRole.parse(role) is None:
+        raise JuryError(_l("Unknown jury role."), "role")
+    # Who presides and who keeps the minutes may still be named during deliberation (the
+    # president validates the minutes then), not once the results are published.
+    if event.results_public:
+        raise JuryError(_l("The results are published: the jury's roles can no longer change."))
+    member = db.session.scalar(
+        select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
+    )
+    if member is None:
+        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+    old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
+    replaced: list[int] = []
+    if role == JuryRole.PRESIDENT:
+        replaced = _take_role(event, "is_president", member)
+    elif role == JuryRole.SECRETARY:
+        replaced = _take_role(event, "is_secretary", member)
+    member.is_president = role == JuryRole.PRESIDENT
+    member.is_secretary = role == JuryRole.SECRETARY
+    db.session.flush()
+    record(
+        "jury", user.id, "role", by=by, event_id=event.id, old=old, source=source,
+        new={"role": role, "replaced": replaced},
+    )  # fmt: skip
+    return member
+
+
+def jury_president(event: Event) -> JuryMember | None:
+    return next((m for m in event.jury if m.is_president), None)
+
+
 def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
     panels: dict[int, list[JuryMember]] = {}
-    for member in sorted(event.jury, key=lambda m: (m.panel, not m.is_president, m.user.name)):
+
+    def order(m: JuryMember):
+        return (m.panel, not m.is_president, not m.is_secretary, m.user.name)
+
+    for member in sorted(event.jury, key=order):
         panels.setdefault(member.panel, []).append(member)
     return panels
 

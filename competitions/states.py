@@ -44,3 +44,12 @@ class RankingMethod(Vocabulary):
 
     RAW = "raw"
     NORMALISED = "normalised"
+
+
+class JuryRole(Vocabulary):
+    """A jury member's role in an event (stored as `JuryMember.is_president`/`is_secretary`:
+    one president and one secretary per event)."""
+
+    PRESIDENT = "president"
+    SECRETARY = "secretary"
+    MEMBER = "member"

@@ -16,9 +16,11 @@ class SheetState(Vocabulary):
     CONFLICT = "conflict"
 
     STORED: ClassVar[tuple["SheetState", ...]]  # the values of `score_sheets.status`
+    UNSUBMITTED: ClassVar[tuple["SheetState", ...]]  # still expected from the judge
 
 
 SheetState.STORED = (SheetState.ASSIGNED, SheetState.DRAFT, SheetState.SUBMITTED)
+SheetState.UNSUBMITTED = (SheetState.ASSIGNED, SheetState.DRAFT)
 
 
 class NotRanked(Vocabulary):
@@ -33,3 +35,10 @@ class NotRanked(Vocabulary):
 
 
 NotRanked.EXCLUDED = (NotRanked.CALIBRATION, NotRanked.INELIGIBLE, NotRanked.DUPLICATE)
+
+
+class ValidationMode(Vocabulary):
+    """How the minutes were validated."""
+
+    PRESIDENT = "president"  # by the jury's president, signed in on their own account
+    ON_BEHALF = "on_behalf"  # by an organiser, typing the president's name

@@ -21,7 +21,7 @@ from extensions import db
 from jobs.models import ExportJob, OutboxEmail
 from jobs.states import ExportState, OutboxState
 from judging.models import Deliberation, ResultEntry, ScoreSheet
-from judging.states import NotRanked, SheetState
+from judging.states import NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
 from submissions.states import Eligibility, IdeaSource, TeamKind
 
@@ -70,13 +70,14 @@ def bare_words_in_python(source: str) -> list[tuple[int, str]]:
         and token.type not in {tokenize.INDENT, tokenize.DEDENT}
     ]
     found = []
-    membership_depth = None  # bracket depth inside an `in (…)` or `.in_(…)`
+    membership_depth = None  # bracket depth inside an `in (…)`, `.in_(…)` or `== (…)`
     depth = 0
     for i, token in enumerate(tokens):
         if token.type == tokenize.OP and token.string in {"(", "[", "{"}:
             depth += 1
             before = tokens[i - 1] if i else None
-            if membership_depth is None and before is not None and before.string in {"in", "in_"}:
+            membership = {"in", "in_", "==", "!="}  # `in (…)`, `.in_(…)`, `== (…)`
+            if membership_depth is None and before is not None and before.string in membership:
                 membership_depth = depth
         elif token.type == tokenize.OP and token.string in {")", "]", "}"}:
             if membership_depth == depth:
@@ -152,6 +153,7 @@ def test_no_vocabulary_word_is_compared_or_stored_bare():
         ('ok = state in ("published", "archived")\n', [(1, "published"), (1, "archived")]),
         ('q = select(E).where(E.state.in_(("published",)))\n', [(1, "published")]),
         ('sheet = Sheet(status="assigned")\n', [(1, "assigned")]),
+        ('if (old, new) == ("judging", "open"):\n', [(1, "judging"), (1, "open")]),
         ('def f():\n    return "too_few_judges"\n', [(2, "too_few_judges")]),
         ('open("x.txt", "w")\n', []),
         ('labels = {"draft": 1}\nrow["raw"]\n', []),
@@ -194,6 +196,7 @@ def check_values(model, column: str) -> set[str]:
         (Event, "state", EventState.values()),
         (Event, "ranking_method", RankingMethod.values()),
         (Deliberation, "method", RankingMethod.values()),
+        (Deliberation, "validation_mode", ValidationMode.values()),
         (ResultEntry, "method", RankingMethod.values()),
         (ResultEntry, "not_ranked_reason", NotRanked.values()),
         (ScoreSheet, "status", tuple(SheetState.STORED)),
@@ -216,6 +219,7 @@ def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
         ("events", "state", EventState.values()),
         ("events", "ranking_method", RankingMethod.values()),
         ("deliberations", "method", RankingMethod.values()),
+        ("deliberations", "validation_mode", ValidationMode.values()),
         ("result_entries", "method", RankingMethod.values()),
         ("result_entries", "not_ranked_reason", NotRanked.values()),
         ("score_sheets", "status", tuple(SheetState.STORED)),

@@ -5,7 +5,7 @@ database too, as `events.state`, `ideas.eligibility` and `users.role` already we
 are written out here as they are today: a migration is history and never imports the code.
 
 Revision ID: states
-Revises: 0003
+Revises: safesteps
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -13,7 +13,7 @@ Create Date: 2026-11-30 18:00:00
 from alembic import op
 
 revision = "states"
-down_revision = "0003"
+down_revision = "safesteps"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ CHECKS = (
     ("ideas", "team_kind", "team_kind", ("cooperative", "group")),
     ("score_sheets", "status", "status", ("assigned", "draft", "submitted")),
     ("deliberations", "method", "method", ("raw", "normalised")),
+    ("deliberations", "validation_mode", "validation_mode", ("president", "on_behalf")),
     ("result_entries", "method", "method", ("raw", "normalised")),
     (
         "result_entries",
