@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.services import AccountError, create_user, normalise_email
 from accounts.states import Role
 from audit.services import record
-from competitions.errors import JuryError
+from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
 from competitions.states import JuryRole
 from extensions import db
@@ -23,7 +23,7 @@ def create_jury_member(
     try:
         return create_user(email, name, Role.JURY, password, locale)
     except AccountError as error:
-        raise JuryError(str(error), "email") from None
+        raise JuryError(error.message, "email") from None
 
 
 def _check_panel(event: Event, panel) -> int:
@@ -49,7 +49,7 @@ def assign_jury(
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
     if event.judging_closed:  # the jury that gave the scores is the jury of record
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
             _l("%(name)s is an organiser account, not a jury account.", name=user.name), "email"
@@ -107,12 +107,12 @@ def assign_jury_by_email(
 def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
     """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
     if event.judging_closed:  # the jury that gave the scores is the jury of record
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     event.jury.remove(member)
     db.session.flush()
     record(
@@ -145,12 +145,12 @@ def set_jury_role(
     # Who presides and who keeps the minutes may still be named during deliberation (the
     # president validates the minutes then), not once the results are published.
     if event.results_public:
-        raise JuryError(_l("The results are published: the jury's roles can no longer change."))
+        raise JuryConflict(_l("The results are published: the jury's roles can no longer change."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
     replaced: list[int] = []
     if role == JuryRole.PRESIDENT:
