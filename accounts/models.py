@@ -4,9 +4,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from accounts.states import LinkRevoked, Role
 from extensions import db
-
-ROLES = ("organiser", "jury")
 
 
 def utcnow() -> datetime:
@@ -15,7 +14,7 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('organiser', 'jury')", name="role"),)
+    __table_args__ = (CheckConstraint(Role.check("role"), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -37,11 +36,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_organiser(self) -> bool:
-        return self.role == "organiser"
+        return self.role == Role.ORGANISER
 
     @property
     def is_jury(self) -> bool:
-        return self.role == "jury"
+        return self.role == Role.JURY
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -61,10 +60,11 @@ class LoginFailure(db.Model):
 class LoginLink(db.Model):
     """A one-time jury sign-in link (printed as a QR code on a jury card of an event).
 
-    Reprinting an event's cards revokes the earlier ones (`revoked_reason` "replaced"); taking a
-    judge off the event's jury revokes theirs ("removed")."""
+    Reprinting an event's cards revokes the earlier ones (`LinkRevoked.REPLACED`); taking a
+    judge off the event's jury revokes theirs (`LinkRevoked.REMOVED`)."""
 
     __tablename__ = "login_links"
+    __table_args__ = (CheckConstraint(LinkRevoked.check("revoked_reason"), name="revoked_reason"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
@@ -74,4 +74,4 @@ class LoginLink(db.Model):
     used_at: Mapped[datetime | None]
     event_id: Mapped[int | None] = mapped_column(index=True)  # plain id: accounts sit below events
     revoked_at: Mapped[datetime | None]
-    revoked_reason: Mapped[str | None] = mapped_column(String(20))  # "replaced", "removed"
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))  # a LinkRevoked

@@ -11,7 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
+from accounts.models import LoginFailure, LoginLink, User, utcnow
+from accounts.states import LinkRevoked, Role
 from extensions import db
 from refusals import Gone, Refusal, Throttled
 
@@ -66,7 +67,7 @@ def create_user(
     email: str, name: str, role: str, password: str | None = None, locale: str | None = None
 ) -> User:
     """Validate everything first, so that a refused user writes nothing."""
-    if role not in ROLES:
+    if Role.parse(role) is None:
         raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
     try:
         email = validate_email(normalise_email(email), check_deliverability=False).normalized
@@ -148,15 +149,17 @@ def make_login_link_token(user: User, *, event_id: int | None = None) -> str:
 
 
 REVOKED_MESSAGES = {
-    "replaced": _l(
+    LinkRevoked.REPLACED: _l(
         "This jury card was replaced by a newer one. Use your latest card, "
         "or ask an organiser for a new one."
     ),
-    "removed": _l("This jury card is no longer valid: its holder is no longer on the jury."),
+    LinkRevoked.REMOVED: _l(
+        "This jury card is no longer valid: its holder is no longer on the jury."
+    ),
 }
 
 
-def revoke_login_links(event_id: int, reason: str, *, user_ids=None) -> int:
+def revoke_login_links(event_id: int, reason: LinkRevoked, *, user_ids=None) -> int:
     """Revoke the jury-card links of an event (of some judges only, with `user_ids`); returns how
     many. Links made before cards belonged to an event (no event) of those judges go too."""
     owners = LoginLink.user_id.in_(list(user_ids)) if user_ids is not None else None
@@ -187,7 +190,7 @@ def check_login_link(token: str) -> User:
     if link is None or link.user_id != data.get("u"):
         raise LinkRefused(_l("This sign-in link is not valid."))
     if link.revoked_at is not None:
-        raise LinkRefused(REVOKED_MESSAGES.get(link.revoked_reason, REVOKED_MESSAGES["removed"]))
+        raise LinkRefused(REVOKED_MESSAGES[LinkRevoked(link.revoked_reason)])
     if link.expires_at < utcnow():
         raise LinkRefused(_l("This sign-in link has expired. Ask an organiser for a new card."))
     if link.used_at is not None:

@@ -20,6 +20,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
 from competitions.defaults import REGIONS
 from competitions.jury import SUBMITTED_CHOICES
+from competitions.states import RankingMethod
 from i18n import LANGUAGE_NAMES
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
@@ -92,8 +93,8 @@ class EventForm(FlaskForm):
         validate_choice=False,
         choices=[
             SelectChoice("", _l("Automatic")),
-            SelectChoice("raw", _l("Raw weighted average")),
-            SelectChoice("normalised", _l("Normalised per judge")),
+            SelectChoice(RankingMethod.RAW, _l("Raw weighted average")),
+            SelectChoice(RankingMethod.NORMALISED, _l("Normalised per judge")),
         ],
     )
     blind = BooleanField(_l("Blind judging (judges do not see the team)"))

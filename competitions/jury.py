@@ -14,19 +14,15 @@ from accounts.services import (
     normalise_email,
     revoke_login_links,
 )
+from accounts.states import LinkRevoked, Role
 from audit.services import record
 from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
 from competitions.signals import jury_member_removed, jury_member_seated
+from competitions.states import JuryRole, RemovalChoice
 from extensions import db
 
 MAX_PANELS = 20
-# Once deliberation has started the jury that gave the scores is the jury of record.
-_FROZEN_STATES = ("deliberation", "published", "archived")
-# Who presides and who keeps the minutes may still be named during deliberation (the president
-# validates the minutes then), not once the results are published.
-_ROLES_FROZEN_STATES = ("published", "archived")
-JURY_ROLES = ("president", "secretary", "member")
 
 
 def create_jury_member(
@@ -34,7 +30,7 @@ def create_jury_member(
 ) -> User:
     """A jury account (no password: they sign in with the QR code of their jury card)."""
     try:
-        return create_user(email, name, "jury", password, locale)
+        return create_user(email, name, Role.JURY, password, locale)
     except AccountError as error:
         raise JuryError(error.message, "email") from None
 
@@ -61,7 +57,7 @@ def assign_jury(
     source: str = "web",
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
@@ -121,8 +117,8 @@ def assign_jury_by_email(
 
 # What becomes of a removed judge's submitted sheets: the organiser must choose.
 SUBMITTED_CHOICES = {
-    "keep": _l("Keep their submitted sheets: they still count in the ranking"),
-    "void": _l("Void their submitted sheets: they no longer count"),
+    RemovalChoice.KEEP: _l("Keep their submitted sheets: they still count in the ranking"),
+    RemovalChoice.VOID: _l("Void their submitted sheets: they no longer count"),
 }
 SheetCounter = Callable[[Event, User], dict]
 _sheet_counters: list[SheetCounter] = []
@@ -152,14 +148,15 @@ def remove_jury(
     progress are set aside, their submitted sheets kept or voided (`submitted`, the organiser's
     explicit choice), their jury cards of the event revoked, and, when they sit on no other
     jury, their sessions ended. Nothing is deleted. Returns what was done (also audited)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
         raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
-    if submitted not in SUBMITTED_CHOICES:
+    submitted = RemovalChoice.parse(submitted)
+    if submitted is None:
         raise JuryError(
             _l("Choose what becomes of the judge's submitted sheets: keep them or void them."),
             "submitted",
@@ -172,7 +169,7 @@ def remove_jury(
         event, user=user, submitted=submitted, by=by, source=source
     ):
         done.update(result or {})
-    done["cards_revoked"] = revoke_login_links(event.id, "removed", user_ids=[user.id])
+    done["cards_revoked"] = revoke_login_links(event.id, LinkRevoked.REMOVED, user_ids=[user.id])
     seated_elsewhere = db.session.scalar(select(JuryMember.id).where(JuryMember.user_id == user.id))
     done["signed_out"] = seated_elsewhere is None
     if seated_elsewhere is None:
@@ -198,9 +195,11 @@ def set_jury_role(
 ) -> JuryMember:
     """Name the jury's president or secretary (one of each per event: naming one takes the role
     from whoever held it), or make the judge a plain member again."""
-    if role not in JURY_ROLES:
+    if JuryRole.parse(role) is None:
         raise JuryError(_l("Unknown jury role."), "role")
-    if event.state in _ROLES_FROZEN_STATES:
+    # Who presides and who keeps the minutes may still be named during deliberation (the
+    # president validates the minutes then), not once the results are published.
+    if event.results_public:
         raise JuryConflict(_l("The results are published: the jury's roles can no longer change."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
@@ -209,12 +208,12 @@ def set_jury_role(
         raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
     replaced: list[int] = []
-    if role == "president":
+    if role == JuryRole.PRESIDENT:
         replaced = _take_role(event, "is_president", member)
-    elif role == "secretary":
+    elif role == JuryRole.SECRETARY:
         replaced = _take_role(event, "is_secretary", member)
-    member.is_president = role == "president"
-    member.is_secretary = role == "secretary"
+    member.is_president = role == JuryRole.PRESIDENT
+    member.is_secretary = role == JuryRole.SECRETARY
     db.session.flush()
     record(
         "jury", user.id, "role", by=by, event_id=event.id, old=old, source=source,
@@ -251,7 +250,7 @@ def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) ->
 
     panels = jury_by_panel(event)
     revoked = revoke_login_links(
-        event.id, "replaced", user_ids=[m.user_id for ms in panels.values() for m in ms]
+        event.id, LinkRevoked.REPLACED, user_ids=[m.user_id for ms in panels.values() for m in ms]
     )
     cards = []
     for panel, members in panels.items():

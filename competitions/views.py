@@ -21,7 +21,7 @@ from competitions.forms import (
     JuryRemovalForm,
 )
 from competitions.jury import assign_jury_by_email, jury_cards
-from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
+from competitions.models import Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
 from extensions import db
 from i18n import LANGUAGE_NAMES
@@ -42,7 +42,6 @@ def submission_url(event: Event) -> str:
 def _helpers():
     return {
         "state_labels": services.STATE_LABELS,
-        "event_states": EVENT_STATES,
         "region_label": region_label,
     }
 
@@ -302,7 +301,7 @@ def jury_remove(slug: str, user_id: int):
         judge=user,
         form=form,
         counts=services.judge_sheet_counts(event, user),
-        frozen=event.state in ("deliberation", "published", "archived"),
+        frozen=event.judging_closed,
     ), refused.status
 
 

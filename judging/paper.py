@@ -20,7 +20,7 @@ from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
 from extensions import db
 from i18n import localized
-from judging.models import OPEN_SHEET_STATES, Score, ScoreSheet
+from judging.models import Score, ScoreSheet
 from judging.services import (
     JudgingConflict,
     JudgingError,
@@ -29,6 +29,7 @@ from judging.services import (
     format_mark,
     lock_rubric,
 )
+from judging.states import SheetState
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -69,11 +70,11 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
         ws.cell(row=1, column=col).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = 14 if col != 2 else 40
     hidden = str(_l("[blind]"))
-    rows = [r for r in _sheets(event) if r[0].status in (*OPEN_SHEET_STATES, "submitted")]
+    rows = [r for r in _sheets(event) if r[0].status in SheetState.LIVE]
     for row, (sheet, code, title, email) in enumerate(rows, start=2):
         for col, value in enumerate((code, hidden if event.blind else title, email), start=1):
             set_safe_value(ws.cell(row=row, column=col), value)
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             values = {s.criterion_id: s.value for s in sheet.scores}
             for k, criterion in enumerate(criteria):
                 if criterion.id in values:
@@ -253,11 +254,11 @@ def _submit(event: Event, planned, by, source: str) -> None:
         if comment:
             sheet.comment = comment
         old_status = sheet.status
-        sheet.status = "submitted"
+        sheet.status = SheetState.SUBMITTED
         sheet.submitted_at = utcnow()
         record(
             "sheet", sheet.id, "submit", by=by, event_id=event.id, source=source,
-            old={"status": old_status}, new={"status": "submitted", "idea_id": sheet.idea_id},
+            old={"status": old_status}, new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id},
         )  # fmt: skip
     if planned:
         lock_rubric(event.rubric)
@@ -269,7 +270,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     missing column is listed at once (`PaperSheetRefused`) and nothing is written. Rows left
     blank are skipped; rows of sheets already submitted are skipped when they hold the same
     marks, refused (naming the cell) when they differ; a row twice is refused naming both."""
-    if event.state != "judging":
+    if not event.is_judging:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     rows = _open_rows(file)
     criteria = event.rubric.criteria
@@ -327,7 +328,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
                    row=number, code=_shown(code), email=_shown(email))
             )  # fmt: skip
             continue
-        if sheet.status not in (*OPEN_SHEET_STATES, "submitted"):
+        if sheet.status not in SheetState.LIVE:
             problems.append(
                 _l("Row %(row)d: %(email)s is no longer on the jury of this event.",
                    row=number, email=_shown(email))
@@ -335,13 +336,15 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
             continue
         marks = [values[c.id][0] for c in criteria]
         comment = values.get("comment", (None, False))[0]
-        if all(mark is None for mark in marks) and (comment is None or sheet.status == "submitted"):
+        if all(mark is None for mark in marks) and (
+            comment is None or sheet.status == SheetState.SUBMITTED
+        ):
             result.blank += 1  # not scored on paper (yet)
             continue
         checked, comment = _check_marks(number, criteria, marks, comment, problem)
         if checked is None:
             continue
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             if _same_as_submitted(number, sheet, checked, comment, problem):
                 result.unchanged += 1
             continue
