@@ -30,7 +30,12 @@ def catalog_dir(package: str) -> Path:
 
 def sources(package: str) -> list[str]:
     if package == "root":
-        files = [ROOT / "app.py", ROOT / "i18n.py", ROOT / "fieldtypes.py", *sorted((ROOT / "templates").glob("*.html"))]
+        files = [
+            ROOT / "app.py",
+            ROOT / "i18n.py",
+            ROOT / "fieldtypes.py",
+            *sorted((ROOT / "templates").glob("*.html")),
+        ]
     else:
         files = [ROOT / package, ROOT / "templates" / package]
         if package == "jobs":
