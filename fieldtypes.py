@@ -115,7 +115,7 @@ class Text(FieldType):
 
     def parse(self, raw) -> str | None:
         text = _cell_text(raw if raw is not None else "", _l("Enter text."))
-        text = strip_control(text.replace("\r\n", "\n")).strip()
+        text = strip_control(text).strip()
         if not text:
             return self._missing()
         if len(text) > self.max_length:
@@ -150,7 +150,11 @@ class Integer(FieldType):
         self.low, self.high, self.required = low, high, required
 
     def _out_of_range(self):
-        return _l("Enter a whole number from %(low)s to %(high)s.", low=self.low, high=self.high)
+        return _l(
+            "Enter a whole number from %(low)s to %(high)s.",
+            low=_grouped(self.low),
+            high=_grouped(self.high),
+        )
 
     def parse(self, raw) -> int | None:
         if self._blank(raw):
