@@ -10,8 +10,10 @@ from audit.services import record
 from competitions.errors import JuryError
 from competitions.models import Event, JuryMember
 from extensions import db
+from fieldtypes import FieldError, Integer
 
 MAX_PANELS = 20
+PANEL = Integer(1, MAX_PANELS, required=True)
 # Once deliberation has started the jury that gave the scores is the jury of record.
 _FROZEN_STATES = ("deliberation", "published", "archived")
 
@@ -27,10 +29,10 @@ def create_jury_member(
 
 
 def _check_panel(event: Event, panel) -> int:
-    if isinstance(panel, bool) or not isinstance(panel, int) or not 1 <= panel <= MAX_PANELS:
-        raise JuryError(
-            _l("The panel must be a number from 1 to %(max)d.", max=MAX_PANELS), "panel"
-        )
+    try:
+        panel = PANEL.parse(panel)
+    except FieldError as error:
+        raise JuryError(error.message, "panel") from None
     if panel > 1 and not event.split_panels:
         raise JuryError(
             _l("This event is not split into panels: every judge sits on panel 1."), "panel"
