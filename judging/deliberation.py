@@ -22,9 +22,12 @@ from competitions.services import (
 )
 from competitions.signals import event_state_changed
 from extensions import db
+from fieldtypes import Text
 from judging.models import Deliberation, ResultEntry, WinnerChoice
-from judging.services import JudgingError, clean_text, event_ranking
+from judging.services import JudgingError, event_ranking, parse_text
 from submissions.models import Idea
+
+OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -75,7 +78,7 @@ def choose_winners(
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
             raise JudgingError(_l("This idea is not part of the event."), status=422)
-        reason = clean_text(reasons.get(idea_id)) or None
+        reason = parse_text(OVERRIDE_REASON, reasons.get(idea_id), f"reason_{idea_id}") or None
         if idea_id not in top and not reason:
             raise JudgingError(
                 _l(
@@ -86,8 +89,6 @@ def choose_winners(
                 status=422,
                 field=f"reason_{idea_id}",
             )
-        if reason and len(reason) > 2000:
-            raise JudgingError(_l("The reason is too long (2,000 characters at most)."), status=422)
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
         raise JudgingError(_l("Choose at least one winner."), status=422)

@@ -18,11 +18,11 @@ from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
 from extensions import db
+from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
-from submissions.fields import strip_control
 from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
 
@@ -212,9 +212,17 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
 # --- Scores ---------------------------------------------------------------------------------------
 
 
-def clean_text(text) -> str:
-    """Free text without control characters (PostgreSQL refuses a NUL: fuzzing found a 500)."""
-    return strip_control(str(text or "")).strip()
+# Free text a judge or an organiser types: limits from the columns (comments have a cap).
+COMMENT = Text.of(ScoreSheet.comment, max_length=5000)
+CONFLICT_REASON = Text.of(Conflict.reason)
+
+
+def parse_text(kind: Text, raw, field: str | None = None) -> str:
+    """`raw` through `kind`; a refusal becomes a JudgingError (422) naming `field`."""
+    try:
+        return kind.parse(raw)
+    except FieldError as error:
+        raise JudgingError(error.message, status=422, field=field) from None
 
 
 def _check_writable(sheet: ScoreSheet, by) -> None:
@@ -330,9 +338,7 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
 
 def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     _check_writable(sheet, by)
-    text = clean_text(text)
-    if len(text) > 5000:
-        raise JudgingError(_l("The comment is too long (5,000 characters at most)."), status=422)
+    text = parse_text(COMMENT, text, "comment")
     if text == (sheet.comment or ""):
         return
     record(
@@ -391,14 +397,10 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
         raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
     if sheet.event.state not in ("open", "judging"):
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
-    reason = clean_text(reason)
+    reason = parse_text(CONFLICT_REASON, reason, "reason")
     if len(reason) < 3:
         raise JudgingError(
             _l("Give the reason for the conflict of interest."), status=422, field="reason"
-        )
-    if len(reason) > 1000:
-        raise JudgingError(
-            _l("The reason is too long (1,000 characters at most)."), status=422, field="reason"
         )
     event = sheet.event
     conflict = Conflict(idea_id=sheet.idea_id, judge_id=sheet.judge_id, reason=reason)
