@@ -4,7 +4,6 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -13,13 +12,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
 from extensions import db
+from fieldtypes import Email, FieldError, Text
 
 _LINK_SALT = "jury-login-link"
 _COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "123456789", "qwerty123"}
 
 
 class AccountError(ValueError):
-    """A user-facing reason why an account operation was refused."""
+    """A user-facing reason why an account operation was refused (`field`: the one at fault)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+EMAIL = Email(User.email.type.length, required=True)
+NAME = Text.of(User.name, required=True)
 
 
 class LoginThrottled(Exception):
@@ -50,18 +58,22 @@ def create_user(
     if role not in ROLES:
         raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
     try:
-        email = validate_email(normalise_email(email), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise AccountError(_l("Invalid e-mail address: %(reason)s", reason=str(error))) from None
-    if not (name or "").strip():
-        raise AccountError(_l("A name is required."))
+        email = EMAIL.parse(normalise_email(email))
+    except FieldError as error:
+        raise AccountError(error.message, "email") from None
+    try:
+        name = NAME.parse(name)
+    except FieldError as error:
+        raise AccountError(error.message, "name") from None
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        raise AccountError(_l("An account with the e-mail %(email)s already exists.", email=email))
+        raise AccountError(
+            _l("An account with the e-mail %(email)s already exists.", email=email), "email"
+        )
     if password is not None:
         check_password_strength(password)
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         role=role,
         locale=locale,
         password_hash=generate_password_hash(password) if password else None,

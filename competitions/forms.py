@@ -13,7 +13,6 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
 
 from competitions.defaults import REGIONS
 from i18n import LANGUAGE_NAMES
@@ -115,15 +114,8 @@ class CriterionForm(FlaskForm):
 
 
 class JuryForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
-    name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("E-mail"))
+    name = StringField(_l("Name (for a new account)"))
     panel = number_field(_l("Panel"), default=1)
     is_president = BooleanField(_l("President of the panel"))
     locale = SelectField(

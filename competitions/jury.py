@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import AccountError, create_user, normalise_email
+from accounts.services import EMAIL, AccountError, create_user, normalise_email
 from audit.services import record
 from competitions.errors import JuryError
 from competitions.models import Event, JuryMember
@@ -25,7 +25,7 @@ def create_jury_member(
     try:
         return create_user(email, name, "jury", password, locale)
     except AccountError as error:
-        raise JuryError(str(error), "email") from None
+        raise JuryError(str(error), error.field or "email") from None
 
 
 def _check_panel(event: Event, panel) -> int:
@@ -93,7 +93,11 @@ def assign_jury_by_email(
     by=None,
 ) -> JuryMember:
     """The organiser's one-step form: an existing jury account by e-mail, or a new one."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    try:
+        email = EMAIL.parse(normalise_email(email))
+    except FieldError as error:
+        raise JuryError(error.message, "email") from None
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         if not (name or "").strip():
             raise JuryError(
