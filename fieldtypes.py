@@ -326,6 +326,12 @@ class Day(FieldType):
         raise FieldError(refusal)
 
 
+def max_lengths(types: Mapping[str, FieldType]) -> dict[str, int]:
+    """{field: its limit in characters} of the texts and e-mails among `types` (a form's
+    maxlength attributes, so that a limit is written once)."""
+    return {name: kind.max_length for name, kind in types.items() if hasattr(kind, "max_length")}
+
+
 def parse_fields(
     types: Mapping[str, FieldType], raw: Mapping, *, only_present: bool = False
 ) -> tuple[dict, dict]:

@@ -25,6 +25,7 @@ from fieldtypes import (
     Integer,
     Phone,
     Text,
+    max_lengths,
     parse_fields,
 )
 from judging.models import ResultEntry, WinnerChoice
@@ -220,6 +221,7 @@ TYPES: dict[str, FieldType] = {
 }
 EDITABLE = (*TYPES, "financing_sources")
 FINANCING_SOURCE = Text(100)
+MAX_LENGTHS = {**max_lengths(TYPES), "financing_source": FINANCING_SOURCE.max_length}
 
 
 def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:

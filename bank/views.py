@@ -197,6 +197,7 @@ def edit(project_id: int):
             project=project,
             values=values,
             errors=errors,
+            limits=services.MAX_LENGTHS,
             suggestions=FINANCING_SUGGESTIONS,
         ),
     ), status

@@ -98,6 +98,7 @@ TYPES = {
     "lead_status": Choice(LEAD_STATUSES),
     "other_members": Text.of(Idea.other_members, max_length=5_000),
 }
+INELIGIBLE_REASON = Text.of(Idea.ineligible_reason)
 REQUIRED = (*(name for name, kind in TYPES.items() if kind.required), "consent")
 # Fields an organiser may correct after submission (typos); the first correction keeps the original.
 CORRECTABLE = (

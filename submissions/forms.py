@@ -15,19 +15,23 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from competitions.defaults import REGION_NAMES, region_label
+from fieldtypes import max_lengths
 from i18n import current_language
 from submissions.fields import (
     AGE_LABELS,
     CORRECTABLE,
     ELIGIBILITY_LABELS,
     GENDER_LABELS,
+    INELIGIBLE_REASON,
     LABELS,
     SECTOR_LABELS,
     STATUS_LABELS,
     TEAM_LABELS,
+    TYPES,
 )
 
 _BLANK = SelectChoice("", _l("Choose…"))
+MAX = max_lengths(TYPES)
 
 
 def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
@@ -41,12 +45,12 @@ def _numeric(**extra) -> dict:
 
 class IdeaForm(FlaskForm):
     submit_token = HiddenField()
-    title = StringField(LABELS["title"], render_kw={"maxlength": 200})
+    title = StringField(LABELS["title"], render_kw={"maxlength": MAX["title"]})
     problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4})
     solution = TextAreaField(LABELS["solution"], render_kw={"rows": 4})
     sector = SelectField(LABELS["sector"], choices=_choices(SECTOR_LABELS))
     region = SelectField(LABELS["region"], choices=[])
-    province = StringField(LABELS["province"], render_kw={"maxlength": 100})
+    province = StringField(LABELS["province"], render_kw={"maxlength": MAX["province"]})
     beneficiaries = TextAreaField(LABELS["beneficiaries"], render_kw={"rows": 2})
     local_resources = TextAreaField(LABELS["local_resources"], render_kw={"rows": 2})
     expected_jobs = StringField(LABELS["expected_jobs"], render_kw=_numeric())
@@ -57,10 +61,12 @@ class IdeaForm(FlaskForm):
     team_kind = RadioField(
         LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default="group"
     )
-    cooperative_name = StringField(LABELS["cooperative_name"], render_kw={"maxlength": 200})
+    cooperative_name = StringField(
+        LABELS["cooperative_name"], render_kw={"maxlength": MAX["cooperative_name"]}
+    )
     cooperative_members = StringField(LABELS["cooperative_members"], render_kw=_numeric())
     lead_name = StringField(
-        LABELS["lead_name"], render_kw={"maxlength": 200, "autocomplete": "name"}
+        LABELS["lead_name"], render_kw={"maxlength": MAX["lead_name"], "autocomplete": "name"}
     )
     lead_phone = StringField(
         LABELS["lead_phone"],
@@ -113,7 +119,10 @@ class IdeaForm(FlaskForm):
 
 class EligibilityForm(FlaskForm):
     eligibility = RadioField(_l("Eligibility"), choices=_choices(ELIGIBILITY_LABELS, blank=False))
-    reason = StringField(_l("Reason (required when not eligible)"), render_kw={"maxlength": 500})
+    reason = StringField(
+        _l("Reason (required when not eligible)"),
+        render_kw={"maxlength": INELIGIBLE_REASON.max_length},
+    )
 
 
 class DuplicateForm(FlaskForm):

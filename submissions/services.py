@@ -15,9 +15,9 @@ from accounts.models import utcnow
 from audit.services import record
 from competitions.models import Event
 from extensions import db
-from fieldtypes import FieldError, Phone, Text, strip_control
+from fieldtypes import FieldError, Phone, strip_control
 from submissions import attachments
-from submissions.fields import CORRECTABLE, TYPES, clean_idea
+from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, TYPES, clean_idea
 from submissions.models import ELIGIBILITY, SOURCES, Idea, ReceiptLookupFailure
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 
@@ -328,9 +328,6 @@ def count_ideas(event_ids) -> dict:
     for event_id, n in rows:
         counts[event_id] = {"ideas": n}
     return counts
-
-
-INELIGIBLE_REASON = Text.of(Idea.ineligible_reason)
 
 
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:

@@ -15,6 +15,7 @@ from fieldtypes import (
     Number,
     Phone,
     Text,
+    max_lengths,
     parse_fields,
 )
 from submissions.models import Idea
@@ -256,3 +257,8 @@ def test_parse_fields_gathers_every_message_and_skips_absent_fields_when_asked()
     assert set(errors) == {"name", "jobs"}
     values, errors = parse_fields(types, {"budget": "5"}, only_present=True)
     assert (values, errors) == ({"budget": 5}, {})
+
+
+def test_max_lengths_lists_the_limits_of_texts_and_emails_only():
+    types = {"title": Text.of(Idea.title), "email": Email(254), "budget": Amount()}
+    assert max_lengths(types) == {"title": 200, "email": 254}
