@@ -2,15 +2,20 @@
 clear message, nothing stored, what was typed given back, never a 500). Run on PostgreSQL too:
 there a text too long for its column would raise where SQLite stores it."""
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bank.models import BankProject
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
+from judging import paper
 from judging.models import Conflict, ScoreSheet, WinnerChoice
 from submissions.models import Idea
 from tests.builders import make_competition, make_event, make_idea, make_user
@@ -118,6 +123,25 @@ def override_reason(client, login, field, value):
             select(WinnerChoice.override_reason).where(WinnerChoice.idea_id == ideas[1].id)
         ),
     )
+
+
+def paper_score_comment(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    columns = paper.FIXED + len(event.rubric.criteria)
+    with tempfile.TemporaryDirectory() as folder:
+        path = paper.write_score_sheet(event, Path(folder) / "scores.xlsx")
+        workbook = load_workbook(path)
+        for column in range(paper.FIXED + 1, columns + 1):
+            workbook.active.cell(row=2, column=column, value=3)
+        workbook.active.cell(row=2, column=columns + 1, value=value)
+        workbook.save(path)
+        login(make_user())
+        response = client.post(
+            f"/judging/{event.slug}/import-scores",
+            data={"file": (BytesIO(path.read_bytes()), "scores.xlsx")},
+            follow_redirects=True,
+        )
+    return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
 
 
 def bank_edit(client, login, field, value):
@@ -263,6 +287,7 @@ LIMITS = [
     *((idea_correction, field, limit, TOO_LONG) for field, limit in IDEA_TEXTS.items()),
     (ineligibility, "reason", 500, TOO_LONG),
     (judge_comment, "comment", 5_000, TOO_LONG),
+    (paper_score_comment, "comment", 5_000, TOO_LONG),
     (conflict_reason, "reason", 1_000, TOO_LONG),
     (override_reason, "reason", 2_000, TOO_LONG),
     *((bank_edit, field, limit, TOO_LONG) for field, limit in BANK_TEXTS.items()),
@@ -284,7 +309,11 @@ LIMITS = [
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
-FLASHED = (conflict_reason, override_reason)  # refused with a flash after a 303 (see below)
+FLASHED = (
+    conflict_reason,
+    override_reason,
+    paper_score_comment,
+)  # refused with a flash after a 303 (see below)
 
 
 def typed(field: str, length: int) -> str:
@@ -315,8 +344,8 @@ def test_a_text_one_past_its_limit_is_refused_clearly_and_nothing_is_stored(
     sent = send(client, login, field, value)
     body = sent.response.get_data(as_text=True)
     if send in FLASHED:
-        # These forms refuse with a flash on the page they redirect to (the view idiom of
-        # judging); the browser's maxlength keeps a typed text from reaching the limit.
+        # These refuse with a flash on the page they redirect to (the view idiom of judging;
+        # the browser's maxlength keeps a typed text from reaching the limit).
         assert sent.response.status_code == 200 and sent.response.history[0].status_code == 303
     else:
         assert 400 <= sent.response.status_code < 500, sent.response.status_code
