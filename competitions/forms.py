@@ -20,9 +20,9 @@ from i18n import LANGUAGE_NAMES
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-def number_field(label, **kwargs) -> StringField:
+def number_field(label, *, inputmode: str = "numeric", **kwargs) -> StringField:
     """A number typed as text: the service parses it (`fieldtypes`), Arabic digits included."""
-    return StringField(label, render_kw={"inputmode": "decimal", "dir": "ltr"}, **kwargs)
+    return StringField(label, render_kw={"inputmode": inputmode, "dir": "ltr"}, **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -86,7 +86,7 @@ class CriterionForm(FlaskForm):
     high_fr = TextAreaField(_l("What the highest score looks like (French)"))
     high_ar = TextAreaField(_l("What the highest score looks like (Arabic)"))
     high_en = TextAreaField(_l("What the highest score looks like (English)"))
-    weight = number_field(_l("Weight"), default=1.0)
+    weight = number_field(_l("Weight"), inputmode="decimal", default=1.0)
     scale_min = number_field(_l("Scale from"), default=1)
     scale_max = number_field(_l("Scale to"), default=5)
     half_points = BooleanField(_l("Half points allowed"))
