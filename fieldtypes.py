@@ -171,8 +171,9 @@ class Integer(FieldType):
 
 class Amount(FieldType):
     """Whole dirhams, 0 to `maximum`: '250000', '250 000', '250.000', "250'000", '٢٥٠٠٠٠',
-    '1 250 000 MAD', '300 000 DH', '٥٠٠٠ درهم'. Centimes other than ',00' and negative amounts
-    are refused."""
+    '1 250 000 MAD', '300 000 DH', '٥٠٠٠ درهم'. A separator stands between groups of three
+    digits only ('2 50000' is refused: a typo, not a number); centimes other than ',00' and
+    negative amounts are refused."""
 
     def __init__(self, maximum: int = 10**12, *, required: bool = False):
         self.maximum, self.required = maximum, required

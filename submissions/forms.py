@@ -46,13 +46,19 @@ def _numeric(**extra) -> dict:
 class IdeaForm(FlaskForm):
     submit_token = HiddenField()
     title = StringField(LABELS["title"], render_kw={"maxlength": MAX["title"]})
-    problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4})
-    solution = TextAreaField(LABELS["solution"], render_kw={"rows": 4})
+    problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4, "maxlength": MAX["problem"]})
+    solution = TextAreaField(
+        LABELS["solution"], render_kw={"rows": 4, "maxlength": MAX["solution"]}
+    )
     sector = SelectField(LABELS["sector"], choices=_choices(SECTOR_LABELS))
     region = SelectField(LABELS["region"], choices=[])
     province = StringField(LABELS["province"], render_kw={"maxlength": MAX["province"]})
-    beneficiaries = TextAreaField(LABELS["beneficiaries"], render_kw={"rows": 2})
-    local_resources = TextAreaField(LABELS["local_resources"], render_kw={"rows": 2})
+    beneficiaries = TextAreaField(
+        LABELS["beneficiaries"], render_kw={"rows": 2, "maxlength": MAX["beneficiaries"]}
+    )
+    local_resources = TextAreaField(
+        LABELS["local_resources"], render_kw={"rows": 2, "maxlength": MAX["local_resources"]}
+    )
     expected_jobs = StringField(LABELS["expected_jobs"], render_kw=_numeric())
     budget_mad = StringField(LABELS["budget_mad"], render_kw=_numeric(placeholder="250 000"))
     financing_sought_mad = StringField(
@@ -79,12 +85,19 @@ class IdeaForm(FlaskForm):
     )
     lead_email = StringField(
         LABELS["lead_email"],
-        render_kw={"inputmode": "email", "autocomplete": "email", "dir": "ltr"},
+        render_kw={
+            "inputmode": "email",
+            "autocomplete": "email",
+            "dir": "ltr",
+            "maxlength": MAX["lead_email"],
+        },
     )
     lead_gender = SelectField(LABELS["lead_gender"], choices=_choices(GENDER_LABELS))
     lead_age_bracket = SelectField(LABELS["lead_age_bracket"], choices=_choices(AGE_LABELS))
     lead_status = SelectField(LABELS["lead_status"], choices=_choices(STATUS_LABELS))
-    other_members = TextAreaField(LABELS["other_members"], render_kw={"rows": 2})
+    other_members = TextAreaField(
+        LABELS["other_members"], render_kw={"rows": 2, "maxlength": MAX["other_members"]}
+    )
     attachment = FileField(
         _l("Attachment (optional): PDF or photo"),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
@@ -137,9 +150,10 @@ class CorrectionForm(FlaskForm):
 
 for _name in CORRECTABLE:
     if _name in ("problem", "solution", "beneficiaries", "local_resources", "other_members"):
-        setattr(CorrectionForm, _name, TextAreaField(LABELS[_name], render_kw={"rows": 3}))
+        _field = TextAreaField(LABELS[_name], render_kw={"rows": 3, "maxlength": MAX[_name]})
     else:
-        setattr(CorrectionForm, _name, StringField(LABELS[_name]))
+        _field = StringField(LABELS[_name], render_kw={"maxlength": MAX[_name]})
+    setattr(CorrectionForm, _name, _field)
 
 
 class LookupForm(FlaskForm):
