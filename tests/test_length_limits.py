@@ -16,7 +16,7 @@ from bank.models import BankProject
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
-from judging.models import Conflict, ScoreSheet, WinnerChoice
+from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
 from submissions.models import Idea
 from tests.builders import make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
@@ -105,12 +105,38 @@ def conflict_reason(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(Conflict.reason)))
 
 
-def override_reason(client, login, field, value):
+def organiser_conflict_reason(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="open")
+    login(make_user())
+    response = client.post(
+        f"/judging/{event.slug}/conflicts",
+        data={"judge_id": judges[0].id, "idea_id": ideas[0].id, "reason": value},
+        follow_redirects=True,
+    )
+    return Sent(response, lambda: db.session.scalar(select(Conflict.reason)))
+
+
+def in_deliberation():
+    """Two ideas scored 5 and 3 by two judges, in deliberation, one winner."""
     event, ideas, judges = build_judging(n_ideas=2, n_judges=2, winners_count=1)
     for idea, mark in zip(ideas, (5, 3), strict=True):
         for judge in judges:
             fill(sheet_of(idea, judge), mark)
     set_state(event, "deliberation")
+    return event, ideas
+
+
+def deliberation_text(client, login, field, value):
+    event, _ideas = in_deliberation()
+    login(make_user())
+    route = "notes" if field == "notes" else "method"
+    data = {field: value, "method": "normalised"}
+    response = client.post(f"/judging/{event.slug}/{route}", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Deliberation, field))) or None)
+
+
+def override_reason(client, login, field, value):
+    event, ideas = in_deliberation()
     login(make_user())
     response = client.post(
         f"/judging/{event.slug}/winners",
@@ -289,7 +315,10 @@ LIMITS = [
     (judge_comment, "comment", 5_000, TOO_LONG),
     (paper_score_comment, "comment", 5_000, TOO_LONG),
     (conflict_reason, "reason", 1_000, TOO_LONG),
+    (organiser_conflict_reason, "reason", 1_000, TOO_LONG),
     (override_reason, "reason", 2_000, TOO_LONG),
+    (deliberation_text, "notes", 20_000, TOO_LONG),
+    (deliberation_text, "method_reason", 1_000, TOO_LONG),
     *((bank_edit, field, limit, TOO_LONG) for field, limit in BANK_TEXTS.items()),
     (bank_edit, "contact_email", 254, "adresse e-mail valide"),
     (event_form, "city", 100, TOO_LONG),
@@ -311,6 +340,7 @@ LIMITS = [
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
 FLASHED = (
     conflict_reason,
+    organiser_conflict_reason,
     override_reason,
     paper_score_comment,
 )  # refused with a flash after a 303 (see below)
