@@ -16,6 +16,8 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from refusals import Refusal
+
 # Arabic-Indic (Arabic keyboards) and Eastern Arabic-Indic (Persian keyboards) digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Control characters no one types; tabs and line breaks are kept (NUL makes PostgreSQL raise).
@@ -32,15 +34,8 @@ _CURRENCY = re.compile(r"(?i)\s*(?:mad|dhs?|dirhams?|درهم|دراهم)\.?$")
 _MINUS = re.compile(r"^[-\u2212\u2012\u2013]\s*")
 
 
-class FieldError(ValueError):
-    """One value refused; `message` is lazily translated (shown in the reader's language)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
+class FieldError(Refusal):
+    """One value refused (422); `message` is lazily translated (shown in the reader's language)."""
 
 
 def ascii_digits(text: str) -> str:

@@ -10,27 +10,29 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
+from accounts.models import LoginFailure, LoginLink, User, utcnow
+from accounts.states import Role
 from extensions import db
 from fieldtypes import Email, FieldError, Text
+from refusals import Gone, Refusal, Throttled
 
 _LINK_SALT = "jury-login-link"
 _COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "123456789", "qwerty123"}
 
 
-class AccountError(ValueError):
-    """A user-facing reason why an account operation was refused (`field`: the one at fault)."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(Refusal):
+    """A user-facing reason why an account operation was refused."""
 
 
 EMAIL = Email(User.email.type.length, required=True)
 NAME = Text.of(User.name, required=True)
 
 
-class LoginThrottled(Exception):
+class LinkRefused(AccountError, Gone):
+    """A jury card's sign-in link that can no longer be used (expired, used, invalid)."""
+
+
+class LoginThrottled(AccountError, Throttled):
     """Too many recent failures for this account: wait before trying again."""
 
 
@@ -55,7 +57,7 @@ def create_user(
     email: str, name: str, role: str, password: str | None = None, locale: str | None = None
 ) -> User:
     """Validate everything first, so that a refused user writes nothing."""
-    if role not in ROLES:
+    if Role.parse(role) is None:
         raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
     try:
         email = EMAIL.parse(normalise_email(email))
@@ -103,7 +105,14 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         _recent_failures(email, address) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
         or failures >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     ):
-        raise LoginThrottled()
+        minutes = max(1, int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
+        raise LoginThrottled(
+            _l(
+                "Too many failed attempts for this account. "
+                "Wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            )
+        )
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     password_hash = user.password_hash if user is not None and user.active else None
     # The hash check is deliberately slow (scrypt): end the read-only transaction first, so that
@@ -137,23 +146,23 @@ def check_login_link(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has expired. Ask an organiser for a new card.")
         ) from None
     except BadSignature:
-        raise AccountError(_l("This sign-in link is not valid.")) from None
+        raise LinkRefused(_l("This sign-in link is not valid.")) from None
     link = db.session.scalar(select(LoginLink).where(LoginLink.nonce == data.get("n")))
     if link is None or link.user_id != data.get("u"):
-        raise AccountError(_l("This sign-in link is not valid."))
+        raise LinkRefused(_l("This sign-in link is not valid."))
     if link.expires_at < utcnow():
-        raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card."))
+        raise LinkRefused(_l("This sign-in link has expired. Ask an organiser for a new card."))
     if link.used_at is not None:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has already been used. Ask an organiser for a new card.")
         )
     user = db.session.get(User, link.user_id)
     if user is None or not user.active:
-        raise AccountError(_l("This sign-in link is not valid."))
+        raise LinkRefused(_l("This sign-in link is not valid."))
     return user
 
 
@@ -167,7 +176,7 @@ def use_login_link(token: str) -> User:
         .values(used_at=datetime.now(UTC))
     )
     if result.rowcount != 1:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has already been used. Ask an organiser for a new card.")
         )
     return user

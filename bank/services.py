@@ -8,13 +8,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from audit.services import record
 from bank.folding import query_words
-from bank.models import BANK_STATUSES, BankProject
+from bank.models import BankProject
+from bank.states import BankStatus
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from fieldtypes import (
     Amount,
@@ -29,38 +32,33 @@ from fieldtypes import (
     parse_fields,
 )
 from judging.models import ResultEntry, WinnerChoice
+from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
 # A published event keeps its results when it is archived: both can feed the bank.
-PROMOTABLE_STATES = ("published", "archived")
 MAX_AMOUNT_MAD = 10**12  # a trillion dirhams: beyond it, a typing error
 MAX_FINANCING_ROWS = 20
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-class BankError(Exception):
-    """A refusal explained to the user (already translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BankError(Refusal):
+    """A user-facing reason why a bank operation was refused."""
 
 
-class PromotionError(BankError):
-    pass
+class PromotionError(BankError, Conflict):
+    """The event cannot feed the bank in its state (409)."""
 
 
-class BankQueryError(BankError):
-    """A bad filter or paging parameter (browse pages and the JSON feed)."""
+class BankQueryError(BankError, BadRequest):
+    """A bad filter or paging parameter (browse pages and the JSON feed): 400."""
 
 
 class BankValidationError(BankError):
     """Bad values in an edit; `errors` maps each field to its message."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Please correct the fields marked in red."))
-        self.errors = errors
+        super().__init__(_l("Please correct the fields marked in red."), errors=errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,7 +109,7 @@ def project_from_idea(idea: Idea, entry: ResultEntry | None, event: Event) -> Ba
         contact_phone=idea.lead_phone,
         contact_email=idea.lead_email,
         financing_sources=[],
-        status="idea",
+        status=BankStatus.IDEA,
     )
 
 
@@ -152,9 +150,9 @@ def promote_winners(
     Idempotent: an idea already in the bank (directly or through the idea it was carried from)
     is left as it is, so organisers' edits are never overwritten. Returns the counts and projects.
     """
-    if event.state not in PROMOTABLE_STATES:
+    if not event.results_public:
         raise PromotionError(
-            _(
+            _l(
                 "Only a published event can feed the bank: %(city)s is not published yet.",
                 city=event.city,
             )
@@ -214,7 +212,7 @@ TYPES: dict[str, FieldType] = {
     "break_even": Text.of(BankProject.break_even),
     "partners": Text.of(BankProject.partners, max_length=2000),
     "sector": Choice(SECTORS, required=True),
-    "status": Choice(BANK_STATUSES, required=True),
+    "status": Choice(BankStatus, required=True),
     "budget_mad": AMOUNT,
     "financing_sought_mad": AMOUNT,
     "expected_jobs": Integer(0, 100_000),
@@ -364,11 +362,12 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
         value = Integer(1, maximum).parse(args.get(name))
     except FieldError:
         raise BankQueryError(
-            _(
+            _l(
                 "The parameter %(name)s must be a whole number from 1 to %(max)d.",
                 name=name,
                 max=maximum,
-            )
+            ),
+            field=name,
         ) from None
     return default if value is None else value
 
@@ -384,18 +383,18 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
     )
     if filters.sector and filters.sector not in SECTORS:
         raise BankQueryError(
-            _(
+            _l(
                 "Unknown sector %(value)s. Use one of: %(list)s.",
                 value=filters.sector,
                 list=", ".join(SECTORS),
             )
         )
-    if filters.status and filters.status not in BANK_STATUSES:
+    if filters.status and BankStatus.parse(filters.status) is None:
         raise BankQueryError(
-            _(
+            _l(
                 "Unknown status %(value)s. Use one of: %(list)s.",
                 value=filters.status,
-                list=", ".join(BANK_STATUSES),
+                list=", ".join(BankStatus.values()),
             )
         )
     for name in ("min_budget", "max_budget"):
@@ -403,14 +402,17 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
             setattr(filters, name, AMOUNT.parse(args.get(name)))
         except FieldError:
             raise BankQueryError(
-                _("The parameter %(name)s must be a whole number of dirhams, 0 or more.", name=name)
+                _l(
+                    "The parameter %(name)s must be a whole number of dirhams, 0 or more.",
+                    name=name,
+                )
             ) from None
     if (
         filters.min_budget is not None
         and filters.max_budget is not None
         and filters.min_budget > filters.max_budget
     ):
-        raise BankQueryError(_("The minimum budget is larger than the maximum budget."))
+        raise BankQueryError(_l("The minimum budget is larger than the maximum budget."))
     filters.page = _positive_int(args, "page", 1, 1_000_000)
     filters.per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, max_per_page)
     return filters
@@ -518,7 +520,7 @@ def promotable_events() -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
-            .where(Event.state.in_(PROMOTABLE_STATES))
+            .where(Event.state.in_(EventState.RESULTS_PUBLIC))
             .order_by(Event.date, Event.tour_order)
         )
     )

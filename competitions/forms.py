@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from competitions.defaults import REGIONS
+from competitions.states import RankingMethod
 from i18n import LANGUAGE_NAMES
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
@@ -62,8 +63,8 @@ class EventForm(FlaskForm):
         validate_choice=False,
         choices=[
             SelectChoice("", _l("Automatic")),
-            SelectChoice("raw", _l("Raw weighted average")),
-            SelectChoice("normalised", _l("Normalised per judge")),
+            SelectChoice(RankingMethod.RAW, _l("Raw weighted average")),
+            SelectChoice(RankingMethod.NORMALISED, _l("Normalised per judge")),
         ],
     )
     blind = BooleanField(_l("Blind judging (judges do not see the team)"))

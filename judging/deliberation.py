@@ -14,7 +14,7 @@ from sqlalchemy import select
 from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
-from competitions.models import RANKING_METHODS, Event, JuryMember
+from competitions.models import Event, JuryMember
 from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
@@ -22,11 +22,21 @@ from competitions.services import (
     jury_president,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState, RankingMethod
 from extensions import db
 from fieldtypes import Text
 from judging.models import Deliberation, ResultEntry, WinnerChoice
-from judging.services import JudgingError, event_conflicts, event_ranking, parse_text
+from judging.services import (
+    JudgingConflict,
+    JudgingError,
+    JudgingForbidden,
+    event_conflicts,
+    event_ranking,
+    parse_text,
+)
+from judging.states import ValidationMode
 from submissions.models import Idea
+from submissions.states import Eligibility, IdeaSource
 
 OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
 NOTES = Text.of(Deliberation.notes, max_length=20_000)
@@ -61,11 +71,11 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 
 
 def _check_open(event: Event) -> Deliberation:
-    if event.state != "deliberation":
-        raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
+    if not event.in_deliberation:
+        raise JudgingConflict(_l("Winners are chosen during deliberation."))
     deliberation = deliberation_of(event)
     if deliberation.validated_at is not None:
-        raise JudgingError(_l("The minutes are validated: the results are locked."), status=409)
+        raise JudgingConflict(_l("The minutes are validated: the results are locked."))
     return deliberation
 
 
@@ -80,7 +90,7 @@ def choose_winners(
     chosen = []
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
-            raise JudgingError(_l("This idea is not part of the event."), status=422)
+            raise JudgingError(_l("This idea is not part of the event."))
         reason = parse_text(OVERRIDE_REASON, reasons.get(idea_id), f"reason_{idea_id}") or None
         if idea_id not in top and not reason:
             raise JudgingError(
@@ -89,12 +99,11 @@ def choose_winners(
                     code=rows[idea_id]["receipt_code"],
                     n=ranking["winners_count"],
                 ),
-                status=422,
                 field=f"reason_{idea_id}",
             )
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
-        raise JudgingError(_l("Choose at least one winner."), status=422)
+        raise JudgingError(_l("Choose at least one winner."))
     previous = winner_choices(event)
     old = sorted(c.idea_id for c in previous)
     for choice in previous:
@@ -133,13 +142,11 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
 def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     """Rank by the raw or the normalised score, with the reason written in the minutes."""
     deliberation = _check_open(event)
-    if method not in RANKING_METHODS:
-        raise JudgingError(_l("Unknown ranking method."), status=422, field="method")
+    if RankingMethod.parse(method) is None:
+        raise JudgingError(_l("Unknown ranking method."), field="method")
     reason = parse_text(METHOD_REASON, reason, "method_reason")
     if len(reason) < 3:
-        raise JudgingError(
-            _l("Write why the jury ranks by this method."), status=422, field="method_reason"
-        )
+        raise JudgingError(_l("Write why the jury ranks by this method."), field="method_reason")
     old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
     event.ranking_method = method
     deliberation.method_reason = reason
@@ -172,28 +179,28 @@ def _same_name(typed: str | None, name: str) -> bool:
     return " ".join((typed or "").split()).casefold() == " ".join(name.split()).casefold()
 
 
-def validation_mode(event: Event, by, president_name: str | None = None) -> tuple[str, JuryMember]:
-    """How `by` validates: ("president", member) signed in on their own account, or
-    ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
+def validation_mode(
+    event: Event, by, president_name: str | None = None
+) -> tuple[ValidationMode, JuryMember]:
+    """How `by` validates: (PRESIDENT, member) signed in on their own account, or
+    (ON_BEHALF, member) for an organiser who typed the president's name; else JudgingError."""
     president = jury_president(event)
     if president is None:
-        raise JudgingError(
+        raise JudgingConflict(
             _l("The jury has no president: name one on the event's page (Jury) first."),
-            status=409,
         )
     if by.id == president.user_id:
-        return "president", president
+        return ValidationMode.PRESIDENT, president
     if not by.is_organiser:
-        raise JudgingError(
-            _l("Only the jury president or an organiser can validate the minutes."), status=403
+        raise JudgingForbidden(
+            _l("Only the jury president or an organiser can validate the minutes.")
         )
     if not _same_name(president_name, president.user.name):
         raise JudgingError(
             _l("To validate on the president's behalf, type their name as the jury list shows it."),
-            status=422,
             field="president_name",
         )
-    return "on_behalf", president
+    return ValidationMode.ON_BEHALF, president
 
 
 def validate_minutes(event: Event, by, *, president_name: str | None = None) -> Deliberation:
@@ -204,7 +211,7 @@ def validate_minutes(event: Event, by, *, president_name: str | None = None) -> 
     if not winner_choices(event):
         ranking = event_ranking(event)
         if not default_winners(ranking):
-            raise JudgingError(_l("No idea is ranked: there is no winner to record."), status=409)
+            raise JudgingConflict(_l("No idea is ranked: there is no winner to record."))
         choose_winners(event, default_winners(ranking), {}, by)
     deliberation.method = event.effective_ranking_method
     deliberation.validated_at = utcnow()
@@ -293,10 +300,10 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
     from submissions.receipts import new_receipt_code
 
     if not final_event.is_final:
-        raise JudgingError(_l("This event is not the national final."), status=409)
-    if final_event.state not in ("draft", "open"):
-        raise JudgingError(
-            _l("Entrants can be carried over only before the final's judging starts."), status=409
+        raise JudgingConflict(_l("This event is not the national final."))
+    if not final_event.before_judging:
+        raise JudgingConflict(
+            _l("Entrants can be carried over only before the final's judging starts.")
         )
     already = set(
         db.session.scalars(
@@ -311,7 +318,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
-            Event.state.in_(("published", "archived")),
+            Event.state.in_(EventState.RESULTS_PUBLIC),
             ResultEntry.is_winner,
         )
         .order_by(Event.tour_order, ResultEntry.rank)
@@ -324,9 +331,9 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
-            source="final",
+            source=IdeaSource.FINAL,
             carried_from_id=source.id,
-            eligibility="eligible",
+            eligibility=Eligibility.ELIGIBLE,
             **{name: getattr(source, name) for name in CARRIED_FIELDS},
         )
         db.session.add(idea)
@@ -357,11 +364,12 @@ def require_validated_minutes(event: Event, old: str, new: str) -> None:
     validated = db.session.scalar(
         select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
     )
-    if new == "published" and validated is None:
+    if new == EventState.PUBLISHED and validated is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    if old == "deliberation" and new == "judging" and validated is not None:
+    back_to_judging = (old, new) == (EventState.DELIBERATION, EventState.JUDGING)
+    if back_to_judging and validated is not None:
         raise TransitionError(_l("The minutes are validated: the results are locked."))
 
 
@@ -369,9 +377,9 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
     """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == "published":
+    if new == EventState.PUBLISHED:
         snapshot_results(event)
-    elif new == "judging":
+    elif new == EventState.JUDGING:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
@@ -390,7 +398,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
         (str(_l("Deliberation")), url_for("judging.deliberation", slug=event.slug)),
         (str(_l("Audit log")), url_for("judging.audit", slug=event.slug)),
     ]
-    if event.state in ("published", "archived"):
+    if event.results_public:
         links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
     if event.is_final:
         links.insert(0, (str(_l("Finalists")), url_for("judging.final_entrants", slug=event.slug)))

@@ -19,7 +19,8 @@ from extensions import db
 from fieldtypes import FieldError
 from i18n import localized
 from judging.models import Score, ScoreSheet
-from judging.services import COMMENT, JudgingError, check_value, format_mark
+from judging.services import COMMENT, JudgingConflict, JudgingError, check_value, format_mark
+from judging.states import SheetState
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -58,7 +59,7 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
     for row, (sheet, code, title, email) in enumerate(_sheets(event), start=2):
         for col, value in enumerate((code, hidden if event.blind else title, email), start=1):
             set_safe_value(ws.cell(row=row, column=col), value)
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             values = {s.criterion_id: s.value for s in sheet.scores}
             for k, criterion in enumerate(criteria):
                 if criterion.id in values:
@@ -73,24 +74,20 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
 def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
     """Import a filled score sheet as submitted sheets. All or nothing: the first bad cell is
     named (`D4: score must be between 1 and 5`) and nothing is written."""
-    if event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+    if not event.is_judging:
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     try:
         ws = load_workbook(file, read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
-        raise JudgingError(_l("This file is not an Excel workbook (.xlsx)."), status=422) from None
+        raise JudgingError(_l("This file is not an Excel workbook (.xlsx).")) from None
     criteria = event.rubric.criteria
     sheets = {(code, email.lower()): sheet for sheet, code, _t, email in _sheets(event)}
     rows = list(ws.iter_rows(values_only=True))
     if not rows or len(rows[0]) < FIXED + len(criteria):
-        raise JudgingError(
-            _l("This is not the score sheet of this event (columns are missing)."), status=422
-        )
+        raise JudgingError(_l("This is not the score sheet of this event (columns are missing)."))
     expected = [column_title(c) for c in criteria]
     if [str(h or "").strip() for h in rows[0][FIXED : FIXED + len(criteria)]] != expected:
-        raise JudgingError(
-            _l("This is not the score sheet of this event (columns are missing)."), status=422
-        )
+        raise JudgingError(_l("This is not the score sheet of this event (columns are missing)."))
 
     planned = []
     for number, row in enumerate(rows[1:], start=2):
@@ -109,7 +106,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
                     email=email,
                 )
             )
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             raise JudgingError(_l("Row %(row)s: this sheet is already submitted.", row=number))
         values = []
         for k, (criterion, mark) in enumerate(zip(criteria, marks, strict=True)):
@@ -119,12 +116,16 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             try:
                 values.append((criterion, check_value(criterion, mark)))
             except JudgingError as error:
-                raise JudgingError(f"{cell}: {error}") from None
+                raise JudgingError(
+                    _l("%(cell)s: %(reason)s", cell=cell, reason=error.message)
+                ) from None
         cell = f"{get_column_letter(FIXED + len(criteria) + 1)}{number}"
         try:
             comment = COMMENT.parse(cells[FIXED + len(criteria)]) or None
         except FieldError as error:
-            raise JudgingError(f"{cell}: {error}") from None
+            raise JudgingError(
+                _l("%(cell)s: %(reason)s", cell=cell, reason=error.message)
+            ) from None
         planned.append((sheet, values, comment))
     if not planned:
         raise JudgingError(_l("The file holds no scores."))
@@ -145,7 +146,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             )  # fmt: skip
         if comment is not None:
             sheet.comment = comment
-        sheet.status = "submitted"
+        sheet.status = SheetState.SUBMITTED
         sheet.submitted_at = utcnow()
         record(
             "sheet",
@@ -154,7 +155,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             by=by,
             event_id=event.id,
             source=source,
-            new={"status": "submitted"},
+            new={"status": SheetState.SUBMITTED},
         )
     from judging.services import lock_rubric
 

@@ -13,44 +13,51 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
+import refusals
 from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
+from competitions.states import EventState
 from extensions import db
 from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
+from judging.states import NotRanked, SheetState
 from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
+from submissions.states import Eligibility
 
 
-class JudgingError(ValueError):
-    """A user-facing reason why a judging operation was refused (status says how to answer)."""
+class JudgingError(refusals.Refusal):
+    """A user-facing reason why a judging operation was refused (bad input: 422)."""
 
-    def __init__(self, message, status: int = 422, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
 
-    def __str__(self) -> str:
-        return str(self.message)
+class JudgingConflict(JudgingError, refusals.Conflict):
+    """The event's or the sheet's state forbids it now (409)."""
+
+
+class JudgingForbidden(JudgingError, refusals.Forbidden):
+    """Someone other than the judge (or the president) tried it (403)."""
+
+
+class JudgingNotFound(JudgingError, refusals.NotFound):
+    """No such sheet for this judge (404)."""
 
 
 NOT_RANKED_LABELS = {
-    "calibration": _l("Calibration idea"),
-    "ineligible": _l("Ineligible"),
-    "duplicate": _l("Duplicate"),
-    "too_few_judges": _l("Too few submitted score sheets"),
+    NotRanked.CALIBRATION: _l("Calibration idea"),
+    NotRanked.INELIGIBLE: _l("Ineligible"),
+    NotRanked.DUPLICATE: _l("Duplicate"),
+    NotRanked.TOO_FEW_JUDGES: _l("Too few submitted score sheets"),
 }
 SHEET_STATE_LABELS = {
-    "assigned": _l("To score"),
-    "draft": _l("In progress"),
-    "submitted": _l("Submitted"),
-    "conflict": _l("Conflict declared"),
+    SheetState.ASSIGNED: _l("To score"),
+    SheetState.DRAFT: _l("In progress"),
+    SheetState.SUBMITTED: _l("Submitted"),
+    SheetState.CONFLICT: _l("Conflict declared"),
 }
 
 
@@ -120,7 +127,7 @@ def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
     else:
         sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None or sheet.judge_id != user.id:
-        raise JudgingError(_l("This score sheet does not exist."), status=404)
+        raise JudgingNotFound(_l("This score sheet does not exist."))
     return sheet
 
 
@@ -138,7 +145,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     rows = db.session.execute(
         select(Idea.id, Idea.is_calibration).where(
             Idea.event_id == event.id,
-            Idea.eligibility != "ineligible",
+            Idea.eligibility != Eligibility.INELIGIBLE,
             Idea.duplicate_of_id.is_(None),
         )
     ).all()
@@ -166,7 +173,12 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     for idea_id, judge_ids in new.items():
         for judge_id in judge_ids:
             db.session.add(
-                ScoreSheet(event_id=event.id, idea_id=idea_id, judge_id=judge_id, status="assigned")
+                ScoreSheet(
+                    event_id=event.id,
+                    idea_id=idea_id,
+                    judge_id=judge_id,
+                    status=SheetState.ASSIGNED,
+                )
             )
             created += 1
     db.session.flush()
@@ -186,27 +198,24 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
 def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
     """Why `idea` cannot become the event's calibration idea now (None: it can). A real idea
     already scored would silently leave the ranking: refused once a sheet of it is submitted."""
-    if event.state not in ("draft", "open", "judging"):
-        return JudgingError(
-            _l("The calibration idea can only change before deliberation."), status=409
-        )
+    if event.judging_closed:
+        return JudgingConflict(_l("The calibration idea can only change before deliberation."))
     if idea is not None and idea.event_id != event.id:
-        return JudgingError(_l("This idea is not part of the event."), status=422)
+        return JudgingError(_l("This idea is not part of the event."))
     if idea is not None and not idea.is_calibration:
         submitted = db.session.scalar(
             select(func.count(ScoreSheet.id)).where(
-                ScoreSheet.idea_id == idea.id, ScoreSheet.status == "submitted"
+                ScoreSheet.idea_id == idea.id, ScoreSheet.status == SheetState.SUBMITTED
             )
         )
         if submitted:
-            return JudgingError(
+            return JudgingConflict(
                 _l(
                     "%(code)s already has %(n)s submitted score sheets: it is a real idea being "
                     "judged and cannot become the calibration idea now.",
                     code=idea.receipt_code,
                     n=submitted,
                 ),
-                status=409,
             )
     return None
 
@@ -230,7 +239,7 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
         old={"idea_id": previous[0].id if previous else None},
         new={"idea_id": idea.id if idea else None},
     )  # fmt: skip
-    if idea is not None and event.state == "judging":
+    if idea is not None and event.is_judging:
         assign_event(event, by)
 
 
@@ -243,11 +252,11 @@ CONFLICT_REASON = Text.of(Conflict.reason)
 
 
 def parse_text(kind: Text, raw, field: str | None = None) -> str:
-    """`raw` through `kind`; a refusal becomes a JudgingError (422) naming `field`."""
+    """`raw` through `kind`; a refusal becomes a JudgingError naming `field`."""
     try:
         return kind.parse(raw)
     except FieldError as error:
-        raise JudgingError(error.message, status=422, field=field) from None
+        raise JudgingError(error.message, field=field) from None
 
 
 def _check_writable(sheet: ScoreSheet, by) -> None:
@@ -255,13 +264,13 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     write lock), so two tablets writing one sheet take turns: the first tap on a criterion from
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
-    if sheet.event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+    if not sheet.event.is_judging:
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
-        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
-    if sheet.status == "submitted":
-        raise JudgingError(
-            _l("This sheet is submitted. Ask an organiser to reopen it to change it."), status=409
+        raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
+    if sheet.status == SheetState.SUBMITTED:
+        raise JudgingConflict(
+            _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
         )
 
 
@@ -273,20 +282,19 @@ def check_value(criterion: Criterion, value) -> float:
         high=criterion.scale_max,
     )
     if isinstance(value, bool):
-        raise JudgingError(message, status=422)
+        raise JudgingError(message)
     try:
         number = float(str(value).strip().replace(",", "."))
     except (TypeError, ValueError):
-        raise JudgingError(_l("Score must be a number."), status=422) from None
+        raise JudgingError(_l("Score must be a number.")) from None
     if not math.isfinite(number) or not criterion.scale_min <= number <= criterion.scale_max:
-        raise JudgingError(message, status=422)
+        raise JudgingError(message)
     step = 0.5 if criterion.half_points else 1.0
     if abs(number / step - round(number / step)) > 1e-9:
         raise JudgingError(
             _l("Half points are allowed for this criterion, nothing finer.")
             if criterion.half_points
             else _l("Score must be a whole number."),
-            status=422,
         )
     return number
 
@@ -322,7 +330,7 @@ def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
         rubric_id = event.rubric_id or event.competition.rubric_id
         criterion = db.session.scalar(_CRITERION_IN_RUBRIC, {"id": number, "rubric_id": rubric_id})
     if criterion is None:
-        raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
+        raise JudgingError(_l("This criterion is not in the event's rubric."))
     return criterion
 
 
@@ -347,8 +355,8 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
     else:
         score.value = number
         score.updated_at = utcnow()
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     sheet.updated_at = utcnow()
     lock_rubric(criterion.rubric)
     db.session.flush()
@@ -371,8 +379,8 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
         old={"comment": sheet.comment}, new={"comment": text}, source=source,
     )  # fmt: skip
     sheet.comment = text
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     db.session.flush()
 
 
@@ -390,28 +398,29 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     _check_writable(sheet, by)
     db.session.refresh(sheet, ["scores"])
     if missing_criteria(sheet):
-        raise JudgingError(_l("Score every criterion before submitting."), status=422)
-    sheet.status = "submitted"
+        raise JudgingError(_l("Score every criterion before submitting."))
+    sheet.status = SheetState.SUBMITTED
     sheet.submitted_at = utcnow()
     db.session.flush()
     record(
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
-        old={"status": "draft"}, new={"status": "submitted", "idea_id": sheet.idea_id}, source=source,
+        old={"status": SheetState.DRAFT},
+        new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id}, source=source,
     )  # fmt: skip
 
 
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
-    if sheet.event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
-    if sheet.status != "submitted":
-        raise JudgingError(_l("This sheet is not submitted."), status=409)
-    sheet.status = "draft"
+    if not sheet.event.is_judging:
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
+    if sheet.status != SheetState.SUBMITTED:
+        raise JudgingConflict(_l("This sheet is not submitted."))
+    sheet.status = SheetState.DRAFT
     sheet.submitted_at = None
     db.session.flush()
     record(
         "sheet", sheet.id, "reopen", by=by, event_id=sheet.event_id,
-        old={"status": "submitted"}, new={"status": "draft"}, source=source,
+        old={"status": SheetState.SUBMITTED}, new={"status": SheetState.DRAFT}, source=source,
     )  # fmt: skip
 
 
@@ -419,9 +428,9 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     """The judge declares a conflict of interest: the sheet leaves their list (its marks are
     kept in the audit log only) and, on split panels, another judge takes the idea."""
     if by is None or sheet.judge_id != getattr(by, "id", by):
-        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
-    if sheet.event.state not in ("open", "judging"):
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
+    if sheet.event.state not in EventState.OPEN_OR_JUDGING:
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     reason = _conflict_reason(reason)
     event = sheet.event
     conflict = Conflict(
@@ -443,20 +452,17 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
 def _conflict_reason(reason) -> str:
     reason = parse_text(CONFLICT_REASON, reason, "reason")
     if len(reason) < 3:
-        raise JudgingError(
-            _l("Give the reason for the conflict of interest."), status=422, field="reason"
-        )
+        raise JudgingError(_l("Give the reason for the conflict of interest."), field="reason")
     return reason
 
 
 def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflict:
     """An organiser records a judge's conflict of interest on an idea before judging: the idea
     never reaches the judge's list (a sheet not yet started is removed)."""
-    if event.state not in ("draft", "open"):
-        raise JudgingError(
+    if not event.before_judging:
+        raise JudgingConflict(
             _l("Organisers record conflicts of interest before judging starts; after that, the "
                "judge declares it from their sheet."),
-            status=409,
         )  # fmt: skip
     judge = db.session.scalar(
         select(User)
@@ -464,25 +470,22 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
         .where(JuryMember.event_id == event.id, User.id == _int_or_none(judge_id))
     )
     if judge is None:
-        raise JudgingError(_l("Choose a judge of this event."), status=422, field="judge_id")
+        raise JudgingError(_l("Choose a judge of this event."), field="judge_id")
     idea = db.session.get(Idea, _int_or_none(idea_id) or 0)
     if idea is None or idea.event_id != event.id:
-        raise JudgingError(_l("This idea is not part of the event."), status=422, field="idea_id")
+        raise JudgingError(_l("This idea is not part of the event."), field="idea_id")
     reason = _conflict_reason(reason)
     if db.session.scalar(
         select(Conflict.id).where(Conflict.idea_id == idea.id, Conflict.judge_id == judge.id)
     ):
-        raise JudgingError(
-            _l("This conflict of interest is already recorded."), status=409, field="idea_id"
-        )
+        raise JudgingConflict(_l("This conflict of interest is already recorded."), field="idea_id")
     sheet = db.session.scalar(
         select(ScoreSheet).where(ScoreSheet.idea_id == idea.id, ScoreSheet.judge_id == judge.id)
     )
-    if sheet is not None and sheet.status != "assigned":
-        raise JudgingError(
+    if sheet is not None and sheet.status != SheetState.ASSIGNED:
+        raise JudgingConflict(
             _l("This judge has already scored this idea: they declare the conflict from their "
                "sheet."),
-            status=409,
         )  # fmt: skip
     if sheet is not None:
         db.session.delete(sheet)
@@ -529,13 +532,13 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
     ]
 
 
-def _exclusion(idea_row) -> str | None:
+def _exclusion(idea_row) -> NotRanked | None:
     if idea_row.is_calibration:
-        return "calibration"
+        return NotRanked.CALIBRATION
     if idea_row.duplicate_of_id is not None:
-        return "duplicate"
-    if idea_row.eligibility == "ineligible":
-        return "ineligible"
+        return NotRanked.DUPLICATE
+    if idea_row.eligibility == Eligibility.INELIGIBLE:
+        return NotRanked.INELIGIBLE
     return None
 
 
@@ -567,7 +570,10 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         select(*columns)
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(ScoreSheet.event_id.in_([e.id for e in events]), ScoreSheet.status == "submitted")
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+        )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
     sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
@@ -693,12 +699,12 @@ def progress_matrix(event: Event) -> dict:
         .join(Idea, Idea.id == Conflict.idea_id)
         .where(Idea.event_id == event.id)
     ):
-        cells[(idea_id, judge_id)] = "conflict"
+        cells[(idea_id, judge_id)] = SheetState.CONFLICT
     per_judge = {}
     for judge in judges:
         states = [cells.get((i.id, judge.id)) for i in ideas]
-        assigned = sum(1 for s in states if s in ("assigned", "draft", "submitted"))
-        done = sum(1 for s in states if s == "submitted")
+        assigned = sum(1 for s in states if s in SheetState.STORED)
+        done = sum(1 for s in states if s == SheetState.SUBMITTED)
         per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
     return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
 
@@ -709,7 +715,7 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
         select(
             ScoreSheet.event_id,
             func.count(ScoreSheet.id),
-            func.sum(case((ScoreSheet.status == "submitted", 1), else_=0)),
+            func.sum(case((ScoreSheet.status == SheetState.SUBMITTED, 1), else_=0)),
         )
         .where(ScoreSheet.event_id.in_(list(event_ids)))
         .group_by(ScoreSheet.event_id)
@@ -752,7 +758,7 @@ def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
-        raise TriageError(str(error)) from error
+        raise TriageError(error.message) from error
 
 
 use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from competitions.defaults import REGION_NAMES
 from fieldtypes import Amount, Choice, Email, Integer, Phone, Text, parse_fields, strip_control
-from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, TEAM_KINDS, Idea
+from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 MAX_COUNT = 100_000  # jobs or members: anything above is a typo
 
@@ -34,20 +35,20 @@ STATUS_LABELS = {
     "project_holder": _l("Project holder"),
 }
 TEAM_LABELS = {
-    "cooperative": _l("An existing cooperative"),
-    "group": _l("A group that wants to found a cooperative"),
+    TeamKind.COOPERATIVE: _l("An existing cooperative"),
+    TeamKind.GROUP: _l("A group that wants to found a cooperative"),
 }
 SOURCE_LABELS = {
-    "form": _l("Online form"),
-    "kiosk": _l("Kiosk"),
-    "assisted": _l("Assisted entry"),
-    "import": _l("Paper (imported)"),
-    "final": _l("Carried into the final"),
+    IdeaSource.FORM: _l("Online form"),
+    IdeaSource.KIOSK: _l("Kiosk"),
+    IdeaSource.ASSISTED: _l("Assisted entry"),
+    IdeaSource.IMPORT: _l("Paper (imported)"),
+    IdeaSource.FINAL: _l("Carried into the final"),
 }
 ELIGIBILITY_LABELS = {
-    "pending": _l("Not yet checked"),
-    "eligible": _l("Eligible for the jury"),
-    "ineligible": _l("Not eligible"),
+    Eligibility.PENDING: _l("Not yet checked"),
+    Eligibility.ELIGIBLE: _l("Eligible for the jury"),
+    Eligibility.INELIGIBLE: _l("Not eligible"),
 }
 
 LABELS = {
@@ -87,7 +88,7 @@ TYPES = {
     "expected_jobs": Integer(0, MAX_COUNT),
     "budget_mad": Amount(),
     "financing_sought_mad": Amount(),
-    "team_kind": Choice(TEAM_KINDS, required=True),
+    "team_kind": Choice(TeamKind, required=True),
     "cooperative_name": Text.of(Idea.cooperative_name),
     "cooperative_members": Integer(0, MAX_COUNT),
     "lead_name": Text.of(Idea.lead_name, required=True),
@@ -118,9 +119,9 @@ def clean_idea(raw: dict, *, require_consent: bool = True) -> tuple[dict, dict]:
     """(values for an Idea, {field: message}). Nothing is stored here; every field is checked so
     that all the messages can be shown at once."""
     values, errors = parse_fields(TYPES, raw)
-    if values.get("team_kind") == "cooperative" and not values.get("cooperative_name"):
+    if values.get("team_kind") == TeamKind.COOPERATIVE and not values.get("cooperative_name"):
         errors.setdefault("cooperative_name", _l("Give the name of the cooperative."))
-    if values.get("team_kind") == "group":
+    if values.get("team_kind") == TeamKind.GROUP:
         values["cooperative_name"] = values.get("cooperative_name") or None
     if require_consent and not is_yes(raw.get("consent")):
         errors["consent"] = _l(

@@ -29,6 +29,7 @@ from submissions.fields import (
     TEAM_LABELS,
     TYPES,
 )
+from submissions.states import TeamKind
 
 _BLANK = SelectChoice("", _l("Choose…"))
 MAX = max_lengths(TYPES)
@@ -65,7 +66,7 @@ class IdeaForm(FlaskForm):
         LABELS["financing_sought_mad"], render_kw=_numeric(placeholder="150 000")
     )
     team_kind = RadioField(
-        LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default="group"
+        LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default=TeamKind.GROUP
     )
     cooperative_name = StringField(
         LABELS["cooperative_name"], render_kw={"maxlength": MAX["cooperative_name"]}
@@ -121,13 +122,6 @@ class IdeaForm(FlaskForm):
                 "The participant agrees, after I read it to them, that their personal data be "
                 "processed for this competition (Law 09-08)."
             )
-
-    def set_errors(self, errors: dict) -> None:
-        """Show the service's messages next to their fields."""
-        for name, message in errors.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*list(field.errors or []), message]
 
 
 class EligibilityForm(FlaskForm):
