@@ -19,13 +19,14 @@ from audit.services import record
 from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
 from extensions import db
+from fieldtypes import FieldError
 from i18n import localized
 from judging.models import Score, ScoreSheet
 from judging.services import (
+    COMMENT,
     JudgingConflict,
     JudgingError,
     check_value,
-    clean_text,
     format_mark,
     lock_rubric,
 )
@@ -92,7 +93,6 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
 
 MAX_PROBLEMS = 100  # a file of garbage is not listed cell by cell past this
 MAX_SHOWN = 60  # characters of a cell's text quoted back in a message
-MAX_COMMENT = 5000
 _FIXED_TITLES = {"code": _l("Receipt code"), "email": _l("Judge e-mail"), "comment": _l("Comment")}
 
 
@@ -210,9 +210,10 @@ def _check_marks(number, criteria, marks, comment, problem):
             problem(number, criterion.id, error.message)
             ok = False
     if comment is not None:
-        comment = clean_text(comment)
-        if len(comment) > MAX_COMMENT:
-            problem(number, "comment", _l("too long (5,000 characters at most)"))
+        try:
+            comment = COMMENT.parse(comment) or None
+        except FieldError as error:
+            problem(number, "comment", error.message)
             ok = False
     return (checked if ok else None), comment
 

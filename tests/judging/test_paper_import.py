@@ -162,7 +162,10 @@ def test_a_comment_too_long_is_named(app, runner, tmp_path):
         ws.cell(row=2, column=ws.max_column, value="x" * 5001)
 
     result = _cli(runner, event, _workbook(tmp_path, event, long_comment))
-    assert result.exit_code == 1 and "(5 000 caractères au plus)" in result.output
+    assert result.exit_code == 1
+    assert (
+        "Ligne 2, colonne « Commentaire » (J2) : 5\u202f000 caractères au maximum" in result.output
+    )
 
 
 def test_a_flood_of_bad_rows_lists_the_first_hundred_problems(app, runner, tmp_path):
