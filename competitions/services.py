@@ -23,14 +23,16 @@ from competitions.errors import (
     TransitionError,
 )
 from competitions.jury import (
+    add_judge_sheet_counter,
     assign_jury,
     create_jury_member,
+    judge_sheet_counts,
     jury_by_panel,
     jury_president,
     remove_jury,
     set_jury_role,
 )
-from competitions.models import EVENT_STATES, RANKING_METHODS, Competition, Event
+from competitions.models import Competition, Event
 from competitions.rubrics import (
     add_criterion,
     copy_rubric_to_event,
@@ -42,7 +44,9 @@ from competitions.rubrics import (
     update_criterion,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState, RankingMethod
 from extensions import db
+from fieldtypes import Choice, Day, Integer, Text, parse_fields
 from i18n import LANGUAGE_NAMES
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "add_criterion",
     "add_event_link_provider",
     "add_event_stats_provider",
+    "add_judge_sheet_counter",
     "add_transition_guard",
     "add_transition_notice_provider",
     "allowed_transitions",
@@ -68,6 +73,7 @@ __all__ = [
     "ensure_editable",
     "event_links",
     "event_stats",
+    "judge_sheet_counts",
     "jury_by_panel",
     "jury_president",
     "move_needs_confirmation",
@@ -85,55 +91,55 @@ __all__ = [
 ]
 
 STATE_LABELS = {
-    "draft": _l("Draft"),
-    "open": _l("Open for ideas"),
-    "judging": _l("Judging"),
-    "deliberation": _l("Deliberation"),
-    "published": _l("Results published"),
-    "archived": _l("Archived"),
+    EventState.DRAFT: _l("Draft"),
+    EventState.OPEN: _l("Open for ideas"),
+    EventState.JUDGING: _l("Judging"),
+    EventState.DELIBERATION: _l("Deliberation"),
+    EventState.PUBLISHED: _l("Results published"),
+    EventState.ARCHIVED: _l("Archived"),
 }
 
 # Every allowed move. Forward along the lifecycle; back only where nothing is lost:
 # open → draft (ideas stay), judging → open (scores stay), deliberation → judging (higher floors
 # refuse it once the minutes are validated). Published results are frozen: only archiving.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "draft": ("open",),
-    "open": ("judging", "draft"),
-    "judging": ("deliberation", "open"),
-    "deliberation": ("published", "judging"),
-    "published": ("archived",),
-    "archived": (),
+TRANSITIONS: dict[EventState, tuple[EventState, ...]] = {
+    EventState.DRAFT: (EventState.OPEN,),
+    EventState.OPEN: (EventState.JUDGING, EventState.DRAFT),
+    EventState.JUDGING: (EventState.DELIBERATION, EventState.OPEN),
+    EventState.DELIBERATION: (EventState.PUBLISHED, EventState.JUDGING),
+    EventState.PUBLISHED: (EventState.ARCHIVED,),
+    EventState.ARCHIVED: (),
 }
 
 # The button that makes each move, in the organiser's words.
 TRANSITION_LABELS = {
-    ("draft", "open"): _l("Open submissions"),
-    ("open", "judging"): _l("Close submissions and start judging"),
-    ("open", "draft"): _l("Back to draft"),
-    ("judging", "deliberation"): _l("Close judging and start deliberation"),
-    ("judging", "open"): _l("Reopen submissions"),
-    ("deliberation", "published"): _l("Publish the results"),
-    ("deliberation", "judging"): _l("Back to judging"),
-    ("published", "archived"): _l("Archive"),
+    (EventState.DRAFT, EventState.OPEN): _l("Open submissions"),
+    (EventState.OPEN, EventState.JUDGING): _l("Close submissions and start judging"),
+    (EventState.OPEN, EventState.DRAFT): _l("Back to draft"),
+    (EventState.JUDGING, EventState.DELIBERATION): _l("Close judging and start deliberation"),
+    (EventState.JUDGING, EventState.OPEN): _l("Reopen submissions"),
+    (EventState.DELIBERATION, EventState.PUBLISHED): _l("Publish the results"),
+    (EventState.DELIBERATION, EventState.JUDGING): _l("Back to judging"),
+    (EventState.PUBLISHED, EventState.ARCHIVED): _l("Archive"),
 }
 
 # Moves that cannot be undone (or only at a cost): the organiser first reads, on a page, what
 # will happen, and the server refuses the move unless the form confirms it.
 CONFIRMED_MOVES = {
-    ("judging", "deliberation"),
-    ("deliberation", "published"),
-    ("published", "archived"),
+    (EventState.JUDGING, EventState.DELIBERATION),
+    (EventState.DELIBERATION, EventState.PUBLISHED),
+    (EventState.PUBLISHED, EventState.ARCHIVED),
 }
 
 # What each confirmed move does, said on its confirmation page (higher floors add details).
 MOVE_CONSEQUENCES = {
-    ("judging", "deliberation"): _l(
+    (EventState.JUDGING, EventState.DELIBERATION): _l(
         "Judges can no longer score: sheets not submitted by now will not count in the ranking."
     ),
-    ("deliberation", "published"): _l(
+    (EventState.DELIBERATION, EventState.PUBLISHED): _l(
         "The results become public and frozen: after this, the event can only be archived."
     ),
-    ("published", "archived"): _l(
+    (EventState.PUBLISHED, EventState.ARCHIVED): _l(
         "The event can no longer change in any way. Its results stay public."
     ),
 }
@@ -213,25 +219,26 @@ def event_links(event: Event) -> list[tuple[str, str]]:
 # --- Lifecycle ---------------------------------------------------------------------------------
 
 
-def allowed_transitions(state: str) -> tuple[str, ...]:
+def allowed_transitions(state: str) -> tuple[EventState, ...]:
     return TRANSITIONS.get(state, ())
 
 
 def transition_refusal(event: Event, new_state: str) -> TransitionError | None:
     """Why this event cannot move to `new_state` now, or None if it can."""
-    old = event.state
-    if new_state not in EVENT_STATES:
+    old = EventState(event.state)
+    if EventState.parse(new_state) is None:
         return TransitionError(_l("Unknown state %(state)s.", state=new_state), "state")
+    new_state = EventState(new_state)
     if new_state == old:
         return TransitionError(
             _l("The event is already in the state “%(state)s”.", state=STATE_LABELS[old])
         )
     if new_state not in TRANSITIONS[old]:
-        if old == "published":
+        if old == EventState.PUBLISHED:
             reason = _l("Published results are frozen: the event can only be archived.")
-        elif old == "archived":
+        elif old == EventState.ARCHIVED:
             reason = _l("An archived event can no longer change state.")
-        elif EVENT_STATES.index(new_state) > EVENT_STATES.index(old):
+        elif new_state.step > old.step:
             reason = _l(
                 "Steps cannot be skipped: from “%(old)s” the event can only go to “%(next)s”.",
                 old=STATE_LABELS[old],
@@ -258,7 +265,7 @@ def transition(event: Event, new_state: str, by=None, *, source: str = "web") ->
     refusal = transition_refusal(event, new_state)
     if refusal is not None:
         raise refusal
-    old = event.state
+    old, new_state = EventState(event.state), EventState(new_state)
     event.state = new_state
     db.session.flush()
     record(
@@ -296,36 +303,6 @@ def _check_slug(slug: str, model, current_id: int | None) -> str:
     return slug
 
 
-def _text(data: dict, key: str, label, *, required: bool = False, max_len: int = 200) -> str | None:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise EventError(_l("%(field)s is required.", field=label), key)
-    if len(value) > max_len:
-        raise EventError(
-            _l("%(field)s is too long (%(max)d characters at most).", field=label, max=max_len), key
-        )
-    return value or None
-
-
-def _int(data: dict, key: str, label, low: int, high: int, *, optional: bool = False) -> int | None:
-    value = data.get(key)
-    if value in (None, ""):
-        if optional:
-            return None
-        raise EventError(_l("%(field)s is required.", field=label), key)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise EventError(
-            _l(
-                "%(field)s must be a whole number between %(low)d and %(high)d.",
-                field=label,
-                low=low,
-                high=high,
-            ),
-            key,
-        )
-    return value
-
-
 def slugify(text: str) -> str:
     import unicodedata
 
@@ -333,75 +310,59 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
 
 
+# An event's settings and their types (a text's limit is its column's).
+EVENT_TYPES = {
+    "city": Text.of(Event.city, required=True, empty=None),
+    "city_ar": Text.of(Event.city_ar, empty=None),
+    "region": Choice(REGIONS, required=True),
+    "venue": Text.of(Event.venue, empty=None),
+    "date": Day(required=True),
+    "capacity": Integer(1, 100_000),
+    "winners_count": Integer(0, 100, required=True),
+    "tour_order": Integer(0, 1000),
+    "judges_per_idea": Integer(1, 50, required=True),
+    "min_judges": Integer(1, 50, required=True),
+    "ranking_method": Choice(RankingMethod),
+}
+COMPETITION_TYPES = {
+    "name": Text.of(Competition.name, required=True),
+    "year": Integer(2000, 2100, required=True),
+}
+
+
 def _clean_event(data: dict, event: Event | None) -> dict:
-    """Validate event settings. Every problem is reported at once, each naming its field
-    (EventError.errors); returns the cleaned values."""
-    clean: dict = {}
-    errors: dict[str, str] = {}
-
-    def check(key: str, fn, *args, **kwargs):
-        try:
-            clean[key] = fn(*args, **kwargs)
-        except EventError as error:
-            errors.setdefault(error.field or key, error.message)
-
-    def region():
-        if data.get("region") not in REGIONS:
-            raise EventError(_l("Choose one of the 12 regions."), "region")
-        return data["region"]
-
-    def when():
-        if not isinstance(data.get("date"), date):
-            raise EventError(_l("Give the date of the event."), "date")
-        return data["date"]
-
-    def languages():
-        chosen = data.get("languages") or []
-        if isinstance(chosen, str):
-            chosen = [lang for lang in chosen.split(",") if lang]
-        if not chosen or any(lang not in LANGUAGES for lang in chosen):
-            raise EventError(
-                _l("Accept at least one language among Arabic, French and English."), "languages"
-            )
-        return ",".join(lang for lang in LANGUAGES if lang in chosen)
-
-    def method():
-        value = data.get("ranking_method") or None
-        if value is not None and value not in RANKING_METHODS:
-            raise EventError(_l("Unknown ranking method."), "ranking_method")
-        return value
-
-    check("city", _text, data, "city", _l("City"), required=True, max_len=100)
-    check("city_ar", _text, data, "city_ar", _l("City in Arabic"), max_len=100)
-    check("region", region)
-    check("venue", _text, data, "venue", _l("Venue"))
-    check("date", when)
-    check("capacity", _int, data, "capacity", _l("Capacity"), 1, 100_000, optional=True)
-    check("winners_count", _int, data, "winners_count", _l("Number of winners"), 0, 100)
-    check("languages", languages)
+    """Validate event settings. Every problem is reported at once (EventError.errors), each
+    naming its field; returns the cleaned values."""
+    clean, errors = parse_fields(EVENT_TYPES, data)
+    chosen = data.get("languages") or []
+    if isinstance(chosen, str):
+        chosen = [lang for lang in chosen.split(",") if lang]
+    if not chosen or any(lang not in LANGUAGES for lang in chosen):
+        errors["languages"] = _l("Accept at least one language among Arabic, French and English.")
+    else:
+        clean["languages"] = ",".join(lang for lang in LANGUAGES if lang in chosen)
     slug = data.get("slug")
     if not slug and clean.get("city") and clean.get("date"):
         slug = f"{slugify(clean['city'])}-{clean['date'].year}"
     if slug:
-        check("slug", _check_slug, slug or "", Event, event.id if event else None)
-    check("tour_order", _int, data, "tour_order", _l("Order in the tour"), 0, 1000, optional=True)
+        try:
+            clean["slug"] = _check_slug(slug, Event, event.id if event else None)
+        except EventError as error:
+            errors["slug"] = error.message
     clean["tour_order"] = clean.get("tour_order") or 0
-    check("judges_per_idea", _int, data, "judges_per_idea", _l("Judges per idea"), 1, 50)
-    check("min_judges", _int, data, "min_judges", _l("Minimum judges to be ranked"), 1, 50)
     clean["is_final"] = bool(data.get("is_final"))
     clean["split_panels"] = bool(data.get("split_panels"))
+    clean["blind"] = bool(data.get("blind"))
     if (
         clean["split_panels"]
-        and "min_judges" in clean
-        and "judges_per_idea" in clean
+        and clean.get("min_judges") is not None
+        and clean.get("judges_per_idea") is not None
         and clean["min_judges"] > clean["judges_per_idea"]
     ):
         errors.setdefault(
             "min_judges",
             _l("The minimum number of judges cannot exceed the number of judges per idea."),
         )
-    check("ranking_method", method)
-    clean["blind"] = bool(data.get("blind"))
     if errors:
         field, message = next(iter(errors.items()))
         raise EventError(message, field, errors)
@@ -418,7 +379,7 @@ def create_event(competition: Competition, data: dict, by=None, *, source: str =
             )
             or 0
         ) + 1
-    event = Event(competition=competition, state="draft", **clean)
+    event = Event(competition=competition, state=EventState.DRAFT, **clean)
     db.session.add(event)
     db.session.flush()
     record(
@@ -435,14 +396,14 @@ def create_event(competition: Competition, data: dict, by=None, *, source: str =
 
 def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> Event:
     """Change an event's settings; published and archived events are frozen."""
-    if event.state in ("published", "archived"):
+    if event.results_public:
         raise EventError(
             _l("Published results are frozen: this event's settings can no longer change.")
         )
     clean = _clean_event(data, event)
     old = {key: _plain(getattr(event, key)) for key in clean}
     changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
-    if "ranking_method" in changed and event.state == "deliberation":
+    if "ranking_method" in changed and event.in_deliberation:
         raise EventError(
             _l(
                 "During deliberation the method is chosen on the deliberation page, with its reason."
@@ -471,11 +432,13 @@ def _plain(value):
 
 
 def _clean_competition(data: dict, competition: Competition | None) -> dict:
-    name = _text(data, "name", _l("Name"), required=True)
-    year = _int(data, "year", _l("Year"), 2000, 2100)
-    slug = data.get("slug") or slugify(f"{name}-{year}")
-    slug = _check_slug(slug, Competition, competition.id if competition else None)
-    return {"name": name, "year": year, "slug": slug}
+    clean, errors = parse_fields(COMPETITION_TYPES, data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise EventError(message, field, errors)
+    slug = data.get("slug") or slugify(f"{clean['name']}-{clean['year']}")
+    clean["slug"] = _check_slug(slug, Competition, competition.id if competition else None)
+    return clean
 
 
 def create_competition(data: dict, by=None) -> Competition:
@@ -511,7 +474,7 @@ def transition_choices(event: Event) -> list[dict]:
             {
                 "state": new_state,
                 "label": TRANSITION_LABELS[(event.state, new_state)],
-                "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
+                "back": new_state.step < EventState(event.state).step,
                 "confirm": move_needs_confirmation(event, new_state),
                 "refusal": str(refusal) if refusal else None,
             }

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
-from competitions.models import RANKING_METHODS, Event, JuryMember
+from competitions.models import Event, JuryMember
 from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
@@ -25,7 +25,9 @@ from competitions.services import (
     jury_president,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState, RankingMethod
 from extensions import db
+from fieldtypes import Text
 from judging import results
 from judging.freeze import (
     LOCKED_PUBLISHED,
@@ -41,12 +43,19 @@ from judging.services import (
     JudgingError,
     JudgingForbidden,
     check_unlocked,
-    clean_text,
     event_conflicts,
     event_ranking,
+    parse_text,
 )
+from judging.states import ValidationMode
 from submissions.models import Idea
 from submissions.services import ChangeRefused, add_change_guard
+from submissions.states import Eligibility, IdeaSource
+
+OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
+NOTES = Text.of(Deliberation.notes, max_length=20_000)
+METHOD_REASON = Text.of(Deliberation.method_reason)
+AMENDMENT_REASON = Text.of(ResultVersion.reason)  # reopening a deliberation or amending
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -94,9 +103,7 @@ def can_choose(event: Event) -> bool:
     is open; never once validated."""
     if lock_message(event) is not None:
         return False
-    return event.state == "deliberation" or (
-        event.state in ("published", "archived") and amendment_open(event)
-    )
+    return event.in_deliberation or (event.results_public and amendment_open(event))
 
 
 def _check_open(event: Event) -> Deliberation:
@@ -106,17 +113,12 @@ def _check_open(event: Event) -> Deliberation:
     return deliberation_of(event)
 
 
-MAX_REASON = 2000  # a winner chosen outside the top N, a reopening, an amendment
-
-
 def _clean_reason(reason) -> str:
-    """A written reason for reopening or amending: a few words at least, 2,000 characters at
-    most (the column's size)."""
-    text = clean_text(reason)
+    """A written reason for reopening or amending: a few words at least, no longer than the
+    column (2,000 characters)."""
+    text = parse_text(AMENDMENT_REASON, reason, "reason")
     if len(text) < 3:
         raise JudgingError(_l("Write the reason (a few words at least)."), field="reason")
-    if len(text) > MAX_REASON:
-        raise JudgingError(_l("The reason is too long (2,000 characters at most)."), field="reason")
     return text
 
 
@@ -132,7 +134,7 @@ def choose_winners(
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
             raise JudgingError(_l("This idea is not part of the event."))
-        reason = clean_text(reasons.get(idea_id)) or None
+        reason = parse_text(OVERRIDE_REASON, reasons.get(idea_id), f"reason_{idea_id}") or None
         if idea_id not in top and not reason:
             raise JudgingError(
                 _l(
@@ -142,8 +144,6 @@ def choose_winners(
                 ),
                 field=f"reason_{idea_id}",
             )
-        if reason and len(reason) > MAX_REASON:
-            raise JudgingError(_l("The reason is too long (2,000 characters at most)."))
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
         raise JudgingError(_l("Choose at least one winner."))
@@ -168,18 +168,10 @@ def choose_winners(
     return choices
 
 
-NOTES_MAX = 20_000
-
-
 def save_notes(event: Event, text: str, by) -> Deliberation:
     """The notes of the discussion, kept in the minutes; editable until they are validated."""
     deliberation = _check_open(event)
-    text = clean_text(text)
-    if len(text) > NOTES_MAX:
-        raise JudgingError(
-            _l("The notes are too long (20,000 characters at most)."),
-            field="notes",
-        )
+    text = parse_text(NOTES, text, "notes")
     if text != (deliberation.notes or ""):
         record(
             "event", event.id, "notes", by=by, event_id=event.id,
@@ -193,16 +185,11 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
 def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     """Rank by the raw or the normalised score, with the reason written in the minutes."""
     deliberation = _check_open(event)
-    if method not in RANKING_METHODS:
+    if RankingMethod.parse(method) is None:
         raise JudgingError(_l("Unknown ranking method."), field="method")
-    reason = clean_text(reason)
+    reason = parse_text(METHOD_REASON, reason, "method_reason")
     if len(reason) < 3:
         raise JudgingError(_l("Write why the jury ranks by this method."), field="method_reason")
-    if len(reason) > 1000:
-        raise JudgingError(
-            _l("The reason is too long (1,000 characters at most)."),
-            field="method_reason",
-        )
     old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
     event.ranking_method = method
     deliberation.method_reason = reason
@@ -235,16 +222,18 @@ def _same_name(typed: str | None, name: str) -> bool:
     return " ".join((typed or "").split()).casefold() == " ".join(name.split()).casefold()
 
 
-def validation_mode(event: Event, by, president_name: str | None = None) -> tuple[str, JuryMember]:
-    """How `by` validates: ("president", member) signed in on their own account, or
-    ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
+def validation_mode(
+    event: Event, by, president_name: str | None = None
+) -> tuple[ValidationMode, JuryMember]:
+    """How `by` validates: (PRESIDENT, member) signed in on their own account, or
+    (ON_BEHALF, member) for an organiser who typed the president's name; else JudgingError."""
     president = jury_president(event)
     if president is None:
         raise JudgingConflict(
             _l("The jury has no president: name one on the event's page (Jury) first."),
         )
     if by.id == president.user_id:
-        return "president", president
+        return ValidationMode.PRESIDENT, president
     if not by.is_organiser:
         raise JudgingForbidden(
             _l("Only the jury president or an organiser can validate the minutes.")
@@ -254,7 +243,7 @@ def validation_mode(event: Event, by, president_name: str | None = None) -> tupl
             _l("To validate on the president's behalf, type their name as the jury list shows it."),
             field="president_name",
         )
-    return "on_behalf", president
+    return ValidationMode.ON_BEHALF, president
 
 
 def validate_minutes(event: Event, by, *, president_name: str | None = None) -> ResultVersion:
@@ -488,7 +477,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
 
     if not final_event.is_final:
         raise JudgingConflict(_l("This event is not the national final."))
-    if final_event.state not in ("draft", "open"):
+    if not final_event.before_judging:
         raise JudgingConflict(
             _l("Entrants can be carried over only before the final's judging starts.")
         )
@@ -504,7 +493,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
-            Event.state.in_(("published", "archived")),
+            Event.state.in_(EventState.RESULTS_PUBLIC),
         )
         .order_by(Event.tour_order, Event.id)
     )
@@ -517,9 +506,9 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
-            source="final",
+            source=IdeaSource.FINAL,
             carried_from_id=source.id,
-            eligibility="eligible",
+            eligibility=Eligibility.ELIGIBLE,
             **{name: getattr(source, name) for name in CARRIED_FIELDS},
         )
         db.session.add(idea)
@@ -548,11 +537,11 @@ def require_validated_minutes(event: Event, old: str, new: str) -> None:
     """Guard: results are published only once the minutes are validated; after validation the
     event cannot go back to judging (reopening the deliberation with a reason comes first)."""
     pending = pending_version(event)
-    if new == "published" and pending is None:
+    if new == EventState.PUBLISHED and pending is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    if old == "deliberation" and new == "judging" and pending is not None:
+    if (old, new) == (EventState.DELIBERATION, EventState.JUDGING) and pending is not None:
         raise TransitionError(LOCKED_VALIDATED)
 
 
@@ -560,9 +549,9 @@ def on_state_changed(event: Event, old: str, new: str, **_) -> None:
     """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == "published" and publish_pending(event) is not None:
+    if new == EventState.PUBLISHED and publish_pending(event) is not None:
         results.results_published.send(event, version=version_in_force(event).number)
-    elif new == "judging":
+    elif new == EventState.JUDGING:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
@@ -581,7 +570,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
         (str(_l("Deliberation")), url_for("judging.deliberation", slug=event.slug)),
         (str(_l("Audit log")), url_for("judging.audit", slug=event.slug)),
     ]
-    if event.state in ("published", "archived"):
+    if event.results_public:
         links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
     if event.is_final:
         links.insert(0, (str(_l("Finalists")), url_for("judging.final_entrants", slug=event.slug)))

@@ -28,10 +28,11 @@ from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
 from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from judging.states import NotRanked, SheetState
 from submissions.models import Idea
 
 __all__ = [
-    "FIGURE_LABELS", "NOT_RANKED_LABELS", "Outcome", "ResultRow", "Results", "VersionInfo",
+    "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
     "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
     "provisional_results", "published_versions", "results_in_force", "results_of_events",
     "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "validated_results",
@@ -325,7 +326,7 @@ def submitted_marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, di
             Score.value,
         )
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == "submitted")
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
     )  # fmt: skip
     # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
     rows = db.session.connection().execute(query.execution_options(stream_results=True))
@@ -347,7 +348,7 @@ def sheet_comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         .join(User, User.id == ScoreSheet.judge_id)
         .where(
             ScoreSheet.event_id.in_(event_ids),
-            ScoreSheet.status == "submitted",
+            ScoreSheet.status == SheetState.SUBMITTED,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)

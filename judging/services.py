@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 import refusals
@@ -18,15 +18,19 @@ from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
+from competitions.signals import jury_member_removed, jury_member_seated
+from competitions.states import EventState, RemovalChoice
 from extensions import db
+from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
 from judging.freeze import lock_message
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
-from submissions.fields import strip_control
+from judging.states import NotRanked, SheetState
 from submissions.models import Idea
 from submissions.services import ChangeRefused, TriageError, use_calibration_rule
+from submissions.states import Eligibility
 
 
 class JudgingError(refusals.Refusal):
@@ -46,17 +50,24 @@ class JudgingNotFound(JudgingError, refusals.NotFound):
 
 
 NOT_RANKED_LABELS = {
-    "calibration": _l("Calibration idea"),
-    "ineligible": _l("Ineligible"),
-    "duplicate": _l("Duplicate"),
-    "too_few_judges": _l("Too few submitted score sheets"),
+    NotRanked.CALIBRATION: _l("Calibration idea"),
+    NotRanked.INELIGIBLE: _l("Ineligible"),
+    NotRanked.DUPLICATE: _l("Duplicate"),
+    NotRanked.TOO_FEW_JUDGES: _l("Too few submitted score sheets"),
 }
 SHEET_STATE_LABELS = {
-    "assigned": _l("To score"),
-    "draft": _l("In progress"),
-    "submitted": _l("Submitted"),
-    "conflict": _l("Conflict declared"),
+    SheetState.ASSIGNED: _l("To score"),
+    SheetState.DRAFT: _l("In progress"),
+    SheetState.SUBMITTED: _l("Submitted"),
+    SheetState.CONFLICT: _l("Conflict declared"),
+    SheetState.SET_ASIDE: _l("Set aside (judge removed)"),
+    SheetState.VOID: _l("Voided (judge removed)"),
 }
+REMOVAL_LABELS = {
+    RemovalChoice.KEEP: _l("Kept by the organiser"),
+    RemovalChoice.VOID: _l("Voided by the organiser"),
+}
+REMOVED_JUDGE = _l("You are no longer on the jury of this event: this sheet can no longer change.")
 
 
 def check_unlocked(event: Event) -> None:
@@ -97,7 +108,11 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
         select(ScoreSheet)
         .join(Idea, Idea.id == ScoreSheet.idea_id)
         .options(contains_eager(ScoreSheet.idea))  # the list shows each idea: no load per row
-        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.judge_id == user.id,
+            ScoreSheet.status.in_(SheetState.LIVE),  # not set aside, not void
+        )
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )
     return list(db.session.scalars(query))
@@ -114,27 +129,35 @@ def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+_SEATED = (
+    exists()
+    .where(JuryMember.event_id == ScoreSheet.event_id, JuryMember.user_id == ScoreSheet.judge_id)
+    .label("seated")
+)
 _SHEET_FOR_WRITING = (
-    select(ScoreSheet)
+    select(ScoreSheet, _SEATED)
     .where(ScoreSheet.id == bindparam("id"))
     .options(joinedload(ScoreSheet.event).joinedload(Event.competition))
     .with_for_update(of=ScoreSheet)
 )
+_SHEET = select(ScoreSheet, _SEATED).where(ScoreSheet.id == bindparam("id"))
 
 
 def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
-    """The sheet if it is this judge's own; another's sheet is the same as no sheet (404).
+    """The sheet if it is this judge's own; another's sheet is the same as no sheet (404). A
+    judge taken off the event's jury is refused (403) on every one of its sheets, at once.
 
     `for_writing` (a tap): the sheet's row is locked at once (FOR UPDATE on PostgreSQL) and
-    read with its event in one statement; the tap then reads the one criterion it scores
-    (`_criterion_of`), not the rubric with every criterion's texts in three languages."""
-    if for_writing:
-        sheet = db.session.scalar(_SHEET_FOR_WRITING, {"id": sheet_id})
-    else:
-        sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None or sheet.judge_id != user.id:
+    read with its event and the judge's seat in one statement; the tap then reads the one
+    criterion it scores (`_criterion_of`), not the rubric with every criterion's texts."""
+    row = db.session.execute(
+        _SHEET_FOR_WRITING if for_writing else _SHEET, {"id": sheet_id}
+    ).first()
+    if row is None or row.ScoreSheet.judge_id != user.id:
         raise JudgingNotFound(_l("This score sheet does not exist."))
-    return sheet
+    if not row.seated:
+        raise JudgingForbidden(REMOVED_JUDGE)
+    return row.ScoreSheet
 
 
 # --- Assignment -----------------------------------------------------------------------------------
@@ -151,7 +174,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     rows = db.session.execute(
         select(Idea.id, Idea.is_calibration).where(
             Idea.event_id == event.id,
-            Idea.eligibility != "ineligible",
+            Idea.eligibility != Eligibility.INELIGIBLE,
             Idea.duplicate_of_id.is_(None),
         )
     ).all()
@@ -179,7 +202,12 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     for idea_id, judge_ids in new.items():
         for judge_id in judge_ids:
             db.session.add(
-                ScoreSheet(event_id=event.id, idea_id=idea_id, judge_id=judge_id, status="assigned")
+                ScoreSheet(
+                    event_id=event.id,
+                    idea_id=idea_id,
+                    judge_id=judge_id,
+                    status=SheetState.ASSIGNED,
+                )
             )
             created += 1
     db.session.flush()
@@ -203,14 +231,14 @@ def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
     locked = lock_message(event)
     if locked is not None:
         return JudgingConflict(locked)
-    if event.state not in ("draft", "open", "judging"):
+    if event.judging_closed:
         return JudgingConflict(_l("The calibration idea can only change before deliberation."))
     if idea is not None and idea.event_id != event.id:
         return JudgingError(_l("This idea is not part of the event."))
     if idea is not None and not idea.is_calibration:
         submitted = db.session.scalar(
             select(func.count(ScoreSheet.id)).where(
-                ScoreSheet.idea_id == idea.id, ScoreSheet.status == "submitted"
+                ScoreSheet.idea_id == idea.id, ScoreSheet.status == SheetState.SUBMITTED
             )
         )
         if submitted:
@@ -244,16 +272,24 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
         old={"idea_id": previous[0].id if previous else None},
         new={"idea_id": idea.id if idea else None},
     )  # fmt: skip
-    if idea is not None and event.state == "judging":
+    if idea is not None and event.is_judging:
         assign_event(event, by)
 
 
 # --- Scores ---------------------------------------------------------------------------------------
 
 
-def clean_text(text) -> str:
-    """Free text without control characters (PostgreSQL refuses a NUL: fuzzing found a 500)."""
-    return strip_control(str(text or "")).strip()
+# Free text a judge or an organiser types: limits from the columns (comments have a cap).
+COMMENT = Text.of(ScoreSheet.comment, max_length=5000)
+CONFLICT_REASON = Text.of(Conflict.reason)
+
+
+def parse_text(kind: Text, raw, field: str | None = None) -> str:
+    """`raw` through `kind`; a refusal becomes a JudgingError naming `field`."""
+    try:
+        return kind.parse(raw)
+    except FieldError as error:
+        raise JudgingError(error.message, field=field) from None
 
 
 def _check_writable(sheet: ScoreSheet, by) -> None:
@@ -261,12 +297,14 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     write lock), so two tablets writing one sheet take turns: the first tap on a criterion from
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
-    if sheet.event.state != "judging":
+    if not sheet.event.is_judging:
         check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
-    if sheet.status == "submitted":
+    if sheet.status in SheetState.WITHDRAWN:
+        raise JudgingForbidden(REMOVED_JUDGE)  # set aside or void: the judge was removed
+    if sheet.status == SheetState.SUBMITTED:
         raise JudgingConflict(
             _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
         )
@@ -353,8 +391,8 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
     else:
         score.value = number
         score.updated_at = utcnow()
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     sheet.updated_at = utcnow()
     lock_rubric(criterion.rubric)
     db.session.flush()
@@ -369,9 +407,7 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
 
 def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     _check_writable(sheet, by)
-    text = clean_text(text)
-    if len(text) > 5000:
-        raise JudgingError(_l("The comment is too long (5,000 characters at most)."))
+    text = parse_text(COMMENT, text, "comment")
     if text == (sheet.comment or ""):
         return
     record(
@@ -379,8 +415,8 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
         old={"comment": sheet.comment}, new={"comment": text}, source=source,
     )  # fmt: skip
     sheet.comment = text
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     db.session.flush()
 
 
@@ -399,28 +435,33 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     db.session.refresh(sheet, ["scores"])
     if missing_criteria(sheet):
         raise JudgingError(_l("Score every criterion before submitting."))
-    sheet.status = "submitted"
+    sheet.status = SheetState.SUBMITTED
     sheet.submitted_at = utcnow()
     db.session.flush()
     record(
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
-        old={"status": "draft"}, new={"status": "submitted", "idea_id": sheet.idea_id}, source=source,
+        old={"status": SheetState.DRAFT},
+        new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id}, source=source,
     )  # fmt: skip
 
 
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
-    if sheet.event.state != "judging":
+    if not sheet.event.is_judging:
         check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
-    if sheet.status != "submitted":
+    if sheet.status != SheetState.SUBMITTED:
         raise JudgingConflict(_l("This sheet is not submitted."))
-    sheet.status = "draft"
+    if not is_event_judge(sheet.event, sheet.judge):
+        raise JudgingConflict(
+            _l("The judge of this sheet is no longer on the jury: it cannot be reopened.")
+        )
+    sheet.status = SheetState.DRAFT
     sheet.submitted_at = None
     db.session.flush()
     record(
         "sheet", sheet.id, "reopen", by=by, event_id=sheet.event_id,
-        old={"status": "submitted"}, new={"status": "draft"}, source=source,
+        old={"status": SheetState.SUBMITTED}, new={"status": SheetState.DRAFT}, source=source,
     )  # fmt: skip
 
 
@@ -429,9 +470,11 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     kept in the audit log only) and, on split panels, another judge takes the idea."""
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
-    if sheet.event.state not in ("open", "judging"):
+    if sheet.event.state not in EventState.OPEN_OR_JUDGING:
         check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
+    if sheet.status in SheetState.WITHDRAWN:
+        raise JudgingForbidden(REMOVED_JUDGE)
     reason = _conflict_reason(reason)
     event = sheet.event
     conflict = Conflict(
@@ -451,18 +494,16 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
 
 
 def _conflict_reason(reason) -> str:
-    reason = clean_text(reason)
+    reason = parse_text(CONFLICT_REASON, reason, "reason")
     if len(reason) < 3:
         raise JudgingError(_l("Give the reason for the conflict of interest."), field="reason")
-    if len(reason) > 1000:
-        raise JudgingError(_l("The reason is too long (1,000 characters at most)."), field="reason")
     return reason
 
 
 def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflict:
     """An organiser records a judge's conflict of interest on an idea before judging: the idea
     never reaches the judge's list (a sheet not yet started is removed)."""
-    if event.state not in ("draft", "open"):
+    if not event.before_judging:
         raise JudgingConflict(
             _l("Organisers record conflicts of interest before judging starts; after that, the "
                "judge declares it from their sheet."),
@@ -485,7 +526,7 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
     sheet = db.session.scalar(
         select(ScoreSheet).where(ScoreSheet.idea_id == idea.id, ScoreSheet.judge_id == judge.id)
     )
-    if sheet is not None and sheet.status != "assigned":
+    if sheet is not None and sheet.status != SheetState.ASSIGNED:
         raise JudgingConflict(
             _l("This judge has already scored this idea: they declare the conflict from their "
                "sheet."),
@@ -535,13 +576,13 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
     ]
 
 
-def _exclusion(idea_row) -> str | None:
+def _exclusion(idea_row) -> NotRanked | None:
     if idea_row.is_calibration:
-        return "calibration"
+        return NotRanked.CALIBRATION
     if idea_row.duplicate_of_id is not None:
-        return "duplicate"
-    if idea_row.eligibility == "ineligible":
-        return "ineligible"
+        return NotRanked.DUPLICATE
+    if idea_row.eligibility == Eligibility.INELIGIBLE:
+        return NotRanked.INELIGIBLE
     return None
 
 
@@ -573,7 +614,10 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         select(*columns)
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(ScoreSheet.event_id.in_([e.id for e in events]), ScoreSheet.status == "submitted")
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+        )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
     sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
@@ -699,14 +743,58 @@ def progress_matrix(event: Event) -> dict:
         .join(Idea, Idea.id == Conflict.idea_id)
         .where(Idea.event_id == event.id)
     ):
-        cells[(idea_id, judge_id)] = "conflict"
+        cells[(idea_id, judge_id)] = SheetState.CONFLICT
     per_judge = {}
     for judge in judges:
         states = [cells.get((i.id, judge.id)) for i in ideas]
-        assigned = sum(1 for s in states if s in ("assigned", "draft", "submitted"))
-        done = sum(1 for s in states if s == "submitted")
+        assigned = sum(1 for s in states if s in SheetState.LIVE)
+        done = sum(1 for s in states if s == SheetState.SUBMITTED)
         per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
-    return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
+    return {
+        "judges": judges,
+        "ideas": ideas,
+        "cells": cells,
+        "per_judge": per_judge,
+        "removed": removed_judges(event, {j.id for j in judges}),
+    }
+
+
+def removed_judges(event: Event, seated: set[int]) -> list[dict]:
+    """Judges taken off the jury who left sheets behind: what became of their sheets (kept,
+    voided, set aside) and the removal's audit entry (when, by whom, the organiser's choice)."""
+    from audit.services import entries_for_event
+
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for judge_id, status, n in db.session.execute(
+        select(ScoreSheet.judge_id, ScoreSheet.status, func.count(ScoreSheet.id))
+        .where(ScoreSheet.event_id == event.id)
+        .group_by(ScoreSheet.judge_id, ScoreSheet.status)
+    ):
+        if judge_id not in seated:
+            counts[judge_id][status] += n
+    if not counts:
+        return []
+    removals = {}
+    for entry in entries_for_event(event.id, entity="jury", actions=("remove",)):
+        removals.setdefault(entry.entity_id, entry)  # newest first: the last removal
+    wanted = set(counts) | {e.user_id for e in removals.values() if e.user_id}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+    users = [people[judge_id] for judge_id in counts if judge_id in people]
+    rows = []
+    for user in sorted(users, key=lambda u: u.name):
+        entry = removals.get(user.id)
+        rows.append(
+            {
+                "user": user,
+                "kept": counts[user.id][SheetState.SUBMITTED],
+                "voided": counts[user.id][SheetState.VOID],
+                "set_aside": counts[user.id][SheetState.SET_ASIDE],
+                "choice": (entry.new or {}).get("submitted") if entry else None,
+                "at": entry.at if entry else None,
+                "by": people[entry.user_id].name if entry and entry.user_id in people else None,
+            }
+        )
+    return rows
 
 
 def judging_progress(event_ids: list[int]) -> dict[int, dict]:
@@ -715,9 +803,12 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
         select(
             ScoreSheet.event_id,
             func.count(ScoreSheet.id),
-            func.sum(case((ScoreSheet.status == "submitted", 1), else_=0)),
+            func.sum(case((ScoreSheet.status == SheetState.SUBMITTED, 1), else_=0)),
         )
-        .where(ScoreSheet.event_id.in_(list(event_ids)))
+        .where(
+            ScoreSheet.event_id.in_(list(event_ids)),
+            ScoreSheet.status.in_(SheetState.LIVE),
+        )
         .group_by(ScoreSheet.event_id)
     ).all()
     return {
@@ -754,6 +845,74 @@ def remind_judges(event: Event) -> list[User]:
     return behind
 
 
+# --- A judge leaves (or rejoins) the jury --------------------------------------------------------
+
+
+def judge_sheet_counts(event: Event, user) -> dict:
+    """The judge's sheets to score or in progress (`open`) and submitted: the removal asks."""
+    rows = db.session.execute(
+        select(ScoreSheet.status, func.count(ScoreSheet.id))
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .group_by(ScoreSheet.status)
+    ).all()
+    counts = dict(rows)
+    return {
+        "open": sum(counts.get(s, 0) for s in SheetState.UNSUBMITTED),
+        "submitted": counts.get(SheetState.SUBMITTED, 0),
+    }
+
+
+def _sheet_ids(event: Event, user, statuses) -> list[int]:
+    query = select(ScoreSheet.id).where(
+        ScoreSheet.event_id == event.id,
+        ScoreSheet.judge_id == user.id,
+        ScoreSheet.status.in_(statuses),
+    )
+    return sorted(db.session.scalars(query))
+
+
+def _set_status(ids: list[int], new: str) -> None:
+    if ids:
+        db.session.execute(
+            update(ScoreSheet).where(ScoreSheet.id.in_(ids)).values(status=new, updated_at=utcnow())
+        )
+
+
+def on_jury_member_removed(event: Event, *, user, submitted: str, **_extra) -> dict:
+    """A removed judge's sheets: those to score or in progress are set aside, the submitted ones
+    kept or voided as the organiser chose. The ids go into the removal's audit entry."""
+    void = submitted == RemovalChoice.VOID
+    open_ids = _sheet_ids(event, user, SheetState.UNSUBMITTED)
+    submitted_ids = _sheet_ids(event, user, (SheetState.SUBMITTED,))
+    _set_status(open_ids, SheetState.SET_ASIDE)
+    if void:
+        _set_status(submitted_ids, SheetState.VOID)
+    db.session.flush()
+    return {
+        "set_aside": open_ids,
+        "voided": submitted_ids if void else [],
+        "kept": [] if void else submitted_ids,
+    }
+
+
+def on_jury_member_seated(event: Event, *, user, **_extra) -> None:
+    """A judge put back on the jury gets back the sheets set aside when they left (with their
+    marks: in progress; without: to score). Voided sheets stay void."""
+    has_marks = exists().where(Score.sheet_id == ScoreSheet.id)
+    db.session.execute(
+        update(ScoreSheet)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.judge_id == user.id,
+            ScoreSheet.status == SheetState.SET_ASIDE,
+        )
+        .values(
+            status=case((has_marks, SheetState.DRAFT), else_=SheetState.ASSIGNED),
+            updated_at=utcnow(),
+        )
+    )
+
+
 def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
     try:
         set_calibration(event, idea, by)
@@ -763,3 +922,6 @@ def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
 
 
 use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule
+competitions_services.add_judge_sheet_counter(judge_sheet_counts)
+jury_member_removed.connect(on_jury_member_removed)
+jury_member_seated.connect(on_jury_member_seated)

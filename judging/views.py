@@ -29,8 +29,8 @@ from judging import calibration, paper, services, steps
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
-from judging.services import JudgingError
-from refusals import form_refusals, on_refusal, see_other
+from judging.services import JudgingError, JudgingNotFound
+from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
 
 bp = Blueprint("judging", __name__)
@@ -62,7 +62,7 @@ def my_events():
                 "event": event,
                 "sheets": sheets,
                 "conflicts": services.judge_conflicts(event, current_user),
-                "done": sum(1 for s in counted if s.status == "submitted"),
+                "done": sum(1 for s in counted if s.is_submitted),
                 "total": len(counted),
             }
         )
@@ -72,10 +72,21 @@ def my_events():
 
 
 def _own_sheet(sheet_id: int, for_writing: bool = False) -> ScoreSheet:
+    """The judge's own sheet; 404 for anyone else's. A removed judge's refusal (403) goes to
+    the app's handler: JSON for a tap, the reason on a page otherwise."""
     try:
         return services.sheet_for(sheet_id, current_user, for_writing=for_writing)
-    except JudgingError:
+    except JudgingNotFound:
         abort(404)
+
+
+def _back_from_sheet(sheet_id: int, refusal):
+    """Where a refused submit or conflict goes: the sheet, or the judge's list when the judge
+    has left the jury (the sheet is closed to them)."""
+    flash(str(refusal), "danger")
+    if isinstance(refusal, Forbidden):
+        return see_other(url_for(".my_events"))
+    return see_other(url_for(".sheet", sheet_id=sheet_id))
 
 
 @bp.get("/jury/sheets/<int:sheet_id>")
@@ -91,7 +102,7 @@ def sheet(sheet_id: int):
         levels={c.id: services.levels(c) for c in sheet.event.rubric.criteria},
         values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
         sector_labels=_sector_labels(),
-        editable=sheet.event.state == "judging" and sheet.status != "submitted",
+        editable=sheet.event.is_judging and not sheet.is_submitted,
     )
 
 
@@ -117,7 +128,7 @@ def save_score(sheet_id: int):
 
 @bp.post("/jury/sheets/<int:sheet_id>/submit")
 @jury_required
-@on_refusal(".sheet")
+@on_refusal(_back_from_sheet)
 def submit(sheet_id: int):
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
@@ -127,7 +138,7 @@ def submit(sheet_id: int):
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
 @jury_required
-@on_refusal(".sheet")
+@on_refusal(_back_from_sheet)
 def conflict(sheet_id: int):
     services.declare_conflict(_own_sheet(sheet_id), request.form.get("reason", ""), current_user)
     db.session.commit()
@@ -146,6 +157,7 @@ def progress(slug: str):
     # The consistency flags only, never shown to the jury.
     ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
+    names.update({r["user"].id: r["user"].name for r in matrix["removed"]})
     flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
     return render_template(
         "judging/progress.html",
@@ -154,6 +166,7 @@ def progress(slug: str):
         flags=flags,
         conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
+        removal_labels=services.REMOVAL_LABELS,
     )
 
 
@@ -274,9 +287,7 @@ def _may_see_ranking(event: Event) -> bool:
         return False
     if current_user.is_organiser:
         return True
-    return event.state in ("deliberation", "published", "archived") and services.is_event_judge(
-        event, current_user
-    )
+    return event.judging_closed and services.is_event_judge(event, current_user)
 
 
 def _render_deliberation(event: Event, errors: dict, status: int = 200):
@@ -297,7 +308,7 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200):
         in_force=delib.version_in_force(event),
         can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
-        notes_max=delib.NOTES_MAX,
+        notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
         errors=errors,
     ), status
@@ -515,17 +526,25 @@ def score_sheet(slug: str):
     return send_file(path, as_attachment=True, download_name=path.name)
 
 
+def _after_import_refusal(slug: str, refusal):
+    """A refused paper sheet: the reason, then each problem of the file on its own line."""
+    flash(str(refusal.message), "danger")
+    for problem in getattr(refusal, "problems", ()):
+        flash(str(problem), "danger")
+    return see_other(url_for(".progress", slug=slug))
+
+
 @bp.post("/judging/<slug>/import-scores")
 @organiser_required
-@on_refusal(".progress")
+@on_refusal(_after_import_refusal)
 def import_scores(slug: str):
     event = _event(slug)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise JudgingError(_l("Choose the filled score sheet (.xlsx)."))
-    count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
+    done = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
     db.session.commit()
-    flash(_("%(n)s paper score sheets imported.", n=count), "success")
+    flash(paper.import_summary(done), "success")
     return see_other(url_for("judging.progress", slug=slug))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import case, func, select
 from accounts.models import User
 from competitions.models import Competition, Event, JuryMember
 from competitions.services import get_event
+from competitions.states import RankingMethod
 from exports.rankings import (
     Breakdown,
     EventBlock,
@@ -35,6 +36,7 @@ from i18n import event_city, localized
 from judging.results import (
     FIGURE_LABELS,
     NOT_RANKED_LABELS,
+    NotRanked,
     Results,
     criterion_specs,
     results_of_events,
@@ -46,7 +48,10 @@ from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
 
-METHOD_LABELS = {"raw": _l("Raw scores"), "normalised": _l("Normalised scores")}
+METHOD_LABELS = {
+    RankingMethod.RAW: _l("Raw scores"),
+    RankingMethod.NORMALISED: _l("Normalised scores"),
+}
 
 
 class ReportError(NotFound):
@@ -175,10 +180,6 @@ def _notes(events: list[Event]) -> list[str]:
     ]
 
 
-# Ideas set apart before ranking (not eligible); the others were eligible, ranked or not.
-_SET_APART = ("calibration", "ineligible", "duplicate")
-
-
 def _gather_summary(events: list[Event]):
     """The summary's lines, the tour's totals, the breakdowns and each event's results (in
     force, else live). The counts come from the results themselves, so eligible ≥ ranked ≥
@@ -202,13 +203,13 @@ def _gather_summary(events: list[Event]):
             new_budgets[row.event_id] += row.budget_mad or 0
     summary, totals, winners = [], [0, 0, 0, 0, 0], set()
     for event in events:
-        rows = [r for r in results[event.id].rows if r.not_ranked_reason != "calibration"]
+        rows = [r for r in results[event.id].rows if r.not_ranked_reason != NotRanked.CALIBRATION]
         line = EventSummary(
             name=_event_name(event),
             date=event.date,
             state=_state_label(event.state),
             received=len(rows),
-            eligible=sum(1 for r in rows if r.not_ranked_reason not in _SET_APART),
+            eligible=sum(1 for r in rows if r.not_ranked_reason not in NotRanked.EXCLUDED),
             ranked=sum(1 for r in rows if r.ranked),
             winners=sum(1 for r in rows if r.is_winner),
             budget_total=budgets[event.id],
@@ -216,7 +217,7 @@ def _gather_summary(events: list[Event]):
         summary.append(line)
         new = [r for r in rows if r.idea_id in ideas and ideas[r.idea_id].carried_from_id is None]
         totals[0] += len(new)
-        totals[1] += sum(1 for r in new if r.not_ranked_reason not in _SET_APART)
+        totals[1] += sum(1 for r in new if r.not_ranked_reason not in NotRanked.EXCLUDED)
         totals[2] += sum(1 for r in new if r.ranked)
         totals[4] += new_budgets[event.id]
         winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}

@@ -171,7 +171,8 @@ def test_reopening_needs_a_reason_within_its_limit(app, client, login):
     event, ideas, judges = scored_event()
     validate(event, judges)
     login(make_user("organiser"))
-    for reason, message in (("", "Écrivez la raison"), ("x" * 2001, "trop longue")):
+    too_long = "2\u202f000 caractères au maximum (2\u202f001 saisis)"
+    for reason, message in (("", "Écrivez la raison"), ("x" * 2001, too_long)):
         page = client.post(
             f"/judging/{event.slug}/reopen", data={"reason": reason}, follow_redirects=True
         ).get_data(as_text=True)
@@ -225,10 +226,10 @@ def test_an_amendment_needs_a_reason_and_published_results(app):
         delib.start_amendment(event, "Erreur de saisie", organiser)
     assert error.value.status == 409
     publish(event, judges)
-    for reason in ("", "  ", "x" * 2001):
+    for reason in ("", "  ", "ab", "x" * 2001):
         with pytest.raises(delib.JudgingError) as error:
             delib.start_amendment(event, reason, organiser)
-        assert error.value.status == 422
+        assert error.value.status == 422 and error.value.field == "reason"
     delib.start_amendment(event, "x" * 2000, organiser)
     with pytest.raises(delib.JudgingError) as error:
         delib.start_amendment(event, "Encore", organiser)

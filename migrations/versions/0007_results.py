@@ -7,7 +7,7 @@ score_100), in the bank's copy too. Existing published results become version 1.
 published has no frozen rows to carry: its validation is cleared (the president validates again).
 
 Revision ID: results
-Revises: safesteps
+Revises: jury
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -18,9 +18,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "results"
-down_revision = "safesteps"
+down_revision = "jury"
 branch_labels = None
 depends_on = None
+
+# The words as they are today (a migration is history: it never imports the code).
+NOT_RANKED = "not_ranked_reason IN ('calibration','ineligible','duplicate','too_few_judges')"
 
 
 def _old_entries_table():
@@ -52,6 +55,8 @@ def _create_old_entries():
         sa.ForeignKeyConstraint(["idea_id"], ["ideas.id"], name=op.f("fk_result_entries_idea_id_ideas")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_entries")),
         sa.UniqueConstraint("event_id", "idea_id", name="uq_result_entries_event_idea"),
+        sa.CheckConstraint("method IN ('raw','normalised')", name=op.f("ck_result_entries_method")),
+        sa.CheckConstraint(NOT_RANKED, name=op.f("ck_result_entries_not_ranked_reason")),
     )  # fmt: skip
     with op.batch_alter_table("result_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_result_entries_event_id"), ["event_id"], unique=False)
@@ -108,6 +113,11 @@ def upgrade():
         sa.ForeignKeyConstraint(["validated_for_id"], ["users.id"], name=op.f("fk_result_versions_validated_for_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_versions")),
         sa.UniqueConstraint("event_id", "number", name="uq_result_versions_event_number"),
+        sa.CheckConstraint("method IN ('raw','normalised')", name=op.f("ck_result_versions_method")),
+        sa.CheckConstraint(
+            "validation_mode IN ('president','on_behalf')",
+            name=op.f("ck_result_versions_validation_mode"),
+        ),
     )  # fmt: skip
     with op.batch_alter_table("result_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_result_versions_event_id"), ["event_id"], unique=False)
@@ -134,6 +144,7 @@ def upgrade():
         sa.ForeignKeyConstraint(["version_id"], ["result_versions.id"], name=op.f("fk_result_entries_version_id_result_versions"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_entries")),
         sa.UniqueConstraint("version_id", "idea_id", name="uq_result_entries_version_idea"),
+        sa.CheckConstraint(NOT_RANKED, name=op.f("ck_result_entries_not_ranked_reason")),
     )  # fmt: skip
     with op.batch_alter_table("result_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_result_entries_idea_id"), ["idea_id"], unique=False)
