@@ -35,12 +35,15 @@ CARRIED_FIELDS = (
 )  # fmt: skip
 
 
-def deliberation_of(event: Event) -> Deliberation:
+def deliberation_of(event: Event, *, create: bool = False) -> Deliberation:
+    """The event's deliberation record. Before the first write there is none: pages get a blank
+    one that is not saved (GET never writes); writers pass `create=True` to store it."""
     deliberation = db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
     if deliberation is None:
         deliberation = Deliberation(event_id=event.id)
-        db.session.add(deliberation)
-        db.session.flush()
+        if create:
+            db.session.add(deliberation)
+            db.session.flush()
     return deliberation
 
 
@@ -57,7 +60,7 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 def _check_open(event: Event) -> Deliberation:
     if event.state != "deliberation":
         raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     if deliberation.validated_at is not None:
         raise JudgingError(_l("The minutes are validated: the results are locked."), status=409)
     return deliberation
@@ -198,7 +201,7 @@ def snapshot_results(event: Event) -> int:
                 method=ranking["method"],
             )
         )
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     deliberation.published_at = utcnow()
     db.session.flush()
     return len(ranking["ideas"])
