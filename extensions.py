@@ -46,6 +46,11 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def utcnow() -> datetime:
+    """Now, timezone-aware UTC: every timestamp of the app (column defaults included)."""
+    return datetime.now(UTC)
+
+
 class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING),

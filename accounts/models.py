@@ -1,16 +1,12 @@
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import db, utcnow
 
 ROLES = ("organiser", "jury")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class User(UserMixin, db.Model):

@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -11,8 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
-from extensions import db
+from accounts.models import ROLES, LoginFailure, LoginLink, User
+from extensions import db, utcnow
 
 _LINK_SALT = "jury-login-link"
 _COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "123456789", "qwerty123"}
@@ -152,7 +152,7 @@ def use_login_link(token: str) -> User:
     result = db.session.execute(
         update(LoginLink)
         .where(LoginLink.nonce == nonce, LoginLink.used_at.is_(None))
-        .values(used_at=datetime.now(UTC))
+        .values(used_at=utcnow())
     )
     if result.rowcount != 1:
         raise AccountError(

@@ -3,9 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import utcnow
 from competitions.models import Event
-from extensions import db
+from extensions import db, utcnow
 from submissions.models import Idea
 
 # idea → support → cooperative founded → funded → active

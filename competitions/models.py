@@ -3,8 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
-from extensions import db
+from accounts.models import User
+from extensions import db, utcnow
 
 # draft → open (accepting ideas) → judging → deliberation → published → archived
 EVENT_STATES = ("draft", "open", "judging", "deliberation", "published", "archived")

@@ -5,11 +5,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import RubricError, RubricLocked
 from competitions.models import Competition, Criterion, Event, Rubric
-from extensions import db
+from extensions import db, utcnow
 
 LANGS = ("fr", "ar", "en")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from accounts.services import create_user
 from audit.services import record
 from competitions import services
 from competitions.models import Competition, Event, JuryMember
-from extensions import db
+from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from submissions.models import Idea
 from submissions.receipts import new_receipt_code

@@ -3,8 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accounts.models import utcnow
-from extensions import db
+from extensions import db, utcnow
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed")  # "sending": claimed by a worker
 EXPORT_STATES = ("queued", "running", "done", "failed")

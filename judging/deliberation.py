@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
@@ -21,7 +20,7 @@ from competitions.services import (
     add_transition_guard,
 )
 from competitions.signals import event_state_changed
-from extensions import db
+from extensions import db, utcnow
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.services import JudgingError, clean_text, event_ranking
 from submissions.models import Idea

@@ -3,9 +3,9 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from competitions.models import Criterion, Event
-from extensions import db
+from extensions import db, utcnow
 from submissions.models import Idea
 
 SHEET_STATES = ("assigned", "draft", "submitted")

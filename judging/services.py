@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
-from extensions import db
+from extensions import db, utcnow
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet

@@ -11,10 +11,9 @@ from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.models import Event
-from extensions import db
+from extensions import db, utcnow
 from submissions import attachments
 from submissions.fields import (
     CORRECTABLE,
