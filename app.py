@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 import settings
+import sqlite_locking
 from extensions import babel, csrf, db, login_manager, mail, migrate, render_migration_item
 from i18n import register_template_helpers, select_locale
 
@@ -122,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     for name in PACKAGES:
         if (ROOT / name / "models.py").exists():
             __import__(f"{name}.models")
+    sqlite_locking.install()  # before the engine is made
     db.init_app(app)
     migrate.init_app(
         app, db, render_as_batch=True, compare_type=True, render_item=render_migration_item

@@ -26,9 +26,10 @@ from sqlalchemy import select
 from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
-from extensions import db, read_first
+from extensions import db
 from i18n import current_language
-from submissions import attachments, paper, services
+from sqlite_locking import read_first
+from submissions import attachments, paper, posting, services
 from submissions.fields import (
     CORRECTABLE,
     ELIGIBILITY_LABELS,
@@ -148,7 +149,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             **template_vars,
         )
     with read_first():  # a target not yet remembered is looked up
-        target = services.posting_target(slug) or abort(404)
+        target = posting.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
     try:
