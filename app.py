@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     finalise_config(app)
     register_extensions(app)
     register_blueprints(app)
+    register_hooks()
     register_commands(app)
     return app
 
@@ -149,6 +150,14 @@ def register_blueprints(app: Flask) -> None:
     from core.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_hooks() -> None:
+    """Each package's `hooks.register()`, lower floors first: the one place where a package
+    hooks into a lower one (its registries and signals). Registering twice changes nothing."""
+    for name in PACKAGES:
+        if (ROOT / name / "hooks.py").exists():
+            __import__(f"{name}.hooks", fromlist=["register"]).register()
 
 
 def register_commands(app: Flask) -> None:

@@ -14,12 +14,6 @@ from sqlalchemy import select
 from audit.services import record
 from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
-from competitions.services import (
-    add_event_link_provider,
-    add_event_stats_provider,
-    add_transition_guard,
-)
-from competitions.signals import event_state_changed
 from extensions import db, utcnow
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.services import JudgingError, clean_text, event_ranking
@@ -328,9 +322,3 @@ def judging_stats(event_ids: list[int]) -> dict[int, dict]:
     from judging.services import judging_progress
 
     return judging_progress(event_ids)
-
-
-add_transition_guard(require_validated_minutes)
-add_event_link_provider(event_links)
-add_event_stats_provider(judging_stats)
-event_state_changed.connect(on_state_changed)

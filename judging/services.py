@@ -24,7 +24,6 @@ from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from submissions.fields import strip_control
 from submissions.models import Idea
-from submissions.services import TriageError, use_calibration_rule
 
 
 class JudgingError(ValueError):
@@ -644,13 +643,3 @@ def remind_judges(event: Event) -> list[User]:
             event_id=event.id,
         )
     return behind
-
-
-def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
-    try:
-        set_calibration(event, idea, by)
-    except JudgingError as error:
-        raise TriageError(str(error)) from error
-
-
-use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

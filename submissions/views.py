@@ -51,16 +51,6 @@ KIOSK_RETURN_SECONDS = 20
 _RECEIPTS_KEPT = 10
 
 
-@bp.record_once
-def _register_with_competitions(state) -> None:
-    """The tour dashboard shows each event's number of ideas, and the organiser's event page
-    links to the ideas pages (when the competitions package offers these registries)."""
-    from competitions import services as competitions
-
-    competitions.add_event_stats_provider(services.count_ideas)
-    competitions.add_event_link_provider(event_links)
-
-
 def event_links(event: Event) -> list[tuple[str, str]]:
     """Links for the organiser's event page: triage, assisted entry, kiosk, QR poster."""
     links = [
