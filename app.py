@@ -13,9 +13,9 @@ from i18n import register_template_helpers, select_locale
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
 PACKAGES = (
+    "exports",
     "accounts",
     "audit",
-    "exports",
     "jobs",
     "core",
     "competitions",
