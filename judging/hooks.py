@@ -12,8 +12,8 @@ from judging.deliberation import (
     on_state_changed,
     require_validated_minutes,
 )
-from judging.services import JudgingError, set_calibration
-from submissions.services import TriageError, use_calibration_rule
+from judging.services import calibration_from_triage
+from submissions.services import use_calibration_rule
 
 
 def register() -> None:
@@ -25,11 +25,3 @@ def register() -> None:
     add_event_stats_provider(judging_stats)
     add_event_link_provider(event_links)
     use_calibration_rule(calibration_from_triage)
-
-
-def calibration_from_triage(event, idea, by) -> None:
-    """Judging's calibration rule, its refusals worded as triage refusals."""
-    try:
-        set_calibration(event, idea, by)
-    except JudgingError as error:
-        raise TriageError(str(error)) from error

@@ -24,6 +24,7 @@ from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from submissions.fields import strip_control
 from submissions.models import Idea
+from submissions.services import TriageError
 
 
 class JudgingError(ValueError):
@@ -643,3 +644,11 @@ def remind_judges(event: Event) -> list[User]:
             event_id=event.id,
         )
     return behind
+
+
+def calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+    """The calibration rule as the ideas' triage page applies it: its refusals as TriageError."""
+    try:
+        set_calibration(event, idea, by)
+    except JudgingError as error:
+        raise TriageError(str(error)) from error
