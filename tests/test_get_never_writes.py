@@ -31,12 +31,14 @@ WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\
 # Query strings that make a page do more than its bare form (filters, searches, a look-up).
 QUERIES = {
     "submissions.triage": ("", "?q=couscous&sector=agrifood&eligibility=eligible"),
-    "submissions.receipt_lookup": ("", "?code=TST-0001&phone=0612345678"),
+    "submissions.receipt_lookup": ("", "?code=TST-0001"),
     "bank.browse": ("", "?q=couscous&sector=agrifood&region=L%27Oriental"),
-    "bank.api_projects": ("", "?sector=agrifood"),
+    "bank.api_projects": ("", "?sector=agrifood", "?sector=unknown"),
     "bank.manage": ("", "?status=draft"),
-    "judging.audit": ("", "?entity=idea"),
-    "competitions.home": ("", "?lang=ar"),
+    "bank.export": ("", "?sheet_lang=ar"),
+    "judging.audit": ("", "?format=csv"),
+    "jobs.outbox": ("", "?status=failed"),
+    "reporting.event_workbook": ("", "?language=ar"),
 }
 
 
