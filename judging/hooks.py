@@ -4,6 +4,7 @@ from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
     add_transition_guard,
+    add_transition_notice_provider,
 )
 from competitions.signals import event_state_changed
 from judging.deliberation import (
@@ -13,14 +14,17 @@ from judging.deliberation import (
     require_validated_minutes,
 )
 from judging.services import calibration_from_triage
+from judging.steps import move_notices
 from submissions.services import use_calibration_rule
 
 
 def register() -> None:
-    """Results are published only from validated minutes; publishing snapshots them and entering
+    """Results are published only from validated minutes; the confirmation pages of closing
+    judging and publishing say what they will do; publishing snapshots the results and entering
     judging deals the ideas out; the tour shows judging progress and the judging pages; the
     ideas' triage page applies judging's calibration rule."""
     add_transition_guard(require_validated_minutes)
+    add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
     add_event_stats_provider(judging_stats)
     add_event_link_provider(event_links)

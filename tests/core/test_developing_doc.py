@@ -6,6 +6,7 @@ import importlib
 import inspect
 import itertools
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +96,8 @@ def _is_path(span: str) -> bool:
 
 def _resolve(dotted: str):
     """The module or attribute a dotted name means (ImportError / AttributeError if none). A
-    function or class must be cited where it is defined, not where it is imported."""
+    function or class is cited where it is defined, or where a module re-exports it on purpose
+    (its `__all__`), not wherever it happens to be imported."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         try:
@@ -104,9 +106,10 @@ def _resolve(dotted: str):
             continue
         for part in parts[cut:]:
             obj = getattr(obj, part)
-        defined_in = getattr(obj, "__module__", None)
+        module, defined_in = sys.modules[".".join(parts[:cut])], getattr(obj, "__module__", None)
         if cut == len(parts) - 1 and (inspect.isfunction(obj) or inspect.isclass(obj)):
-            if defined_in != ".".join(parts[:cut]):
+            exported = parts[-1] in getattr(module, "__all__", ())
+            if defined_in != module.__name__ and not exported:
                 raise AttributeError(f"{dotted} is {defined_in}.{parts[-1]}")
         return obj
     raise ImportError(dotted)
