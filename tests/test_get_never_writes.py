@@ -7,6 +7,7 @@ judging, deliberation, published) and a national final. A listener on the engine
 statement: none may be an INSERT, UPDATE or DELETE.
 """
 
+import itertools
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from accounts.services import make_login_link_token
 from bank.models import BankProject
-from competitions.services import transition
+from competitions.services import allowed_transitions, transition
 from extensions import db
 from jobs.models import ExportJob
 from judging import deliberation as delib
@@ -106,7 +107,8 @@ def tour(app):
 
 
 def _argument_sets(rule, tour):
-    """Every set of real path arguments for this rule: one per event and idea it may be about."""
+    """Every set of real path arguments for this rule: one per event, idea and move of the event
+    it may be about."""
     fixed = {
         "filename": "css/app.css"
         if rule.endpoint == "static"
@@ -126,11 +128,13 @@ def _argument_sets(rule, tour):
         return
     for event in tour["events"].values():
         ideas = db.session.scalars(select(Idea).where(Idea.event_id == event.id)).all()
-        for idea in ideas or [None]:
+        moves = allowed_transitions(event.state) if "new_state" in rule.arguments else [None]
+        for idea, new_state in itertools.product(ideas or [None], moves):
             yield {
                 "slug": event.slug,
                 "idea_id": idea.id if idea else 0,
                 "code": idea.receipt_code if idea else "TST-0000",
+                "new_state": new_state,
                 **fixed,
             }
 
