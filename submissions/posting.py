@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from submissions.models import Idea
 
@@ -69,7 +70,7 @@ def insert_if_open(dialect: str, columns: tuple[str, ...]):
     params = {name: bindparam(name, type_=ideas.c[name].type) for name in columns}
     is_open = exists().where(
         events.c.id == params["event_id"],
-        events.c.state == "open",
+        events.c.state == EventState.OPEN,
         events.c.slug == bindparam("event_slug", type_=events.c.slug.type),
         events.c.city == bindparam("event_city", type_=events.c.city.type),
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from accounts.services import make_login_link_token
 from bank.models import BankProject
 from competitions.services import allowed_transitions, transition
+from competitions.states import EventState
 from extensions import db
 from jobs.models import ExportJob
 from judging import deliberation as delib
@@ -27,7 +28,7 @@ from submissions.models import Idea
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
 VISITORS = ("anonymous", "participant", "judge", "organiser", "kiosk")
-STATES = ("draft", "open", "judging", "deliberation", "published")
+STATES = tuple(state for state in EventState if state is not EventState.ARCHIVED)
 WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b", re.I | re.S)
 # Query strings that make a page do more than its bare form (filters, searches, a look-up).
 QUERIES = {
@@ -45,12 +46,12 @@ QUERIES = {
 
 def _through(event, state, organiser, judge):
     """Bring a draft event to `state` the way organisers and judges do, with two scored ideas."""
-    transition(event, "open", organiser)
+    transition(event, EventState.OPEN, organiser)
     ideas = [make_idea(event, expected_jobs=8 - n) for n in range(2)]
     db.session.commit()
-    if state == "open":
+    if state == EventState.OPEN:
         return ideas
-    transition(event, "judging", organiser)
+    transition(event, EventState.JUDGING, organiser)
     db.session.commit()
     sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.event_id == event.id))
     for sheet, mark in zip(sheets, (5, 3), strict=True):
@@ -58,14 +59,14 @@ def _through(event, state, organiser, judge):
             judging.record_score(sheet, criterion.id, mark, judge)
         judging.submit_sheet(sheet, judge)
     db.session.commit()
-    if state == "judging":
+    if state == EventState.JUDGING:
         return ideas
-    transition(event, "deliberation", organiser)
+    transition(event, EventState.DELIBERATION, organiser)
     db.session.commit()
-    if state == "deliberation":
+    if state == EventState.DELIBERATION:
         return ideas
     delib.validate_minutes(event, judge)
-    transition(event, "published", organiser)
+    transition(event, EventState.PUBLISHED, organiser)
     db.session.commit()
     return ideas
 
@@ -76,12 +77,12 @@ def tour(app):
     competition = make_competition()
     events, ideas = {}, []
     for state in STATES:
-        event = make_event(competition, state="draft", winners_count=1, min_judges=1)
+        event = make_event(competition, state=EventState.DRAFT, winners_count=1, min_judges=1)
         add_jury(event, judge, is_president=True)
-        if state != "draft":
+        if state != EventState.DRAFT:
             ideas += _through(event, state, organiser, judge)
         events[state] = event
-    final = make_event(competition, state="draft", is_final=True, city="Rabat")
+    final = make_event(competition, state=EventState.DRAFT, is_final=True, city="Rabat")
     events["final"] = final
     with app.test_request_context():
         delib.carry_winners_to_final(final, organiser)
@@ -120,7 +121,7 @@ def _argument_sets(rule, tour):
             yield {"sheet_id": sheet_id, **fixed}
         return
     if "slug" not in rule.arguments:
-        rubric = tour["events"]["open"].rubric
+        rubric = tour["events"][EventState.OPEN].rubric
         yield {"rubric_id": rubric.id, "criterion_id": rubric.criteria[0].id, **fixed}
         return
     if rule.endpoint in ("competitions.competition_edit", "competitions.event_new"):
