@@ -23,8 +23,10 @@ from competitions.errors import (
     TransitionError,
 )
 from competitions.jury import (
+    add_judge_sheet_counter,
     assign_jury,
     create_jury_member,
+    judge_sheet_counts,
     jury_by_panel,
     jury_president,
     remove_jury,
@@ -58,6 +60,7 @@ __all__ = [
     "add_criterion",
     "add_event_link_provider",
     "add_event_stats_provider",
+    "add_judge_sheet_counter",
     "add_transition_guard",
     "add_transition_notice_provider",
     "allowed_transitions",
@@ -70,6 +73,7 @@ __all__ = [
     "ensure_editable",
     "event_links",
     "event_stats",
+    "judge_sheet_counts",
     "jury_by_panel",
     "jury_president",
     "move_needs_confirmation",

@@ -23,7 +23,7 @@ def missing_sheets(event: Event) -> dict:
     """The sheets not submitted yet: {"done": n, "total": n, "percent": n, "by_judge":
     [(judge, [idea, ...]), ...]} (judges and ideas in the progress page's order)."""
     matrix = progress_matrix(event)
-    total = sum(1 for state in matrix["cells"].values() if state in SheetState.STORED)
+    total = sum(1 for state in matrix["cells"].values() if state in SheetState.LIVE)
     done = sum(1 for state in matrix["cells"].values() if state == SheetState.SUBMITTED)
     by_judge = []
     for judge in matrix["judges"]:
