@@ -103,6 +103,7 @@ def tour(app):
             "project_id": project.id,
             "export_id": export.id,
             "token": token,
+            "user_id": judge.id,
         },
     }
 
