@@ -1,15 +1,11 @@
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from accounts.states import LinkRevoked, Role
-from extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from extensions import db, utcnow
 
 
 class User(UserMixin, db.Model):

@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -10,9 +10,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import LoginFailure, LoginLink, User, utcnow
+from accounts.models import LoginFailure, LoginLink, User
 from accounts.states import LinkRevoked, Role
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import Email, FieldError, Text
 from refusals import Gone, Refusal, Throttled
 
@@ -220,7 +220,7 @@ def use_login_link(token: str) -> User:
         .where(
             LoginLink.nonce == nonce, LoginLink.used_at.is_(None), LoginLink.revoked_at.is_(None)
         )
-        .values(used_at=datetime.now(UTC))
+        .values(used_at=utcnow())
     )
     if result.rowcount != 1:
         raise LinkRefused(

@@ -31,7 +31,7 @@ from fieldtypes import (
     max_lengths,
     parse_fields,
 )
-from judging.results import ResultRow, event_winners, results_in_force, results_published
+from judging.results import ResultRow, event_winners, results_in_force
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
@@ -145,9 +145,6 @@ def refresh_results(event: Event, **_) -> None:
     for project in projects:
         _copy_result(project, official.row(project.idea_id))
     db.session.flush()
-
-
-results_published.connect(refresh_results)
 
 
 def promote_winners(

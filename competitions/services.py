@@ -487,7 +487,7 @@ _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 def get_event(slug: str) -> Event | None:
     """The event of a page's URL (every page of an event asks: the query is built once). A
-    posted idea does not: see `submissions.services.posting_target`."""
+    posted idea does not: see `submissions.posting.posting_target`."""
     return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 

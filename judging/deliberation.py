@@ -14,19 +14,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
-from competitions.services import (
-    add_event_link_provider,
-    add_event_stats_provider,
-    add_transition_guard,
-    jury_president,
-)
-from competitions.signals import event_state_changed
+from competitions.services import jury_president
 from competitions.states import EventState, RankingMethod
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import Text
 from judging import results
 from judging.freeze import (
@@ -49,7 +42,7 @@ from judging.services import (
 )
 from judging.states import ValidationMode
 from submissions.models import Idea
-from submissions.services import ChangeRefused, add_change_guard
+from submissions.services import ChangeRefused
 from submissions.states import Eligibility, IdeaSource
 
 OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
@@ -66,19 +59,16 @@ CARRIED_FIELDS = (
 )  # fmt: skip
 
 
-def deliberation_of(event: Event) -> Deliberation:
-    """The event's deliberation record, created on the first write that needs it."""
-    deliberation = find_deliberation(event)
+def deliberation_of(event: Event, *, create: bool = False) -> Deliberation:
+    """The event's deliberation record. Before the first write there is none: pages get a blank
+    one that is not saved (GET never writes); writers pass `create=True` to store it."""
+    deliberation = db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
     if deliberation is None:
         deliberation = Deliberation(event_id=event.id)
-        db.session.add(deliberation)
-        db.session.flush()
+        if create:
+            db.session.add(deliberation)
+            db.session.flush()
     return deliberation
-
-
-def find_deliberation(event: Event) -> Deliberation | None:
-    """The deliberation record if there is one (reading pages never create it)."""
-    return db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
 
 
 def default_winners(ranking: dict) -> list[int]:
@@ -110,7 +100,7 @@ def _check_open(event: Event) -> Deliberation:
     check_unlocked(event)
     if not can_choose(event):
         raise JudgingConflict(_l("Winners are chosen during deliberation."))
-    return deliberation_of(event)
+    return deliberation_of(event, create=True)
 
 
 def _clean_reason(reason) -> str:
@@ -324,7 +314,7 @@ def reopen_deliberation(event: Event, reason: str, by) -> ResultVersion:
     reason = _clean_reason(reason)
     pending.voided_at = utcnow()
     pending.voided_reason = reason
-    _clear_validation(deliberation_of(event))
+    _clear_validation(deliberation_of(event, create=True))
     db.session.flush()
     record(
         "event", event.id, "reopen_deliberation", by=by, event_id=event.id,
@@ -351,7 +341,7 @@ def start_amendment(event: Event, reason: str, by) -> Deliberation:
     if amendment_open(event):
         raise JudgingConflict(_l("An amendment of these results is already open."))
     reason = _clean_reason(reason)
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     deliberation.amendment_reason = reason
     deliberation.amendment_started_at = utcnow()
     _clear_validation(deliberation)
@@ -371,7 +361,7 @@ def publish_amendment(event: Event, by) -> int:
         raise JudgingConflict(_l("Validate the minutes of the amendment before publishing it."))
     before = results.results_in_force(event)
     pending.published_at = utcnow()
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     deliberation.amendment_reason = None
     deliberation.amendment_started_at = None
     db.session.flush()
@@ -456,7 +446,7 @@ def minutes_data(event: Event) -> dict:
         "version": pending_version(event) or version_in_force(event),
         "jury": jury,
         "conflicts": event_conflicts(event),
-        "deliberation": find_deliberation(event),
+        "deliberation": deliberation_of(event),
     }
 
 
@@ -466,7 +456,7 @@ def publish_pending(event: Event) -> ResultVersion | None:
     if pending is None:
         return None
     pending.published_at = utcnow()
-    deliberation_of(event).published_at = pending.published_at
+    deliberation_of(event, create=True).published_at = pending.published_at
     db.session.flush()
     return pending
 
@@ -581,10 +571,3 @@ def judging_stats(event_ids: list[int]) -> dict[int, dict]:
     from judging.services import judging_progress
 
     return judging_progress(event_ids)
-
-
-add_transition_guard(require_validated_minutes)
-add_change_guard(refuse_locked_idea_change)
-add_event_link_provider(event_links)
-add_event_stats_provider(judging_stats)
-event_state_changed.connect(on_state_changed)

@@ -14,11 +14,11 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from audit.services import record
 from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import FieldError
 from i18n import localized
 from judging.models import Score, ScoreSheet

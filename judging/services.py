@@ -14,13 +14,12 @@ from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 import refusals
-from accounts.models import User, utcnow
+from accounts.models import User
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
-from competitions.signals import jury_member_removed, jury_member_seated
 from competitions.states import EventState, RemovalChoice
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
@@ -29,7 +28,7 @@ from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
-from submissions.services import ChangeRefused, TriageError, use_calibration_rule
+from submissions.services import ChangeRefused, TriageError
 from submissions.states import Eligibility
 
 
@@ -913,15 +912,10 @@ def on_jury_member_seated(event: Event, *, user, **_extra) -> None:
     )
 
 
-def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+def calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+    """The calibration rule as the ideas' triage page applies it: its refusals as TriageError."""
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
         refusal = ChangeRefused if isinstance(error, refusals.Conflict) else TriageError
         raise refusal(error.message) from error
-
-
-use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule
-competitions_services.add_judge_sheet_counter(judge_sheet_counts)
-jury_member_removed.connect(on_jury_member_removed)
-jury_member_seated.connect(on_jury_member_seated)

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from competitions.models import Event
-from competitions.services import add_transition_notice_provider
 from competitions.states import EventState
 from extensions import db
 from jobs.outbox import external_url
@@ -113,6 +112,7 @@ def publishing_notices(event: Event) -> list[dict]:
 
 
 def move_notices(event: Event, new_state: str) -> list[dict]:
+    """What a move of the event will do, for its confirmation page (a notice provider)."""
     if (event.state, new_state) == (EventState.JUDGING, EventState.DELIBERATION):
         return closing_notices(event)
     if (event.state, new_state) == (EventState.DELIBERATION, EventState.PUBLISHED):
@@ -126,5 +126,3 @@ VALIDATION_LOCKS = (
     _l("the notes of the discussion;"),
     _l("every input of the ranking: the event can no longer go back to judging."),
 )
-
-add_transition_notice_provider(move_notices)
