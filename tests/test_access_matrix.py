@@ -19,7 +19,14 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import ScoreSheet
-from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
+from tests.builders import (
+    add_jury,
+    add_result,
+    make_competition,
+    make_event,
+    make_idea,
+    make_user,
+)
 
 ROLES = ("anonymous", "participant", "judge_here", "judge_other", "organiser")
 LOGIN = "login"  # a redirect to the sign-in page, to come back here afterwards
@@ -164,6 +171,10 @@ ACCESS = {
     "judging.validate_confirm": "event_jury",
     "judging.validate": "event_jury",
     "judging.minutes": "event_jury",
+    "judging.reopen_deliberation": "organiser",
+    "judging.start_amendment": "organiser",
+    "judging.publish_amendment": "organiser",
+    "judging.publish_amendment_confirm": "organiser",
     "judging.audit": "organiser",
     "judging.score_sheet": "organiser",
     "judging.import_scores": "organiser",
@@ -219,6 +230,7 @@ def world(app):
     add_jury(event_a, judge_a, is_president=True)
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
+    add_result(event_p, make_idea(event_p), 1, True)  # its results in force
     idea_a = make_idea(event_a)
     idea_o = make_idea(event_o)
     sheet = ScoreSheet(event_id=event_a.id, idea_id=idea_a.id, judge_id=judge_a.id)
