@@ -150,8 +150,10 @@ def register_blueprints(app: Flask) -> None:
             module = __import__(f"{name}.views", fromlist=["bp"])
             app.register_blueprint(module.bp)
     from core.errors import register_error_handlers
+    from core.headers import register_security_headers
 
     register_error_handlers(app)
+    register_security_headers(app)
 
 
 def register_hooks() -> None:
