@@ -145,6 +145,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from core.routing import register_converters
+
+    register_converters(app)
     for name in PACKAGES:
         if (ROOT / name / "views.py").exists():
             module = __import__(f"{name}.views", fromlist=["bp"])

@@ -28,6 +28,7 @@ from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
 from extensions import db
+from fieldtypes import strip_control
 from i18n import current_language
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
@@ -336,7 +337,10 @@ def _triage_page(event: Event, args: dict, import_errors: list | None = None) ->
 @bp.get("/tour/events/<slug>/ideas")
 @organiser_required
 def triage(slug: str):
-    args = {key: request.args.get(key, "").strip() for key in ("q", "sector", "eligibility")}
+    args = {
+        key: strip_control(request.args.get(key, "")).strip()
+        for key in ("q", "sector", "eligibility")
+    }
     return _triage_page(_event(slug), args)
 
 
