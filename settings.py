@@ -30,6 +30,22 @@ LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 JURY_LINK_MAX_AGE = timedelta(days=60)
 
+# Public submissions (the form and the kiosk, POSTs only), rate-limited per sending address and
+# per event so that the form cannot relay e-mail in bulk. Every tablet of a venue shares one
+# address: the per-address limit leaves room for a busy kiosk. Limits are Flask-Limiter strings.
+SUBMIT_LIMITS_PER_ADDRESS = "20 per minute; 200 per hour"
+SUBMIT_LIMITS_PER_EVENT = "60 per minute; 1000 per hour"
+RATELIMIT_STORAGE_URI = None  # filled in by create_app: REDIS_URL, else memory://
+RATELIMIT_KEY_PREFIX = "ideathon-limits"
+# A hung or down Redis must not stop the form: short socket timeouts, errors swallowed, and
+# counting in memory until Redis answers again.
+RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.2, "socket_connect_timeout": 0.2}
+RATELIMIT_SWALLOW_ERRORS = True
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+# Proxies in front of the app that append to X-Forwarded-For (1 behind deploy/nginx.conf): the
+# sending address is then the one nginx saw, for the rate limits and the login throttle.
+PROXY_HOPS = 0
+
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

@@ -25,6 +25,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 LOOKUP_MAX_FAILURES = 5
 LOOKUP_WINDOW = timedelta(minutes=15)
 _CODE_ATTEMPTS = 10
+RECEIPT_EMAIL_INTERVAL = timedelta(hours=1)
 
 
 class EventClosed(Conflict):
@@ -171,7 +172,9 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
 
 
 def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
-    """The receipt by e-mail; the template reads the idea's fields from the row written."""
+    """The receipt by e-mail; the template reads the idea's fields from the row written. At most
+    one an hour to an address for an event (RECEIPT_EMAIL_INTERVAL); the receipt page shows the
+    code anyway."""
     from jobs.outbox import queue_email
 
     queue_email(
@@ -182,6 +185,7 @@ def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
         context={"idea": row, "event": db.session.get(Event, receipt.event_id)},
         dedupe_key=f"receipt:{receipt.idea_id}",
         event_id=receipt.event_id,
+        once_per=RECEIPT_EMAIL_INTERVAL,
     )
 
 
