@@ -342,6 +342,8 @@ def _clean_event(data: dict, event: Event | None) -> dict:
         )
     check("ranking_method", method)
     clean["blind"] = bool(data.get("blind"))
+    clean["share_ranks"] = bool(data.get("share_ranks"))
+    clean["share_feedback"] = bool(data.get("share_feedback"))
     if errors:
         field, message = next(iter(errors.items()))
         raise EventError(message, field, errors)

@@ -23,6 +23,7 @@ from competitions.services import (
 from competitions.signals import event_state_changed
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
+from judging.outcome import announce_results
 from judging.services import JudgingError, clean_text, event_ranking
 from submissions.models import Idea
 
@@ -291,11 +292,12 @@ def require_validated_minutes(event: Event, old: str, new: str) -> None:
 
 
 def on_state_changed(event: Event, old: str, new: str, **_) -> None:
-    """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
+    """Publishing snapshots the results and tells each participant; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
     if new == "published":
         snapshot_results(event)
+        announce_results(event)
     elif new == "judging":
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 

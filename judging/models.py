@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User, utcnow
@@ -113,3 +113,27 @@ class ResultEntry(db.Model):
     method: Mapped[str] = mapped_column(String(20))
 
     idea: Mapped[Idea] = relationship()
+
+
+CERTIFICATE_KINDS = ("winner", "participant")
+
+
+class Certificate(db.Model):
+    """A certificate issued to an idea when the results are published; its code, printed on the
+    PDF, lets anyone confirm it at /certificate/<code>."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "kind", name="uq_certificates_idea_kind"),
+        CheckConstraint("kind IN ('winner','participant')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+    event: Mapped[Event] = relationship()

@@ -25,8 +25,8 @@ from audit.services import entries_for_event
 from competitions.models import Event
 from competitions.services import get_event
 from extensions import db
+from judging import certificates, outcome, paper, services
 from judging import deliberation as delib
-from judging import paper, services
 from judging.models import ScoreSheet
 from judging.services import JudgingError
 from submissions.models import Idea
@@ -422,8 +422,36 @@ def results(slug: str):
     event = _event(slug)
     if event.state not in ("published", "archived"):
         return render_template("judging/results.html", event=event, winners=None), 404
+    organiser = current_user.is_authenticated and current_user.is_organiser
     return render_template(
-        "judging/results.html", event=event, winners=delib.published_winners(event)
+        "judging/results.html",
+        event=event,
+        winners=delib.published_winners(event),
+        certificates=outcome.event_certificates(event) if organiser else None,
+        certificate_urls=outcome.certificate_urls,
+    )
+
+
+@bp.get("/certificate/<code>")
+def certificate(code: str):
+    """Anyone holding a certificate can check that it was issued: event, idea, kind, date."""
+    found = outcome.find_certificate(code)
+    page = render_template("judging/certificate_check.html", certificate=found, code=code[:40])
+    return page, 200 if found else 404
+
+
+@bp.get("/certificate/<code>/<lang>.pdf")
+def certificate_pdf(code: str, lang: str):
+    """The certificate as a PDF: its code is given only to whoever proved the receipt code and
+    phone (or received the results e-mail), and to organisers."""
+    found = outcome.find_certificate(code)
+    if found is None or lang not in outcome.CERTIFICATE_LANGUAGES:
+        abort(404)
+    name = f"certificate-{found.code}-{lang}.pdf"
+    return Response(
+        certificates.certificate_pdf(found, lang),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

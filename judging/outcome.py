@@ -1,0 +1,215 @@
+"""What each participant hears of the results: one e-mail per idea when the results are
+published, the same outcome in the receipt look-up, and a certificate (winner or participant)
+whose code, printed on it, anyone can confirm at /certificate/<code>.
+
+Everything here reads the results through `results_in_force`, and only there."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from competitions.models import Event
+from extensions import db
+from jobs.outbox import external_url, queue_email
+from judging.models import Certificate, ResultEntry, ScoreSheet
+from submissions.models import Idea
+from submissions.receipts import ALPHABET
+from submissions.services import add_outcome_provider
+
+CERTIFICATE_LANGUAGES = ("ar", "fr")
+_CODE_GROUPS, _GROUP_LENGTH = 4, 4  # 16 characters of 25: about 2^74 codes, unguessable
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One idea's line of the results in force."""
+
+    idea_id: int
+    is_winner: bool
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the team of one idea is told: the rank and comments only when the event shares them."""
+
+    is_winner: bool
+    rank: int | None
+    comments: tuple[str, ...]
+    certificate: Certificate | None
+
+    @property
+    def certificate_urls(self) -> dict[str, str]:
+        """{language: download link} of the idea's certificate (empty when there is none)."""
+        return certificate_urls(self.certificate) if self.certificate else {}
+
+
+def results_public(event: Event) -> bool:
+    return event.state in ("published", "archived")
+
+
+def results_in_force(event: Event) -> tuple[int, list[ResultRow]]:
+    """(version, rows) of the event's published results, calibration ideas left out. The one
+    place that reads them: the snapshot taken at publication is version 1."""
+    query = (
+        select(ResultEntry.idea_id, ResultEntry.is_winner, ResultEntry.rank)
+        .join(Idea, Idea.id == ResultEntry.idea_id)
+        .where(ResultEntry.event_id == event.id, Idea.is_calibration.is_(False))
+        .order_by(ResultEntry.idea_id)
+    )
+    return 1, [ResultRow(r.idea_id, r.is_winner, r.rank) for r in db.session.execute(query)]
+
+
+def _comments(event: Event, idea_ids: list[int]) -> dict[int, list[str]]:
+    """The comments of the submitted sheets, per idea, without the judges' names."""
+    query = (
+        select(ScoreSheet.idea_id, ScoreSheet.comment)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.idea_id.in_(idea_ids),
+            ScoreSheet.status == "submitted",
+            ScoreSheet.comment != "",
+        )
+        .order_by(ScoreSheet.id)
+    )
+    comments: dict[int, list[str]] = {}
+    for idea_id, comment in db.session.execute(query):
+        if comment.strip():
+            comments.setdefault(idea_id, []).append(comment.strip())
+    return comments
+
+
+def _outcomes(event: Event, rows: list[ResultRow]) -> dict[int, Outcome]:
+    comments = _comments(event, [r.idea_id for r in rows]) if event.share_feedback else {}
+    certificates = {
+        (c.idea_id, c.kind): c
+        for c in db.session.scalars(select(Certificate).where(Certificate.event_id == event.id))
+    }
+    outcomes = {}
+    for row in rows:
+        kind = "winner" if row.is_winner else "participant"
+        outcomes[row.idea_id] = Outcome(
+            is_winner=row.is_winner,
+            rank=row.rank if event.share_ranks else None,
+            comments=tuple(comments.get(row.idea_id, ())),
+            certificate=certificates.get((row.idea_id, kind)),
+        )
+    return outcomes
+
+
+def idea_outcome(idea: Idea) -> Outcome | None:
+    """The outcome of one idea once its event's results are public; None before, and for an
+    idea that is not in the results (the calibration idea)."""
+    if not results_public(idea.event):
+        return None
+    _version, rows = results_in_force(idea.event)
+    mine = [row for row in rows if row.idea_id == idea.id]
+    return _outcomes(idea.event, mine).get(idea.id) if mine else None
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def new_certificate_code() -> str:
+    """XXXX-XXXX-XXXX-XXXX from the receipts' alphabet (nothing read wrong when typed by hand)."""
+    groups = [
+        "".join(secrets.choice(ALPHABET) for _ in range(_GROUP_LENGTH)) for _ in range(_CODE_GROUPS)
+    ]
+    return "-".join(groups)
+
+
+def normalise_certificate_code(text: str) -> str:
+    letters = "".join(ch for ch in (text or "").upper() if ch.isalnum())[:32]
+    return "-".join(letters[i : i + _GROUP_LENGTH] for i in range(0, len(letters), _GROUP_LENGTH))
+
+
+def _issue_certificate(event: Event, idea_id: int, kind: str) -> Certificate:
+    """The idea's certificate of this kind, issued once (a twin issued concurrently wins)."""
+    query = select(Certificate).where(Certificate.idea_id == idea_id, Certificate.kind == kind)
+    certificate = db.session.scalar(query)
+    if certificate is not None:
+        return certificate
+    certificate = Certificate(
+        code=new_certificate_code(), event_id=event.id, idea_id=idea_id, kind=kind
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:
+        return db.session.scalar(query)
+    return certificate
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """The certificate with this code, if its event's results are public."""
+    code = normalise_certificate_code(code)
+    if not code:
+        return None
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None or not results_public(certificate.event):
+        return None
+    return certificate
+
+
+def event_certificates(event: Event) -> list[Certificate]:
+    """The certificates of the results in force, for the organisers' results page."""
+    _version, rows = results_in_force(event)
+    outcomes = _outcomes(event, rows)
+    return [o.certificate for o in outcomes.values() if o.certificate is not None]
+
+
+def certificate_urls(certificate: Certificate) -> dict[str, str]:
+    """{language: download link} of a certificate's PDF."""
+    return {
+        lang: url_for("judging.certificate_pdf", code=certificate.code, lang=lang)
+        for lang in CERTIFICATE_LANGUAGES
+    }
+
+
+# --- Announcing the results --------------------------------------------------------------------
+
+
+def announce_results(event: Event) -> int:
+    """Issue each idea's certificate and queue one results e-mail per idea with an address, in
+    its team's language. Once per idea and version of the results, however often it runs.
+    Returns the number of e-mails in the outbox for this version."""
+    version, rows = results_in_force(event)
+    for row in rows:
+        _issue_certificate(event, row.idea_id, "winner" if row.is_winner else "participant")
+    db.session.flush()
+    outcomes = _outcomes(event, rows)
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_([r.idea_id for r in rows])))
+    queued = 0
+    for idea in ideas:
+        if not (idea.lead_email or "").strip():
+            continue
+        outcome = outcomes[idea.id]
+        lang = idea.locale if idea.locale in CERTIFICATE_LANGUAGES else "fr"
+        email = queue_email(
+            kind="results",
+            to=idea.lead_email,
+            locale=idea.locale,
+            template="results",
+            context={
+                "idea": idea,
+                "event": event,
+                "is_winner": outcome.is_winner,
+                "rank": outcome.rank,
+                "comments": outcome.comments,
+                "certificate_url": external_url(
+                    "judging.certificate_pdf", code=outcome.certificate.code, lang=lang
+                ),
+            },
+            dedupe_key=f"results:{event.id}:{idea.id}:v{version}",
+            event_id=event.id,
+        )
+        queued += email is not None
+    return queued
+
+
+add_outcome_provider(idea_outcome)
