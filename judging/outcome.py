@@ -2,7 +2,7 @@
 published, the same outcome in the receipt look-up, and a certificate (winner or participant)
 whose code, printed on it, anyone can confirm at /certificate/<code>.
 
-Everything here reads the results through `results_in_force`, and only there."""
+Everything here reads the results through `results_rows`, and only there."""
 
 from __future__ import annotations
 
@@ -53,9 +53,10 @@ def results_public(event: Event) -> bool:
     return event.state in ("published", "archived")
 
 
-def results_in_force(event: Event) -> tuple[int, list[ResultRow]]:
+def results_rows(event: Event) -> tuple[int, list[ResultRow]]:
     """(version, rows) of the event's published results, calibration ideas left out. The one
-    place that reads them: the snapshot taken at publication is version 1."""
+    place that reads them (the snapshot taken at publication is version 1), to switch to
+    `judging.results` once results are versioned."""
     query = (
         select(ResultEntry.idea_id, ResultEntry.is_winner, ResultEntry.rank)
         .join(Idea, Idea.id == ResultEntry.idea_id)
@@ -107,7 +108,7 @@ def idea_outcome(idea: Idea) -> Outcome | None:
     idea that is not in the results (the calibration idea)."""
     if not results_public(idea.event):
         return None
-    _version, rows = results_in_force(idea.event)
+    _version, rows = results_rows(idea.event)
     mine = [row for row in rows if row.idea_id == idea.id]
     return _outcomes(idea.event, mine).get(idea.id) if mine else None
 
@@ -158,7 +159,7 @@ def find_certificate(code: str) -> Certificate | None:
 
 def event_certificates(event: Event) -> list[Certificate]:
     """The certificates of the results in force, for the organisers' results page."""
-    _version, rows = results_in_force(event)
+    _version, rows = results_rows(event)
     outcomes = _outcomes(event, rows)
     return [o.certificate for o in outcomes.values() if o.certificate is not None]
 
@@ -178,7 +179,7 @@ def announce_results(event: Event) -> int:
     """Issue each idea's certificate and queue one results e-mail per idea with an address, in
     its team's language. Once per idea and version of the results, however often it runs.
     Returns the number of e-mails in the outbox for this version."""
-    version, rows = results_in_force(event)
+    version, rows = results_rows(event)
     for row in rows:
         _issue_certificate(event, row.idea_id, "winner" if row.is_winner else "participant")
     db.session.flush()
