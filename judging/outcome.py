@@ -157,6 +157,14 @@ def find_certificate(code: str) -> Certificate | None:
     return certificate
 
 
+def certificate_in_force(certificate: Certificate) -> bool:
+    """Whether the results in force still say what the certificate says (an amendment may have
+    made a winner a participant, or the other way round)."""
+    _version, rows = results_rows(certificate.event)
+    kinds = {row.idea_id: "winner" if row.is_winner else "participant" for row in rows}
+    return kinds.get(certificate.idea_id) == certificate.kind
+
+
 def event_certificates(event: Event) -> list[Certificate]:
     """The certificates of the results in force, for the organisers' results page."""
     _version, rows = results_rows(event)

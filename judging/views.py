@@ -436,16 +436,25 @@ def results(slug: str):
 def certificate(code: str):
     """Anyone holding a certificate can check that it was issued: event, idea, kind, date."""
     found = outcome.find_certificate(code)
-    page = render_template("judging/certificate_check.html", certificate=found, code=code[:40])
+    page = render_template(
+        "judging/certificate_check.html",
+        certificate=found,
+        in_force=found is not None and outcome.certificate_in_force(found),
+        code=code[:40],
+    )
     return page, 200 if found else 404
 
 
 @bp.get("/certificate/<code>/<lang>.pdf")
 def certificate_pdf(code: str, lang: str):
     """The certificate as a PDF: its code is given only to whoever proved the receipt code and
-    phone (or received the results e-mail), and to organisers."""
+    phone (or received the results e-mail), and to organisers. The code is 16 characters drawn
+    from 25 (about 2^74 codes): guessing one is hopeless, so nothing is counted here. A
+    certificate that amended results no longer bear is not printed again."""
     found = outcome.find_certificate(code)
     if found is None or lang not in outcome.CERTIFICATE_LANGUAGES:
+        abort(404)
+    if not outcome.certificate_in_force(found):
         abort(404)
     name = f"certificate-{found.code}-{lang}.pdf"
     return Response(

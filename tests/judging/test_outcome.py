@@ -15,7 +15,7 @@ from extensions import db
 from jobs.models import OutboxEmail
 from judging import deliberation as delib
 from judging import outcome, services
-from judging.models import Certificate
+from judging.models import Certificate, ResultEntry
 from judging.services import save_comment
 from tests.builders import make_user
 
@@ -258,3 +258,25 @@ def test_certificate_pdfs_render_to_images(app, client, tmp_path):
         pdf.write_bytes(client.get(f"/certificate/{certificate_of(idea).code}/{lang}.pdf").data)
         subprocess.run(["pdftoppm", "-png", "-r", "30", pdf, tmp_path / lang], check=True)
         assert (tmp_path / f"{lang}-1.png").stat().st_size > 5000
+
+
+def test_a_certificate_that_amended_results_no_longer_bear_says_so(app, client):
+    event, ideas, judges = published_event()
+    old = certificate_of(ideas[0])
+    entry = db.session.scalar(select(ResultEntry).where(ResultEntry.idea_id == ideas[0].id))
+    entry.is_winner = False  # as an amendment would
+    db.session.commit()
+    page = client.get(f"/certificate/{old.code}").get_data(as_text=True)
+    assert 'id="certificate-superseded"' in page and "elle ne les reflète plus" in page
+    assert client.get(f"/certificate/{old.code}/fr.pdf").status_code == 404
+    outcome.announce_results(event)  # the next announcement issues the certificate in force
+    db.session.commit()
+    new = db.session.scalar(
+        select(Certificate).where(
+            Certificate.idea_id == ideas[0].id, Certificate.kind == "participant"
+        )
+    )
+    assert new.code != old.code
+    assert 'id="certificate-superseded"' not in client.get(f"/certificate/{new.code}").get_data(
+        as_text=True
+    )
