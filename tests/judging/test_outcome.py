@@ -280,3 +280,37 @@ def test_a_certificate_that_amended_results_no_longer_bear_says_so(app, client):
     assert 'id="certificate-superseded"' not in client.get(f"/certificate/{new.code}").get_data(
         as_text=True
     )
+
+
+def test_a_publication_rolled_back_and_retried_leaves_one_email_per_idea(app):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=1, winners_count=1, min_judges=1)
+    for idea, mark in zip(ideas, (5, 3), strict=True):
+        idea.lead_email = f"{idea.receipt_code.lower()}@example.ma"
+        fill(sheet_of(idea, judges[0]), mark)
+    set_state(event, "deliberation")
+    delib.validate_minutes(event, judges[0])
+    db.session.commit()
+    organiser = make_user("organiser")
+    tour.transition(event, "published", organiser)
+    db.session.rollback()  # the first attempt failed before its commit
+    assert results_emails() == [] and event.state == "deliberation"
+    tour.transition(event, "published", organiser)
+    db.session.commit()
+    assert sorted(e.recipient for e in results_emails()) == sorted(i.lead_email for i in ideas)
+
+
+def test_an_ineligible_idea_hears_it_was_not_selected_and_gets_a_participant_certificate(
+    app, client
+):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=1, winners_count=1, min_judges=1)
+    ideas[1].eligibility, ideas[1].lead_email = "ineligible", "x@example.ma"
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    set_state(event, "deliberation")
+    delib.validate_minutes(event, judges[0])
+    tour.transition(event, "published", make_user("organiser"))
+    db.session.commit()
+    (email,) = results_emails()
+    assert "ne fait pas partie des lauréates" in email.body_text
+    page = lookup(client, ideas[1].receipt_code, "0612345678").get_data(as_text=True)
+    assert 'data-winner="no"' in page
+    assert f"/certificate/{certificate_of(ideas[1]).code}/fr.pdf" in page
