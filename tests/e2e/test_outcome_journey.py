@@ -20,9 +20,7 @@ def _published(live):
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_participant_looks_up_the_outcome_and_downloads_the_certificate(
-    live, new_page, shot, lang
-):
+def test_participant_looks_up_the_outcome_and_downloads_the_certificate(live, new_page, shot, lang):
     receipt, certificate = _published(live)
     page = new_page("phone", lang)
     page.goto(f"/receipt?lang={lang}")
