@@ -41,10 +41,18 @@ def list_events():
 @click.option(
     "--by", "by_email", default=None, help="e-mail of the organiser making the change (audit)"
 )
+@click.option("--yes", "confirmed", is_flag=True, help="confirm a step that cannot be undone")
 @with_appcontext
-def event_state(slug, state, by_email):
-    """Move an event to STATE, with the same rules as the web page (refused: non-zero exit)."""
+def event_state(slug, state, by_email, confirmed):
+    """Move an event to STATE, with the same rules as the web page (refused: non-zero exit).
+    A step that cannot be undone says what it will do and needs --yes, as the page's box."""
     event = event_or_exit(slug)
+    if services.move_needs_confirmation(event, state) and not confirmed:
+        for notice in services.transition_notices(event, state):
+            click.echo(notice["text"])
+            for item in notice["items"]:
+                click.echo(f"  - {item}")
+        raise click.ClickException(_("This step cannot be undone: run it again with --yes."))
     by = None
     if by_email:
         by = db.session.scalar(

@@ -14,6 +14,10 @@ from extensions import db
 MAX_PANELS = 20
 # Once deliberation has started the jury that gave the scores is the jury of record.
 _FROZEN_STATES = ("deliberation", "published", "archived")
+# Who presides and who keeps the minutes may still be named during deliberation (the president
+# validates the minutes then), not once the results are published.
+_ROLES_FROZEN_STATES = ("published", "archived")
+JURY_ROLES = ("president", "secretary", "member")
 
 
 def create_jury_member(
@@ -65,6 +69,8 @@ def assign_jury(
         member = JuryMember(event=event, user=user)
         db.session.add(member)
     member.panel = panel
+    if is_president:
+        _take_role(event, "is_president", member)
     member.is_president = bool(is_president)
     db.session.flush()
     record(
@@ -124,9 +130,56 @@ def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> No
     )
 
 
+def _take_role(event: Event, flag: str, member: JuryMember) -> list[int]:
+    """Take the role (`is_president` or `is_secretary`) from whoever else holds it in the event;
+    returns their user ids."""
+    previous = [m for m in event.jury if getattr(m, flag) and m is not member]
+    for other in previous:
+        setattr(other, flag, False)
+    return [m.user_id for m in previous]
+
+
+def set_jury_role(
+    event: Event, user: User, role: str, by=None, *, source: str = "web"
+) -> JuryMember:
+    """Name the jury's president or secretary (one of each per event: naming one takes the role
+    from whoever held it), or make the judge a plain member again."""
+    if role not in JURY_ROLES:
+        raise JuryError(_l("Unknown jury role."), "role")
+    if event.state in _ROLES_FROZEN_STATES:
+        raise JuryError(_l("The results are published: the jury's roles can no longer change."))
+    member = db.session.scalar(
+        select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
+    )
+    if member is None:
+        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+    old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
+    replaced: list[int] = []
+    if role == "president":
+        replaced = _take_role(event, "is_president", member)
+    elif role == "secretary":
+        replaced = _take_role(event, "is_secretary", member)
+    member.is_president = role == "president"
+    member.is_secretary = role == "secretary"
+    db.session.flush()
+    record(
+        "jury", user.id, "role", by=by, event_id=event.id, old=old, source=source,
+        new={"role": role, "replaced": replaced},
+    )  # fmt: skip
+    return member
+
+
+def jury_president(event: Event) -> JuryMember | None:
+    return next((m for m in event.jury if m.is_president), None)
+
+
 def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
     panels: dict[int, list[JuryMember]] = {}
-    for member in sorted(event.jury, key=lambda m: (m.panel, not m.is_president, m.user.name)):
+
+    def order(m: JuryMember):
+        return (m.panel, not m.is_president, not m.is_secretary, m.user.name)
+
+    for member in sorted(event.jury, key=order):
         panels.setdefault(member.panel, []).append(member)
     return panels
 

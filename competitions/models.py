@@ -145,6 +145,7 @@ class JuryMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     panel: Mapped[int] = mapped_column(default=1)
     is_president: Mapped[bool] = mapped_column(default=False)
+    is_secretary: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="jury")
     user: Mapped[User] = relationship(lazy="joined")

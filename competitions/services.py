@@ -21,7 +21,14 @@ from competitions.errors import (
     RubricLocked,
     TransitionError,
 )
-from competitions.jury import assign_jury, create_jury_member, jury_by_panel, remove_jury
+from competitions.jury import (
+    assign_jury,
+    create_jury_member,
+    jury_by_panel,
+    jury_president,
+    remove_jury,
+    set_jury_role,
+)
 from competitions.models import EVENT_STATES, RANKING_METHODS, Competition, Event
 from competitions.rubrics import (
     add_criterion,
@@ -48,6 +55,7 @@ __all__ = [
     "add_event_link_provider",
     "add_event_stats_provider",
     "add_transition_guard",
+    "add_transition_notice_provider",
     "allowed_transitions",
     "assign_jury",
     "copy_rubric_to_event",
@@ -59,11 +67,15 @@ __all__ = [
     "event_links",
     "event_stats",
     "jury_by_panel",
+    "jury_president",
+    "move_needs_confirmation",
     "lock_rubric",
     "new_rubric_version",
     "remove_jury",
     "rubric_in_use",
+    "set_jury_role",
     "transition",
+    "transition_notices",
     "transition_refusal",
     "update_competition",
     "update_criterion",
@@ -103,13 +115,37 @@ TRANSITION_LABELS = {
     ("published", "archived"): _l("Archive"),
 }
 
+# Moves that cannot be undone (or only at a cost): the organiser first reads, on a page, what
+# will happen, and the server refuses the move unless the form confirms it.
+CONFIRMED_MOVES = {
+    ("judging", "deliberation"),
+    ("deliberation", "published"),
+    ("published", "archived"),
+}
+
+# What each confirmed move does, said on its confirmation page (higher floors add details).
+MOVE_CONSEQUENCES = {
+    ("judging", "deliberation"): _l(
+        "Judges can no longer score: sheets not submitted by now will not count in the ranking."
+    ),
+    ("deliberation", "published"): _l(
+        "The results become public and frozen: after this, the event can only be archived."
+    ),
+    ("published", "archived"): _l(
+        "The event can no longer change in any way. Its results stay public."
+    ),
+}
+
 TransitionGuard = Callable[[Event, str, str], None]
 StatsProvider = Callable[[list[int]], dict[int, dict]]
 LinkProvider = Callable[[Event], list[tuple[str, str]]]
+# fn(event, new_state) -> [{"text": str, "items": [str, ...]}, ...]; must not write.
+NoticeProvider = Callable[[Event, str], list[dict]]
 
 _transition_guards: list[TransitionGuard] = []
 _stats_providers: list[StatsProvider] = []
 _link_providers: list[LinkProvider] = []
+_notice_providers: list[NoticeProvider] = []
 
 
 def _register(registry: list, fn):
@@ -132,6 +168,28 @@ def add_event_stats_provider(fn: StatsProvider) -> StatsProvider:
 def add_event_link_provider(fn: LinkProvider) -> LinkProvider:
     """Register `fn(event) -> [(label, url), ...]`: links shown on the organiser's event page."""
     return _register(_link_providers, fn)
+
+
+def add_transition_notice_provider(fn: NoticeProvider) -> NoticeProvider:
+    """Register `fn(event, new_state) -> [{"text": ..., "items": [...]}]`: what a move will do,
+    shown on its confirmation page (missing sheets, e-mails that will leave...). Must not write."""
+    return _register(_notice_providers, fn)
+
+
+def move_needs_confirmation(event: Event, new_state: str) -> bool:
+    return (event.state, new_state) in CONFIRMED_MOVES
+
+
+def transition_notices(event: Event, new_state: str) -> list[dict]:
+    """What moving `event` to `new_state` will do: the move's own consequence, then every
+    provider's notices."""
+    notices = []
+    consequence = MOVE_CONSEQUENCES.get((event.state, new_state))
+    if consequence is not None:
+        notices.append({"text": str(consequence), "items": []})
+    for provider in _notice_providers:
+        notices.extend(provider(event, new_state) or [])
+    return notices
 
 
 def event_stats(event_ids: list[int]) -> dict[int, dict]:
@@ -384,6 +442,13 @@ def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> E
     clean = _clean_event(data, event)
     old = {key: _plain(getattr(event, key)) for key in clean}
     changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
+    if "ranking_method" in changed and event.state == "deliberation":
+        raise EventError(
+            _l(
+                "During deliberation the method is chosen on the deliberation page, with its reason."
+            ),
+            "ranking_method",
+        )
     for key, value in changed.items():
         setattr(event, key, value)
     db.session.flush()
@@ -447,6 +512,7 @@ def transition_choices(event: Event) -> list[dict]:
                 "state": new_state,
                 "label": TRANSITION_LABELS[(event.state, new_state)],
                 "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
+                "confirm": move_needs_confirmation(event, new_state),
                 "refusal": str(refusal) if refusal else None,
             }
         )

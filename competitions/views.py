@@ -218,15 +218,43 @@ def event_page(slug: str):
     return _render_event_page(_event_or_404(slug))
 
 
+def _render_move_confirmation(event: Event, new_state: str, status: int = 200):
+    """The confirmation page (a refused move shows why, and no button)."""
+    refusal = services.transition_refusal(event, new_state)
+    return render_template(
+        "competitions/confirm_move.html",
+        event=event,
+        new_state=new_state,
+        label=services.TRANSITION_LABELS[(event.state, new_state)],
+        notices=services.transition_notices(event, new_state) if refusal is None else [],
+        refusal=refusal,
+        action_form=EmptyForm(),
+    ), status
+
+
+@bp.get("/tour/events/<slug>/state/<new_state>")
+@organiser_required
+def event_state_confirm(slug: str, new_state: str):
+    """The page that says what a move that cannot be undone will do, before it is made."""
+    event = _event_or_404(slug)
+    if not services.move_needs_confirmation(event, new_state):
+        abort(404)
+    return _render_move_confirmation(event, new_state)
+
+
 @bp.post("/tour/events/<slug>/state")
 @organiser_required
 def event_state(slug: str):
-    """Move the event along its lifecycle; the server enforces the rules, not the buttons."""
+    """Move the event along its lifecycle; the server enforces the rules, not the buttons:
+    a move that cannot be undone needs the confirmation of its page."""
     event = _event_or_404(slug)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     new_state = request.form.get("state", "")
+    if services.move_needs_confirmation(event, new_state) and request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that you have read what this step does."), "danger")
+        return _render_move_confirmation(event, new_state, status=422)
     try:
         services.transition(event, new_state, by=current_user, source="web")
     except CompetitionError as error:
@@ -287,6 +315,25 @@ def jury_remove(slug: str, user_id: int):
     db.session.commit()
     flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
     return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
+
+
+@bp.post("/tour/events/<slug>/jury/<int:user_id>/role")
+@organiser_required
+def jury_role(slug: str, user_id: int):
+    """Name the jury's president or secretary (or make a judge a plain member again)."""
+    event = _event_or_404(slug)
+    user = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_jury_role(event, user, request.form.get("role", ""), by=current_user)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_event_page(event, status=409 if error.field is None else 422)
+    db.session.commit()
+    flash(_("Jury roles saved."), "success")
+    return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"), 303)
 
 
 @bp.post("/tour/events/<slug>/jury/cards")

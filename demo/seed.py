@@ -521,7 +521,8 @@ def _publish_and_promote(event: Event, organiser: User) -> None:
         return
     ranking = deliberation.event_ranking(event)
     deliberation.choose_winners(event, deliberation.default_winners(ranking), {}, organiser)
-    deliberation.validate_minutes(event, organiser)
+    president = services.jury_president(event)
+    deliberation.validate_minutes(event, organiser, president_name=president.user.name)
     services.transition(event, "published", organiser, source="seed")
     promote_winners(event, organiser, source="seed")
     db.session.flush()

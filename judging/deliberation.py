@@ -14,17 +14,18 @@ from sqlalchemy import select
 from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
-from competitions.models import Event, JuryMember
+from competitions.models import RANKING_METHODS, Event, JuryMember
 from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
     add_transition_guard,
+    jury_president,
 )
 from competitions.signals import event_state_changed
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.outcome import announce_results
-from judging.services import JudgingError, clean_text, event_ranking
+from judging.services import JudgingError, clean_text, event_conflicts, event_ranking
 from submissions.models import Idea
 
 # Idea fields copied to the national final when a stop's winners are carried over.
@@ -113,10 +114,62 @@ def choose_winners(
     return choices
 
 
+NOTES_MAX = 20_000
+
+
+def save_notes(event: Event, text: str, by) -> Deliberation:
+    """The notes of the discussion, kept in the minutes; editable until they are validated."""
+    deliberation = _check_open(event)
+    text = clean_text(text)
+    if len(text) > NOTES_MAX:
+        raise JudgingError(
+            _l("The notes are too long (20,000 characters at most)."),
+            status=422,
+            field="notes",
+        )
+    if text != (deliberation.notes or ""):
+        record(
+            "event", event.id, "notes", by=by, event_id=event.id,
+            old={"notes": deliberation.notes or ""}, new={"notes": text},
+        )  # fmt: skip
+        deliberation.notes = text
+        db.session.flush()
+    return deliberation
+
+
+def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
+    """Rank by the raw or the normalised score, with the reason written in the minutes."""
+    deliberation = _check_open(event)
+    if method not in RANKING_METHODS:
+        raise JudgingError(_l("Unknown ranking method."), status=422, field="method")
+    reason = clean_text(reason)
+    if len(reason) < 3:
+        raise JudgingError(
+            _l("Write why the jury ranks by this method."), status=422, field="method_reason"
+        )
+    if len(reason) > 1000:
+        raise JudgingError(
+            _l("The reason is too long (1,000 characters at most)."),
+            status=422,
+            field="method_reason",
+        )
+    old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
+    event.ranking_method = method
+    deliberation.method_reason = reason
+    db.session.flush()
+    record(
+        "event", event.id, "method", by=by, event_id=event.id, old=old,
+        new={"method": method, "reason": reason},
+    )  # fmt: skip
+    return deliberation
+
+
 def can_validate(event: Event, user) -> bool:
     """The jury president, or an organiser acting for them."""
-    if user.is_organiser:
-        return True
+    return user.is_organiser or _is_president(event, user)
+
+
+def _is_president(event: Event, user) -> bool:
     return bool(
         db.session.scalar(
             select(JuryMember.id).where(
@@ -128,13 +181,39 @@ def can_validate(event: Event, user) -> bool:
     )
 
 
-def validate_minutes(event: Event, by) -> Deliberation:
-    """The president validates the minutes: winners (top N if none chosen) and method are locked."""
-    deliberation = _check_open(event)
-    if not can_validate(event, by):
+def _same_name(typed: str | None, name: str) -> bool:
+    return " ".join((typed or "").split()).casefold() == " ".join(name.split()).casefold()
+
+
+def validation_mode(event: Event, by, president_name: str | None = None) -> tuple[str, JuryMember]:
+    """How `by` validates: ("president", member) signed in on their own account, or
+    ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
+    president = jury_president(event)
+    if president is None:
+        raise JudgingError(
+            _l("The jury has no president: name one on the event's page (Jury) first."),
+            status=409,
+        )
+    if by.id == president.user_id:
+        return "president", president
+    if not by.is_organiser:
         raise JudgingError(
             _l("Only the jury president or an organiser can validate the minutes."), status=403
         )
+    if not _same_name(president_name, president.user.name):
+        raise JudgingError(
+            _l("To validate on the president's behalf, type their name as the jury list shows it."),
+            status=422,
+            field="president_name",
+        )
+    return "on_behalf", president
+
+
+def validate_minutes(event: Event, by, *, president_name: str | None = None) -> Deliberation:
+    """The president validates the minutes (or an organiser on their behalf, typing their
+    name): winners (top N if none chosen) and method are locked; who, when and how is kept."""
+    deliberation = _check_open(event)
+    mode, president = validation_mode(event, by, president_name)
     if not winner_choices(event):
         ranking = event_ranking(event)
         if not default_winners(ranking):
@@ -143,6 +222,8 @@ def validate_minutes(event: Event, by) -> Deliberation:
     deliberation.method = event.effective_ranking_method
     deliberation.validated_at = utcnow()
     deliberation.validated_by_id = by.id
+    deliberation.validation_mode = mode
+    deliberation.validated_for_id = president.user_id
     db.session.flush()
     record(
         "event",
@@ -150,7 +231,12 @@ def validate_minutes(event: Event, by) -> Deliberation:
         "minutes",
         by=by,
         event_id=event.id,
-        new={"validated": True, "method": deliberation.method},
+        new={
+            "validated": True,
+            "method": deliberation.method,
+            "mode": mode,
+            "president_id": president.user_id,
+        },
     )
     return deliberation
 
@@ -163,7 +249,7 @@ def minutes_data(event: Event) -> dict:
         db.session.scalars(
             select(JuryMember)
             .where(JuryMember.event_id == event.id)
-            .order_by(JuryMember.is_president.desc(), JuryMember.id)
+            .order_by(JuryMember.is_president.desc(), JuryMember.is_secretary.desc(), JuryMember.id)
         )
     )
     return {
@@ -171,6 +257,7 @@ def minutes_data(event: Event) -> dict:
         "ranking": ranking,
         "choices": choices,
         "jury": jury,
+        "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
     }
 

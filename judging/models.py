@@ -51,7 +51,8 @@ class Score(db.Model):
 
 
 class Conflict(db.Model):
-    """A judge's declared conflict of interest on an idea: it leaves their list."""
+    """A conflict of interest of a judge on an idea, declared by the judge or recorded by an
+    organiser before judging: the idea leaves the judge's list."""
 
     __tablename__ = "conflicts"
     __table_args__ = (UniqueConstraint("idea_id", "judge_id", name="uq_conflicts_idea_judge"),)
@@ -61,10 +62,20 @@ class Conflict(db.Model):
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reason: Mapped[str] = mapped_column(String(1000))
     declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # judge or organiser
+
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])
+    declared_by: Mapped[User | None] = relationship(foreign_keys=[declared_by_id])
+    idea: Mapped[Idea] = relationship()
+
+
+VALIDATION_MODES = ("president", "on_behalf")
 
 
 class Deliberation(db.Model):
-    """An event's deliberation: the minutes' validation and the publication."""
+    """An event's deliberation: its notes, the method's reason, the minutes' validation (who,
+    when, how: by the president, or by an organiser on the president's behalf) and the
+    publication."""
 
     __tablename__ = "deliberations"
 
@@ -73,7 +84,14 @@ class Deliberation(db.Model):
     method: Mapped[str | None] = mapped_column(String(20))
     validated_at: Mapped[datetime | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    validation_mode: Mapped[str | None] = mapped_column(String(20))  # VALIDATION_MODES
+    validated_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the president
+    notes: Mapped[str] = mapped_column(Text, default="")
+    method_reason: Mapped[str | None] = mapped_column(String(1000))
     published_at: Mapped[datetime | None]
+
+    validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
+    validated_for: Mapped[User | None] = relationship(foreign_keys=[validated_for_id])
 
 
 class WinnerChoice(db.Model):

@@ -183,15 +183,40 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     return created
 
 
-def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
-    """Mark one idea (or none) as the event's calibration idea: every judge scores it first,
-    it is never ranked. Only before judging ends."""
+def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
+    """Why `idea` cannot become the event's calibration idea now (None: it can). A real idea
+    already scored would silently leave the ranking: refused once a sheet of it is submitted."""
     if event.state not in ("draft", "open", "judging"):
-        raise JudgingError(
+        return JudgingError(
             _l("The calibration idea can only change before deliberation."), status=409
         )
     if idea is not None and idea.event_id != event.id:
-        raise JudgingError(_l("This idea is not part of the event."), status=422)
+        return JudgingError(_l("This idea is not part of the event."), status=422)
+    if idea is not None and not idea.is_calibration:
+        submitted = db.session.scalar(
+            select(func.count(ScoreSheet.id)).where(
+                ScoreSheet.idea_id == idea.id, ScoreSheet.status == "submitted"
+            )
+        )
+        if submitted:
+            return JudgingError(
+                _l(
+                    "%(code)s already has %(n)s submitted score sheets: it is a real idea being "
+                    "judged and cannot become the calibration idea now.",
+                    code=idea.receipt_code,
+                    n=submitted,
+                ),
+                status=409,
+            )
+    return None
+
+
+def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
+    """Mark one idea (or none) as the event's calibration idea: every judge scores it first,
+    it is never ranked. Only before judging ends, never an idea already scored."""
+    refusal = calibration_refusal(event, idea)
+    if refusal is not None:
+        raise refusal
     previous = db.session.scalars(
         select(Idea).where(Idea.event_id == event.id, Idea.is_calibration)
     ).all()
@@ -391,17 +416,11 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
         raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
     if sheet.event.state not in ("open", "judging"):
         raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
-    reason = clean_text(reason)
-    if len(reason) < 3:
-        raise JudgingError(
-            _l("Give the reason for the conflict of interest."), status=422, field="reason"
-        )
-    if len(reason) > 1000:
-        raise JudgingError(
-            _l("The reason is too long (1,000 characters at most)."), status=422, field="reason"
-        )
+    reason = _conflict_reason(reason)
     event = sheet.event
-    conflict = Conflict(idea_id=sheet.idea_id, judge_id=sheet.judge_id, reason=reason)
+    conflict = Conflict(
+        idea_id=sheet.idea_id, judge_id=sheet.judge_id, reason=reason, declared_by_id=by.id
+    )
     db.session.add(conflict)
     record(
         "sheet", sheet.id, "conflict", by=by, event_id=event.id,
@@ -413,6 +432,87 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     if event.split_panels:
         assign_event(event, by, source=source)
     return conflict
+
+
+def _conflict_reason(reason) -> str:
+    reason = clean_text(reason)
+    if len(reason) < 3:
+        raise JudgingError(
+            _l("Give the reason for the conflict of interest."), status=422, field="reason"
+        )
+    if len(reason) > 1000:
+        raise JudgingError(
+            _l("The reason is too long (1,000 characters at most)."), status=422, field="reason"
+        )
+    return reason
+
+
+def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflict:
+    """An organiser records a judge's conflict of interest on an idea before judging: the idea
+    never reaches the judge's list (a sheet not yet started is removed)."""
+    if event.state not in ("draft", "open"):
+        raise JudgingError(
+            _l("Organisers record conflicts of interest before judging starts; after that, the "
+               "judge declares it from their sheet."),
+            status=409,
+        )  # fmt: skip
+    judge = db.session.scalar(
+        select(User)
+        .join(JuryMember, JuryMember.user_id == User.id)
+        .where(JuryMember.event_id == event.id, User.id == _int_or_none(judge_id))
+    )
+    if judge is None:
+        raise JudgingError(_l("Choose a judge of this event."), status=422, field="judge_id")
+    idea = db.session.get(Idea, _int_or_none(idea_id) or 0)
+    if idea is None or idea.event_id != event.id:
+        raise JudgingError(_l("This idea is not part of the event."), status=422, field="idea_id")
+    reason = _conflict_reason(reason)
+    if db.session.scalar(
+        select(Conflict.id).where(Conflict.idea_id == idea.id, Conflict.judge_id == judge.id)
+    ):
+        raise JudgingError(
+            _l("This conflict of interest is already recorded."), status=409, field="idea_id"
+        )
+    sheet = db.session.scalar(
+        select(ScoreSheet).where(ScoreSheet.idea_id == idea.id, ScoreSheet.judge_id == judge.id)
+    )
+    if sheet is not None and sheet.status != "assigned":
+        raise JudgingError(
+            _l("This judge has already scored this idea: they declare the conflict from their "
+               "sheet."),
+            status=409,
+        )  # fmt: skip
+    if sheet is not None:
+        db.session.delete(sheet)
+    conflict = Conflict(idea_id=idea.id, judge_id=judge.id, reason=reason, declared_by_id=by.id)
+    db.session.add(conflict)
+    db.session.flush()
+    record(
+        "conflict", conflict.id, "record", by=by, event_id=event.id,
+        new={"idea_id": idea.id, "judge_id": judge.id, "reason": reason},
+    )  # fmt: skip
+    return conflict
+
+
+def _int_or_none(value) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def event_conflicts(event: Event) -> list[Conflict]:
+    """Every conflict of interest of the event, declared by judges or recorded by organisers."""
+    query = (
+        select(Conflict)
+        .join(Idea, Idea.id == Conflict.idea_id)
+        .options(
+            contains_eager(Conflict.idea),
+            joinedload(Conflict.judge),
+            joinedload(Conflict.declared_by),
+        )
+        .where(Idea.event_id == event.id)
+        .order_by(Conflict.declared_at, Conflict.id)
+    )
+    return list(db.session.scalars(query))
 
 
 # --- Ranking --------------------------------------------------------------------------------------

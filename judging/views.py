@@ -23,9 +23,9 @@ from flask_login import current_user
 from accounts.decorators import jury_required, organiser_required
 from audit.services import entries_for_event
 from competitions.models import Event
-from competitions.services import get_event
+from competitions.services import get_event, jury_president
 from extensions import db
-from judging import certificates, outcome, paper, services
+from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging.models import ScoreSheet
 from judging.services import JudgingError
@@ -170,6 +170,7 @@ def progress(slug: str):
         event=event,
         matrix=matrix,
         flags=flags,
+        conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
     )
 
@@ -198,21 +199,74 @@ def remind(slug: str):
     return redirect(url_for("judging.progress", slug=slug), 303)
 
 
+@bp.get("/judging/<slug>/calibration")
+@organiser_required
+def calibration_page(slug: str):
+    """Each judge's marks on the calibration idea side by side, and each judge's mean and
+    spread: a harsh or lenient judge stands out."""
+    event = _event(slug)
+    return render_template(
+        "judging/calibration.html",
+        event=event,
+        figures=calibration.calibration_figures(event),
+        labels=services.SHEET_STATE_LABELS,
+    )
+
+
+def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
+    refusal = services.calibration_refusal(event, idea)
+    return render_template(
+        "judging/confirm_calibration.html", event=event, idea=idea, refusal=refusal
+    ), status
+
+
+@bp.get("/judging/<slug>/calibration/<int:idea_id>")
+@organiser_required
+def calibration_confirm(slug: str, idea_id: int):
+    event = _event(slug)
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.event_id != event.id:
+        abort(404)
+    return _render_calibration_confirm(event, idea)
+
+
 @bp.post("/judging/<slug>/calibration")
 @organiser_required
-def calibration(slug: str):
+def calibration_set(slug: str):
     event = _event(slug)
     idea_id = request.form.get("idea_id", type=int)
     idea = db.session.get(Idea, idea_id) if idea_id else None
+    if idea is not None and idea.event_id == event.id and request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that you have read what this step does."), "danger")
+        return _render_calibration_confirm(event, idea, status=422)
     try:
         services.set_calibration(event, idea, current_user)
     except JudgingError as error:
         db.session.rollback()
         flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Calibration idea saved."), "success")
-    return redirect(url_for("judging.progress", slug=slug), 303)
+        return redirect(url_for("judging.progress", slug=slug), 303)
+    db.session.commit()
+    flash(_("Calibration idea saved."), "success")
+    return redirect(url_for("judging.calibration_page", slug=slug), 303)
+
+
+@bp.post("/judging/<slug>/conflicts")
+@organiser_required
+def record_conflict(slug: str):
+    """An organiser records a judge's conflict of interest on an idea, before judging."""
+    event = _event(slug)
+    form = request.form
+    try:
+        services.record_conflict(
+            event, form.get("judge_id"), form.get("idea_id"), form.get("reason", ""), current_user
+        )
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("judging.progress", slug=slug, _anchor="conflicts"), 303)
+    db.session.commit()
+    flash(_("Conflict of interest recorded: the judge will not score this idea."), "success")
+    return redirect(url_for("judging.progress", slug=slug, _anchor="conflicts"), 303)
 
 
 @bp.post("/judging/sheets/<int:sheet_id>/reopen")
@@ -244,12 +298,7 @@ def _may_see_ranking(event: Event) -> bool:
     )
 
 
-@bp.get("/judging/<slug>/deliberation")
-@jury_required
-def deliberation(slug: str):
-    event = _event(slug)
-    if not _may_see_ranking(event):
-        abort(403)
+def _render_deliberation(event: Event, errors: dict, status: int = 200):
     ranking = services.event_ranking(event)
     choices = {c.idea_id: c for c in delib.winner_choices(event)}
     chosen = set(choices) or set(delib.default_winners(ranking))
@@ -263,8 +312,19 @@ def deliberation(slug: str):
         record=delib.deliberation_of(event),
         can_validate=delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
-        errors={},
-    )
+        notes_max=delib.NOTES_MAX,
+        form=request.form if status != 200 else {},
+        errors=errors,
+    ), status
+
+
+@bp.get("/judging/<slug>/deliberation")
+@jury_required
+def deliberation(slug: str):
+    event = _event(slug)
+    if not _may_see_ranking(event):
+        abort(403)
+    return _render_deliberation(event, {})
 
 
 @bp.post("/judging/<slug>/winners")
@@ -288,18 +348,82 @@ def winners(slug: str):
     return redirect(url_for("judging.deliberation", slug=slug), 303)
 
 
+@bp.post("/judging/<slug>/notes")
+@organiser_required
+def notes(slug: str):
+    """The notes of the discussion (kept in the minutes), during deliberation."""
+    event = _event(slug)
+    try:
+        delib.save_notes(event, request.form.get("notes", ""), current_user)
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_deliberation(event, {error.field or "notes": str(error)}, error.status)
+    db.session.commit()
+    flash(_("Notes saved."), "success")
+    return redirect(url_for("judging.deliberation", slug=slug, _anchor="notes"), 303)
+
+
+@bp.post("/judging/<slug>/method")
+@organiser_required
+def method(slug: str):
+    """Rank by the raw or the normalised score, with the reason (kept in the minutes)."""
+    event = _event(slug)
+    form = request.form
+    try:
+        delib.choose_method(
+            event, form.get("method", ""), form.get("method_reason", ""), current_user
+        )
+    except JudgingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_deliberation(event, {error.field or "method": str(error)}, error.status)
+    db.session.commit()
+    flash(_("Ranking method saved."), "success")
+    return redirect(url_for("judging.deliberation", slug=slug), 303)
+
+
+def _render_validate(event: Event, status: int = 200, error: JudgingError | None = None):
+    president = jury_president(event)
+    return render_template(
+        "judging/confirm_validate.html",
+        event=event,
+        president=president,
+        on_behalf=president is not None and president.user_id != current_user.id,
+        locks=steps.VALIDATION_LOCKS,
+        winners=len(delib.winner_choices(event)),
+        error=error,
+    ), status
+
+
+@bp.get("/judging/<slug>/validate")
+@jury_required
+def validate_confirm(slug: str):
+    """What validating the minutes locks, and who validates (the president, or an organiser
+    typing the president's name)."""
+    event = _event(slug)
+    if not _may_see_ranking(event) or not delib.can_validate(event, current_user):
+        abort(403)
+    return _render_validate(event)
+
+
 @bp.post("/judging/<slug>/validate")
 @jury_required
 def validate(slug: str):
     event = _event(slug)
     if not _may_see_ranking(event):
         abort(403)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that you have read what this step does."), "danger")
+        return _render_validate(event, status=422)
     try:
-        delib.validate_minutes(event, current_user)
+        delib.validate_minutes(
+            event, current_user, president_name=request.form.get("president_name")
+        )
     except JudgingError as error:
         db.session.rollback()
         flash(str(error), "danger")
-        return redirect(url_for("judging.deliberation", slug=slug), 303)
+        return _render_validate(event, status=error.status, error=error)
     db.session.commit()
     flash(_("Minutes validated: the results are locked and can be published."), "success")
     return redirect(url_for("judging.minutes", slug=slug), 303)

@@ -448,6 +448,12 @@ def idea_action(slug: str, idea_id: int, action: str):
             )
             message = _("Correction saved.") if changed else _("Nothing was changed.")
         elif action == "calibration":
+            if form.get("on") == "1" and form.get("confirm") != "yes":  # never ranked: ask first
+                raise services.TriageError(
+                    _(
+                        "Tick the box to confirm that this idea will be scored by every judge and never ranked."
+                    )
+                )
             services.set_calibration(idea, form.get("on") == "1", current_user)
             message = _("Calibration idea saved.")
         elif action == "bank":

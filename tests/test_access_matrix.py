@@ -18,7 +18,7 @@ from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
-from judging.models import Certificate, ScoreSheet
+from judging.models import Certificate, ResultEntry, ScoreSheet
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
 ROLES = ("anonymous", "participant", "judge_here", "judge_other", "organiser")
@@ -118,6 +118,8 @@ ACCESS = {
     "competitions.event_state": "organiser",
     "competitions.jury_add": "organiser",
     "competitions.jury_remove": "organiser",
+    "competitions.jury_role": "organiser",
+    "competitions.event_state_confirm": "organiser",
     "competitions.jury_cards_page": "organiser",
     "competitions.rubric": "organiser",
     "competitions.criterion_new": "organiser",
@@ -147,13 +149,19 @@ ACCESS = {
     "judging.conflict": "own_sheet",
     "judging.progress": "organiser",
     "judging.assign": "organiser",
-    "judging.calibration": "organiser",
+    "judging.calibration_page": "organiser",
+    "judging.calibration_confirm": "organiser",
+    "judging.calibration_set": "organiser",
+    "judging.record_conflict": "organiser",
     "judging.final_entrants": "organiser",
     "judging.carry_winners": "organiser",
     "judging.remind": "organiser",
     "judging.reopen": "organiser",
     "judging.deliberation": "event_jury",
     "judging.winners": "organiser",
+    "judging.notes": "organiser",
+    "judging.method": "organiser",
+    "judging.validate_confirm": "event_jury",
     "judging.validate": "event_jury",
     "judging.minutes": "event_jury",
     "judging.audit": "organiser",
@@ -221,13 +229,14 @@ def world(app):
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
-    certificate = Certificate(
-        code="AAAA-BBBB-CCCC-DDDD",
-        event_id=event_p.id,
-        idea_id=make_idea(event_p).id,
-        kind="winner",
+    winner = make_idea(event_p)  # the published results name it a winner, with its certificate
+    result = ResultEntry(
+        event_id=event_p.id, idea_id=winner.id, rank=1, is_winner=True, method="raw"
     )
-    db.session.add_all([sheet, spare_rubric, project, export, certificate])
+    certificate = Certificate(
+        code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
+    )
+    db.session.add_all([sheet, spare_rubric, project, export, result, certificate])
     db.session.commit()
     return {
         "users": {
@@ -257,6 +266,7 @@ def world(app):
             "action": "eligibility",
             "code": idea_o.receipt_code,
             "lang": "fr",
+            "new_state": "published",
         },
     }
 

@@ -17,11 +17,13 @@ def clean_registries():
         list(services._transition_guards),
         list(services._stats_providers),
         list(services._link_providers),
+        list(services._notice_providers),
     )
     yield
     services._transition_guards[:] = saved[0]
     services._stats_providers[:] = saved[1]
     services._link_providers[:] = saved[2]
+    services._notice_providers[:] = saved[3]
 
 
 @pytest.fixture

@@ -44,7 +44,9 @@ def test_allowed_transition_through_the_page_is_made_and_audited(
     client, organiser, lifecycle_rules_only, old, new
 ):
     event = make_event(state=old)
-    response = client.post(f"/tour/events/{event.slug}/state", data={"state": new})
+    response = client.post(
+        f"/tour/events/{event.slug}/state", data={"state": new, "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert _state(event.id) == new
     entry = db.session.query(AuditEntry).filter_by(entity="event", action="state").one()
@@ -76,7 +78,7 @@ def test_forbidden_transition_through_the_page_is_refused_with_the_reason(
 @pytest.mark.parametrize(("old", "new"), ALLOWED)
 def test_allowed_transition_through_the_cli(runner, lifecycle_rules_only, old, new):
     event = make_event(state=old)
-    result = runner.invoke(args=["event-state", event.slug, new])
+    result = runner.invoke(args=["event-state", event.slug, new, "--yes"])
     assert result.exit_code == 0, result.output
     assert f"{old} → {new}" in result.output
     assert _state(event.id) == new
@@ -145,7 +147,9 @@ def test_a_registered_guard_refuses_the_move_and_disables_its_button(
     assert response.status_code == 409 and _state(event.id) == "deliberation"
     # the other move is untouched by the guard
     assert (
-        client.post(f"/tour/events/{event.slug}/state", data={"state": "published"}).status_code
+        client.post(
+            f"/tour/events/{event.slug}/state", data={"state": "published", "confirm": "yes"}
+        ).status_code
         == 302
     )
 

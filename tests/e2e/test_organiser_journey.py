@@ -30,9 +30,22 @@ def _scored_event(live):
 
 
 def _move(page, slug, state):
+    """A step that cannot be undone: its link leads to the page saying what it does, where the
+    organiser ticks the confirmation."""
     page.goto(f"/tour/events/{slug}")
-    page.locator(f"form.transition-form:has(input[name=state][value={state}]) button").click()
+    page.locator(f"a[href$='/tour/events/{slug}/state/{state}']").click()
     page.wait_for_load_state()
+    page.locator("#confirm").check()
+    page.locator("form:has(input[name=confirm]) button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _president_name(live, event_id):
+    from competitions.models import Event
+    from competitions.services import jury_president
+    from extensions import db
+
+    return live.run(lambda: jury_president(db.session.get(Event, event_id)).user.name)
 
 
 def _event_state(live, event_id):
@@ -65,10 +78,17 @@ def test_organiser_deliberates_publishes_downloads_and_promotes(
     shot(page, "deliberation")
     page.locator(f"form[action$='/judging/{slug}/winners'] button").click()
     page.wait_for_load_state()
-    page.locator(f"form[action$='/judging/{slug}/validate'] button").click()
+    page.locator(f"a[href$='/judging/{slug}/validate']").click()
+    page.wait_for_load_state()
+    page.locator("#president_name").fill(_president_name(live, event_id))
+    page.locator("#confirm").check()
+    shot(page, "validate-confirm")
+    page.locator(f"form[action$='/judging/{slug}/validate'] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/minutes$"))
     shot(page, "minutes")
 
+    page.goto(f"/tour/events/{slug}/state/published")
+    shot(page, "publish-confirm")
     _move(page, slug, "published")
     assert _event_state(live, event_id) == "published"
     shot(page, "published")

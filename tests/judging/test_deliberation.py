@@ -76,7 +76,7 @@ def test_publishing_needs_validated_minutes_then_snapshots_results(app):
 
 def test_validated_minutes_lock_the_results(app):
     event, ideas, judges = scored_event()
-    delib.validate_minutes(event, make_user("organiser"))
+    delib.validate_minutes(event, make_user("organiser"), president_name=judges[0].name)
     with pytest.raises(delib.JudgingError):
         delib.choose_winners(event, [ideas[1].id], {ideas[1].id: "x" * 10}, make_user("organiser"))
     with pytest.raises(tour.TransitionError):
@@ -86,11 +86,12 @@ def test_validated_minutes_lock_the_results(app):
 def test_only_the_president_or_an_organiser_validates(app, client, login):
     event, ideas, judges = scored_event()
     login(judges[1])
-    assert client.post(f"/judging/{event.slug}/validate").status_code == 303
+    response = client.post(f"/judging/{event.slug}/validate", data={"confirm": "yes"})
+    assert response.status_code == 403
     assert db.session.scalar(select(Deliberation.validated_at)) is None
     forget_request_state()
     login(judges[0])
-    client.post(f"/judging/{event.slug}/validate")
+    client.post(f"/judging/{event.slug}/validate", data={"confirm": "yes"})
     assert db.session.scalar(select(Deliberation.validated_at)) is not None
 
 

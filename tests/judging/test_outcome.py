@@ -314,3 +314,21 @@ def test_an_ineligible_idea_hears_it_was_not_selected_and_gets_a_participant_cer
     page = lookup(client, ideas[1].receipt_code, "0612345678").get_data(as_text=True)
     assert 'data-winner="no"' in page
     assert f"/certificate/{certificate_of(ideas[1]).code}/fr.pdf" in page
+
+
+def test_the_publish_page_announces_as_many_emails_as_leave(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=1, winners_count=1, min_judges=1)
+    for n, idea in enumerate(ideas):
+        idea.lead_email = f"p{n}@example.ma"
+    services.set_calibration(event, ideas[2])  # it has an address, but hears nothing
+    db.session.commit()
+    for idea, mark in zip(ideas, (5, 3, 4), strict=True):
+        fill(sheet_of(idea, judges[0]), mark)
+    set_state(event, "deliberation")
+    delib.validate_minutes(event, judges[0])
+    db.session.commit()
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{event.slug}/state/published").get_data(as_text=True)
+    assert "2 e-mails de résultats vont partir" in page
+    client.post(f"/tour/events/{event.slug}/state", data={"state": "published", "confirm": "yes"})
+    assert sorted(e.recipient for e in results_emails()) == ["p0@example.ma", "p1@example.ma"]

@@ -185,8 +185,12 @@ def test_one_calibration_idea_per_event_scored_by_everyone_never_ranked(app, cli
         n_ideas=3, n_judges=3, split_panels=True, judges_per_idea=1
     )
     login(make_user("organiser"))
-    client.post(f"/judging/{event.slug}/calibration", data={"idea_id": ideas[0].id})
-    client.post(f"/judging/{event.slug}/calibration", data={"idea_id": ideas[1].id})
+    client.post(
+        f"/judging/{event.slug}/calibration", data={"idea_id": ideas[0].id, "confirm": "yes"}
+    )
+    client.post(
+        f"/judging/{event.slug}/calibration", data={"idea_id": ideas[1].id, "confirm": "yes"}
+    )
     db.session.expire_all()
     assert [i.is_calibration for i in ideas] == [False, True, False]
     assert db.session.query(ScoreSheet).filter_by(idea_id=ideas[1].id).count() == 3

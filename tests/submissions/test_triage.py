@@ -151,8 +151,8 @@ def test_correction_cannot_empty_a_required_field(client, organiser):
 def test_one_calibration_idea_per_event_and_bank_worthy_flag(client, organiser):
     event = make_event()
     first, second = make_idea(event), make_idea(event)
-    client.post(url(event, first, "calibration"), data={"on": "1"})
-    client.post(url(event, second, "calibration"), data={"on": "1"})
+    client.post(url(event, first, "calibration"), data={"on": "1", "confirm": "yes"})
+    client.post(url(event, second, "calibration"), data={"on": "1", "confirm": "yes"})
     client.post(url(event, first, "bank"), data={"on": "1"})
     db.session.expire_all()
     assert (first.is_calibration, second.is_calibration) == (False, True)
@@ -163,12 +163,24 @@ def test_one_calibration_idea_per_event_and_bank_worthy_flag(client, organiser):
     assert len(audits("bank_worthy")) == 1
 
 
+def test_making_an_idea_the_calibration_idea_asks_first(client, organiser):
+    event = make_event()
+    idea = make_idea(event)
+    page = client.get(url(event, idea)).get_data(as_text=True)
+    assert 'name="confirm" value="yes"' in page and "ne sera jamais classée" in page
+    response = client.post(url(event, idea, "calibration"), data={"on": "1"})
+    assert response.status_code == 422
+    assert "Cochez la case" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not idea.is_calibration and not audits("calibration")
+
+
 @pytest.mark.parametrize("state", ["deliberation", "published"])
 def test_triage_cannot_change_the_calibration_idea_after_judging(client, organiser, state):
     """The same rule as the judging pages: the ranking is settled, calibration stays put."""
     event = make_event(state=state)
     idea = make_idea(event)
-    response = client.post(url(event, idea, "calibration"), data={"on": "1"})
+    response = client.post(url(event, idea, "calibration"), data={"on": "1", "confirm": "yes"})
     assert response.status_code in (409, 422)
     assert "délibération" in response.get_data(as_text=True)
     db.session.expire_all()
