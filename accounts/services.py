@@ -13,16 +13,21 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
 from extensions import db
+from refusals import Gone, Refusal, Throttled
 
 _LINK_SALT = "jury-login-link"
 _COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "123456789", "qwerty123"}
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A user-facing reason why an account operation was refused."""
 
 
-class LoginThrottled(Exception):
+class LinkRefused(AccountError, Gone):
+    """A jury card's sign-in link that can no longer be used (expired, used, invalid)."""
+
+
+class LoginThrottled(AccountError, Throttled):
     """Too many recent failures for this account: wait before trying again."""
 
 
@@ -91,7 +96,14 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         _recent_failures(email, address) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
         or failures >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     ):
-        raise LoginThrottled()
+        minutes = max(1, int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
+        raise LoginThrottled(
+            _l(
+                "Too many failed attempts for this account. "
+                "Wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            )
+        )
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     password_hash = user.password_hash if user is not None and user.active else None
     # The hash check is deliberately slow (scrypt): end the read-only transaction first, so that
@@ -125,23 +137,23 @@ def check_login_link(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has expired. Ask an organiser for a new card.")
         ) from None
     except BadSignature:
-        raise AccountError(_l("This sign-in link is not valid.")) from None
+        raise LinkRefused(_l("This sign-in link is not valid.")) from None
     link = db.session.scalar(select(LoginLink).where(LoginLink.nonce == data.get("n")))
     if link is None or link.user_id != data.get("u"):
-        raise AccountError(_l("This sign-in link is not valid."))
+        raise LinkRefused(_l("This sign-in link is not valid."))
     if link.expires_at < utcnow():
-        raise AccountError(_l("This sign-in link has expired. Ask an organiser for a new card."))
+        raise LinkRefused(_l("This sign-in link has expired. Ask an organiser for a new card."))
     if link.used_at is not None:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has already been used. Ask an organiser for a new card.")
         )
     user = db.session.get(User, link.user_id)
     if user is None or not user.active:
-        raise AccountError(_l("This sign-in link is not valid."))
+        raise LinkRefused(_l("This sign-in link is not valid."))
     return user
 
 
@@ -155,7 +167,7 @@ def use_login_link(token: str) -> User:
         .values(used_at=datetime.now(UTC))
     )
     if result.rowcount != 1:
-        raise AccountError(
+        raise LinkRefused(
             _l("This sign-in link has already been used. Ask an organiser for a new card.")
         )
     return user

@@ -2,7 +2,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
     session,
@@ -14,6 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import services
 from accounts.forms import EmptyForm, LoginForm
 from extensions import db
+from refusals import on_refusal, see_other
 
 bp = Blueprint("accounts", __name__)
 
@@ -36,54 +36,40 @@ def _sign_in(user) -> None:
     login_user(user)
 
 
+def _login_page():
+    return render_template("accounts/login.html", form=LoginForm())
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@on_refusal(_login_page)
 def login():
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return see_other(home_for(current_user))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        except services.LoginThrottled:
-            db.session.commit()
-            window = current_app.config["LOGIN_FAILURE_WINDOW"]
-            flash(
-                _(
-                    "Too many failed attempts for this account. "
-                    "Wait %(minutes)d minutes and try again.",
-                    minutes=max(1, int(window.total_seconds() // 60)),
-                ),
-                "danger",
-            )
-            return render_template("accounts/login.html", form=form), 429
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()
         if user:
             _sign_in(user)
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
+            return see_other(safe_next(request.args.get("next")) or home_for(user))
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
+@on_refusal(lambda refusal: render_template("accounts/link.html", error=str(refusal)))
 def login_link(token: str):
     """A jury card's QR code. GET only shows a button (link previews must not use the link)."""
     form = EmptyForm()
-    try:
-        user = services.check_login_link(token)
-    except services.AccountError as error:
-        return render_template("accounts/link.html", error=str(error), form=form), 410
+    user = services.check_login_link(token)
     if form.validate_on_submit():
-        try:
-            user = services.use_login_link(token)
-        except services.AccountError as error:
-            db.session.rollback()
-            return render_template("accounts/link.html", error=str(error), form=form), 410
+        user = services.use_login_link(token)
         db.session.commit()
         logout_user()
         _sign_in(user)
-        return redirect(home_for(user))
+        return see_other(home_for(user))
     return render_template("accounts/link.html", user=user, form=form)
 
 
@@ -92,7 +78,7 @@ def login_link(token: str):
 def logout():
     logout_user()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("accounts.login"))
+    return see_other(url_for("accounts.login"))
 
 
 @bp.post("/language")
@@ -104,4 +90,4 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("competitions.home"))
+    return see_other(safe_next(request.form.get("next")) or url_for("competitions.home"))

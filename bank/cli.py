@@ -21,7 +21,7 @@ def promote_winners(slug, include_bank_worthy):
         )
     except services.PromotionError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(
         _(

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +19,7 @@ from bank.models import BANK_STATUSES, BankProject
 from competitions.models import Event
 from extensions import db
 from judging.models import ResultEntry, WinnerChoice
+from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
 # A published event keeps its results when it is archived: both can feed the bank.
@@ -28,28 +30,23 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-class BankError(Exception):
-    """A refusal explained to the user (already translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BankError(Refusal):
+    """A user-facing reason why a bank operation was refused."""
 
 
-class PromotionError(BankError):
-    pass
+class PromotionError(BankError, Conflict):
+    """The event cannot feed the bank in its state (409)."""
 
 
-class BankQueryError(BankError):
-    """A bad filter or paging parameter (browse pages and the JSON feed)."""
+class BankQueryError(BankError, BadRequest):
+    """A bad filter or paging parameter (browse pages and the JSON feed): 400."""
 
 
 class BankValidationError(BankError):
     """Bad values in an edit; `errors` maps each field to its message."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Please correct the fields marked in red."))
-        self.errors = errors
+        super().__init__(_l("Please correct the fields marked in red."), errors=errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +140,7 @@ def promote_winners(
     """
     if event.state not in PROMOTABLE_STATES:
         raise PromotionError(
-            _(
+            _l(
                 "Only a published event can feed the bank: %(city)s is not published yet.",
                 city=event.city,
             )
@@ -418,11 +415,12 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
         return default
     if not raw.isdigit() or not raw.isascii() or not 1 <= int(raw) <= maximum:
         raise BankQueryError(
-            _(
+            _l(
                 "The parameter %(name)s must be a whole number from 1 to %(max)d.",
                 name=name,
                 max=maximum,
-            )
+            ),
+            field=name,
         )
     return int(raw)
 
@@ -438,7 +436,7 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
     )
     if filters.sector and filters.sector not in SECTORS:
         raise BankQueryError(
-            _(
+            _l(
                 "Unknown sector %(value)s. Use one of: %(list)s.",
                 value=filters.sector,
                 list=", ".join(SECTORS),
@@ -446,7 +444,7 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
         )
     if filters.status and filters.status not in BANK_STATUSES:
         raise BankQueryError(
-            _(
+            _l(
                 "Unknown status %(value)s. Use one of: %(list)s.",
                 value=filters.status,
                 list=", ".join(BANK_STATUSES),
@@ -457,14 +455,17 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
             setattr(filters, name, parse_whole(args.get(name)))
         except ValueError:
             raise BankQueryError(
-                _("The parameter %(name)s must be a whole number of dirhams, 0 or more.", name=name)
+                _l(
+                    "The parameter %(name)s must be a whole number of dirhams, 0 or more.",
+                    name=name,
+                )
             ) from None
     if (
         filters.min_budget is not None
         and filters.max_budget is not None
         and filters.min_budget > filters.max_budget
     ):
-        raise BankQueryError(_("The minimum budget is larger than the maximum budget."))
+        raise BankQueryError(_l("The minimum budget is larger than the maximum budget."))
     filters.page = _positive_int(args, "page", 1, 1_000_000)
     filters.per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, max_per_page)
     return filters

@@ -32,6 +32,7 @@ from competitions.services import add_event_link_provider, get_event
 from extensions import db
 from i18n import current_language, event_city
 from jobs.exports import register_export_builder
+from refusals import form_refusals, on_refusal, see_other
 from submissions.models import SECTORS
 
 bp = Blueprint("bank", __name__)
@@ -66,7 +67,7 @@ def _browse(template: str, organiser: bool):
         filters = services.parse_filters(request.args)
         page = services.search_projects(filters)
     except services.BankQueryError as exc:
-        error = exc.message
+        error = str(exc)
         filters = services.BankFilters()
         page = services.Page(items=[], total=0, page=1, per_page=filters.per_page)
     body = render_template(
@@ -107,10 +108,7 @@ def map_page():
 @bp.get("/api/bank/projects")
 def api_projects():
     """The national portal's feed: paginated, filtered, without personal data."""
-    try:
-        filters = services.parse_filters(request.args)
-    except services.BankQueryError as error:
-        return jsonify({"error": error.message}), 400
+    filters = services.parse_filters(request.args)  # a bad filter: 400, in JSON (refusals)
     page = services.search_projects(filters)
 
     def link(number: int) -> str:
@@ -166,40 +164,33 @@ def _form_data(form) -> dict:
 @organiser_required
 def edit(project_id: int):
     project = db.get_or_404(BankProject, project_id)
-    errors: dict[str, str] = {}
-    values = None
+    refused = form_refusals()
     if request.method == "POST":
         data = _form_data(request.form)
-        try:
+        with refused:
             changes = services.update_project(project, data, current_user)
-        except services.BankValidationError as error:
-            db.session.rollback()
-            errors = error.errors
-            values = data
-            values["financing_sources"] = [
-                {"source": s, "amount_mad": a} for s, a in data["financing_sources"]
-            ]
-            flash(error.message, "danger")
-        else:
             db.session.commit()
             if changes:
                 flash(_("Project saved: %(n)d change(s) recorded.", n=len(changes)), "success")
             else:
                 flash(_("Nothing was changed."), "info")
-            return redirect(url_for("bank.project", project_id=project.id))
-    if values is None:
+            return see_other(url_for("bank.project", project_id=project.id))
+        values = data  # what was typed, shown again beside each message
+        values["financing_sources"] = [
+            {"source": s, "amount_mad": a} for s, a in data["financing_sources"]
+        ]
+    else:
         values = {name: getattr(project, name) for name in services.EDITABLE}
         values["financing_sources"] = list(project.financing_sources or [])
-    status = 422 if errors else 200
     return render_template(
         "bank/edit.html",
         **_context(
             project=project,
             values=values,
-            errors=errors,
+            errors=refused.errors,
             suggestions=FINANCING_SUGGESTIONS,
         ),
-    ), status
+    ), refused.status
 
 
 @bp.get("/tour/bank/promote")
@@ -213,16 +204,12 @@ def promote_page():
 
 @bp.post("/tour/bank/promote/<slug>")
 @organiser_required
+@on_refusal(".promote_page")
 def promote(slug: str):
     event = get_event(slug) or abort(404)
-    try:
-        result = services.promote_winners(
-            event, current_user, include_bank_worthy=bool(request.form.get("include_bank_worthy"))
-        )
-    except services.PromotionError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("bank.promote_page")), 303
+    result = services.promote_winners(
+        event, current_user, include_bank_worthy=bool(request.form.get("include_bank_worthy"))
+    )
     db.session.commit()
     flash(
         _(
@@ -234,7 +221,7 @@ def promote(slug: str):
         ),
         "success",
     )
-    return redirect(url_for("bank.promote_page")), 303
+    return see_other(url_for("bank.promote_page"))
 
 
 @bp.get("/tour/bank/export.xlsx")
@@ -244,7 +231,7 @@ def export():
     try:
         filters = services.parse_filters(request.args)
     except services.BankQueryError as error:
-        flash(error.message, "danger")
+        flash(str(error), "danger")
         return redirect(url_for("bank.manage"))
     lang = request.args.get("sheet_lang") or current_language()
     if lang not in LANGS:

@@ -1,21 +1,14 @@
-"""Refusals of the tour's services: a translated message and, for forms, the field at fault."""
+"""Refusals of the tour's services (see refusals.py): a translated message and, for forms, the
+field at fault. The class says the status: 422 for bad settings, 409 when the state forbids it."""
+
+from refusals import Conflict, Refusal
 
 
-class CompetitionError(ValueError):
+class CompetitionError(Refusal):
     """A user-facing reason why an operation on the tour was refused."""
 
-    def __init__(self, message, field: str | None = None, errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        # Every problem found, field → message (forms show them all at once).
-        self.errors = errors or ({field: message} if field else {})
 
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class TransitionError(CompetitionError):
+class TransitionError(CompetitionError, Conflict):
     """This event may not move to that state (now, or ever)."""
 
 
@@ -24,12 +17,20 @@ class EventError(CompetitionError):
 
 
 class RubricError(CompetitionError):
-    """Bad criterion data, or a change the rubric's state forbids."""
+    """Bad criterion data."""
 
 
-class RubricLocked(RubricError):
+class RubricConflict(RubricError, Conflict):
+    """A change the rubric's state (or the event's) forbids."""
+
+
+class RubricLocked(RubricConflict):
     """Scores exist for this rubric: changes need an explicit new version."""
 
 
 class JuryError(CompetitionError):
     """A jury assignment that cannot be made."""
+
+
+class JuryConflict(JuryError, Conflict):
+    """The jury's state forbids it: it can no longer change, or the judge is not on it."""

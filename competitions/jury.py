@@ -7,7 +7,7 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import AccountError, create_user, normalise_email
 from audit.services import record
-from competitions.errors import JuryError
+from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
 from extensions import db
 
@@ -27,7 +27,7 @@ def create_jury_member(
     try:
         return create_user(email, name, "jury", password, locale)
     except AccountError as error:
-        raise JuryError(str(error), "email") from None
+        raise JuryError(error.message, "email") from None
 
 
 def _check_panel(event: Event, panel) -> int:
@@ -53,7 +53,7 @@ def assign_jury(
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
     if event.state in _FROZEN_STATES:
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
             _l("%(name)s is an organiser account, not a jury account.", name=user.name), "email"
@@ -111,12 +111,12 @@ def assign_jury_by_email(
 def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
     """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
     if event.state in _FROZEN_STATES:
-        raise JuryError(_l("The jury can no longer change: deliberation has started."))
+        raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     event.jury.remove(member)
     db.session.flush()
     record(
@@ -147,12 +147,12 @@ def set_jury_role(
     if role not in JURY_ROLES:
         raise JuryError(_l("Unknown jury role."), "role")
     if event.state in _ROLES_FROZEN_STATES:
-        raise JuryError(_l("The results are published: the jury's roles can no longer change."))
+        raise JuryConflict(_l("The results are published: the jury's roles can no longer change."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
     )
     if member is None:
-        raise JuryError(_l("%(name)s is not on this event's jury.", name=user.name))
+        raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
     replaced: list[int] = []
     if role == "president":

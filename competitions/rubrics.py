@@ -7,7 +7,7 @@ from sqlalchemy import exists, select
 
 from accounts.models import utcnow
 from audit.services import record
-from competitions.errors import RubricError, RubricLocked
+from competitions.errors import RubricConflict, RubricError, RubricLocked
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 
@@ -222,7 +222,7 @@ def delete_criterion(criterion: Criterion, by=None) -> None:
     rubric = criterion.rubric
     ensure_editable(rubric)
     if len(rubric.criteria) == 1:
-        raise RubricError(_l("A rubric needs at least one criterion."))
+        raise RubricConflict(_l("A rubric needs at least one criterion."))
     record("rubric", rubric.id, "criterion_delete", by=by, old=criterion_data(criterion))
     rubric.criteria.remove(criterion)
     for position, other in enumerate(rubric.criteria):
@@ -261,7 +261,7 @@ def new_rubric_version(rubric: Rubric, by=None) -> Rubric:
     meaning. An event using it as its own rubric adopts the new version only before judging."""
     competitions, events = rubric_users(rubric)
     if not competitions and not any(event.state in ("draft", "open") for event in events):
-        raise RubricError(
+        raise RubricConflict(
             _l(
                 "Judging has started with this rubric and nothing else uses it: a new version would serve no one."
             )
@@ -291,12 +291,12 @@ def new_rubric_version(rubric: Rubric, by=None) -> Rubric:
 def copy_rubric_to_event(event: Event, by=None) -> Rubric:
     """Give the event its own editable copy of the competition's rubric (before judging)."""
     if event.own_rubric is not None:
-        raise RubricError(_l("This event already has its own rubric."))
+        raise RubricConflict(_l("This event already has its own rubric."))
     if event.state not in ("draft", "open"):
-        raise RubricError(_l("An event's rubric can only be replaced before judging starts."))
+        raise RubricConflict(_l("An event's rubric can only be replaced before judging starts."))
     source = event.competition.rubric
     if source is None:
-        raise RubricError(_l("The competition has no rubric to copy."))
+        raise RubricConflict(_l("The competition has no rubric to copy."))
     copy = _copy(source, name=f"{source.name} — {event.city}")
     event.own_rubric = copy
     db.session.flush()

@@ -1,6 +1,6 @@
 """The tour's pages: the public tour, the organiser's dashboard, event pages, rubrics, jury."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,13 +13,13 @@ from accounts.models import User
 from audit.services import entries_for_event
 from competitions import services
 from competitions.defaults import region_label
-from competitions.errors import CompetitionError
 from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
 from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
 from extensions import db
 from i18n import LANGUAGE_NAMES
+from refusals import form_refusals, on_refusal, see_other
 
 bp = Blueprint("competitions", __name__)
 
@@ -47,18 +47,6 @@ def _event_or_404(slug: str) -> Event:
 
 def _competition_or_404(slug: str) -> Competition:
     return services.get_competition(slug) or abort(404)
-
-
-def _form_error(form, error: CompetitionError) -> None:
-    """Show a service's refusal next to its field, or as a flash when it names none."""
-    shown = False
-    for name, message in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, str(message)]
-            shown = True
-    if not shown:
-        flash(str(error), "danger")
 
 
 @bp.get("/")
@@ -98,20 +86,16 @@ def dashboard():
 @organiser_required
 def competition_new():
     form = CompetitionForm()
+    refused = form_refusals(form)
     if form.validate_on_submit():
-        try:
+        with refused:
             competition = services.create_competition(form.data, by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
             db.session.commit()
             flash(_("Competition created with the default rubric."), "success")
-            return redirect(url_for(".dashboard", _anchor=f"competition-{competition.id}"))
-    status = 422 if request.method == "POST" else 200
+            return see_other(url_for(".dashboard", _anchor=f"competition-{competition.id}"))
     return render_template(
         "competitions/competition_form.html", form=form, competition=None
-    ), status
+    ), refused.status
 
 
 @bp.route("/tour/competitions/<slug>/edit", methods=["GET", "POST"])
@@ -119,20 +103,16 @@ def competition_new():
 def competition_edit(slug: str):
     competition = _competition_or_404(slug)
     form = CompetitionForm(obj=competition)
+    refused = form_refusals(form)
     if form.validate_on_submit():
-        try:
+        with refused:
             services.update_competition(competition, form.data, by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
             db.session.commit()
             flash(_("Changes saved."), "success")
-            return redirect(url_for(".dashboard"))
-    status = 422 if request.method == "POST" else 200
+            return see_other(url_for(".dashboard"))
     return render_template(
         "competitions/competition_form.html", form=form, competition=competition
-    ), status
+    ), refused.status
 
 
 @bp.route("/tour/competitions/<slug>/events/new", methods=["GET", "POST"])
@@ -140,20 +120,16 @@ def competition_edit(slug: str):
 def event_new(slug: str):
     competition = _competition_or_404(slug)
     form = EventForm()
+    refused = form_refusals(form)
     if form.validate_on_submit():
-        try:
+        with refused:
             event = services.create_event(competition, form.data_for_service(), by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
             db.session.commit()
             flash(_("Event created, in draft."), "success")
-            return redirect(url_for(".event_page", slug=event.slug))
-    status = 422 if request.method == "POST" else 200
+            return see_other(url_for(".event_page", slug=event.slug))
     return render_template(
         "competitions/event_form.html", form=form, competition=competition, event=None
-    ), status
+    ), refused.status
 
 
 @bp.route("/tour/events/<slug>/edit", methods=["GET", "POST"])
@@ -164,20 +140,16 @@ def event_edit(slug: str):
     if request.method == "GET":
         form.languages.data = event.language_list
         form.ranking_method.data = event.ranking_method or ""
+    refused = form_refusals(form)
     if form.validate_on_submit():
-        try:
+        with refused:
             services.update_event(event, form.data_for_service(), by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
             db.session.commit()
             flash(_("Changes saved."), "success")
-            return redirect(url_for(".event_page", slug=event.slug))
-    status = 422 if request.method == "POST" else 200
+            return see_other(url_for(".event_page", slug=event.slug))
     return render_template(
         "competitions/event_form.html", form=form, competition=event.competition, event=event
-    ), status
+    ), refused.status
 
 
 # --- The event's page: lifecycle and jury --------------------------------------------------------
@@ -218,6 +190,10 @@ def event_page(slug: str):
     return _render_event_page(_event_or_404(slug))
 
 
+# A refused action on the event's page shows the page again, with the reason and its status.
+_refusals_show_event_page = on_refusal(event_page)
+
+
 def _render_move_confirmation(event: Event, new_state: str, status: int = 200):
     """The confirmation page (a refused move shows why, and no button)."""
     refusal = services.transition_refusal(event, new_state)
@@ -244,6 +220,7 @@ def event_state_confirm(slug: str, new_state: str):
 
 @bp.post("/tour/events/<slug>/state")
 @organiser_required
+@_refusals_show_event_page
 def event_state(slug: str):
     """Move the event along its lifecycle; the server enforces the rules, not the buttons:
     a move that cannot be undone needs the confirmation of its page."""
@@ -255,15 +232,10 @@ def event_state(slug: str):
     if services.move_needs_confirmation(event, new_state) and request.form.get("confirm") != "yes":
         flash(_("Tick the box to confirm that you have read what this step does."), "danger")
         return _render_move_confirmation(event, new_state, status=422)
-    try:
-        services.transition(event, new_state, by=current_user, source="web")
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_event_page(event, status=409)
+    services.transition(event, new_state, by=current_user, source="web")
     db.session.commit()
     flash(_("The event is now: %(state)s.", state=services.STATE_LABELS[new_state]), "success")
-    return redirect(url_for(".event_page", slug=event.slug))
+    return see_other(url_for(".event_page", slug=event.slug))
 
 
 @bp.post("/tour/events/<slug>/jury")
@@ -271,8 +243,9 @@ def event_state(slug: str):
 def jury_add(slug: str):
     event = _event_or_404(slug)
     form = JuryForm()
+    refused = form_refusals(form)
     if form.validate_on_submit():
-        try:
+        with refused:
             member = assign_jury_by_email(
                 event,
                 form.email.data,
@@ -282,10 +255,6 @@ def jury_add(slug: str):
                 locale=form.locale.data if form.locale.data in LANGUAGE_NAMES else None,
                 by=current_user,
             )
-        except CompetitionError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
             db.session.commit()
             flash(
                 _(
@@ -295,45 +264,37 @@ def jury_add(slug: str):
                 ),
                 "success",
             )
-            return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
-    return _render_event_page(event, jury_form=form, status=422)
+            return see_other(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    return _render_event_page(event, jury_form=form, status=refused.status)
 
 
 @bp.post("/tour/events/<slug>/jury/<int:user_id>/remove")
 @organiser_required
+@_refusals_show_event_page
 def jury_remove(slug: str, user_id: int):
     event = _event_or_404(slug)
     user = db.session.get(User, user_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_jury(event, user, by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_event_page(event, status=409)
+    services.remove_jury(event, user, by=current_user)
     db.session.commit()
     flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
-    return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    return see_other(url_for(".event_page", slug=event.slug, _anchor="jury"))
 
 
 @bp.post("/tour/events/<slug>/jury/<int:user_id>/role")
 @organiser_required
+@_refusals_show_event_page
 def jury_role(slug: str, user_id: int):
     """Name the jury's president or secretary (or make a judge a plain member again)."""
     event = _event_or_404(slug)
     user = db.session.get(User, user_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.set_jury_role(event, user, request.form.get("role", ""), by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_event_page(event, status=409 if error.field is None else 422)
+    services.set_jury_role(event, user, request.form.get("role", ""), by=current_user)
     db.session.commit()
     flash(_("Jury roles saved."), "success")
-    return redirect(url_for(".event_page", slug=event.slug, _anchor="jury"), 303)
+    return see_other(url_for(".event_page", slug=event.slug, _anchor="jury"))
 
 
 @bp.post("/tour/events/<slug>/jury/cards")
@@ -386,58 +347,11 @@ def rubric(rubric_id: int):
     return _render_rubric(_rubric_or_404(rubric_id))
 
 
-@bp.route("/tour/rubrics/<int:rubric_id>/criteria/new", methods=["GET", "POST"])
-@organiser_required
-def criterion_new(rubric_id: int):
-    rubric = _rubric_or_404(rubric_id)
-    form = CriterionForm()
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            services.add_criterion(rubric, form.data_for_service(), by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            status = 409 if isinstance(error, services.RubricLocked) else 422
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Criterion added."), "success")
-            return redirect(url_for(".rubric", rubric_id=rubric.id))
-    return render_template(
-        "competitions/criterion_form.html",
-        form=form,
-        rubric=rubric,
-        criterion=None,
-        locked=rubric_in_use(rubric),
-    ), status
+def _criterion_or_404(criterion_id: int) -> Criterion:
+    return db.session.get(Criterion, criterion_id) or abort(404)
 
 
-@bp.route("/tour/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
-@organiser_required
-def criterion_edit(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
-    rubric = criterion.rubric
-    form = CriterionForm()
-    if request.method == "GET":
-        form.fill(criterion_data(criterion))
-    if form.validate_on_submit():
-        try:
-            services.update_criterion(criterion, form.data_for_service(), by=current_user)
-        except CompetitionError as error:
-            db.session.rollback()
-            status = 409 if isinstance(error, services.RubricLocked) else 422
-            _form_error(form, error)
-            return render_template(
-                "competitions/criterion_form.html",
-                form=form,
-                rubric=rubric,
-                criterion=criterion,
-                locked=rubric_in_use(rubric),
-            ), status
-        db.session.commit()
-        flash(_("Criterion saved."), "success")
-        return redirect(url_for(".rubric", rubric_id=rubric.id))
-    status = 422 if request.method == "POST" else 200
+def _criterion_form(form, rubric: Rubric, criterion: Criterion | None, status: int):
     return render_template(
         "competitions/criterion_form.html",
         form=form,
@@ -447,36 +361,61 @@ def criterion_edit(criterion_id: int):
     ), status
 
 
+@bp.route("/tour/rubrics/<int:rubric_id>/criteria/new", methods=["GET", "POST"])
+@organiser_required
+def criterion_new(rubric_id: int):
+    rubric = _rubric_or_404(rubric_id)
+    form = CriterionForm()
+    refused = form_refusals(form)
+    if form.validate_on_submit():
+        with refused:
+            services.add_criterion(rubric, form.data_for_service(), by=current_user)
+            db.session.commit()
+            flash(_("Criterion added."), "success")
+            return see_other(url_for(".rubric", rubric_id=rubric.id))
+    return _criterion_form(form, rubric, None, refused.status)
+
+
+@bp.route("/tour/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def criterion_edit(criterion_id: int):
+    criterion = _criterion_or_404(criterion_id)
+    rubric = criterion.rubric
+    form = CriterionForm()
+    if request.method == "GET":
+        form.fill(criterion_data(criterion))
+    refused = form_refusals(form)
+    if form.validate_on_submit():
+        with refused:
+            services.update_criterion(criterion, form.data_for_service(), by=current_user)
+            db.session.commit()
+            flash(_("Criterion saved."), "success")
+            return see_other(url_for(".rubric", rubric_id=rubric.id))
+    return _criterion_form(form, rubric, criterion, refused.status)
+
+
 @bp.post("/tour/criteria/<int:criterion_id>/delete")
 @organiser_required
+@on_refusal(lambda criterion_id: _render_rubric(_criterion_or_404(criterion_id).rubric))
 def criterion_delete(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    criterion = _criterion_or_404(criterion_id)
     rubric = criterion.rubric
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete_criterion(criterion, by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_rubric(rubric, status=409)
+    services.delete_criterion(criterion, by=current_user)
     db.session.commit()
     flash(_("Criterion deleted."), "success")
-    return redirect(url_for(".rubric", rubric_id=rubric.id))
+    return see_other(url_for(".rubric", rubric_id=rubric.id))
 
 
 @bp.post("/tour/rubrics/<int:rubric_id>/version")
 @organiser_required
+@on_refusal(rubric)
 def rubric_new_version(rubric_id: int):
     rubric = _rubric_or_404(rubric_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        copy = services.new_rubric_version(rubric, by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_rubric(rubric, status=409)
+    copy = services.new_rubric_version(rubric, by=current_user)
     db.session.commit()
     flash(
         _(
@@ -485,21 +424,17 @@ def rubric_new_version(rubric_id: int):
         ),
         "success",
     )
-    return redirect(url_for(".rubric", rubric_id=copy.id))
+    return see_other(url_for(".rubric", rubric_id=copy.id))
 
 
 @bp.post("/tour/events/<slug>/rubric/copy")
 @organiser_required
+@_refusals_show_event_page
 def rubric_copy_to_event(slug: str):
     event = _event_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        copy = services.copy_rubric_to_event(event, by=current_user)
-    except CompetitionError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_event_page(event, status=409)
+    copy = services.copy_rubric_to_event(event, by=current_user)
     db.session.commit()
     flash(_("This event now has its own rubric."), "success")
-    return redirect(url_for(".rubric", rubric_id=copy.id))
+    return see_other(url_for(".rubric", rubric_id=copy.id))

@@ -1,27 +1,23 @@
-"""Error pages in the user's language; JSON for API and autosave requests."""
+"""Error pages in the user's language; JSON for API and autosave requests. Services' refusals
+are answered by `refusals.answer`."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+import refusals
 from extensions import db
 
 
-def _wants_json() -> bool:
-    return (
-        request.path.startswith("/api/")
-        or request.accept_mimetypes.best == "application/json"
-        or request.is_json
-    )
-
-
 def _error(status: int, message: str):
-    if _wants_json():
+    if refusals.wants_json():
         return jsonify({"error": message}), status
     return render_template("core/error.html", status=status, message=message), status
 
 
 def register_error_handlers(app) -> None:
+    app.register_error_handler(refusals.Refusal, refusals.answer)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _error(

@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -26,6 +25,7 @@ from extensions import db
 from jobs.models import ExportJob
 from jobs.outbox import external_url, queue_email
 from jobs.queue import enqueue
+from refusals import Conflict, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,12 @@ WORKER_LOST = "worker-lost"
 NOT_STARTED = "not-started"
 
 
-class ExportError(ValueError):
-    """An export that cannot be started or retried; the message is for the organiser."""
+class ExportError(Refusal):
+    """An export that cannot be started; the message is for the organiser."""
+
+
+class ExportNotRetryable(ExportError, Conflict):
+    """Only a failed export can be started again (409)."""
 
 
 class ExportAbandoned(Exception):
@@ -86,7 +90,7 @@ def _enqueue_run(export: ExportJob) -> None:
 def start_export(kind: str, params: dict | None, by: User | None, locale: str) -> ExportJob:
     """Create a queued export (current transaction) and have it built after the commit."""
     if kind not in _BUILDERS:
-        raise ExportError(_("This kind of export does not exist."))
+        raise ExportError(_l("This kind of export does not exist."))
     export = ExportJob(
         kind=kind,
         params=dict(params or {}),
@@ -294,7 +298,7 @@ def retry_export(export: ExportJob, by: User | None = None) -> ExportJob:
     """Queue a new run of a failed (or lost) export, in the current transaction."""
     mark_lost(export)
     if export.status != "failed":
-        raise ExportError(_("Only a failed export can be started again."))
+        raise ExportNotRetryable(_l("Only a failed export can be started again."))
     _remove_partials(export.id)
     export.status, export.progress, export.error = "queued", 0, None
     export.file_name, export.started_at, export.heartbeat_at, export.finished_at = (

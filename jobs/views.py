@@ -3,7 +3,6 @@ from flask import (
     abort,
     flash,
     jsonify,
-    redirect,
     render_template,
     request,
     send_file,
@@ -18,6 +17,7 @@ from jobs import exports
 from jobs.mail import outbox_counts, send_pending
 from jobs.models import ExportJob, OutboxEmail
 from jobs.outbox import UNDELIVERABLE_NOTE
+from refusals import on_refusal, see_other
 
 bp = Blueprint("jobs", __name__)
 
@@ -57,7 +57,7 @@ def outbox_send():
         ),
         "success" if not (counts["retry"] or counts["failed"]) else "warning",
     )
-    return redirect(url_for("jobs.outbox"))
+    return see_other(url_for("jobs.outbox"))
 
 
 def _export_or_404(export_id: int) -> ExportJob:
@@ -121,18 +121,12 @@ def export_status_json(export_id: int):
 
 @bp.post("/tour/exports/<int:export_id>/retry")
 @organiser_required
+@on_refusal(export_status)
 def export_retry(export_id: int):
-    export = _export_or_404(export_id)
-    try:
-        exports.retry_export(export)
-    except exports.ExportError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        export = _export_or_404(export_id)
-        return _export_page(export, 409)
+    exports.retry_export(_export_or_404(export_id))
     db.session.commit()
     flash(_("The export was started again."), "success")
-    return redirect(url_for("jobs.export_status", export_id=export_id))
+    return see_other(url_for("jobs.export_status", export_id=export_id))
 
 
 @bp.get("/tour/exports/<int:export_id>/download")

@@ -25,7 +25,14 @@ from competitions.signals import event_state_changed
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.outcome import announce_results
-from judging.services import JudgingError, clean_text, event_conflicts, event_ranking
+from judging.services import (
+    JudgingConflict,
+    JudgingError,
+    JudgingForbidden,
+    clean_text,
+    event_conflicts,
+    event_ranking,
+)
 from submissions.models import Idea
 
 # Idea fields copied to the national final when a stop's winners are carried over.
@@ -58,10 +65,10 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 
 def _check_open(event: Event) -> Deliberation:
     if event.state != "deliberation":
-        raise JudgingError(_l("Winners are chosen during deliberation."), status=409)
+        raise JudgingConflict(_l("Winners are chosen during deliberation."))
     deliberation = deliberation_of(event)
     if deliberation.validated_at is not None:
-        raise JudgingError(_l("The minutes are validated: the results are locked."), status=409)
+        raise JudgingConflict(_l("The minutes are validated: the results are locked."))
     return deliberation
 
 
@@ -76,7 +83,7 @@ def choose_winners(
     chosen = []
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
-            raise JudgingError(_l("This idea is not part of the event."), status=422)
+            raise JudgingError(_l("This idea is not part of the event."))
         reason = clean_text(reasons.get(idea_id)) or None
         if idea_id not in top and not reason:
             raise JudgingError(
@@ -85,14 +92,13 @@ def choose_winners(
                     code=rows[idea_id]["receipt_code"],
                     n=ranking["winners_count"],
                 ),
-                status=422,
                 field=f"reason_{idea_id}",
             )
         if reason and len(reason) > 2000:
-            raise JudgingError(_l("The reason is too long (2,000 characters at most)."), status=422)
+            raise JudgingError(_l("The reason is too long (2,000 characters at most)."))
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
-        raise JudgingError(_l("Choose at least one winner."), status=422)
+        raise JudgingError(_l("Choose at least one winner."))
     previous = winner_choices(event)
     old = sorted(c.idea_id for c in previous)
     for choice in previous:
@@ -124,7 +130,6 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
     if len(text) > NOTES_MAX:
         raise JudgingError(
             _l("The notes are too long (20,000 characters at most)."),
-            status=422,
             field="notes",
         )
     if text != (deliberation.notes or ""):
@@ -141,16 +146,13 @@ def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     """Rank by the raw or the normalised score, with the reason written in the minutes."""
     deliberation = _check_open(event)
     if method not in RANKING_METHODS:
-        raise JudgingError(_l("Unknown ranking method."), status=422, field="method")
+        raise JudgingError(_l("Unknown ranking method."), field="method")
     reason = clean_text(reason)
     if len(reason) < 3:
-        raise JudgingError(
-            _l("Write why the jury ranks by this method."), status=422, field="method_reason"
-        )
+        raise JudgingError(_l("Write why the jury ranks by this method."), field="method_reason")
     if len(reason) > 1000:
         raise JudgingError(
             _l("The reason is too long (1,000 characters at most)."),
-            status=422,
             field="method_reason",
         )
     old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
@@ -190,20 +192,18 @@ def validation_mode(event: Event, by, president_name: str | None = None) -> tupl
     ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
     president = jury_president(event)
     if president is None:
-        raise JudgingError(
+        raise JudgingConflict(
             _l("The jury has no president: name one on the event's page (Jury) first."),
-            status=409,
         )
     if by.id == president.user_id:
         return "president", president
     if not by.is_organiser:
-        raise JudgingError(
-            _l("Only the jury president or an organiser can validate the minutes."), status=403
+        raise JudgingForbidden(
+            _l("Only the jury president or an organiser can validate the minutes.")
         )
     if not _same_name(president_name, president.user.name):
         raise JudgingError(
             _l("To validate on the president's behalf, type their name as the jury list shows it."),
-            status=422,
             field="president_name",
         )
     return "on_behalf", president
@@ -217,7 +217,7 @@ def validate_minutes(event: Event, by, *, president_name: str | None = None) -> 
     if not winner_choices(event):
         ranking = event_ranking(event)
         if not default_winners(ranking):
-            raise JudgingError(_l("No idea is ranked: there is no winner to record."), status=409)
+            raise JudgingConflict(_l("No idea is ranked: there is no winner to record."))
         choose_winners(event, default_winners(ranking), {}, by)
     deliberation.method = event.effective_ranking_method
     deliberation.validated_at = utcnow()
@@ -306,10 +306,10 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
     from submissions.receipts import new_receipt_code
 
     if not final_event.is_final:
-        raise JudgingError(_l("This event is not the national final."), status=409)
+        raise JudgingConflict(_l("This event is not the national final."))
     if final_event.state not in ("draft", "open"):
-        raise JudgingError(
-            _l("Entrants can be carried over only before the final's judging starts."), status=409
+        raise JudgingConflict(
+            _l("Entrants can be carried over only before the final's judging starts.")
         )
     already = set(
         db.session.scalars(

@@ -18,7 +18,7 @@ from exports.cells import is_risky, set_safe_value
 from extensions import db
 from i18n import localized
 from judging.models import Score, ScoreSheet
-from judging.services import JudgingError, check_value, format_mark
+from judging.services import JudgingConflict, JudgingError, check_value, format_mark
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -73,23 +73,19 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
     """Import a filled score sheet as submitted sheets. All or nothing: the first bad cell is
     named (`D4: score must be between 1 and 5`) and nothing is written."""
     if event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     try:
         ws = load_workbook(file, read_only=True, data_only=True).worksheets[0]
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
-        raise JudgingError(_l("This file is not an Excel workbook (.xlsx)."), status=422) from None
+        raise JudgingError(_l("This file is not an Excel workbook (.xlsx).")) from None
     criteria = event.rubric.criteria
     sheets = {(code, email.lower()): sheet for sheet, code, _t, email in _sheets(event)}
     rows = list(ws.iter_rows(values_only=True))
     if not rows or len(rows[0]) < FIXED + len(criteria):
-        raise JudgingError(
-            _l("This is not the score sheet of this event (columns are missing)."), status=422
-        )
+        raise JudgingError(_l("This is not the score sheet of this event (columns are missing)."))
     expected = [column_title(c) for c in criteria]
     if [str(h or "").strip() for h in rows[0][FIXED : FIXED + len(criteria)]] != expected:
-        raise JudgingError(
-            _l("This is not the score sheet of this event (columns are missing)."), status=422
-        )
+        raise JudgingError(_l("This is not the score sheet of this event (columns are missing)."))
 
     planned = []
     for number, row in enumerate(rows[1:], start=2):
@@ -118,7 +114,9 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             try:
                 values.append((criterion, check_value(criterion, mark)))
             except JudgingError as error:
-                raise JudgingError(f"{cell}: {error}") from None
+                raise JudgingError(
+                    _l("%(cell)s: %(reason)s", cell=cell, reason=error.message)
+                ) from None
         comment = cells[FIXED + len(criteria)]
         planned.append((sheet, values, str(comment).strip() if comment not in (None, "") else None))
     if not planned:

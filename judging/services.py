@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
+import refusals
 from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
@@ -27,17 +28,20 @@ from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
 
 
-class JudgingError(ValueError):
-    """A user-facing reason why a judging operation was refused (status says how to answer)."""
+class JudgingError(refusals.Refusal):
+    """A user-facing reason why a judging operation was refused (bad input: 422)."""
 
-    def __init__(self, message, status: int = 422, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
 
-    def __str__(self) -> str:
-        return str(self.message)
+class JudgingConflict(JudgingError, refusals.Conflict):
+    """The event's or the sheet's state forbids it now (409)."""
+
+
+class JudgingForbidden(JudgingError, refusals.Forbidden):
+    """Someone other than the judge (or the president) tried it (403)."""
+
+
+class JudgingNotFound(JudgingError, refusals.NotFound):
+    """No such sheet for this judge (404)."""
 
 
 NOT_RANKED_LABELS = {
@@ -120,7 +124,7 @@ def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
     else:
         sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None or sheet.judge_id != user.id:
-        raise JudgingError(_l("This score sheet does not exist."), status=404)
+        raise JudgingNotFound(_l("This score sheet does not exist."))
     return sheet
 
 
@@ -187,11 +191,9 @@ def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
     """Why `idea` cannot become the event's calibration idea now (None: it can). A real idea
     already scored would silently leave the ranking: refused once a sheet of it is submitted."""
     if event.state not in ("draft", "open", "judging"):
-        return JudgingError(
-            _l("The calibration idea can only change before deliberation."), status=409
-        )
+        return JudgingConflict(_l("The calibration idea can only change before deliberation."))
     if idea is not None and idea.event_id != event.id:
-        return JudgingError(_l("This idea is not part of the event."), status=422)
+        return JudgingError(_l("This idea is not part of the event."))
     if idea is not None and not idea.is_calibration:
         submitted = db.session.scalar(
             select(func.count(ScoreSheet.id)).where(
@@ -199,14 +201,13 @@ def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
             )
         )
         if submitted:
-            return JudgingError(
+            return JudgingConflict(
                 _l(
                     "%(code)s already has %(n)s submitted score sheets: it is a real idea being "
                     "judged and cannot become the calibration idea now.",
                     code=idea.receipt_code,
                     n=submitted,
                 ),
-                status=409,
             )
     return None
 
@@ -248,12 +249,12 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
     if sheet.event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
-        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
+        raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
     if sheet.status == "submitted":
-        raise JudgingError(
-            _l("This sheet is submitted. Ask an organiser to reopen it to change it."), status=409
+        raise JudgingConflict(
+            _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
         )
 
 
@@ -265,20 +266,19 @@ def check_value(criterion: Criterion, value) -> float:
         high=criterion.scale_max,
     )
     if isinstance(value, bool):
-        raise JudgingError(message, status=422)
+        raise JudgingError(message)
     try:
         number = float(str(value).strip().replace(",", "."))
     except (TypeError, ValueError):
-        raise JudgingError(_l("Score must be a number."), status=422) from None
+        raise JudgingError(_l("Score must be a number.")) from None
     if not math.isfinite(number) or not criterion.scale_min <= number <= criterion.scale_max:
-        raise JudgingError(message, status=422)
+        raise JudgingError(message)
     step = 0.5 if criterion.half_points else 1.0
     if abs(number / step - round(number / step)) > 1e-9:
         raise JudgingError(
             _l("Half points are allowed for this criterion, nothing finer.")
             if criterion.half_points
             else _l("Score must be a whole number."),
-            status=422,
         )
     return number
 
@@ -314,7 +314,7 @@ def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
         rubric_id = event.rubric_id or event.competition.rubric_id
         criterion = db.session.scalar(_CRITERION_IN_RUBRIC, {"id": number, "rubric_id": rubric_id})
     if criterion is None:
-        raise JudgingError(_l("This criterion is not in the event's rubric."), status=422)
+        raise JudgingError(_l("This criterion is not in the event's rubric."))
     return criterion
 
 
@@ -357,7 +357,7 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     _check_writable(sheet, by)
     text = clean_text(text)
     if len(text) > 5000:
-        raise JudgingError(_l("The comment is too long (5,000 characters at most)."), status=422)
+        raise JudgingError(_l("The comment is too long (5,000 characters at most)."))
     if text == (sheet.comment or ""):
         return
     record(
@@ -384,7 +384,7 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     _check_writable(sheet, by)
     db.session.refresh(sheet, ["scores"])
     if missing_criteria(sheet):
-        raise JudgingError(_l("Score every criterion before submitting."), status=422)
+        raise JudgingError(_l("Score every criterion before submitting."))
     sheet.status = "submitted"
     sheet.submitted_at = utcnow()
     db.session.flush()
@@ -397,9 +397,9 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
     if sheet.event.state != "judging":
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if sheet.status != "submitted":
-        raise JudgingError(_l("This sheet is not submitted."), status=409)
+        raise JudgingConflict(_l("This sheet is not submitted."))
     sheet.status = "draft"
     sheet.submitted_at = None
     db.session.flush()
@@ -413,9 +413,9 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     """The judge declares a conflict of interest: the sheet leaves their list (its marks are
     kept in the audit log only) and, on split panels, another judge takes the idea."""
     if by is None or sheet.judge_id != getattr(by, "id", by):
-        raise JudgingError(_l("Only the judge of this sheet can change it."), status=403)
+        raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
     if sheet.event.state not in ("open", "judging"):
-        raise JudgingError(_l("Scores can only change while the event is in judging."), status=409)
+        raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     reason = _conflict_reason(reason)
     event = sheet.event
     conflict = Conflict(
@@ -437,13 +437,9 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
 def _conflict_reason(reason) -> str:
     reason = clean_text(reason)
     if len(reason) < 3:
-        raise JudgingError(
-            _l("Give the reason for the conflict of interest."), status=422, field="reason"
-        )
+        raise JudgingError(_l("Give the reason for the conflict of interest."), field="reason")
     if len(reason) > 1000:
-        raise JudgingError(
-            _l("The reason is too long (1,000 characters at most)."), status=422, field="reason"
-        )
+        raise JudgingError(_l("The reason is too long (1,000 characters at most)."), field="reason")
     return reason
 
 
@@ -451,10 +447,9 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
     """An organiser records a judge's conflict of interest on an idea before judging: the idea
     never reaches the judge's list (a sheet not yet started is removed)."""
     if event.state not in ("draft", "open"):
-        raise JudgingError(
+        raise JudgingConflict(
             _l("Organisers record conflicts of interest before judging starts; after that, the "
                "judge declares it from their sheet."),
-            status=409,
         )  # fmt: skip
     judge = db.session.scalar(
         select(User)
@@ -462,25 +457,22 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
         .where(JuryMember.event_id == event.id, User.id == _int_or_none(judge_id))
     )
     if judge is None:
-        raise JudgingError(_l("Choose a judge of this event."), status=422, field="judge_id")
+        raise JudgingError(_l("Choose a judge of this event."), field="judge_id")
     idea = db.session.get(Idea, _int_or_none(idea_id) or 0)
     if idea is None or idea.event_id != event.id:
-        raise JudgingError(_l("This idea is not part of the event."), status=422, field="idea_id")
+        raise JudgingError(_l("This idea is not part of the event."), field="idea_id")
     reason = _conflict_reason(reason)
     if db.session.scalar(
         select(Conflict.id).where(Conflict.idea_id == idea.id, Conflict.judge_id == judge.id)
     ):
-        raise JudgingError(
-            _l("This conflict of interest is already recorded."), status=409, field="idea_id"
-        )
+        raise JudgingConflict(_l("This conflict of interest is already recorded."), field="idea_id")
     sheet = db.session.scalar(
         select(ScoreSheet).where(ScoreSheet.idea_id == idea.id, ScoreSheet.judge_id == judge.id)
     )
     if sheet is not None and sheet.status != "assigned":
-        raise JudgingError(
+        raise JudgingConflict(
             _l("This judge has already scored this idea: they declare the conflict from their "
                "sheet."),
-            status=409,
         )  # fmt: skip
     if sheet is not None:
         db.session.delete(sheet)
@@ -750,7 +742,7 @@ def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
-        raise TriageError(str(error)) from error
+        raise TriageError(error.message) from error
 
 
 use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

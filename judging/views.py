@@ -11,13 +11,13 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounts.decorators import jury_required, organiser_required
@@ -29,6 +29,7 @@ from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging.models import ScoreSheet
 from judging.services import JudgingError
+from refusals import form_refusals, on_refusal, see_other
 from submissions.models import Idea
 
 bp = Blueprint("judging", __name__)
@@ -42,10 +43,6 @@ def _sector_labels() -> dict:
     from submissions.fields import SECTOR_LABELS
 
     return SECTOR_LABELS
-
-
-def _json_error(error: JudgingError):
-    return jsonify(ok=False, error=str(error)), error.status
 
 
 # --- Jury tablets ---------------------------------------------------------------------------------
@@ -106,18 +103,12 @@ def save_score(sheet_id: int):
     if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
         data = {}
     source = (request.headers.get("X-Tablet-Id") or "web")[:40]
-    try:
-        if "comment" in data:
-            services.save_comment(
-                sheet, str(data.get("comment") or ""), current_user, source=source
-            )
-        else:
-            services.record_score(
-                sheet, data.get("criterion"), data.get("value"), current_user, source=source
-            )
-    except JudgingError as error:
-        db.session.rollback()
-        return _json_error(error)
+    if "comment" in data:
+        services.save_comment(sheet, str(data.get("comment") or ""), current_user, source=source)
+    else:
+        services.record_score(
+            sheet, data.get("criterion"), data.get("value"), current_user, source=source
+        )
     answer = jsonify(ok=True, status=sheet.status, message=_("Saved"))  # before the commit
     db.session.commit()  # expires what was read: nothing is read after it
     return answer
@@ -125,32 +116,22 @@ def save_score(sheet_id: int):
 
 @bp.post("/jury/sheets/<int:sheet_id>/submit")
 @jury_required
+@on_refusal(".sheet")
 def submit(sheet_id: int):
-    sheet = _own_sheet(sheet_id)
-    try:
-        services.submit_sheet(sheet, current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.sheet", sheet_id=sheet.id)), 303
+    services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
-    return redirect(url_for("judging.my_events"), 303)
+    return see_other(url_for("judging.my_events"))
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
 @jury_required
+@on_refusal(".sheet")
 def conflict(sheet_id: int):
-    sheet = _own_sheet(sheet_id)
-    try:
-        services.declare_conflict(sheet, request.form.get("reason", ""), current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.sheet", sheet_id=sheet.id), 303)
+    services.declare_conflict(_own_sheet(sheet_id), request.form.get("reason", ""), current_user)
     db.session.commit()
     flash(_("Conflict of interest recorded: this idea has left your list."), "info")
-    return redirect(url_for("judging.my_events"), 303)
+    return see_other(url_for("judging.my_events"))
 
 
 # --- Organisers: progress -------------------------------------------------------------------------
@@ -182,7 +163,7 @@ def assign(slug: str):
     created = services.assign_event(event, current_user)
     db.session.commit()
     flash(_("%(n)s score sheets created.", n=created), "success")
-    return redirect(url_for("judging.progress", slug=slug), 303)
+    return see_other(url_for("judging.progress", slug=slug))
 
 
 @bp.post("/judging/<slug>/remind")
@@ -192,11 +173,11 @@ def remind(slug: str):
     behind = services.remind_judges(event)
     if not behind:
         flash(_("Every judge is up to date."), "info")
-        return redirect(url_for("judging.progress", slug=slug), 303)
+        return see_other(url_for("judging.progress", slug=slug))
     db.session.commit()
     names = ", ".join(f"{j.name} <{j.email}>" for j in behind)
     flash(_("Reminder e-mailed to: %(names)s", names=names), "success")
-    return redirect(url_for("judging.progress", slug=slug), 303)
+    return see_other(url_for("judging.progress", slug=slug))
 
 
 @bp.get("/judging/<slug>/calibration")
@@ -232,6 +213,7 @@ def calibration_confirm(slug: str, idea_id: int):
 
 @bp.post("/judging/<slug>/calibration")
 @organiser_required
+@on_refusal(".progress")
 def calibration_set(slug: str):
     event = _event(slug)
     idea_id = request.form.get("idea_id", type=int)
@@ -239,49 +221,47 @@ def calibration_set(slug: str):
     if idea is not None and idea.event_id == event.id and request.form.get("confirm") != "yes":
         flash(_("Tick the box to confirm that you have read what this step does."), "danger")
         return _render_calibration_confirm(event, idea, status=422)
-    try:
-        services.set_calibration(event, idea, current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.progress", slug=slug), 303)
+    services.set_calibration(event, idea, current_user)
     db.session.commit()
     flash(_("Calibration idea saved."), "success")
-    return redirect(url_for("judging.calibration_page", slug=slug), 303)
+    return see_other(url_for("judging.calibration_page", slug=slug))
+
+
+def _progress_conflicts(slug: str):
+    return see_other(url_for("judging.progress", slug=slug, _anchor="conflicts"))
 
 
 @bp.post("/judging/<slug>/conflicts")
 @organiser_required
+@on_refusal(_progress_conflicts)
 def record_conflict(slug: str):
     """An organiser records a judge's conflict of interest on an idea, before judging."""
     event = _event(slug)
     form = request.form
-    try:
-        services.record_conflict(
-            event, form.get("judge_id"), form.get("idea_id"), form.get("reason", ""), current_user
-        )
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.progress", slug=slug, _anchor="conflicts"), 303)
+    services.record_conflict(
+        event, form.get("judge_id"), form.get("idea_id"), form.get("reason", ""), current_user
+    )
     db.session.commit()
     flash(_("Conflict of interest recorded: the judge will not score this idea."), "success")
-    return redirect(url_for("judging.progress", slug=slug, _anchor="conflicts"), 303)
+    return _progress_conflicts(slug)
+
+
+def _sheet_or_404(sheet_id: int) -> ScoreSheet:
+    return db.session.get(ScoreSheet, sheet_id) or abort(404)
+
+
+def _sheet_progress(sheet_id: int):
+    return see_other(url_for("judging.progress", slug=_sheet_or_404(sheet_id).event.slug))
 
 
 @bp.post("/judging/sheets/<int:sheet_id>/reopen")
 @organiser_required
+@on_refusal(_sheet_progress)
 def reopen(sheet_id: int):
-    sheet = db.session.get(ScoreSheet, sheet_id) or abort(404)
-    try:
-        services.reopen_sheet(sheet, current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Sheet reopened: the judge can change it again."), "success")
-    return redirect(url_for("judging.progress", slug=sheet.event.slug), 303)
+    services.reopen_sheet(_sheet_or_404(sheet_id), current_user)
+    db.session.commit()
+    flash(_("Sheet reopened: the judge can change it again."), "success")
+    return _sheet_progress(sheet_id)
 
 
 # --- Deliberation ---------------------------------------------------------------------------------
@@ -329,6 +309,7 @@ def deliberation(slug: str):
 
 @bp.post("/judging/<slug>/winners")
 @organiser_required
+@on_refusal(".deliberation")
 def winners(slug: str):
     event = _event(slug)
     ids = request.form.getlist("winner", type=int)
@@ -337,15 +318,10 @@ def winners(slug: str):
         for k, v in request.form.items()
         if k.startswith("reason_") and k[7:].isdigit()
     }
-    try:
-        delib.choose_winners(event, ids, reasons, current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.deliberation", slug=slug), 303)
+    delib.choose_winners(event, ids, reasons, current_user)
     db.session.commit()
     flash(_("Winners recorded."), "success")
-    return redirect(url_for("judging.deliberation", slug=slug), 303)
+    return see_other(url_for("judging.deliberation", slug=slug))
 
 
 @bp.post("/judging/<slug>/notes")
@@ -353,15 +329,13 @@ def winners(slug: str):
 def notes(slug: str):
     """The notes of the discussion (kept in the minutes), during deliberation."""
     event = _event(slug)
-    try:
+    refused = form_refusals()
+    with refused:
         delib.save_notes(event, request.form.get("notes", ""), current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_deliberation(event, {error.field or "notes": str(error)}, error.status)
-    db.session.commit()
-    flash(_("Notes saved."), "success")
-    return redirect(url_for("judging.deliberation", slug=slug, _anchor="notes"), 303)
+        db.session.commit()
+        flash(_("Notes saved."), "success")
+        return see_other(url_for("judging.deliberation", slug=slug, _anchor="notes"))
+    return _render_deliberation(event, refused.errors, refused.status)
 
 
 @bp.post("/judging/<slug>/method")
@@ -370,17 +344,15 @@ def method(slug: str):
     """Rank by the raw or the normalised score, with the reason (kept in the minutes)."""
     event = _event(slug)
     form = request.form
-    try:
+    refused = form_refusals()
+    with refused:
         delib.choose_method(
             event, form.get("method", ""), form.get("method_reason", ""), current_user
         )
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_deliberation(event, {error.field or "method": str(error)}, error.status)
-    db.session.commit()
-    flash(_("Ranking method saved."), "success")
-    return redirect(url_for("judging.deliberation", slug=slug), 303)
+        db.session.commit()
+        flash(_("Ranking method saved."), "success")
+        return see_other(url_for("judging.deliberation", slug=slug))
+    return _render_deliberation(event, refused.errors, refused.status)
 
 
 def _render_validate(event: Event, status: int = 200, error: JudgingError | None = None):
@@ -416,17 +388,15 @@ def validate(slug: str):
     if request.form.get("confirm") != "yes":
         flash(_("Tick the box to confirm that you have read what this step does."), "danger")
         return _render_validate(event, status=422)
-    try:
+    refused = form_refusals()
+    with refused:
         delib.validate_minutes(
             event, current_user, president_name=request.form.get("president_name")
         )
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _render_validate(event, status=error.status, error=error)
-    db.session.commit()
-    flash(_("Minutes validated: the results are locked and can be published."), "success")
-    return redirect(url_for("judging.minutes", slug=slug), 303)
+        db.session.commit()
+        flash(_("Minutes validated: the results are locked and can be published."), "success")
+        return see_other(url_for("judging.minutes", slug=slug))
+    return _render_validate(event, status=refused.status, error=refused.refusal)
 
 
 @bp.get("/judging/<slug>/minutes")
@@ -488,21 +458,16 @@ def score_sheet(slug: str):
 
 @bp.post("/judging/<slug>/import-scores")
 @organiser_required
+@on_refusal(".progress")
 def import_scores(slug: str):
     event = _event(slug)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash(_("Choose the filled score sheet (.xlsx)."), "danger")
-        return redirect(url_for("judging.progress", slug=slug), 303)
-    try:
-        count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
-    except JudgingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("judging.progress", slug=slug), 303)
+        raise JudgingError(_l("Choose the filled score sheet (.xlsx)."))
+    count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
     db.session.commit()
     flash(_("%(n)s paper score sheets imported.", n=count), "success")
-    return redirect(url_for("judging.progress", slug=slug), 303)
+    return see_other(url_for("judging.progress", slug=slug))
 
 
 # --- National final -------------------------------------------------------------------------------
@@ -524,18 +489,13 @@ def final_entrants(slug: str):
 
 @bp.post("/judging/<slug>/finalists")
 @organiser_required
+@on_refusal(".final_entrants")
 def carry_winners(slug: str):
     """Carry each published stop's winners into the national final (not resubmitted)."""
-    event = _event(slug)
-    try:
-        created = delib.carry_winners_to_final(event, current_user)
-    except JudgingError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("judging.final_entrants", slug=slug), 303)
+    created = delib.carry_winners_to_final(_event(slug), current_user)
     db.session.commit()
     flash(_("%(n)d winners carried into the final.", n=len(created)), "success")
-    return redirect(url_for("judging.final_entrants", slug=slug), 303)
+    return see_other(url_for("judging.final_entrants", slug=slug))
 
 
 # --- Public results and API -----------------------------------------------------------------------

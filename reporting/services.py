@@ -34,13 +34,14 @@ from i18n import event_city, localized
 from judging import scoring
 from judging.models import ResultEntry, Score, ScoreSheet, WinnerChoice
 from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
 
 METHOD_LABELS = {"raw": _l("Raw scores"), "normalised": _l("Normalised scores")}
 
 
-class ReportError(ValueError):
+class ReportError(NotFound):
     """A user-facing reason why an export cannot be made (unknown event, empty tour…)."""
 
 
@@ -91,7 +92,7 @@ def labels() -> dict:
 def event_by_slug(slug: str) -> Event:
     event = get_event(slug)
     if event is None:
-        raise ReportError(_("No event with the address “%(slug)s”.", slug=slug))
+        raise ReportError(_l("No event with the address “%(slug)s”.", slug=slug))
     return event
 
 
@@ -105,10 +106,10 @@ def tour_events(competition_slug: str | None = None) -> list[Event]:
     competition = db.session.scalar(query)
     if competition is None:
         if competition_slug:
-            raise ReportError(_("No tour with the address “%(slug)s”.", slug=competition_slug))
-        raise ReportError(_("There is no tour to export yet."))
+            raise ReportError(_l("No tour with the address “%(slug)s”.", slug=competition_slug))
+        raise ReportError(_l("There is no tour to export yet."))
     if not competition.events:
-        raise ReportError(_("There is no tour to export yet."))
+        raise ReportError(_l("There is no tour to export yet."))
     return list(competition.events)
 
 

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -22,6 +21,7 @@ from competitions.services import add_event_link_provider, get_event
 from extensions import db
 from i18n import current_language
 from jobs.exports import start_export
+from refusals import on_refusal, see_other
 from reporting import services
 
 bp = Blueprint("reporting", __name__)
@@ -80,16 +80,13 @@ def event_workbook(slug: str):
 
 @bp.post("/tour/rankings.xlsx")
 @organiser_required
+@on_refusal(".index")
 def tour_workbook():
     """The whole tour: a background job when the jobs package offers one, else at once."""
     language = _workbook_language()
-    try:
-        events = services.tour_events(request.form.get("competition") or None)
-    except services.ReportError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("reporting.index")), 303
+    events = services.tour_events(request.form.get("competition") or None)
     params = {"all": True, "competition": events[0].competition.slug, "personal": True}
     export = start_export("rankings", params, current_user, language)
     db.session.commit()
     flash(_("The workbook is being prepared. You will get an e-mail when it is ready."), "info")
-    return redirect(url_for("jobs.export_status", export_id=export.id), 303)
+    return see_other(url_for("jobs.export_status", export_id=export.id))

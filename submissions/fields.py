@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from competitions.defaults import REGION_NAMES
+from refusals import Refusal
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, TEAM_KINDS
 
 SECTOR_LABELS = {
@@ -119,7 +120,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009_]+")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
-class FieldError(ValueError):
+class FieldError(Refusal):
     """A message about one field's value, in the user's language."""
 
 

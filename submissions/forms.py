@@ -103,13 +103,6 @@ class IdeaForm(FlaskForm):
                 "processed for this competition (Law 09-08)."
             )
 
-    def set_errors(self, errors: dict) -> None:
-        """Show the service's messages next to their fields."""
-        for name, message in errors.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*list(field.errors or []), message]
-
 
 class EligibilityForm(FlaskForm):
     eligibility = RadioField(_l("Eligibility"), choices=_choices(ELIGIBILITY_LABELS, blank=False))

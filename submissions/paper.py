@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
+from refusals import Refusal
 from submissions.fields import (
     AGE_LABELS,
     GENDER_LABELS,
@@ -75,11 +76,11 @@ MAX_ROWS = 5000
 LANGS = ("fr", "ar", "en")
 
 
-class ImportRejected(ValueError):
+class ImportRejected(Refusal):
     """The sheet was refused as a whole; `messages` name each bad cell."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(messages)
+    def __init__(self, messages: list):
+        super().__init__(_l("Nothing was imported."))
         self.messages = messages
 
 
@@ -174,7 +175,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportRejected([_("This file is not an Excel workbook (.xlsx).")]) from None
+        raise ImportRejected([_l("This file is not an Excel workbook (.xlsx).")]) from None
     sheet = workbook.worksheets[0]
     rows = []
     for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
@@ -182,7 +183,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ImportRejected([_("At most %(n)s ideas per file.", n=MAX_ROWS)])
+            raise ImportRejected([_l("At most %(n)s ideas per file.", n=MAX_ROWS)])
         rows.append(
             (
                 number,
@@ -206,7 +207,7 @@ def check_rows(rows: list[tuple[int, dict]]) -> list[str]:
         for field in COLUMNS:
             if field in errors:
                 messages.append(
-                    _(
+                    _l(
                         "%(cell)s (%(field)s): %(message)s",
                         cell=f"{letter(field)}{number}",
                         field=LABELS[field],
@@ -222,7 +223,7 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int
     file twice adds nothing."""
     rows = read_rows(data)
     if not rows:
-        raise ImportRejected([_("The sheet has no ideas (they start on row 2).")])
+        raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
     messages = check_rows(rows)
     if messages:
         raise ImportRejected(messages)

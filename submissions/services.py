@@ -15,6 +15,7 @@ from accounts.models import utcnow
 from audit.services import record
 from competitions.models import Event
 from extensions import db
+from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
 from submissions.fields import (
     CORRECTABLE,
@@ -34,24 +35,27 @@ LOOKUP_WINDOW = timedelta(minutes=15)
 _CODE_ATTEMPTS = 10
 
 
-class EventClosed(Exception):
+class EventClosed(Conflict):
     """The event is not accepting ideas (state other than "open")."""
 
+    default_message = _l("This event is not accepting ideas.")
 
-class InvalidIdea(ValueError):
+
+class InvalidIdea(Refusal):
     """Some fields are wrong: {field: message}. Nothing was stored."""
 
     def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(_l("Please correct the fields marked in red."), errors=errors)
 
 
-class TriageError(ValueError):
+class TriageError(Refusal):
     """A user-facing reason why a triage action was refused."""
 
 
-class LookupThrottled(Exception):
+class LookupThrottled(Throttled):
     """Too many wrong look-ups for this receipt code: wait before trying again."""
+
+    default_message = _l("Too many attempts for this receipt code. Wait 15 minutes and try again.")
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def submit_idea(
     try:
         upload = attachments.check_upload(file, getattr(file, "filename", None))
     except FieldError as error:
-        upload, errors = None, {**errors, "attachment": error.args[0]}
+        upload, errors = None, {**errors, "attachment": error.message}
     if errors:
         raise InvalidIdea(errors)
 

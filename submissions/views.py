@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from competitions.models import Event
 from competitions.services import get_event
 from extensions import db, read_first
 from i18n import current_language
+from refusals import form_refusals, on_refusal, see_other
 from submissions import attachments, paper, services
 from submissions.fields import (
     CORRECTABLE,
@@ -151,7 +153,8 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         target = services.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
-    try:
+    refused = form_refusals()
+    with refused:
         by = current_user if current_user.is_authenticated else None
         receipt = services.submit_idea(
             target,
@@ -161,34 +164,29 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             by=by,
             file=request.files.get("attachment"),
         )
-    except services.EventClosed:
-        db.session.rollback()
-        return _closed(_event(slug))
-    except services.InvalidIdea as invalid:
-        db.session.rollback()
-        event = _event(slug)
-        if event.state != "open":
-            return _closed(event)
-        form = IdeaForm(assisted=source == "assisted")
-        form.set_errors(invalid.errors)
-        token = data.get("submit_token") or ""  # kept, so that the corrected form is one idea
-        if "submit_token" in invalid.errors or not services.TOKEN_PATTERN.fullmatch(token):
-            token = secrets.token_urlsafe(24)
-        return render_template(
-            "submissions/submit.html",
-            event=event,
-            form=form,
-            submit_token=token,
-            source=source,
-            action=action,
-            **template_vars,
-        ), 422
-    # A token reused on another event's form leads to the receipt of the event that holds it.
-    if receipt.event_id != target.id:
-        slug = db.session.get(Event, receipt.event_id).slug
-    db.session.commit()
-    _remember_receipt(receipt.code, kiosk=source == "kiosk")
-    return redirect(url_for("submissions.receipt", slug=slug, code=receipt.code))
+        # A token reused on another event's form leads to the receipt of the event that holds it.
+        if receipt.event_id != target.id:
+            slug = db.session.get(Event, receipt.event_id).slug
+        db.session.commit()
+        _remember_receipt(receipt.code, kiosk=source == "kiosk")
+        return see_other(url_for("submissions.receipt", slug=slug, code=receipt.code))
+    event = _event(slug)
+    if event.state != "open":  # closed before the INSERT, or while the form was being corrected
+        return _closed(event)
+    form = IdeaForm(assisted=source == "assisted")
+    refused.show_on(form)
+    token = data.get("submit_token") or ""  # kept, so that the corrected form is one idea
+    if "submit_token" in refused.errors or not services.TOKEN_PATTERN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
+    return render_template(
+        "submissions/submit.html",
+        event=event,
+        form=form,
+        submit_token=token,
+        source=source,
+        action=action,
+        **template_vars,
+    ), refused.status
 
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
@@ -211,14 +209,14 @@ def kiosk_start(slug: str):
     logout_user()
     session["kiosk_event"] = event.slug
     session["receipts"] = []
-    return redirect(url_for("submissions.kiosk", slug=event.slug))
+    return see_other(url_for("submissions.kiosk", slug=event.slug))
 
 
 @bp.post("/e/<slug>/kiosk/stop")
 def kiosk_stop(slug: str):
     session.pop("kiosk_event", None)
     session["receipts"] = []
-    return redirect(url_for("accounts.login"))
+    return see_other(url_for("accounts.login"))
 
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
@@ -275,6 +273,11 @@ def receipt(slug: str, code: str):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
+@on_refusal(
+    lambda refusal: render_template(
+        "submissions/receipt_lookup.html", form=LookupForm(), throttled=refusal
+    )
+)
 def receipt_lookup():
     """Code + phone → where the idea stands; the same answer for any wrong code or phone."""
     form = LookupForm(
@@ -282,11 +285,7 @@ def receipt_lookup():
     )
     if request.method == "GET":
         return render_template("submissions/receipt_lookup.html", form=form)
-    try:
-        idea = services.lookup_receipt(form.code.data or "", form.phone.data or "")
-    except services.LookupThrottled:
-        db.session.rollback()
-        return render_template("submissions/receipt_lookup.html", form=form, throttled=True), 429
+    idea = services.lookup_receipt(form.code.data or "", form.phone.data or "")
     db.session.commit()
     if idea is None:
         return render_template("submissions/receipt_lookup.html", form=form, not_found=True), 404
@@ -350,22 +349,23 @@ def triage(slug: str):
     return _triage_page(_event(slug), args)
 
 
+def _import_refused(slug: str, refusal):
+    """The list again, with every bad cell named (or why the event takes no ideas)."""
+    messages = getattr(refusal, "messages", None) or [refusal.message]
+    # Rendered here: a lazy string would reach the template unescaped (it passes as markup).
+    return _triage_page(_event(slug), {}, import_errors=[str(m) for m in messages])
+
+
 @bp.post("/tour/events/<slug>/ideas/import")
 @organiser_required
+@on_refusal(_import_refused)
 def import_sheet(slug: str):
     event = _event(slug)
     file = request.files.get("file")
     data = file.read() if file else b""
-    try:
-        if not data:
-            raise paper.ImportRejected([_("Choose the Excel file to import.")])
-        created, repeated = paper.import_ideas(event, data, by=current_user)
-    except (paper.ImportRejected, services.EventClosed) as error:
-        db.session.rollback()
-        messages = getattr(error, "messages", None) or [
-            _("This event is not accepting ideas: open it before importing.")
-        ]
-        return _triage_page(event, {}, import_errors=messages), 422
+    if not data:
+        raise paper.ImportRejected([_l("Choose the Excel file to import.")])
+    created, repeated = paper.import_ideas(event, data, by=current_user)
     db.session.commit()
     flash(_("%(n)s ideas imported.", n=len(created)), "success")
     if repeated:
@@ -373,7 +373,7 @@ def import_sheet(slug: str):
             _("%(n)s rows were already imported from this file and were skipped.", n=repeated),
             "info",
         )
-    return redirect(url_for("submissions.triage", slug=slug))
+    return see_other(url_for("submissions.triage", slug=slug))
 
 
 @bp.get("/tour/ideas-template.xlsx")
@@ -410,7 +410,6 @@ def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
             data={"eligibility": idea.eligibility, "reason": idea.ineligible_reason or ""}
         ),
         duplicate_form=forms.pop("duplicate_form", None) or DuplicateForm(),
-        error=forms.pop("error", None),
     ), status
 
 
@@ -428,7 +427,8 @@ def idea_action(slug: str, idea_id: int, action: str):
     event = _event(slug)
     idea = _idea(event, idea_id)
     form = request.form
-    try:
+    refused = form_refusals()
+    with refused:
         if action == "eligibility":
             services.set_eligibility(
                 idea, form.get("eligibility", ""), form.get("reason"), current_user
@@ -461,25 +461,20 @@ def idea_action(slug: str, idea_id: int, action: str):
             message = _("Saved.")
         else:
             abort(404)
-    except services.InvalidIdea as invalid:
-        db.session.rollback()
-        correction = CorrectionForm()
-        for name, text in invalid.errors.items():
-            getattr(correction, name).errors = [text]
-        return _idea_page(event, idea, 422, correction=correction)
-    except services.TriageError as error:
-        db.session.rollback()
-        return _idea_page(
-            event,
-            idea,
-            422,
-            error=str(error),
-            eligibility_form=EligibilityForm() if action == "eligibility" else None,
-            duplicate_form=DuplicateForm() if action == "duplicate" else None,
-        )
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("submissions.idea_detail", slug=slug, idea_id=idea.id))
+        db.session.commit()
+        flash(message, "success")
+        return see_other(url_for("submissions.idea_detail", slug=slug, idea_id=idea.id))
+    correction = CorrectionForm() if action == "correct" else None
+    if correction is not None:
+        refused.show_on(correction)
+    return _idea_page(
+        event,
+        idea,
+        refused.status,
+        correction=correction,
+        eligibility_form=EligibilityForm() if action == "eligibility" else None,
+        duplicate_form=DuplicateForm() if action == "duplicate" else None,
+    )
 
 
 @bp.get("/tour/events/<slug>/ideas/<int:idea_id>/attachment")

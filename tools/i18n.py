@@ -6,7 +6,7 @@
     python -m tools.i18n set PACKAGE LANG F.json  fill translations from {"msgid": "text", ...}
 
 Message ids are English; French and Arabic are translated in the .po files. The root catalog in
-translations/ holds app.py, i18n.py and the top-level templates (base layout, macros).
+translations/ holds app.py, i18n.py, refusals.py and the top-level templates (base layout, macros).
 """
 
 import sys
@@ -30,7 +30,12 @@ def catalog_dir(package: str) -> Path:
 
 def sources(package: str) -> list[str]:
     if package == "root":
-        files = [ROOT / "app.py", ROOT / "i18n.py", *sorted((ROOT / "templates").glob("*.html"))]
+        files = [
+            ROOT / "app.py",
+            ROOT / "i18n.py",
+            ROOT / "refusals.py",
+            *sorted((ROOT / "templates").glob("*.html")),
+        ]
     else:
         files = [ROOT / package, ROOT / "templates" / package]
         if package == "jobs":

@@ -14,7 +14,7 @@ def test_one_time_link_signs_a_jury_member_in_once(app, client):
     assert page.status_code == 200 and judge.name in page.get_data(as_text=True)
     # GET alone does not use the link (link previews, QR scanners)
     response = client.post(f"/login/link/{token}")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/jury")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/jury")
     assert client.get("/jury").status_code == 200
     # Reused: refused, with the reason
     other = app.test_client()

@@ -16,7 +16,7 @@ def _login(client, email, password, address="10.0.0.1"):
 def test_organiser_signs_in_with_password_and_lands_on_the_tour(client):
     user = make_user("organiser")
     response = _login(client, user.email, PASSWORD)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].endswith("/tour")
 
 
@@ -48,7 +48,7 @@ def test_throttling_never_locks_out_other_accounts_of_the_same_hall(client):
     for _ in range(6):
         _login(client, victim.email, "wrong-password-1", address="41.250.1.1")
     response = _login(client, colleague.email, PASSWORD, address="41.250.1.1")
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_throttling_also_counts_failures_from_many_addresses(client):
@@ -62,7 +62,7 @@ def test_successful_sign_in_clears_past_failures(client):
     user = make_user("organiser")
     for _ in range(3):
         _login(client, user.email, "wrong-password-1")
-    assert _login(client, user.email, PASSWORD).status_code == 302
+    assert _login(client, user.email, PASSWORD).status_code == 303
     assert db.session.query(LoginFailure).filter_by(email=user.email).count() == 0
 
 
@@ -99,7 +99,7 @@ def test_forms_with_csrf_token_are_accepted(client, csrf_on):
     response = client.post(
         "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_signing_in_between_two_requests_of_one_test_takes_effect(client, login):
@@ -128,7 +128,7 @@ def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monke
 
     monkeypatch.setattr(services, "check_password_hash", check_while_another_tablet_writes)
     response = _login(client, user.email, PASSWORD)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert seen == ["free"]
 
 

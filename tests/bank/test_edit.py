@@ -78,7 +78,7 @@ def test_organiser_edits_the_business_model_and_every_change_is_logged(client, l
             partners="Association Tanmia",
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     saved = db.session.get(BankProject, project.id)
     assert saved.products == "Couscous roulé à la main"

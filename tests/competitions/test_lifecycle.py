@@ -47,7 +47,7 @@ def test_allowed_transition_through_the_page_is_made_and_audited(
     response = client.post(
         f"/tour/events/{event.slug}/state", data={"state": new, "confirm": "yes"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _state(event.id) == new
     entry = db.session.query(AuditEntry).filter_by(entity="event", action="state").one()
     assert entry.old == {"state": old} and entry.new == {"state": new}
@@ -150,7 +150,7 @@ def test_a_registered_guard_refuses_the_move_and_disables_its_button(
         client.post(
             f"/tour/events/{event.slug}/state", data={"state": "published", "confirm": "yes"}
         ).status_code
-        == 302
+        == 303
     )
 
 

@@ -42,7 +42,7 @@ def _score_once(event):
 def test_organiser_adds_a_criterion_in_three_languages(client, organiser):
     rubric = make_competition().rubric
     response = client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=_form())
-    assert response.status_code == 302
+    assert response.status_code == 303
     criterion = db.session.query(Criterion).filter_by(key="local_roots").one()
     assert criterion.name == {
         "fr": "Ancrage territorial",
@@ -115,7 +115,7 @@ def test_organiser_edits_a_criterion_of_an_unlocked_rubric(client, organiser):
             key=criterion.key, name_fr="Impact social et inclusion", weight="4", tiebreak_order="1"
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(criterion)
     assert criterion.name["fr"] == "Impact social et inclusion" and criterion.weight == 4
 
@@ -174,7 +174,7 @@ def test_new_version_is_an_editable_copy_and_events_already_judging_keep_the_old
     old = competition.rubric
     _score_once(judged)
     response = client.post(f"/tour/rubrics/{old.id}/version")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     new = db.session.query(Rubric).filter_by(previous_id=old.id).one()
     assert new.version == old.version + 1 and new.locked_at is None
@@ -189,7 +189,7 @@ def test_new_version_is_an_editable_copy_and_events_already_judging_keep_the_old
         client.post(
             f"/tour/criteria/{criterion.id}/edit", data=_form(key=criterion.key, weight="5")
         ).status_code
-        == 302
+        == 303
     )
 
 
@@ -197,7 +197,7 @@ def test_copy_rubric_to_an_event_before_judging_only(client, organiser):
     competition = make_competition()
     event = make_event(competition, state="open")
     response = client.post(f"/tour/events/{event.slug}/rubric/copy")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert event.own_rubric is not None and event.rubric.id != competition.rubric.id
     assert len(event.rubric.criteria) == len(competition.rubric.criteria)
@@ -213,7 +213,7 @@ def test_copy_rubric_to_an_event_before_judging_only(client, organiser):
 def test_last_criterion_cannot_be_deleted(client, organiser):
     rubric = make_competition().rubric
     for criterion in list(rubric.criteria[1:]):
-        assert client.post(f"/tour/criteria/{criterion.id}/delete").status_code == 302
+        assert client.post(f"/tour/criteria/{criterion.id}/delete").status_code == 303
     response = client.post(f"/tour/criteria/{rubric.criteria[0].id}/delete")
     assert response.status_code == 409 and "au moins un critère" in response.get_data(as_text=True)
 

@@ -25,7 +25,7 @@ def test_browser_preference_is_the_fallback(client):
 def test_switch_remembers_the_choice_on_the_account(app, client, login):
     user = login(make_user("organiser"))
     response = client.post("/language", data={"lang": "ar", "next": "/"})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 303 and response.headers["Location"] == "/"
     from extensions import db
 
     db.session.refresh(user)

@@ -84,7 +84,7 @@ def test_failing_builder_leaves_no_file_and_retry_builds_it(app, builders, clien
     assert client.get(f"/tour/exports/{export.id}/download").status_code == 409
 
     response = client.post(f"/tour/exports/{export.id}/retry")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(export)
     assert export.status == "done" and export.attempts == 2 and files_in(app) == [export.file_name]
 
@@ -138,7 +138,7 @@ def test_export_whose_worker_went_silent_shows_failed_then_is_reaped_and_retried
     db.session.refresh(export)
     assert export.status == "failed" and export.error == exports.WORKER_LOST
     assert files_in(app) == []
-    assert client.post(f"/tour/exports/{export.id}/retry").status_code == 302
+    assert client.post(f"/tour/exports/{export.id}/retry").status_code == 303
     db.session.refresh(export)
     assert export.status == "done" and export.attempts == 2
 

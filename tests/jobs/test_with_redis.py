@@ -188,7 +188,7 @@ def test_worker_killed_mid_export_leaves_no_file_shows_failed_and_retry_works(
     assert list(exports_dir.iterdir()) == []  # the half file is gone too
 
     db.session.rollback()
-    assert client.post(f"/tour/exports/{export_id}/retry").status_code == 302
+    assert client.post(f"/tour/exports/{export_id}/retry").status_code == 303
     work(app)
     export = db.session.get(ExportJob, export_id)
     assert export.status == "done" and export.attempts == 2

@@ -83,7 +83,7 @@ def test_publishing_without_confirmation_is_refused_and_nothing_is_published(app
     response = client.post(
         f"/tour/events/{event.slug}/state", data={"state": "published", "confirm": "yes"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _deliberation().published_at is not None
 
 

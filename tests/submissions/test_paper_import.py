@@ -123,7 +123,7 @@ def test_upload_in_the_ui_all_or_nothing(client, login, runner, tmp_path):
         f"/tour/events/{event.slug}/ideas/import",
         data={"file": (BytesIO(good.read_bytes()), "ideas.xlsx")},
     )
-    assert response.status_code == 302 and ideas_count() == 1
+    assert response.status_code == 303 and ideas_count() == 1
 
 
 def test_not_a_workbook_and_empty_sheet_are_refused_clearly(client, login, runner, tmp_path):

@@ -69,7 +69,7 @@ def test_arabic_submission_round_trips_byte_for_byte(client):
         f"/e/{event.slug}/submit?lang=ar",
         data=form_data(**{k: f"  {v}\n" for k, v in ARABIC.items()}),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     idea = db.session.scalar(select(Idea))
     for field, text in ARABIC.items():
         assert getattr(idea, field).encode() == text.encode()
@@ -169,7 +169,7 @@ def test_a_resend_after_the_event_closed_gets_the_same_receipt(client):
     db.session.execute(update(Event).where(Event.slug == event.slug).values(state="judging"))
     db.session.commit()
     again = post(client, event)
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert again.headers["Location"] == first.headers["Location"]
     assert ideas_count() == 1
 
@@ -182,7 +182,7 @@ def test_double_tap_and_resend_give_one_idea_and_the_same_receipt(client):
     event = make_event()
     first = post(client, event)
     second = post(client, event)
-    assert first.status_code == second.status_code == 302
+    assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert ideas_count() == 1
     # A resend after the event closed still gets its receipt (the idea was stored).
@@ -196,7 +196,7 @@ def test_a_token_sent_again_on_another_events_form_leads_to_its_own_receipt(clie
     rabat = make_event(city="Rabat", slug="rabat-2025")
     first = post(client, oujda)
     again = post(client, rabat)  # the same one-time token, posted to another event's form
-    assert again.status_code == 302
+    assert again.status_code == 303
     assert again.headers["Location"] == first.headers["Location"]
     assert f"/e/{oujda.slug}/receipt/" in again.headers["Location"]
     assert ideas_count() == 1
@@ -220,7 +220,7 @@ def test_a_valid_post_reads_nothing_before_its_insert(client, app):
         for _ in range(2):
             posts.append([])
             response = post(client, event, submit_token=secrets.token_urlsafe(24))
-            assert response.status_code == 302
+            assert response.status_code == 303
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", seen)
     assert posts == [["SELECT", "INSERT", "INSERT"], ["INSERT", "INSERT"]]
@@ -236,7 +236,7 @@ def test_a_remembered_event_that_changed_is_checked_by_the_insert(client, app):
     stored = make_event(city="Oujda")
     event, event_id = SimpleNamespace(slug=stored.slug), stored.id
     db.session.close()  # the test's own session holds no lock
-    assert post(client, event, submit_token=secrets.token_urlsafe(24)).status_code == 302
+    assert post(client, event, submit_token=secrets.token_urlsafe(24)).status_code == 303
 
     def change(sql):
         db.session.close()
@@ -246,7 +246,7 @@ def test_a_remembered_event_that_changed_is_checked_by_the_insert(client, app):
 
     change("UPDATE events SET city = 'Rabat' WHERE id = :id")
     response = post(client, event, submit_token=secrets.token_urlsafe(24))
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "/receipt/RAB-" in response.headers["Location"]
 
     change("UPDATE events SET state = 'judging' WHERE id = :id")
@@ -279,7 +279,7 @@ def test_the_idea_is_checked_without_holding_the_sqlite_write_lock(client, app, 
 
     monkeypatch.setattr(services, "clean_idea", clean_while_another_phone_writes)
     response = post(client, event)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert seen == ["free"]
     assert ideas_count() == 1
 
@@ -364,7 +364,7 @@ def test_five_concurrent_posts_with_one_token_store_one_idea(app):
         thread.join(timeout=60)
     assert not failures, failures[0] if failures else ""
     assert len(locations) == 5
-    assert {status for status, _ in locations} == {302}
+    assert {status for status, _ in locations} == {303}
     assert len({location for _, location in locations}) == 1
     db.session.expire_all()
     assert ideas_count() == 1
@@ -397,7 +397,7 @@ def test_receipt_code_collision_draws_another_code(client, monkeypatch):
     codes = iter(["OUJ-AAAA", "OUJ-CCCC"])  # the first is already taken
     monkeypatch.setattr("submissions.services.new_receipt_code", lambda city: next(codes))
     response = post(client, event)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert (
         db.session.scalar(select(Idea.receipt_code).where(Idea.submit_token == TOKEN)) == "OUJ-CCCC"
     )
@@ -415,7 +415,7 @@ def test_receipt_code_collision_draws_another_code(client, monkeypatch):
 def test_pdf_and_images_are_accepted_by_their_content(client, uploads_dir, content, name, mime):
     event = make_event()
     response = post(client, event, attachment=upload(content, name))
-    assert response.status_code == 302
+    assert response.status_code == 303
     idea = db.session.scalar(select(Idea))
     assert idea.attachment_mime == mime and idea.attachment_name == name
     stored = uploads_dir / idea.attachment_path
@@ -529,7 +529,7 @@ def test_csrf_is_required_on_the_public_form(client, csrf_on):
 def start_kiosk(client, login, event):
     login(make_user("organiser"))
     response = client.post(f"/e/{event.slug}/kiosk/start")
-    assert response.status_code == 302
+    assert response.status_code == 303
     return response
 
 
@@ -583,7 +583,7 @@ def test_assisted_submission_is_recorded_with_the_facilitator(client, login):
     page = client.get(f"/e/{event.slug}/assist").get_data(as_text=True)
     assert "après que je le lui ai lu" in page
     response = client.post(f"/e/{event.slug}/assist", data=form_data())
-    assert response.status_code == 302
+    assert response.status_code == 303
     idea = db.session.scalar(select(Idea))
     assert idea.source == "assisted" and idea.assisted_by_id == facilitator.id
     assert idea.consent_at is not None
@@ -626,7 +626,7 @@ def test_control_characters_are_dropped_not_a_server_error(client):
     """A NUL pasted into a field would make PostgreSQL refuse the row: it is dropped."""
     event = make_event()
     response = post(client, event, title="Idée\x00 sans\x07 NUL", problem="ligne 1\r\n\tligne 2")
-    assert response.status_code == 302
+    assert response.status_code == 303
     idea = db.session.scalar(select(Idea))
     assert idea.title == "Idée sans NUL" and idea.problem == "ligne 1\r\n\tligne 2"
 

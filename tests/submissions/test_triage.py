@@ -86,7 +86,7 @@ def test_ineligible_needs_a_reason_and_is_audited(client, organiser):
     ok = client.post(
         url(event, idea, "eligibility"), data={"eligibility": "ineligible", "reason": "Hors région"}
     )
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     db.session.expire_all()
     assert idea.eligibility == "ineligible" and idea.ineligible_reason == "Hors région"
     [entry] = audits("eligibility")
@@ -101,7 +101,7 @@ def test_duplicate_is_flagged_both_kept_and_audited(client, organiser):
     third = make_idea(event, receipt_code="OUJ-DDDD")
     assert (
         client.post(url(event, second, "duplicate"), data={"original_code": "ouj-aaaa"}).status_code
-        == 302
+        == 303
     )
     # A duplicate of a duplicate points at the first idea.
     client.post(url(event, third, "duplicate"), data={"original_code": "OUJ-CCCC"})
