@@ -8,6 +8,7 @@ from flask import Flask
 import settings
 from extensions import babel, csrf, db, login_manager, mail, migrate, render_migration_item
 from i18n import register_template_helpers, select_locale
+from vocabulary import Vocabulary
 
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_vocabularies(app)
     return app
 
 
@@ -155,3 +157,26 @@ def register_commands(app: Flask) -> None:
             module = __import__(f"{name}.cli", fromlist=["commands"])
             for command in module.commands:
                 app.cli.add_command(command)
+
+
+def vocabularies() -> list[type[Vocabulary]]:
+    """Every vocabulary defined in a package's `states.py`, lower floors first."""
+    found = []
+    for name in PACKAGES:
+        if (ROOT / name / "states.py").exists():
+            module = __import__(f"{name}.states", fromlist=["*"])
+            found += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type)
+                and issubclass(value, Vocabulary)
+                and value.__module__ == module.__name__
+            ]
+    return found
+
+
+def register_vocabularies(app: Flask) -> None:
+    """Every vocabulary as a template global, so that a template names `EventState.OPEN` (or a
+    model's predicate, `event.accepts_ideas`), never the bare word."""
+    for vocabulary in vocabularies():
+        app.jinja_env.globals[vocabulary.__name__] = vocabulary

@@ -5,6 +5,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from accounts.states import Role
+
 
 def role_required(*roles: str):
     def decorator(view):
@@ -20,5 +22,5 @@ def role_required(*roles: str):
     return decorator
 
 
-organiser_required = role_required("organiser")
-jury_required = role_required("jury", "organiser")
+organiser_required = role_required(Role.ORGANISER)
+jury_required = role_required(Role.JURY, Role.ORGANISER)

@@ -4,9 +4,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from accounts.states import Role
 from extensions import db
-
-ROLES = ("organiser", "jury")
 
 
 def utcnow() -> datetime:
@@ -15,7 +14,7 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('organiser', 'jury')", name="role"),)
+    __table_args__ = (CheckConstraint(Role.check("role"), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -32,11 +31,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_organiser(self) -> bool:
-        return self.role == "organiser"
+        return self.role == Role.ORGANISER
 
     @property
     def is_jury(self) -> bool:
-        return self.role == "jury"
+        return self.role == Role.JURY
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

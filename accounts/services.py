@@ -11,7 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import ROLES, LoginFailure, LoginLink, User, utcnow
+from accounts.models import LoginFailure, LoginLink, User, utcnow
+from accounts.states import Role
 from extensions import db
 from refusals import Gone, Refusal, Throttled
 
@@ -52,7 +53,7 @@ def create_user(
     email: str, name: str, role: str, password: str | None = None, locale: str | None = None
 ) -> User:
     """Validate everything first, so that a refused user writes nothing."""
-    if role not in ROLES:
+    if Role.parse(role) is None:
         raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
     try:
         email = validate_email(normalise_email(email), check_deliverability=False).normalized

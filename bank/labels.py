@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 
+from bank.states import BankStatus
 from competitions.defaults import region_label
 from submissions.fields import SECTOR_LABELS  # one list of sector names for the whole app
 
 STATUS_LABELS = {
-    "idea": _l("Idea"),
-    "support": _l("Being supported"),
-    "founded": _l("Cooperative founded"),
-    "funded": _l("Funded"),
-    "active": _l("Active"),
+    BankStatus.IDEA: _l("Idea"),
+    BankStatus.SUPPORT: _l("Being supported"),
+    BankStatus.FOUNDED: _l("Cooperative founded"),
+    BankStatus.FUNDED: _l("Funded"),
+    BankStatus.ACTIVE: _l("Active"),
 }
 
 

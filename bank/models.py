@@ -1,19 +1,18 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, event
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import utcnow
+from bank.states import BankStatus
 from competitions.models import Event
 from extensions import db
 from submissions.models import Idea
 
-# idea → support → cooperative founded → funded → active
-BANK_STATUSES = ("idea", "support", "founded", "funded", "active")
-
 
 class BankProject(db.Model):
     __tablename__ = "bank_projects"
+    __table_args__ = (CheckConstraint(BankStatus.check("status"), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), unique=True)
@@ -49,7 +48,7 @@ class BankProject(db.Model):
     # [{"source": "INDH", "amount_mad": 300000}, …]
     financing_sources: Mapped[list] = mapped_column(JSON, default=list)
     partners: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="idea", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=BankStatus.IDEA, index=True)
 
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded AR/FR text for search
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

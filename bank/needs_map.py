@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bank.models import BankProject
 from extensions import db
 from submissions.models import SECTORS, Idea
+from submissions.states import Eligibility
 
 
 def _counts(query) -> dict[tuple[str, str], int]:
@@ -31,7 +32,7 @@ def idea_counts() -> dict[tuple[str, str], int]:
         select(Idea.region, Idea.sector, func.count())
         .where(
             Idea.is_calibration.is_(False),
-            Idea.eligibility != "ineligible",
+            Idea.eligibility != Eligibility.INELIGIBLE,
             Idea.duplicate_of_id.is_(None),
             Idea.carried_from_id.is_(None),
         )

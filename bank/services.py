@@ -15,15 +15,16 @@ from sqlalchemy.orm import selectinload
 
 from audit.services import record
 from bank.folding import query_words
-from bank.models import BANK_STATUSES, BankProject
+from bank.models import BankProject
+from bank.states import BankStatus
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from judging.models import ResultEntry, WinnerChoice
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
 # A published event keeps its results when it is archived: both can feed the bank.
-PROMOTABLE_STATES = ("published", "archived")
 MAX_AMOUNT_MAD = 10**12  # a trillion dirhams: beyond it, a typing error
 MAX_FINANCING_ROWS = 20
 DEFAULT_PER_PAGE = 20
@@ -97,7 +98,7 @@ def project_from_idea(idea: Idea, entry: ResultEntry | None, event: Event) -> Ba
         contact_phone=idea.lead_phone,
         contact_email=idea.lead_email,
         financing_sources=[],
-        status="idea",
+        status=BankStatus.IDEA,
     )
 
 
@@ -138,7 +139,7 @@ def promote_winners(
     Idempotent: an idea already in the bank (directly or through the idea it was carried from)
     is left as it is, so organisers' edits are never overwritten. Returns the counts and projects.
     """
-    if event.state not in PROMOTABLE_STATES:
+    if not event.results_public:
         raise PromotionError(
             _l(
                 "Only a published event can feed the bank: %(city)s is not published yet.",
@@ -286,7 +287,7 @@ def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
         else:
             errors["sector"] = _("Choose a sector from the list.")
     if "status" in data:
-        if data.get("status") in BANK_STATUSES:
+        if BankStatus.parse(data.get("status")) is not None:
             values["status"] = data["status"]
         else:
             errors["status"] = _("Unknown status. Choose one of the list.")
@@ -442,12 +443,12 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
                 list=", ".join(SECTORS),
             )
         )
-    if filters.status and filters.status not in BANK_STATUSES:
+    if filters.status and BankStatus.parse(filters.status) is None:
         raise BankQueryError(
             _l(
                 "Unknown status %(value)s. Use one of: %(list)s.",
                 value=filters.status,
-                list=", ".join(BANK_STATUSES),
+                list=", ".join(BankStatus.values()),
             )
         )
     for name in ("min_budget", "max_budget"):
@@ -573,7 +574,7 @@ def promotable_events() -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
-            .where(Event.state.in_(PROMOTABLE_STATES))
+            .where(Event.state.in_(EventState.RESULTS_PUBLIC))
             .order_by(Event.date, Event.tour_order)
         )
     )

@@ -24,7 +24,7 @@ from bank.labels import (
     region_label,
     sector_label,
 )
-from bank.models import BANK_STATUSES, BankProject
+from bank.models import BankProject
 from bank.needs_map import needs_map
 from bank.workbook import LANGS, export_builder, write_bank_workbook
 from competitions.models import Event
@@ -41,7 +41,7 @@ register_export_builder("bank", export_builder)  # background exports of the ban
 
 def event_links(event: Event) -> list[tuple[str, str]]:
     """On a published event's page: the way to promote its winners into the bank."""
-    if event.state in ("published", "archived"):
+    if event.results_public:
         return [(_("Promote the winners into the bank"), url_for("bank.promote_page"))]
     return []
 
@@ -53,7 +53,6 @@ def _context(**extra) -> dict:
     return {
         "SECTORS": SECTORS,
         "SECTOR_LABELS": SECTOR_LABELS,
-        "BANK_STATUSES": BANK_STATUSES,
         "STATUS_LABELS": STATUS_LABELS,
         "region_name": lambda name: region_label(name, current_language()),
         **extra,

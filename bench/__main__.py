@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, seed_app
+from competitions.states import EventState
+from judging.states import SheetState
 
 BENCHMARKS = ("ranking", "export", "submissions", "autosave")
 
@@ -90,7 +92,7 @@ def tour_database(kind: str, workdir: Path, sizes: dict, stack) -> str:
 
     with app.app_context():
         started = time.perf_counter()
-        tour = generate_tour(state="deliberation", **sizes)
+        tour = generate_tour(state=EventState.DELIBERATION, **sizes)
         print(
             f"  [{kind}] synthetic tour: {tour.summary()} in {time.perf_counter() - started:.1f} s",
             flush=True,
@@ -124,7 +126,7 @@ def bench_ranking(kind: str, url: str, workdir: Path, repeat: int) -> None:
                     Score.value,
                 )
                 .join(Score, Score.sheet_id == ScoreSheet.id)
-                .where(ScoreSheet.status == "submitted")
+                .where(ScoreSheet.status == SheetState.SUBMITTED)
             ).all()
             assert rows
 

@@ -9,6 +9,7 @@ import threading
 from bench.http import Client, OperationError, meta_csrf, run_load
 from bench.server import LiveServer, fresh_database, migrate, seed_app
 from bench.workloads import sign_in
+from competitions.states import EventState
 
 SCORE_PATH = "/jury/sheets/{}/score"
 
@@ -37,7 +38,7 @@ def judge_plan(app, judges: int) -> tuple[list[dict], str]:
             events=events,
             ideas=12,
             judges=judges // events,
-            state="judging",
+            state=EventState.JUDGING,
             with_scores=False,
             prefix="tap",
         )

@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from bench.http import RECEIPT, Client, OperationError, hidden_inputs
+from competitions.states import EventState
 
 REGION = "L'Oriental"
 
@@ -118,7 +119,7 @@ def sign_in(client: Client, email: str, password: str) -> None:
         raise OperationError(f"sign-in of {email}: {response.status}")
 
 
-def open_event(app, *, slug: str = "oujda-live", city: str = "Oujda", state: str = "open"):
+def open_event(app, *, slug: str = "oujda-live", city: str = "Oujda", state: str = EventState.OPEN):
     """Create a competition (default rubric) and one event in `state` in the app's database."""
     from competitions.defaults import build_default_rubric
     from competitions.models import Competition, Event

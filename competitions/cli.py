@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from competitions import services
 from competitions.errors import CompetitionError
-from competitions.models import EVENT_STATES
+from competitions.states import EventState
 from extensions import db
 
 
@@ -37,7 +37,7 @@ def list_events():
 
 @click.command("event-state")
 @click.argument("slug")
-@click.argument("state", type=click.Choice(EVENT_STATES))
+@click.argument("state", type=click.Choice(EventState.values()))
 @click.option(
     "--by", "by_email", default=None, help="e-mail of the organiser making the change (audit)"
 )

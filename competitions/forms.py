@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from competitions.defaults import REGIONS
+from competitions.states import RankingMethod
 from i18n import LANGUAGE_NAMES
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
@@ -90,8 +91,8 @@ class EventForm(FlaskForm):
         validate_choice=False,
         choices=[
             SelectChoice("", _l("Automatic")),
-            SelectChoice("raw", _l("Raw weighted average")),
-            SelectChoice("normalised", _l("Normalised per judge")),
+            SelectChoice(RankingMethod.RAW, _l("Raw weighted average")),
+            SelectChoice(RankingMethod.NORMALISED, _l("Normalised per judge")),
         ],
     )
     blind = BooleanField(_l("Blind judging (judges do not see the team)"))

@@ -6,18 +6,14 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import AccountError, create_user, normalise_email
+from accounts.states import Role
 from audit.services import record
 from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
+from competitions.states import JuryRole
 from extensions import db
 
 MAX_PANELS = 20
-# Once deliberation has started the jury that gave the scores is the jury of record.
-_FROZEN_STATES = ("deliberation", "published", "archived")
-# Who presides and who keeps the minutes may still be named during deliberation (the president
-# validates the minutes then), not once the results are published.
-_ROLES_FROZEN_STATES = ("published", "archived")
-JURY_ROLES = ("president", "secretary", "member")
 
 
 def create_jury_member(
@@ -25,7 +21,7 @@ def create_jury_member(
 ) -> User:
     """A jury account (no password: they sign in with the QR code of their jury card)."""
     try:
-        return create_user(email, name, "jury", password, locale)
+        return create_user(email, name, Role.JURY, password, locale)
     except AccountError as error:
         raise JuryError(error.message, "email") from None
 
@@ -52,7 +48,7 @@ def assign_jury(
     source: str = "web",
 ) -> JuryMember:
     """Put a jury member on the event's jury (or move them to another panel)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     if not user.is_jury:
         raise JuryError(
@@ -110,7 +106,7 @@ def assign_jury_by_email(
 
 def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
     """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
-    if event.state in _FROZEN_STATES:
+    if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
@@ -144,9 +140,11 @@ def set_jury_role(
 ) -> JuryMember:
     """Name the jury's president or secretary (one of each per event: naming one takes the role
     from whoever held it), or make the judge a plain member again."""
-    if role not in JURY_ROLES:
+    if JuryRole.parse(role) is None:
         raise JuryError(_l("Unknown jury role."), "role")
-    if event.state in _ROLES_FROZEN_STATES:
+    # Who presides and who keeps the minutes may still be named during deliberation (the
+    # president validates the minutes then), not once the results are published.
+    if event.results_public:
         raise JuryConflict(_l("The results are published: the jury's roles can no longer change."))
     member = db.session.scalar(
         select(JuryMember).where(JuryMember.event_id == event.id, JuryMember.user_id == user.id)
@@ -155,12 +153,12 @@ def set_jury_role(
         raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
     old = {"is_president": member.is_president, "is_secretary": member.is_secretary}
     replaced: list[int] = []
-    if role == "president":
+    if role == JuryRole.PRESIDENT:
         replaced = _take_role(event, "is_president", member)
-    elif role == "secretary":
+    elif role == JuryRole.SECRETARY:
         replaced = _take_role(event, "is_secretary", member)
-    member.is_president = role == "president"
-    member.is_secretary = role == "secretary"
+    member.is_president = role == JuryRole.PRESIDENT
+    member.is_secretary = role == JuryRole.SECRETARY
     db.session.flush()
     record(
         "jury", user.id, "role", by=by, event_id=event.id, old=old, source=source,

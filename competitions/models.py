@@ -4,11 +4,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User, utcnow
+from competitions.states import EventState, RankingMethod
 from extensions import db
-
-# draft → open (accepting ideas) → judging → deliberation → published → archived
-EVENT_STATES = ("draft", "open", "judging", "deliberation", "published", "archived")
-RANKING_METHODS = ("raw", "normalised")
 
 
 class Rubric(db.Model):
@@ -78,10 +75,8 @@ class Event(db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint(
-            "state IN ('draft','open','judging','deliberation','published','archived')",
-            name="state",
-        ),
+        CheckConstraint(EventState.check("state"), name="state"),
+        CheckConstraint(RankingMethod.check("ranking_method"), name="ranking_method"),
         CheckConstraint("winners_count >= 0", name="winners_count"),
         CheckConstraint("judges_per_idea >= 1", name="judges_per_idea"),
         CheckConstraint("min_judges >= 1", name="min_judges"),
@@ -99,7 +94,7 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     winners_count: Mapped[int] = mapped_column(default=3)
     languages: Mapped[str] = mapped_column(String(20), default="ar,fr")
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[str] = mapped_column(String(20), default=EventState.DRAFT)
     is_final: Mapped[bool] = mapped_column(default=False)
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))  # own copy, if any
     judges_per_idea: Mapped[int] = mapped_column(default=3)  # K, when ideas are split on panels
@@ -123,11 +118,54 @@ class Event(db.Model):
         return self.own_rubric or self.competition.rubric
 
     @property
-    def effective_ranking_method(self) -> str:
+    def effective_ranking_method(self) -> RankingMethod:
         """Normalised by default when ideas are split across panels, raw otherwise."""
-        if self.ranking_method in RANKING_METHODS:
-            return self.ranking_method
-        return "normalised" if self.split_panels else "raw"
+        chosen = RankingMethod.parse(self.ranking_method)
+        if chosen is not None:
+            return chosen
+        return RankingMethod.NORMALISED if self.split_panels else RankingMethod.RAW
+
+    # What the event's state alone says (judging's own locks, e.g. validated minutes, live there).
+    @property
+    def is_draft(self) -> bool:
+        return self.state == EventState.DRAFT
+
+    @property
+    def accepts_ideas(self) -> bool:
+        return self.state == EventState.OPEN
+
+    @property
+    def before_judging(self) -> bool:
+        """Draft or open: the rubric and the entrants can still change."""
+        return self.state in EventState.BEFORE_JUDGING
+
+    @property
+    def is_judging(self) -> bool:
+        return self.state == EventState.JUDGING
+
+    @property
+    def judging_started(self) -> bool:
+        """Judging or any later state: ideas are closed and scores exist."""
+        return self.state in EventState.JUDGING_OR_LATER
+
+    @property
+    def judging_closed(self) -> bool:
+        """Deliberation or any later state: the scores are final."""
+        return self.state in EventState.AFTER_JUDGING
+
+    @property
+    def in_deliberation(self) -> bool:
+        return self.state == EventState.DELIBERATION
+
+    @property
+    def is_published(self) -> bool:
+        """Published and not yet archived: the one move left is archiving."""
+        return self.state == EventState.PUBLISHED
+
+    @property
+    def results_public(self) -> bool:
+        """Published or archived: the results are public and frozen."""
+        return self.state in EventState.RESULTS_PUBLIC
 
     @property
     def language_list(self) -> list[str]:

@@ -260,7 +260,7 @@ def new_rubric_version(rubric: Rubric, by=None) -> Rubric:
     judging keep the old one (pinned as their own rubric), so scores already given never change
     meaning. An event using it as its own rubric adopts the new version only before judging."""
     competitions, events = rubric_users(rubric)
-    if not competitions and not any(event.state in ("draft", "open") for event in events):
+    if not competitions and not any(event.before_judging for event in events):
         raise RubricConflict(
             _l(
                 "Judging has started with this rubric and nothing else uses it: a new version would serve no one."
@@ -270,11 +270,11 @@ def new_rubric_version(rubric: Rubric, by=None) -> Rubric:
     db.session.flush()
     for competition in competitions:
         for event in competition.events:
-            if event.rubric_id is None and event.state not in ("draft", "open"):
+            if event.rubric_id is None and not event.before_judging:
                 event.own_rubric = rubric
         competition.rubric = copy
     for event in events:
-        if event.state in ("draft", "open"):
+        if event.before_judging:
             event.own_rubric = copy
     db.session.flush()
     record(
@@ -292,7 +292,7 @@ def copy_rubric_to_event(event: Event, by=None) -> Rubric:
     """Give the event its own editable copy of the competition's rubric (before judging)."""
     if event.own_rubric is not None:
         raise RubricConflict(_l("This event already has its own rubric."))
-    if event.state not in ("draft", "open"):
+    if not event.before_judging:
         raise RubricConflict(_l("An event's rubric can only be replaced before judging starts."))
     source = event.competition.rubric
     if source is None:

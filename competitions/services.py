@@ -30,7 +30,7 @@ from competitions.jury import (
     remove_jury,
     set_jury_role,
 )
-from competitions.models import EVENT_STATES, RANKING_METHODS, Competition, Event
+from competitions.models import Competition, Event
 from competitions.rubrics import (
     add_criterion,
     copy_rubric_to_event,
@@ -42,6 +42,7 @@ from competitions.rubrics import (
     update_criterion,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState, RankingMethod
 from extensions import db
 from i18n import LANGUAGE_NAMES
 
@@ -85,55 +86,55 @@ __all__ = [
 ]
 
 STATE_LABELS = {
-    "draft": _l("Draft"),
-    "open": _l("Open for ideas"),
-    "judging": _l("Judging"),
-    "deliberation": _l("Deliberation"),
-    "published": _l("Results published"),
-    "archived": _l("Archived"),
+    EventState.DRAFT: _l("Draft"),
+    EventState.OPEN: _l("Open for ideas"),
+    EventState.JUDGING: _l("Judging"),
+    EventState.DELIBERATION: _l("Deliberation"),
+    EventState.PUBLISHED: _l("Results published"),
+    EventState.ARCHIVED: _l("Archived"),
 }
 
 # Every allowed move. Forward along the lifecycle; back only where nothing is lost:
 # open → draft (ideas stay), judging → open (scores stay), deliberation → judging (higher floors
 # refuse it once the minutes are validated). Published results are frozen: only archiving.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "draft": ("open",),
-    "open": ("judging", "draft"),
-    "judging": ("deliberation", "open"),
-    "deliberation": ("published", "judging"),
-    "published": ("archived",),
-    "archived": (),
+TRANSITIONS: dict[EventState, tuple[EventState, ...]] = {
+    EventState.DRAFT: (EventState.OPEN,),
+    EventState.OPEN: (EventState.JUDGING, EventState.DRAFT),
+    EventState.JUDGING: (EventState.DELIBERATION, EventState.OPEN),
+    EventState.DELIBERATION: (EventState.PUBLISHED, EventState.JUDGING),
+    EventState.PUBLISHED: (EventState.ARCHIVED,),
+    EventState.ARCHIVED: (),
 }
 
 # The button that makes each move, in the organiser's words.
 TRANSITION_LABELS = {
-    ("draft", "open"): _l("Open submissions"),
-    ("open", "judging"): _l("Close submissions and start judging"),
-    ("open", "draft"): _l("Back to draft"),
-    ("judging", "deliberation"): _l("Close judging and start deliberation"),
-    ("judging", "open"): _l("Reopen submissions"),
-    ("deliberation", "published"): _l("Publish the results"),
-    ("deliberation", "judging"): _l("Back to judging"),
-    ("published", "archived"): _l("Archive"),
+    (EventState.DRAFT, EventState.OPEN): _l("Open submissions"),
+    (EventState.OPEN, EventState.JUDGING): _l("Close submissions and start judging"),
+    (EventState.OPEN, EventState.DRAFT): _l("Back to draft"),
+    (EventState.JUDGING, EventState.DELIBERATION): _l("Close judging and start deliberation"),
+    (EventState.JUDGING, EventState.OPEN): _l("Reopen submissions"),
+    (EventState.DELIBERATION, EventState.PUBLISHED): _l("Publish the results"),
+    (EventState.DELIBERATION, EventState.JUDGING): _l("Back to judging"),
+    (EventState.PUBLISHED, EventState.ARCHIVED): _l("Archive"),
 }
 
 # Moves that cannot be undone (or only at a cost): the organiser first reads, on a page, what
 # will happen, and the server refuses the move unless the form confirms it.
 CONFIRMED_MOVES = {
-    ("judging", "deliberation"),
-    ("deliberation", "published"),
-    ("published", "archived"),
+    (EventState.JUDGING, EventState.DELIBERATION),
+    (EventState.DELIBERATION, EventState.PUBLISHED),
+    (EventState.PUBLISHED, EventState.ARCHIVED),
 }
 
 # What each confirmed move does, said on its confirmation page (higher floors add details).
 MOVE_CONSEQUENCES = {
-    ("judging", "deliberation"): _l(
+    (EventState.JUDGING, EventState.DELIBERATION): _l(
         "Judges can no longer score: sheets not submitted by now will not count in the ranking."
     ),
-    ("deliberation", "published"): _l(
+    (EventState.DELIBERATION, EventState.PUBLISHED): _l(
         "The results become public and frozen: after this, the event can only be archived."
     ),
-    ("published", "archived"): _l(
+    (EventState.PUBLISHED, EventState.ARCHIVED): _l(
         "The event can no longer change in any way. Its results stay public."
     ),
 }
@@ -213,25 +214,26 @@ def event_links(event: Event) -> list[tuple[str, str]]:
 # --- Lifecycle ---------------------------------------------------------------------------------
 
 
-def allowed_transitions(state: str) -> tuple[str, ...]:
+def allowed_transitions(state: str) -> tuple[EventState, ...]:
     return TRANSITIONS.get(state, ())
 
 
 def transition_refusal(event: Event, new_state: str) -> TransitionError | None:
     """Why this event cannot move to `new_state` now, or None if it can."""
-    old = event.state
-    if new_state not in EVENT_STATES:
+    old = EventState(event.state)
+    if EventState.parse(new_state) is None:
         return TransitionError(_l("Unknown state %(state)s.", state=new_state), "state")
+    new_state = EventState(new_state)
     if new_state == old:
         return TransitionError(
             _l("The event is already in the state “%(state)s”.", state=STATE_LABELS[old])
         )
     if new_state not in TRANSITIONS[old]:
-        if old == "published":
+        if old == EventState.PUBLISHED:
             reason = _l("Published results are frozen: the event can only be archived.")
-        elif old == "archived":
+        elif old == EventState.ARCHIVED:
             reason = _l("An archived event can no longer change state.")
-        elif EVENT_STATES.index(new_state) > EVENT_STATES.index(old):
+        elif new_state.step > old.step:
             reason = _l(
                 "Steps cannot be skipped: from “%(old)s” the event can only go to “%(next)s”.",
                 old=STATE_LABELS[old],
@@ -258,7 +260,7 @@ def transition(event: Event, new_state: str, by=None, *, source: str = "web") ->
     refusal = transition_refusal(event, new_state)
     if refusal is not None:
         raise refusal
-    old = event.state
+    old, new_state = EventState(event.state), EventState(new_state)
     event.state = new_state
     db.session.flush()
     record(
@@ -367,7 +369,7 @@ def _clean_event(data: dict, event: Event | None) -> dict:
 
     def method():
         value = data.get("ranking_method") or None
-        if value is not None and value not in RANKING_METHODS:
+        if value is not None and RankingMethod.parse(value) is None:
             raise EventError(_l("Unknown ranking method."), "ranking_method")
         return value
 
@@ -420,7 +422,7 @@ def create_event(competition: Competition, data: dict, by=None, *, source: str =
             )
             or 0
         ) + 1
-    event = Event(competition=competition, state="draft", **clean)
+    event = Event(competition=competition, state=EventState.DRAFT, **clean)
     db.session.add(event)
     db.session.flush()
     record(
@@ -437,14 +439,14 @@ def create_event(competition: Competition, data: dict, by=None, *, source: str =
 
 def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> Event:
     """Change an event's settings; published and archived events are frozen."""
-    if event.state in ("published", "archived"):
+    if event.results_public:
         raise EventError(
             _l("Published results are frozen: this event's settings can no longer change.")
         )
     clean = _clean_event(data, event)
     old = {key: _plain(getattr(event, key)) for key in clean}
     changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
-    if "ranking_method" in changed and event.state == "deliberation":
+    if "ranking_method" in changed and event.in_deliberation:
         raise EventError(
             _l(
                 "During deliberation the method is chosen on the deliberation page, with its reason."
@@ -513,7 +515,7 @@ def transition_choices(event: Event) -> list[dict]:
             {
                 "state": new_state,
                 "label": TRANSITION_LABELS[(event.state, new_state)],
-                "back": EVENT_STATES.index(new_state) < EVENT_STATES.index(event.state),
+                "back": new_state.step < EventState(event.state).step,
                 "confirm": move_needs_confirmation(event, new_state),
                 "refusal": str(refusal) if refusal else None,
             }

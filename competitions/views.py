@@ -15,7 +15,7 @@ from competitions import services
 from competitions.defaults import region_label
 from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
 from competitions.jury import assign_jury_by_email, jury_cards
-from competitions.models import EVENT_STATES, Competition, Criterion, Event, Rubric
+from competitions.models import Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
 from extensions import db
 from i18n import LANGUAGE_NAMES
@@ -36,7 +36,6 @@ def submission_url(event: Event) -> str:
 def _helpers():
     return {
         "state_labels": services.STATE_LABELS,
-        "event_states": EVENT_STATES,
         "region_label": region_label,
     }
 

@@ -15,13 +15,17 @@ from sqlalchemy import func, select
 
 from accounts.models import User, utcnow
 from accounts.services import create_user
+from accounts.states import Role
 from audit.services import record
 from competitions import services
 from competitions.models import Competition, Event, JuryMember
+from competitions.states import EventState
 from extensions import db
 from judging.models import Score, ScoreSheet
+from judging.states import SheetState
 from submissions.models import Idea
 from submissions.receipts import new_receipt_code
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 REGIONS_CSV = Path(__file__).with_name("regions.csv")
 COMPETITION = {
@@ -36,7 +40,12 @@ JURY_PASSWORD = "Jury-Demo-2025!"
 # How far along each stop is: the first ones have ideas and scores, the rest are being prepared.
 # Oujda is seeded in deliberation, then deliberated and published by the seed itself (winners,
 # validated minutes, frozen results) and its winners promoted into the project bank.
-STATES = {1: "deliberation", 2: "deliberation", 3: "judging", 4: "open"}
+STATES = {
+    1: EventState.DELIBERATION,
+    2: EventState.DELIBERATION,
+    3: EventState.JUDGING,
+    4: EventState.OPEN,
+}
 IDEAS_PER_STOP = {1: 6, 2: 6, 3: 6, 4: 4}
 SCORED_STOPS = {1: True, 2: True, 3: False}  # order → every sheet submitted?
 FINAL = {
@@ -120,7 +129,7 @@ IDEAS = [
         expected_jobs=12,
         budget_mad=480_000,
         financing_sought_mad=300_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="فاطمة الزهراء بوعزة",
         lead_gender="female",
         lead_age_bracket="35_44",
@@ -137,7 +146,7 @@ IDEAS = [
         expected_jobs=9,
         budget_mad=320_000,
         financing_sought_mad=200_000,
-        team_kind="cooperative",
+        team_kind=TeamKind.COOPERATIVE,
         cooperative_name="Coopérative Nour Tissage",
         cooperative_members=18,
         lead_name="Aïcha Ouhaddou",
@@ -156,7 +165,7 @@ IDEAS = [
         expected_jobs=15,
         budget_mad=900_000,
         financing_sought_mad=600_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="Yassine Oubella",
         lead_gender="male",
         lead_age_bracket="25_34",
@@ -173,7 +182,7 @@ IDEAS = [
         expected_jobs=20,
         budget_mad=1_200_000,
         financing_sought_mad=800_000,
-        team_kind="cooperative",
+        team_kind=TeamKind.COOPERATIVE,
         cooperative_name="تعاونية البحر الأزرق",
         cooperative_members=40,
         lead_name="محمد الصافي",
@@ -192,7 +201,7 @@ IDEAS = [
         expected_jobs=8,
         budget_mad=260_000,
         financing_sought_mad=150_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="Samira Haddou",
         lead_gender="female",
         lead_age_bracket="25_34",
@@ -209,7 +218,7 @@ IDEAS = [
         expected_jobs=7,
         budget_mad=350_000,
         financing_sought_mad=250_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="أيوب الإدريسي",
         lead_gender="male",
         lead_age_bracket="under_25",
@@ -226,7 +235,7 @@ IDEAS = [
         expected_jobs=10,
         budget_mad=540_000,
         financing_sought_mad=350_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="Hassan Ait Ali",
         lead_gender="male",
         lead_age_bracket="35_44",
@@ -243,7 +252,7 @@ IDEAS = [
         expected_jobs=14,
         budget_mad=410_000,
         financing_sought_mad=280_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="عبد الرحيم الوزاني",
         lead_gender="male",
         lead_age_bracket="25_34",
@@ -260,7 +269,7 @@ IDEAS = [
         expected_jobs=18,
         budget_mad=1_500_000,
         financing_sought_mad=1_000_000,
-        team_kind="cooperative",
+        team_kind=TeamKind.COOPERATIVE,
         cooperative_name="Coopérative Lagune Verte",
         cooperative_members=25,
         lead_name="Mbarek Lahbib",
@@ -279,7 +288,7 @@ IDEAS = [
         expected_jobs=11,
         budget_mad=700_000,
         financing_sought_mad=450_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="خديجة السالك",
         lead_gender="female",
         lead_age_bracket="35_44",
@@ -296,7 +305,7 @@ IDEAS = [
         expected_jobs=35,
         budget_mad=850_000,
         financing_sought_mad=500_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="Abdelkader Mansouri",
         lead_gender="male",
         lead_age_bracket="35_44",
@@ -313,7 +322,7 @@ IDEAS = [
         expected_jobs=10,
         budget_mad=220_000,
         financing_sought_mad=150_000,
-        team_kind="group",
+        team_kind=TeamKind.GROUP,
         lead_name="Soukaina Belhaj",
         lead_gender="female",
         lead_age_bracket="under_25",
@@ -369,8 +378,8 @@ def _event(competition: Competition, stop: dict) -> tuple[Event, bool]:
         },
         source="seed",
     )
-    state = STATES.get(order, "draft")
-    if state != "draft":
+    state = STATES.get(order, EventState.DRAFT)
+    if state != EventState.DRAFT:
         # The demo starts part-way through the tour: the state is set, not walked step by step.
         record(
             "event",
@@ -378,7 +387,7 @@ def _event(competition: Competition, stop: dict) -> tuple[Event, bool]:
             "state",
             event_id=event.id,
             source="seed",
-            old={"state": "draft"},
+            old={"state": EventState.DRAFT},
             new={"state": state},
         )
         event.state = state
@@ -404,11 +413,11 @@ def _ideas(event: Event, count: int, offset: int) -> tuple[list[Idea], int]:
                 event=event,
                 submit_token=token,
                 receipt_code=_receipt_code(event.city),
-                source="form",
+                source=IdeaSource.FORM,
                 region=event.region,
                 province=provinces[n % len(provinces)],
                 lead_phone=f"+2126{61_000_000 + offset * 100 + n:08d}",
-                eligibility="eligible",
+                eligibility=Eligibility.ELIGIBLE,
                 consent_at=utcnow(),
                 **spec,
             )
@@ -434,11 +443,12 @@ def _scores(
             )
             if sheet is None:
                 # Partial judging: submitted, half-filled drafts and untouched sheets.
-                stage = "submitted" if complete else ("submitted", "draft", "assigned")[(i + j) % 3]
+                mix = (SheetState.SUBMITTED, SheetState.DRAFT, SheetState.ASSIGNED)
+                stage = SheetState.SUBMITTED if complete else mix[(i + j) % 3]
                 sheet = ScoreSheet(
                     event_id=event.id, idea_id=idea.id, judge_id=judge.id, status=stage
                 )
-                if stage == "submitted":
+                if stage == SheetState.SUBMITTED:
                     sheet.submitted_at = utcnow()
                     sheet.comment = (
                         "Projet solide, ancrage local clair."
@@ -448,9 +458,9 @@ def _scores(
                 rng = random.Random(f"{idea.submit_token}/{judge.email}")
                 filled = (
                     criteria
-                    if stage == "submitted"
+                    if stage == SheetState.SUBMITTED
                     else criteria[: len(criteria) // 2]
-                    if stage == "draft"
+                    if stage == SheetState.DRAFT
                     else []
                 )
                 for criterion in filled:
@@ -472,8 +482,8 @@ def _scores(
 def seed_demo() -> dict:
     """Create whatever of the demo tour is missing; returns a summary with the demo logins."""
     competition = _competition()
-    organiser, _ = _user(ORGANISER[0], ORGANISER[1], "organiser", ORGANISER[2])
-    accounts = [("organiser", organiser.email, ORGANISER[2], "")]
+    organiser, _ = _user(ORGANISER[0], ORGANISER[1], Role.ORGANISER, ORGANISER[2])
+    accounts = [(Role.ORGANISER, organiser.email, ORGANISER[2], "")]
     summary = {"events": 0, "ideas": 0, "new_ideas": 0, "scores": 0, "new_scores": 0}
     offset = 0
     for stop in _tour_stops():
@@ -484,9 +494,9 @@ def seed_demo() -> dict:
         for n in range(3):
             city_key = services.slugify(stop["city_fr"]).replace("-", "")
             name = JUDGES[((order - 1) * 3 + n) % len(JUDGES)]
-            judge, _ = _user(f"jury.{city_key}.{n + 1}@ideathon.ma", name, "jury", JURY_PASSWORD)
+            judge, _ = _user(f"jury.{city_key}.{n + 1}@ideathon.ma", name, Role.JURY, JURY_PASSWORD)
             judges.append(judge)
-            accounts.append(("jury", judge.email, JURY_PASSWORD, event.slug))
+            accounts.append((Role.JURY, judge.email, JURY_PASSWORD, event.slug))
             if not db.session.scalar(
                 select(JuryMember.id).where(
                     JuryMember.event_id == event.id, JuryMember.user_id == judge.id
@@ -506,7 +516,7 @@ def seed_demo() -> dict:
         if order == 1:
             _publish_and_promote(event, organiser)
     final, judges = _national_final(competition)
-    accounts += [("jury", judge.email, JURY_PASSWORD, final.slug) for judge in judges]
+    accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
     return summary
 
@@ -517,13 +527,13 @@ def _publish_and_promote(event: Event, organiser: User) -> None:
     from bank.services import promote_winners
     from judging import deliberation
 
-    if event.state != "deliberation":
+    if not event.in_deliberation:
         return
     ranking = deliberation.event_ranking(event)
     deliberation.choose_winners(event, deliberation.default_winners(ranking), {}, organiser)
     president = services.jury_president(event)
     deliberation.validate_minutes(event, organiser, president_name=president.user.name)
-    services.transition(event, "published", organiser, source="seed")
+    services.transition(event, EventState.PUBLISHED, organiser, source="seed")
     promote_winners(event, organiser, source="seed")
     db.session.flush()
 
@@ -543,7 +553,7 @@ def _national_final(competition: Competition) -> tuple[Event, list[User]]:
     judges = []
     for n in range(3):
         name = JUDGES[(36 + n) % len(JUDGES)]
-        judge, _ = _user(f"jury.finale.{n + 1}@ideathon.ma", name, "jury", JURY_PASSWORD)
+        judge, _ = _user(f"jury.finale.{n + 1}@ideathon.ma", name, Role.JURY, JURY_PASSWORD)
         judges.append(judge)
         if not db.session.scalar(
             select(JuryMember.id).where(
@@ -551,7 +561,7 @@ def _national_final(competition: Competition) -> tuple[Event, list[User]]:
             )
         ):
             db.session.add(JuryMember(event=event, user=judge, panel=1, is_president=n == 0))
-    if event.state in ("draft", "open"):
+    if event.before_judging:
         carry_winners_to_final(event, None)
     db.session.flush()
     return event, judges

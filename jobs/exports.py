@@ -25,6 +25,7 @@ from extensions import db
 from jobs.models import ExportJob
 from jobs.outbox import external_url, queue_email
 from jobs.queue import enqueue
+from jobs.states import BuildOutcome, ExportState, WorkerState
 from refusals import Conflict, Refusal
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def start_export(kind: str, params: dict | None, by: User | None, locale: str) -
         params=dict(params or {}),
         requested_by_id=by.id if by is not None else None,
         locale=locale if locale in current_app.config["LANGUAGES"] else "fr",
-        status="queued",
+        status=ExportState.QUEUED,
         progress=0,
         attempts=0,
     )
@@ -113,19 +114,21 @@ def _remove_partials(export_id: int) -> None:
 
 def _owned(export_id: int, run: int):
     return update(ExportJob).where(
-        ExportJob.id == export_id, ExportJob.status == "running", ExportJob.attempts == run
+        ExportJob.id == export_id,
+        ExportJob.status == ExportState.RUNNING,
+        ExportJob.attempts == run,
     )
 
 
-def run_export(export_id: int) -> str:
-    """The job: build the workbook once. Returns "done", "failed" or "skipped" (not queued:
+def run_export(export_id: int) -> BuildOutcome:
+    """The job: build the workbook once. Returns done, failed or skipped (not queued:
     already done, running elsewhere or unknown; a done export is never rebuilt)."""
     now = utcnow()
     claimed = db.session.execute(
         update(ExportJob)
-        .where(ExportJob.id == export_id, ExportJob.status == "queued")
+        .where(ExportJob.id == export_id, ExportJob.status == ExportState.QUEUED)
         .values(
-            status="running",
+            status=ExportState.RUNNING,
             attempts=ExportJob.attempts + 1,
             started_at=now,
             heartbeat_at=now,
@@ -136,7 +139,7 @@ def run_export(export_id: int) -> str:
     )
     db.session.commit()
     if claimed.rowcount != 1:
-        return "skipped"
+        return BuildOutcome.SKIPPED
     export = db.session.get(ExportJob, export_id)
     run, kind, params, locale = (
         export.attempts,
@@ -171,7 +174,7 @@ def run_export(export_id: int) -> str:
         builder(partial, params, locale, progress)
         done = db.session.execute(
             _owned(export_id, run).values(
-                status="done", progress=100, file_name=final_name, finished_at=utcnow()
+                status=ExportState.DONE, progress=100, file_name=final_name, finished_at=utcnow()
             )
         )
         if done.rowcount != 1:
@@ -179,25 +182,25 @@ def run_export(export_id: int) -> str:
         os.replace(partial, directory / final_name)
         _queue_ready_email(db.session.get(ExportJob, export_id))
         db.session.commit()
-        return "done"
+        return BuildOutcome.DONE
     except ExportAbandoned:
         db.session.rollback()
         Path(partial).unlink(missing_ok=True)
         log.warning("export %s run %s abandoned", export_id, run)
-        return "skipped"
+        return BuildOutcome.SKIPPED
     except Exception as error:  # noqa: BLE001 - a failing builder marks the export failed
         db.session.rollback()
         Path(partial).unlink(missing_ok=True)
         log.exception("export %s run %s failed", export_id, run)
         db.session.execute(
             _owned(export_id, run).values(
-                status="failed",
+                status=ExportState.FAILED,
                 error=f"{type(error).__name__}: {error}"[:2000],
                 finished_at=utcnow(),
             )
         )
         db.session.commit()
-        return "failed"
+        return BuildOutcome.FAILED
 
 
 def _queue_ready_email(export: ExportJob) -> None:
@@ -219,35 +222,30 @@ def _queue_ready_email(export: ExportJob) -> None:
 
 def lost_reason(export: ExportJob) -> str | None:
     """Why a queued/running export will never finish (its worker is gone), or None. Reads only."""
-    if export.status not in ("queued", "running"):
+    if export.status not in ExportState.UNFINISHED:
         return None
     now = utcnow()
     stale = timedelta(seconds=_setting("EXPORT_STALE_SECONDS", 120))
     timeout = timedelta(seconds=_setting("EXPORT_TIMEOUT_SECONDS", 1800))
-    if export.status == "running":
+    if export.status == ExportState.RUNNING:
         last_sign = export.heartbeat_at or export.started_at or export.created_at
         if now - last_sign > stale or now - (export.started_at or now) > timeout + stale:
             return WORKER_LOST
         state = _rq_state(rq_job_id(export.id, export.attempts))
-        return (
-            WORKER_LOST
-            if state in ("missing", "failed", "stopped", "canceled", "finished")
-            else None
-        )
+        return WORKER_LOST if state in WorkerState.GONE else None
     if now - export.created_at > stale:
         state = _rq_state(rq_job_id(export.id, export.attempts + 1))
-        if state in ("missing", "failed", "stopped", "canceled", "finished") or (
-            state == "in-process" and now - export.created_at > timeout
+        if state in WorkerState.GONE or (
+            state == WorkerState.IN_PROCESS and now - export.created_at > timeout
         ):
             return NOT_STARTED
     return None
 
 
 def _rq_state(job_id: str) -> str:
-    """The rq job's status; "missing" when Redis has no such job, "unknown" when Redis is
-    unreachable (never declare a job dead because Redis hiccuped), "in-process" without Redis."""
+    """The rq job's status (a WorkerState's word), or what we say when rq cannot tell."""
     if not current_app.config.get("REDIS_URL"):
-        return "in-process"
+        return WorkerState.IN_PROCESS
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
@@ -256,9 +254,9 @@ def _rq_state(job_id: str) -> str:
     try:
         status = Job.fetch(job_id, connection=redis_connection()).get_status(refresh=False)
     except NoSuchJobError:
-        return "missing"
+        return WorkerState.MISSING
     except Exception:  # noqa: BLE001 - Redis unreachable
-        return "unknown"
+        return WorkerState.UNKNOWN
     return str(getattr(status, "value", status))
 
 
@@ -275,7 +273,7 @@ def mark_lost(export: ExportJob) -> bool:
     marked = db.session.execute(
         update(ExportJob)
         .where(*condition)
-        .values(status="failed", error=reason, finished_at=utcnow())
+        .values(status=ExportState.FAILED, error=reason, finished_at=utcnow())
     )
     if marked.rowcount == 1:
         _remove_partials(export.id)
@@ -287,7 +285,7 @@ def mark_lost(export: ExportJob) -> bool:
 def reap_lost_exports() -> int:
     """Mark every lost export failed (run by the worker's periodic sweep). Returns how many."""
     pending = db.session.scalars(
-        select(ExportJob).where(ExportJob.status.in_(("queued", "running")))
+        select(ExportJob).where(ExportJob.status.in_(ExportState.UNFINISHED))
     )
     count = sum(1 for export in list(pending) if mark_lost(export))
     db.session.commit()
@@ -297,10 +295,10 @@ def reap_lost_exports() -> int:
 def retry_export(export: ExportJob, by: User | None = None) -> ExportJob:
     """Queue a new run of a failed (or lost) export, in the current transaction."""
     mark_lost(export)
-    if export.status != "failed":
+    if export.status != ExportState.FAILED:
         raise ExportNotRetryable(_l("Only a failed export can be started again."))
     _remove_partials(export.id)
-    export.status, export.progress, export.error = "queued", 0, None
+    export.status, export.progress, export.error = ExportState.QUEUED, 0, None
     export.file_name, export.started_at, export.heartbeat_at, export.finished_at = (
         None,
         None,

@@ -15,10 +15,9 @@ from sqlalchemy import func, select, update
 from accounts.models import utcnow
 from extensions import db, mail
 from jobs.models import OutboxEmail, UndeliverableAddress
+from jobs.states import OutboxState, SendOutcome
 
 log = logging.getLogger(__name__)
-
-DUE_STATES = ("pending", "sending")  # "sending" with an expired lease: its worker died
 
 
 class PermanentFailure(Exception):
@@ -43,10 +42,10 @@ def _claim(outbox_id: int) -> bool:
         update(OutboxEmail)
         .where(
             OutboxEmail.id == outbox_id,
-            OutboxEmail.status.in_(DUE_STATES),
+            OutboxEmail.status.in_(OutboxState.DUE),
             OutboxEmail.next_attempt_at <= now,
         )
-        .values(status="sending", next_attempt_at=now + lease)
+        .values(status=OutboxState.SENDING, next_attempt_at=now + lease)
     )
     db.session.commit()
     return result.rowcount == 1
@@ -77,16 +76,16 @@ def _smtp_text(recipients: dict) -> str:
     )
 
 
-def send_outbox_email(outbox_id: int) -> str:
-    """The send job. Returns what happened: "sent", "retry", "failed" or "skipped" (not due,
+def send_outbox_email(outbox_id: int) -> SendOutcome:
+    """The send job. Returns what happened: sent, retry, failed or skipped (not due,
     already sent, or claimed by another worker: never sent twice)."""
     if not _claim(outbox_id):
-        return "skipped"
+        return SendOutcome.SKIPPED
     email = db.session.get(OutboxEmail, outbox_id)
     try:
         _deliver(email)
     except PermanentFailure as error:
-        email.status, email.last_error = "failed", str(error)[:2000]
+        email.status, email.last_error = OutboxState.FAILED, str(error)[:2000]
         email.attempts += 1
         if not db.session.scalar(
             select(UndeliverableAddress.id).where(UndeliverableAddress.email == email.recipient)
@@ -94,29 +93,29 @@ def send_outbox_email(outbox_id: int) -> str:
             db.session.add(UndeliverableAddress(email=email.recipient, reason=str(error)[:2000]))
         db.session.commit()
         log.warning("outbox %s: %s refused permanently", outbox_id, email.recipient)
-        return "failed"
+        return SendOutcome.FAILED
     except Exception as error:  # noqa: BLE001 - any other failure is worth another try
         email.attempts += 1
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         if email.attempts >= _config("MAIL_MAX_ATTEMPTS", 10):
-            email.status = "failed"
+            email.status = OutboxState.FAILED
         else:
-            email.status = "pending"
+            email.status = OutboxState.PENDING
             email.next_attempt_at = utcnow() + backoff(email.attempts)
         db.session.commit()
         log.warning("outbox %s: attempt %s failed: %s", outbox_id, email.attempts, error)
-        return "retry" if email.status == "pending" else "failed"
-    email.status, email.sent_at, email.last_error = "sent", utcnow(), None
+        return SendOutcome.RETRY if email.status == OutboxState.PENDING else SendOutcome.FAILED
+    email.status, email.sent_at, email.last_error = OutboxState.SENT, utcnow(), None
     email.attempts += 1
     db.session.commit()
-    return "sent"
+    return SendOutcome.SENT
 
 
 def due_ids(limit: int = 500) -> list[int]:
     return list(
         db.session.scalars(
             select(OutboxEmail.id)
-            .where(OutboxEmail.status.in_(DUE_STATES), OutboxEmail.next_attempt_at <= utcnow())
+            .where(OutboxEmail.status.in_(OutboxState.DUE), OutboxEmail.next_attempt_at <= utcnow())
             .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
             .limit(limit)
         )
@@ -129,17 +128,19 @@ def send_pending(limit: int = 500, *, retry_now: bool = False) -> dict:
     if retry_now:
         db.session.execute(
             update(OutboxEmail)
-            .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at > utcnow())
+            .where(
+                OutboxEmail.status == OutboxState.PENDING, OutboxEmail.next_attempt_at > utcnow()
+            )
             .values(next_attempt_at=utcnow())
         )
         db.session.commit()
     ids = due_ids(limit)
     db.session.commit()  # end the read before sending (SQLite write lock, PG snapshot)
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts = dict.fromkeys(SendOutcome, 0)
     for outbox_id in ids:
         outcome = send_outbox_email(outbox_id)
         counts[outcome] += 1
-        if outcome == "retry":
+        if outcome == SendOutcome.RETRY:
             error = db.session.get(OutboxEmail, outbox_id).last_error or ""
             if error.startswith(("ConnectionRefusedError", "SMTPConnectError", "TimeoutError")):
                 break  # the server is down: no point hammering it with the rest
@@ -150,7 +151,7 @@ def outbox_counts() -> dict:
     rows = db.session.execute(
         select(OutboxEmail.status, func.count()).group_by(OutboxEmail.status)
     ).all()
-    counts = {"pending": 0, "sent": 0, "failed": 0}
-    for status, count in rows:
-        counts["pending" if status == "sending" else status] += count
+    counts = dict.fromkeys((OutboxState.PENDING, OutboxState.SENT, OutboxState.FAILED), 0)
+    for status, count in rows:  # a message being sent is still pending
+        counts[OutboxState.PENDING if status == OutboxState.SENDING else status] += count
     return counts

@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from extensions import db
 from jobs.models import OutboxEmail, UndeliverableAddress
 from jobs.queue import enqueue
+from jobs.states import OutboxState
 
 UNDELIVERABLE_NOTE = "address marked undeliverable: not sent"
 
@@ -65,19 +66,19 @@ def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=Non
         body_text=text,
         body_html=html,
         event_id=event_id,
-        status="pending",
+        status=OutboxState.PENDING,
         attempts=0,
     )
     undeliverable = db.session.scalar(
         select(UndeliverableAddress.id).where(UndeliverableAddress.email == recipient)
     )
     if undeliverable is not None:
-        email.status, email.last_error = "failed", UNDELIVERABLE_NOTE
+        email.status, email.last_error = OutboxState.FAILED, UNDELIVERABLE_NOTE
     try:
         with db.session.begin_nested():  # a concurrent twin with the same key: keep theirs
             db.session.add(email)
     except IntegrityError:
         return db.session.scalar(select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key))
-    if email.status == "pending":
+    if email.status == OutboxState.PENDING:
         enqueue("jobs.mail.send_outbox_email", email.id, job_id=f"outbox-{email.id}")
     return email

@@ -17,11 +17,16 @@ from jobs import exports
 from jobs.mail import outbox_counts, send_pending
 from jobs.models import ExportJob, OutboxEmail
 from jobs.outbox import UNDELIVERABLE_NOTE
+from jobs.states import ExportState, OutboxState, SendOutcome
 from refusals import on_refusal, see_other
 
 bp = Blueprint("jobs", __name__)
 
-OUTBOX_FILTERS = {"pending": ("pending", "sending"), "sent": ("sent",), "failed": ("failed",)}
+OUTBOX_FILTERS = {
+    OutboxState.PENDING: OutboxState.DUE,
+    OutboxState.SENT: (OutboxState.SENT,),
+    OutboxState.FAILED: (OutboxState.FAILED,),
+}
 OUTBOX_PAGE = 200
 
 
@@ -51,11 +56,11 @@ def outbox_send():
     flash(
         _(
             "Sent: %(sent)d. Will be retried: %(retry)d. Failed: %(failed)d.",
-            sent=counts["sent"],
-            retry=counts["retry"],
-            failed=counts["failed"],
+            sent=counts[SendOutcome.SENT],
+            retry=counts[SendOutcome.RETRY],
+            failed=counts[SendOutcome.FAILED],
         ),
-        "success" if not (counts["retry"] or counts["failed"]) else "warning",
+        "success" if not (counts[SendOutcome.RETRY] or counts[SendOutcome.FAILED]) else "warning",
     )
     return see_other(url_for("jobs.outbox"))
 
@@ -68,11 +73,11 @@ def _export_or_404(export_id: int) -> ExportJob:
 
 
 def export_message(export: ExportJob, status: str, lost: str | None) -> str:
-    if status == "queued":
+    if status == ExportState.QUEUED:
         return _("Waiting for a worker…")
-    if status == "running":
+    if status == ExportState.RUNNING:
         return _("Building the workbook: %(percent)d %%", percent=export.progress)
-    if status == "done":
+    if status == ExportState.DONE:
         return _("The workbook is ready.")
     reason = lost or export.error
     if reason == exports.WORKER_LOST:
@@ -86,14 +91,14 @@ def _state(export: ExportJob) -> dict:
     """What the page and its polling show. Whether the job was lost is asked once (it may ask
     Redis): this is polled every few seconds while the export runs."""
     lost = exports.lost_reason(export)
-    status = "failed" if lost else export.status
+    status = ExportState.FAILED if lost else export.status
     return {
         "id": export.id,
         "status": status,
-        "progress": 100 if status == "done" else export.progress,
+        "progress": 100 if status == ExportState.DONE else export.progress,
         "message": export_message(export, status, lost),
         "download_url": url_for("jobs.export_download", export_id=export.id)
-        if status == "done"
+        if status == ExportState.DONE
         else None,
     }
 
@@ -134,7 +139,7 @@ def export_retry(export_id: int):
 def export_download(export_id: int):
     export = _export_or_404(export_id)
     path = exports.file_path(export)
-    if export.status != "done" or path is None:
+    if export.status != ExportState.DONE or path is None:
         flash(_("This export is not ready."), "warning")
         return _export_page(export, 409)
     if not path.exists():

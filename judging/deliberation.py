@@ -14,7 +14,7 @@ from sqlalchemy import select
 from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
-from competitions.models import RANKING_METHODS, Event, JuryMember
+from competitions.models import Event, JuryMember
 from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
@@ -22,6 +22,7 @@ from competitions.services import (
     jury_president,
 )
 from competitions.signals import event_state_changed
+from competitions.states import EventState, RankingMethod
 from extensions import db
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.outcome import announce_results
@@ -33,7 +34,9 @@ from judging.services import (
     event_conflicts,
     event_ranking,
 )
+from judging.states import ValidationMode
 from submissions.models import Idea
+from submissions.states import Eligibility, IdeaSource
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -64,7 +67,7 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 
 
 def _check_open(event: Event) -> Deliberation:
-    if event.state != "deliberation":
+    if not event.in_deliberation:
         raise JudgingConflict(_l("Winners are chosen during deliberation."))
     deliberation = deliberation_of(event)
     if deliberation.validated_at is not None:
@@ -145,7 +148,7 @@ def save_notes(event: Event, text: str, by) -> Deliberation:
 def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     """Rank by the raw or the normalised score, with the reason written in the minutes."""
     deliberation = _check_open(event)
-    if method not in RANKING_METHODS:
+    if RankingMethod.parse(method) is None:
         raise JudgingError(_l("Unknown ranking method."), field="method")
     reason = clean_text(reason)
     if len(reason) < 3:
@@ -187,16 +190,18 @@ def _same_name(typed: str | None, name: str) -> bool:
     return " ".join((typed or "").split()).casefold() == " ".join(name.split()).casefold()
 
 
-def validation_mode(event: Event, by, president_name: str | None = None) -> tuple[str, JuryMember]:
-    """How `by` validates: ("president", member) signed in on their own account, or
-    ("on_behalf", member) for an organiser who typed the president's name; else JudgingError."""
+def validation_mode(
+    event: Event, by, president_name: str | None = None
+) -> tuple[ValidationMode, JuryMember]:
+    """How `by` validates: (PRESIDENT, member) signed in on their own account, or
+    (ON_BEHALF, member) for an organiser who typed the president's name; else JudgingError."""
     president = jury_president(event)
     if president is None:
         raise JudgingConflict(
             _l("The jury has no president: name one on the event's page (Jury) first."),
         )
     if by.id == president.user_id:
-        return "president", president
+        return ValidationMode.PRESIDENT, president
     if not by.is_organiser:
         raise JudgingForbidden(
             _l("Only the jury president or an organiser can validate the minutes.")
@@ -206,7 +211,7 @@ def validation_mode(event: Event, by, president_name: str | None = None) -> tupl
             _l("To validate on the president's behalf, type their name as the jury list shows it."),
             field="president_name",
         )
-    return "on_behalf", president
+    return ValidationMode.ON_BEHALF, president
 
 
 def validate_minutes(event: Event, by, *, president_name: str | None = None) -> Deliberation:
@@ -307,7 +312,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
 
     if not final_event.is_final:
         raise JudgingConflict(_l("This event is not the national final."))
-    if final_event.state not in ("draft", "open"):
+    if not final_event.before_judging:
         raise JudgingConflict(
             _l("Entrants can be carried over only before the final's judging starts.")
         )
@@ -324,7 +329,7 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
-            Event.state.in_(("published", "archived")),
+            Event.state.in_(EventState.RESULTS_PUBLIC),
             ResultEntry.is_winner,
         )
         .order_by(Event.tour_order, ResultEntry.rank)
@@ -337,9 +342,9 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
-            source="final",
+            source=IdeaSource.FINAL,
             carried_from_id=source.id,
-            eligibility="eligible",
+            eligibility=Eligibility.ELIGIBLE,
             **{name: getattr(source, name) for name in CARRIED_FIELDS},
         )
         db.session.add(idea)
@@ -370,22 +375,24 @@ def require_validated_minutes(event: Event, old: str, new: str) -> None:
     validated = db.session.scalar(
         select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
     )
-    if new == "published" and validated is None:
+    if new == EventState.PUBLISHED and validated is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    if old == "deliberation" and new == "judging" and validated is not None:
+    back_to_judging = (old, new) == (EventState.DELIBERATION, EventState.JUDGING)
+    if back_to_judging and validated is not None:
         raise TransitionError(_l("The minutes are validated: the results are locked."))
 
 
 def on_state_changed(event: Event, old: str, new: str, **_) -> None:
-    """Publishing snapshots the results and tells each participant; entering judging assigns the ideas to the jury."""
+    """Publishing snapshots the results and tells each participant; entering judging assigns
+    the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == "published":
+    if new == EventState.PUBLISHED:
         snapshot_results(event)
         announce_results(event)
-    elif new == "judging":
+    elif new == EventState.JUDGING:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 
 
@@ -404,7 +411,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
         (str(_l("Deliberation")), url_for("judging.deliberation", slug=event.slug)),
         (str(_l("Audit log")), url_for("judging.audit", slug=event.slug)),
     ]
-    if event.state in ("published", "archived"):
+    if event.results_public:
         links.append((str(_l("Results")), url_for("judging.results", slug=event.slug)))
     if event.is_final:
         links.insert(0, (str(_l("Finalists")), url_for("judging.final_entrants", slug=event.slug)))

@@ -5,23 +5,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User, utcnow
 from competitions.models import Criterion, Event
+from competitions.states import RankingMethod
 from extensions import db
+from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
-
-SHEET_STATES = ("assigned", "draft", "submitted")
 
 
 class ScoreSheet(db.Model):
     """One judge's sheet for one idea; exists once the idea is assigned to the judge."""
 
     __tablename__ = "score_sheets"
-    __table_args__ = (UniqueConstraint("idea_id", "judge_id", name="uq_score_sheets_idea_judge"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "judge_id", name="uq_score_sheets_idea_judge"),
+        CheckConstraint(SheetState.check("status", SheetState.STORED), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="assigned")
+    status: Mapped[str] = mapped_column(String(20), default=SheetState.ASSIGNED)
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -32,6 +35,10 @@ class ScoreSheet(db.Model):
     scores: Mapped[list["Score"]] = relationship(
         back_populates="sheet", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SheetState.SUBMITTED
 
 
 class Score(db.Model):
@@ -69,22 +76,23 @@ class Conflict(db.Model):
     idea: Mapped[Idea] = relationship()
 
 
-VALIDATION_MODES = ("president", "on_behalf")
-
-
 class Deliberation(db.Model):
     """An event's deliberation: its notes, the method's reason, the minutes' validation (who,
     when, how: by the president, or by an organiser on the president's behalf) and the
     publication."""
 
     __tablename__ = "deliberations"
+    __table_args__ = (
+        CheckConstraint(RankingMethod.check("method"), name="method"),
+        CheckConstraint(ValidationMode.check("validation_mode"), name="validation_mode"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), unique=True)
     method: Mapped[str | None] = mapped_column(String(20))
     validated_at: Mapped[datetime | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    validation_mode: Mapped[str | None] = mapped_column(String(20))  # VALIDATION_MODES
+    validation_mode: Mapped[str | None] = mapped_column(String(20))
     validated_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the president
     notes: Mapped[str] = mapped_column(Text, default="")
     method_reason: Mapped[str | None] = mapped_column(String(1000))
@@ -114,7 +122,11 @@ class ResultEntry(db.Model):
     """The frozen ranking of a published event, one row per idea."""
 
     __tablename__ = "result_entries"
-    __table_args__ = (UniqueConstraint("event_id", "idea_id", name="uq_result_entries_event_idea"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "idea_id", name="uq_result_entries_event_idea"),
+        CheckConstraint(RankingMethod.check("method"), name="method"),
+        CheckConstraint(NotRanked.check("not_ranked_reason"), name="not_ranked_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
@@ -133,9 +145,6 @@ class ResultEntry(db.Model):
     idea: Mapped[Idea] = relationship()
 
 
-CERTIFICATE_KINDS = ("winner", "participant")
-
-
 class Certificate(db.Model):
     """A certificate issued to an idea when the results are published; its code, printed on the
     PDF, lets anyone confirm it at /certificate/<code>."""
@@ -143,7 +152,7 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("idea_id", "kind", name="uq_certificates_idea_kind"),
-        CheckConstraint("kind IN ('winner','participant')", name="kind"),
+        CheckConstraint(CertificateKind.check("kind"), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,3 +164,7 @@ class Certificate(db.Model):
 
     idea: Mapped[Idea] = relationship()
     event: Mapped[Event] = relationship()
+
+    @property
+    def is_winner(self) -> bool:
+        return self.kind == CertificateKind.WINNER

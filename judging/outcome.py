@@ -17,12 +17,17 @@ from competitions.models import Event
 from extensions import db
 from jobs.outbox import external_url, queue_email
 from judging.models import Certificate, ResultEntry, ScoreSheet
+from judging.states import CertificateKind, SheetState
 from submissions.models import Idea
 from submissions.receipts import ALPHABET
 from submissions.services import add_outcome_provider
 
 CERTIFICATE_LANGUAGES = ("ar", "fr")
 _CODE_GROUPS, _GROUP_LENGTH = 4, 4  # 16 characters of 25: about 2^74 codes, unguessable
+
+
+def _kind(is_winner: bool) -> CertificateKind:
+    return CertificateKind.WINNER if is_winner else CertificateKind.PARTICIPANT
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,6 @@ class Outcome:
         return certificate_urls(self.certificate) if self.certificate else {}
 
 
-def results_public(event: Event) -> bool:
-    return event.state in ("published", "archived")
-
-
 def results_rows(event: Event) -> tuple[int, list[ResultRow]]:
     """(version, rows) of the event's published results, calibration ideas left out. The one
     place that reads them (the snapshot taken at publication is version 1), to switch to
@@ -73,7 +74,7 @@ def _comments(event: Event, idea_ids: list[int]) -> dict[int, list[str]]:
         .where(
             ScoreSheet.event_id == event.id,
             ScoreSheet.idea_id.in_(idea_ids),
-            ScoreSheet.status == "submitted",
+            ScoreSheet.status == SheetState.SUBMITTED,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.id)
@@ -93,7 +94,7 @@ def _outcomes(event: Event, rows: list[ResultRow]) -> dict[int, Outcome]:
     }
     outcomes = {}
     for row in rows:
-        kind = "winner" if row.is_winner else "participant"
+        kind = _kind(row.is_winner)
         outcomes[row.idea_id] = Outcome(
             is_winner=row.is_winner,
             rank=row.rank if event.share_ranks else None,
@@ -106,7 +107,7 @@ def _outcomes(event: Event, rows: list[ResultRow]) -> dict[int, Outcome]:
 def idea_outcome(idea: Idea) -> Outcome | None:
     """The outcome of one idea once its event's results are public; None before, and for an
     idea that is not in the results (the calibration idea)."""
-    if not results_public(idea.event):
+    if not idea.event.results_public:
         return None
     _version, rows = results_rows(idea.event)
     mine = [row for row in rows if row.idea_id == idea.id]
@@ -129,7 +130,7 @@ def normalise_certificate_code(text: str) -> str:
     return "-".join(letters[i : i + _GROUP_LENGTH] for i in range(0, len(letters), _GROUP_LENGTH))
 
 
-def _issue_certificate(event: Event, idea_id: int, kind: str) -> Certificate:
+def _issue_certificate(event: Event, idea_id: int, kind: CertificateKind) -> Certificate:
     """The idea's certificate of this kind, issued once (a twin issued concurrently wins)."""
     query = select(Certificate).where(Certificate.idea_id == idea_id, Certificate.kind == kind)
     certificate = db.session.scalar(query)
@@ -152,7 +153,7 @@ def find_certificate(code: str) -> Certificate | None:
     if not code:
         return None
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
-    if certificate is None or not results_public(certificate.event):
+    if certificate is None or not certificate.event.results_public:
         return None
     return certificate
 
@@ -161,7 +162,7 @@ def certificate_in_force(certificate: Certificate) -> bool:
     """Whether the results in force still say what the certificate says (an amendment may have
     made a winner a participant, or the other way round)."""
     _version, rows = results_rows(certificate.event)
-    kinds = {row.idea_id: "winner" if row.is_winner else "participant" for row in rows}
+    kinds = {row.idea_id: _kind(row.is_winner) for row in rows}
     return kinds.get(certificate.idea_id) == certificate.kind
 
 
@@ -189,7 +190,7 @@ def announce_results(event: Event) -> int:
     Returns the number of e-mails in the outbox for this version."""
     version, rows = results_rows(event)
     for row in rows:
-        _issue_certificate(event, row.idea_id, "winner" if row.is_winner else "participant")
+        _issue_certificate(event, row.idea_id, _kind(row.is_winner))
     db.session.flush()
     outcomes = _outcomes(event, rows)
     ideas = db.session.scalars(select(Idea).where(Idea.id.in_([r.idea_id for r in rows])))

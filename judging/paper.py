@@ -19,6 +19,7 @@ from extensions import db
 from i18n import localized
 from judging.models import Score, ScoreSheet
 from judging.services import JudgingConflict, JudgingError, check_value, format_mark
+from judging.states import SheetState
 from submissions.models import Idea
 
 FIXED = 3  # receipt code, title, judge e-mail
@@ -57,7 +58,7 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
     for row, (sheet, code, title, email) in enumerate(_sheets(event), start=2):
         for col, value in enumerate((code, hidden if event.blind else title, email), start=1):
             set_safe_value(ws.cell(row=row, column=col), value)
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             values = {s.criterion_id: s.value for s in sheet.scores}
             for k, criterion in enumerate(criteria):
                 if criterion.id in values:
@@ -72,7 +73,7 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
 def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
     """Import a filled score sheet as submitted sheets. All or nothing: the first bad cell is
     named (`D4: score must be between 1 and 5`) and nothing is written."""
-    if event.state != "judging":
+    if not event.is_judging:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     try:
         ws = load_workbook(file, read_only=True, data_only=True).worksheets[0]
@@ -104,7 +105,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
                     email=email,
                 )
             )
-        if sheet.status == "submitted":
+        if sheet.status == SheetState.SUBMITTED:
             raise JudgingError(_l("Row %(row)s: this sheet is already submitted.", row=number))
         values = []
         for k, (criterion, mark) in enumerate(zip(criteria, marks, strict=True)):
@@ -138,7 +139,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             )  # fmt: skip
         if comment is not None:
             sheet.comment = comment
-        sheet.status = "submitted"
+        sheet.status = SheetState.SUBMITTED
         sheet.submitted_at = utcnow()
         record(
             "sheet",
@@ -147,7 +148,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
             by=by,
             event_id=event.id,
             source=source,
-            new={"status": "submitted"},
+            new={"status": SheetState.SUBMITTED},
         )
     from judging.services import lock_rubric
 

@@ -26,11 +26,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-METHODS = ("raw", "normalised")
+from competitions.states import RankingMethod
+from judging.states import NotRanked
+
 DECIMALS = 4
 MIN_CONSISTENCY_IDEAS = 5
-# Reasons an idea is not ranked (translated by the pages that show them).
-EXCLUSION_REASONS = ("calibration", "ineligible", "duplicate", "too_few_judges")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class CriterionSpec:
 @dataclass(frozen=True)
 class IdeaSpec:
     id: int
-    excluded: str | None = None  # "calibration", "ineligible" or "duplicate"
+    excluded: NotRanked | None = None  # one of NotRanked.EXCLUDED
 
 
 class SheetScore(NamedTuple):
@@ -183,13 +183,13 @@ def rank_event(
     ideas: Iterable[IdeaSpec],
     sheets: Iterable[SheetScore],
     *,
-    method: str = "raw",
+    method: str = RankingMethod.RAW,
     min_judges: int = 2,
     consistency: bool = True,
 ) -> Ranking:
     """Rank one event's ideas from its submitted sheets (see the module's docstring).
     consistency=False skips the judges' Spearman figures (not needed to rank)."""
-    if method not in METHODS:
+    if RankingMethod.parse(method) is None:
         raise ValueError(f"unknown ranking method {method!r}")
     sheets = list(sheets)
     ideas = list(ideas)
@@ -236,19 +236,17 @@ def rank_event(
         if idea.excluded:
             result.reason = idea.excluded
         elif n < min_judges:
-            result.reason = "too_few_judges"
+            result.reason = NotRanked.TOO_FEW_JUDGES
         else:
             result.ranked = True
         results.append(result)
 
     ranked = [r for r in results if r.ranked]
-    for by_method in METHODS:
+    for by_method in RankingMethod:
         _assign_ranks(ranked, by_method)
-    ranked.sort(
-        key=lambda r: (r.rank_normalised if method == "normalised" else r.rank_raw, r.idea_id)
-    )
+    ranked.sort(key=lambda r: (_rank_by(r, method), r.idea_id))
     for r in ranked:
-        r.rank = r.rank_normalised if method == "normalised" else r.rank_raw
+        r.rank = _rank_by(r, method)
     not_ranked = sorted((r for r in results if not r.ranked), key=lambda r: r.idea_id)
 
     return Ranking(
@@ -258,11 +256,15 @@ def rank_event(
     )
 
 
+def _rank_by(r: IdeaResult, method: str) -> int | None:
+    return r.rank_normalised if method == RankingMethod.NORMALISED else r.rank_raw
+
+
 def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
     """Competition ranks (1, 2, 2, 4) by score at 4 decimals, then the tie-break means."""
 
     def key(r: IdeaResult) -> tuple:
-        score = r.normalised if method == "normalised" else r.raw
+        score = r.normalised if method == RankingMethod.NORMALISED else r.raw
         return (round(score, DECIMALS), *(round(t, DECIMALS) for t in r.tiebreaks))
 
     keyed = sorted(

@@ -18,14 +18,17 @@ from accounts.models import User, utcnow
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
+from competitions.states import EventState
 from extensions import db
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
+from judging.states import NotRanked, SheetState
 from submissions.fields import strip_control
 from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
+from submissions.states import Eligibility
 
 
 class JudgingError(refusals.Refusal):
@@ -45,16 +48,16 @@ class JudgingNotFound(JudgingError, refusals.NotFound):
 
 
 NOT_RANKED_LABELS = {
-    "calibration": _l("Calibration idea"),
-    "ineligible": _l("Ineligible"),
-    "duplicate": _l("Duplicate"),
-    "too_few_judges": _l("Too few submitted score sheets"),
+    NotRanked.CALIBRATION: _l("Calibration idea"),
+    NotRanked.INELIGIBLE: _l("Ineligible"),
+    NotRanked.DUPLICATE: _l("Duplicate"),
+    NotRanked.TOO_FEW_JUDGES: _l("Too few submitted score sheets"),
 }
 SHEET_STATE_LABELS = {
-    "assigned": _l("To score"),
-    "draft": _l("In progress"),
-    "submitted": _l("Submitted"),
-    "conflict": _l("Conflict declared"),
+    SheetState.ASSIGNED: _l("To score"),
+    SheetState.DRAFT: _l("In progress"),
+    SheetState.SUBMITTED: _l("Submitted"),
+    SheetState.CONFLICT: _l("Conflict declared"),
 }
 
 
@@ -142,7 +145,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     rows = db.session.execute(
         select(Idea.id, Idea.is_calibration).where(
             Idea.event_id == event.id,
-            Idea.eligibility != "ineligible",
+            Idea.eligibility != Eligibility.INELIGIBLE,
             Idea.duplicate_of_id.is_(None),
         )
     ).all()
@@ -170,7 +173,12 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     for idea_id, judge_ids in new.items():
         for judge_id in judge_ids:
             db.session.add(
-                ScoreSheet(event_id=event.id, idea_id=idea_id, judge_id=judge_id, status="assigned")
+                ScoreSheet(
+                    event_id=event.id,
+                    idea_id=idea_id,
+                    judge_id=judge_id,
+                    status=SheetState.ASSIGNED,
+                )
             )
             created += 1
     db.session.flush()
@@ -190,14 +198,14 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
 def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
     """Why `idea` cannot become the event's calibration idea now (None: it can). A real idea
     already scored would silently leave the ranking: refused once a sheet of it is submitted."""
-    if event.state not in ("draft", "open", "judging"):
+    if event.judging_closed:
         return JudgingConflict(_l("The calibration idea can only change before deliberation."))
     if idea is not None and idea.event_id != event.id:
         return JudgingError(_l("This idea is not part of the event."))
     if idea is not None and not idea.is_calibration:
         submitted = db.session.scalar(
             select(func.count(ScoreSheet.id)).where(
-                ScoreSheet.idea_id == idea.id, ScoreSheet.status == "submitted"
+                ScoreSheet.idea_id == idea.id, ScoreSheet.status == SheetState.SUBMITTED
             )
         )
         if submitted:
@@ -231,7 +239,7 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
         old={"idea_id": previous[0].id if previous else None},
         new={"idea_id": idea.id if idea else None},
     )  # fmt: skip
-    if idea is not None and event.state == "judging":
+    if idea is not None and event.is_judging:
         assign_event(event, by)
 
 
@@ -248,11 +256,11 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     write lock), so two tablets writing one sheet take turns: the first tap on a criterion from
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
-    if sheet.event.state != "judging":
+    if not sheet.event.is_judging:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
-    if sheet.status == "submitted":
+    if sheet.status == SheetState.SUBMITTED:
         raise JudgingConflict(
             _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
         )
@@ -339,8 +347,8 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
     else:
         score.value = number
         score.updated_at = utcnow()
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     sheet.updated_at = utcnow()
     lock_rubric(criterion.rubric)
     db.session.flush()
@@ -365,8 +373,8 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
         old={"comment": sheet.comment}, new={"comment": text}, source=source,
     )  # fmt: skip
     sheet.comment = text
-    if sheet.status == "assigned":
-        sheet.status = "draft"
+    if sheet.status == SheetState.ASSIGNED:
+        sheet.status = SheetState.DRAFT
     db.session.flush()
 
 
@@ -385,27 +393,28 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     db.session.refresh(sheet, ["scores"])
     if missing_criteria(sheet):
         raise JudgingError(_l("Score every criterion before submitting."))
-    sheet.status = "submitted"
+    sheet.status = SheetState.SUBMITTED
     sheet.submitted_at = utcnow()
     db.session.flush()
     record(
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
-        old={"status": "draft"}, new={"status": "submitted", "idea_id": sheet.idea_id}, source=source,
+        old={"status": SheetState.DRAFT},
+        new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id}, source=source,
     )  # fmt: skip
 
 
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
-    if sheet.event.state != "judging":
+    if not sheet.event.is_judging:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
-    if sheet.status != "submitted":
+    if sheet.status != SheetState.SUBMITTED:
         raise JudgingConflict(_l("This sheet is not submitted."))
-    sheet.status = "draft"
+    sheet.status = SheetState.DRAFT
     sheet.submitted_at = None
     db.session.flush()
     record(
         "sheet", sheet.id, "reopen", by=by, event_id=sheet.event_id,
-        old={"status": "submitted"}, new={"status": "draft"}, source=source,
+        old={"status": SheetState.SUBMITTED}, new={"status": SheetState.DRAFT}, source=source,
     )  # fmt: skip
 
 
@@ -414,7 +423,7 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     kept in the audit log only) and, on split panels, another judge takes the idea."""
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
-    if sheet.event.state not in ("open", "judging"):
+    if sheet.event.state not in EventState.OPEN_OR_JUDGING:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     reason = _conflict_reason(reason)
     event = sheet.event
@@ -446,7 +455,7 @@ def _conflict_reason(reason) -> str:
 def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflict:
     """An organiser records a judge's conflict of interest on an idea before judging: the idea
     never reaches the judge's list (a sheet not yet started is removed)."""
-    if event.state not in ("draft", "open"):
+    if not event.before_judging:
         raise JudgingConflict(
             _l("Organisers record conflicts of interest before judging starts; after that, the "
                "judge declares it from their sheet."),
@@ -469,7 +478,7 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
     sheet = db.session.scalar(
         select(ScoreSheet).where(ScoreSheet.idea_id == idea.id, ScoreSheet.judge_id == judge.id)
     )
-    if sheet is not None and sheet.status != "assigned":
+    if sheet is not None and sheet.status != SheetState.ASSIGNED:
         raise JudgingConflict(
             _l("This judge has already scored this idea: they declare the conflict from their "
                "sheet."),
@@ -519,13 +528,13 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
     ]
 
 
-def _exclusion(idea_row) -> str | None:
+def _exclusion(idea_row) -> NotRanked | None:
     if idea_row.is_calibration:
-        return "calibration"
+        return NotRanked.CALIBRATION
     if idea_row.duplicate_of_id is not None:
-        return "duplicate"
-    if idea_row.eligibility == "ineligible":
-        return "ineligible"
+        return NotRanked.DUPLICATE
+    if idea_row.eligibility == Eligibility.INELIGIBLE:
+        return NotRanked.INELIGIBLE
     return None
 
 
@@ -557,7 +566,10 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         select(*columns)
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(ScoreSheet.event_id.in_([e.id for e in events]), ScoreSheet.status == "submitted")
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+        )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
     sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
@@ -683,12 +695,12 @@ def progress_matrix(event: Event) -> dict:
         .join(Idea, Idea.id == Conflict.idea_id)
         .where(Idea.event_id == event.id)
     ):
-        cells[(idea_id, judge_id)] = "conflict"
+        cells[(idea_id, judge_id)] = SheetState.CONFLICT
     per_judge = {}
     for judge in judges:
         states = [cells.get((i.id, judge.id)) for i in ideas]
-        assigned = sum(1 for s in states if s in ("assigned", "draft", "submitted"))
-        done = sum(1 for s in states if s == "submitted")
+        assigned = sum(1 for s in states if s in SheetState.STORED)
+        done = sum(1 for s in states if s == SheetState.SUBMITTED)
         per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
     return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
 
@@ -699,7 +711,7 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
         select(
             ScoreSheet.event_id,
             func.count(ScoreSheet.id),
-            func.sum(case((ScoreSheet.status == "submitted", 1), else_=0)),
+            func.sum(case((ScoreSheet.status == SheetState.SUBMITTED, 1), else_=0)),
         )
         .where(ScoreSheet.event_id.in_(list(event_ids)))
         .group_by(ScoreSheet.event_id)

@@ -12,28 +12,26 @@ from sqlalchemy import func, select
 
 from competitions.models import Event
 from competitions.services import add_transition_notice_provider
+from competitions.states import EventState
 from extensions import db
 from jobs.outbox import external_url
 from judging.services import progress_matrix
+from judging.states import SheetState
 from submissions.models import Idea
-
-_OPEN_SHEET_STATES = ("assigned", "draft")
 
 
 def missing_sheets(event: Event) -> dict:
     """The sheets not submitted yet: {"done": n, "total": n, "percent": n, "by_judge":
     [(judge, [idea, ...]), ...]} (judges and ideas in the progress page's order)."""
     matrix = progress_matrix(event)
-    total = sum(
-        1 for state in matrix["cells"].values() if state in (*_OPEN_SHEET_STATES, "submitted")
-    )
-    done = sum(1 for state in matrix["cells"].values() if state == "submitted")
+    total = sum(1 for state in matrix["cells"].values() if state in SheetState.STORED)
+    done = sum(1 for state in matrix["cells"].values() if state == SheetState.SUBMITTED)
     by_judge = []
     for judge in matrix["judges"]:
         ideas = [
             idea
             for idea in matrix["ideas"]
-            if matrix["cells"].get((idea.id, judge.id)) in _OPEN_SHEET_STATES
+            if matrix["cells"].get((idea.id, judge.id)) in SheetState.UNSUBMITTED
         ]
         if ideas:
             by_judge.append((judge, ideas))
@@ -119,9 +117,9 @@ def publishing_notices(event: Event) -> list[dict]:
 
 
 def move_notices(event: Event, new_state: str) -> list[dict]:
-    if (event.state, new_state) == ("judging", "deliberation"):
+    if (event.state, new_state) == (EventState.JUDGING, EventState.DELIBERATION):
         return closing_notices(event)
-    if (event.state, new_state) == ("deliberation", "published"):
+    if (event.state, new_state) == (EventState.DELIBERATION, EventState.PUBLISHED):
         return publishing_notices(event)
     return []
 

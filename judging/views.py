@@ -61,7 +61,7 @@ def my_events():
                 "event": event,
                 "sheets": sheets,
                 "conflicts": services.judge_conflicts(event, current_user),
-                "done": sum(1 for s in counted if s.status == "submitted"),
+                "done": sum(1 for s in counted if s.is_submitted),
                 "total": len(counted),
             }
         )
@@ -90,7 +90,7 @@ def sheet(sheet_id: int):
         levels={c.id: services.levels(c) for c in sheet.event.rubric.criteria},
         values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
         sector_labels=_sector_labels(),
-        editable=sheet.event.state == "judging" and sheet.status != "submitted",
+        editable=sheet.event.is_judging and not sheet.is_submitted,
     )
 
 
@@ -273,9 +273,7 @@ def _may_see_ranking(event: Event) -> bool:
         return False
     if current_user.is_organiser:
         return True
-    return event.state in ("deliberation", "published", "archived") and services.is_event_judge(
-        event, current_user
-    )
+    return event.judging_closed and services.is_event_judge(event, current_user)
 
 
 def _render_deliberation(event: Event, errors: dict, status: int = 200):
@@ -504,7 +502,7 @@ def carry_winners(slug: str):
 @bp.get("/e/<slug>/results")
 def results(slug: str):
     event = _event(slug)
-    if event.state not in ("published", "archived"):
+    if not event.results_public:
         return render_template("judging/results.html", event=event, winners=None), 404
     organiser = current_user.is_authenticated and current_user.is_organiser
     return render_template(
@@ -551,7 +549,7 @@ def certificate_pdf(code: str, lang: str):
 @bp.get("/api/events/<slug>/ranking")
 def api_ranking(slug: str):
     event = _event(slug)
-    published = event.state in ("published", "archived")
+    published = event.results_public
     if not published and not (current_user.is_authenticated and current_user.is_organiser):
         return jsonify(error=_("The ranking is not public before the results are published.")), 403
     ranking = services.event_ranking(event)

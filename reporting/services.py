@@ -22,6 +22,7 @@ from sqlalchemy import case, func, select
 from accounts.models import User
 from competitions.models import Competition, Event, JuryMember
 from competitions.services import get_event
+from competitions.states import RankingMethod
 from exports.rankings import (
     Breakdown,
     EventBlock,
@@ -34,11 +35,16 @@ from i18n import event_city, localized
 from judging import scoring
 from judging.models import ResultEntry, Score, ScoreSheet, WinnerChoice
 from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from judging.states import SheetState
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
+from submissions.states import Eligibility
 
-METHOD_LABELS = {"raw": _l("Raw scores"), "normalised": _l("Normalised scores")}
+METHOD_LABELS = {
+    RankingMethod.RAW: _l("Raw scores"),
+    RankingMethod.NORMALISED: _l("Normalised scores"),
+}
 
 
 class ReportError(NotFound):
@@ -196,7 +202,7 @@ def _gather_summary(events: list[Event]):
     winner_ids = {i for e in ids for i in _winners(results, choices, e)}
 
     received = Idea.is_calibration.is_(False)
-    eligible = (Idea.eligibility == "eligible") & Idea.duplicate_of_id.is_(None)
+    eligible = (Idea.eligibility == Eligibility.ELIGIBLE) & Idea.duplicate_of_id.is_(None)
     counts = {
         row.event_id: row
         for row in db.session.execute(
@@ -339,7 +345,7 @@ def _marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, d
             Score.value,
         )
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == "submitted")
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
     )  # fmt: skip
     # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
     rows = db.session.connection().execute(query.execution_options(stream_results=True))
@@ -400,7 +406,7 @@ def _comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         .join(User, User.id == ScoreSheet.judge_id)
         .where(
             ScoreSheet.event_id.in_(event_ids),
-            ScoreSheet.status == "submitted",
+            ScoreSheet.status == SheetState.SUBMITTED,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)

@@ -31,7 +31,7 @@ services.register_export()  # the jobs package builds the whole tour's workbook 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
     """On the organiser's event page, once scores exist: the event's Excel ranking."""
-    if event.state in ("judging", "deliberation", "published", "archived"):
+    if event.judging_started:
         return [(_("Excel ranking"), url_for("reporting.event_workbook", slug=event.slug))]
     return []
 

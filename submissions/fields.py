@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from competitions.defaults import REGION_NAMES
 from refusals import Refusal
-from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, TEAM_KINDS
+from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 SECTOR_LABELS = {
     "agriculture": _l("Agriculture"),
@@ -34,20 +35,20 @@ STATUS_LABELS = {
     "project_holder": _l("Project holder"),
 }
 TEAM_LABELS = {
-    "cooperative": _l("An existing cooperative"),
-    "group": _l("A group that wants to found a cooperative"),
+    TeamKind.COOPERATIVE: _l("An existing cooperative"),
+    TeamKind.GROUP: _l("A group that wants to found a cooperative"),
 }
 SOURCE_LABELS = {
-    "form": _l("Online form"),
-    "kiosk": _l("Kiosk"),
-    "assisted": _l("Assisted entry"),
-    "import": _l("Paper (imported)"),
-    "final": _l("Carried into the final"),
+    IdeaSource.FORM: _l("Online form"),
+    IdeaSource.KIOSK: _l("Kiosk"),
+    IdeaSource.ASSISTED: _l("Assisted entry"),
+    IdeaSource.IMPORT: _l("Paper (imported)"),
+    IdeaSource.FINAL: _l("Carried into the final"),
 }
 ELIGIBILITY_LABELS = {
-    "pending": _l("Not yet checked"),
-    "eligible": _l("Eligible for the jury"),
-    "ineligible": _l("Not eligible"),
+    Eligibility.PENDING: _l("Not yet checked"),
+    Eligibility.ELIGIBLE: _l("Eligible for the jury"),
+    Eligibility.INELIGIBLE: _l("Not eligible"),
 }
 
 LABELS = {
@@ -90,7 +91,7 @@ REQUIRED_TEXT = ("title", "problem", "solution", "province", "lead_name")
 CHOICE_FIELDS = {
     "sector": SECTORS,
     "region": REGION_NAMES,
-    "team_kind": TEAM_KINDS,
+    "team_kind": TeamKind.values(),
     "lead_gender": GENDERS,
     "lead_age_bracket": AGE_BRACKETS,
     "lead_status": LEAD_STATUSES,
@@ -245,9 +246,9 @@ def clean_idea(raw: dict, *, require_consent: bool = True) -> tuple[dict, dict]:
             values[field] = parse_whole_number(raw.get(field), maximum=MAX_COUNT, what="count")
         except FieldError as error:
             errors[field] = error.args[0]
-    if values.get("team_kind") == "cooperative" and not values["cooperative_name"]:
+    if values.get("team_kind") == TeamKind.COOPERATIVE and not values["cooperative_name"]:
         errors.setdefault("cooperative_name", _l("Give the name of the cooperative."))
-    if values.get("team_kind") == "group":
+    if values.get("team_kind") == TeamKind.GROUP:
         values["cooperative_name"] = values["cooperative_name"] or None
     phone = (
         _text(raw.get("lead_phone"))

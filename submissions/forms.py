@@ -26,6 +26,7 @@ from submissions.fields import (
     STATUS_LABELS,
     TEAM_LABELS,
 )
+from submissions.states import TeamKind
 
 _BLANK = SelectChoice("", _l("Choose…"))
 
@@ -55,7 +56,7 @@ class IdeaForm(FlaskForm):
         LABELS["financing_sought_mad"], render_kw=_numeric(placeholder="150 000")
     )
     team_kind = RadioField(
-        LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default="group"
+        LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default=TeamKind.GROUP
     )
     cooperative_name = StringField(LABELS["cooperative_name"], render_kw={"maxlength": 200})
     cooperative_members = StringField(LABELS["cooperative_members"], render_kw=_numeric())

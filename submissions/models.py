@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import utcnow
 from competitions.models import Event
 from extensions import db
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 SECTORS = (
     "agriculture",
@@ -21,9 +22,6 @@ SECTORS = (
 GENDERS = ("female", "male", "unspecified")
 AGE_BRACKETS = ("under_25", "25_34", "35_44", "45_plus")
 LEAD_STATUSES = ("job_seeker", "cooperative_member", "project_holder")
-TEAM_KINDS = ("cooperative", "group")  # existing cooperative / group wanting to found one
-SOURCES = ("form", "kiosk", "assisted", "import", "final")
-ELIGIBILITY = ("pending", "eligible", "ineligible")
 
 
 class Idea(db.Model):
@@ -34,7 +32,9 @@ class Idea(db.Model):
         CheckConstraint(
             "financing_sought_mad IS NULL OR financing_sought_mad >= 0", name="financing"
         ),
-        CheckConstraint("eligibility IN ('pending','eligible','ineligible')", name="eligibility"),
+        CheckConstraint(Eligibility.check("eligibility"), name="eligibility"),
+        CheckConstraint(IdeaSource.check("source"), name="source"),
+        CheckConstraint(TeamKind.check("team_kind"), name="team_kind"),
         # An event's ideas, newest or oldest first: the only way ideas are listed. Every index
         # is one more page written by each idea a participant sends (none on the phone number:
         # a receipt is found by its code, then the phone compared).
@@ -45,7 +45,7 @@ class Idea(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
     receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
     submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # idempotency
-    source: Mapped[str] = mapped_column(String(20), default="form")
+    source: Mapped[str] = mapped_column(String(20), default=IdeaSource.FORM)
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -63,7 +63,7 @@ class Idea(db.Model):
     financing_sought_mad: Mapped[int | None] = mapped_column(BigInteger)
 
     # The team
-    team_kind: Mapped[str] = mapped_column(String(20), default="group")
+    team_kind: Mapped[str] = mapped_column(String(20), default=TeamKind.GROUP)
     cooperative_name: Mapped[str | None] = mapped_column(String(200))
     cooperative_members: Mapped[int | None]
     lead_name: Mapped[str] = mapped_column(String(200))
@@ -82,7 +82,7 @@ class Idea(db.Model):
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Triage
-    eligibility: Mapped[str] = mapped_column(String(20), default="pending")
+    eligibility: Mapped[str] = mapped_column(String(20), default=Eligibility.PENDING)
     ineligible_reason: Mapped[str | None] = mapped_column(String(500))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
     original: Mapped[dict | None] = mapped_column(JSON)  # the text as first received, if corrected
@@ -94,7 +94,7 @@ class Idea(db.Model):
 
     @property
     def is_ineligible(self) -> bool:
-        return self.eligibility == "ineligible" or self.duplicate_of_id is not None
+        return self.eligibility == Eligibility.INELIGIBLE or self.duplicate_of_id is not None
 
 
 class ReceiptLookupFailure(db.Model):

@@ -28,6 +28,7 @@ from submissions.fields import (
     clean_idea,
 )
 from submissions.services import Receipt, submit_idea
+from submissions.states import IdeaSource
 
 # The template's columns, in order (A, B, C, …). Row 1 holds the headers; ideas start on row 2.
 COLUMNS = (
@@ -231,7 +232,7 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int
     created, repeated = [], 0
     for number, raw in rows:
         token = hashlib.sha256(f"{event.id}:{digest}:{number}".encode()).hexdigest()
-        receipt = submit_idea(event, raw, token, source="import", by=by)
+        receipt = submit_idea(event, raw, token, source=IdeaSource.IMPORT, by=by)
         if receipt.created:
             created.append(receipt)
         else:

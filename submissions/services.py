@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from accounts.models import utcnow
 from audit.services import record
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
@@ -26,8 +27,9 @@ from submissions.fields import (
     normalise_phone,
     strip_control,
 )
-from submissions.models import ELIGIBILITY, SOURCES, Idea, ReceiptLookupFailure
+from submissions.models import Idea, ReceiptLookupFailure
 from submissions.receipts import new_receipt_code, normalise_receipt_code
+from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 LOOKUP_MAX_FAILURES = 5
@@ -36,7 +38,7 @@ _CODE_ATTEMPTS = 10
 
 
 class EventClosed(Conflict):
-    """The event is not accepting ideas (state other than "open")."""
+    """The event is not accepting ideas (not in its open state)."""
 
     default_message = _l("This event is not accepting ideas.")
 
@@ -115,7 +117,7 @@ def submit_idea(
     data: dict,
     token: str | None,
     *,
-    source: str = "form",
+    source: str = IdeaSource.FORM,
     by=None,
     file=None,
 ) -> Receipt:
@@ -125,11 +127,11 @@ def submit_idea(
     (checked here, its message beside the fields' ones). Whether the event is open is checked
     by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
     made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
-    if source not in SOURCES:
+    if IdeaSource.parse(source) is None:
         raise ValueError(f"unknown source {source!r}")
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
-    if source in ("form", "kiosk", "assisted") and not token:
+    if source in IdeaSource.TYPED_IN_A_FORM and not token:
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
     values, errors = clean_idea(data)
     try:
@@ -178,7 +180,7 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
         locale=locale,
         created_at=now,
         consent_at=now,
-        assisted_by_id=getattr(by, "id", None) if source == "assisted" else None,
+        assisted_by_id=getattr(by, "id", None) if source == IdeaSource.ASSISTED else None,
         attachment_path=stored,
         attachment_name=upload.name if upload else None,
         attachment_mime=upload.mime if upload else None,
@@ -195,7 +197,7 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
         if (earlier := _earlier_receipt(token)) is not None:
             return earlier, row
         current = db.session.execute(_EVENT_NOW, {"id": event.id}).first()
-        if current is None or current.state != "open":
+        if current is None or current.state != EventState.OPEN:
             raise EventClosed()  # nothing was written
         if (current.slug, current.city) != (event.slug, event.city):  # changed since remembered
             event = posting_target(event.slug, fresh=True)
@@ -220,7 +222,7 @@ def _insert_if_open(dialect: str, columns: tuple[str, ...]):
     params = {name: bindparam(name, type_=ideas.c[name].type) for name in columns}
     is_open = exists().where(
         events.c.id == params["event_id"],
-        events.c.state == "open",
+        events.c.state == EventState.OPEN,
         events.c.slug == bindparam("event_slug", type_=events.c.slug.type),
         events.c.city == bindparam("event_city", type_=events.c.city.type),
     )
@@ -282,11 +284,11 @@ def lookup_receipt(code: str, phone: str) -> Idea | None:
 
 
 IDEA_STATES = {
-    "received": _l("Received: your idea is waiting to be checked by the organisers."),
-    "eligible": _l("Eligible: your idea will be presented to the jury."),
-    "ineligible": _l("Not retained for this competition."),
-    "under_review": _l("Under review by the jury."),
-    "results": _l("The results are published."),
+    IdeaStanding.RECEIVED: _l("Received: your idea is waiting to be checked by the organisers."),
+    IdeaStanding.ELIGIBLE: _l("Eligible: your idea will be presented to the jury."),
+    IdeaStanding.INELIGIBLE: _l("Not retained for this competition."),
+    IdeaStanding.UNDER_REVIEW: _l("Under review by the jury."),
+    IdeaStanding.RESULTS: _l("The results are published."),
 }
 
 _outcome_providers: list = []
@@ -309,15 +311,17 @@ def idea_outcome(idea: Idea):
     return None
 
 
-def idea_state(idea: Idea) -> str:
+def idea_state(idea: Idea) -> IdeaStanding:
     """Where the idea stands, as a participant may see it: a key of IDEA_STATES."""
     if idea.is_ineligible:
-        return "ineligible"
-    if idea.event.state in ("published", "archived"):
-        return "results"
-    if idea.eligibility == "eligible":
-        return "under_review" if idea.event.state in ("judging", "deliberation") else "eligible"
-    return "received"
+        return IdeaStanding.INELIGIBLE
+    if idea.event.results_public:
+        return IdeaStanding.RESULTS
+    if idea.eligibility == Eligibility.ELIGIBLE:
+        if idea.event.judging_started:  # judging or deliberation: results are not public
+            return IdeaStanding.UNDER_REVIEW
+        return IdeaStanding.ELIGIBLE
+    return IdeaStanding.RECEIVED
 
 
 # --- Organisers' triage --------------------------------------------------------------------
@@ -340,9 +344,9 @@ def search_ideas(event: Event, q: str = "", sector: str = "", eligibility: str =
         )
     if sector:
         query = query.where(Idea.sector == sector)
-    if eligibility == "duplicate":
+    if eligibility == TriageFilter.DUPLICATE:
         query = query.where(Idea.duplicate_of_id.is_not(None))
-    elif eligibility in ELIGIBILITY:
+    elif Eligibility.parse(eligibility) is not None:
         query = query.where(Idea.eligibility == eligibility)
     return list(db.session.scalars(query.order_by(Idea.created_at.desc(), Idea.id.desc())))
 
@@ -362,15 +366,15 @@ def count_ideas(event_ids) -> dict:
 
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
     reason = strip_control(reason or "").strip()
-    if eligibility not in ELIGIBILITY:
+    if Eligibility.parse(eligibility) is None:
         raise TriageError(_l("Unknown eligibility."))
-    if eligibility == "ineligible" and not reason:
+    if eligibility == Eligibility.INELIGIBLE and not reason:
         raise TriageError(_l("Give the reason why the idea is not eligible."))
     if len(reason) > 500:
         raise TriageError(_l("Keep the reason under 500 characters."))
     old = {"eligibility": idea.eligibility, "reason": idea.ineligible_reason}
     idea.eligibility = eligibility
-    idea.ineligible_reason = reason if eligibility == "ineligible" else None
+    idea.ineligible_reason = reason if eligibility == Eligibility.INELIGIBLE else None
     record(
         "idea",
         idea.id,

@@ -46,6 +46,7 @@ from submissions.forms import (
     LookupForm,
 )
 from submissions.models import Idea
+from submissions.states import IdeaSource
 
 bp = Blueprint("submissions", __name__)
 KIOSK_RETURN_SECONDS = 20
@@ -68,7 +69,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
         (_("Ideas"), url_for("submissions.triage", slug=event.slug)),
         (_("QR poster"), url_for("submissions.poster", slug=event.slug)),
     ]
-    if event.state == "open":
+    if event.accepts_ideas:
         links[1:1] = [
             (_("Assisted entry"), url_for("submissions.assist", slug=event.slug)),
             (_("Kiosk mode"), url_for("submissions.kiosk", slug=event.slug)),
@@ -137,13 +138,13 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
     page that shows it (the form with its errors, the closed page)."""
     if request.method == "GET":
         event = _event(slug)
-        if event.state != "open":
+        if not event.accepts_ideas:
             return _closed(event)
         return render_template(
             "submissions/submit.html",
             event=event,
             form=None,
-            blank_fields=blank_fields(assisted=source == "assisted"),
+            blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
             submit_token=secrets.token_urlsafe(24),
             source=source,
             action=action,
@@ -168,12 +169,12 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         if receipt.event_id != target.id:
             slug = db.session.get(Event, receipt.event_id).slug
         db.session.commit()
-        _remember_receipt(receipt.code, kiosk=source == "kiosk")
+        _remember_receipt(receipt.code, kiosk=source == IdeaSource.KIOSK)
         return see_other(url_for("submissions.receipt", slug=slug, code=receipt.code))
     event = _event(slug)
-    if event.state != "open":  # closed before the INSERT, or while the form was being corrected
+    if not event.accepts_ideas:  # closed before the INSERT, or while the form was being corrected
         return _closed(event)
-    form = IdeaForm(assisted=source == "assisted")
+    form = IdeaForm(assisted=source == IdeaSource.ASSISTED)
     refused.show_on(form)
     token = data.get("submit_token") or ""  # kept, so that the corrected form is one idea
     if "submit_token" in refused.errors or not services.TOKEN_PATTERN.fullmatch(token):
@@ -194,7 +195,7 @@ def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
     return _idea_form_page(
         slug,
-        source="form",
+        source=IdeaSource.FORM,
         action=url_for("submissions.submit", slug=slug),
         template_vars={"kiosk": False},
     )
@@ -230,7 +231,7 @@ def kiosk(slug: str):
         session["receipts"] = []  # the previous participant's receipt is gone
     return _idea_form_page(
         slug,
-        source="kiosk",
+        source=IdeaSource.KIOSK,
         action=url_for("submissions.kiosk", slug=slug),
         template_vars={"kiosk": True},
     )
@@ -242,7 +243,7 @@ def assist(slug: str):
     """A facilitator types the idea for a participant who cannot fill the form in."""
     return _idea_form_page(
         slug,
-        source="assisted",
+        source=IdeaSource.ASSISTED,
         action=url_for("submissions.assist", slug=slug),
         template_vars={"kiosk": False},
     )

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from competitions.defaults import REGION_NAMES
 from extensions import db
 from judging.models import Score, ScoreSheet
-from submissions.models import GENDERS, SECTORS, TEAM_KINDS, Idea
+from submissions.models import GENDERS, SECTORS, Idea
+from submissions.states import TeamKind
 from tests.builders import add_jury, make_event, make_idea, make_user
 
 FUZZ = settings(
@@ -92,7 +93,7 @@ def assert_idea_is_valid(idea: Idea, control_characters: bool = False) -> None:
         assert value is None or (isinstance(value, int) and value >= 0), name
     assert idea.sector in SECTORS
     assert idea.region in REGION_NAMES
-    assert idea.team_kind in TEAM_KINDS
+    assert idea.team_kind in TeamKind.values()
     assert idea.lead_gender in (*GENDERS, None)
     assert _PHONE.match(idea.lead_phone), idea.lead_phone
 

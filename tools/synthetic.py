@@ -24,11 +24,15 @@ from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from accounts.models import User
+from accounts.states import Role
 from competitions.defaults import build_default_rubric
 from competitions.models import Competition, Criterion, Event, JuryMember
+from competitions.states import EventState
 from extensions import db
 from judging.models import Score, ScoreSheet
+from judging.states import SheetState
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
+from submissions.states import Eligibility, IdeaSource, TeamKind
 
 PASSWORD = "Synthetique-2025!"
 
@@ -146,7 +150,7 @@ def generate_tour(
     judges: int = 7,
     criteria: int = 6,
     seed: int = 2025,
-    state: str = "judging",
+    state: str = EventState.JUDGING,
     with_scores: bool = True,
     sheets: bool = True,
     prefix: str = "syn",
@@ -171,7 +175,7 @@ def generate_tour(
     organiser = User(
         email=organiser_email,
         name="Organisatrice synthétique",
-        role="organiser",
+        role=Role.ORGANISER,
         password_hash=password_hash,
         locale="fr",
     )
@@ -214,7 +218,7 @@ def generate_tour(
                 dict(
                     email=f"{prefix}-jury-{n + 1:02d}-{j + 1}@example.ma",
                     name=f"Juge {j + 1} de {CITIES[n][0]}",
-                    role="jury",
+                    role=Role.JURY,
                     password_hash=password_hash,
                     locale="ar" if j % 2 else "fr",
                     active=True,
@@ -250,7 +254,7 @@ def generate_tour(
                     event_id=event_id,
                     receipt_code=f"{tag}{n + 1:02d}-{i + 1:05d}",
                     submit_token=f"{prefix}-{seed}-{n + 1}-{i + 1}",
-                    source=rng.choice(("form", "kiosk", "assisted")),
+                    source=rng.choice(IdeaSource.TYPED_IN_A_FORM),
                     locale=rng.choice(("ar", "fr")),
                     created_at=now,
                     title=f"{rng.choice(_ACTIVITIES)} {rng.choice(_PRODUCTS)} à {city} {i + 1}",
@@ -264,7 +268,7 @@ def generate_tour(
                     expected_jobs=rng.randrange(1, 40),
                     budget_mad=budget,
                     financing_sought_mad=budget // 2,
-                    team_kind=rng.choice(("cooperative", "group")),
+                    team_kind=rng.choice(TeamKind.values()),
                     lead_name=f"Porteur·se {n + 1}-{i + 1}",
                     lead_phone=f"+2126{rng.randrange(10**8):08d}",
                     lead_gender=rng.choice(GENDERS),
@@ -272,7 +276,7 @@ def generate_tour(
                     lead_status=rng.choice(LEAD_STATUSES),
                     other_members="",
                     consent_at=now,
-                    eligibility="eligible",
+                    eligibility=Eligibility.ELIGIBLE,
                     is_calibration=False,
                     bank_worthy=False,
                 )
@@ -301,7 +305,7 @@ def generate_tour(
                         event_id=event_id,
                         idea_id=idea_id,
                         judge_id=judge_id,
-                        status="submitted" if with_scores else "assigned",
+                        status=SheetState.SUBMITTED if with_scores else SheetState.ASSIGNED,
                         comment="",
                         submitted_at=now if with_scores else None,
                         updated_at=now,
@@ -348,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--judges", type=int, default=7)
     parser.add_argument("--criteria", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--state", default="judging")
+    parser.add_argument("--state", default=EventState.JUDGING, choices=EventState.values())
     parser.add_argument("--no-upgrade", action="store_true", help="the schema is already there")
     args = parser.parse_args(argv)
 

@@ -4,10 +4,13 @@ import pytest
 
 from audit.models import AuditEntry
 from competitions import services
-from competitions.models import EVENT_STATES, Event
+from competitions.models import Event
 from competitions.signals import event_state_changed
+from competitions.states import EventState
 from extensions import db
 from tests.builders import make_event, make_user
+
+EVENT_STATES = EventState.values()
 
 ALLOWED = [
     ("draft", "open"),

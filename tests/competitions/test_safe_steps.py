@@ -10,7 +10,7 @@ from competitions.models import Event, JuryMember
 from extensions import db
 from tests.builders import add_jury, make_event, make_user
 
-CONFIRMED = sorted(services.CONFIRMED_MOVES)
+CONFIRMED = sorted((str(old), str(new)) for old, new in services.CONFIRMED_MOVES)  # as typed
 
 
 def _state(event_id: int) -> str:

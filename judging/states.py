@@ -1,0 +1,51 @@
+"""Judging's vocabularies: a score sheet's states and why an idea is not ranked."""
+
+from typing import ClassVar
+
+from vocabulary import Vocabulary
+
+
+class SheetState(Vocabulary):
+    """assigned → draft (a mark given) → submitted; a declared conflict replaces the sheet."""
+
+    ASSIGNED = "assigned"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    # Never stored in a sheet: the sheet is deleted and the judge's `Conflict` stands in its
+    # place on the progress grid.
+    CONFLICT = "conflict"
+
+    STORED: ClassVar[tuple["SheetState", ...]]  # the values of `score_sheets.status`
+    UNSUBMITTED: ClassVar[tuple["SheetState", ...]]  # still expected from the judge
+
+
+SheetState.STORED = (SheetState.ASSIGNED, SheetState.DRAFT, SheetState.SUBMITTED)
+SheetState.UNSUBMITTED = (SheetState.ASSIGNED, SheetState.DRAFT)
+
+
+class NotRanked(Vocabulary):
+    """Why an idea has no rank."""
+
+    CALIBRATION = "calibration"  # scored by every judge first, to calibrate; never ranked
+    INELIGIBLE = "ineligible"
+    DUPLICATE = "duplicate"
+    TOO_FEW_JUDGES = "too_few_judges"  # fewer submitted sheets than the event's minimum
+
+    EXCLUDED: ClassVar[tuple["NotRanked", ...]]  # left out before any score is counted
+
+
+NotRanked.EXCLUDED = (NotRanked.CALIBRATION, NotRanked.INELIGIBLE, NotRanked.DUPLICATE)
+
+
+class ValidationMode(Vocabulary):
+    """How the minutes were validated."""
+
+    PRESIDENT = "president"  # by the jury's president, signed in on their own account
+    ON_BEHALF = "on_behalf"  # by an organiser, typing the president's name
+
+
+class CertificateKind(Vocabulary):
+    """What a certificate says of its idea."""
+
+    WINNER = "winner"
+    PARTICIPANT = "participant"
