@@ -4,7 +4,6 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from accounts.models import LoginFailure, LoginLink, User, utcnow
 from accounts.states import Role
 from extensions import db
+from fieldtypes import Email, FieldError, Text
 from refusals import Gone, Refusal, Throttled
 
 _LINK_SALT = "jury-login-link"
@@ -22,6 +22,10 @@ _COMMON_PASSWORDS = {"password", "motdepasse", "azerty123", "12345678", "1234567
 
 class AccountError(Refusal):
     """A user-facing reason why an account operation was refused."""
+
+
+EMAIL = Email(User.email.type.length, required=True)
+NAME = Text.of(User.name, required=True)
 
 
 class LinkRefused(AccountError, Gone):
@@ -56,18 +60,22 @@ def create_user(
     if Role.parse(role) is None:
         raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
     try:
-        email = validate_email(normalise_email(email), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise AccountError(_l("Invalid e-mail address: %(reason)s", reason=str(error))) from None
-    if not (name or "").strip():
-        raise AccountError(_l("A name is required."))
+        email = EMAIL.parse(normalise_email(email))
+    except FieldError as error:
+        raise AccountError(error.message, "email") from None
+    try:
+        name = NAME.parse(name)
+    except FieldError as error:
+        raise AccountError(error.message, "name") from None
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        raise AccountError(_l("An account with the e-mail %(email)s already exists.", email=email))
+        raise AccountError(
+            _l("An account with the e-mail %(email)s already exists.", email=email), "email"
+        )
     if password is not None:
         check_password_strength(password)
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         role=role,
         locale=locale,
         password_hash=generate_password_hash(password) if password else None,

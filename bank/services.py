@@ -4,7 +4,6 @@ Plain functions in the domain's words: they validate, write, flush and audit; th
 """
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +19,18 @@ from bank.states import BankStatus
 from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
+from fieldtypes import (
+    Amount,
+    Choice,
+    Email,
+    FieldError,
+    FieldType,
+    Integer,
+    Phone,
+    Text,
+    max_lengths,
+    parse_fields,
+)
 from judging.models import ResultEntry, WinnerChoice
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
@@ -181,61 +192,34 @@ def promote_winners(
 # ---------------------------------------------------------------------------------------------
 # Editing
 
-# field → (maximum length, required)
-TEXT_FIELDS: dict[str, tuple[int, bool]] = {
-    "title": (200, True),
-    "summary": (5000, False),
-    "region": (100, True),
-    "province": (100, True),
-    "target_group": (2000, False),
-    "team": (2000, False),
-    "cooperative_name": (200, False),
-    "contact_name": (200, False),
-    "contact_phone": (20, False),
-    "contact_email": (254, False),
-    "products": (2000, False),
-    "customers": (2000, False),
-    "revenue_sources": (2000, False),
-    "main_costs": (2000, False),
-    "break_even": (200, False),
-    "partners": (2000, False),
+AMOUNT = Amount(MAX_AMOUNT_MAD)
+# Every editable field's type: a text's limit is its column's (long text columns get a cap).
+TYPES: dict[str, FieldType] = {
+    "title": Text.of(BankProject.title, required=True),
+    "summary": Text.of(BankProject.summary, max_length=5000),
+    "region": Text.of(BankProject.region, required=True),
+    "province": Text.of(BankProject.province, required=True),
+    "target_group": Text.of(BankProject.target_group, max_length=2000),
+    "team": Text.of(BankProject.team, max_length=2000),
+    "cooperative_name": Text.of(BankProject.cooperative_name, empty=None),
+    "contact_name": Text.of(BankProject.contact_name, empty=None),
+    "contact_phone": Phone(),
+    "contact_email": Email(BankProject.contact_email.type.length),
+    "products": Text.of(BankProject.products, max_length=2000),
+    "customers": Text.of(BankProject.customers, max_length=2000),
+    "revenue_sources": Text.of(BankProject.revenue_sources, max_length=2000),
+    "main_costs": Text.of(BankProject.main_costs, max_length=2000),
+    "break_even": Text.of(BankProject.break_even),
+    "partners": Text.of(BankProject.partners, max_length=2000),
+    "sector": Choice(SECTORS, required=True),
+    "status": Choice(BankStatus, required=True),
+    "budget_mad": AMOUNT,
+    "financing_sought_mad": AMOUNT,
+    "expected_jobs": Integer(0, 100_000),
 }
-AMOUNT_FIELDS = ("budget_mad", "financing_sought_mad")
-COUNT_FIELDS = ("expected_jobs",)
-NULLABLE_TEXT = ("cooperative_name", "contact_name", "contact_phone", "contact_email")
-EDITABLE = (*TEXT_FIELDS, "sector", "status", *AMOUNT_FIELDS, *COUNT_FIELDS, "financing_sources")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_GROUPING = re.compile(r"[\s\u00a0\u202f.,']")  # thousands separators people type
-
-
-def parse_whole(value, *, maximum: int = MAX_AMOUNT_MAD) -> int | None:
-    """A whole, non-negative number typed by a person ('250 000' is fine); None when empty.
-
-    Raises ValueError for anything else (negative, decimal, letters, too large).
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text:
-            return None
-        if re.search(r"[.,]\d{1,2}$", text) and not re.search(r"[.,]\d{3}$", text):
-            raise ValueError(text)  # 12.5 or 12,50: not whole dirhams
-        text = _GROUPING.sub("", text)
-        if not text.isdigit() or not text.isascii():
-            raise ValueError(text)
-        number = int(text)
-    if number < 0 or number > maximum:
-        raise ValueError(value)
-    return number
-
-
-def _amount_error() -> str:
-    return _("Enter a whole number of dirhams, 0 or more (for example 250000).")
+EDITABLE = (*TYPES, "financing_sources")
+FINANCING_SOURCE = Text(100)
+MAX_LENGTHS = {**max_lengths(TYPES), "financing_source": FINANCING_SOURCE.max_length}
 
 
 def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
@@ -246,17 +230,15 @@ def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
             name, amount = row.get("source"), row.get("amount_mad")
         else:
             name, amount = row
-        name = (name or "").strip()
-        if not name and (amount is None or str(amount).strip() == ""):
+        try:
+            name = FINANCING_SOURCE.parse(name)
+            value = AMOUNT.parse(amount)
+        except FieldError as error:
+            return [], error.message
+        if not name and value is None:
             continue
         if not name:
             return [], _("Each financing source needs a name (INDH, microcredit, a partner…).")
-        if len(name) > 100:
-            return [], _("A financing source's name is limited to %(n)d characters.", n=100)
-        try:
-            value = parse_whole(amount)
-        except ValueError:
-            return [], _amount_error()
         if value is None:
             return [], _("Give the amount in dirhams for %(source)s.", source=name)
         cleaned.append({"source": name, "amount_mad": value})
@@ -267,42 +249,7 @@ def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
 
 def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
     """Check an edit: returns (values, errors); only the fields present in `data` are checked."""
-    values: dict = {}
-    errors: dict[str, str] = {}
-    for name, (limit, required) in TEXT_FIELDS.items():
-        if name not in data:
-            continue
-        text = (data.get(name) or "").replace("\r\n", "\n").strip()
-        if required and not text:
-            errors[name] = _("This field is required.")
-        elif len(text) > limit:
-            errors[name] = _("At most %(n)d characters (%(got)d typed).", n=limit, got=len(text))
-        elif name == "contact_email" and text and not _EMAIL.match(text):
-            errors[name] = _("Enter a valid e-mail address.")
-        else:
-            values[name] = text or (None if name in NULLABLE_TEXT else "")
-    if "sector" in data:
-        if data.get("sector") in SECTORS:
-            values["sector"] = data["sector"]
-        else:
-            errors["sector"] = _("Choose a sector from the list.")
-    if "status" in data:
-        if BankStatus.parse(data.get("status")) is not None:
-            values["status"] = data["status"]
-        else:
-            errors["status"] = _("Unknown status. Choose one of the list.")
-    for name in AMOUNT_FIELDS:
-        if name in data:
-            try:
-                values[name] = parse_whole(data.get(name))
-            except ValueError:
-                errors[name] = _amount_error()
-    for name in COUNT_FIELDS:
-        if name in data:
-            try:
-                values[name] = parse_whole(data.get(name), maximum=100_000)
-            except ValueError:
-                errors[name] = _("Enter a whole number, 0 or more.")
+    values, errors = parse_fields(TYPES, data, only_present=True)
     if "financing_sources" in data:
         rows, error = clean_financing(data.get("financing_sources") or [])
         if error:
@@ -411,10 +358,9 @@ class Page:
 
 
 def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not raw.isascii() or not 1 <= int(raw) <= maximum:
+    try:
+        value = Integer(1, maximum).parse(args.get(name))
+    except FieldError:
         raise BankQueryError(
             _l(
                 "The parameter %(name)s must be a whole number from 1 to %(max)d.",
@@ -422,8 +368,8 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
                 max=maximum,
             ),
             field=name,
-        )
-    return int(raw)
+        ) from None
+    return default if value is None else value
 
 
 def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFilters:
@@ -453,8 +399,8 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
         )
     for name in ("min_budget", "max_budget"):
         try:
-            setattr(filters, name, parse_whole(args.get(name)))
-        except ValueError:
+            setattr(filters, name, AMOUNT.parse(args.get(name)))
+        except FieldError:
             raise BankQueryError(
                 _l(
                     "The parameter %(name)s must be a whole number of dirhams, 0 or more.",

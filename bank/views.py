@@ -187,6 +187,7 @@ def edit(project_id: int):
             project=project,
             values=values,
             errors=refused.errors,
+            limits=services.MAX_LENGTHS,
             suggestions=FINANCING_SUGGESTIONS,
         ),
     ), refused.status

@@ -1,13 +1,11 @@
-"""Organiser forms of the tour. Types are parsed here; domain rules live in the services."""
+"""Organiser forms of the tour: they render and give back what was typed; the services parse
+it through `fieldtypes` (limits, numbers in any digits) and apply the domain's rules."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    FloatField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,7 +13,6 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from competitions.defaults import REGIONS
 from competitions.states import RankingMethod
@@ -24,28 +21,9 @@ from i18n import LANGUAGE_NAMES
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-class WholeNumberField(IntegerField):
-    """An integer field whose error says what to type."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] not in ("", None):
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Enter a whole number.")) from None
-
-
-class NumberField(FloatField):
-    """A decimal number, typed with a point or a comma (1.5 or 1,5)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] not in ("", None):
-            try:
-                self.data = float(valuelist[0].strip().replace(",", "."))
-            except ValueError:
-                self.data = None
-                raise ValueError(_l("Enter a number, e.g. 2 or 1.5.")) from None
+def number_field(label, *, inputmode: str = "numeric", **kwargs) -> StringField:
+    """A number typed as text: the service parses it (`fieldtypes`), Arabic digits included."""
+    return StringField(label, render_kw={"inputmode": inputmode, "dir": "ltr"}, **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -54,37 +32,31 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    year = WholeNumberField(_l("Year"), validators=[InputRequired()])
-    slug = StringField(_l("Address (slug)"), validators=[Optional(), Length(max=80)])
+    name = StringField(_l("Name"))
+    year = number_field(_l("Year"))
+    slug = StringField(_l("Address (slug)"))
 
 
 class EventForm(FlaskForm):
-    city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
-    city_ar = StringField(_l("City in Arabic"), validators=[Optional(), Length(max=100)])
+    city = StringField(_l("City"))
+    city_ar = StringField(_l("City in Arabic"))
     region = SelectField(
         _l("Region"),
         validate_choice=False,
         choices=[SelectChoice("", "—")] + [SelectChoice(r, r) for r in REGIONS],
     )
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
-    date = DateField(_l("Date"), validators=[InputRequired()])
-    capacity = WholeNumberField(_l("Capacity"), validators=[Optional()])
-    winners_count = WholeNumberField(
-        _l("Number of winners"), default=3, validators=[InputRequired()]
-    )
+    venue = StringField(_l("Venue"))
+    date = StringField(_l("Date"), render_kw={"type": "date"})
+    capacity = number_field(_l("Capacity"))
+    winners_count = number_field(_l("Number of winners"), default=3)
     languages = MultiCheckboxField(
         _l("Languages accepted"), choices=LANGUAGE_CHOICES, default=["ar", "fr"]
     )
-    slug = StringField(_l("Public address (slug)"), validators=[Optional(), Length(max=80)])
-    tour_order = WholeNumberField(_l("Order in the tour"), validators=[Optional()])
+    slug = StringField(_l("Public address (slug)"))
+    tour_order = number_field(_l("Order in the tour"))
     is_final = BooleanField(_l("National final"))
-    judges_per_idea = WholeNumberField(
-        _l("Judges per idea (K)"), default=3, validators=[InputRequired()]
-    )
-    min_judges = WholeNumberField(
-        _l("Minimum judges to be ranked"), default=2, validators=[InputRequired()]
-    )
+    judges_per_idea = number_field(_l("Judges per idea (K)"), default=3)
+    min_judges = number_field(_l("Minimum judges to be ranked"), default=2)
     split_panels = BooleanField(_l("Split the ideas across panels"))
     ranking_method = SelectField(
         _l("Ranking method"),
@@ -104,36 +76,24 @@ class EventForm(FlaskForm):
 
 
 class CriterionForm(FlaskForm):
-    key = StringField(_l("Key"), validators=[Optional(), Length(max=40)])
-    name_fr = StringField(_l("Name (French)"), validators=[Length(max=200)])
-    name_ar = StringField(_l("Name (Arabic)"), validators=[Length(max=200)])
-    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
-    description_fr = TextAreaField(_l("Description (French)"), validators=[Length(max=2000)])
-    description_ar = TextAreaField(_l("Description (Arabic)"), validators=[Length(max=2000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=2000)])
-    low_fr = TextAreaField(
-        _l("What the lowest score looks like (French)"), validators=[Length(max=1000)]
-    )
-    low_ar = TextAreaField(
-        _l("What the lowest score looks like (Arabic)"), validators=[Length(max=1000)]
-    )
-    low_en = TextAreaField(
-        _l("What the lowest score looks like (English)"), validators=[Length(max=1000)]
-    )
-    high_fr = TextAreaField(
-        _l("What the highest score looks like (French)"), validators=[Length(max=1000)]
-    )
-    high_ar = TextAreaField(
-        _l("What the highest score looks like (Arabic)"), validators=[Length(max=1000)]
-    )
-    high_en = TextAreaField(
-        _l("What the highest score looks like (English)"), validators=[Length(max=1000)]
-    )
-    weight = NumberField(_l("Weight"), default=1.0, validators=[InputRequired()])
-    scale_min = WholeNumberField(_l("Scale from"), default=1, validators=[InputRequired()])
-    scale_max = WholeNumberField(_l("Scale to"), default=5, validators=[InputRequired()])
+    key = StringField(_l("Key"))
+    name_fr = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"))
+    name_en = StringField(_l("Name (English)"))
+    description_fr = TextAreaField(_l("Description (French)"))
+    description_ar = TextAreaField(_l("Description (Arabic)"))
+    description_en = TextAreaField(_l("Description (English)"))
+    low_fr = TextAreaField(_l("What the lowest score looks like (French)"))
+    low_ar = TextAreaField(_l("What the lowest score looks like (Arabic)"))
+    low_en = TextAreaField(_l("What the lowest score looks like (English)"))
+    high_fr = TextAreaField(_l("What the highest score looks like (French)"))
+    high_ar = TextAreaField(_l("What the highest score looks like (Arabic)"))
+    high_en = TextAreaField(_l("What the highest score looks like (English)"))
+    weight = number_field(_l("Weight"), inputmode="decimal", default=1.0)
+    scale_min = number_field(_l("Scale from"), default=1)
+    scale_max = number_field(_l("Scale to"), default=5)
     half_points = BooleanField(_l("Half points allowed"))
-    tiebreak_order = WholeNumberField(_l("Tie-break order (1 = first)"), validators=[Optional()])
+    tiebreak_order = number_field(_l("Tie-break order (1 = first)"))
 
     TEXTS = ("name", "description", "low", "high")
 
@@ -157,16 +117,9 @@ class CriterionForm(FlaskForm):
 
 
 class JuryForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid e-mail address.")),
-            Length(max=254),
-        ],
-    )
-    name = StringField(_l("Name (for a new account)"), validators=[Optional(), Length(max=200)])
-    panel = WholeNumberField(_l("Panel"), default=1, validators=[InputRequired()])
+    email = EmailField(_l("E-mail"))
+    name = StringField(_l("Name (for a new account)"))
+    panel = number_field(_l("Panel"), default=1)
     is_president = BooleanField(_l("President of the panel"))
     locale = SelectField(
         _l("Language of the jury member"),

@@ -5,15 +5,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import AccountError, create_user, normalise_email
+from accounts.services import EMAIL, AccountError, create_user, normalise_email
 from accounts.states import Role
 from audit.services import record
 from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
 from competitions.states import JuryRole
 from extensions import db
+from fieldtypes import FieldError, Integer
 
 MAX_PANELS = 20
+PANEL = Integer(1, MAX_PANELS, required=True)
 
 
 def create_jury_member(
@@ -23,14 +25,14 @@ def create_jury_member(
     try:
         return create_user(email, name, Role.JURY, password, locale)
     except AccountError as error:
-        raise JuryError(error.message, "email") from None
+        raise JuryError(error.message, error.field or "email") from None
 
 
 def _check_panel(event: Event, panel) -> int:
-    if isinstance(panel, bool) or not isinstance(panel, int) or not 1 <= panel <= MAX_PANELS:
-        raise JuryError(
-            _l("The panel must be a number from 1 to %(max)d.", max=MAX_PANELS), "panel"
-        )
+    try:
+        panel = PANEL.parse(panel)
+    except FieldError as error:
+        raise JuryError(error.message, "panel") from None
     if panel > 1 and not event.split_panels:
         raise JuryError(
             _l("This event is not split into panels: every judge sits on panel 1."), "panel"
@@ -93,7 +95,11 @@ def assign_jury_by_email(
     by=None,
 ) -> JuryMember:
     """The organiser's one-step form: an existing jury account by e-mail, or a new one."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    try:
+        email = EMAIL.parse(normalise_email(email))
+    except FieldError as error:
+        raise JuryError(error.message, "email") from None
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         if not (name or "").strip():
             raise JuryError(

@@ -10,6 +10,7 @@ from audit.services import record
 from competitions.errors import RubricConflict, RubricError, RubricLocked
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
+from fieldtypes import FieldError, Integer, Number, Text, parse_fields
 
 LANGS = ("fr", "ar", "en")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -50,123 +51,80 @@ def ensure_editable(rubric: Rubric) -> None:
         )
 
 
-def _texts(data: dict, key: str) -> dict:
-    value = data.get(key) or {}
-    return {
-        lang: (value.get(lang) or "").strip() for lang in LANGS if (value.get(lang) or "").strip()
-    }
+# A criterion's texts, per language, and their limits.
+TEXT_TYPES = {"name": Text(200), "description": Text(2000), "low": Text(1000), "high": Text(1000)}
+TYPES = {
+    "weight": Number(0, MAX_WEIGHT, required=True),
+    "scale_min": Integer(SCALE_LOW, SCALE_HIGH, required=True),
+    "scale_max": Integer(SCALE_LOW, SCALE_HIGH, required=True),
+    "tiebreak_order": Integer(1, 1000),
+}
+KEY = Text.of(Criterion.key)
 
 
-def _number(value, field: str, message):
-    if value in (None, "") or isinstance(value, bool):
-        raise RubricError(message, field)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise RubricError(message, field) from None
+def _texts(data: dict, group: str, errors: dict) -> dict:
+    """{lang: text} of one group (name, description…); errors go to `<group>_<lang>`."""
+    given = data.get(group) or {}
+    texts = {}
+    for lang in LANGS:
+        try:
+            text = TEXT_TYPES[group].parse(given.get(lang))
+        except FieldError as error:
+            errors.setdefault(f"{group}_{lang}", error.message)
+            continue
+        if text:
+            texts[lang] = text
+    return texts
+
+
+def _key(data: dict, name: dict, rubric: Rubric) -> str:
+    """The given key, or one made from the English (or French) name."""
+    value = (KEY.parse(data.get("key")) or "").lower()
+    if not value:
+        value = re.sub(r"[^a-z0-9]+", "_", _ascii(name.get("en") or name.get("fr") or ""))
+        value = value.strip("_")[:40]
+        value = value if value and value[0].isalpha() else f"criterion_{len(rubric.criteria) + 1}"
+    if not _KEY.match(value):
+        raise FieldError(
+            _l(
+                "The key may only hold lower-case letters, digits and underscores, "
+                "starting with a letter."
+            )
+        )
+    return value
 
 
 def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = None) -> dict:
     """Validate a criterion's data. Every problem is reported at once (RubricError.errors),
     each naming its field, in the user's language."""
-    errors: dict[str, str] = {}
-    clean: dict = {
-        "description": _texts(data, "description"),
-        "descriptors": {"low": _texts(data, "low"), "high": _texts(data, "high")},
-        "half_points": bool(data.get("half_points")),
-    }
+    clean, errors = parse_fields(TYPES, data)
+    texts = {group: _texts(data, group, errors) for group in TEXT_TYPES}
+    clean["half_points"] = bool(data.get("half_points"))
+    clean["name"] = texts["name"]
+    clean["description"] = texts["description"]
+    clean["descriptors"] = {"low": texts["low"], "high": texts["high"]}
+    if not texts["name"] and not any(key.startswith("name_") for key in errors):
+        errors["name_fr"] = _l("Give the criterion a name in at least one language.")
     others = [other for other in rubric.criteria if other is not criterion]
-
-    def names():
-        name = _texts(data, "name")
-        if not name:
-            raise RubricError(_l("Give the criterion a name in at least one language."), "name_fr")
-        for lang, text in name.items():
-            if len(text) > 200:
-                raise RubricError(
-                    _l("The name is too long (200 characters at most)."), f"name_{lang}"
-                )
-        clean["name"] = name
-
-    def key():
-        value = (data.get("key") or "").strip().lower()
-        if not value:
-            name = clean.get("name") or {}
-            value = re.sub(r"[^a-z0-9]+", "_", _ascii(name.get("en") or name.get("fr") or ""))
-            value = value.strip("_")[:40]
-            value = (
-                value if value and value[0].isalpha() else f"criterion_{len(rubric.criteria) + 1}"
+    try:
+        clean["key"] = _key(data, texts["name"], rubric)
+    except FieldError as error:
+        errors["key"] = error.message
+    else:
+        if any(other.key == clean["key"] for other in others):
+            errors["key"] = _l(
+                "Another criterion of this rubric already uses the key %(key)s.", key=clean["key"]
             )
-        if not _KEY.match(value):
-            raise RubricError(
-                _l(
-                    "The key may only hold lower-case letters, digits and underscores, starting with a letter."
-                ),
-                "key",
-            )
-        if any(other.key == value for other in others):
-            raise RubricError(
-                _l("Another criterion of this rubric already uses the key %(key)s.", key=value),
-                "key",
-            )
-        clean["key"] = value
-
-    def weight():
-        value = _number(
-            data.get("weight"), "weight", _l("The weight must be a number greater than 0.")
+    low, high = clean.get("scale_min"), clean.get("scale_max")
+    if low is not None and high is not None and low >= high:
+        errors["scale_max"] = _l(
+            "The top of the scale must be greater than its bottom (e.g. 1 to 5)."
         )
-        if not 0 < value <= MAX_WEIGHT:
-            raise RubricError(
-                _l("The weight must be greater than 0 and at most %(max)d.", max=MAX_WEIGHT),
-                "weight",
-            )
-        clean["weight"] = value
-
-    def scale():
-        bounds = []
-        for field in ("scale_min", "scale_max"):
-            value = data.get(field)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise RubricError(_l("The scale's bounds must be whole numbers."), field)
-            bounds.append(value)
-        low, high = bounds
-        if low >= high:
-            raise RubricError(
-                _l("The top of the scale must be greater than its bottom (e.g. 1 to 5)."),
-                "scale_max",
-            )
-        if low < SCALE_LOW or high > SCALE_HIGH:
-            raise RubricError(
-                _l(
-                    "The scale must stay between %(low)d and %(high)d.",
-                    low=SCALE_LOW,
-                    high=SCALE_HIGH,
-                ),
-                "scale_min" if low < SCALE_LOW else "scale_max",
-            )
-        clean["scale_min"], clean["scale_max"] = low, high
-
-    def tiebreak():
-        value = data.get("tiebreak_order")
-        if value in ("", None):
-            value = None
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise RubricError(
-                _l("The tie-break order must be a whole number from 1 (or empty)."),
-                "tiebreak_order",
-            )
-        elif any(other.tiebreak_order == value for other in others):
-            raise RubricError(
-                _l("Another criterion already has tie-break order %(n)d.", n=value),
-                "tiebreak_order",
-            )
-        clean["tiebreak_order"] = value
-
-    for step in (names, key, weight, scale, tiebreak):
-        try:
-            step()
-        except RubricError as error:
-            errors.setdefault(error.field, error.message)
+    order = clean.get("tiebreak_order")
+    if order is not None and any(other.tiebreak_order == order for other in others):
+        errors["tiebreak_order"] = _l(
+            "Another criterion already has tie-break order %(n)d.", n=order
+        )
     if errors:
         field, message = next(iter(errors.items()))
         raise RubricError(message, field, errors)

@@ -44,6 +44,7 @@ from competitions.rubrics import (
 from competitions.signals import event_state_changed
 from competitions.states import EventState, RankingMethod
 from extensions import db
+from fieldtypes import Choice, Day, Integer, Text, parse_fields
 from i18n import LANGUAGE_NAMES
 
 __all__ = [
@@ -298,36 +299,6 @@ def _check_slug(slug: str, model, current_id: int | None) -> str:
     return slug
 
 
-def _text(data: dict, key: str, label, *, required: bool = False, max_len: int = 200) -> str | None:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise EventError(_l("%(field)s is required.", field=label), key)
-    if len(value) > max_len:
-        raise EventError(
-            _l("%(field)s is too long (%(max)d characters at most).", field=label, max=max_len), key
-        )
-    return value or None
-
-
-def _int(data: dict, key: str, label, low: int, high: int, *, optional: bool = False) -> int | None:
-    value = data.get(key)
-    if value in (None, ""):
-        if optional:
-            return None
-        raise EventError(_l("%(field)s is required.", field=label), key)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise EventError(
-            _l(
-                "%(field)s must be a whole number between %(low)d and %(high)d.",
-                field=label,
-                low=low,
-                high=high,
-            ),
-            key,
-        )
-    return value
-
-
 def slugify(text: str) -> str:
     import unicodedata
 
@@ -335,77 +306,61 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
 
 
+# An event's settings and their types (a text's limit is its column's).
+EVENT_TYPES = {
+    "city": Text.of(Event.city, required=True, empty=None),
+    "city_ar": Text.of(Event.city_ar, empty=None),
+    "region": Choice(REGIONS, required=True),
+    "venue": Text.of(Event.venue, empty=None),
+    "date": Day(required=True),
+    "capacity": Integer(1, 100_000),
+    "winners_count": Integer(0, 100, required=True),
+    "tour_order": Integer(0, 1000),
+    "judges_per_idea": Integer(1, 50, required=True),
+    "min_judges": Integer(1, 50, required=True),
+    "ranking_method": Choice(RankingMethod),
+}
+COMPETITION_TYPES = {
+    "name": Text.of(Competition.name, required=True),
+    "year": Integer(2000, 2100, required=True),
+}
+
+
 def _clean_event(data: dict, event: Event | None) -> dict:
-    """Validate event settings. Every problem is reported at once, each naming its field
-    (EventError.errors); returns the cleaned values."""
-    clean: dict = {}
-    errors: dict[str, str] = {}
-
-    def check(key: str, fn, *args, **kwargs):
-        try:
-            clean[key] = fn(*args, **kwargs)
-        except EventError as error:
-            errors.setdefault(error.field or key, error.message)
-
-    def region():
-        if data.get("region") not in REGIONS:
-            raise EventError(_l("Choose one of the 12 regions."), "region")
-        return data["region"]
-
-    def when():
-        if not isinstance(data.get("date"), date):
-            raise EventError(_l("Give the date of the event."), "date")
-        return data["date"]
-
-    def languages():
-        chosen = data.get("languages") or []
-        if isinstance(chosen, str):
-            chosen = [lang for lang in chosen.split(",") if lang]
-        if not chosen or any(lang not in LANGUAGES for lang in chosen):
-            raise EventError(
-                _l("Accept at least one language among Arabic, French and English."), "languages"
-            )
-        return ",".join(lang for lang in LANGUAGES if lang in chosen)
-
-    def method():
-        value = data.get("ranking_method") or None
-        if value is not None and RankingMethod.parse(value) is None:
-            raise EventError(_l("Unknown ranking method."), "ranking_method")
-        return value
-
-    check("city", _text, data, "city", _l("City"), required=True, max_len=100)
-    check("city_ar", _text, data, "city_ar", _l("City in Arabic"), max_len=100)
-    check("region", region)
-    check("venue", _text, data, "venue", _l("Venue"))
-    check("date", when)
-    check("capacity", _int, data, "capacity", _l("Capacity"), 1, 100_000, optional=True)
-    check("winners_count", _int, data, "winners_count", _l("Number of winners"), 0, 100)
-    check("languages", languages)
+    """Validate event settings. Every problem is reported at once (EventError.errors), each
+    naming its field; returns the cleaned values."""
+    clean, errors = parse_fields(EVENT_TYPES, data)
+    chosen = data.get("languages") or []
+    if isinstance(chosen, str):
+        chosen = [lang for lang in chosen.split(",") if lang]
+    if not chosen or any(lang not in LANGUAGES for lang in chosen):
+        errors["languages"] = _l("Accept at least one language among Arabic, French and English.")
+    else:
+        clean["languages"] = ",".join(lang for lang in LANGUAGES if lang in chosen)
     slug = data.get("slug")
     if not slug and clean.get("city") and clean.get("date"):
         slug = f"{slugify(clean['city'])}-{clean['date'].year}"
     if slug:
-        check("slug", _check_slug, slug or "", Event, event.id if event else None)
-    check("tour_order", _int, data, "tour_order", _l("Order in the tour"), 0, 1000, optional=True)
+        try:
+            clean["slug"] = _check_slug(slug, Event, event.id if event else None)
+        except EventError as error:
+            errors["slug"] = error.message
     clean["tour_order"] = clean.get("tour_order") or 0
-    check("judges_per_idea", _int, data, "judges_per_idea", _l("Judges per idea"), 1, 50)
-    check("min_judges", _int, data, "min_judges", _l("Minimum judges to be ranked"), 1, 50)
     clean["is_final"] = bool(data.get("is_final"))
     clean["split_panels"] = bool(data.get("split_panels"))
+    clean["blind"] = bool(data.get("blind"))
+    clean["share_ranks"] = bool(data.get("share_ranks"))
+    clean["share_feedback"] = bool(data.get("share_feedback"))
     if (
         clean["split_panels"]
-        and "min_judges" in clean
-        and "judges_per_idea" in clean
+        and clean.get("min_judges") is not None
+        and clean.get("judges_per_idea") is not None
         and clean["min_judges"] > clean["judges_per_idea"]
     ):
         errors.setdefault(
             "min_judges",
             _l("The minimum number of judges cannot exceed the number of judges per idea."),
         )
-    check("ranking_method", method)
-    clean["blind"] = bool(data.get("blind"))
-    clean["share_ranks"] = bool(data.get("share_ranks"))
-    clean["share_feedback"] = bool(data.get("share_feedback"))
     if errors:
         field, message = next(iter(errors.items()))
         raise EventError(message, field, errors)
@@ -475,11 +430,13 @@ def _plain(value):
 
 
 def _clean_competition(data: dict, competition: Competition | None) -> dict:
-    name = _text(data, "name", _l("Name"), required=True)
-    year = _int(data, "year", _l("Year"), 2000, 2100)
-    slug = data.get("slug") or slugify(f"{name}-{year}")
-    slug = _check_slug(slug, Competition, competition.id if competition else None)
-    return {"name": name, "year": year, "slug": slug}
+    clean, errors = parse_fields(COMPETITION_TYPES, data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise EventError(message, field, errors)
+    slug = data.get("slug") or slugify(f"{clean['name']}-{clean['year']}")
+    clean["slug"] = _check_slug(slug, Competition, competition.id if competition else None)
+    return clean
 
 
 def create_competition(data: dict, by=None) -> Competition:

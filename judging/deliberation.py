@@ -24,19 +24,24 @@ from competitions.services import (
 from competitions.signals import event_state_changed
 from competitions.states import EventState, RankingMethod
 from extensions import db
+from fieldtypes import Text
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.outcome import announce_results
 from judging.services import (
     JudgingConflict,
     JudgingError,
     JudgingForbidden,
-    clean_text,
     event_conflicts,
     event_ranking,
+    parse_text,
 )
 from judging.states import ValidationMode
 from submissions.models import Idea
 from submissions.states import Eligibility, IdeaSource
+
+OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
+NOTES = Text.of(Deliberation.notes, max_length=20_000)
+METHOD_REASON = Text.of(Deliberation.method_reason)
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -87,7 +92,7 @@ def choose_winners(
     for idea_id in dict.fromkeys(int(i) for i in idea_ids):
         if idea_id not in rows:
             raise JudgingError(_l("This idea is not part of the event."))
-        reason = clean_text(reasons.get(idea_id)) or None
+        reason = parse_text(OVERRIDE_REASON, reasons.get(idea_id), f"reason_{idea_id}") or None
         if idea_id not in top and not reason:
             raise JudgingError(
                 _l(
@@ -97,8 +102,6 @@ def choose_winners(
                 ),
                 field=f"reason_{idea_id}",
             )
-        if reason and len(reason) > 2000:
-            raise JudgingError(_l("The reason is too long (2,000 characters at most)."))
         chosen.append((idea_id, reason if idea_id not in top else None))
     if not chosen:
         raise JudgingError(_l("Choose at least one winner."))
@@ -123,18 +126,10 @@ def choose_winners(
     return choices
 
 
-NOTES_MAX = 20_000
-
-
 def save_notes(event: Event, text: str, by) -> Deliberation:
     """The notes of the discussion, kept in the minutes; editable until they are validated."""
     deliberation = _check_open(event)
-    text = clean_text(text)
-    if len(text) > NOTES_MAX:
-        raise JudgingError(
-            _l("The notes are too long (20,000 characters at most)."),
-            field="notes",
-        )
+    text = parse_text(NOTES, text, "notes")
     if text != (deliberation.notes or ""):
         record(
             "event", event.id, "notes", by=by, event_id=event.id,
@@ -150,14 +145,9 @@ def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
     deliberation = _check_open(event)
     if RankingMethod.parse(method) is None:
         raise JudgingError(_l("Unknown ranking method."), field="method")
-    reason = clean_text(reason)
+    reason = parse_text(METHOD_REASON, reason, "method_reason")
     if len(reason) < 3:
         raise JudgingError(_l("Write why the jury ranks by this method."), field="method_reason")
-    if len(reason) > 1000:
-        raise JudgingError(
-            _l("The reason is too long (1,000 characters at most)."),
-            field="method_reason",
-        )
     old = {"method": event.effective_ranking_method, "reason": deliberation.method_reason}
     event.ranking_method = method
     deliberation.method_reason = reason

@@ -16,9 +16,10 @@ from audit.services import record
 from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
 from extensions import db
+from fieldtypes import FieldError
 from i18n import localized
 from judging.models import Score, ScoreSheet
-from judging.services import JudgingConflict, JudgingError, check_value, format_mark
+from judging.services import COMMENT, JudgingConflict, JudgingError, check_value, format_mark
 from judging.states import SheetState
 from submissions.models import Idea
 
@@ -118,8 +119,14 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> int:
                 raise JudgingError(
                     _l("%(cell)s: %(reason)s", cell=cell, reason=error.message)
                 ) from None
-        comment = cells[FIXED + len(criteria)]
-        planned.append((sheet, values, str(comment).strip() if comment not in (None, "") else None))
+        cell = f"{get_column_letter(FIXED + len(criteria) + 1)}{number}"
+        try:
+            comment = COMMENT.parse(cells[FIXED + len(criteria)]) or None
+        except FieldError as error:
+            raise JudgingError(
+                _l("%(cell)s: %(reason)s", cell=cell, reason=error.message)
+            ) from None
+        planned.append((sheet, values, comment))
     if not planned:
         raise JudgingError(_l("The file holds no scores."))
 

@@ -20,12 +20,12 @@ from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
 from competitions.states import EventState
 from extensions import db
+from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from judging.states import NotRanked, SheetState
-from submissions.fields import strip_control
 from submissions.models import Idea
 from submissions.services import TriageError, use_calibration_rule
 from submissions.states import Eligibility
@@ -246,9 +246,17 @@ def set_calibration(event: Event, idea: Idea | None, by=None) -> None:
 # --- Scores ---------------------------------------------------------------------------------------
 
 
-def clean_text(text) -> str:
-    """Free text without control characters (PostgreSQL refuses a NUL: fuzzing found a 500)."""
-    return strip_control(str(text or "")).strip()
+# Free text a judge or an organiser types: limits from the columns (comments have a cap).
+COMMENT = Text.of(ScoreSheet.comment, max_length=5000)
+CONFLICT_REASON = Text.of(Conflict.reason)
+
+
+def parse_text(kind: Text, raw, field: str | None = None) -> str:
+    """`raw` through `kind`; a refusal becomes a JudgingError naming `field`."""
+    try:
+        return kind.parse(raw)
+    except FieldError as error:
+        raise JudgingError(error.message, field=field) from None
 
 
 def _check_writable(sheet: ScoreSheet, by) -> None:
@@ -363,9 +371,7 @@ def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web"
 
 def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     _check_writable(sheet, by)
-    text = clean_text(text)
-    if len(text) > 5000:
-        raise JudgingError(_l("The comment is too long (5,000 characters at most)."))
+    text = parse_text(COMMENT, text, "comment")
     if text == (sheet.comment or ""):
         return
     record(
@@ -444,11 +450,9 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
 
 
 def _conflict_reason(reason) -> str:
-    reason = clean_text(reason)
+    reason = parse_text(CONFLICT_REASON, reason, "reason")
     if len(reason) < 3:
         raise JudgingError(_l("Give the reason for the conflict of interest."), field="reason")
-    if len(reason) > 1000:
-        raise JudgingError(_l("The reason is too long (1,000 characters at most)."), field="reason")
     return reason
 
 

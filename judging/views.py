@@ -290,7 +290,7 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200):
         record=delib.deliberation_of(event),
         can_validate=delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
-        notes_max=delib.NOTES_MAX,
+        notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
         errors=errors,
     ), status

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from submissions.fields import FieldError
+from fieldtypes import FieldError
 
 # Magic bytes → (MIME type, extension). The extension of the sent name is never trusted.
 SIGNATURES = (

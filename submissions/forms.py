@@ -15,20 +15,24 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from competitions.defaults import REGION_NAMES, region_label
+from fieldtypes import max_lengths
 from i18n import current_language
 from submissions.fields import (
     AGE_LABELS,
     CORRECTABLE,
     ELIGIBILITY_LABELS,
     GENDER_LABELS,
+    INELIGIBLE_REASON,
     LABELS,
     SECTOR_LABELS,
     STATUS_LABELS,
     TEAM_LABELS,
+    TYPES,
 )
 from submissions.states import TeamKind
 
 _BLANK = SelectChoice("", _l("Choose…"))
+MAX = max_lengths(TYPES)
 
 
 def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
@@ -42,14 +46,20 @@ def _numeric(**extra) -> dict:
 
 class IdeaForm(FlaskForm):
     submit_token = HiddenField()
-    title = StringField(LABELS["title"], render_kw={"maxlength": 200})
-    problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4})
-    solution = TextAreaField(LABELS["solution"], render_kw={"rows": 4})
+    title = StringField(LABELS["title"], render_kw={"maxlength": MAX["title"]})
+    problem = TextAreaField(LABELS["problem"], render_kw={"rows": 4, "maxlength": MAX["problem"]})
+    solution = TextAreaField(
+        LABELS["solution"], render_kw={"rows": 4, "maxlength": MAX["solution"]}
+    )
     sector = SelectField(LABELS["sector"], choices=_choices(SECTOR_LABELS))
     region = SelectField(LABELS["region"], choices=[])
-    province = StringField(LABELS["province"], render_kw={"maxlength": 100})
-    beneficiaries = TextAreaField(LABELS["beneficiaries"], render_kw={"rows": 2})
-    local_resources = TextAreaField(LABELS["local_resources"], render_kw={"rows": 2})
+    province = StringField(LABELS["province"], render_kw={"maxlength": MAX["province"]})
+    beneficiaries = TextAreaField(
+        LABELS["beneficiaries"], render_kw={"rows": 2, "maxlength": MAX["beneficiaries"]}
+    )
+    local_resources = TextAreaField(
+        LABELS["local_resources"], render_kw={"rows": 2, "maxlength": MAX["local_resources"]}
+    )
     expected_jobs = StringField(LABELS["expected_jobs"], render_kw=_numeric())
     budget_mad = StringField(LABELS["budget_mad"], render_kw=_numeric(placeholder="250 000"))
     financing_sought_mad = StringField(
@@ -58,10 +68,12 @@ class IdeaForm(FlaskForm):
     team_kind = RadioField(
         LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default=TeamKind.GROUP
     )
-    cooperative_name = StringField(LABELS["cooperative_name"], render_kw={"maxlength": 200})
+    cooperative_name = StringField(
+        LABELS["cooperative_name"], render_kw={"maxlength": MAX["cooperative_name"]}
+    )
     cooperative_members = StringField(LABELS["cooperative_members"], render_kw=_numeric())
     lead_name = StringField(
-        LABELS["lead_name"], render_kw={"maxlength": 200, "autocomplete": "name"}
+        LABELS["lead_name"], render_kw={"maxlength": MAX["lead_name"], "autocomplete": "name"}
     )
     lead_phone = StringField(
         LABELS["lead_phone"],
@@ -74,12 +86,19 @@ class IdeaForm(FlaskForm):
     )
     lead_email = StringField(
         LABELS["lead_email"],
-        render_kw={"inputmode": "email", "autocomplete": "email", "dir": "ltr"},
+        render_kw={
+            "inputmode": "email",
+            "autocomplete": "email",
+            "dir": "ltr",
+            "maxlength": MAX["lead_email"],
+        },
     )
     lead_gender = SelectField(LABELS["lead_gender"], choices=_choices(GENDER_LABELS))
     lead_age_bracket = SelectField(LABELS["lead_age_bracket"], choices=_choices(AGE_LABELS))
     lead_status = SelectField(LABELS["lead_status"], choices=_choices(STATUS_LABELS))
-    other_members = TextAreaField(LABELS["other_members"], render_kw={"rows": 2})
+    other_members = TextAreaField(
+        LABELS["other_members"], render_kw={"rows": 2, "maxlength": MAX["other_members"]}
+    )
     attachment = FileField(
         _l("Attachment (optional): PDF or photo"),
         render_kw={"accept": "application/pdf,image/png,image/jpeg"},
@@ -107,7 +126,10 @@ class IdeaForm(FlaskForm):
 
 class EligibilityForm(FlaskForm):
     eligibility = RadioField(_l("Eligibility"), choices=_choices(ELIGIBILITY_LABELS, blank=False))
-    reason = StringField(_l("Reason (required when not eligible)"), render_kw={"maxlength": 500})
+    reason = StringField(
+        _l("Reason (required when not eligible)"),
+        render_kw={"maxlength": INELIGIBLE_REASON.max_length},
+    )
 
 
 class DuplicateForm(FlaskForm):
@@ -122,9 +144,10 @@ class CorrectionForm(FlaskForm):
 
 for _name in CORRECTABLE:
     if _name in ("problem", "solution", "beneficiaries", "local_resources", "other_members"):
-        setattr(CorrectionForm, _name, TextAreaField(LABELS[_name], render_kw={"rows": 3}))
+        _field = TextAreaField(LABELS[_name], render_kw={"rows": 3, "maxlength": MAX[_name]})
     else:
-        setattr(CorrectionForm, _name, StringField(LABELS[_name]))
+        _field = StringField(LABELS[_name], render_kw={"maxlength": MAX[_name]})
+    setattr(CorrectionForm, _name, _field)
 
 
 class LookupForm(FlaskForm):

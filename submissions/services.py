@@ -16,17 +16,10 @@ from audit.services import record
 from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
+from fieldtypes import FieldError, Phone, strip_control
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
-from submissions.fields import (
-    CORRECTABLE,
-    REQUIRED_TEXT,
-    TEXT_FIELDS,
-    FieldError,
-    clean_idea,
-    normalise_phone,
-    strip_control,
-)
+from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
@@ -273,7 +266,7 @@ def lookup_receipt(code: str, phone: str) -> Idea | None:
     if _recent_lookup_failures(code) >= limit:
         raise LookupThrottled()
     try:
-        phone = normalise_phone(phone)
+        phone = Phone(required=True).parse(phone)
     except FieldError:
         phone = None
     idea = db.session.scalar(select(Idea).where(Idea.receipt_code == code)) if code else None
@@ -365,13 +358,14 @@ def count_ideas(event_ids) -> dict:
 
 
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
-    reason = strip_control(reason or "").strip()
     if Eligibility.parse(eligibility) is None:
         raise TriageError(_l("Unknown eligibility."))
+    try:
+        reason = INELIGIBLE_REASON.parse(reason)
+    except FieldError as error:
+        raise TriageError(error.message) from None
     if eligibility == Eligibility.INELIGIBLE and not reason:
         raise TriageError(_l("Give the reason why the idea is not eligible."))
-    if len(reason) > 500:
-        raise TriageError(_l("Keep the reason under 500 characters."))
     old = {"eligibility": idea.eligibility, "reason": idea.ineligible_reason}
     idea.eligibility = eligibility
     idea.ineligible_reason = reason if eligibility == Eligibility.INELIGIBLE else None
@@ -437,12 +431,12 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
     for field, value in changes.items():
         if field not in CORRECTABLE:
             continue
-        text = strip_control(value or "").strip()
-        if not text and field in REQUIRED_TEXT:
-            errors[field] = _l("This field is required.")
-        elif len(text) > TEXT_FIELDS[field]:
-            errors[field] = _l("Keep it under %(max)s characters.", max=TEXT_FIELDS[field])
-        elif text != (getattr(idea, field) or ""):
+        try:
+            text = TYPES[field].parse(value)
+        except FieldError as error:
+            errors[field] = error.message
+            continue
+        if text != (getattr(idea, field) or ""):
             new[field] = text
     if errors:
         raise InvalidIdea(errors)

@@ -6,7 +6,8 @@
     python -m tools.i18n set PACKAGE LANG F.json  fill translations from {"msgid": "text", ...}
 
 Message ids are English; French and Arabic are translated in the .po files. The root catalog in
-translations/ holds app.py, i18n.py, refusals.py and the top-level templates (base layout, macros).
+translations/ holds app.py, i18n.py, refusals.py, fieldtypes.py and the top-level templates (base
+layout, macros).
 """
 
 import sys
@@ -33,6 +34,7 @@ def sources(package: str) -> list[str]:
         files = [
             ROOT / "app.py",
             ROOT / "i18n.py",
+            ROOT / "fieldtypes.py",
             ROOT / "refusals.py",
             *sorted((ROOT / "templates").glob("*.html")),
         ]

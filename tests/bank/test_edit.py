@@ -130,20 +130,20 @@ def test_saving_without_change_logs_nothing(client, login, project):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"budget_mad": "-5000"}, "budget_mad", "nombre entier de dirhams, 0 ou plus"),
+        ({"budget_mad": "-5000"}, "budget_mad", "montant de 0 ou plus"),
         ({"financing_sought_mad": "12.50"}, "financing_sought_mad", "nombre entier de dirhams"),
-        ({"budget_mad": "beaucoup"}, "budget_mad", "nombre entier de dirhams"),
-        ({"expected_jobs": "-1"}, "expected_jobs", "nombre entier, 0 ou plus"),
-        ({"status": "closed"}, "status", "Statut inconnu"),
-        ({"sector": "mining"}, "sector", "Choisissez un secteur"),
+        ({"budget_mad": "beaucoup"}, "budget_mad", "montant en dirhams"),
+        ({"expected_jobs": "-1"}, "expected_jobs", "nombre entier de 0 à 100\u202f000"),
+        ({"status": "closed"}, "status", "Choisissez une des options de la liste"),
+        ({"sector": "mining"}, "sector", "Choisissez une des options de la liste"),
         ({"title": "  "}, "title", "Ce champ est obligatoire"),
-        ({"title": "x" * 201}, "title", "200 caractères au plus (201 saisis)"),
-        ({"break_even": "y" * 201}, "break_even", "200 caractères au plus"),
+        ({"title": "x" * 201}, "title", "200 caractères au maximum (201 saisis)"),
+        ({"break_even": "y" * 201}, "break_even", "200 caractères au maximum"),
         ({"contact_email": "pas-un-mail"}, "contact_email", "adresse e-mail valide"),
         (
             {"financing_source": ["INDH"], "financing_amount": ["-300"]},
             "financing_sources",
-            "nombre entier de dirhams",
+            "montant de 0 ou plus",
         ),
         (
             {"financing_source": [""], "financing_amount": ["300"]},

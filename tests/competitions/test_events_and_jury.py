@@ -62,15 +62,15 @@ def test_organiser_creates_an_event_in_draft_with_a_slug_from_city_and_year(clie
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"city": ""}, "Ce champ est requis"),
-        ({"region": "Atlantis"}, "12 régions"),
+        ({"city": ""}, "Ce champ est obligatoire"),
+        ({"region": "Atlantis"}, "Choisissez une des options de la liste"),
         ({"date": "03/04/2025x"}, "date"),
         ({"capacity": "beaucoup"}, "entier"),
-        ({"capacity": "0"}, "entre 1 et 100000"),
-        ({"winners_count": "-1"}, "entre 0 et 100"),
+        ({"capacity": "0"}, "de 1 à 100\u202f000"),
+        ({"winners_count": "-1"}, "de 0 à 100"),
         ({"languages": []}, "au moins une langue"),
         ({"slug": "Oujda 2025!"}, "minuscules"),
-        ({"judges_per_idea": "0"}, "entre 1 et 50"),
+        ({"judges_per_idea": "0"}, "de 1 à 50"),
         ({"split_panels": "y", "judges_per_idea": "2", "min_judges": "3"}, "ne peut pas dépasser"),
     ],
 )
@@ -320,7 +320,7 @@ def test_every_bad_event_field_is_reported_at_once(client, organiser):
     )
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
-    for message in ("entre 1 et 100000", "entre 0 et 100", "minuscules", "12 régions"):
+    for message in ("de 1 à 100\u202f000", "de 0 à 100", "minuscules", "options de la liste"):
         assert message in page
     assert page.count("invalid-feedback d-block") == 4
     assert db.session.query(Event).count() == 0

@@ -191,11 +191,11 @@ def test_notes_are_kept_in_the_minutes_and_limited_in_length(app, client, login)
     response = client.post(f"/judging/{event.slug}/notes", data={"notes": notes})
     assert response.status_code == 303
     assert _deliberation().notes == notes
-    too_long = "x" * (delib.NOTES_MAX + 1)
+    too_long = "x" * (delib.NOTES.max_length + 1)
     response = client.post(f"/judging/{event.slug}/notes", data={"notes": too_long})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Les notes sont trop longues (20 000 caractères au plus)." in page
+    assert "20\u202f000 caractères au maximum (20\u202f001 saisis)." in page
     assert too_long in page  # what was typed is not lost
     assert _deliberation().notes == notes
     page = client.get(f"/judging/{event.slug}/minutes").get_data(as_text=True)
@@ -224,7 +224,7 @@ def test_changing_the_method_needs_a_reason_written_in_the_minutes(app, client, 
     login(make_user("organiser"))
     for data, message in (
         ({"method": "normalised"}, "Écrivez pourquoi le jury classe selon cette méthode."),
-        ({"method": "normalised", "method_reason": "x" * 1001}, "trop long"),
+        ({"method": "normalised", "method_reason": "x" * 1001}, "au maximum"),
         ({"method": "median", "method_reason": "Pourquoi pas"}, "Méthode de classement inconnue."),
     ):
         response = client.post(f"/judging/{event.slug}/method", data=data)
@@ -278,7 +278,7 @@ def test_an_organiser_records_a_conflict_before_judging_and_the_judge_never_gets
         ("judge_id", "abc", 422, "Choisissez un membre du jury de cet événement."),
         ("idea_id", "elsewhere", 422, "Cette idée ne fait pas partie de l"),
         ("reason", "", 422, "Indiquez la raison du conflit"),
-        ("reason", "x" * 1001, 422, "trop long"),
+        ("reason", "x" * 1001, 422, "au maximum"),
         ("state", "judging", 409, "avant le début de l&#39;évaluation"),
         ("again", None, 409, "Ce conflit d&#39;intérêts est déjà enregistré."),
     ],

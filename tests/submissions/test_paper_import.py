@@ -98,7 +98,10 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
     assert result.exit_code != 0
     output = result.output
     assert "Rien n'a été importé" in output
-    assert f"{letter('budget_mad')}4 (Budget estimé (MAD)) : Saisissez un nombre entier." in output
+    assert (
+        f"{letter('budget_mad')}4 (Budget estimé (MAD)) : "
+        "Saisissez un montant en dirhams, par ex. 250 000." in output
+    )
     assert f"{letter('lead_phone')}4" in output and f"{letter('sector')}4" in output
     assert f"{letter('consent')}4" in output and "A5 (Titre de l'idée)" in output
     assert ideas_count() == 0
@@ -114,7 +117,7 @@ def test_upload_in_the_ui_all_or_nothing(client, login, runner, tmp_path):
     )
     assert response.status_code == 422
     assert (
-        f"{letter('expected_jobs')}2 (Emplois prévus) : Indiquez 0 ou plus."
+        f"{letter('expected_jobs')}2 (Emplois prévus) : Saisissez un nombre entier de 0 à 100\u202f000."
         in response.get_data(as_text=True)
     )
     assert ideas_count() == 0

@@ -1,0 +1,385 @@
+"""Every text a user may type, at its limit (kept) and one character past it (refused with a
+clear message, nothing stored, what was typed given back, never a 500). Run on PostgreSQL too:
+there a text too long for its column would raise where SQLite stores it."""
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bank.models import BankProject
+from competitions.models import Competition, Criterion, Event, Rubric
+from extensions import db
+from judging import paper
+from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
+from submissions.models import Idea
+from tests.builders import make_competition, make_event, make_idea, make_user
+from tests.judging.conftest import build_judging, fill, set_state, sheet_of
+from tests.submissions.conftest import form_data
+
+TOO_LONG = "au maximum"  # "At most %(max)s characters (%(got)s typed)." in French
+
+
+def text_of(length: int) -> str:
+    """Latin and Arabic letters: a database counting bytes instead of characters would fail."""
+    return ("éب" * length)[:length]
+
+
+def email_of(length: int) -> str:
+    """A valid address of exactly `length` characters (labels of at most 63)."""
+    local, left = "a" * 64, length - 64 - 1 - 3  # '@' and '.ma'
+    labels = []
+    while left > 63:
+        labels.append("b" * 62)
+        left -= 63
+    labels.append("b" * left)
+    return f"{local}@{'.'.join(labels)}.ma"
+
+
+@dataclass
+class Sent:
+    response: object
+    stored: Callable[[], object]  # the value in the database now (None: nothing stored)
+
+
+# --- One sender per route: (client, login, field, value) → Sent ------------------------------
+
+
+def idea_form(client, login, field, value):
+    event = make_event()
+    extra = {"team_kind": "cooperative"} if field == "cooperative_name" else {}
+    response = client.post(
+        f"/e/{event.slug}/submit",
+        data=form_data(**{field: value}, **extra),
+        content_type="multipart/form-data",
+    )
+
+    def stored():
+        idea = db.session.scalar(select(Idea).where(Idea.event_id == event.id))
+        return getattr(idea, field) if idea else None
+
+    return Sent(response, stored)
+
+
+def idea_correction(client, login, field, value):
+    event = make_event()
+    idea = make_idea(event, cooperative_name="Al Amal")
+    login(make_user())
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/{idea.id}/correct", data={field: value}
+    )
+    return Sent(response, lambda: _fresh(Idea, idea.id, field))
+
+
+def ineligibility(client, login, field, value):
+    event = make_event()
+    idea = make_idea(event, eligibility="pending")
+    login(make_user())
+    response = client.post(
+        f"/tour/events/{event.slug}/ideas/{idea.id}/eligibility",
+        data={"eligibility": "ineligible", "reason": value},
+    )
+    return Sent(response, lambda: _fresh(Idea, idea.id, "ineligible_reason"))
+
+
+def judge_comment(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    response = client.post(f"/jury/sheets/{sheet.id}/score", json={"comment": value})
+    return Sent(response, lambda: _fresh(ScoreSheet, sheet.id, "comment") or None)
+
+
+def conflict_reason(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    response = client.post(
+        f"/jury/sheets/{sheet.id}/conflict", data={"reason": value}, follow_redirects=True
+    )
+    return Sent(response, lambda: db.session.scalar(select(Conflict.reason)))
+
+
+def organiser_conflict_reason(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="open")
+    login(make_user())
+    response = client.post(
+        f"/judging/{event.slug}/conflicts",
+        data={"judge_id": judges[0].id, "idea_id": ideas[0].id, "reason": value},
+        follow_redirects=True,
+    )
+    return Sent(response, lambda: db.session.scalar(select(Conflict.reason)))
+
+
+def in_deliberation():
+    """Two ideas scored 5 and 3 by two judges, in deliberation, one winner."""
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, winners_count=1)
+    for idea, mark in zip(ideas, (5, 3), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    set_state(event, "deliberation")
+    return event, ideas
+
+
+def deliberation_text(client, login, field, value):
+    event, _ideas = in_deliberation()
+    login(make_user())
+    route = "notes" if field == "notes" else "method"
+    data = {field: value, "method": "normalised"}
+    response = client.post(f"/judging/{event.slug}/{route}", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Deliberation, field))) or None)
+
+
+def override_reason(client, login, field, value):
+    event, ideas = in_deliberation()
+    login(make_user())
+    response = client.post(
+        f"/judging/{event.slug}/winners",
+        data={"winner": [ideas[0].id, ideas[1].id], f"reason_{ideas[1].id}": value},
+        follow_redirects=True,
+    )
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(WinnerChoice.override_reason).where(WinnerChoice.idea_id == ideas[1].id)
+        ),
+    )
+
+
+def paper_score_comment(client, login, field, value):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    columns = paper.FIXED + len(event.rubric.criteria)
+    with tempfile.TemporaryDirectory() as folder:
+        path = paper.write_score_sheet(event, Path(folder) / "scores.xlsx")
+        workbook = load_workbook(path)
+        for column in range(paper.FIXED + 1, columns + 1):
+            workbook.active.cell(row=2, column=column, value=3)
+        workbook.active.cell(row=2, column=columns + 1, value=value)
+        workbook.save(path)
+        login(make_user())
+        response = client.post(
+            f"/judging/{event.slug}/import-scores",
+            data={"file": (BytesIO(path.read_bytes()), "scores.xlsx")},
+            follow_redirects=True,
+        )
+    return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
+
+
+def bank_edit(client, login, field, value):
+    project = BankProject(
+        title="Miel", sector="agriculture", region="L'Oriental", province="Berkane"
+    )
+    db.session.add(project)
+    db.session.commit()
+    login(make_user())
+    data = {
+        "title": "Miel",
+        "sector": "agriculture",
+        "region": "L'Oriental",
+        "province": "Berkane",
+        "status": "idea",
+    }
+    if field == "financing_source":
+        data.update(financing_source=[value], financing_amount=["1000"])
+    else:
+        data[field] = value
+    response = client.post(f"/tour/bank/{project.id}/edit", data=data)
+
+    def stored():
+        db.session.expire_all()
+        project_now = db.session.get(BankProject, project.id)
+        if field == "financing_source":
+            rows = project_now.financing_sources
+            return rows[0]["source"] if rows else None
+        return getattr(project_now, field) or None
+
+    return Sent(response, stored)
+
+
+def event_form(client, login, field, value):
+    competition = make_competition()
+    login(make_user())
+    data = {
+        "city": "Oujda",
+        "region": "L'Oriental",
+        "date": "2025-04-03",
+        "winners_count": "3",
+        "languages": ["ar", "fr"],
+        "judges_per_idea": "3",
+        "min_judges": "2",
+        field: value,
+    }
+    response = client.post(f"/tour/competitions/{competition.slug}/events/new", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(getattr(Event, field)).where(Event.competition_id == competition.id)
+        ),
+    )
+
+
+def competition_form(client, login, field, value):
+    login(make_user())
+    data = {"name": "Idéathon", "year": "2026", field: value}
+    response = client.post("/tour/competitions/new", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Competition, field))))
+
+
+def criterion_form(client, login, field, value):
+    competition = make_competition()
+    rubric = db.session.scalar(select(Rubric).where(Rubric.id == competition.rubric_id))
+    login(make_user())
+    data = {"name_fr": "Ancrage", "weight": "1", "scale_min": "1", "scale_max": "5"}
+    data[field] = value
+    response = client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=data)
+
+    def stored():
+        criterion = db.session.scalar(
+            select(Criterion)
+            .where(Criterion.rubric_id == rubric.id)
+            .order_by(Criterion.id.desc())
+            .limit(1)
+        )
+        if field == "key":
+            return criterion.key
+        group, lang = field.rsplit("_", 1)
+        texts = {
+            "name": criterion.name,
+            "description": criterion.description,
+            "low": (criterion.descriptors or {}).get("low"),
+            "high": (criterion.descriptors or {}).get("high"),
+        }[group]
+        return (texts or {}).get(lang)
+
+    return Sent(response, stored)
+
+
+def jury_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"email": "nouveau@example.ma", "name": "Nouveau", "panel": "1", field: value}
+    response = client.post(f"/tour/events/{event.slug}/jury", data=data)
+    from accounts.models import User
+
+    return Sent(
+        response,
+        lambda: db.session.scalar(select(getattr(User, field)).where(User.role == "jury")),
+    )
+
+
+def _fresh(model, id_, field):
+    db.session.expire_all()
+    return getattr(db.session.get(model, id_), field)
+
+
+# --- The table: (route, field, limit, message on limit + 1) ----------------------------------
+
+IDEA_TEXTS = {
+    "title": 200,
+    "problem": 10_000,
+    "solution": 10_000,
+    "province": 100,
+    "beneficiaries": 5_000,
+    "local_resources": 5_000,
+    "cooperative_name": 200,
+    "lead_name": 200,
+    "other_members": 5_000,
+}
+BANK_TEXTS = {
+    "title": 200,
+    "summary": 5_000,
+    "region": 100,
+    "province": 100,
+    "target_group": 2_000,
+    "team": 2_000,
+    "cooperative_name": 200,
+    "contact_name": 200,
+    "products": 2_000,
+    "customers": 2_000,
+    "revenue_sources": 2_000,
+    "main_costs": 2_000,
+    "break_even": 200,
+    "partners": 2_000,
+    "financing_source": 100,
+}
+LIMITS = [
+    *((idea_form, field, limit, TOO_LONG) for field, limit in IDEA_TEXTS.items()),
+    (idea_form, "lead_email", 254, "adresse e-mail valide"),
+    *((idea_correction, field, limit, TOO_LONG) for field, limit in IDEA_TEXTS.items()),
+    (ineligibility, "reason", 500, TOO_LONG),
+    (judge_comment, "comment", 5_000, TOO_LONG),
+    (paper_score_comment, "comment", 5_000, TOO_LONG),
+    (conflict_reason, "reason", 1_000, TOO_LONG),
+    (organiser_conflict_reason, "reason", 1_000, TOO_LONG),
+    (override_reason, "reason", 2_000, TOO_LONG),
+    (deliberation_text, "notes", 20_000, TOO_LONG),
+    (deliberation_text, "method_reason", 1_000, TOO_LONG),
+    *((bank_edit, field, limit, TOO_LONG) for field, limit in BANK_TEXTS.items()),
+    (bank_edit, "contact_email", 254, "adresse e-mail valide"),
+    (event_form, "city", 100, TOO_LONG),
+    (event_form, "city_ar", 100, TOO_LONG),
+    (event_form, "venue", 200, TOO_LONG),
+    (event_form, "slug", 80, "minuscules"),
+    (competition_form, "name", 200, TOO_LONG),
+    (competition_form, "slug", 80, "minuscules"),
+    (criterion_form, "name_fr", 200, TOO_LONG),
+    (criterion_form, "name_ar", 200, TOO_LONG),
+    (criterion_form, "description_en", 2_000, TOO_LONG),
+    (criterion_form, "low_fr", 1_000, TOO_LONG),
+    (criterion_form, "high_ar", 1_000, TOO_LONG),
+    (criterion_form, "key", 40, TOO_LONG),
+    (jury_form, "name", 200, TOO_LONG),
+    (jury_form, "email", 254, "adresse e-mail valide"),
+]
+# Values whose form is constrained: an address, a key, an e-mail.
+SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
+FLASHED = (
+    conflict_reason,
+    organiser_conflict_reason,
+    override_reason,
+    paper_score_comment,
+)  # refused with a flash after a 303 (see below)
+
+
+def typed(field: str, length: int) -> str:
+    if field in SHAPED:
+        return SHAPED[field](length)
+    if "email" in field:
+        return email_of(length)
+    return text_of(length)
+
+
+def _ids(row):
+    return f"{row[0].__name__}-{row[1]}-{row[2]}"
+
+
+@pytest.mark.parametrize(("send", "field", "limit", "message"), LIMITS, ids=map(_ids, LIMITS))
+def test_a_text_at_its_limit_is_kept(client, login, send, field, limit, message):
+    value = typed(field, limit)
+    sent = send(client, login, field, value)
+    assert sent.response.status_code in (200, 302, 303), sent.response.status_code
+    assert sent.stored() == value
+
+
+@pytest.mark.parametrize(("send", "field", "limit", "message"), LIMITS, ids=map(_ids, LIMITS))
+def test_a_text_one_past_its_limit_is_refused_clearly_and_nothing_is_stored(
+    client, login, send, field, limit, message
+):
+    value = typed(field, limit + 1)
+    sent = send(client, login, field, value)
+    body = sent.response.get_data(as_text=True)
+    if send in FLASHED:
+        # These refuse with a flash on the page they redirect to (the view idiom of judging;
+        # the browser's maxlength keeps a typed text from reaching the limit).
+        assert sent.response.status_code == 200 and sent.response.history[0].status_code == 303
+    else:
+        assert 400 <= sent.response.status_code < 500, sent.response.status_code
+        if send is not judge_comment:  # the tablet keeps the text; the JSON says why
+            assert value in body, "what was typed is given back"
+    assert message in body
+    assert sent.stored() != value
