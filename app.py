@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 import settings
+import sqlite_locking
 from extensions import babel, csrf, db, login_manager, mail, migrate, render_migration_item
 from i18n import register_template_helpers, select_locale
 from vocabulary import Vocabulary
@@ -13,9 +14,9 @@ from vocabulary import Vocabulary
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
 PACKAGES = (
+    "exports",
     "accounts",
     "audit",
-    "exports",
     "jobs",
     "core",
     "competitions",
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     finalise_config(app)
     register_extensions(app)
     register_blueprints(app)
+    register_hooks()
     register_commands(app)
     register_vocabularies(app)
     return app
@@ -124,6 +126,7 @@ def register_extensions(app: Flask) -> None:
     for name in PACKAGES:
         if (ROOT / name / "models.py").exists():
             __import__(f"{name}.models")
+    sqlite_locking.install()  # before the engine is made
     db.init_app(app)
     migrate.init_app(
         app, db, render_as_batch=True, compare_type=True, render_item=render_migration_item
@@ -149,6 +152,14 @@ def register_blueprints(app: Flask) -> None:
     from core.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_hooks() -> None:
+    """Each package's `hooks.register()`, lower floors first: the one place where a package
+    hooks into a lower one (its registries and signals). Registering twice changes nothing."""
+    for name in PACKAGES:
+        if (ROOT / name / "hooks.py").exists():
+            __import__(f"{name}.hooks", fromlist=["register"]).register()
 
 
 def register_commands(app: Flask) -> None:

@@ -1,15 +1,11 @@
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accounts.states import Role
-from extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from accounts.states import LinkRevoked, Role
+from extensions import db, utcnow
 
 
 class User(UserMixin, db.Model):
@@ -23,7 +19,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every session of the account at once (`accounts.services.end_sessions`).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}:{self.session_version}" if self.session_version else str(self.id)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -53,9 +54,13 @@ class LoginFailure(db.Model):
 
 
 class LoginLink(db.Model):
-    """A one-time jury sign-in link (printed as a QR code on a jury card)."""
+    """A one-time jury sign-in link (printed as a QR code on a jury card of an event).
+
+    Reprinting an event's cards revokes the earlier ones (`LinkRevoked.REPLACED`); taking a
+    judge off the event's jury revokes theirs (`LinkRevoked.REMOVED`)."""
 
     __tablename__ = "login_links"
+    __table_args__ = (CheckConstraint(LinkRevoked.check("revoked_reason"), name="revoked_reason"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
@@ -63,3 +68,6 @@ class LoginLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    event_id: Mapped[int | None] = mapped_column(index=True)  # plain id: accounts sit below events
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))  # a LinkRevoked

@@ -2,17 +2,17 @@
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.models import LoginFailure, LoginLink, User, utcnow
-from accounts.states import Role
-from extensions import db
+from accounts.models import LoginFailure, LoginLink, User
+from accounts.states import LinkRevoked, Role
+from extensions import db, utcnow
 from fieldtypes import Email, FieldError, Text
 from refusals import Gone, Refusal, Throttled
 
@@ -37,7 +37,21 @@ class LoginThrottled(AccountError, Throttled):
 
 
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The session's user, if the session is not older than the account's last `end_sessions`
+    (the cookie holds `id:version`; a bare id is version 0)."""
+    number, _sep, version = str(user_id).partition(":")
+    if not number.isdigit() or not (version or "0").isdigit():
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or user.session_version != int(version or "0"):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere at once: every session cookie issued so far stops loading."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
 
 
 def normalise_email(email: str) -> str:
@@ -131,13 +145,42 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_LINK_SALT)
 
 
-def make_login_link_token(user: User) -> str:
-    """A signed, expiring, one-time token for a jury card's QR code."""
+def make_login_link_token(user: User, *, event_id: int | None = None) -> str:
+    """A signed, expiring, one-time token for a jury card's QR code (of the event's cards)."""
     nonce = secrets.token_urlsafe(24)
     max_age: timedelta = current_app.config["JURY_LINK_MAX_AGE"]
-    db.session.add(LoginLink(nonce=nonce, user_id=user.id, expires_at=utcnow() + max_age))
+    db.session.add(
+        LoginLink(nonce=nonce, user_id=user.id, event_id=event_id, expires_at=utcnow() + max_age)
+    )
     db.session.flush()
     return _serializer().dumps({"u": user.id, "n": nonce})
+
+
+REVOKED_MESSAGES = {
+    LinkRevoked.REPLACED: _l(
+        "This jury card was replaced by a newer one. Use your latest card, "
+        "or ask an organiser for a new one."
+    ),
+    LinkRevoked.REMOVED: _l(
+        "This jury card is no longer valid: its holder is no longer on the jury."
+    ),
+}
+
+
+def revoke_login_links(event_id: int, reason: LinkRevoked, *, user_ids=None) -> int:
+    """Revoke the jury-card links of an event (of some judges only, with `user_ids`); returns how
+    many. Links made before cards belonged to an event (no event) of those judges go too."""
+    owners = LoginLink.user_id.in_(list(user_ids)) if user_ids is not None else None
+    scope = LoginLink.event_id == event_id
+    if owners is not None:
+        scope = or_(scope, LoginLink.event_id.is_(None)) & owners
+    result = db.session.execute(
+        update(LoginLink)
+        .where(scope, LoginLink.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def check_login_link(token: str) -> User:
@@ -154,6 +197,8 @@ def check_login_link(token: str) -> User:
     link = db.session.scalar(select(LoginLink).where(LoginLink.nonce == data.get("n")))
     if link is None or link.user_id != data.get("u"):
         raise LinkRefused(_l("This sign-in link is not valid."))
+    if link.revoked_at is not None:
+        raise LinkRefused(REVOKED_MESSAGES[LinkRevoked(link.revoked_reason)])
     if link.expires_at < utcnow():
         raise LinkRefused(_l("This sign-in link has expired. Ask an organiser for a new card."))
     if link.used_at is not None:
@@ -172,8 +217,10 @@ def use_login_link(token: str) -> User:
     nonce = _serializer().loads(token)["n"]
     result = db.session.execute(
         update(LoginLink)
-        .where(LoginLink.nonce == nonce, LoginLink.used_at.is_(None))
-        .values(used_at=datetime.now(UTC))
+        .where(
+            LoginLink.nonce == nonce, LoginLink.used_at.is_(None), LoginLink.revoked_at.is_(None)
+        )
+        .values(used_at=utcnow())
     )
     if result.rowcount != 1:
         raise LinkRefused(

@@ -3,8 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from accounts.models import utcnow
-from extensions import db
+from extensions import db, utcnow
 
 
 class AuditEntry(db.Model):

@@ -2,9 +2,8 @@
 
 from sqlalchemy import insert, select
 
-from accounts.models import utcnow
 from audit.models import AuditEntry
-from extensions import db
+from extensions import db, utcnow
 
 _INSERT_ENTRY = insert(AuditEntry.__table__)  # built once, executed with each entry
 

@@ -3,10 +3,9 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import utcnow
 from bank.states import BankStatus
 from competitions.models import Event
-from extensions import db
+from extensions import db, utcnow
 from submissions.models import Idea
 
 

@@ -26,17 +26,15 @@ from bank.labels import (
 )
 from bank.models import BankProject
 from bank.needs_map import needs_map
-from bank.workbook import LANGS, export_builder, write_bank_workbook
+from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
-from competitions.services import add_event_link_provider, get_event
+from competitions.services import get_event
 from extensions import db
 from i18n import current_language, event_city
-from jobs.exports import register_export_builder
 from refusals import form_refusals, on_refusal, see_other
 from submissions.models import SECTORS
 
 bp = Blueprint("bank", __name__)
-register_export_builder("bank", export_builder)  # background exports of the bank (jobs)
 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
@@ -44,9 +42,6 @@ def event_links(event: Event) -> list[tuple[str, str]]:
     if event.results_public:
         return [(_("Promote the winners into the bank"), url_for("bank.promote_page"))]
     return []
-
-
-add_event_link_provider(event_links)
 
 
 def _context(**extra) -> dict:

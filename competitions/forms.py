@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from competitions.defaults import REGIONS
+from competitions.jury import SUBMITTED_CHOICES
 from competitions.states import RankingMethod
 from i18n import LANGUAGE_NAMES
 
@@ -125,4 +127,15 @@ class JuryForm(FlaskForm):
         _l("Language of the jury member"),
         validate_choice=False,
         choices=[SelectChoice("", "—"), *LANGUAGE_CHOICES],
+    )
+
+
+class JuryRemovalForm(FlaskForm):
+    """The removal's confirmation: what becomes of the judge's submitted sheets (no default;
+    the service refuses a missing or unknown choice)."""
+
+    submitted = RadioField(
+        _l("The judge's submitted sheets"),
+        choices=[SelectChoice(key, label) for key, label in SUBMITTED_CHOICES.items()],
+        validate_choice=False,
     )

@@ -1,16 +1,26 @@
 """Jury panels: who judges an event, on which panel. (Which ideas each judge scores, with K
 judges per idea and no conflicts, is the judging package's job.)"""
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import EMAIL, AccountError, create_user, normalise_email
-from accounts.states import Role
+from accounts.services import (
+    EMAIL,
+    AccountError,
+    create_user,
+    end_sessions,
+    normalise_email,
+    revoke_login_links,
+)
+from accounts.states import LinkRevoked, Role
 from audit.services import record
 from competitions.errors import JuryConflict, JuryError
 from competitions.models import Event, JuryMember
-from competitions.states import JuryRole
+from competitions.signals import jury_member_removed, jury_member_seated
+from competitions.states import JuryRole, RemovalChoice
 from extensions import db
 from fieldtypes import FieldError, Integer
 
@@ -71,6 +81,8 @@ def assign_jury(
         _take_role(event, "is_president", member)
     member.is_president = bool(is_president)
     db.session.flush()
+    if old is None:
+        jury_member_seated.send(event, user=user, by=by)
     record(
         "jury",
         user.id,
@@ -110,8 +122,39 @@ def assign_jury_by_email(
     return assign_jury(event, user, panel, is_president=is_president, by=by)
 
 
-def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> None:
-    """Take a judge off the event's jury; their sheets, if any, stay (nothing is deleted)."""
+# What becomes of a removed judge's submitted sheets: the organiser must choose.
+SUBMITTED_CHOICES = {
+    RemovalChoice.KEEP: _l("Keep their submitted sheets: they still count in the ranking"),
+    RemovalChoice.VOID: _l("Void their submitted sheets: they no longer count"),
+}
+SheetCounter = Callable[[Event, User], dict]
+_sheet_counters: list[SheetCounter] = []
+
+
+def add_judge_sheet_counter(fn: SheetCounter) -> SheetCounter:
+    """Register `fn(event, user) -> {"open": n, "submitted": n}`: the judge's sheets, counted for
+    the removal's confirmation page (the tour knows nothing of sheets)."""
+    if fn not in _sheet_counters:
+        _sheet_counters.append(fn)
+    return fn
+
+
+def judge_sheet_counts(event: Event, user: User) -> dict:
+    """The judge's sheets in the event: `open` (to score or in progress) and `submitted`."""
+    counts = {"open": 0, "submitted": 0}
+    for counter in _sheet_counters:
+        for key, value in counter(event, user).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def remove_jury(
+    event: Event, user: User, by=None, *, submitted: str | None = None, source: str = "web"
+) -> dict:
+    """Take a judge off the event's jury, ending their access to it at once: their sheets in
+    progress are set aside, their submitted sheets kept or voided (`submitted`, the organiser's
+    explicit choice), their jury cards of the event revoked, and, when they sit on no other
+    jury, their sessions ended. Nothing is deleted. Returns what was done (also audited)."""
     if event.judging_closed:  # the jury that gave the scores is the jury of record
         raise JuryConflict(_l("The jury can no longer change: deliberation has started."))
     member = db.session.scalar(
@@ -119,17 +162,30 @@ def remove_jury(event: Event, user: User, by=None, *, source: str = "web") -> No
     )
     if member is None:
         raise JuryConflict(_l("%(name)s is not on this event's jury.", name=user.name))
+    submitted = RemovalChoice.parse(submitted)
+    if submitted is None:
+        raise JuryError(
+            _l("Choose what becomes of the judge's submitted sheets: keep them or void them."),
+            "submitted",
+        )
+    panel = member.panel
     event.jury.remove(member)
     db.session.flush()
+    done: dict = {"submitted": submitted}
+    for _receiver, result in jury_member_removed.send(
+        event, user=user, submitted=submitted, by=by, source=source
+    ):
+        done.update(result or {})
+    done["cards_revoked"] = revoke_login_links(event.id, LinkRevoked.REMOVED, user_ids=[user.id])
+    seated_elsewhere = db.session.scalar(select(JuryMember.id).where(JuryMember.user_id == user.id))
+    done["signed_out"] = seated_elsewhere is None
+    if seated_elsewhere is None:
+        end_sessions(user)
     record(
-        "jury",
-        user.id,
-        "remove",
-        by=by,
-        event_id=event.id,
-        old={"panel": member.panel},
-        source=source,
-    )
+        "jury", user.id, "remove", by=by, event_id=event.id,
+        old={"panel": panel}, new=done, source=source,
+    )  # fmt: skip
+    return done
 
 
 def _take_role(event: Event, flag: str, member: JuryMember) -> list[int]:
@@ -189,7 +245,8 @@ def jury_by_panel(event: Event) -> dict[int, list[JuryMember]]:
 
 
 def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) -> list[dict]:
-    """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG).
+    """One card per judge: a fresh one-time sign-in link and its QR code (inline SVG). Every
+    earlier card of the event is revoked: its link then says the card was replaced.
 
     `login_url(token)` turns a token into the absolute link. With `send_email`, each judge with
     an e-mail also gets the `jury_invitation` message through the outbox."""
@@ -198,10 +255,14 @@ def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) ->
     from accounts.services import make_login_link_token
     from jobs.outbox import queue_email
 
+    panels = jury_by_panel(event)
+    revoked = revoke_login_links(
+        event.id, LinkRevoked.REPLACED, user_ids=[m.user_id for ms in panels.values() for m in ms]
+    )
     cards = []
-    for panel, members in jury_by_panel(event).items():
+    for panel, members in panels.items():
         for member in members:
-            url = login_url(make_login_link_token(member.user))
+            url = login_url(make_login_link_token(member.user, event_id=event.id))
             qr = segno.make(url, error="m")
             cards.append(
                 {
@@ -222,5 +283,8 @@ def jury_cards(event: Event, login_url, *, send_email: bool = False, by=None) ->
                     dedupe_key=f"jury_invitation:{event.id}:{member.user.id}:{url[-12:]}",
                     event_id=event.id,
                 )
-    record("jury", None, "cards", by=by, event_id=event.id, new={"cards": len(cards)})
+    record(
+        "jury", None, "cards", by=by, event_id=event.id,
+        new={"cards": len(cards), "revoked": revoked},
+    )  # fmt: skip
     return cards

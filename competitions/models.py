@@ -3,9 +3,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from competitions.states import EventState, RankingMethod
-from extensions import db
+from extensions import db, utcnow
 
 
 class Rubric(db.Model):

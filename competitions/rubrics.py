@@ -5,11 +5,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import RubricConflict, RubricError, RubricLocked
 from competitions.models import Competition, Criterion, Event, Rubric
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import FieldError, Integer, Number, Text, parse_fields
 
 LANGS = ("fr", "ar", "en")

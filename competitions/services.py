@@ -23,8 +23,10 @@ from competitions.errors import (
     TransitionError,
 )
 from competitions.jury import (
+    add_judge_sheet_counter,
     assign_jury,
     create_jury_member,
+    judge_sheet_counts,
     jury_by_panel,
     jury_president,
     remove_jury,
@@ -58,6 +60,7 @@ __all__ = [
     "add_criterion",
     "add_event_link_provider",
     "add_event_stats_provider",
+    "add_judge_sheet_counter",
     "add_transition_guard",
     "add_transition_notice_provider",
     "allowed_transitions",
@@ -70,6 +73,7 @@ __all__ = [
     "ensure_editable",
     "event_links",
     "event_stats",
+    "judge_sheet_counts",
     "jury_by_panel",
     "jury_president",
     "move_needs_confirmation",
@@ -485,7 +489,7 @@ _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 def get_event(slug: str) -> Event | None:
     """The event of a page's URL (every page of an event asks: the query is built once). A
-    posted idea does not: see `submissions.services.posting_target`."""
+    posted idea does not: see `submissions.posting.posting_target`."""
     return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 

@@ -53,3 +53,10 @@ class JuryRole(Vocabulary):
     PRESIDENT = "president"
     SECRETARY = "secretary"
     MEMBER = "member"
+
+
+class RemovalChoice(Vocabulary):
+    """What becomes of a removed judge's submitted sheets: the organiser's explicit choice."""
+
+    KEEP = "keep"  # they stay submitted and count
+    VOID = "void"  # they become void and never count

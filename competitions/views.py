@@ -13,7 +13,13 @@ from accounts.models import User
 from audit.services import entries_for_event
 from competitions import services
 from competitions.defaults import region_label
-from competitions.forms import CompetitionForm, CriterionForm, EventForm, JuryForm
+from competitions.forms import (
+    CompetitionForm,
+    CriterionForm,
+    EventForm,
+    JuryForm,
+    JuryRemovalForm,
+)
 from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
@@ -267,18 +273,36 @@ def jury_add(slug: str):
     return _render_event_page(event, jury_form=form, status=refused.status)
 
 
-@bp.post("/tour/events/<slug>/jury/<int:user_id>/remove")
+def _seated_judge_or_404(event: Event, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not any(m.user_id == user.id for m in event.jury):
+        abort(404)
+    return user
+
+
+@bp.route("/tour/events/<slug>/jury/<int:user_id>/remove", methods=["GET", "POST"])
 @organiser_required
-@_refusals_show_event_page
 def jury_remove(slug: str, user_id: int):
+    """Taking a judge off the jury asks first (GET: what will happen to their sheets); the POST
+    carries the organiser's choice for the submitted sheets."""
     event = _event_or_404(slug)
-    user = db.session.get(User, user_id) or abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.remove_jury(event, user, by=current_user)
-    db.session.commit()
-    flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
-    return see_other(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    user = _seated_judge_or_404(event, user_id)
+    form = JuryRemovalForm()
+    refused = form_refusals(form)
+    if form.validate_on_submit():
+        with refused:
+            services.remove_jury(event, user, by=current_user, submitted=form.submitted.data)
+            db.session.commit()
+            flash(_("%(name)s is no longer on the jury.", name=user.name), "success")
+            return see_other(url_for(".event_page", slug=event.slug, _anchor="jury"))
+    return render_template(
+        "competitions/jury_remove.html",
+        event=event,
+        judge=user,
+        form=form,
+        counts=services.judge_sheet_counts(event, user),
+        frozen=event.judging_closed,
+    ), refused.status
 
 
 @bp.post("/tour/events/<slug>/jury/<int:user_id>/role")

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from accounts.services import create_user
 from accounts.states import Role
 from audit.services import record
 from competitions import services
 from competitions.models import Competition, Event, JuryMember
 from competitions.states import EventState
-from extensions import db
+from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
 from submissions.models import Idea

@@ -20,8 +20,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from accounts.models import User, utcnow
-from extensions import db
+from accounts.models import User
+from extensions import db, utcnow
 from jobs.models import ExportJob
 from jobs.outbox import external_url, queue_email
 from jobs.queue import enqueue

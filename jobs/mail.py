@@ -12,8 +12,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import func, select, update
 
-from accounts.models import utcnow
-from extensions import db, mail
+from extensions import db, mail, utcnow
 from jobs.models import OutboxEmail, UndeliverableAddress
 from jobs.states import OutboxState, SendOutcome
 

@@ -29,12 +29,12 @@ def import_scores(slug, file):
     event = event_or_exit(slug)
     try:
         with open(file, "rb") as stream:
-            count = paper.import_score_sheet(event, stream, None, source="cli")
+            done = paper.import_score_sheet(event, stream, None, source="cli")
     except JudgingError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(_("%(count)d score sheets imported.", count=count))
+    click.echo(paper.import_summary(done))
 
 
 @click.command("carry-winners")

@@ -11,19 +11,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
-from competitions.services import (
-    add_event_link_provider,
-    add_event_stats_provider,
-    add_transition_guard,
-    jury_president,
-)
-from competitions.signals import event_state_changed
+from competitions.services import jury_president
 from competitions.states import EventState, RankingMethod
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import Text
 from judging.models import Deliberation, ResultEntry, WinnerChoice
 from judging.outcome import announce_results
@@ -52,12 +45,15 @@ CARRIED_FIELDS = (
 )  # fmt: skip
 
 
-def deliberation_of(event: Event) -> Deliberation:
+def deliberation_of(event: Event, *, create: bool = False) -> Deliberation:
+    """The event's deliberation record. Before the first write there is none: pages get a blank
+    one that is not saved (GET never writes); writers pass `create=True` to store it."""
     deliberation = db.session.scalar(select(Deliberation).where(Deliberation.event_id == event.id))
     if deliberation is None:
         deliberation = Deliberation(event_id=event.id)
-        db.session.add(deliberation)
-        db.session.flush()
+        if create:
+            db.session.add(deliberation)
+            db.session.flush()
     return deliberation
 
 
@@ -74,7 +70,7 @@ def winner_choices(event: Event) -> list[WinnerChoice]:
 def _check_open(event: Event) -> Deliberation:
     if not event.in_deliberation:
         raise JudgingConflict(_l("Winners are chosen during deliberation."))
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     if deliberation.validated_at is not None:
         raise JudgingConflict(_l("The minutes are validated: the results are locked."))
     return deliberation
@@ -281,7 +277,7 @@ def snapshot_results(event: Event) -> int:
                 method=ranking["method"],
             )
         )
-    deliberation = deliberation_of(event)
+    deliberation = deliberation_of(event, create=True)
     deliberation.published_at = utcnow()
     db.session.flush()
     return len(ranking["ideas"])
@@ -412,9 +408,3 @@ def judging_stats(event_ids: list[int]) -> dict[int, dict]:
     from judging.services import judging_progress
 
     return judging_progress(event_ids)
-
-
-add_transition_guard(require_validated_minutes)
-add_event_link_provider(event_links)
-add_event_stats_provider(judging_stats)
-event_state_changed.connect(on_state_changed)

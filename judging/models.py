@@ -3,10 +3,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import User, utcnow
+from accounts.models import User
 from competitions.models import Criterion, Event
 from competitions.states import RankingMethod
-from extensions import db
+from extensions import db, utcnow
 from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
 

@@ -20,7 +20,6 @@ from judging.models import Certificate, ResultEntry, ScoreSheet
 from judging.states import CertificateKind, SheetState
 from submissions.models import Idea
 from submissions.receipts import ALPHABET
-from submissions.services import add_outcome_provider
 
 CERTIFICATE_LANGUAGES = ("ar", "fr")
 _CODE_GROUPS, _GROUP_LENGTH = 4, 4  # 16 characters of 25: about 2^74 codes, unguessable
@@ -220,6 +219,3 @@ def announce_results(event: Event) -> int:
         )
         queued += email is not None
     return queued
-
-
-add_outcome_provider(idea_outcome)

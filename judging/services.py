@@ -10,16 +10,16 @@ import math
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 import refusals
-from accounts.models import User, utcnow
+from accounts.models import User
 from audit.services import record
 from competitions import services as competitions_services
 from competitions.models import Criterion, Event, JuryMember, Rubric
-from competitions.states import EventState
-from extensions import db
+from competitions.states import EventState, RemovalChoice
+from extensions import db, utcnow
 from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
@@ -27,7 +27,7 @@ from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
-from submissions.services import TriageError, use_calibration_rule
+from submissions.services import TriageError
 from submissions.states import Eligibility
 
 
@@ -58,7 +58,14 @@ SHEET_STATE_LABELS = {
     SheetState.DRAFT: _l("In progress"),
     SheetState.SUBMITTED: _l("Submitted"),
     SheetState.CONFLICT: _l("Conflict declared"),
+    SheetState.SET_ASIDE: _l("Set aside (judge removed)"),
+    SheetState.VOID: _l("Voided (judge removed)"),
 }
+REMOVAL_LABELS = {
+    RemovalChoice.KEEP: _l("Kept by the organiser"),
+    RemovalChoice.VOID: _l("Voided by the organiser"),
+}
+REMOVED_JUDGE = _l("You are no longer on the jury of this event: this sheet can no longer change.")
 
 
 # --- Access ---------------------------------------------------------------------------------------
@@ -91,7 +98,11 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
         select(ScoreSheet)
         .join(Idea, Idea.id == ScoreSheet.idea_id)
         .options(contains_eager(ScoreSheet.idea))  # the list shows each idea: no load per row
-        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.judge_id == user.id,
+            ScoreSheet.status.in_(SheetState.LIVE),  # not set aside, not void
+        )
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )
     return list(db.session.scalars(query))
@@ -108,27 +119,35 @@ def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+_SEATED = (
+    exists()
+    .where(JuryMember.event_id == ScoreSheet.event_id, JuryMember.user_id == ScoreSheet.judge_id)
+    .label("seated")
+)
 _SHEET_FOR_WRITING = (
-    select(ScoreSheet)
+    select(ScoreSheet, _SEATED)
     .where(ScoreSheet.id == bindparam("id"))
     .options(joinedload(ScoreSheet.event).joinedload(Event.competition))
     .with_for_update(of=ScoreSheet)
 )
+_SHEET = select(ScoreSheet, _SEATED).where(ScoreSheet.id == bindparam("id"))
 
 
 def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
-    """The sheet if it is this judge's own; another's sheet is the same as no sheet (404).
+    """The sheet if it is this judge's own; another's sheet is the same as no sheet (404). A
+    judge taken off the event's jury is refused (403) on every one of its sheets, at once.
 
     `for_writing` (a tap): the sheet's row is locked at once (FOR UPDATE on PostgreSQL) and
-    read with its event in one statement; the tap then reads the one criterion it scores
-    (`_criterion_of`), not the rubric with every criterion's texts in three languages."""
-    if for_writing:
-        sheet = db.session.scalar(_SHEET_FOR_WRITING, {"id": sheet_id})
-    else:
-        sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None or sheet.judge_id != user.id:
+    read with its event and the judge's seat in one statement; the tap then reads the one
+    criterion it scores (`_criterion_of`), not the rubric with every criterion's texts."""
+    row = db.session.execute(
+        _SHEET_FOR_WRITING if for_writing else _SHEET, {"id": sheet_id}
+    ).first()
+    if row is None or row.ScoreSheet.judge_id != user.id:
         raise JudgingNotFound(_l("This score sheet does not exist."))
-    return sheet
+    if not row.seated:
+        raise JudgingForbidden(REMOVED_JUDGE)
+    return row.ScoreSheet
 
 
 # --- Assignment -----------------------------------------------------------------------------------
@@ -268,6 +287,8 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
+    if sheet.status in SheetState.WITHDRAWN:
+        raise JudgingForbidden(REMOVED_JUDGE)  # set aside or void: the judge was removed
     if sheet.status == SheetState.SUBMITTED:
         raise JudgingConflict(
             _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
@@ -415,6 +436,10 @@ def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if sheet.status != SheetState.SUBMITTED:
         raise JudgingConflict(_l("This sheet is not submitted."))
+    if not is_event_judge(sheet.event, sheet.judge):
+        raise JudgingConflict(
+            _l("The judge of this sheet is no longer on the jury: it cannot be reopened.")
+        )
     sheet.status = SheetState.DRAFT
     sheet.submitted_at = None
     db.session.flush()
@@ -431,6 +456,8 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
     if sheet.event.state not in EventState.OPEN_OR_JUDGING:
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
+    if sheet.status in SheetState.WITHDRAWN:
+        raise JudgingForbidden(REMOVED_JUDGE)
     reason = _conflict_reason(reason)
     event = sheet.event
     conflict = Conflict(
@@ -703,10 +730,54 @@ def progress_matrix(event: Event) -> dict:
     per_judge = {}
     for judge in judges:
         states = [cells.get((i.id, judge.id)) for i in ideas]
-        assigned = sum(1 for s in states if s in SheetState.STORED)
+        assigned = sum(1 for s in states if s in SheetState.LIVE)
         done = sum(1 for s in states if s == SheetState.SUBMITTED)
         per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
-    return {"judges": judges, "ideas": ideas, "cells": cells, "per_judge": per_judge}
+    return {
+        "judges": judges,
+        "ideas": ideas,
+        "cells": cells,
+        "per_judge": per_judge,
+        "removed": removed_judges(event, {j.id for j in judges}),
+    }
+
+
+def removed_judges(event: Event, seated: set[int]) -> list[dict]:
+    """Judges taken off the jury who left sheets behind: what became of their sheets (kept,
+    voided, set aside) and the removal's audit entry (when, by whom, the organiser's choice)."""
+    from audit.services import entries_for_event
+
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for judge_id, status, n in db.session.execute(
+        select(ScoreSheet.judge_id, ScoreSheet.status, func.count(ScoreSheet.id))
+        .where(ScoreSheet.event_id == event.id)
+        .group_by(ScoreSheet.judge_id, ScoreSheet.status)
+    ):
+        if judge_id not in seated:
+            counts[judge_id][status] += n
+    if not counts:
+        return []
+    removals = {}
+    for entry in entries_for_event(event.id, entity="jury", actions=("remove",)):
+        removals.setdefault(entry.entity_id, entry)  # newest first: the last removal
+    wanted = set(counts) | {e.user_id for e in removals.values() if e.user_id}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+    users = [people[judge_id] for judge_id in counts if judge_id in people]
+    rows = []
+    for user in sorted(users, key=lambda u: u.name):
+        entry = removals.get(user.id)
+        rows.append(
+            {
+                "user": user,
+                "kept": counts[user.id][SheetState.SUBMITTED],
+                "voided": counts[user.id][SheetState.VOID],
+                "set_aside": counts[user.id][SheetState.SET_ASIDE],
+                "choice": (entry.new or {}).get("submitted") if entry else None,
+                "at": entry.at if entry else None,
+                "by": people[entry.user_id].name if entry and entry.user_id in people else None,
+            }
+        )
+    return rows
 
 
 def judging_progress(event_ids: list[int]) -> dict[int, dict]:
@@ -717,7 +788,10 @@ def judging_progress(event_ids: list[int]) -> dict[int, dict]:
             func.count(ScoreSheet.id),
             func.sum(case((ScoreSheet.status == SheetState.SUBMITTED, 1), else_=0)),
         )
-        .where(ScoreSheet.event_id.in_(list(event_ids)))
+        .where(
+            ScoreSheet.event_id.in_(list(event_ids)),
+            ScoreSheet.status.in_(SheetState.LIVE),
+        )
         .group_by(ScoreSheet.event_id)
     ).all()
     return {
@@ -754,11 +828,77 @@ def remind_judges(event: Event) -> list[User]:
     return behind
 
 
-def _calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+# --- A judge leaves (or rejoins) the jury --------------------------------------------------------
+
+
+def judge_sheet_counts(event: Event, user) -> dict:
+    """The judge's sheets to score or in progress (`open`) and submitted: the removal asks."""
+    rows = db.session.execute(
+        select(ScoreSheet.status, func.count(ScoreSheet.id))
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .group_by(ScoreSheet.status)
+    ).all()
+    counts = dict(rows)
+    return {
+        "open": sum(counts.get(s, 0) for s in SheetState.UNSUBMITTED),
+        "submitted": counts.get(SheetState.SUBMITTED, 0),
+    }
+
+
+def _sheet_ids(event: Event, user, statuses) -> list[int]:
+    query = select(ScoreSheet.id).where(
+        ScoreSheet.event_id == event.id,
+        ScoreSheet.judge_id == user.id,
+        ScoreSheet.status.in_(statuses),
+    )
+    return sorted(db.session.scalars(query))
+
+
+def _set_status(ids: list[int], new: str) -> None:
+    if ids:
+        db.session.execute(
+            update(ScoreSheet).where(ScoreSheet.id.in_(ids)).values(status=new, updated_at=utcnow())
+        )
+
+
+def on_jury_member_removed(event: Event, *, user, submitted: str, **_extra) -> dict:
+    """A removed judge's sheets: those to score or in progress are set aside, the submitted ones
+    kept or voided as the organiser chose. The ids go into the removal's audit entry."""
+    void = submitted == RemovalChoice.VOID
+    open_ids = _sheet_ids(event, user, SheetState.UNSUBMITTED)
+    submitted_ids = _sheet_ids(event, user, (SheetState.SUBMITTED,))
+    _set_status(open_ids, SheetState.SET_ASIDE)
+    if void:
+        _set_status(submitted_ids, SheetState.VOID)
+    db.session.flush()
+    return {
+        "set_aside": open_ids,
+        "voided": submitted_ids if void else [],
+        "kept": [] if void else submitted_ids,
+    }
+
+
+def on_jury_member_seated(event: Event, *, user, **_extra) -> None:
+    """A judge put back on the jury gets back the sheets set aside when they left (with their
+    marks: in progress; without: to score). Voided sheets stay void."""
+    has_marks = exists().where(Score.sheet_id == ScoreSheet.id)
+    db.session.execute(
+        update(ScoreSheet)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.judge_id == user.id,
+            ScoreSheet.status == SheetState.SET_ASIDE,
+        )
+        .values(
+            status=case((has_marks, SheetState.DRAFT), else_=SheetState.ASSIGNED),
+            updated_at=utcnow(),
+        )
+    )
+
+
+def calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
+    """The calibration rule as the ideas' triage page applies it: its refusals as TriageError."""
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
         raise TriageError(error.message) from error
-
-
-use_calibration_rule(_calibration_from_triage)  # the ideas' triage page applies the same rule

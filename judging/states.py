@@ -6,21 +6,36 @@ from vocabulary import Vocabulary
 
 
 class SheetState(Vocabulary):
-    """assigned → draft (a mark given) → submitted; a declared conflict replaces the sheet."""
+    """assigned → draft (a mark given) → submitted; a declared conflict replaces the sheet.
+    When its judge is taken off the jury, a sheet to score or in progress is set aside, and a
+    submitted one stays submitted (kept: it counts) or is voided, as the organiser chooses;
+    set-aside and void sheets are kept for the audit and never count."""
 
     ASSIGNED = "assigned"
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    SET_ASIDE = "set_aside"
+    VOID = "void"
     # Never stored in a sheet: the sheet is deleted and the judge's `Conflict` stands in its
     # place on the progress grid.
     CONFLICT = "conflict"
 
     STORED: ClassVar[tuple["SheetState", ...]]  # the values of `score_sheets.status`
     UNSUBMITTED: ClassVar[tuple["SheetState", ...]]  # still expected from the judge
+    LIVE: ClassVar[tuple["SheetState", ...]]  # a seated judge's work: not set aside, not void
+    WITHDRAWN: ClassVar[tuple["SheetState", ...]]  # a removed judge's, never counted
 
 
-SheetState.STORED = (SheetState.ASSIGNED, SheetState.DRAFT, SheetState.SUBMITTED)
+SheetState.STORED = (
+    SheetState.ASSIGNED,
+    SheetState.DRAFT,
+    SheetState.SUBMITTED,
+    SheetState.SET_ASIDE,
+    SheetState.VOID,
+)
 SheetState.UNSUBMITTED = (SheetState.ASSIGNED, SheetState.DRAFT)
+SheetState.LIVE = (SheetState.ASSIGNED, SheetState.DRAFT, SheetState.SUBMITTED)
+SheetState.WITHDRAWN = (SheetState.SET_ASIDE, SheetState.VOID)
 
 
 class NotRanked(Vocabulary):

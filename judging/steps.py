@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from competitions.models import Event
-from competitions.services import add_transition_notice_provider
 from competitions.states import EventState
 from extensions import db
 from jobs.outbox import external_url
@@ -24,7 +23,7 @@ def missing_sheets(event: Event) -> dict:
     """The sheets not submitted yet: {"done": n, "total": n, "percent": n, "by_judge":
     [(judge, [idea, ...]), ...]} (judges and ideas in the progress page's order)."""
     matrix = progress_matrix(event)
-    total = sum(1 for state in matrix["cells"].values() if state in SheetState.STORED)
+    total = sum(1 for state in matrix["cells"].values() if state in SheetState.LIVE)
     done = sum(1 for state in matrix["cells"].values() if state == SheetState.SUBMITTED)
     by_judge = []
     for judge in matrix["judges"]:
@@ -117,6 +116,7 @@ def publishing_notices(event: Event) -> list[dict]:
 
 
 def move_notices(event: Event, new_state: str) -> list[dict]:
+    """What a move of the event will do, for its confirmation page (a notice provider)."""
     if (event.state, new_state) == (EventState.JUDGING, EventState.DELIBERATION):
         return closing_notices(event)
     if (event.state, new_state) == (EventState.DELIBERATION, EventState.PUBLISHED):
@@ -130,5 +130,3 @@ VALIDATION_LOCKS = (
     _l("the notes of the discussion;"),
     _l("every input of the ranking: the event can no longer go back to judging."),
 )
-
-add_transition_notice_provider(move_notices)

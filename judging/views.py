@@ -28,8 +28,8 @@ from extensions import db
 from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging.models import ScoreSheet
-from judging.services import JudgingError
-from refusals import form_refusals, on_refusal, see_other
+from judging.services import JudgingError, JudgingNotFound
+from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
 
 bp = Blueprint("judging", __name__)
@@ -71,10 +71,21 @@ def my_events():
 
 
 def _own_sheet(sheet_id: int, for_writing: bool = False) -> ScoreSheet:
+    """The judge's own sheet; 404 for anyone else's. A removed judge's refusal (403) goes to
+    the app's handler: JSON for a tap, the reason on a page otherwise."""
     try:
         return services.sheet_for(sheet_id, current_user, for_writing=for_writing)
-    except JudgingError:
+    except JudgingNotFound:
         abort(404)
+
+
+def _back_from_sheet(sheet_id: int, refusal):
+    """Where a refused submit or conflict goes: the sheet, or the judge's list when the judge
+    has left the jury (the sheet is closed to them)."""
+    flash(str(refusal), "danger")
+    if isinstance(refusal, Forbidden):
+        return see_other(url_for(".my_events"))
+    return see_other(url_for(".sheet", sheet_id=sheet_id))
 
 
 @bp.get("/jury/sheets/<int:sheet_id>")
@@ -116,7 +127,7 @@ def save_score(sheet_id: int):
 
 @bp.post("/jury/sheets/<int:sheet_id>/submit")
 @jury_required
-@on_refusal(".sheet")
+@on_refusal(_back_from_sheet)
 def submit(sheet_id: int):
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
@@ -126,7 +137,7 @@ def submit(sheet_id: int):
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
 @jury_required
-@on_refusal(".sheet")
+@on_refusal(_back_from_sheet)
 def conflict(sheet_id: int):
     services.declare_conflict(_own_sheet(sheet_id), request.form.get("reason", ""), current_user)
     db.session.commit()
@@ -145,6 +156,7 @@ def progress(slug: str):
     # The consistency flags only, never shown to the jury.
     ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
+    names.update({r["user"].id: r["user"].name for r in matrix["removed"]})
     flags = [dict(j, name=names.get(j["judge_id"], "?")) for j in ranking["judges"]]
     return render_template(
         "judging/progress.html",
@@ -153,6 +165,7 @@ def progress(slug: str):
         flags=flags,
         conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
+        removal_labels=services.REMOVAL_LABELS,
     )
 
 
@@ -454,17 +467,25 @@ def score_sheet(slug: str):
     return send_file(path, as_attachment=True, download_name=path.name)
 
 
+def _after_import_refusal(slug: str, refusal):
+    """A refused paper sheet: the reason, then each problem of the file on its own line."""
+    flash(str(refusal.message), "danger")
+    for problem in getattr(refusal, "problems", ()):
+        flash(str(problem), "danger")
+    return see_other(url_for(".progress", slug=slug))
+
+
 @bp.post("/judging/<slug>/import-scores")
 @organiser_required
-@on_refusal(".progress")
+@on_refusal(_after_import_refusal)
 def import_scores(slug: str):
     event = _event(slug)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise JudgingError(_l("Choose the filled score sheet (.xlsx)."))
-    count = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
+    done = paper.import_score_sheet(event, upload.stream, current_user, source="upload")
     db.session.commit()
-    flash(_("%(n)s paper score sheets imported.", n=count), "success")
+    flash(paper.import_summary(done), "success")
     return see_other(url_for("judging.progress", slug=slug))
 
 

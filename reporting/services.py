@@ -478,10 +478,3 @@ def export_builder(path, params: dict, locale: str, progress) -> None:
     write_workbook(
         path, events, locale, include_personal=bool(params.get("personal")), progress=progress
     )
-
-
-def register_export() -> None:
-    """Offer the builder to `jobs.exports`, which builds big workbooks in the background."""
-    from jobs.exports import register_export_builder
-
-    register_export_builder("rankings", export_builder)

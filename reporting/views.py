@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from accounts.decorators import organiser_required
 from competitions.models import Event
-from competitions.services import add_event_link_provider, get_event
+from competitions.services import get_event
 from extensions import db
 from i18n import current_language
 from jobs.exports import start_export
@@ -26,7 +26,6 @@ from reporting import services
 
 bp = Blueprint("reporting", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-services.register_export()  # the jobs package builds the whole tour's workbook in the background
 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
@@ -34,9 +33,6 @@ def event_links(event: Event) -> list[tuple[str, str]]:
     if event.judging_started:
         return [(_("Excel ranking"), url_for("reporting.event_workbook", slug=event.slug))]
     return []
-
-
-add_event_link_provider(event_links)
 
 
 def _workbook_language() -> str:

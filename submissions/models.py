@@ -3,9 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accounts.models import utcnow
 from competitions.models import Event
-from extensions import db
+from extensions import db, utcnow
 from submissions.states import Eligibility, IdeaSource, TeamKind
 
 SECTORS = (

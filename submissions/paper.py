@@ -1,7 +1,6 @@
 """Paper fallback: an Excel template to type paper forms into, and its all-or-nothing import."""
 
 import hashlib
-import zipfile
 from io import BytesIO
 
 from flask_babel import force_locale
@@ -10,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from competitions.defaults import REGIONS
@@ -171,50 +169,105 @@ def _choice_lookup() -> dict:
     return lookup
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict]]:
-    """(row number, {field: cell value}) for every non-empty row of the first sheet."""
+def _title_key(value) -> str:
+    """A header compared loosely: spaces, case and the required mark (*) do not matter."""
+    return " ".join(str(value or "").replace("*", " ").split()).casefold()
+
+
+def _column_map(header) -> tuple[dict[str, int], list[str]]:
+    """{field: 0-based column} found by each column's title (in any language) in the first
+    row, and a message per missing column."""
+    found = {}
+    for index, value in enumerate(header):
+        found.setdefault(_title_key(value), index)
+    columns, missing = {}, []
+    for field in COLUMNS:
+        titles = set()
+        for lang in LANGS:
+            with force_locale(lang):
+                titles.add(_title_key(str(LABELS[field])))
+        index = next((found[t] for t in titles if t in found), None)
+        if index is None:
+            missing.append(
+                _l("Column '%(column)s' is missing from the first row.", column=LABELS[field])
+            )
+        else:
+            columns[field] = index
+    return columns, missing
+
+
+def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
+    """(row number, {field: cell value}) for every non-empty row of the first sheet, and
+    {field: 0-based column}, columns being found by their titles."""
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
         raise ImportRejected([_l("This file is not an Excel workbook (.xlsx).")]) from None
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        values = tuple(values)[: len(COLUMNS)]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportRejected([_l("At most %(n)s ideas per file.", n=MAX_ROWS)])
-        rows.append(
-            (
-                number,
-                dict(zip(COLUMNS, values + (None,) * (len(COLUMNS) - len(values)), strict=True)),
-            )
-        )
-    workbook.close()
-    return rows
+    if not workbook.worksheets:
+        raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
+    try:
+        lines = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(lines, ())
+        if all(v is None for v in header):
+            raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
+        columns, missing = _column_map(header)
+        if missing:
+            raise ImportRejected(missing)
+        rows = []
+        for number, values in enumerate(lines, start=2):
+            values = tuple(values)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ImportRejected([_l("At most %(n)s ideas per file.", n=MAX_ROWS)])
+            row = {f: values[i] if i < len(values) else None for f, i in columns.items()}
+            rows.append((number, row))
+    except ImportRejected:
+        raise
+    except Exception:  # a damaged part of the file: say so rather than fail
+        raise ImportRejected(
+            [_l("This workbook cannot be read: save it again as .xlsx.")]
+        ) from None
+    finally:
+        workbook.close()
+    return rows, columns
 
 
-def check_rows(rows: list[tuple[int, dict]]) -> list[str]:
-    """Every bad cell, named (e.g. 'J7 (Estimated budget (MAD)): Enter a whole number.')."""
+def check_rows(rows: list[tuple[int, dict]], columns: dict[str, int]) -> list[str]:
+    """Every bad cell, named (e.g. 'J7 (Estimated budget (MAD)): Enter a whole number.'), and
+    every idea typed twice (same title and lead's phone), naming both rows."""
     lookup = _choice_lookup()
     messages = []
+    seen: dict[tuple, int] = {}
     for number, raw in rows:
         for field, mapping in lookup.items():
             value = raw.get(field)
             if isinstance(value, str) and value.strip():
                 raw[field] = mapping.get(value.strip().lower(), value.strip())
-        _values, errors = clean_idea(raw)
+        values, errors = clean_idea(raw)
         for field in COLUMNS:
             if field in errors:
                 messages.append(
                     _l(
                         "%(cell)s (%(field)s): %(message)s",
-                        cell=f"{letter(field)}{number}",
+                        cell=f"{get_column_letter(columns[field] + 1)}{number}",
                         field=LABELS[field],
                         message=errors[field],
                     )
                 )
+        if "title" in errors or "lead_phone" in errors:
+            continue
+        key = (" ".join(values["title"].split()).casefold(), values["lead_phone"])
+        if key in seen:
+            messages.append(
+                _l(
+                    "Rows %(first)d and %(row)d: the same idea twice (same title and phone).",
+                    first=seen[key],
+                    row=number,
+                )
+            )
+        else:
+            seen[key] = number
     return messages
 
 
@@ -222,10 +275,10 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int
     """Import a filled template: all ideas or none. Returns (receipts of the new ideas, rows
     already imported before): each row's token derives from the file and row, so importing a
     file twice adds nothing."""
-    rows = read_rows(data)
+    rows, columns = read_rows(data)
     if not rows:
         raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
-    messages = check_rows(rows)
+    messages = check_rows(rows, columns)
     if messages:
         raise ImportRejected(messages)
     digest = hashlib.sha256(data).hexdigest()

@@ -3,24 +3,21 @@
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, or_, select
 
-from accounts.models import utcnow
 from audit.services import record
 from competitions.models import Event
 from competitions.states import EventState
-from extensions import db
+from extensions import db, utcnow
 from fieldtypes import FieldError, Phone, strip_control
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
 from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
+from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
 
@@ -63,37 +60,6 @@ class Receipt:
     code: str
     event_id: int
     created: bool
-
-
-@dataclass(frozen=True)
-class PostingTarget:
-    """What storing an idea needs of its event: its id, and its city for the receipt code.
-    Remembered per process by slug (`posting_target`), so that a posted idea reads nothing
-    before its INSERT. The INSERT checks that it still holds (the event open, with this slug
-    and this city): a stale entry costs a fresh look-up, never a misplaced idea."""
-
-    id: int
-    slug: str
-    city: str
-
-
-_TARGET_BY_SLUG = select(Event.id, Event.slug, Event.city).where(Event.slug == bindparam("slug"))
-_TARGETS_KEPT = 1000  # a tour has a dozen events; the bound is against made-up slugs
-
-
-def posting_target(slug: str, *, fresh: bool = False) -> PostingTarget | None:
-    """The event that ideas posted to this slug go to, or None if there is no such event."""
-    targets = current_app.extensions.setdefault("submissions.posting_targets", {})
-    target = None if fresh else targets.get(slug)
-    if target is None:
-        row = db.session.execute(_TARGET_BY_SLUG, {"slug": slug}).first()
-        if row is None:
-            targets.pop(slug, None)
-            return None
-        if len(targets) >= _TARGETS_KEPT:
-            targets.clear()
-        target = targets[slug] = PostingTarget(*row)
-    return target
 
 
 def find_by_token(token: str) -> Idea | None:
@@ -180,7 +146,7 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
         **values,
     )
     columns = (*row, "receipt_code")  # the code is drawn below, once per attempt
-    statement = _insert_if_open(db.session.get_bind().dialect.name, columns)
+    statement = insert_if_open(db.session.get_bind().dialect.name, columns)
     for _ in range(_CODE_ATTEMPTS):
         row["receipt_code"] = new_receipt_code(event.city)
         checked = {"event_slug": event.slug, "event_city": event.city}
@@ -189,7 +155,7 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
             return Receipt(new_id, row["receipt_code"], event.id, created=True), row
         if (earlier := _earlier_receipt(token)) is not None:
             return earlier, row
-        current = db.session.execute(_EVENT_NOW, {"id": event.id}).first()
+        current = current_event(event.id)
         if current is None or current.state != EventState.OPEN:
             raise EventClosed()  # nothing was written
         if (current.slug, current.city) != (event.slug, event.city):  # changed since remembered
@@ -198,34 +164,6 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
                 raise EventClosed()  # its address changed: this form no longer leads to it
         # or the receipt code was taken: draw another
     raise RuntimeError("could not draw a free receipt code")
-
-
-_EVENT_NOW = select(Event.state, Event.slug, Event.city).where(Event.id == bindparam("id"))
-
-
-@cache
-def _insert_if_open(dialect: str, columns: tuple[str, ...]):
-    """INSERT … SELECT … WHERE the event is open (and still has the slug and city it was known
-    by), ON CONFLICT DO NOTHING RETURNING id, in the database's dialect, for one set of
-    columns. The statement that writes checks the event, so nothing needs reading before it
-    (`posting_target`), and an event closed in between takes no idea (psycopg's dialect casts
-    each parameter to its column's type, which PostgreSQL needs in a SELECT list)."""
-    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[dialect]
-    ideas, events = Idea.__table__, Event.__table__
-    params = {name: bindparam(name, type_=ideas.c[name].type) for name in columns}
-    is_open = exists().where(
-        events.c.id == params["event_id"],
-        events.c.state == EventState.OPEN,
-        events.c.slug == bindparam("event_slug", type_=events.c.slug.type),
-        events.c.city == bindparam("event_city", type_=events.c.city.type),
-    )
-    values = select(*(params[name].label(name) for name in columns)).where(is_open)
-    return (
-        insert(ideas)
-        .from_select(list(columns), values)
-        .on_conflict_do_nothing()
-        .returning(ideas.c.id)
-    )
 
 
 def _queue_receipt_email(row: dict, receipt: Receipt) -> None:

@@ -27,10 +27,11 @@ from sqlalchemy import select
 from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
-from extensions import db, read_first
+from extensions import db
 from i18n import current_language
 from refusals import form_refusals, on_refusal, see_other
-from submissions import attachments, paper, services
+from sqlite_locking import read_first
+from submissions import attachments, paper, posting, services
 from submissions.fields import (
     CORRECTABLE,
     ELIGIBILITY_LABELS,
@@ -51,16 +52,6 @@ from submissions.states import IdeaSource
 bp = Blueprint("submissions", __name__)
 KIOSK_RETURN_SECONDS = 20
 _RECEIPTS_KEPT = 10
-
-
-@bp.record_once
-def _register_with_competitions(state) -> None:
-    """The tour dashboard shows each event's number of ideas, and the organiser's event page
-    links to the ideas pages (when the competitions package offers these registries)."""
-    from competitions import services as competitions
-
-    competitions.add_event_stats_provider(services.count_ideas)
-    competitions.add_event_link_provider(event_links)
 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
@@ -151,7 +142,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             **template_vars,
         )
     with read_first():  # a target not yet remembered is looked up
-        target = services.posting_target(slug) or abort(404)
+        target = posting.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
     refused = form_refusals()

@@ -10,8 +10,8 @@ import tokenize
 import pytest
 from sqlalchemy import inspect
 
-from accounts.models import User
-from accounts.states import Role
+from accounts.models import LoginLink, User
+from accounts.states import LinkRevoked, Role
 from app import ROOT, vocabularies
 from bank.models import BankProject
 from bank.states import BankStatus
@@ -40,8 +40,8 @@ NOT_STATES = {
     ("judging/outcome.py", 'template="results",', "results"),
 }
 # Keyword arguments whose words are names of other things: a relationship, a page's anchor,
-# an audit entry's action.
-OTHER_KEYWORDS = {"back_populates", "_anchor", "action"}
+# an audit entry's action or entity.
+OTHER_KEYWORDS = {"back_populates", "_anchor", "action", "entity"}
 
 
 WORDS = {member.value for vocabulary in vocabularies() for member in vocabulary}
@@ -210,6 +210,7 @@ def check_values(model, column: str) -> set[str]:
         (ExportJob, "status", ExportState.values()),
         (BankProject, "status", BankStatus.values()),
         (User, "role", Role.values()),
+        (LoginLink, "revoked_reason", LinkRevoked.values()),
         (Certificate, "kind", CertificateKind.values()),
     ],
 )
@@ -234,6 +235,7 @@ def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
         ("export_jobs", "status", ExportState.values()),
         ("bank_projects", "status", BankStatus.values()),
         ("users", "role", Role.values()),
+        ("login_links", "revoked_reason", LinkRevoked.values()),
         ("certificates", "kind", CertificateKind.values()),
     ],
 )

@@ -249,8 +249,14 @@ def test_jury_cannot_change_once_deliberation_started(client, organiser):
     event = make_event(state="deliberation")
     judge = make_user("jury")
     add_jury(event, judge)
-    response = client.post(f"/tour/events/{event.slug}/jury/{judge.id}/remove")
+    response = client.post(
+        f"/tour/events/{event.slug}/jury/{judge.id}/remove", data={"submitted": "keep"}
+    )
     assert response.status_code == 409 and "délibération" in response.get_data(as_text=True)
+    page = client.get(f"/tour/events/{event.slug}/jury/{judge.id}/remove")
+    assert "délibération" in page.get_data(
+        as_text=True
+    ) and 'name="submitted"' not in page.get_data(as_text=True)
     assert db.session.query(JuryMember).count() == 1
     response = client.post(
         f"/tour/events/{event.slug}/jury", data={"email": make_user("jury").email, "panel": "1"}
@@ -263,7 +269,10 @@ def test_removing_a_judge_during_judging(client, organiser):
     event = make_event(state="judging")
     judge = make_user("jury")
     add_jury(event, judge)
-    assert client.post(f"/tour/events/{event.slug}/jury/{judge.id}/remove").status_code == 303
+    response = client.post(
+        f"/tour/events/{event.slug}/jury/{judge.id}/remove", data={"submitted": "keep"}
+    )
+    assert response.status_code == 303
     assert db.session.query(JuryMember).count() == 0
     assert db.session.get(User, judge.id) is not None
 

@@ -4,10 +4,9 @@ import html
 
 import pytest
 
-from accounts.models import utcnow
 from competitions import services
 from competitions.models import Criterion, Rubric
-from extensions import db
+from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from tests.builders import make_competition, make_event, make_idea, make_user
 

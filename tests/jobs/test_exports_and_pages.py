@@ -7,8 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from accounts.models import utcnow
-from extensions import db
+from extensions import db, utcnow
 from jobs import exports
 from jobs.models import ExportJob, OutboxEmail
 from tests.builders import make_event, make_idea, make_user

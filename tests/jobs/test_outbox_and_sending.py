@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from accounts.models import utcnow
-from extensions import db
+from extensions import db, utcnow
 from jobs.mail import send_outbox_email, send_pending
 from jobs.models import OutboxEmail, UndeliverableAddress
 from jobs.outbox import UNDELIVERABLE_NOTE, queue_email

@@ -67,9 +67,10 @@ def test_a_bad_cell_is_named_and_nothing_is_imported(app, runner, tmp_path):
     result = runner.invoke(args=["import-scores", "--event", event.slug, str(path)])
     assert result.exit_code != 0
     assert (
-        "D4 : " not in result.output
-        and "D4: Le score doit être compris entre 1 et 5." in result.output
+        "Ligne 4, colonne « Impact social (1–5, ×3) » (D4) : "
+        "Le score doit être compris entre 1 et 5." in result.output
     )
+    assert "Traceback" not in result.output
     assert db.session.query(Score).count() == 0
     assert db.session.query(ScoreSheet).filter_by(status="submitted").count() == 0
 
@@ -81,22 +82,22 @@ def _blank(ws):
 @pytest.mark.parametrize(
     ("tweak", "message"),
     [
-        (_blank, "E2: le score manque."),
+        (_blank, "Ligne 2, colonne « Impact économique (emplois, revenus) (1–5, ×3) » (E2) : vide"),
         (
             lambda ws: ws.cell(row=2, column=6, value="beaucoup"),
-            "F2: Le score doit être un nombre.",
+            "Ligne 2, colonne « Innovation (1–5, ×2) » (F2) : Le score doit être un nombre.",
         ),
         (
             lambda ws: ws.cell(row=2, column=4, value=2.5),
-            "D2: Le score doit être un nombre entier.",
+            "(D2) : Le score doit être un nombre entier.",
         ),
         (
             lambda ws: ws.cell(row=2, column=1, value="XXX-0000"),
-            "Ligne 2 : aucune grille attribuée",
+            "Ligne 2 : aucune grille de cet événement pour le code de reçu XXX-0000",
         ),
         (
             lambda ws: ws.cell(row=1, column=4, value="Autre"),
-            "Ce n'est pas la grille de cet événement",
+            "La colonne « Impact social (1–5, ×3) » manque dans la première ligne.",
         ),
     ],
 )
@@ -106,7 +107,8 @@ def test_bad_cells_are_named_and_nothing_is_imported(app, tmp_path, tweak, messa
     with app.test_request_context(), path.open("rb") as stream:
         with pytest.raises(paper.JudgingError) as error:
             paper.import_score_sheet(event, stream, None)
-        assert str(error.value).startswith(message)
+        assert message in str(error.value)
+        assert str(error.value).startswith("Le fichier n'a pas été importé : 1 problème")
     assert db.session.query(Score).count() == 0
 
 
@@ -135,6 +137,7 @@ def test_upload_imports_the_filled_sheet(app, client, login, tmp_path):
             follow_redirects=True,
         )
     assert "2 grilles papier importées." in response.get_data(as_text=True)
+    assert db.session.query(ScoreSheet).filter_by(status="submitted").count() == 2
 
 
 def test_progress_matrix_shows_each_cell_and_flags(app, client, login):

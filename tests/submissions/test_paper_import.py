@@ -159,3 +159,77 @@ def test_template_download_in_the_ui(client, login):
     response = client.get("/tour/ideas-template.xlsx")
     assert response.status_code == 200
     assert load_workbook(BytesIO(response.data)).worksheets[0]["A1"].value == "Titre de l'idée *"
+
+
+def test_an_idea_typed_twice_is_refused_naming_both_rows(runner, tmp_path):
+    event = make_event()
+    other = dict(GOOD_ROW, title="Séchoir solaire", lead_phone="0700112233")
+    retyped = dict(GOOD_ROW, title="  coopérative DE miel ")  # same idea, typed again
+    path = filled(runner, tmp_path, [GOOD_ROW, other, retyped])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code != 0
+    assert "Lignes 2 et 4 : deux fois la même idée (même titre et même téléphone)." in result.output
+    assert ideas_count() == 0
+    same_title_other_team = dict(GOOD_ROW, lead_phone="0700112233")
+    path = filled(runner, tmp_path, [GOOD_ROW, same_title_other_team])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code == 0 and ideas_count() == 2
+
+
+def test_missing_columns_are_named_and_moved_columns_are_found(runner, tmp_path):
+    event = make_event()
+    path = filled(runner, tmp_path, [GOOD_ROW])
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet.delete_cols(COLUMNS.index("budget_mad") + 1)
+    sheet.delete_cols(COLUMNS.index("problem") + 1)
+    workbook.save(path)
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code != 0
+    assert "La colonne « Le problème » manque dans la première ligne." in result.output
+    assert "La colonne « Budget estimé (MAD) » manque" in result.output
+    assert ideas_count() == 0
+
+    path = filled(runner, tmp_path, [GOOD_ROW])
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet.insert_cols(1)  # a column of the typist's own, first
+    sheet["A1"] = "Saisi par"
+    sheet["A2"] = "Karim"
+    workbook.save(path)
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Idea.budget_mad)) == 120_000
+
+
+def _xlsx(build) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    build(workbook)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _chart_only(workbook):
+    workbook.create_chartsheet("Graphique")
+    workbook.remove(workbook.active)
+
+
+def test_no_file_gives_a_500(client, login):
+    event = make_event()
+    login(make_user("organiser"))
+    files = {
+        b"\x00\xffPK\x03\x04" * 100: "n&#39;est pas un classeur Excel",
+        _xlsx(lambda wb: None): "aucune idée",
+        _xlsx(lambda wb: wb.active.append(["Nom", "Ville"])): "La colonne « Titre de l&#39;idée »",
+        _xlsx(_chart_only): "n&#39;est pas un classeur Excel",
+    }
+    for data, message in files.items():
+        response = client.post(
+            f"/tour/events/{event.slug}/ideas/import",
+            data={"file": (BytesIO(data), "ideas.xlsx")},
+        )
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert ideas_count() == 0

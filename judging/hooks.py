@@ -1,0 +1,44 @@
+"""How the judging package hooks into lower floors (called once by the app factory)."""
+
+from competitions.services import (
+    add_event_link_provider,
+    add_event_stats_provider,
+    add_judge_sheet_counter,
+    add_transition_guard,
+    add_transition_notice_provider,
+)
+from competitions.signals import event_state_changed, jury_member_removed, jury_member_seated
+from judging.deliberation import (
+    event_links,
+    judging_stats,
+    on_state_changed,
+    require_validated_minutes,
+)
+from judging.outcome import idea_outcome
+from judging.services import (
+    calibration_from_triage,
+    judge_sheet_counts,
+    on_jury_member_removed,
+    on_jury_member_seated,
+)
+from judging.steps import move_notices
+from submissions.services import add_outcome_provider, use_calibration_rule
+
+
+def register() -> None:
+    """Results are published only from validated minutes; the confirmation pages of closing
+    judging and publishing say what they will do; publishing snapshots the results and entering
+    judging deals the ideas out; the tour shows judging progress and the judging pages; the
+    ideas' triage page applies judging's calibration rule; removing a judge sets their sheets
+    aside (or voids the submitted ones), seating them again gives them back, and the removal
+    page counts them first; the receipt look-up shows each idea's published outcome."""
+    add_transition_guard(require_validated_minutes)
+    add_transition_notice_provider(move_notices)
+    event_state_changed.connect(on_state_changed)
+    add_event_stats_provider(judging_stats)
+    add_event_link_provider(event_links)
+    use_calibration_rule(calibration_from_triage)
+    jury_member_removed.connect(on_jury_member_removed)
+    jury_member_seated.connect(on_jury_member_seated)
+    add_judge_sheet_counter(judge_sheet_counts)
+    add_outcome_provider(idea_outcome)

@@ -1,0 +1,210 @@
+"""GET never writes to the database, anywhere.
+
+Every GET route of `app.url_map` is asked by each kind of visitor (anonymous, a participant
+holding receipts, a judge of every event, an organiser, a kiosk tablet), with real ids from a
+small tour brought through its lifecycle by the services: one event in each state (draft, open,
+judging, deliberation, published) and a national final. A listener on the engine records every
+statement: none may be an INSERT, UPDATE or DELETE.
+"""
+
+import itertools
+import re
+
+import pytest
+from flask import g, url_for
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from accounts.services import make_login_link_token
+from bank.models import BankProject
+from competitions.services import allowed_transitions, transition
+from competitions.states import EventState
+from extensions import db
+from jobs.models import ExportJob
+from judging import deliberation as delib
+from judging import services as judging
+from judging.models import ScoreSheet
+from submissions.models import Idea
+from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
+
+VISITORS = ("anonymous", "participant", "judge", "organiser", "kiosk")
+STATES = tuple(state for state in EventState if state is not EventState.ARCHIVED)
+WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\b", re.I | re.S)
+# Query strings that make a page do more than its bare form (filters, searches, a look-up).
+QUERIES = {
+    "submissions.triage": ("", "?q=couscous&sector=agrifood&eligibility=eligible"),
+    "submissions.receipt_lookup": ("", "?code=TST-0001"),
+    "bank.browse": ("", "?q=couscous&sector=agrifood&region=L%27Oriental"),
+    "bank.api_projects": ("", "?sector=agrifood", "?sector=unknown"),
+    "bank.manage": ("", "?status=draft"),
+    "bank.export": ("", "?sheet_lang=ar"),
+    "judging.audit": ("", "?format=csv"),
+    "jobs.outbox": ("", "?status=failed"),
+    "reporting.event_workbook": ("", "?language=ar"),
+}
+
+
+def _through(event, state, organiser, judge):
+    """Bring a draft event to `state` the way organisers and judges do, with two scored ideas."""
+    transition(event, EventState.OPEN, organiser)
+    ideas = [make_idea(event, expected_jobs=8 - n) for n in range(2)]
+    db.session.commit()
+    if state == EventState.OPEN:
+        return ideas
+    transition(event, EventState.JUDGING, organiser)
+    db.session.commit()
+    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.event_id == event.id))
+    for sheet, mark in zip(sheets, (5, 3), strict=True):
+        for criterion in event.rubric.criteria:
+            judging.record_score(sheet, criterion.id, mark, judge)
+        judging.submit_sheet(sheet, judge)
+    db.session.commit()
+    if state == EventState.JUDGING:
+        return ideas
+    transition(event, EventState.DELIBERATION, organiser)
+    db.session.commit()
+    if state == EventState.DELIBERATION:
+        return ideas
+    delib.validate_minutes(event, judge)
+    transition(event, EventState.PUBLISHED, organiser)
+    db.session.commit()
+    return ideas
+
+
+@pytest.fixture
+def tour(app):
+    organiser, judge = make_user("organiser"), make_user("jury")
+    competition = make_competition()
+    events, ideas = {}, []
+    for state in STATES:
+        event = make_event(competition, state=EventState.DRAFT, winners_count=1, min_judges=1)
+        add_jury(event, judge, is_president=True)
+        if state != EventState.DRAFT:
+            ideas += _through(event, state, organiser, judge)
+        events[state] = event
+    final = make_event(competition, state=EventState.DRAFT, is_final=True, city="Rabat")
+    events["final"] = final
+    with app.test_request_context():
+        delib.carry_winners_to_final(final, organiser)
+        token = make_login_link_token(judge)
+    project = BankProject(
+        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+    )
+    export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
+    db.session.add_all([project, export])
+    db.session.commit()
+    return {
+        "organiser": organiser,
+        "judge": judge,
+        "competition": competition,
+        "events": events,
+        "receipts": [idea.receipt_code for idea in ideas],
+        "args": {
+            "project_id": project.id,
+            "export_id": export.id,
+            "token": token,
+            "user_id": judge.id,
+        },
+    }
+
+
+def _argument_sets(rule, tour):
+    """Every set of real path arguments for this rule: one per event, idea and move of the event
+    it may be about."""
+    fixed = {
+        "filename": "css/app.css"
+        if rule.endpoint == "static"
+        else "bootstrap/dist/css/bootstrap.min.css",
+        **tour["args"],
+    }
+    if "sheet_id" in rule.arguments and "slug" not in rule.arguments:
+        for sheet_id in db.session.scalars(select(ScoreSheet.id)):
+            yield {"sheet_id": sheet_id, **fixed}
+        return
+    if "slug" not in rule.arguments:
+        rubric = tour["events"][EventState.OPEN].rubric
+        yield {"rubric_id": rubric.id, "criterion_id": rubric.criteria[0].id, **fixed}
+        return
+    if rule.endpoint in ("competitions.competition_edit", "competitions.event_new"):
+        yield {"slug": tour["competition"].slug, **fixed}
+        return
+    for event in tour["events"].values():
+        ideas = db.session.scalars(select(Idea).where(Idea.event_id == event.id)).all()
+        moves = allowed_transitions(event.state) if "new_state" in rule.arguments else [None]
+        for idea, new_state in itertools.product(ideas or [None], moves):
+            yield {
+                "slug": event.slug,
+                "idea_id": idea.id if idea else 0,
+                "code": idea.receipt_code if idea else "TST-0000",
+                "new_state": new_state,
+                **fixed,
+            }
+
+
+def _client(app, visitor, tour, slug):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        if visitor in ("judge", "organiser"):
+            session["_user_id"] = str(tour[visitor].id)
+            session["_fresh"] = True
+        if visitor == "participant":
+            session["receipts"] = tour["receipts"]
+        if visitor == "kiosk":
+            session["kiosk_event"] = slug
+    return client
+
+
+def _get_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())),
+        key=lambda rule: rule.rule,
+    )
+
+
+def test_no_get_request_writes_to_the_database(app, tour):
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    writes, served, asked, paths = [], set(), 0, set()
+    sa_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        for rule in _get_rules(app):
+            for args in _argument_sets(rule, tour):
+                with app.test_request_context():
+                    path = url_for(rule.endpoint, **{a: args[a] for a in rule.arguments})
+                if path in paths:
+                    continue
+                paths.add(path)
+                for query in QUERIES.get(rule.endpoint, ("",)):
+                    for visitor in VISITORS:
+                        client = _client(app, visitor, tour, args.get("slug"))
+                        g.pop("_login_user", None)  # the test's app context outlives a request
+                        statements.clear()
+                        response = client.get(path + query)
+                        asked += 1
+                        assert response.status_code < 500, f"GET {path}{query} as {visitor}"
+                        if response.status_code == 200:
+                            served.add(rule.endpoint)
+                        response.close()
+                        db.session.rollback()
+                        writes += [
+                            f"GET {path}{query} as {visitor}: {s.split(chr(10))[0][:90]}"
+                            for s in statements
+                            if WRITE.match(s)
+                        ]
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", seen)
+    assert not writes, "\n" + "\n".join(writes)
+    # The walk reached the pages themselves, not only their doors.
+    never_served = {rule.endpoint for rule in _get_rules(app)} - served
+    assert never_served <= NEVER_200, sorted(never_served - NEVER_200)
+    assert asked > 500
+
+
+# GET routes that answer something other than 200 to everyone, whatever the ids.
+NEVER_200 = {
+    "jobs.export_download",  # the export failed: there is no file to download
+    "submissions.attachment",  # no idea of the tour was sent with a file
+}
