@@ -16,9 +16,12 @@ class BankProject(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"), unique=True)
     origin_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    # The idea's line in the results in force of its event (judging.results), kept current
+    # when an amendment is published.
     origin_rank: Mapped[int | None]
-    raw_score: Mapped[float | None]
-    normalised_score: Mapped[float | None]
+    raw: Mapped[float | None]
+    score_100: Mapped[float | None]
+    mean_z: Mapped[float | None]
     is_winner: Mapped[bool] = mapped_column(default=False)
 
     title: Mapped[str] = mapped_column(String(200))

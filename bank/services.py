@@ -31,7 +31,7 @@ from fieldtypes import (
     max_lengths,
     parse_fields,
 )
-from judging.models import ResultEntry, WinnerChoice
+from judging.results import ResultRow, event_winners, results_in_force
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
@@ -84,16 +84,20 @@ def _team_text(idea: Idea) -> str:
     return "\n".join(lines)
 
 
-def project_from_idea(idea: Idea, entry: ResultEntry | None, event: Event) -> BankProject:
-    """A new bank project holding what the bank needs of an idea and of its result."""
+def _copy_result(project: BankProject, row: ResultRow | None) -> None:
+    project.origin_rank = row.rank if row else None
+    project.raw = row.raw if row else None
+    project.score_100 = row.score_100 if row else None
+    project.mean_z = row.mean_z if row else None
+    project.is_winner = bool(row.is_winner) if row else False
+
+
+def project_from_idea(idea: Idea, row: ResultRow | None, event: Event) -> BankProject:
+    """A new bank project holding what the bank needs of an idea and of its official result."""
     summary = "\n\n".join(part.strip() for part in (idea.problem, idea.solution) if part)
-    return BankProject(
+    project = BankProject(
         idea_id=idea.id,
         origin_event_id=event.id,
-        origin_rank=entry.rank if entry else None,
-        raw_score=entry.raw_score if entry else None,
-        normalised_score=entry.normalised_score if entry else None,
-        is_winner=bool(entry.is_winner) if entry else False,
         title=idea.title[:200],
         summary=summary,
         sector=idea.sector,
@@ -111,35 +115,36 @@ def project_from_idea(idea: Idea, entry: ResultEntry | None, event: Event) -> Ba
         financing_sources=[],
         status=BankStatus.IDEA,
     )
+    _copy_result(project, row)
+    return project
 
 
-def _candidates(event: Event, include_bank_worthy: bool) -> list[tuple[Idea, ResultEntry | None]]:
-    """The event's winners (frozen results), then its bank-worthy ideas if asked, each once."""
-    entries = db.session.scalars(
-        select(ResultEntry).where(ResultEntry.event_id == event.id).order_by(ResultEntry.rank)
-    ).all()
-    by_idea = {entry.idea_id: entry for entry in entries}
-    if entries:
-        winners = [(entry.idea, entry) for entry in entries if entry.is_winner]
-    else:  # results not frozen as rows: the deliberation's choices still name the winners
-        choices = db.session.scalars(
-            select(WinnerChoice).where(WinnerChoice.event_id == event.id).order_by(WinnerChoice.id)
-        ).all()
-        winners = [(choice.idea, None) for choice in choices]
-    chosen = list(winners)
+def _candidates(event: Event, include_bank_worthy: bool) -> list[tuple[Idea, ResultRow | None]]:
+    """The event's winners (results in force), then its bank-worthy ideas if asked, each once."""
+    official = results_in_force(event)
+    rows = {row.idea_id: row for row in official.rows} if official else {}
+    ids = [row.idea_id for row in event_winners(event)]
     if include_bank_worthy:
-        worthy = db.session.scalars(
-            select(Idea)
+        ids += db.session.scalars(
+            select(Idea.id)
             .where(Idea.event_id == event.id, Idea.bank_worthy.is_(True))
             .order_by(Idea.id)
         ).all()
-        chosen += [(idea, by_idea.get(idea.id)) for idea in worthy]
-    unique, seen = [], set()
-    for idea, entry in chosen:
-        if idea.id not in seen:
-            seen.add(idea.id)
-            unique.append((idea, entry))
-    return unique
+    ideas = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(ids)))}
+    return [(ideas[idea_id], rows.get(idea_id)) for idea_id in dict.fromkeys(ids)]
+
+
+def refresh_results(event: Event, **_) -> None:
+    """A new version of the event's results is in force: the bank's copies follow it."""
+    official = results_in_force(event)
+    if official is None:
+        return
+    projects = db.session.scalars(
+        select(BankProject).where(BankProject.origin_event_id == event.id)
+    ).all()
+    for project in projects:
+        _copy_result(project, official.row(project.idea_id))
+    db.session.flush()
 
 
 def promote_winners(
@@ -159,12 +164,12 @@ def promote_winners(
         )
     created: list[BankProject] = []
     already: list[BankProject] = []
-    for idea, entry in _candidates(event, include_bank_worthy):
+    for idea, row in _candidates(event, include_bank_worthy):
         existing = _existing_project(idea)
         if existing is not None:
             already.append(existing)
             continue
-        project = project_from_idea(idea, entry, event)
+        project = project_from_idea(idea, row, event)
         db.session.add(project)
         db.session.flush()
         record(
@@ -508,9 +513,10 @@ def public_record(project: BankProject) -> dict:
             "city": event.city if event else None,
             "city_ar": event.city_ar if event else None,
             "rank": project.origin_rank,
-            "raw_score": project.raw_score,
-            "normalised_score": project.normalised_score,
             "is_winner": project.is_winner,
+            "score_100": project.score_100,
+            "mean_z": project.mean_z,
+            "raw": project.raw,
         },
         "updated_at": project.updated_at.isoformat() if project.updated_at else None,
     }

@@ -9,6 +9,7 @@ from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
 from exports.workbook import Column, WorkbookWriter
 from i18n import LANGUAGE_NAMES, event_city
+from judging.results import FIGURE_LABELS
 
 LANGS = tuple(LANGUAGE_NAMES)
 
@@ -47,8 +48,9 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
             lambda p: event_city(p.origin_event) if p.origin_event else None,
         ),
         (Column(_("Rank"), "int", 8), lambda p: p.origin_rank),
-        (Column(_("Raw score"), "score"), lambda p: p.raw_score),
-        (Column(_("Normalised score"), "score"), lambda p: p.normalised_score),
+        (Column(str(FIGURE_LABELS["score_100"]), "score"), lambda p: p.score_100),
+        (Column(str(FIGURE_LABELS["mean_z"]), "score"), lambda p: p.mean_z),
+        (Column(str(FIGURE_LABELS["raw"]), "score"), lambda p: p.raw),
         (Column(_("Winner"), width=10), lambda p: _("Yes") if p.is_winner else _("No")),
     ]
     if include_contact:

@@ -37,8 +37,9 @@ DEFAULT_LABELS = {
     "phone": "Phone",
     "email": "E-mail",
     "budget": "Budget (MAD)",
-    "raw_score": "Raw score (0–100)",
-    "normalised_score": "Normalised score (0–100)",
+    "raw": "Raw score /100",
+    "score_100": "Score /100",
+    "mean_z": "Mean z-score",
     "method": "Method",
     "judges_count": "Judges",
     "winner": "Winner",
@@ -85,8 +86,9 @@ class IdeaRow:
     province: str
     lead_name: str
     budget: int | None = None
-    raw_score: float | None = None
-    normalised_score: float | None = None
+    raw: float | None = None  # mean of the judges' scores out of 100
+    score_100: float | None = None  # 50 + 10 × mean_z, clipped to 0–100
+    mean_z: float | None = None  # mean of the judges' z-scores
     criterion_means: Sequence[float | None] = ()
     judges: int = 0
     winner: bool = False
@@ -121,13 +123,16 @@ def write_rankings_workbook(
     include_personal: bool = False,
     subject: str = "",
     progress=None,
+    totals: Sequence[int] | None = None,
 ) -> None:
-    """Write the workbook to `path`. `progress(done_events)` is called after each event."""
+    """Write the workbook to `path`. `progress(done_events)` is called after each event.
+    `totals` (received, eligible, ranked, winners, budget) replace the sums of the summary's
+    lines when an idea appears in two of them (a stop's winner carried to the final)."""
     label = {**DEFAULT_LABELS, **(labels or {})}
     with WorkbookWriter(
         path, title=label["workbook_title"], language=language, subject=subject
     ) as book:
-        _write_summary(book, label, summary, breakdowns, notes)
+        _write_summary(book, label, summary, breakdowns, notes, totals)
         comments = book.open_sheet(
             label["comments"],
             [
@@ -145,7 +150,7 @@ def write_rankings_workbook(
         book.move_to_end(comments)
 
 
-def _write_summary(book, label, summary, breakdowns, notes) -> None:
+def _write_summary(book, label, summary, breakdowns, notes, given_totals=None) -> None:
     sheet = book.open_sheet(
         label["summary"],
         [
@@ -177,7 +182,7 @@ def _write_summary(book, label, summary, breakdowns, notes) -> None:
         )
     sheet.end_table()
     if len(summary) > 1:
-        sheet.bold_row([label["total"], None, None, *totals])
+        sheet.bold_row([label["total"], None, None, *(given_totals or totals)])
     for note in notes:
         sheet.blank()
         sheet.append([note])
@@ -203,8 +208,9 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         columns += [Column(label["phone"], width=16), Column(label["email"], width=26)]
     columns += [
         Column(label["budget"], "mad"),
-        Column(label["raw_score"], "score", width=14),
-        Column(label["normalised_score"], "score", width=16),
+        Column(label["raw"], "score", width=14),
+        Column(label["score_100"], "score", width=12),
+        Column(label["mean_z"], "score", width=12),
         Column(label["method"], width=14),
         *[Column(name, "score", width=14) for name in event.criteria],
         Column(label["judges_count"], "int", width=8),
@@ -241,8 +247,9 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         )
         row += [
             idea.budget,
-            idea.raw_score,
-            idea.normalised_score,
+            idea.raw,
+            idea.score_100,
+            idea.mean_z,
             event.method,
             *means[: len(event.criteria)],
             idea.judges,
@@ -253,7 +260,7 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         ranking.append(row)
         scores = list(idea.judge_scores) + [None] * (len(event.judges) - len(idea.judge_scores))
         matrix.append(
-            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw_score]
+            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw]
         )
         for judge, text in idea.comments:
             if text and text.strip():

@@ -1,15 +1,18 @@
-"""Deliberation, minutes, published results and the national final.
+"""Deliberation, minutes, versions of the official results, amendments and the national final.
 
 Winners are the top N of the ranking by default; an idea outside the top N needs a written
-reason. The jury president (or an organiser acting for them) validates the minutes, which locks
-the results; publishing requires validated minutes (a transition guard) and snapshots the
-ranking into ResultEntry rows (a handler of `event_state_changed`).
+reason. The jury president (or an organiser acting for them) validates the minutes, which
+freezes the ranking and the winners into a new `ResultVersion`; publishing requires validated
+minutes (a transition guard) and publishes that version (a handler of `event_state_changed`).
+From validation on, nothing that feeds the ranking may change (`lock_message`): before
+publication an organiser reopens the deliberation with a reason; after it, an amendment (with
+its reason) makes the next version. Readers use `judging.results`.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit.services import record
 from competitions.errors import TransitionError
@@ -18,23 +21,34 @@ from competitions.services import jury_president
 from competitions.states import EventState, RankingMethod
 from extensions import db, utcnow
 from fieldtypes import Text
-from judging.models import Deliberation, ResultEntry, WinnerChoice
-from judging.outcome import announce_results
+from judging import results
+from judging.freeze import (
+    LOCKED_PUBLISHED,
+    LOCKED_VALIDATED,
+    amendment_open,
+    lock_message,
+    pending_version,
+    version_in_force,
+)
+from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
 from judging.services import (
     JudgingConflict,
     JudgingError,
     JudgingForbidden,
+    check_unlocked,
     event_conflicts,
     event_ranking,
     parse_text,
 )
 from judging.states import ValidationMode
 from submissions.models import Idea
+from submissions.services import ChangeRefused
 from submissions.states import Eligibility, IdeaSource
 
 OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
 NOTES = Text.of(Deliberation.notes, max_length=20_000)
 METHOD_REASON = Text.of(Deliberation.method_reason)
+AMENDMENT_REASON = Text.of(ResultVersion.reason)  # reopening a deliberation or amending
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
@@ -59,21 +73,43 @@ def deliberation_of(event: Event, *, create: bool = False) -> Deliberation:
 
 def default_winners(ranking: dict) -> list[int]:
     """The top N ranked ideas (ties at the N-th place all included)."""
-    n = ranking["winners_count"]
-    return [row["idea_id"] for row in ranking["ideas"] if row["ranked"] and row["rank"] <= n]
+    return results.default_winners(ranking["ideas"], ranking["winners_count"])
 
 
 def winner_choices(event: Event) -> list[WinnerChoice]:
     return list(db.session.scalars(select(WinnerChoice).where(WinnerChoice.event_id == event.id)))
 
 
+def refuse_locked_idea_change(idea: Idea, change: str) -> None:
+    """The ideas' change guard: no eligibility, duplicate or scored-field change while the
+    results of the idea's event are frozen."""
+    message = lock_message(idea.event)
+    if message is not None:
+        raise ChangeRefused(message)
+
+
+def can_choose(event: Event) -> bool:
+    """Winners may be chosen and the minutes validated: in deliberation, or while an amendment
+    is open; never once validated."""
+    if lock_message(event) is not None:
+        return False
+    return event.in_deliberation or (event.results_public and amendment_open(event))
+
+
 def _check_open(event: Event) -> Deliberation:
-    if not event.in_deliberation:
+    check_unlocked(event)
+    if not can_choose(event):
         raise JudgingConflict(_l("Winners are chosen during deliberation."))
-    deliberation = deliberation_of(event, create=True)
-    if deliberation.validated_at is not None:
-        raise JudgingConflict(_l("The minutes are validated: the results are locked."))
-    return deliberation
+    return deliberation_of(event, create=True)
+
+
+def _clean_reason(reason) -> str:
+    """A written reason for reopening or amending: a few words at least, no longer than the
+    column (2,000 characters)."""
+    text = parse_text(AMENDMENT_REASON, reason, "reason")
+    if len(text) < 3:
+        raise JudgingError(_l("Write the reason (a few words at least)."), field="reason")
+    return text
 
 
 def choose_winners(
@@ -200,9 +236,10 @@ def validation_mode(
     return ValidationMode.ON_BEHALF, president
 
 
-def validate_minutes(event: Event, by, *, president_name: str | None = None) -> Deliberation:
+def validate_minutes(event: Event, by, *, president_name: str | None = None) -> ResultVersion:
     """The president validates the minutes (or an organiser on their behalf, typing their
-    name): winners (top N if none chosen) and method are locked; who, when and how is kept."""
+    name): the ranking and the winners (top N if none chosen) are frozen into a new version of
+    the results, published by the next publication; who, when and how is kept."""
     deliberation = _check_open(event)
     mode, president = validation_mode(event, by, president_name)
     if not winner_choices(event):
@@ -210,8 +247,11 @@ def validate_minutes(event: Event, by, *, president_name: str | None = None) -> 
         if not default_winners(ranking):
             raise JudgingConflict(_l("No idea is ranked: there is no winner to record."))
         choose_winners(event, default_winners(ranking), {}, by)
-    deliberation.method = event.effective_ranking_method
-    deliberation.validated_at = utcnow()
+    version = _snapshot(event, by, reason=deliberation.amendment_reason)
+    version.validation_mode = mode
+    version.validated_for_id = president.user_id
+    deliberation.method = version.method
+    deliberation.validated_at = version.validated_at
     deliberation.validated_by_id = by.id
     deliberation.validation_mode = mode
     deliberation.validated_for_id = president.user_id
@@ -224,18 +264,175 @@ def validate_minutes(event: Event, by, *, president_name: str | None = None) -> 
         event_id=event.id,
         new={
             "validated": True,
-            "method": deliberation.method,
+            "method": version.method,
             "mode": mode,
             "president_id": president.user_id,
+            "version": version.number,
         },
     )
+    return version
+
+
+def _snapshot(event: Event, by, reason: str | None) -> ResultVersion:
+    """Freeze the live ranking and the winner choices into the next version of the results."""
+    live = results.provisional_results(event)
+    last = db.session.scalar(
+        select(func.max(ResultVersion.number)).where(ResultVersion.event_id == event.id)
+    )
+    version = ResultVersion(
+        event_id=event.id,
+        number=(last or 0) + 1,
+        method=live.method,
+        reason=reason,
+        validated_at=utcnow(),
+        validated_by_id=getattr(by, "id", None),
+    )
+    db.session.add(version)
+    db.session.flush()
+    for row in live.rows:
+        db.session.add(
+            ResultEntry(
+                version_id=version.id, idea_id=row.idea_id, rank=row.rank, raw=row.raw,
+                mean_z=row.mean_z, score_100=row.score_100, judges=row.judges,
+                ranked=row.ranked, not_ranked_reason=row.not_ranked_reason,
+                is_winner=row.is_winner, override_reason=row.override_reason,
+                rank_raw=row.rank_raw, rank_normalised=row.rank_normalised,
+            )
+        )  # fmt: skip
+    db.session.flush()
+    return version
+
+
+def reopen_deliberation(event: Event, reason: str, by) -> ResultVersion:
+    """Before publication, an organiser reopens the deliberation with a written reason: the
+    validated version is voided and the minutes are no longer validated."""
+    pending = pending_version(event)
+    if pending is None:
+        if version_in_force(event) is not None:
+            raise JudgingConflict(LOCKED_PUBLISHED)
+        raise JudgingConflict(_l("The minutes are not validated: there is nothing to reopen."))
+    reason = _clean_reason(reason)
+    pending.voided_at = utcnow()
+    pending.voided_reason = reason
+    _clear_validation(deliberation_of(event, create=True))
+    db.session.flush()
+    record(
+        "event", event.id, "reopen_deliberation", by=by, event_id=event.id,
+        old={"validated": True, "version": pending.number}, new={"validated": False},
+        note=reason,
+    )  # fmt: skip
+    return pending
+
+
+def _clear_validation(deliberation: Deliberation) -> None:
+    deliberation.validated_at = None
+    deliberation.validated_by_id = None
+    deliberation.validation_mode = None
+    deliberation.validated_for_id = None
+
+
+def start_amendment(event: Event, reason: str, by) -> Deliberation:
+    """After publication, an organiser starts an amendment with a written reason: the ranking's
+    inputs may change again while the published version stays in force and public."""
+    if version_in_force(event) is None:
+        raise JudgingConflict(
+            _l("Only published results can be amended: reopen the deliberation instead.")
+        )
+    if amendment_open(event):
+        raise JudgingConflict(_l("An amendment of these results is already open."))
+    reason = _clean_reason(reason)
+    deliberation = deliberation_of(event, create=True)
+    deliberation.amendment_reason = reason
+    deliberation.amendment_started_at = utcnow()
+    _clear_validation(deliberation)
+    db.session.flush()
+    record(
+        "event", event.id, "amendment", by=by, event_id=event.id,
+        new={"in_force": version_in_force(event).number}, note=reason,
+    )  # fmt: skip
     return deliberation
 
 
+def publish_amendment(event: Event, by) -> int:
+    """Publish the validated amendment: it becomes the version in force; each participant whose
+    idea's outcome changed is told by e-mail (once per idea and version). Returns how many."""
+    pending = pending_version(event)
+    if not amendment_open(event) or pending is None:
+        raise JudgingConflict(_l("Validate the minutes of the amendment before publishing it."))
+    before = results.results_in_force(event)
+    pending.published_at = utcnow()
+    deliberation = deliberation_of(event, create=True)
+    deliberation.amendment_reason = None
+    deliberation.amendment_started_at = None
+    db.session.flush()
+    after = results.results_in_force(event)
+    queued = _announce_changes(event, before, after)
+    record(
+        "event", event.id, "publish_amendment", by=by, event_id=event.id,
+        old={"version": before.number if before else None},
+        new={"version": after.number, "emails": queued}, note=after.reason,
+    )  # fmt: skip
+    results.results_published.send(event, version=after.number)
+    return queued
+
+
+def amendment_preview(event: Event) -> dict | None:
+    """What publishing the validated amendment does (its confirmation page; reads only): the
+    version that replaces the one in force, the winners before and after, the e-mails."""
+    pending = pending_version(event)
+    if not amendment_open(event) or pending is None:
+        return None
+    before = results.results_in_force(event)
+    after = results.results_version(event, pending.number, published_only=False)
+    changed = changed_outcomes(before, after)
+    emails = db.session.scalar(
+        select(func.count(Idea.id)).where(
+            Idea.id.in_(changed), Idea.lead_email.is_not(None), Idea.lead_email != ""
+        )
+    )
+    return {"before": before, "after": after, "changed": len(changed), "emails": emails}
+
+
+def _outcome(row) -> tuple | None:
+    return (row.is_winner, row.ranked, row.rank) if row else None
+
+
+def changed_outcomes(before, after) -> list[int]:
+    """The ideas whose outcome (winner or not, ranked or not, rank) differs between versions."""
+    old = {row.idea_id: row for row in before.rows} if before else {}
+    return [row.idea_id for row in after.rows if _outcome(row) != _outcome(old.get(row.idea_id))]
+
+
+def _announce_changes(event: Event, before, after) -> int:
+    from jobs.outbox import queue_email
+
+    ids = changed_outcomes(before, after)
+    if not ids:
+        return 0
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(ids))).all()
+    queued = 0
+    for idea in ideas:
+        row = after.row(idea.id)
+        email = queue_email(
+            kind="results_amended",
+            to=idea.lead_email,
+            locale=idea.locale or "fr",
+            template="results_amended",
+            context={
+                "idea": idea, "event": event, "is_winner": row.is_winner,
+                "rank": row.rank if row.ranked else None, "reason": after.reason,
+            },
+            dedupe_key=f"results-amended:{idea.id}:v{after.number}",
+            event_id=event.id,
+        )  # fmt: skip
+        queued += email is not None
+    return queued
+
+
 def minutes_data(event: Event) -> dict:
-    """Everything the printable minutes show."""
-    ranking = event_ranking(event)
-    choices = {c.idea_id: c for c in winner_choices(event)}
+    """Everything the printable minutes show: the validated version (or the one in force),
+    else the provisional ranking."""
+    shown = results.validated_results(event) or results.provisional_results(event)
     jury = list(
         db.session.scalars(
             select(JuryMember)
@@ -245,51 +442,23 @@ def minutes_data(event: Event) -> dict:
     )
     return {
         "event": event,
-        "ranking": ranking,
-        "choices": choices,
+        "results": shown,
+        "version": pending_version(event) or version_in_force(event),
         "jury": jury,
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
     }
 
 
-def snapshot_results(event: Event) -> int:
-    """Freeze the ranking and the winners into ResultEntry rows (once)."""
-    if db.session.scalar(select(ResultEntry.id).where(ResultEntry.event_id == event.id).limit(1)):
-        return 0
-    ranking = event_ranking(event)
-    choices = {c.idea_id: c for c in winner_choices(event)}
-    for row in ranking["ideas"]:
-        choice = choices.get(row["idea_id"])
-        db.session.add(
-            ResultEntry(
-                event_id=event.id,
-                idea_id=row["idea_id"],
-                rank=row["rank"],
-                raw_score=row["raw"],
-                normalised_score=row["normalised"],
-                normalised_100=row["normalised_100"],
-                judges=row["judges"],
-                ranked=row["ranked"],
-                not_ranked_reason=row["reason"],
-                is_winner=choice is not None,
-                override_reason=choice.override_reason if choice else None,
-                method=ranking["method"],
-            )
-        )
-    deliberation = deliberation_of(event, create=True)
-    deliberation.published_at = utcnow()
+def publish_pending(event: Event) -> ResultVersion | None:
+    """The first publication publishes the validated version (once)."""
+    pending = pending_version(event)
+    if pending is None:
+        return None
+    pending.published_at = utcnow()
+    deliberation_of(event, create=True).published_at = pending.published_at
     db.session.flush()
-    return len(ranking["ideas"])
-
-
-def published_winners(event: Event) -> list[ResultEntry]:
-    query = (
-        select(ResultEntry)
-        .where(ResultEntry.event_id == event.id, ResultEntry.is_winner)
-        .order_by(ResultEntry.rank.is_(None), ResultEntry.rank, ResultEntry.id)
-    )
-    return list(db.session.scalars(query))
+    return pending
 
 
 def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
@@ -309,22 +478,21 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
             )
         )
     )
-    query = (
-        select(ResultEntry)
-        .join(Event, Event.id == ResultEntry.event_id)
+    stops = db.session.scalars(
+        select(Event)
         .where(
             Event.competition_id == final_event.competition_id,
             Event.id != final_event.id,
             Event.state.in_(EventState.RESULTS_PUBLIC),
-            ResultEntry.is_winner,
         )
-        .order_by(Event.tour_order, ResultEntry.rank)
+        .order_by(Event.tour_order, Event.id)
     )
+    winners = [row.idea_id for stop in stops for row in results.event_winners(stop)]
     created = []
-    for entry in db.session.scalars(query):
-        if entry.idea_id in already:
+    for idea_id in winners:
+        if idea_id in already:
             continue
-        source = entry.idea
+        source = db.session.get(Idea, idea_id)
         idea = Idea(
             event_id=final_event.id,
             receipt_code=_free_code(new_receipt_code, final_event.city),
@@ -357,27 +525,22 @@ def _free_code(new_receipt_code, city: str) -> str:
 
 def require_validated_minutes(event: Event, old: str, new: str) -> None:
     """Guard: results are published only once the minutes are validated; after validation the
-    event cannot go back to judging."""
-    validated = db.session.scalar(
-        select(Deliberation.validated_at).where(Deliberation.event_id == event.id)
-    )
-    if new == EventState.PUBLISHED and validated is None:
+    event cannot go back to judging (reopening the deliberation with a reason comes first)."""
+    pending = pending_version(event)
+    if new == EventState.PUBLISHED and pending is None:
         raise TransitionError(
             _l("Validate the deliberation minutes before publishing the results.")
         )
-    back_to_judging = (old, new) == (EventState.DELIBERATION, EventState.JUDGING)
-    if back_to_judging and validated is not None:
-        raise TransitionError(_l("The minutes are validated: the results are locked."))
+    if (old, new) == (EventState.DELIBERATION, EventState.JUDGING) and pending is not None:
+        raise TransitionError(LOCKED_VALIDATED)
 
 
 def on_state_changed(event: Event, old: str, new: str, **_) -> None:
-    """Publishing snapshots the results and tells each participant; entering judging assigns
-    the ideas to the jury."""
+    """Publishing snapshots the results; entering judging assigns the ideas to the jury."""
     from judging.services import assign_event
 
-    if new == EventState.PUBLISHED:
-        snapshot_results(event)
-        announce_results(event)
+    if new == EventState.PUBLISHED and publish_pending(event) is not None:
+        results.results_published.send(event, version=version_in_force(event).number)
     elif new == EventState.JUDGING:
         assign_event(event, _.get("by"), source=_.get("source") or "web")
 

@@ -77,9 +77,10 @@ class Conflict(db.Model):
 
 
 class Deliberation(db.Model):
-    """An event's deliberation: its notes, the method's reason, the minutes' validation (who,
-    when, how: by the president, or by an organiser on the president's behalf) and the
-    publication."""
+    """An event's deliberation: its notes, the method's reason, the current validation of the
+    minutes (who, when, how: by the president, or by an organiser on the president's behalf;
+    cleared when the deliberation is reopened or an amendment starts), the first publication and
+    an amendment's reason while it is open. What was decided lives in ResultVersion."""
 
     __tablename__ = "deliberations"
     __table_args__ = (
@@ -96,7 +97,9 @@ class Deliberation(db.Model):
     validated_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the president
     notes: Mapped[str] = mapped_column(Text, default="")
     method_reason: Mapped[str | None] = mapped_column(String(1000))
-    published_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]  # the first publication
+    amendment_reason: Mapped[str | None] = mapped_column(String(2000))  # an amendment is open
+    amendment_started_at: Mapped[datetime | None]
 
     validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
     validated_for: Mapped[User | None] = relationship(foreign_keys=[validated_for_id])
@@ -118,30 +121,67 @@ class WinnerChoice(db.Model):
     idea: Mapped[Idea] = relationship()
 
 
-class ResultEntry(db.Model):
-    """The frozen ranking of a published event, one row per idea."""
+class ResultVersion(db.Model):
+    """One version of an event's official results: made when the minutes are validated (the
+    ranking and the winners frozen), public once published, voided when the deliberation is
+    reopened before publication. The version in force is the latest published, not voided one;
+    an amendment (v2, v3…) carries its reason and leaves every earlier version readable."""
 
-    __tablename__ = "result_entries"
+    __tablename__ = "result_versions"
     __table_args__ = (
-        UniqueConstraint("event_id", "idea_id", name="uq_result_entries_event_idea"),
+        UniqueConstraint("event_id", "number", name="uq_result_versions_event_number"),
         CheckConstraint(RankingMethod.check("method"), name="method"),
-        CheckConstraint(NotRanked.check("not_ranked_reason"), name="not_ranked_reason"),
+        CheckConstraint(ValidationMode.check("validation_mode"), name="validation_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"))
+    number: Mapped[int]
+    method: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(2000))  # None for v1, required after
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    validated_at: Mapped[datetime]
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    validation_mode: Mapped[str | None] = mapped_column(String(20))  # ValidationMode
+    validated_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the president
+    published_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    voided_reason: Mapped[str | None] = mapped_column(String(2000))
+
+    validated_by: Mapped[User | None] = relationship(foreign_keys=[validated_by_id])
+    validated_for: Mapped[User | None] = relationship(foreign_keys=[validated_for_id])
+    entries: Mapped[list["ResultEntry"]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
+
+
+class ResultEntry(db.Model):
+    """One idea's line in a version of the results, as frozen when the minutes were validated."""
+
+    __tablename__ = "result_entries"
+    __table_args__ = (
+        UniqueConstraint("version_id", "idea_id", name="uq_result_entries_version_idea"),
+        CheckConstraint(NotRanked.check("not_ranked_reason"), name="not_ranked_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("result_versions.id", ondelete="CASCADE"), index=True
+    )
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
     rank: Mapped[int | None]
-    raw_score: Mapped[float | None]
-    normalised_score: Mapped[float | None]  # mean z
-    normalised_100: Mapped[float | None]
+    raw: Mapped[float | None]  # mean of the judges' scores, 0–100
+    mean_z: Mapped[float | None]  # mean of the judges' z-scores
+    score_100: Mapped[float | None]  # 50 + 10 × mean_z, clipped to 0–100
+    rank_raw: Mapped[int | None]  # the rank each method would give
+    rank_normalised: Mapped[int | None]
     judges: Mapped[int] = mapped_column(default=0)
     ranked: Mapped[bool] = mapped_column(default=True)
     not_ranked_reason: Mapped[str | None] = mapped_column(String(200))
     is_winner: Mapped[bool] = mapped_column(default=False)
     override_reason: Mapped[str | None] = mapped_column(String(2000))
-    method: Mapped[str] = mapped_column(String(20))
 
+    version: Mapped[ResultVersion] = relationship(back_populates="entries")
     idea: Mapped[Idea] = relationship()
 
 

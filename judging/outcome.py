@@ -2,7 +2,7 @@
 published, the same outcome in the receipt look-up, and a certificate (winner or participant)
 whose code, printed on it, anyone can confirm at /certificate/<code>.
 
-Everything here reads the results through `results_rows`, and only there."""
+Everything here reads the results through `judging.results` (the version in force)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from competitions.models import Event
 from extensions import db
 from jobs.outbox import external_url, queue_email
-from judging.models import Certificate, ResultEntry, ScoreSheet
-from judging.states import CertificateKind, SheetState
+from judging import results as official
+from judging.models import Certificate, ScoreSheet
+from judging.states import CertificateKind, NotRanked, SheetState
 from submissions.models import Idea
 from submissions.receipts import ALPHABET
 
@@ -27,15 +28,6 @@ _CODE_GROUPS, _GROUP_LENGTH = 4, 4  # 16 characters of 25: about 2^74 codes, ung
 
 def _kind(is_winner: bool) -> CertificateKind:
     return CertificateKind.WINNER if is_winner else CertificateKind.PARTICIPANT
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One idea's line of the results in force."""
-
-    idea_id: int
-    is_winner: bool
-    rank: int | None
 
 
 @dataclass(frozen=True)
@@ -53,17 +45,18 @@ class Outcome:
         return certificate_urls(self.certificate) if self.certificate else {}
 
 
-def results_rows(event: Event) -> tuple[int, list[ResultRow]]:
-    """(version, rows) of the event's published results, calibration ideas left out. The one
-    place that reads them (the snapshot taken at publication is version 1), to switch to
-    `judging.results` once results are versioned."""
-    query = (
-        select(ResultEntry.idea_id, ResultEntry.is_winner, ResultEntry.rank)
-        .join(Idea, Idea.id == ResultEntry.idea_id)
-        .where(ResultEntry.event_id == event.id, Idea.is_calibration.is_(False))
-        .order_by(ResultEntry.idea_id)
-    )
-    return 1, [ResultRow(r.idea_id, r.is_winner, r.rank) for r in db.session.execute(query)]
+def _told(row: official.ResultRow) -> bool:
+    """The calibration idea is scored to calibrate the jury, not judged: its team hears nothing."""
+    return row.not_ranked_reason != NotRanked.CALIBRATION
+
+
+def results_rows(event: Event) -> tuple[int, list[official.ResultRow]]:
+    """(version number, rows) of the results in force, the calibration idea left out;
+    (0, []) before any publication."""
+    results = official.results_in_force(event)
+    if results is None:
+        return 0, []
+    return results.number, [row for row in results.rows if _told(row)]
 
 
 def _comments(event: Event, idea_ids: list[int]) -> dict[int, list[str]]:
@@ -85,7 +78,7 @@ def _comments(event: Event, idea_ids: list[int]) -> dict[int, list[str]]:
     return comments
 
 
-def _outcomes(event: Event, rows: list[ResultRow]) -> dict[int, Outcome]:
+def _outcomes(event: Event, rows: list[official.ResultRow]) -> dict[int, Outcome]:
     comments = _comments(event, [r.idea_id for r in rows]) if event.share_feedback else {}
     certificates = {
         (c.idea_id, c.kind): c
@@ -96,7 +89,7 @@ def _outcomes(event: Event, rows: list[ResultRow]) -> dict[int, Outcome]:
         kind = _kind(row.is_winner)
         outcomes[row.idea_id] = Outcome(
             is_winner=row.is_winner,
-            rank=row.rank if event.share_ranks else None,
+            rank=row.rank if event.share_ranks and row.ranked else None,
             comments=tuple(comments.get(row.idea_id, ())),
             certificate=certificates.get((row.idea_id, kind)),
         )
@@ -108,9 +101,10 @@ def idea_outcome(idea: Idea) -> Outcome | None:
     idea that is not in the results (the calibration idea)."""
     if not idea.event.results_public:
         return None
-    _version, rows = results_rows(idea.event)
-    mine = [row for row in rows if row.idea_id == idea.id]
-    return _outcomes(idea.event, mine).get(idea.id) if mine else None
+    found = official.idea_outcome(idea.id)
+    if found is None or not _told(found.row):
+        return None
+    return _outcomes(idea.event, [found.row])[idea.id]
 
 
 # --- Certificates ------------------------------------------------------------------------------
@@ -183,14 +177,18 @@ def certificate_urls(certificate: Certificate) -> dict[str, str]:
 # --- Announcing the results --------------------------------------------------------------------
 
 
-def announce_results(event: Event) -> int:
-    """Issue each idea's certificate and queue one results e-mail per idea with an address, in
-    its team's language. Once per idea and version of the results, however often it runs.
-    Returns the number of e-mails in the outbox for this version."""
+def announce_results(event: Event, **_) -> int:
+    """When a version of the results comes into force (a receiver of `results_published`):
+    issue each idea's certificate of that version and, on the first publication, queue one
+    results e-mail per idea with an address, in its team's language (an amendment tells the
+    ideas it changed with its own e-mail). Once per idea and version, however often it runs.
+    Returns the number of results e-mails in the outbox for this version."""
     version, rows = results_rows(event)
     for row in rows:
         _issue_certificate(event, row.idea_id, _kind(row.is_winner))
     db.session.flush()
+    if len(official.published_versions(event)) > 1:
+        return 0
     outcomes = _outcomes(event, rows)
     ideas = db.session.scalars(select(Idea).where(Idea.id.in_([r.idea_id for r in rows])))
     queued = 0

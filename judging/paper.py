@@ -26,6 +26,7 @@ from judging.services import (
     COMMENT,
     JudgingConflict,
     JudgingError,
+    check_unlocked,
     check_value,
     format_mark,
     lock_rubric,
@@ -272,6 +273,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     blank are skipped; rows of sheets already submitted are skipped when they hold the same
     marks, refused (naming the cell) when they differ; a row twice is refused naming both."""
     if not event.is_judging:
+        check_unlocked(event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     rows = _open_rows(file)
     criteria = event.rubric.criteria

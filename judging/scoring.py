@@ -63,8 +63,8 @@ class IdeaResult:
     idea_id: int
     judges: int = 0
     raw: float | None = None
-    normalised: float | None = None  # mean z
-    normalised_100: float | None = None
+    mean_z: float | None = None  # the normalised score: mean of the judge's z-scores
+    score_100: float | None = None  # its readable form, 50 + 10 × mean_z clipped to 0–100
     tiebreaks: tuple[float | None, ...] = ()
     rank: int | None = None  # by the event's method
     rank_raw: int | None = None
@@ -230,8 +230,8 @@ def rank_event(
         result = IdeaResult(idea_id=idea.id, judges=n)
         if t:
             result.raw = t[1] / n
-            result.normalised = t[2] / n
-            result.normalised_100 = display_100(result.normalised)
+            result.mean_z = t[2] / n
+            result.score_100 = display_100(result.mean_z)
             result.tiebreaks = tuple(m / n for m in t[3])
         if idea.excluded:
             result.reason = idea.excluded
@@ -264,7 +264,7 @@ def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
     """Competition ranks (1, 2, 2, 4) by score at 4 decimals, then the tie-break means."""
 
     def key(r: IdeaResult) -> tuple:
-        score = r.normalised if method == RankingMethod.NORMALISED else r.raw
+        score = r.mean_z if method == RankingMethod.NORMALISED else r.raw
         return (round(score, DECIMALS), *(round(t, DECIMALS) for t in r.tiebreaks))
 
     keyed = sorted(

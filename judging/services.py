@@ -23,11 +23,12 @@ from extensions import db, utcnow
 from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
+from judging.freeze import lock_message
 from judging.models import Conflict, Score, ScoreSheet
 from judging.scoring import SheetScore
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
-from submissions.services import TriageError
+from submissions.services import ChangeRefused, TriageError
 from submissions.states import Eligibility
 
 
@@ -66,6 +67,14 @@ REMOVAL_LABELS = {
     RemovalChoice.VOID: _l("Voided by the organiser"),
 }
 REMOVED_JUDGE = _l("You are no longer on the jury of this event: this sheet can no longer change.")
+
+
+def check_unlocked(event: Event) -> None:
+    """Raise JudgingConflict (409) naming the way to change the results when they are frozen
+    (see `judging.freeze`)."""
+    message = lock_message(event)
+    if message is not None:
+        raise JudgingConflict(message)
 
 
 # --- Access ---------------------------------------------------------------------------------------
@@ -216,7 +225,11 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
 
 def calibration_refusal(event: Event, idea: Idea | None) -> JudgingError | None:
     """Why `idea` cannot become the event's calibration idea now (None: it can). A real idea
-    already scored would silently leave the ranking: refused once a sheet of it is submitted."""
+    already scored would silently leave the ranking: refused once a sheet of it is submitted;
+    official results are frozen (`judging.freeze`)."""
+    locked = lock_message(event)
+    if locked is not None:
+        return JudgingConflict(locked)
     if event.judging_closed:
         return JudgingConflict(_l("The calibration idea can only change before deliberation."))
     if idea is not None and idea.event_id != event.id:
@@ -284,6 +297,7 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
     both never races two INSERTs into one unique row."""
     db.session.refresh(sheet, ["status", "comment"], with_for_update=True)  # what can change
     if not sheet.event.is_judging:
+        check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
@@ -433,6 +447,7 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
 def reopen_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
     """An organiser sends a submitted sheet back to its judge (only during judging)."""
     if not sheet.event.is_judging:
+        check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if sheet.status != SheetState.SUBMITTED:
         raise JudgingConflict(_l("This sheet is not submitted."))
@@ -455,6 +470,7 @@ def declare_conflict(sheet: ScoreSheet, reason: str, by, source: str = "web") ->
     if by is None or sheet.judge_id != getattr(by, "id", by):
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
     if sheet.event.state not in EventState.OPEN_OR_JUDGING:
+        check_unlocked(sheet.event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
     if sheet.status in SheetState.WITHDRAWN:
         raise JudgingForbidden(REMOVED_JUDGE)
@@ -661,8 +677,8 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
                 "sector": row.sector,
                 "judges": result.judges,
                 "raw": result.raw,
-                "normalised": result.normalised,
-                "normalised_100": result.normalised_100,
+                "mean_z": result.mean_z,
+                "score_100": result.score_100,
                 "rank": result.rank,
                 "rank_raw": result.rank_raw,
                 "rank_normalised": result.rank_normalised,
@@ -901,4 +917,5 @@ def calibration_from_triage(event: Event, idea: Idea | None, by) -> None:
     try:
         set_calibration(event, idea, by)
     except JudgingError as error:
-        raise TriageError(error.message) from error
+        refusal = ChangeRefused if isinstance(error, refusals.Conflict) else TriageError
+        raise refusal(error.message) from error

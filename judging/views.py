@@ -27,6 +27,7 @@ from competitions.services import get_event, jury_president
 from extensions import db
 from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
+from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
 from refusals import Forbidden, form_refusals, on_refusal, see_other
@@ -290,18 +291,22 @@ def _may_see_ranking(event: Event) -> bool:
 
 
 def _render_deliberation(event: Event, errors: dict, status: int = 200):
-    ranking = services.event_ranking(event)
-    choices = {c.idea_id: c for c in delib.winner_choices(event)}
-    chosen = set(choices) or set(delib.default_winners(ranking))
+    """The ranking being deliberated (live while winners may change), else the validated
+    version or the one in force; reopening and amending are offered here."""
+    editable = delib.can_choose(event)
+    shown = official.provisional_results(event) if editable else None
+    shown = shown or official.validated_results(event) or official.provisional_results(event)
     return render_template(
         "judging/deliberation.html",
         event=event,
-        ranking=ranking,
-        choices=choices,
-        chosen=chosen,
-        top=set(delib.default_winners(ranking)),
+        results=shown,
+        chosen={row.idea_id for row in shown.winners},
+        top=set(official.default_winners(shown.rows, event.winners_count)),
         record=delib.deliberation_of(event),
-        can_validate=delib.can_validate(event, current_user),
+        locked=not editable,
+        pending=delib.pending_version(event),
+        in_force=delib.version_in_force(event),
+        can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
         notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
@@ -408,6 +413,60 @@ def validate(slug: str):
         flash(_("Minutes validated: the results are locked and can be published."), "success")
         return see_other(url_for("judging.minutes", slug=slug))
     return _render_validate(event, status=refused.status, error=refused.refusal)
+
+
+@bp.post("/judging/<slug>/reopen")
+@organiser_required
+@on_refusal(".deliberation")
+def reopen_deliberation(slug: str):
+    """Before publication: void the validation, with a written reason."""
+    delib.reopen_deliberation(_event(slug), request.form.get("reason", ""), current_user)
+    db.session.commit()
+    flash(_("Deliberation reopened: the validation is void and the results can change."), "success")
+    return see_other(url_for("judging.deliberation", slug=slug))
+
+
+@bp.post("/judging/<slug>/amend")
+@organiser_required
+@on_refusal(".deliberation")
+def start_amendment(slug: str):
+    """After publication: open an amendment, with a written reason."""
+    delib.start_amendment(_event(slug), request.form.get("reason", ""), current_user)
+    db.session.commit()
+    flash(
+        _("Amendment started: the published results stay in force until it is published."),
+        "success",
+    )
+    return see_other(url_for("judging.deliberation", slug=slug))
+
+
+def _render_publish_amendment(event: Event, status: int = 200):
+    preview = delib.amendment_preview(event)
+    if preview is None:
+        flash(_("Validate the minutes of the amendment before publishing it."), "danger")
+        return see_other(url_for("judging.deliberation", slug=event.slug))
+    return render_template("judging/confirm_amendment.html", event=event, **preview), status
+
+
+@bp.get("/judging/<slug>/publish-amendment")
+@organiser_required
+def publish_amendment_confirm(slug: str):
+    """What publishing the amendment changes, and how many participants are told."""
+    return _render_publish_amendment(_event(slug))
+
+
+@bp.post("/judging/<slug>/publish-amendment")
+@organiser_required
+@on_refusal(".deliberation")
+def publish_amendment(slug: str):
+    event = _event(slug)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that you have read what this step does."), "danger")
+        return _render_publish_amendment(event, status=422)
+    sent = delib.publish_amendment(event, current_user)
+    db.session.commit()
+    flash(_("Amended results published; %(n)d participants informed.", n=sent), "success")
+    return see_other(url_for("judging.results", slug=slug))
 
 
 @bp.get("/judging/<slug>/minutes")
@@ -520,16 +579,31 @@ def carry_winners(slug: str):
 # --- Public results and API -----------------------------------------------------------------------
 
 
+def _version_asked() -> int | None:
+    text = request.args.get("version", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 10_000:
+        abort(404)
+    return int(text)
+
+
 @bp.get("/e/<slug>/results")
 def results(slug: str):
     event = _event(slug)
-    if not event.results_public:
-        return render_template("judging/results.html", event=event, winners=None), 404
+    number = _version_asked()
     organiser = current_user.is_authenticated and current_user.is_organiser
+    in_force = official.results_in_force(event)
+    shown = official.results_version(event, number) if number else in_force
+    if shown is None:
+        status = 404
+        return render_template("judging/results.html", event=event, results=None), status
     return render_template(
         "judging/results.html",
         event=event,
-        winners=delib.published_winners(event),
+        results=shown,
+        in_force=in_force,
+        versions=official.published_versions(event),
         certificates=outcome.event_certificates(event) if organiser else None,
         certificate_urls=outcome.certificate_urls,
     )
@@ -567,33 +641,53 @@ def certificate_pdf(code: str, lang: str):
     )
 
 
+def _row_json(row: official.ResultRow, reasons) -> dict:
+    return {
+        "receipt_code": row.receipt_code,
+        "title": row.title,
+        "rank": row.rank,
+        "is_winner": row.is_winner,
+        "chosen_outside_top": row.override_reason is not None,
+        "override_reason": row.override_reason,
+        "score_100": row.score_100,
+        "mean_z": row.mean_z,
+        "raw": row.raw,
+        "judges": row.judges,
+        "rank_raw": row.rank_raw,
+        "rank_normalised": row.rank_normalised,
+        "ranked": row.ranked,
+        "not_ranked_reason": row.not_ranked_reason,
+        "not_ranked_label": (
+            str(reasons[row.not_ranked_reason]) if row.not_ranked_reason else None
+        ),
+    }
+
+
 @bp.get("/api/events/<slug>/ranking")
 def api_ranking(slug: str):
+    """The version in force (or ?version=N); organisers also see the provisional ranking
+    before publication."""
     event = _event(slug)
-    published = event.results_public
-    if not published and not (current_user.is_authenticated and current_user.is_organiser):
+    number = _version_asked()
+    shown = official.results_version(event, number) if number else official.results_in_force(event)
+    organiser = current_user.is_authenticated and current_user.is_organiser
+    if shown is None and not number and organiser:
+        shown = official.provisional_results(event)
+    if shown is None:
+        if number:
+            return jsonify(error=_("This version of the results does not exist.")), 404
         return jsonify(error=_("The ranking is not public before the results are published.")), 403
-    ranking = services.event_ranking(event)
-    reasons = services.NOT_RANKED_LABELS
+    in_force = official.results_in_force(event)
     return jsonify(
         event=event.slug,
-        method=ranking["method"],
-        published=published,
-        ideas=[
-            {
-                "receipt_code": row["receipt_code"],
-                "title": row["title"],
-                "raw_score": row["raw"],
-                "normalised_score": row["normalised"],
-                "normalised_100": row["normalised_100"],
-                "judges": row["judges"],
-                "rank": row["rank"],
-                "rank_raw": row["rank_raw"],
-                "rank_normalised": row["rank_normalised"],
-                "ranked": row["ranked"],
-                "not_ranked_reason": row["reason"],
-                "not_ranked_label": str(reasons[row["reason"]]) if row["reason"] else None,
-            }
-            for row in ranking["ideas"]
-        ],
-    )
+        method=shown.method,
+        published=not shown.provisional,
+        provisional=shown.provisional,
+        version=shown.number,
+        in_force=bool(in_force and in_force.number == shown.number),
+        published_at=shown.published_at.isoformat() if shown.published_at else None,
+        amendment_reason=shown.reason,
+        figures={name: {"label": str(label), "meaning": official.FIGURE_NOTES[name]}
+                 for name, label in official.FIGURE_LABELS.items()},
+        ideas=[_row_json(row, services.NOT_RANKED_LABELS) for row in shown.rows],
+    )  # fmt: skip

@@ -1,18 +1,19 @@
 """Gather the rankings workbook's rows from the database and hand them to `exports.rankings`.
 
 Queries: a handful for the whole export, whatever the number of events: the summary's (idea
-counts, breakdowns, winners, results, and the live rankings through
-`judging.services.rankings_for_events`, one query for every event's scores), then four for the
-events' sheets (submitted marks, juries, ideas, comments). The marks are held for the whole tour
-(about 150,000 for 12 events of 300 ideas, a few tens of MB); the rows are written as they are
-made.
+counts, breakdowns, and every event's results through `judging.results.results_of_events`),
+then four for the events' sheets (submitted marks, juries, ideas, comments). The marks are held
+for the whole tour (about 150,000 for 12 events of 300 ideas, a few tens of MB); the rows are
+written as they are made.
 
-Published events show their frozen results (`ResultEntry`: what was announced); others show the
-live ranking and the winners chosen so far in deliberation (`WinnerChoice`).
+Published events show their results in force (what was announced); others show the live,
+provisional ranking and the winners chosen so far in deliberation. Judging is read only through
+`judging.results`.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -32,14 +33,20 @@ from exports.rankings import (
 )
 from extensions import db
 from i18n import event_city, localized
-from judging import scoring
-from judging.models import ResultEntry, Score, ScoreSheet, WinnerChoice
-from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
-from judging.states import SheetState
+from judging.results import (
+    FIGURE_LABELS,
+    NOT_RANKED_LABELS,
+    NotRanked,
+    Results,
+    criterion_specs,
+    results_of_events,
+    sheet_comments,
+    sheet_score,
+    submitted_marks,
+)
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
-from submissions.states import Eligibility
 
 METHOD_LABELS = {
     RankingMethod.RAW: _l("Raw scores"),
@@ -77,8 +84,9 @@ def labels() -> dict:
         "phone": _("Phone"),
         "email": _("E-mail"),
         "budget": _("Budget (MAD)"),
-        "raw_score": _("Raw score (0–100)"),
-        "normalised_score": _("Normalised score (0–100)"),
+        "raw": str(FIGURE_LABELS["raw"]),
+        "score_100": str(FIGURE_LABELS["score_100"]),
+        "mean_z": str(FIGURE_LABELS["mean_z"]),
         "method": _("Method"),
         "judges_count": _("Judges"),
         "winner": _("Winner"),
@@ -133,7 +141,7 @@ def write_workbook(
     events = list(events)
     with force_locale(locale):
         words = labels()
-        summary, breakdowns, results, choices, rankings = _gather_summary(events)
+        summary, totals, breakdowns, results = _gather_summary(events)
         notes = _notes(events)
         total = max(len(events), 1)
         write_rankings_workbook(
@@ -141,12 +149,13 @@ def write_workbook(
             summary=summary,
             breakdowns=breakdowns,
             notes=notes,
-            events=_event_blocks(events, rankings, results, choices, locale, include_personal),
+            events=_event_blocks(events, results, locale, include_personal),
             labels=words,
             language=locale,
             include_personal=include_personal,
             subject=", ".join(e.competition.name for e in events[:1]),
             progress=(lambda done: progress(int(100 * done / total))) if progress else None,
+            totals=totals,
         )
 
 
@@ -171,71 +180,55 @@ def _notes(events: list[Event]) -> list[str]:
     ]
 
 
-def _winners(results, choices, event_id) -> dict[int, str | None]:
-    """{idea id: override reason} of the event's winners (frozen results first)."""
-    if results.get(event_id):
-        return {i: r.override_reason for i, r in results[event_id].items() if r.is_winner}
-    return dict(choices.get(event_id, {}))
-
-
 def _gather_summary(events: list[Event]):
+    """The summary's lines, the tour's totals, the breakdowns and each event's results (in
+    force, else live). The counts come from the results themselves, so eligible ≥ ranked ≥
+    winners always holds; the totals and breakdowns count an idea carried to the national final
+    once (as the stop's idea it came from)."""
     ids = [e.id for e in events]
-    rankings = rankings_for_events(events)
-    results: dict[int, dict] = defaultdict(dict)
-    # Plain rows, not ORM objects: a background job commits its progress between events, which
-    # would expire objects and reload them one by one.
-    frozen = select(
-        ResultEntry.event_id, ResultEntry.idea_id, ResultEntry.rank, ResultEntry.raw_score,
-        ResultEntry.normalised_100, ResultEntry.judges, ResultEntry.ranked,
-        ResultEntry.not_ranked_reason, ResultEntry.is_winner, ResultEntry.override_reason,
-        ResultEntry.method,
-    ).where(ResultEntry.event_id.in_(ids))  # fmt: skip
-    for row in db.session.execute(frozen):
-        results[row.event_id][row.idea_id] = row
-    choices: dict[int, dict] = defaultdict(dict)
-    for event_id, idea_id, reason in db.session.execute(
-        select(WinnerChoice.event_id, WinnerChoice.idea_id, WinnerChoice.override_reason).where(
-            WinnerChoice.event_id.in_(ids)
-        )
-    ):
-        choices[event_id][idea_id] = reason
-    winner_ids = {i for e in ids for i in _winners(results, choices, e)}
-
-    received = Idea.is_calibration.is_(False)
-    eligible = (Idea.eligibility == Eligibility.ELIGIBLE) & Idea.duplicate_of_id.is_(None)
-    counts = {
-        row.event_id: row
+    results = results_of_events(events)
+    ideas = {
+        row.id: row
         for row in db.session.execute(
-            select(
-                Idea.event_id,
-                func.count(Idea.id).label("received"),
-                func.sum(case((eligible, 1), else_=0)).label("eligible"),
-                func.sum(Idea.budget_mad).label("budget"),
+            select(Idea.id, Idea.event_id, Idea.budget_mad, Idea.carried_from_id).where(
+                Idea.event_id.in_(ids), Idea.is_calibration.is_(False)
             )
-            .where(Idea.event_id.in_(ids), received)
-            .group_by(Idea.event_id)
         )
     }
-    summary = []
+    budgets: dict[int, int] = defaultdict(int)
+    new_budgets: dict[int, int] = defaultdict(int)  # without the ideas carried to the final
+    for row in ideas.values():
+        budgets[row.event_id] += row.budget_mad or 0
+        if row.carried_from_id is None:
+            new_budgets[row.event_id] += row.budget_mad or 0
+    summary, totals, winners = [], [0, 0, 0, 0, 0], set()
     for event in events:
-        row = counts.get(event.id)
-        if results.get(event.id):
-            ranked = sum(1 for r in results[event.id].values() if r.ranked)
-        else:
-            ranked = sum(1 for i in rankings[event.id]["ideas"] if i["ranked"])
-        summary.append(
-            EventSummary(
-                name=_event_name(event),
-                date=event.date,
-                state=_state_label(event.state),
-                received=row.received if row else 0,
-                eligible=int(row.eligible or 0) if row else 0,
-                ranked=ranked,
-                winners=len(_winners(results, choices, event.id)),
-                budget_total=int(row.budget or 0) if row else 0,
-            )
+        rows = [r for r in results[event.id].rows if r.not_ranked_reason != NotRanked.CALIBRATION]
+        line = EventSummary(
+            name=_event_name(event),
+            date=event.date,
+            state=_state_label(event.state),
+            received=len(rows),
+            eligible=sum(1 for r in rows if r.not_ranked_reason not in NotRanked.EXCLUDED),
+            ranked=sum(1 for r in rows if r.ranked),
+            winners=sum(1 for r in rows if r.is_winner),
+            budget_total=budgets[event.id],
         )
-    return summary, _breakdowns(ids, winner_ids), results, choices, rankings
+        summary.append(line)
+        new = [r for r in rows if r.idea_id in ideas and ideas[r.idea_id].carried_from_id is None]
+        totals[0] += len(new)
+        totals[1] += sum(1 for r in new if r.not_ranked_reason not in NotRanked.EXCLUDED)
+        totals[2] += sum(1 for r in new if r.ranked)
+        totals[4] += new_budgets[event.id]
+        winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}
+    totals[3] = len(winners)
+    return summary, totals, _breakdowns(ids, winners), results
+
+
+def _origin(ideas: dict, idea_id: int) -> int:
+    """The stop's idea a finalist was carried from (itself otherwise)."""
+    row = ideas.get(idea_id)
+    return row.carried_from_id if row is not None and row.carried_from_id else idea_id
 
 
 BREAKDOWNS = (
@@ -248,12 +241,17 @@ BREAKDOWNS = (
 
 
 def _breakdowns(event_ids: list[int], winner_ids: set[int]) -> list[Breakdown]:
-    """Ideas and winners by sector, region, gender, age and status: one grouped query."""
+    """Ideas and winners by sector, region, gender, age and status: one grouped query. An idea
+    carried to the national final is counted once, as the stop's idea (`winner_ids` name those)."""
     attributes = [column for _key, column, _labels, _title in BREAKDOWNS]
     is_winner = case((Idea.id.in_(winner_ids), 1), else_=0) if winner_ids else 0
     query = (
         select(*attributes, func.count(Idea.id), func.sum(is_winner))
-        .where(Idea.event_id.in_(event_ids), Idea.is_calibration.is_(False))
+        .where(
+            Idea.event_id.in_(event_ids),
+            Idea.is_calibration.is_(False),
+            Idea.carried_from_id.is_(None),
+        )
         .group_by(*attributes)
     )
     totals = [defaultdict(lambda: [0, 0]) for _ in BREAKDOWNS]
@@ -286,41 +284,55 @@ def _state_label(state: str) -> str:
 
 
 def _event_name(event: Event) -> str:
-    city = event_city(event)
-    return _("National final") if event.is_final and not city else city
+    """A stop by its city; the national final as such (never a second row of its host city)."""
+    return _("National final") if event.is_final else event_city(event)
 
 
 # --- Each event's sheets ------------------------------------------------------------------------
 
 
-def _event_blocks(events, rankings, results, choices, locale, include_personal) -> Iterator:
+@dataclass(frozen=True)
+class _Jury:
+    """An event's jury behind its ranking: the rubric's criteria (and their specs), the judges
+    in column order and the submitted marks {idea: {judge: {criterion: mark}}}."""
+
+    criteria: list
+    specs: list
+    judges: list[tuple[int, str]]
+    marks: dict
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Labels translated once per value, in the workbook's language."""
+
+    sector: Callable[[str], str]
+    not_ranked: Callable[[str], str]
+
+
+def _event_blocks(events, results: dict[int, Results], locale, include_personal) -> Iterator:
     """The events' sheets, gathered for all of them at once: four queries (marks, juries, ideas,
     comments) whatever the number of events, instead of three or four per event."""
     ids = [e.id for e in events]
     specs = {e.id: criterion_specs(e.rubric) for e in events}
-    marks = _marks(ids, specs)
+    marks = submitted_marks(ids, specs)
     judges = _judges(ids, marks)
     ideas = _ideas(ids, include_personal)
-    comments = _comments(ids)
-    sector = _translated(SECTOR_LABELS)
-    not_ranked = _translated(NOT_RANKED_LABELS)
+    comments = sheet_comments(ids)
+    words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
     for event in events:
-        frozen, ranking = results.get(event.id), rankings[event.id]
-        rubric = event.rubric
-        criteria = list(rubric.criteria) if rubric else []
-        method = (next(iter(frozen.values())).method if frozen else None) or ranking["method"]
+        official = results[event.id]
+        criteria = list(event.rubric.criteria) if event.rubric else []
+        jury = _Jury(criteria, specs[event.id], judges[event.id], marks[event.id])
         yield EventBlock(
             name=_event_name(event),
-            method=str(METHOD_LABELS.get(method, method)),
+            method=str(METHOD_LABELS.get(official.method, official.method)),
             criteria=[localized(c.name, locale) or c.key for c in criteria],
-            judges=[name for _id, name in judges[event.id]],
+            judges=[name for _id, name in jury.judges],
             ideas=_idea_rows(
-                ranking, frozen, _winners(results, choices, event.id), ideas[event.id], comments,
-                criteria,
-                specs[event.id], marks[event.id], judges[event.id], sector, not_ranked,
-                include_personal,
+                official, ideas[event.id], jury, comments, words, include_personal=include_personal
             ),
-        )  # fmt: skip
+        )
 
 
 def _translated(labels: dict):
@@ -333,30 +345,6 @@ def _translated(labels: dict):
         return memo[value]
 
     return label
-
-
-def _marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, dict]]]:
-    """{event: {idea: {judge: {criterion: mark}}}} of the submitted sheets, complete sheets
-    only (one query for every event)."""
-    marks: dict[int, dict] = {event_id: defaultdict(dict) for event_id in event_ids}
-    query = (
-        select(
-            ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id,
-            Score.value,
-        )
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
-    )  # fmt: skip
-    # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
-    rows = db.session.connection().execute(query.execution_options(stream_results=True))
-    for event_id, idea_id, judge_id, criterion_id, value in rows:
-        marks[event_id][idea_id].setdefault(judge_id, {})[criterion_id] = value
-    for event_id, per_idea in marks.items():
-        wanted = {c.id for c in specs[event_id]}
-        for per_judge in per_idea.values():
-            for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
-                del per_judge[judge_id]
-    return marks
 
 
 def _judges(event_ids: list[int], marks) -> dict[int, list[tuple[int, str]]]:
@@ -398,64 +386,38 @@ def _ideas(event_ids: list[int], include_personal: bool) -> dict[int, dict]:
     return ideas
 
 
-def _comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """{idea: [(judge name, comment)]} of the submitted sheets, by judge name (one query)."""
-    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for idea_id, name, text in db.session.execute(
-        select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
-        .join(User, User.id == ScoreSheet.judge_id)
-        .where(
-            ScoreSheet.event_id.in_(event_ids),
-            ScoreSheet.status == SheetState.SUBMITTED,
-            ScoreSheet.comment != "",
-        )
-        .order_by(ScoreSheet.idea_id, User.name)
-    ):
-        comments[idea_id].append((name, text))
-    return comments
-
-
 def _idea_rows(
-    ranking, frozen, winners, ideas, comments, criteria, specs, marks, judges, sector, not_ranked,
-    include_personal,
-):  # fmt: skip
-    for entry in ranking["ideas"]:
-        idea_id = entry["idea_id"]
-        idea = ideas.get(idea_id)
+    official: Results, ideas: dict, jury: _Jury, comments: dict, words: _Words, *,
+    include_personal: bool,
+) -> Iterator[IdeaRow]:  # fmt: skip
+    """The event's ideas in rank order (then the ideas not ranked), as the results hold them."""
+    for result in official.rows:
+        idea = ideas.get(result.idea_id)
         if idea is None:
             continue
-        per_judge = marks.get(idea_id, {})
-        result = frozen.get(idea_id) if frozen else None
-        if result is not None:
-            rank, raw, normalised, count = (
-                result.rank, result.raw_score, result.normalised_100, result.judges,
-            )  # fmt: skip
-            reason = result.not_ranked_reason if not result.ranked else None
-        else:
-            rank, raw, normalised, count = (
-                entry["rank"], entry["raw"], entry["normalised_100"], entry["judges"],
-            )  # fmt: skip
-            reason = entry["reason"] if not entry["ranked"] else None
+        per_judge = jury.marks.get(result.idea_id, {})
+        reason = result.not_ranked_reason if not result.ranked else None
         yield IdeaRow(
-            rank=rank,
+            rank=result.rank,
             receipt_code=idea.receipt_code,
             title=idea.title,
-            sector=sector(idea.sector),
+            sector=words.sector(idea.sector),
             province=idea.province,
             lead_name=idea.lead_name,
             budget=idea.budget_mad,
-            raw_score=raw,
-            normalised_score=normalised,
-            criterion_means=[_mean([v[c.id] for v in per_judge.values()]) for c in criteria],
-            judges=count,
-            winner=idea_id in winners,
-            override_reason=winners.get(idea_id),
-            not_ranked_reason=not_ranked(reason) if reason else None,
+            raw=result.raw,
+            score_100=result.score_100,
+            mean_z=result.mean_z,
+            criterion_means=[_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria],
+            judges=result.judges,
+            winner=result.is_winner,
+            override_reason=result.override_reason if result.is_winner else None,
+            not_ranked_reason=words.not_ranked(reason) if reason else None,
             judge_scores=[
-                scoring.sheet_score(per_judge[j], specs) if j in per_judge else None
-                for j, _name in judges
+                sheet_score(per_judge[j], jury.specs) if j in per_judge else None
+                for j, _name in jury.judges
             ],
-            comments=comments.get(idea_id, ()),
+            comments=comments.get(result.idea_id, ()),
             lead_phone=idea.lead_phone if include_personal else None,
             lead_email=idea.lead_email if include_personal else None,
         )

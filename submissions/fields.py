@@ -113,6 +113,8 @@ CORRECTABLE = (
     "lead_name",
     "other_members",
 )
+# The correctable fields the jury scored (a correction changes what was judged).
+SCORED_FIELDS = frozenset({"title", "problem", "solution", "beneficiaries", "local_resources"})
 
 
 def clean_idea(raw: dict, *, require_consent: bool = True) -> tuple[dict, dict]:

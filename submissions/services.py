@@ -15,7 +15,7 @@ from extensions import db, utcnow
 from fieldtypes import FieldError, Phone, strip_control
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
-from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, TYPES, clean_idea
+from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
 from submissions.receipts import new_receipt_code, normalise_receipt_code
@@ -42,6 +42,10 @@ class InvalidIdea(Refusal):
 
 class TriageError(Refusal):
     """A user-facing reason why a triage action was refused."""
+
+
+class ChangeRefused(TriageError, Conflict):
+    """A change a higher package's guard refuses now (the results are official): 409."""
 
 
 class LookupThrottled(Throttled):
@@ -295,7 +299,24 @@ def count_ideas(event_ids) -> dict:
     return counts
 
 
+_change_guards: list = []
+
+
+def add_change_guard(fn) -> None:
+    """Register `fn(idea, change)` (change: "eligibility", "duplicate" or "correct"), called
+    before an idea's ranking inputs change; it raises ChangeRefused to refuse (the judging
+    package refuses while the results of the idea's event are official)."""
+    if fn not in _change_guards:
+        _change_guards.append(fn)
+
+
+def _check_change(idea: Idea, change: str) -> None:
+    for guard in _change_guards:
+        guard(idea, change)
+
+
 def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> None:
+    _check_change(idea, "eligibility")
     if Eligibility.parse(eligibility) is None:
         raise TriageError(_l("Unknown eligibility."))
     try:
@@ -320,6 +341,7 @@ def set_eligibility(idea: Idea, eligibility: str, reason: str | None, by) -> Non
 
 def mark_duplicate(idea: Idea, original_code: str, by) -> Idea:
     """Flag `idea` as a duplicate of the idea with this receipt code (both are kept)."""
+    _check_change(idea, "duplicate")
     code = normalise_receipt_code(original_code)
     original = db.session.scalar(
         select(Idea).where(Idea.receipt_code == code, Idea.event_id == idea.event_id)
@@ -359,6 +381,8 @@ def _set_field(idea: Idea, field: str, value, by, action: str | None = None) -> 
 
 
 def clear_duplicate(idea: Idea, by) -> None:
+    if idea.duplicate_of_id is not None:
+        _check_change(idea, "duplicate")
     _set_field(idea, "duplicate_of_id", None, by, action="duplicate")
 
 
@@ -380,6 +404,8 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
         raise InvalidIdea(errors)
     if not new:
         return {}
+    if SCORED_FIELDS & new.keys():
+        _check_change(idea, "correct")
     if idea.original is None:
         idea.original = {field: getattr(idea, field) for field in CORRECTABLE}
     old = {field: getattr(idea, field) for field in new}

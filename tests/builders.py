@@ -141,3 +141,29 @@ def sqlite_write_lock_state(path: str) -> str:
         return str(error)
     finally:
         other.close()
+
+
+def add_result(
+    event, idea, rank, is_winner, *, raw=70.0, mean_z=0.8, ranked=True, number=1, method="raw"
+):
+    """A line of the event's published results (version `number`, made when first needed)."""
+    from accounts.models import utcnow
+    from judging.models import ResultEntry, ResultVersion
+    from judging.scoring import display_100
+
+    version = db.session.query(ResultVersion).filter_by(event_id=event.id, number=number).first()
+    if version is None:
+        now = utcnow()
+        version = ResultVersion(
+            event_id=event.id, number=number, method=method, validated_at=now, published_at=now
+        )
+        db.session.add(version)
+        db.session.flush()
+    entry = ResultEntry(
+        version_id=version.id, idea_id=idea.id, rank=rank if ranked else None, raw=raw,
+        mean_z=mean_z, score_100=display_100(mean_z), judges=3, ranked=ranked,
+        not_ranked_reason=None if ranked else "too_few_judges", is_winner=is_winner,
+    )  # fmt: skip
+    db.session.add(entry)
+    db.session.commit()
+    return entry

@@ -18,8 +18,15 @@ from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
-from judging.models import Certificate, ResultEntry, ScoreSheet
-from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
+from judging.models import Certificate, ScoreSheet
+from tests.builders import (
+    add_jury,
+    add_result,
+    make_competition,
+    make_event,
+    make_idea,
+    make_user,
+)
 
 ROLES = ("anonymous", "participant", "judge_here", "judge_other", "organiser")
 LOGIN = "login"  # a redirect to the sign-in page, to come back here afterwards
@@ -164,6 +171,10 @@ ACCESS = {
     "judging.validate_confirm": "event_jury",
     "judging.validate": "event_jury",
     "judging.minutes": "event_jury",
+    "judging.reopen_deliberation": "organiser",
+    "judging.start_amendment": "organiser",
+    "judging.publish_amendment": "organiser",
+    "judging.publish_amendment_confirm": "organiser",
     "judging.audit": "organiser",
     "judging.score_sheet": "organiser",
     "judging.import_scores": "organiser",
@@ -221,6 +232,7 @@ def world(app):
     add_jury(event_a, judge_a, is_president=True)
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
+    add_result(event_p, make_idea(event_p), 1, True)  # its results in force
     idea_a = make_idea(event_a)
     idea_o = make_idea(event_o)
     sheet = ScoreSheet(event_id=event_a.id, idea_id=idea_a.id, judge_id=judge_a.id)
@@ -230,13 +242,11 @@ def world(app):
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
     winner = make_idea(event_p)  # the published results name it a winner, with its certificate
-    result = ResultEntry(
-        event_id=event_p.id, idea_id=winner.id, rank=1, is_winner=True, method="raw"
-    )
+    add_result(event_p, winner, 1, True)
     certificate = Certificate(
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
-    db.session.add_all([sheet, spare_rubric, project, export, result, certificate])
+    db.session.add_all([sheet, spare_rubric, project, export, certificate])
     db.session.commit()
     return {
         "users": {

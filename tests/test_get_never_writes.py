@@ -82,6 +82,14 @@ def tour(app):
         if state != EventState.DRAFT:
             ideas += _through(event, state, organiser, judge)
         events[state] = event
+    # Published, then amended: the amendment validated and waiting for publication.
+    amended = make_event(competition, state=EventState.DRAFT, winners_count=1, min_judges=1)
+    add_jury(amended, judge, is_president=True)
+    ideas += _through(amended, EventState.PUBLISHED, organiser, judge)
+    delib.start_amendment(amended, "Erreur de saisie", organiser)
+    delib.validate_minutes(amended, judge)
+    db.session.commit()
+    events["amended"] = amended
     final = make_event(competition, state=EventState.DRAFT, is_final=True, city="Rabat")
     events["final"] = final
     with app.test_request_context():

@@ -20,7 +20,7 @@ from competitions.states import EventState, RankingMethod
 from extensions import db
 from jobs.models import ExportJob, OutboxEmail
 from jobs.states import ExportState, OutboxState
-from judging.models import Certificate, Deliberation, ResultEntry, ScoreSheet
+from judging.models import Certificate, Deliberation, ResultEntry, ResultVersion, ScoreSheet
 from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
 from submissions.states import Eligibility, IdeaSource, TeamKind
@@ -200,7 +200,8 @@ def check_values(model, column: str) -> set[str]:
         (Event, "ranking_method", RankingMethod.values()),
         (Deliberation, "method", RankingMethod.values()),
         (Deliberation, "validation_mode", ValidationMode.values()),
-        (ResultEntry, "method", RankingMethod.values()),
+        (ResultVersion, "method", RankingMethod.values()),
+        (ResultVersion, "validation_mode", ValidationMode.values()),
         (ResultEntry, "not_ranked_reason", NotRanked.values()),
         (ScoreSheet, "status", tuple(SheetState.STORED)),
         (Idea, "eligibility", Eligibility.values()),
@@ -225,7 +226,8 @@ def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
         ("events", "ranking_method", RankingMethod.values()),
         ("deliberations", "method", RankingMethod.values()),
         ("deliberations", "validation_mode", ValidationMode.values()),
-        ("result_entries", "method", RankingMethod.values()),
+        ("result_versions", "method", RankingMethod.values()),
+        ("result_versions", "validation_mode", ValidationMode.values()),
         ("result_entries", "not_ranked_reason", NotRanked.values()),
         ("score_sheets", "status", tuple(SheetState.STORED)),
         ("ideas", "eligibility", Eligibility.values()),

@@ -2,31 +2,11 @@
 
 import pytest
 
-from extensions import db
-from judging.models import ResultEntry
-from tests.builders import make_event, make_idea
+from tests.builders import add_result, make_event, make_idea
 
 SEEDED_PHONE = "+212661234567"
 SEEDED_EMAIL = "amina.secret@example.ma"
 SEEDED_LEAD = "Amina Benali"
-
-
-def add_result(event, idea, rank, is_winner, raw=4.2, norm=0.8) -> ResultEntry:
-    entry = ResultEntry(
-        event_id=event.id,
-        idea_id=idea.id,
-        rank=rank,
-        raw_score=raw,
-        normalised_score=norm,
-        normalised_100=70.0,
-        judges=3,
-        ranked=True,
-        is_winner=is_winner,
-        method="raw",
-    )
-    db.session.add(entry)
-    db.session.commit()
-    return entry
 
 
 @pytest.fixture
@@ -58,7 +38,7 @@ def published(app):
         sector="handicrafts",
         bank_worthy=True,
     )
-    add_result(event, winner, 1, True, raw=4.5, norm=1.2)
-    add_result(event, second, 2, True, raw=4.1, norm=0.6)
-    add_result(event, worthy, 3, False, raw=3.9, norm=0.1)
+    add_result(event, winner, 1, True, raw=4.5, mean_z=1.2)
+    add_result(event, second, 2, True, raw=4.1, mean_z=0.6)
+    add_result(event, worthy, 3, False, raw=3.9, mean_z=0.1)
     return {"event": event, "winner": winner, "second": second, "worthy": worthy}

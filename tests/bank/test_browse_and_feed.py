@@ -90,9 +90,10 @@ def test_json_feed_has_no_personal_data(client, bank):
         "city": "Oujda",
         "city_ar": "وجدة",
         "rank": 1,
-        "raw_score": 4.5,
-        "normalised_score": 1.2,
         "is_winner": True,
+        "score_100": 62.0,
+        "mean_z": 1.2,
+        "raw": 4.5,
     }
 
 

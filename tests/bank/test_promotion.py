@@ -8,7 +8,7 @@ from bank.models import BankProject
 from bank.services import PromotionError, promote_winners
 from extensions import db
 from tests.bank.conftest import SEEDED_EMAIL, SEEDED_LEAD, SEEDED_PHONE
-from tests.builders import make_event, make_idea, make_user
+from tests.builders import add_result, make_event, make_idea, make_user
 
 
 def _projects():
@@ -39,7 +39,8 @@ def test_promoting_copies_the_winners_with_their_origin_and_contact(app, publish
         SEEDED_EMAIL,
     )
     assert first.origin_event_id == published["event"].id
-    assert (first.origin_rank, first.raw_score, first.normalised_score) == (1, 4.5, 1.2)
+    assert (first.origin_rank, first.raw, first.mean_z) == (1, 4.5, 1.2)
+    assert first.score_100 == pytest.approx(62.0)
     assert first.is_winner and first.status == "idea"
     assert second.title == "Miel de thym bio" and second.origin_rank == 2
     # The search text is maintained with the record.
@@ -104,8 +105,6 @@ def test_an_idea_carried_to_the_final_is_not_promoted_twice(app, published):
     copy = make_idea(
         final, title="Coopérative de couscous Al Amal", carried_from_id=published["winner"].id
     )
-    from tests.bank.conftest import add_result
-
     add_result(final, copy, 1, True)
     result = promote_winners(final, None)
     assert (result["created"], result["already"]) == (0, 1)
@@ -178,3 +177,20 @@ def test_published_event_page_links_to_promotion_and_open_event_page_shows_its_q
     opened = make_event(state="open")
     page = client.get(f"/tour/events/{opened.slug}").get_data(as_text=True)
     assert "<svg" in page and "Verser les lauréats" not in page
+
+
+def test_a_published_amendment_updates_the_bank_copy(app, published):
+    """The bank shows the results in force: publishing v2 refreshes what promotion copied."""
+    from judging import results
+
+    promote_winners(published["event"], None)
+    db.session.commit()
+    event = published["event"]
+    add_result(event, published["winner"], 2, False, raw=4.0, mean_z=0.2, number=2)
+    add_result(event, published["second"], 1, True, raw=4.6, mean_z=1.3, number=2)
+    results.results_published.send(event, version=2)
+    db.session.commit()
+    first = db.session.scalar(select(BankProject).filter_by(idea_id=published["winner"].id))
+    assert (first.origin_rank, first.is_winner, first.mean_z) == (2, False, 0.2)
+    second = db.session.scalar(select(BankProject).filter_by(idea_id=published["second"].id))
+    assert (second.origin_rank, second.is_winner, second.raw) == (1, True, 4.6)

@@ -70,9 +70,9 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
 
     # Oujda was deliberated and published; its winners are in the bank and in the final.
     from bank.models import BankProject
-    from judging.models import ResultEntry
+    from judging.results import event_winners
 
-    winners = db.session.query(ResultEntry).filter_by(event_id=oujda.id, is_winner=True).all()
+    winners = event_winners(oujda)
     assert len(winners) == oujda.winners_count
     assert {p.idea_id for p in db.session.query(BankProject)} == {w.idea_id for w in winners}
     final = next(e for e in competition.events if e.is_final)

@@ -60,8 +60,9 @@ def test_organiser_deliberates_publishes_downloads_and_promotes(
     live, new_page, shot, tmp_path, size, lang
 ):
     from bank.models import BankProject
+    from competitions.models import Event
     from extensions import db
-    from judging.models import ResultEntry
+    from judging.results import event_winners
 
     email, password, slug, event_id = _scored_event(live)
     page = new_page(size, lang)
@@ -92,13 +93,7 @@ def test_organiser_deliberates_publishes_downloads_and_promotes(
     _move(page, slug, "published")
     assert _event_state(live, event_id) == "published"
     shot(page, "published")
-    winners = live.run(
-        lambda: db.session.scalars(
-            select(ResultEntry.idea_id).where(
-                ResultEntry.event_id == event_id, ResultEntry.is_winner
-            )
-        ).all()
-    )
+    winners = live.run(lambda: event_winners(db.session.get(Event, event_id)))
     assert len(winners) == 3
 
     page.goto("/tour/rankings")

@@ -17,7 +17,7 @@ def _idea(**fields):
     values = dict(
         rank=1, receipt_code="OUJ-1", title="Four solaire", sector="Agri", province="Oujda",
         lead_name="Fatima", lead_phone="+212612345678", lead_email="f@example.ma",
-        raw_score=71.25, judge_scores=[70.0, 72.5], comments=[("J1", "Bien"), ("J2", "  ")],
+        raw=71.25, judge_scores=[70.0, 72.5], comments=[("J1", "Bien"), ("J2", "  ")],
     )  # fmt: skip
     values.update(fields)
     return IdeaRow(**values)

@@ -100,8 +100,9 @@ def test_deliberation_page_shows_both_methods_and_which_ranks(app, client, login
     login(make_user("organiser"))
     page = client.get(f"/judging/{event.slug}/deliberation").get_data(as_text=True)
     assert "Classement par le score normalisé" in page
-    assert "Score brut (0–100)" in page and "Score normalisé ★" in page
+    assert "Score brut /100" in page and "Score /100 ★" in page and "Score z moyen" in page
     assert "50 + 10 × le z-score moyen" in page
+    assert "Score normalisé" not in page  # one name per figure
 
 
 def test_jury_sees_the_ranking_in_deliberation(app, client, login):
@@ -178,11 +179,16 @@ def test_ranking_api_access(app, client, login):
     assert data["method"] == "raw"
     first = data["ideas"][0]
     assert first["receipt_code"] == ideas[0].receipt_code and first["rank"] == 1 and first["ranked"]
-    assert first["raw_score"] == pytest.approx(100)
+    assert first["raw"] == pytest.approx(100) and first["is_winner"]
+    assert data["provisional"] and data["version"] is None
+    assert set(data["figures"]) == {"score_100", "mean_z", "raw"}
     publish(event, judges)
     forget_request_state()
     anonymous = app.test_client()
-    assert anonymous.get(f"/api/events/{event.slug}/ranking").status_code == 200
+    data = anonymous.get(f"/api/events/{event.slug}/ranking").json
+    assert data["version"] == 1 and data["in_force"] and not data["provisional"]
+    assert [i["is_winner"] for i in data["ideas"]] == [True, False, False]
+    assert data["figures"]["score_100"]["label"] == "Score /100"
 
 
 def test_carry_winners_to_the_final_is_idempotent(app):

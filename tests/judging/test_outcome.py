@@ -15,7 +15,7 @@ from extensions import db
 from jobs.models import OutboxEmail
 from judging import deliberation as delib
 from judging import outcome, services
-from judging.models import Certificate, ResultEntry
+from judging.models import Certificate
 from judging.services import save_comment
 from tests.builders import make_user
 
@@ -260,26 +260,29 @@ def test_certificate_pdfs_render_to_images(app, client, tmp_path):
         assert (tmp_path / f"{lang}-1.png").stat().st_size > 5000
 
 
-def test_a_certificate_that_amended_results_no_longer_bear_says_so(app, client):
+def test_an_amendment_issues_the_certificates_it_calls_for_and_supersedes_the_old(app, client):
     event, ideas, judges = published_event()
+    organiser = make_user("organiser")
     old = certificate_of(ideas[0])
-    entry = db.session.scalar(select(ResultEntry).where(ResultEntry.idea_id == ideas[0].id))
-    entry.is_winner = False  # as an amendment would
+    delib.start_amendment(event, "La deuxième idée méritait le prix", organiser)
+    delib.choose_winners(event, [ideas[1].id], {ideas[1].id: "Jury unanime"}, organiser)
+    delib.validate_minutes(event, judges[0])
+    delib.publish_amendment(event, organiser)
     db.session.commit()
     page = client.get(f"/certificate/{old.code}").get_data(as_text=True)
     assert 'id="certificate-superseded"' in page and "elle ne les reflète plus" in page
     assert client.get(f"/certificate/{old.code}/fr.pdf").status_code == 404
-    outcome.announce_results(event)  # the next announcement issues the certificate in force
-    db.session.commit()
-    new = db.session.scalar(
-        select(Certificate).where(
-            Certificate.idea_id == ideas[0].id, Certificate.kind == "participant"
-        )
+    kinds = dict(
+        db.session.execute(
+            select(Certificate.kind, Certificate.code).where(Certificate.idea_id == ideas[0].id)
+        ).all()
     )
-    assert new.code != old.code
-    assert 'id="certificate-superseded"' not in client.get(f"/certificate/{new.code}").get_data(
-        as_text=True
-    )
+    assert set(kinds) == {"winner", "participant"}
+    now = client.get(f"/certificate/{kinds['participant']}").get_data(as_text=True)
+    assert 'id="certificate-superseded"' not in now
+    winner = lookup(client, ideas[1].receipt_code, "0698765432").get_data(as_text=True)
+    assert 'data-winner="yes"' in winner
+    assert len(results_emails()) == 2  # the amendment's own e-mail tells whom it changed
 
 
 def test_a_publication_rolled_back_and_retried_leaves_one_email_per_idea(app):

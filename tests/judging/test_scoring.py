@@ -68,9 +68,9 @@ def test_normalisation_lets_the_harsh_judges_best_idea_win_on_split_panels():
     assert normalised.ranked[0].idea_id == 1
     # Judge 7: μ = 30, σ = √(1400/3); judge 8: μ = 88, σ = √(8/3).
     by_idea = normalised.by_idea()
-    assert by_idea[1].normalised == pytest.approx(30 / math.sqrt(1400 / 3))
-    assert by_idea[4].normalised == pytest.approx(2 / math.sqrt(8 / 3))
-    assert by_idea[1].normalised_100 == pytest.approx(50 + 10 * 30 / math.sqrt(1400 / 3))
+    assert by_idea[1].mean_z == pytest.approx(30 / math.sqrt(1400 / 3))
+    assert by_idea[4].mean_z == pytest.approx(2 / math.sqrt(8 / 3))
+    assert by_idea[1].score_100 == pytest.approx(50 + 10 * 30 / math.sqrt(1400 / 3))
     # Both figures and both ranks are always computed, whichever method ranks.
     assert (by_idea[1].rank_raw, by_idea[1].rank_normalised, by_idea[1].rank) == (4, 1, 1)
     assert raw.by_idea()[1].rank == 4
@@ -81,7 +81,7 @@ def test_a_judge_giving_the_same_score_everywhere_has_z_zero():
     ranking = rank_event(
         ideas(1, 2), sheets([(1, 7, 50), (2, 7, 50)]), method="normalised", min_judges=1
     )
-    assert [r.normalised for r in ranking.ideas] == [0, 0]
+    assert [r.mean_z for r in ranking.ideas] == [0, 0]
     assert [r.rank for r in ranking.ideas] == [1, 1]
     assert ranking.judges[0].sd == 0
 

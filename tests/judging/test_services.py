@@ -165,7 +165,7 @@ def test_event_ranking_matches_the_pure_formula(app):
     got = {row["idea_id"]: row for row in ranking["ideas"]}
     for idea in ideas:
         assert got[idea.id]["raw"] == pytest.approx(expected[idea.id].raw)
-        assert got[idea.id]["normalised"] == pytest.approx(expected[idea.id].normalised)
+        assert got[idea.id]["mean_z"] == pytest.approx(expected[idea.id].mean_z)
         assert got[idea.id]["rank"] == expected[idea.id].rank
     assert got[ideas[2].id]["reason"] == "too_few_judges"  # one submitted sheet of two
     assert ranking["method"] == "raw"

@@ -5,11 +5,10 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from extensions import db
-from judging.models import ResultEntry
 from judging.services import NOT_RANKED_LABELS
 from reporting import services
 from submissions.fields import GENDER_LABELS, SECTOR_LABELS
-from tests.builders import add_jury, make_event, make_idea, make_user
+from tests.builders import add_jury, add_result, make_event, make_idea, make_user
 
 
 def french(label) -> str:
@@ -46,8 +45,8 @@ def test_event_sheet_ranks_ideas_with_scores_and_winners(app, tmp_path, scored):
     assert ws[f"{col['Rang']}2"].value == 1
     assert ws[f"{col['Code de reçu']}2"].value == "OUJ-AAAA"
     assert ws[f"{col['Secteur']}2"].value == french(SECTOR_LABELS["tourism"])
-    assert ws[f"{col['Score brut (0–100)']}2"].value == pytest.approx(87.5)
-    assert ws[f"{col['Score brut (0–100)']}2"].number_format == "0.00"
+    assert ws[f"{col['Score brut /100']}2"].value == pytest.approx(87.5)
+    assert ws[f"{col['Score brut /100']}2"].number_format == "0.00"
     assert ws[f"{col['Budget (MAD)']}2"].value == 2_230_000
     assert ws[f"{col['Budget (MAD)']}2"].number_format == "#,##0"
     assert ws[f"{col['Impact social']}2"].value == pytest.approx(4.5)
@@ -57,7 +56,7 @@ def test_event_sheet_ranks_ideas_with_scores_and_winners(app, tmp_path, scored):
     # Second: a winner chosen outside the top, with its written reason.
     assert ws[f"{col['Code de reçu']}3"].value == "OUJ-BBBB"
     assert ws[f"{col['Rang']}3"].value == 2
-    assert ws[f"{col['Score brut (0–100)']}3"].value == pytest.approx(62.5)
+    assert ws[f"{col['Score brut /100']}3"].value == pytest.approx(62.5)
     assert ws[f"{col['Motif (choisi hors du haut du classement)']}3"].value == (
         "Coup de cœur du jury"
     )
@@ -176,18 +175,13 @@ def test_contacts_only_when_asked(app, tmp_path, scored):
 def test_published_event_shows_the_frozen_results(app, tmp_path, scored):
     event = scored.event
     event.state = "published"
-    db.session.add_all(
-        [
-            ResultEntry(event_id=event.id, idea_id=scored.second.id, rank=1, raw_score=90.0,
-                        normalised_100=60.0, judges=2, is_winner=True, method="normalised"),
-            ResultEntry(event_id=event.id, idea_id=scored.first.id, rank=2, raw_score=80.0,
-                        normalised_100=55.0, judges=2, is_winner=False, method="normalised"),
-        ]
-    )  # fmt: skip
-    db.session.commit()
+    add_result(event, scored.second, 1, True, raw=90.0, mean_z=1.0, method="normalised")
+    add_result(event, scored.first, 2, False, raw=80.0, mean_z=0.5, method="normalised")
     ws = _write(tmp_path, [event])["Oujda"]
     col = _by_header(ws)
     by_code = {ws[f"{col['Code de reçu']}{r}"].value: r for r in range(2, ws.max_row + 1)}
+    assert by_code == {"OUJ-BBBB": 2, "OUJ-AAAA": 3}  # the announced results, in rank order
+    assert ws[f"{col['Score /100']}2"].value == 60.0 and ws[f"{col['Score z moyen']}2"].value == 1.0
     assert ws[f"{col['Rang']}{by_code['OUJ-BBBB']}"].value == 1
     assert ws[f"{col['Lauréat']}{by_code['OUJ-BBBB']}"].value == "Oui"
     assert ws[f"{col['Lauréat']}{by_code['OUJ-AAAA']}"].value == "Non"
@@ -298,3 +292,31 @@ def test_events_gathered_together_get_the_rows_each_gets_alone(app, tmp_path, sc
         "+1+1 excellent",
         "=cmd|' /C calc'!A0",
     ]
+
+
+def test_the_national_final_is_named_as_such_and_counted_once_in_the_totals(app, tmp_path, scored):
+    """A stop's winner carried to the final is one idea: one row per event, the final named
+    "National final" (not its host city), totals and breakdowns counting the idea once."""
+    event = scored.event
+    event.state = "published"
+    add_result(event, scored.first, 1, True)
+    add_result(event, scored.second, 2, False)
+    final = make_event(event.competition, slug="finale-2025", city="Oujda", is_final=True)
+    final.state = "published"
+    copy = make_idea(
+        final, title=scored.first.title, receipt_code="FIN-AAAA", budget_mad=2_230_000,
+        sector="tourism", lead_email="fatima@example.ma", carried_from_id=scored.first.id,
+    )  # fmt: skip
+    add_result(final, copy, 1, True)
+    wb = _write(tmp_path, [event, final])
+    assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Finale nationale",
+                                 "Finale nationale - Jury"]  # fmt: skip
+    rows = _rows(wb["Résumé"])
+    assert [r[0] for r in rows[1:3]] == ["Oujda", "Finale nationale"]
+    assert rows[1][3:8] == [2, 2, 2, 1, 2_230_000 + 3 * 250_000]  # the results in force
+    assert rows[2][3:8] == [1, 1, 1, 1, 2_230_000]
+    total = next(r for r in rows if r[0] == "Total de la tournée")
+    assert total[3:8] == [2, 2, 2, 1, 2_230_000 + 3 * 250_000]  # the carried idea once
+    start = rows.index(next(r for r in rows if r[0] == "Par secteur"))
+    tourism = next(r for r in rows[start:] if r[0] == french(SECTOR_LABELS["tourism"]))
+    assert tourism[1] == 1 and tourism[3] == 1

@@ -4,7 +4,7 @@ Two settings of an event (share each idea's rank, share the jury's comments with
 the certificates issued when results are published, each with the code that confirms it.
 
 Revision ID: outcome
-Revises: jury
+Revises: results
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = "outcome"
-down_revision = "jury"
+down_revision = "results"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,357 @@
+"""The official results of events: the one place every other package reads them from.
+
+A version of an event's results is made when the minutes are validated (`judging.deliberation`)
+and becomes public when published; the **version in force** is the latest published, not voided
+one. An amendment makes the next version, with its reason; earlier versions stay readable.
+Readers (results page, minutes, ranking API, workbooks, the bank, the receipt look-up) call
+`results_in_force`, `results_version`, `event_winners` or `idea_outcome`, never a live
+recomputation; `provisional_results` is the live ranking, for organisers while no version exists.
+
+Two figures, one name each: `score_100` ("Score /100", 50 + 10 × the mean z-score, clipped to
+0–100) and `mean_z` ("Mean z-score"); `raw` is the mean of the judges' scores out of 100.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from blinker import Namespace
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from accounts.models import User
+from competitions.models import Event
+from extensions import db
+from judging.freeze import pending_version, version_in_force
+from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
+from judging.scoring import sheet_score
+from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from judging.states import NotRanked, SheetState
+from submissions.models import Idea
+
+__all__ = [
+    "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
+    "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
+    "provisional_results", "published_versions", "results_in_force", "results_of_events",
+    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "validated_results",
+    "version_in_force",
+]  # fmt: skip
+
+# Sent (sender=event, version=number) when a version of an event's results becomes the one in
+# force (first publication or a published amendment): copies of results elsewhere refresh.
+results_published = Namespace().signal("results-published")
+
+# One label per figure, the same on every page, workbook and API description.
+FIGURE_LABELS = {
+    "score_100": _l("Score /100"),
+    "mean_z": _l("Mean z-score"),
+    "raw": _l("Raw score /100"),
+}
+FIGURE_NOTES = {
+    "score_100": "50 + 10 × mean_z, clipped to 0–100 (50 is a judge's average idea)",
+    "mean_z": "mean of the judges' z-scores (each judge's marks centred on their own mean)",
+    "raw": "mean of the judges' weighted scores, out of 100",
+}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One idea's line of an event's results."""
+
+    idea_id: int
+    receipt_code: str
+    title: str
+    sector: str | None
+    rank: int | None
+    is_winner: bool
+    override_reason: str | None
+    ranked: bool
+    not_ranked_reason: str | None  # calibration, ineligible, duplicate, too_few_judges
+    judges: int
+    score_100: float | None
+    mean_z: float | None
+    raw: float | None
+    rank_raw: int | None = None
+    rank_normalised: int | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """An event's results: a version (number ≥ 1) or the live, provisional ranking (number None)."""
+
+    event_id: int
+    number: int | None
+    method: str
+    validated_at: datetime | None
+    published_at: datetime | None
+    reason: str | None  # the amendment's reason (None for v1)
+    provisional: bool
+    rows: tuple[ResultRow, ...]
+
+    @property
+    def winners(self) -> list[ResultRow]:
+        return [row for row in self.rows if row.is_winner]
+
+    @property
+    def ranked_rows(self) -> list[ResultRow]:
+        return [row for row in self.rows if row.ranked]
+
+    @property
+    def amended(self) -> bool:
+        return bool(self.number and self.number > 1)
+
+    def row(self, idea_id: int) -> ResultRow | None:
+        return next((row for row in self.rows if row.idea_id == idea_id), None)
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A published version of an event's results, for the list of versions."""
+
+    number: int
+    published_at: datetime
+    reason: str | None
+    in_force: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the version in force says of one idea."""
+
+    event_id: int
+    number: int
+    published_at: datetime
+    row: ResultRow
+
+
+# --- Versions -----------------------------------------------------------------------------------
+
+
+def _in_force_query(event_ids):
+    return (
+        select(ResultVersion)
+        .where(
+            ResultVersion.event_id.in_(list(event_ids)),
+            ResultVersion.published_at.is_not(None),
+            ResultVersion.voided_at.is_(None),
+        )
+        .order_by(ResultVersion.event_id, ResultVersion.number.desc())
+    )
+
+
+def _entry_rows(version_ids: list[int]) -> dict[int, list[ResultRow]]:
+    query = (
+        select(ResultEntry, Idea.receipt_code, Idea.title, Idea.sector)
+        .join(Idea, Idea.id == ResultEntry.idea_id)
+        .where(ResultEntry.version_id.in_(version_ids))
+        .order_by(ResultEntry.ranked.desc(), ResultEntry.rank, Idea.id)
+    )
+    rows: dict[int, list[ResultRow]] = defaultdict(list)
+    for entry, code, title, sector in db.session.execute(query):
+        rows[entry.version_id].append(
+            ResultRow(
+                idea_id=entry.idea_id, receipt_code=code, title=title, sector=sector,
+                rank=entry.rank, is_winner=entry.is_winner, override_reason=entry.override_reason,
+                ranked=entry.ranked, not_ranked_reason=entry.not_ranked_reason,
+                judges=entry.judges, score_100=entry.score_100, mean_z=entry.mean_z,
+                raw=entry.raw, rank_raw=entry.rank_raw, rank_normalised=entry.rank_normalised,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _results(version: ResultVersion, rows: list[ResultRow]) -> Results:
+    return Results(
+        event_id=version.event_id,
+        number=version.number,
+        method=version.method,
+        validated_at=version.validated_at,
+        published_at=version.published_at,
+        reason=version.reason,
+        provisional=False,
+        rows=tuple(rows),
+    )
+
+
+def _read(version: ResultVersion | None) -> Results | None:
+    if version is None:
+        return None
+    return _results(version, _entry_rows([version.id])[version.id])
+
+
+def results_in_force(event: Event) -> Results | None:
+    """The official results of the event (latest published, not voided version), or None."""
+    return _read(version_in_force(event))
+
+
+def results_version(event: Event, number: int, *, published_only: bool = True) -> Results | None:
+    """Version `number` of the event's results (published ones only, unless asked)."""
+    query = select(ResultVersion).where(
+        ResultVersion.event_id == event.id, ResultVersion.number == number
+    )
+    if published_only:
+        query = query.where(ResultVersion.published_at.is_not(None))
+    return _read(db.session.scalar(query))
+
+
+def validated_results(event: Event) -> Results | None:
+    """What the validated minutes hold: the version waiting for publication, else the one in
+    force (the minutes show it)."""
+    return _read(pending_version(event) or version_in_force(event))
+
+
+def published_versions(event: Event) -> list[VersionInfo]:
+    """Every published version of the event, newest first."""
+    versions = list(
+        db.session.scalars(
+            select(ResultVersion)
+            .where(ResultVersion.event_id == event.id, ResultVersion.published_at.is_not(None))
+            .order_by(ResultVersion.number.desc())
+        )
+    )
+    in_force = next((v.id for v in versions if v.voided_at is None), None)
+    return [VersionInfo(v.number, v.published_at, v.reason, v.id == in_force) for v in versions]
+
+
+def event_winners(event: Event) -> list[ResultRow]:
+    """Who won this event: the winners of the version in force, by rank (none before it)."""
+    results = results_in_force(event)
+    return results.winners if results else []
+
+
+def idea_outcome(idea_id: int) -> Outcome | None:
+    """The idea's line in the version in force of its event's results, or None."""
+    event_id = db.session.scalar(select(Idea.event_id).where(Idea.id == idea_id))
+    if event_id is None:
+        return None
+    version = db.session.scalar(_in_force_query([event_id]).limit(1))
+    if version is None:
+        return None
+    row = next((r for r in _entry_rows([version.id])[version.id] if r.idea_id == idea_id), None)
+    if row is None:
+        return None
+    return Outcome(version.event_id, version.number, version.published_at, row)
+
+
+def results_of_events(events: list[Event]) -> dict[int, Results]:
+    """For each event: its results in force, else its provisional results (reports on a whole
+    tour: two queries for the published ones, one ranking query for the others)."""
+    events = list(events)
+    found: dict[int, ResultVersion] = {}
+    for version in db.session.scalars(_in_force_query([e.id for e in events])):
+        found.setdefault(version.event_id, version)
+    rows = _entry_rows([v.id for v in found.values()]) if found else {}
+    results = {eid: _results(v, rows.get(v.id, [])) for eid, v in found.items()}
+    live = [e for e in events if e.id not in results]
+    results.update(_provisional(live))
+    return results
+
+
+# --- Live (provisional) results --------------------------------------------------------------
+
+
+def provisional_results(event: Event) -> Results:
+    """The live ranking with the winners chosen so far (the top N when none is chosen): for
+    organisers during deliberation, and for the snapshot taken when the minutes are validated."""
+    return _provisional([event])[event.id]
+
+
+def _provisional(events: list[Event]) -> dict[int, Results]:
+    if not events:
+        return {}
+    rankings = rankings_for_events(events)
+    choices: dict[int, dict[int, str | None]] = defaultdict(dict)
+    for event_id, idea_id, reason in db.session.execute(
+        select(WinnerChoice.event_id, WinnerChoice.idea_id, WinnerChoice.override_reason).where(
+            WinnerChoice.event_id.in_([e.id for e in events])
+        )
+    ):
+        choices[event_id][idea_id] = reason
+    results = {}
+    for event in events:
+        ranking = rankings[event.id]
+        chosen = choices.get(event.id)
+        if chosen is None:
+            chosen = dict.fromkeys(default_winners(ranking["ideas"], event.winners_count))
+        results[event.id] = Results(
+            event_id=event.id,
+            number=None,
+            method=ranking["method"],
+            validated_at=None,
+            published_at=None,
+            reason=None,
+            provisional=True,
+            rows=tuple(
+                ResultRow(
+                    idea_id=r["idea_id"], receipt_code=r["receipt_code"], title=r["title"],
+                    sector=r["sector"], rank=r["rank"], is_winner=r["idea_id"] in chosen,
+                    override_reason=chosen.get(r["idea_id"]), ranked=r["ranked"],
+                    not_ranked_reason=r["reason"], judges=r["judges"],
+                    score_100=r["score_100"], mean_z=r["mean_z"], raw=r["raw"],
+                    rank_raw=r["rank_raw"], rank_normalised=r["rank_normalised"],
+                )
+                for r in sorted(ranking["ideas"], key=_rank_order)
+            ),
+        )  # fmt: skip
+    return results
+
+
+def _rank_order(row: dict) -> tuple:
+    """Ranked ideas by rank, then the others (the order of every reader)."""
+    return (not row["ranked"], row["rank"] or 0, row["idea_id"])
+
+
+def default_winners(rows, winners_count: int) -> list[int]:
+    """The top N ranked ideas (ties at the N-th place all included); rows are ranking dicts or
+    ResultRows."""
+
+    def get(row, name):
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    return [get(r, "idea_id") for r in rows if get(r, "ranked") and get(r, "rank") <= winners_count]
+
+
+# --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
+
+
+def submitted_marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, dict]]]:
+    """{event: {idea: {judge: {criterion: mark}}}} of the submitted sheets, complete sheets
+    only (one query for every event; `specs` from `criterion_specs`, by event)."""
+    marks: dict[int, dict] = {event_id: defaultdict(dict) for event_id in event_ids}
+    query = (
+        select(
+            ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id,
+            Score.value,
+        )
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
+    )  # fmt: skip
+    # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
+    rows = db.session.connection().execute(query.execution_options(stream_results=True))
+    for event_id, idea_id, judge_id, criterion_id, value in rows:
+        marks[event_id][idea_id].setdefault(judge_id, {})[criterion_id] = value
+    for event_id, per_idea in marks.items():
+        wanted = {c.id for c in specs[event_id]}
+        for per_judge in per_idea.values():
+            for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
+                del per_judge[judge_id]
+    return marks
+
+
+def sheet_comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """{idea: [(judge name, comment)]} of the submitted sheets, by judge name (one query)."""
+    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for idea_id, name, text in db.session.execute(
+        select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(
+            ScoreSheet.event_id.in_(event_ids),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.comment != "",
+        )
+        .order_by(ScoreSheet.idea_id, User.name)
+    ):
+        comments[idea_id].append((name, text))
+    return comments
