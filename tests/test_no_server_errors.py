@@ -61,6 +61,7 @@ def site(app):
         "action": "x",
         "token": "x",
         "filename": "x",
+        "lang": "fr",
     }
     return {"organiser": organiser, "judge": judge, "ids": ids, "texts": texts}
 
@@ -86,9 +87,9 @@ def _url(rule, ids, texts, *, number=None, text=None):
     values = {}
     for name, converter in rule._converters.items():
         if isinstance(converter, IntegerConverter):
-            values[name] = ids[name] if number is None else number
+            values[name] = ids.get(name, 1) if number is None else number
         else:
-            values[name] = texts[name] if text is None else text
+            values[name] = texts.get(name, "x") if text is None else text
     return rule.build(values, append_unknown=False)[1]
 
 
