@@ -81,3 +81,30 @@ def test_the_hung_redis_is_tried_again_after_the_rest(app, client, hung_redis):
 def test_the_web_side_redis_client_gives_up_within_a_fraction_of_a_second(app, hung_redis):
     options = redis_connection().connection_pool.connection_kwargs
     assert options["socket_timeout"] <= 0.5 and options["socket_connect_timeout"] <= 0.5
+
+
+def test_a_live_server_with_a_hung_redis_still_takes_ideas_and_counts_limits(tmp_path, app):
+    """gunicorn with REDIS_URL on the hung server: the rate limiter's Redis storage and the
+    queue both give up quickly; the limits are counted in memory meanwhile."""
+    from bench.server import LiveServer, migrate, seed_app
+    from tests.jobs.test_rate_limits_on_redis import send_idea
+
+    database = f"sqlite:///{tmp_path / 'hung.sqlite3'}"
+    instance = tmp_path / "instance"
+    migrate(database, instance)
+    seeder = seed_app(database, instance)
+    with seeder.app_context():
+        slug = make_event(state="open").slug
+        db.session.remove()
+        db.engine.dispose()
+    hung = HungRedis()
+    env = {
+        "REDIS_URL": f"redis://127.0.0.1:{hung.port}/0",
+        "SUBMIT_LIMITS_PER_ADDRESS": "3 per minute",
+    }
+    try:
+        with LiveServer(database, instance, workers=1, env=env) as server:
+            statuses = [send_idea(f"{server.url}/e/{slug}/submit") for _ in range(4)]
+    finally:
+        hung.close()
+    assert statuses == [200, 200, 200, 429]
