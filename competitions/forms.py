@@ -70,6 +70,9 @@ class EventForm(FlaskForm):
         ],
     )
     blind = BooleanField(_l("Blind judging (judges do not see the team)"))
+    retention_months = number_field(
+        _l("Months the participants' personal data are kept after publication"), default=12
+    )
 
     def data_for_service(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

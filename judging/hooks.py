@@ -21,7 +21,9 @@ from judging.services import (
     on_jury_member_removed,
     on_jury_member_seated,
 )
+from judging.results import first_publications
 from judging.steps import move_notices
+from submissions.privacy import use_publication_dates
 from submissions.services import add_change_guard, use_calibration_rule
 
 
@@ -32,7 +34,8 @@ def register() -> None:
     the judging pages; the ideas' triage page applies judging's calibration rule, and refuses
     any change of an idea's ranking inputs while the event's results are official (validated or
     published); removing a judge sets their sheets aside (or voids the submitted ones), seating
-    them again gives them back, and the removal page counts them first."""
+    them again gives them back, and the removal page counts them first; the retention of
+    participants' personal data runs from the results' first publication."""
     add_transition_guard(require_validated_minutes)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
@@ -43,3 +46,4 @@ def register() -> None:
     jury_member_removed.connect(on_jury_member_removed)
     jury_member_seated.connect(on_jury_member_seated)
     add_judge_sheet_counter(judge_sheet_counts)
+    use_publication_dates(first_publications)
