@@ -15,13 +15,13 @@ from judging.deliberation import (
     refuse_locked_idea_change,
     require_validated_minutes,
 )
+from judging.results import first_publications
 from judging.services import (
     calibration_from_triage,
     judge_sheet_counts,
     on_jury_member_removed,
     on_jury_member_seated,
 )
-from judging.results import first_publications
 from judging.steps import move_notices
 from submissions.privacy import use_publication_dates
 from submissions.services import add_change_guard, use_calibration_rule

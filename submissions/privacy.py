@@ -38,6 +38,11 @@ CONTACT_PATTERN = re.compile(
     r"|(?:(?:\+|00)\s*212[\s.-]*|\b0)[5-7](?:[\s.-]*\d){8}\b"
 )
 
+DELETION_LABELS = {
+    DeletionState.PENDING: _l("waiting for the organisers' decision"),
+    DeletionState.APPROVED: _l("approved: the data are erased"),
+    DeletionState.REFUSED: _l("refused"),
+}
 DELETION_REASON = Text.of(DeletionRequest.reason)
 REFUSAL_REASON = Text.of(DeletionRequest.refusal_reason)
 
@@ -124,9 +129,7 @@ def _scrub(values: dict | None) -> dict | None:
 def _scrub_audit(idea: Idea) -> int:
     """The idea's audit entries keep what happened, not who the participant was."""
     count = 0
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "idea", AuditEntry.entity_id == idea.id)
-    )
+    entries = db.session.scalars(select(AuditEntry).filter_by(entity="idea", entity_id=idea.id))
     for entry in entries:
         old, new = _scrub(entry.old), _scrub(entry.new)
         if (old, new) != (entry.old, entry.new):
@@ -188,7 +191,7 @@ def publication_dates(event_ids: list[int]) -> dict[int, datetime]:
 # --- What is held about an idea -----------------------------------------------------------------
 
 HELD_SECTIONS = {
-    "idea": (
+    "proposal": (
         "title", "problem", "solution", "sector", "region", "province", "beneficiaries",
         "local_resources", "expected_jobs", "budget_mad", "financing_sought_mad",
     ),
@@ -207,9 +210,9 @@ def held_data(idea: Idea) -> dict:
     """Everything held about the idea and its participant, as plain data (the JSON file and
     the readable page show the same)."""
     requests = db.session.scalars(
-        select(DeletionRequest).where(DeletionRequest.idea_id == idea.id).order_by(
-            DeletionRequest.id
-        )
+        select(DeletionRequest)
+        .where(DeletionRequest.idea_id == idea.id)
+        .order_by(DeletionRequest.id)
     )
     return {
         "receipt_code": idea.receipt_code,
@@ -381,7 +384,7 @@ def retention_plan(now: datetime | None = None) -> list[RetentionDue]:
     return plan
 
 
-def apply_retention(now: datetime | None = None, by=None, source: str = "retention") -> dict:
+def apply_retention(now: datetime | None = None, by=None, source: str | None = None) -> dict:
     """Anonymise every idea the plan names; {event slug: ideas anonymised}."""
     done = {}
     for due in retention_plan(now):
@@ -396,4 +399,3 @@ def retention_sweep() -> int:
     done = apply_retention(source="sweep")
     db.session.commit()
     return sum(done.values())
-

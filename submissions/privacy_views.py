@@ -59,6 +59,7 @@ def _lookup_page(refusal=None, status: int = 200, **values):
         form=form,
         refusal=str(refusal) if refusal is not None else None,
         reason=request.form.get("reason", ""),
+        deletion_labels=privacy.DELETION_LABELS,
         **values,
     )
     return _private(make_response(page, status))
@@ -124,6 +125,7 @@ def requests():
         "submissions/privacy/requests.html",
         pending=privacy.pending_requests(),
         decided=privacy.decided_requests(),
+        deletion_labels=privacy.DELETION_LABELS,
         plan=privacy.retention_plan(),
     )
 

@@ -17,8 +17,8 @@ from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
 from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
-from submissions.privacy import PRIVACY_NOTICE_VERSION
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
+from submissions.privacy import PRIVACY_NOTICE_VERSION
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
 

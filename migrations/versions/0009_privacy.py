@@ -24,7 +24,9 @@ def upgrade():
         batch_op.add_column(
             sa.Column("retention_months", sa.Integer(), server_default="12", nullable=False)
         )
-        batch_op.create_check_constraint(op.f("ck_events_retention_months"), "retention_months >= 1")
+        batch_op.create_check_constraint(
+            op.f("ck_events_retention_months"), "retention_months >= 1"
+        )
     op.create_table(
         "deletion_requests",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -53,8 +53,9 @@ def _published_event(uploads_dir):
 def _statistics(event):
     return sorted(
         db.session.execute(
-            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region)
-            .where(Idea.event_id == event.id)
+            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region).where(
+                Idea.event_id == event.id
+            )
         ).all()
     )
 
@@ -109,14 +110,12 @@ def test_unpublished_events_are_never_due(app):
 
 def test_retention_dry_run_changes_nothing_and_the_command_does_it(app, runner, uploads_dir):
     event, winner, other, third = _published_event(uploads_dir)
-    db.session.execute(
-        ResultVersion.__table__.update().values(published_at=utcnow() - 14 * MONTH)
-    )
+    db.session.execute(ResultVersion.__table__.update().values(published_at=utcnow() - 14 * MONTH))
     db.session.commit()
 
     result = runner.invoke(args=["retention", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert f"{event.slug}:" in result.output and "2 " in result.output
+    assert f"{event.slug} :" in result.output and "2 idées à anonymiser" in result.output
     db.session.expire_all()
     assert other.lead_name == "Karim Other" and not other.is_anonymised
     assert db.session.scalar(select(func.count()).where(AuditEntry.action == "anonymise")) == 0
@@ -131,9 +130,7 @@ def test_the_workers_sweep_applies_retention(app, uploads_dir):
     from jobs.worker import sweep
 
     _event, winner, other, _third = _published_event(uploads_dir)
-    db.session.execute(
-        ResultVersion.__table__.update().values(published_at=utcnow() - 14 * MONTH)
-    )
+    db.session.execute(ResultVersion.__table__.update().values(published_at=utcnow() - 14 * MONTH))
     db.session.commit()
     assert sweep()["retention"] == 2
     db.session.expire_all()
@@ -198,9 +195,7 @@ def test_wrong_phone_shows_nothing_and_counts_towards_the_throttle(client):
     assert response.status_code == 429 and "Fatima" not in response.get_data(as_text=True)
 
 
-def test_deletion_request_then_approval_erases_the_idea_and_tells_the_participant(
-    client, login
-):
+def test_deletion_request_then_approval_erases_the_idea_and_tells_the_participant(client, login):
     idea = _sent_idea(client)
     response = client.post(
         "/privacy/my-data/delete",
