@@ -271,3 +271,66 @@ def test_an_attachment_sent_with_the_form_is_deleted_on_approval(client, uploads
     privacy.decide_deletion(request, True, None, make_user("organiser"))
     db.session.commit()
     assert not path.exists() and idea.attachment_path is None
+
+
+def test_assisted_and_paper_ideas_record_the_attested_notice_version(
+    client, login, runner, tmp_path
+):
+    from tests.submissions.test_paper_import import GOOD_ROW, filled
+
+    event = make_event(state="open")
+    login(make_user("organiser"))
+    response = client.post(f"/e/{event.slug}/assist", data=form_data())
+    assert response.status_code == 303
+    path = filled(runner, tmp_path, [GOOD_ROW])
+    result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
+    assert [i.source for i in ideas] == ["assisted", "import"]
+    assert all(i.consent_version == privacy.PRIVACY_NOTICE_VERSION and i.consent_at for i in ideas)
+
+
+# --- The event's retention period ----------------------------------------------------------------
+
+EVENT_FORM = {
+    "city": "Oujda", "city_ar": "وجدة", "region": "L'Oriental", "venue": "Maison des jeunes",
+    "date": "2025-04-03", "winners_count": "3", "languages": ["ar", "fr"], "slug": "oujda-2025",
+    "judges_per_idea": "3", "min_judges": "2", "ranking_method": "", "tour_order": "1",
+}  # fmt: skip
+
+
+def test_retention_period_defaults_to_12_months_and_stays_editable_after_publication(
+    client, login
+):
+    login(make_user("organiser"))
+    event = make_event(state="published", slug="oujda-2025", tour_order=1)
+    assert event.retention_months == 12
+    page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
+    assert 'name="retention_months"' in page and 'value="12"' in page
+    response = client.post(
+        f"/tour/events/{event.slug}/edit", data={**EVENT_FORM, "retention_months": "٢٤"}
+    )
+    assert response.status_code == 303
+    db.session.refresh(event)
+    assert event.retention_months == 24
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "edit")).one()
+    assert entry.new == {"retention_months": 24}
+    # Every other setting stays frozen.
+    response = client.post(
+        f"/tour/events/{event.slug}/edit",
+        data={**EVENT_FORM, "retention_months": "24", "winners_count": "5"},
+    )
+    assert response.status_code == 422 and "figés" in response.get_data(as_text=True)
+
+
+def test_a_retention_period_out_of_range_is_refused_clearly(client, login):
+    login(make_user("organiser"))
+    event = make_event(state="open", slug="oujda-2025", tour_order=1)
+    for value in ("0", "121", "douze", "-3"):
+        response = client.post(
+            f"/tour/events/{event.slug}/edit", data={**EVENT_FORM, "retention_months": value}
+        )
+        assert response.status_code == 422, value
+        assert 'name="retention_months"' in response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert event.retention_months == 12
