@@ -299,9 +299,7 @@ EVENT_FORM = {
 }  # fmt: skip
 
 
-def test_retention_period_defaults_to_12_months_and_stays_editable_after_publication(
-    client, login
-):
+def test_retention_period_defaults_to_12_months_and_stays_editable_after_publication(client, login):
     login(make_user("organiser"))
     event = make_event(state="published", slug="oujda-2025", tour_order=1)
     assert event.retention_months == 12
