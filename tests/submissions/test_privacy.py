@@ -332,3 +332,25 @@ def test_a_retention_period_out_of_range_is_refused_clearly(client, login):
         assert 'name="retention_months"' in response.get_data(as_text=True)
     db.session.refresh(event)
     assert event.retention_months == 12
+
+
+def test_organisers_see_that_an_idea_was_anonymised(client, login):
+    event = make_event(state="open")
+    idea = make_idea(event)
+    privacy.anonymise_idea(idea, reason="deletion_request")
+    db.session.commit()
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}").get_data(as_text=True)
+    assert 'id="anonymised"' in page and "Fatima Zahra" not in page
+    page = client.get(f"/tour/events/{event.slug}/ideas").get_data(as_text=True)
+    assert "(effacé)" in page and "Fatima Zahra" not in page
+
+
+def test_anonymising_twice_does_nothing_more_and_an_unknown_reason_is_an_error(app):
+    import pytest
+
+    idea = make_idea(make_event())
+    assert privacy.anonymise_idea(idea, reason="retention")["fields"]
+    assert privacy.anonymise_idea(idea, reason="retention") == {}
+    with pytest.raises(ValueError):
+        privacy.anonymise_idea(make_idea(make_event()), reason="because")
