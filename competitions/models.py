@@ -103,6 +103,9 @@ class Event(db.Model):
     split_panels: Mapped[bool] = mapped_column(default=False)
     ranking_method: Mapped[str | None] = mapped_column(String(20))  # None: automatic
     blind: Mapped[bool] = mapped_column(default=False)
+    # What each participant is told of their own idea once the results are published.
+    share_ranks: Mapped[bool] = mapped_column(default=False)
+    share_feedback: Mapped[bool] = mapped_column(default=False)  # the jury's comments, anonymous
     # Months after publication that the personal data of ideas not promoted to the bank are kept.
     retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 personal data were erased, each event's retention period, and participants' deletion requests
 
 Revision ID: privacy
-Revises: results
+Revises: outcome
 Create Date: 2026-11-30 19:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "privacy"
-down_revision = "results"
+down_revision = "outcome"
 branch_labels = None
 depends_on = None
 
