@@ -16,6 +16,7 @@ from competitions.models import Event
 from extensions import db, utcnow
 from fieldtypes import FieldError, Text
 from jobs.models import OutboxEmail
+from jobs.states import OutboxState
 from refusals import Conflict, NotFound, Refusal
 from submissions import attachments
 from submissions.models import DeletionRequest, Idea
@@ -32,6 +33,7 @@ NOTICE_LANGUAGES = ("ar", "fr", "en")
 PERSONAL_FIELDS = ("lead_name", "lead_phone", "lead_email", "other_members")
 TEXT_FIELDS = ("title", "problem", "solution", "beneficiaries", "local_resources")
 REDACTED = "[…]"
+ERASED_NOTE = "recipient erased (personal data): not sent"
 # An e-mail address or a phone number written inside the idea's own text.
 CONTACT_PATTERN = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -139,7 +141,8 @@ def _scrub_audit(idea: Idea) -> int:
 
 
 def _scrub_outbox(idea: Idea, address: str) -> int:
-    """E-mails of this event to the participant's address lose the address and their body."""
+    """E-mails of this event to the participant's address lose the address and their body; one
+    still waiting is never sent."""
     if not address:
         return 0
     emails = list(
@@ -151,6 +154,8 @@ def _scrub_outbox(idea: Idea, address: str) -> int:
     )
     for email in emails:
         email.recipient, email.body_text, email.body_html = "", "", ""
+        if email.status in OutboxState.DUE:
+            email.status, email.last_error = OutboxState.FAILED, ERASED_NOTE
     return len(emails)
 
 

@@ -9,6 +9,7 @@ from audit.models import AuditEntry
 from bank.models import BankProject
 from extensions import db, utcnow
 from jobs.models import OutboxEmail
+from jobs.states import OutboxState
 from judging.models import ResultVersion
 from judging.results import results_in_force
 from submissions import privacy
@@ -135,6 +136,19 @@ def test_the_workers_sweep_applies_retention(app, uploads_dir):
     assert sweep()["retention"] == 2
     db.session.expire_all()
     assert other.is_anonymised and not winner.is_anonymised
+
+
+def test_a_waiting_email_to_an_erased_participant_is_never_sent(client):
+    idea = _sent_idea(client)
+    receipt = db.session.scalars(select(OutboxEmail)).one()
+    receipt.status = OutboxState.PENDING
+    db.session.commit()
+    privacy.anonymise_idea(idea, reason="retention")
+    db.session.commit()
+    db.session.refresh(receipt)
+    assert (
+        receipt.status == OutboxState.FAILED and receipt.recipient == "" and receipt.body_text == ""
+    )
 
 
 def test_contact_details_in_text_are_redacted_and_the_rest_kept():
