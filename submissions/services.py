@@ -18,6 +18,7 @@ from submissions import attachments
 from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
+from submissions.privacy import PRIVACY_NOTICE_VERSION
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
 
@@ -142,7 +143,8 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
         source=source,
         locale=locale,
         created_at=now,
-        consent_at=now,
+        consent_at=now,  # the form's box, or the organiser's attestation (assisted, paper)
+        consent_version=PRIVACY_NOTICE_VERSION,
         assisted_by_id=getattr(by, "id", None) if source == IdeaSource.ASSISTED else None,
         attachment_path=stored,
         attachment_name=upload.name if upload else None,

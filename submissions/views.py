@@ -47,9 +47,11 @@ from submissions.forms import (
     LookupForm,
 )
 from submissions.models import Idea
+from submissions.privacy_views import bp as privacy_bp
 from submissions.states import IdeaSource
 
 bp = Blueprint("submissions", __name__)
+bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
 KIOSK_RETURN_SECONDS = 20
 _RECEIPTS_KEPT = 10
 

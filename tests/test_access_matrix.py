@@ -149,6 +149,11 @@ ACCESS = {
     "submissions.idea_detail": "organiser",
     "submissions.idea_action": "organiser",
     "submissions.attachment": "organiser",
+    "submissions.privacy.notice": "public",
+    "submissions.privacy.my_data": "public",
+    "submissions.privacy.delete_request": "public",
+    "submissions.privacy.requests": "organiser",
+    "submissions.privacy.decide": "organiser",
     "judging.my_events": "jury",
     "judging.sheet": "own_sheet",
     "judging.save_score": "own_sheet",
@@ -277,6 +282,8 @@ def world(app):
             "code": idea_o.receipt_code,
             "lang": "fr",
             "new_state": "published",
+            "request_id": 1,
+            "decision": "refuse",
         },
     }
 
