@@ -13,16 +13,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import services
 from accounts.forms import EmptyForm, LoginForm
 from extensions import db
-from refusals import on_refusal, see_other
+from refusals import on_refusal, same_site_path, see_other
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only redirect to paths on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def home_for(user) -> str:
@@ -52,7 +45,7 @@ def login():
         db.session.commit()
         if user:
             _sign_in(user)
-            return see_other(safe_next(request.args.get("next")) or home_for(user))
+            return see_other(same_site_path(request.args.get("next")) or home_for(user))
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("accounts/login.html", form=form), status
@@ -90,4 +83,4 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return see_other(safe_next(request.form.get("next")) or url_for("competitions.home"))
+    return see_other(same_site_path(request.form.get("next")) or url_for("competitions.home"))
