@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import services
+from accounts.decorators import organiser_required
 from accounts.forms import EmptyForm, LoginForm
+from accounts.models import User
 from extensions import db
 from refusals import on_refusal, same_site_path, see_other
 
@@ -69,9 +71,34 @@ def login_link(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
+    services.sign_out(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return see_other(url_for("accounts.login"))
+
+
+@bp.get("/accounts/locked")
+@organiser_required
+def locked_accounts():
+    """Accounts with recent failed sign-ins, each with a button to unlock it."""
+    return render_template(
+        "accounts/locked.html",
+        accounts=services.locked_accounts(),
+        ceiling=current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/accounts/<int:user_id>/unlock")
+@organiser_required
+def unlock_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        services.unlock_account(user, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return see_other(url_for(".locked_accounts"))
 
 
 @bp.post("/language")
