@@ -5,7 +5,7 @@ from everywhere, so that strangers cannot lock a participant out of their own re
 Failures recorded before this revision count under the address "?".
 
 Revision ID: auth
-Revises: results
+Revises: outcome
 Create Date: 2026-11-30 19:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "auth"
-down_revision = "results"
+down_revision = "outcome"
 branch_labels = None
 depends_on = None
 
