@@ -176,7 +176,8 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     # on SQLite (where a POST holds the write lock from BEGIN IMMEDIATE) a hall of judges signing
     # in at once never queues behind each other's hashing. Nothing has been written yet.
     db.session.rollback()
-    right = check_password_hash(password_hash or _dummy_hash(), password)
+    dummy = _dummy_hash()  # made by the first sign-in, whichever path it takes
+    right = check_password_hash(password_hash or dummy, password)
     if right and password_hash:
         db.session.execute(
             delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.address == address)
