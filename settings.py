@@ -31,6 +31,10 @@ LOGIN_FIRST_DELAY = timedelta(seconds=30)
 LOGIN_MAX_DELAY = timedelta(minutes=15)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = 100
 LOGIN_FAILURE_WINDOW = timedelta(hours=1)
+# A browser where an account signed in keeps a signed cookie naming it: there, the account's
+# ceiling does not apply (strangers elsewhere cannot lock its owner out of their own device).
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_MAX_AGE = timedelta(days=180)
 JURY_LINK_MAX_AGE = timedelta(days=60)
 
 # Attachments to ideas.

@@ -129,19 +129,21 @@ def login_delay(failures: int) -> timedelta:
     return min(config["LOGIN_FIRST_DELAY"] * 2 ** min(beyond, 20), config["LOGIN_MAX_DELAY"])
 
 
-def _check_throttle(email: str, address: str) -> None:
+def _check_throttle(email: str, address: str, *, known_device: bool) -> None:
     """Refuse while this address must wait for this account, or while the account has reached
     its ceiling of failures from everywhere (far higher: strangers on a few addresses cannot
-    lock a person out; an organiser can unlock the account)."""
+    lock a person out; an organiser can unlock the account). A browser where the account signed
+    in before (`known_device`) is spared the ceiling, never the delays of its address."""
     config = current_app.config
-    total, _last = _failures(email)
-    if total >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        raise LoginThrottled(
-            _l(
-                "Too many failed attempts for this account. Try again later, "
-                "or ask an organiser to unlock it."
+    if not known_device:
+        total, _last = _failures(email)
+        if total >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+            raise LoginThrottled(
+                _l(
+                    "Too many failed attempts for this account. Try again later, "
+                    "or ask an organiser to unlock it."
+                )
             )
-        )
     count, last = _failures(email, address)
     wait = (last + login_delay(count) - utcnow()) if last is not None else timedelta(0)
     if wait > timedelta(0):
@@ -156,21 +158,52 @@ def _check_throttle(email: str, address: str) -> None:
         )
 
 
+_DEVICE_SALT = "known-device"
+_DEVICE_ACCOUNTS = 8  # a shared jury tablet remembers this many accounts at most
+
+
+def known_device_token(user: User, earlier: str | None) -> str:
+    """The signed value of the browser's known-device cookie once `user` signed in on it: the
+    accounts that signed in there (no e-mail, no secret), the newest last."""
+    ids = [i for i in read_known_device(earlier) if i != user.id]
+    return _device_serializer().dumps([*ids, user.id][-_DEVICE_ACCOUNTS:])
+
+
+def read_known_device(token: str | None) -> list[int]:
+    """The accounts a known-device cookie vouches for; none if it is missing, forged or old."""
+    if not token:
+        return []
+    max_age = current_app.config["KNOWN_DEVICE_MAX_AGE"]
+    try:
+        ids = _device_serializer().loads(token, max_age=int(max_age.total_seconds()))
+    except BadSignature:  # SignatureExpired included
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_DEVICE_SALT)
+
+
 @cache
 def _dummy_hash() -> str:
     """A hash of a password nobody knows, made like the real ones (same method and cost)."""
     return generate_password_hash(secrets.token_urlsafe(24))
 
 
-def authenticate(email: str, password: str, address: str) -> User | None:
+def authenticate(
+    email: str, password: str, address: str, *, device_token: str | None = None
+) -> User | None:
     """The user if the password is right. Throttling is keyed on the account + address (progressive
     delays) and on the account (a far higher ceiling), never on the address alone: a whole hall
     shares one public IP. An unknown, disabled or password-less account costs the same hash
-    check as a known one, so the time taken does not tell which e-mails have an account."""
+    check as a known one, so the time taken does not tell which e-mails have an account.
+    `device_token` is the browser's known-device cookie (`known_device_token`)."""
     email = normalise_email(email)
     address = (address or "?")[: LoginFailure.address.type.length]
-    _check_throttle(email, address)
     user = find_user(email)
+    known = user is not None and user.id in read_known_device(device_token)
+    _check_throttle(email, address, known_device=known)
     password_hash = user.password_hash if user is not None and user.active else None
     # The hash check is deliberately slow (scrypt): end the read-only transaction first, so that
     # on SQLite (where a POST holds the write lock from BEGIN IMMEDIATE) a hall of judges signing

@@ -31,6 +31,18 @@ def _sign_in(user) -> None:
     login_user(user)
 
 
+def _remember_device(response, token: str) -> None:
+    config = current_app.config
+    response.set_cookie(
+        config["KNOWN_DEVICE_COOKIE"],
+        token,
+        max_age=int(config["KNOWN_DEVICE_MAX_AGE"].total_seconds()),
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def _login_page():
     return render_template("accounts/login.html", form=LoginForm())
 
@@ -43,11 +55,16 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        device = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+        user = services.authenticate(
+            form.email.data, form.password.data, request.remote_addr, device_token=device
+        )
         db.session.commit()
         if user:
             _sign_in(user)
-            return see_other(same_site_path(request.args.get("next")) or home_for(user))
+            response = see_other(same_site_path(request.args.get("next")) or home_for(user))
+            _remember_device(response, services.known_device_token(user, device))
+            return response
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("accounts/login.html", form=form), status

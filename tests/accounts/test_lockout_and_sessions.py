@@ -96,6 +96,35 @@ def test_the_account_ceiling_locks_every_address_until_an_organiser_unlocks(app,
     assert _login(client, victim.email, PASSWORD, "196.200.1.1").status_code == 303
 
 
+def test_the_owners_own_browser_is_spared_the_account_ceiling(app, client):
+    """Where the account signed in before, strangers' failures elsewhere cannot lock it out."""
+    owner, colleague = make_user("organiser"), make_user("jury")
+    assert _login(client, owner.email, PASSWORD, "196.200.1.1").status_code == 303
+    assert client.get_cookie("known_device").http_only
+    client.post("/logout")
+    _fail_from_everywhere(owner, 100)
+    assert _login(client, owner.email, PASSWORD, "196.200.1.1").status_code == 303
+    client.post("/logout")
+
+    stranger = app.test_client()  # no cookie, or a cookie that vouches for someone else
+    assert _login(stranger, owner.email, PASSWORD, "196.200.1.2").status_code == 429
+    assert _login(stranger, colleague.email, PASSWORD, "196.200.1.2").status_code == 303
+    stranger.post("/logout")
+    assert _login(stranger, owner.email, PASSWORD, "196.200.1.2").status_code == 429
+    forged = app.test_client()
+    forged.set_cookie("known_device", client.get_cookie("known_device").value[:-2] + "xx")
+    assert _login(forged, owner.email, PASSWORD, "196.200.1.3").status_code == 429
+
+
+def test_a_known_browser_still_waits_after_its_own_failures(client):
+    owner = make_user("organiser")
+    assert _login(client, owner.email, PASSWORD).status_code == 303
+    client.post("/logout")
+    for _ in range(5):
+        assert _login(client, owner.email, "wrong-password-1").status_code == 401
+    assert _login(client, owner.email, PASSWORD).status_code == 429
+
+
 def test_only_organisers_see_and_unlock_locked_accounts(app, client, login):
     victim = make_user("jury")
     _fail_from_everywhere(victim, 3)
