@@ -262,11 +262,6 @@ def set_password(user: User, password: str, *, by=None, source: str = "web") -> 
     record("user", user.id, "password_changed", by=by, source=source)
 
 
-def sign_out(user: User) -> None:
-    """The sign-out button: every session of the account ends, including a copied cookie."""
-    end_sessions(user)
-
-
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_LINK_SALT)
 

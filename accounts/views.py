@@ -88,7 +88,7 @@ def login_link(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
-    services.sign_out(current_user)
+    services.end_sessions(current_user)  # a copied cookie stops working too
     db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
