@@ -103,13 +103,15 @@ class Idea(db.Model):
 
 
 class ReceiptLookupFailure(db.Model):
-    """A failed /receipt look-up (wrong code or phone): throttling counts these per code,
-    never per address, since every tablet of a venue shares one public IP."""
+    """A failed /receipt look-up (wrong code or phone): throttling counts these per code and
+    address, and per code from everywhere (a far higher ceiling); never per address alone, since
+    every tablet of a venue shares one public IP."""
 
     __tablename__ = "receipt_lookup_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(String(64), server_default="?")
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

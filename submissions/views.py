@@ -279,7 +279,9 @@ def receipt_lookup():
     )
     if request.method == "GET":
         return render_template("submissions/receipt_lookup.html", form=form)
-    idea = services.lookup_receipt(form.code.data or "", form.phone.data or "")
+    idea = services.lookup_receipt(
+        form.code.data or "", form.phone.data or "", address=request.remote_addr
+    )
     db.session.commit()
     if idea is None:
         return render_template("submissions/receipt_lookup.html", form=form, not_found=True), 404

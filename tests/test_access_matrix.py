@@ -189,6 +189,8 @@ ACCESS = {
     "judging.api_ranking": "unpublished_ranking",
     "jobs.outbox": "organiser",
     "jobs.outbox_send": "organiser",
+    "accounts.locked_accounts": "organiser",
+    "accounts.unlock_account": "organiser",
     "jobs.export_status": "organiser",
     "jobs.export_status_json": "organiser",
     "jobs.export_retry": "organiser",
@@ -319,7 +321,7 @@ def _client(app, role, endpoint, world):
         users["judge_other"] = world["judge_other_of_published"]
     with client.session_transaction() as session:
         if role in users:
-            session["_user_id"] = str(users[role].id)
+            session["_user_id"] = users[role].get_id()
             session["_fresh"] = True
         if role == "participant":
             session["receipts"] = [world["receipt"]]
