@@ -481,9 +481,11 @@ def attachment(slug: str, idea_id: int):
         abort(404)
     if not path.is_file():
         abort(404)
-    return send_file(
+    response = send_file(
         path,
         mimetype=idea.attachment_mime,
-        as_attachment=True,
-        download_name=idea.attachment_name or path.name,
+        as_attachment=True,  # RFC 5987 `filename*` for a name beyond ASCII
+        download_name=attachments.download_name(idea.attachment_name, path.suffix),
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
