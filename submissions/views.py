@@ -27,6 +27,7 @@ from sqlalchemy import select
 from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
+from core.privacy import personal_data
 from extensions import db
 from i18n import current_language
 from refusals import form_refusals, on_refusal, see_other
@@ -182,6 +183,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
 
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
+@personal_data
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
     return _idea_form_page(
@@ -212,6 +214,7 @@ def kiosk_stop(slug: str):
 
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
+@personal_data
 def kiosk(slug: str):
     if not _is_kiosk(slug):
         event = _event(slug)
@@ -224,7 +227,11 @@ def kiosk(slug: str):
         slug,
         source=IdeaSource.KIOSK,
         action=url_for("submissions.kiosk", slug=slug),
-        template_vars={"kiosk": True},
+        template_vars={
+            "kiosk": True,
+            "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
+            "idle_warning_seconds": current_app.config["KIOSK_IDLE_WARNING_SECONDS"],
+        },
     )
 
 
@@ -241,6 +248,7 @@ def assist(slug: str):
 
 
 @bp.get("/e/<slug>/receipt/<code>")
+@personal_data
 def receipt(slug: str, code: str):
     event = _event(slug)
     if code not in session.get("receipts", []):
@@ -265,6 +273,7 @@ def receipt(slug: str, code: str):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
+@personal_data
 @on_refusal(
     lambda refusal: render_template(
         "submissions/receipt_lookup.html", form=LookupForm(), throttled=refusal
