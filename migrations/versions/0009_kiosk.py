@@ -1,14 +1,14 @@
 """audit: where an access came from (the address of a sign-in, a download, an export)
 
 Revision ID: kiosk
-Revises: results
+Revises: outcome
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "kiosk"
-down_revision = "results"
+down_revision = "outcome"
 branch_labels = None
 depends_on = None
 
