@@ -11,19 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from accounts import services
+from accounts.decorators import organiser_required
 from accounts.forms import EmptyForm, LoginForm
+from accounts.models import User
 from audit.services import record_access
 from extensions import db
-from refusals import on_refusal, see_other
+from refusals import on_refusal, same_site_path, see_other
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only redirect to paths on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def home_for(user) -> str:
@@ -35,6 +30,18 @@ def _sign_in(user) -> None:
     if user.locale:
         session["lang"] = user.locale
     login_user(user)
+
+
+def _remember_device(response, token: str) -> None:
+    config = current_app.config
+    response.set_cookie(
+        config["KNOWN_DEVICE_COOKIE"],
+        token,
+        max_age=int(config["KNOWN_DEVICE_MAX_AGE"].total_seconds()),
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _audit_sign_in(action: str, user_id: int | None = None, *, source: str = "password") -> None:
@@ -67,13 +74,18 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        device = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+        user = services.authenticate(
+            form.email.data, form.password.data, request.remote_addr, device_token=device
+        )
         user_id = user.id if user else None
         db.session.commit()
         if user:
             _audit_sign_in("sign_in", user_id)
             _sign_in(user)
-            return see_other(safe_next(request.args.get("next")) or home_for(user))
+            response = see_other(same_site_path(request.args.get("next")) or home_for(user))
+            _remember_device(response, services.known_device_token(user, device))
+            return response
         _audit_sign_in("sign_in_failed")
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
@@ -114,9 +126,34 @@ def login_link(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return see_other(url_for("accounts.login"))
+
+
+@bp.get("/accounts/locked")
+@organiser_required
+def locked_accounts():
+    """Accounts with recent failed sign-ins, each with a button to unlock it."""
+    return render_template(
+        "accounts/locked.html",
+        accounts=services.locked_accounts(),
+        ceiling=current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/accounts/<int:user_id>/unlock")
+@organiser_required
+def unlock_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        services.unlock_account(user, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return see_other(url_for(".locked_accounts"))
 
 
 @bp.post("/language")
@@ -128,4 +165,4 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return see_other(safe_next(request.form.get("next")) or url_for("competitions.home"))
+    return see_other(same_site_path(request.form.get("next")) or url_for("competitions.home"))

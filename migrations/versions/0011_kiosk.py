@@ -1,14 +1,14 @@
 """audit: where an access came from (the address of a sign-in, a download, an export)
 
 Revision ID: kiosk
-Revises: outcome
+Revises: auth
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "kiosk"
-down_revision = "outcome"
+down_revision = "auth"
 branch_labels = None
 depends_on = None
 
