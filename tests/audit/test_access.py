@@ -43,7 +43,7 @@ def test_a_wrong_password_is_audited_with_the_email_typed(client):
 
 
 def test_a_throttled_sign_in_is_kept_though_its_request_is_rolled_back(app, client):
-    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"] = 1
+    app.config["LOGIN_FREE_FAILURES"] = 1  # the next try from this address waits
     user = make_user("organiser")
     _post(client, "/login", email=user.email, password="wrong-one-9")
     failures = db.session.scalar(select(func.count(LoginFailure.id)))
