@@ -52,6 +52,11 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 # sending address is then the one nginx saw, for the rate limits and the login throttle.
 PROXY_HOPS = 0
 
+# A kiosk tablet left alone: after KIOSK_IDLE_SECONDS without a touch it asks "Still there?",
+# then erases the form KIOSK_IDLE_WARNING_SECONDS later (the next participant sees a blank one).
+KIOSK_IDLE_SECONDS = 90
+KIOSK_IDLE_WARNING_SECONDS = 20
+
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
