@@ -4,10 +4,20 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import settings
 import sqlite_locking
-from extensions import babel, csrf, db, login_manager, mail, migrate, render_migration_item
+from extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mail,
+    migrate,
+    render_migration_item,
+)
 from i18n import register_template_helpers, select_locale
 from vocabulary import Vocabulary
 
@@ -36,8 +46,10 @@ _ENV_STRINGS = (
     "MAIL_DEFAULT_SENDER",
     "EXTERNAL_BASE_URL",
     "APP_ENV",
+    "SUBMIT_LIMITS_PER_ADDRESS",
+    "SUBMIT_LIMITS_PER_EVENT",
 )
-_ENV_INTS = ("MAIL_PORT",)
+_ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")
 APP_ENVS = ("development", "test", "production")
 MIN_SECRET_KEY_BYTES = 32
 _KEY_ADVICE = (
@@ -110,6 +122,12 @@ def finalise_config(app: Flask) -> None:
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     config.setdefault("EXPORTS_DIR", str(Path(app.instance_path) / "exports"))
     config.setdefault("UPLOADS_DIR", str(Path(app.instance_path) / "uploads"))
+    config["RATELIMIT_STORAGE_URI"] = (
+        config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+    )
+    if config.get("PROXY_HOPS"):
+        hops = config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     if check_environment(config) == "production":
         config["SESSION_COOKIE_SECURE"] = True
@@ -154,6 +172,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, render_as_batch=True, compare_type=True, render_item=render_migration_item
     )
+    limiter.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -168,13 +187,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from core.routing import register_converters
+
+    register_converters(app)
     for name in PACKAGES:
         if (ROOT / name / "views.py").exists():
             module = __import__(f"{name}.views", fromlist=["bp"])
             app.register_blueprint(module.bp)
     from core.errors import register_error_handlers
+    from core.headers import register_security_headers
 
     register_error_handlers(app)
+    register_security_headers(app)
 
 
 def register_hooks() -> None:

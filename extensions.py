@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -64,3 +66,7 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# Rate limits (public submissions): Redis when REDIS_URL is set, memory otherwise (app.py).
+limiter = Limiter(key_func=get_remote_address)

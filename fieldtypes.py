@@ -21,7 +21,8 @@ from refusals import Refusal
 # Arabic-Indic (Arabic keyboards) and Eastern Arabic-Indic (Persian keyboards) digits.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Control characters no one types; tabs and line breaks are kept (NUL makes PostgreSQL raise).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates (a JSON "\\ud800") cannot be encoded in UTF-8 for either database.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Between groups of three digits: spaces of every width, dots, commas, apostrophes (typed,
 # typographic, or the Arabic thousands separator).
 _GROUP = r"[\s\u00a0\u2009\u202f.,'\u2019\u066c]"
@@ -44,7 +45,8 @@ def ascii_digits(text: str) -> str:
 
 
 def strip_control(text: str) -> str:
-    """Text without the control characters no one types (tabs and line breaks are kept)."""
+    """Text without the control characters no one types (tabs and line breaks are kept) and
+    without lone surrogates."""
     return _CONTROL.sub("", text)
 
 

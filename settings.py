@@ -37,6 +37,21 @@ KNOWN_DEVICE_COOKIE = "known_device"
 KNOWN_DEVICE_MAX_AGE = timedelta(days=180)
 JURY_LINK_MAX_AGE = timedelta(days=60)
 
+# Public submissions (the form and the kiosk, POSTs only), rate-limited per sending address and
+# per event so that the form cannot relay e-mail in bulk. Every tablet of a venue shares one
+# address: the per-address limit leaves room for a busy kiosk. Limits are Flask-Limiter strings.
+SUBMIT_LIMITS_PER_ADDRESS = "20 per minute; 200 per hour"
+SUBMIT_LIMITS_PER_EVENT = "60 per minute; 1000 per hour"
+RATELIMIT_STORAGE_URI = None  # filled in by create_app: REDIS_URL, else memory://
+RATELIMIT_KEY_PREFIX = "ideathon-limits"
+# A hung or down Redis must not stop the form: short socket timeouts (below), errors swallowed,
+# and counting in memory until Redis answers again.
+RATELIMIT_SWALLOW_ERRORS = True
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+# Proxies in front of the app that append to X-Forwarded-For (1 behind deploy/nginx.conf): the
+# sending address is then the one nginx saw, for the rate limits and the login throttle.
+PROXY_HOPS = 0
+
 # A kiosk tablet left alone: after KIOSK_IDLE_SECONDS without a touch it asks "Still there?",
 # then erases the form KIOSK_IDLE_WARNING_SECONDS later (the next participant sees a blank one).
 KIOSK_IDLE_SECONDS = 90
@@ -49,6 +64,15 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Jobs and e-mail. No REDIS_URL: jobs run in-process.
 REDIS_URL = None
 RQ_QUEUE = "ideathon"
+# A hung Redis costs a request at most this long (connect or read), then is left alone for
+# REDIS_RETRY_AFTER seconds; the outbox sweep sends what waited. Workers wait longer.
+REDIS_SOCKET_TIMEOUT = 0.2
+REDIS_RETRY_AFTER = 5
+REDIS_WORKER_SOCKET_TIMEOUT = 10
+RATELIMIT_STORAGE_OPTIONS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
 MAIL_SERVER = "127.0.0.1"
 MAIL_PORT = 25
 MAIL_USE_TLS = False

@@ -44,6 +44,16 @@ def register_error_handlers(app) -> None:
     def too_large(error):
         return _error(413, _("The file sent is too large."))
 
+    @app.errorhandler(429)
+    def too_many(error):
+        return _error(
+            429,
+            _(
+                "Too many ideas were sent from here in a short time. Wait a few minutes, "
+                "then send yours again: your typing is kept on this device."
+            ),
+        )
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()

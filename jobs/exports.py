@@ -249,8 +249,10 @@ def _rq_state(job_id: str) -> str:
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
-    from jobs.queue import redis_connection
+    from jobs.queue import redis_connection, redis_resting
 
+    if redis_resting():
+        return WorkerState.UNKNOWN
     try:
         status = Job.fetch(job_id, connection=redis_connection()).get_status(refresh=False)
     except NoSuchJobError:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from extensions import db
+from extensions import db, utcnow
 from jobs.models import OutboxEmail, UndeliverableAddress
 from jobs.queue import enqueue
 from jobs.states import OutboxState
@@ -44,12 +44,16 @@ def render_email(template: str, locale: str, context: dict) -> tuple[str, str, s
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=None):
+def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=None, once_per=None):
     """Store an e-mail in the outbox, in the current transaction (no commit), and have it sent
     after the commit. Idempotent on dedupe_key (returns the existing row). An address marked
-    undeliverable gets a row that is already "failed", so organisers see why. No address: None."""
+    undeliverable gets a row that is already "failed", so organisers see why. No address: None.
+    `once_per` (a timedelta): None, storing nothing, when an e-mail of this kind went to this
+    address for this event within that time (a public form must not mail one address in bulk)."""
     recipient = normalise_address(to)
     if not recipient:
+        return None
+    if once_per is not None and _sent_lately(kind, recipient, event_id, once_per):
         return None
     existing = db.session.scalar(select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key))
     if existing is not None:
@@ -82,3 +86,19 @@ def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=Non
     if email.status == OutboxState.PENDING:
         enqueue("jobs.mail.send_outbox_email", email.id, job_id=f"outbox-{email.id}")
     return email
+
+
+def _sent_lately(kind: str, recipient: str, event_id, within) -> bool:
+    return (
+        db.session.scalar(
+            select(OutboxEmail.id)
+            .where(
+                OutboxEmail.recipient == recipient,
+                OutboxEmail.kind == kind,
+                OutboxEmail.event_id == event_id,
+                OutboxEmail.created_at > utcnow() - within,
+            )
+            .limit(1)
+        )
+        is not None
+    )

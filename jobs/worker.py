@@ -72,7 +72,7 @@ def run_worker(app, *, burst: bool = False, interval: int = 60, name: str | None
     with app.app_context():
         from jobs.queue import redis_connection
 
-        connection = redis_connection()
+        connection = redis_connection(timeout=app.config["REDIS_WORKER_SOCKET_TIMEOUT"])
         queue = Queue(app.config.get("RQ_QUEUE", "ideathon"), connection=connection)
     worker_class = type("BoundAppWorker", (AppWorker,), {"flask_app": app})
     worker = worker_class(

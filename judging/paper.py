@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
@@ -18,6 +19,7 @@ from accounts.models import User
 from audit.services import record
 from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
+from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
 from extensions import db, utcnow
 from fieldtypes import FieldError
 from i18n import localized
@@ -165,9 +167,19 @@ def _columns(header, criteria) -> tuple[dict, list[str]]:
 
 def _open_rows(file):
     """The rows (as cells) of the score sheet in the workbook: the first sheet whose first row
-    has a receipt-code column, else the first sheet. JudgingError when it cannot be read."""
+    has a receipt-code column, else the first sheet. JudgingError when it cannot be read, or
+    when it unpacks beyond WORKBOOK_MAX_UNPACKED (refused before any parsing)."""
+    data = file.read()
+    if unpacks_beyond(data):
+        raise JudgingError(
+            _l(
+                "This workbook is too large once unpacked (more than %(mb)d MB): "
+                "keep only the score sheet in it.",
+                mb=WORKBOOK_MAX_UNPACKED // (1024 * 1024),
+            )
+        )
     try:
-        workbook = load_workbook(file, read_only=True, data_only=False)
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook
         raise JudgingError(_l("This file is not an Excel workbook (.xlsx).")) from None
     sheets = workbook.worksheets
@@ -253,6 +265,7 @@ def _submit(event: Event, planned, by, source: str) -> None:
                 old={"criterion": criterion.key, "value": old},
                 new={"criterion": criterion.key, "value": value, "idea_id": sheet.idea_id},
             )  # fmt: skip
+        old_comment = sheet.comment
         if comment:
             sheet.comment = comment
         old_status = sheet.status
@@ -260,7 +273,8 @@ def _submit(event: Event, planned, by, source: str) -> None:
         sheet.submitted_at = utcnow()
         record(
             "sheet", sheet.id, "submit", by=by, event_id=event.id, source=source,
-            old={"status": old_status}, new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id},
+            old={"status": old_status, "comment": old_comment},
+            new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id, "comment": sheet.comment},
         )  # fmt: skip
     if planned:
         lock_rubric(event.rubric)
@@ -359,6 +373,10 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
 
     _submit(event, planned, by, source)
     result.imported = len(planned)
+    record(
+        "event", event.id, "import_scores", by=by, event_id=event.id, source=source,
+        new={"imported": result.imported, "unchanged": result.unchanged, "blank": result.blank},
+    )  # fmt: skip
     return result
 
 

@@ -24,6 +24,7 @@ from accounts.decorators import jury_required, organiser_required
 from audit.services import entries_for_event
 from competitions.models import Event
 from competitions.services import get_event, jury_president
+from core.routing import database_id
 from extensions import db
 from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
@@ -230,7 +231,7 @@ def calibration_confirm(slug: str, idea_id: int):
 @on_refusal(".progress")
 def calibration_set(slug: str):
     event = _event(slug)
-    idea_id = request.form.get("idea_id", type=int)
+    idea_id = request.form.get("idea_id", type=database_id)
     idea = db.session.get(Idea, idea_id) if idea_id else None
     if idea is not None and idea.event_id == event.id and request.form.get("confirm") != "yes":
         flash(_("Tick the box to confirm that you have read what this step does."), "danger")
@@ -328,7 +329,7 @@ def deliberation(slug: str):
 @on_refusal(".deliberation")
 def winners(slug: str):
     event = _event(slug)
-    ids = request.form.getlist("winner", type=int)
+    ids = request.form.getlist("winner", type=database_id)
     reasons = {
         int(k[7:]): v
         for k, v in request.form.items()

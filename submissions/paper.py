@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
+from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
 from refusals import Refusal
 from submissions.fields import (
     AGE_LABELS,
@@ -72,6 +73,11 @@ LIST_COLUMNS = (
 YES = _l("yes")
 NO = _l("no")
 MAX_ROWS = 5000
+TOO_LARGE = _l(
+    "This workbook is too large once unpacked (more than %(mb)d MB): "
+    "remove what is not the ideas, or split it into several files.",
+    mb=WORKBOOK_MAX_UNPACKED // (1024 * 1024),
+)
 LANGS = ("fr", "ar", "en")
 
 
@@ -199,6 +205,8 @@ def _column_map(header) -> tuple[dict[str, int], list[str]]:
 def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
     """(row number, {field: cell value}) for every non-empty row of the first sheet, and
     {field: 0-based column}, columns being found by their titles."""
+    if unpacks_beyond(data):
+        raise ImportRejected([TOO_LARGE])
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a file that is not a workbook

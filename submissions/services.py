@@ -28,6 +28,7 @@ LOOKUP_WINDOW = timedelta(minutes=15)
 LOOKUP_MAX_FAILURES_PER_CODE = 100  # from everywhere, within LOOKUP_CEILING_WINDOW
 LOOKUP_CEILING_WINDOW = timedelta(hours=1)
 _CODE_ATTEMPTS = 10
+RECEIPT_EMAIL_INTERVAL = timedelta(hours=1)
 
 
 class EventClosed(Conflict):
@@ -175,7 +176,9 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
 
 
 def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
-    """The receipt by e-mail; the template reads the idea's fields from the row written."""
+    """The receipt by e-mail; the template reads the idea's fields from the row written. At most
+    one an hour to an address for an event (RECEIPT_EMAIL_INTERVAL); the receipt page shows the
+    code anyway."""
     from jobs.outbox import queue_email
 
     queue_email(
@@ -186,6 +189,7 @@ def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
         context={"idea": row, "event": db.session.get(Event, receipt.event_id)},
         dedupe_key=f"receipt:{receipt.idea_id}",
         event_id=receipt.event_id,
+        once_per=RECEIPT_EMAIL_INTERVAL,
     )
 
 

@@ -28,7 +28,8 @@ from accounts.decorators import organiser_required
 from competitions.models import Event
 from competitions.services import get_event
 from core.privacy import personal_data
-from extensions import db
+from extensions import db, limiter
+from fieldtypes import strip_control
 from i18n import current_language
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
@@ -184,8 +185,29 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
     ), refused.status
 
 
+def _event_key() -> str:
+    return (request.view_args or {}).get("slug", "")
+
+
+def rate_limited(view):
+    """The public form's and the kiosk's POSTs, limited per sending address and per event
+    (settings SUBMIT_LIMITS_PER_*): the form cannot be used to send e-mail in bulk. Over the
+    limit: 429 with a message asking to wait (the typing is kept as a draft)."""
+    per_address = limiter.shared_limit(
+        lambda: current_app.config["SUBMIT_LIMITS_PER_ADDRESS"], "submit-address", methods=["POST"]
+    )
+    per_event = limiter.shared_limit(
+        lambda: current_app.config["SUBMIT_LIMITS_PER_EVENT"],
+        "submit-event",
+        key_func=_event_key,
+        methods=["POST"],
+    )
+    return per_address(per_event(view))
+
+
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
 @personal_data
+@rate_limited
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
     return _idea_form_page(
@@ -217,6 +239,7 @@ def kiosk_stop(slug: str):
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
 @personal_data
+@rate_limited
 def kiosk(slug: str):
     if not _is_kiosk(slug):
         event = _event(slug)
@@ -350,7 +373,10 @@ def _triage_page(event: Event, args: dict, import_errors: list | None = None) ->
 @bp.get("/tour/events/<slug>/ideas")
 @organiser_required
 def triage(slug: str):
-    args = {key: request.args.get(key, "").strip() for key in ("q", "sector", "eligibility")}
+    args = {
+        key: strip_control(request.args.get(key, "")).strip()
+        for key in ("q", "sector", "eligibility")
+    }
     return _triage_page(_event(slug), args)
 
 

@@ -167,3 +167,29 @@ def add_result(
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+def inflate_cell(path, placeholder: str, size: int) -> bytes:
+    """The .xlsx at `path` with the text `placeholder` (in whichever part holds it) grown to
+    `size` characters: a small file that unpacks to a huge cell, written a megabyte at a time
+    so that the test itself never holds it."""
+    import io
+    import zipfile
+
+    output = io.BytesIO()
+    deflated = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(output, "w", deflated) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if placeholder.encode() not in data:
+                target.writestr(info, data)
+                continue
+            before, after = data.split(placeholder.encode(), 1)
+            grown = zipfile.ZipInfo(info.filename, info.date_time)
+            grown.compress_type = deflated
+            with target.open(grown, "w", force_zip64=True) as part:
+                part.write(before)
+                for start in range(0, size, 1 << 20):
+                    part.write(b"A" * min(1 << 20, size - start))
+                part.write(after)
+    return output.getvalue()

@@ -68,6 +68,9 @@ def test_config(database_url, tmp_path_factory):
         "EXPORTS_DIR": str(instance / "exports"),
         "UPLOADS_DIR": str(instance / "uploads"),
         "SERVER_NAME": None,
+        # Tests post many ideas from one address; tests/submissions/test_rate_limits.py lowers them.
+        "SUBMIT_LIMITS_PER_ADDRESS": "100000 per minute",
+        "SUBMIT_LIMITS_PER_EVENT": "100000 per minute",
     }
 
 

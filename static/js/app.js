@@ -53,4 +53,14 @@
   document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
     try { localStorage.removeItem("ideathon-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
   });
+
+  /* No inline handlers (the Content-Security-Policy forbids them): print and back buttons. */
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  });
 })();

@@ -1,12 +1,9 @@
-/* The tour's pages: confirmation of going-back moves and removals, the print button. */
+/* The tour's pages: confirmation of going-back moves and removals. */
 (function () {
   "use strict";
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {
       if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
-  });
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
   });
 })();

@@ -113,11 +113,23 @@ def new_page(browser, live):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+        page.csp_violations = []
+        page.on("console", lambda message: _note_csp_violation(page, message))
+        pages.append(page)
         return page
 
+    pages = []
     yield _new
     for context in contexts:
         context.close()
+    violations = [text for page in pages for text in page.csp_violations]
+    assert violations == [], "the Content-Security-Policy blocked something"
+
+
+def _note_csp_violation(page, message) -> None:
+    """Chromium reports what the Content-Security-Policy blocks as a console error."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        page.csp_violations.append(message.text)
 
 
 @pytest.fixture
