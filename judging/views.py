@@ -20,7 +20,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from accounts.decorators import jury_required, organiser_required
+from accounts.decorators import event_permission, jury_required, permission_required, require
+from accounts.permissions import can
+from accounts.states import Permission
 from audit.services import entries_for_event
 from competitions.models import Event
 from competitions.services import get_event, jury_president
@@ -150,7 +152,7 @@ def conflict(sheet_id: int):
 
 
 @bp.get("/judging/<slug>/progress")
-@organiser_required
+@event_permission(Permission.VIEW)
 def progress(slug: str):
     event = _event(slug)
     matrix = services.progress_matrix(event)
@@ -171,7 +173,7 @@ def progress(slug: str):
 
 
 @bp.post("/judging/<slug>/assign")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def assign(slug: str):
     event = _event(slug)
     created = services.assign_event(event, current_user)
@@ -181,7 +183,7 @@ def assign(slug: str):
 
 
 @bp.post("/judging/<slug>/remind")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def remind(slug: str):
     event = _event(slug)
     behind = services.remind_judges(event)
@@ -195,7 +197,7 @@ def remind(slug: str):
 
 
 @bp.get("/judging/<slug>/calibration")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def calibration_page(slug: str):
     """Each judge's marks on the calibration idea side by side, and each judge's mean and
     spread: a harsh or lenient judge stands out."""
@@ -216,7 +218,7 @@ def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
 
 
 @bp.get("/judging/<slug>/calibration/<int:idea_id>")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def calibration_confirm(slug: str, idea_id: int):
     event = _event(slug)
     idea = db.session.get(Idea, idea_id)
@@ -226,7 +228,7 @@ def calibration_confirm(slug: str, idea_id: int):
 
 
 @bp.post("/judging/<slug>/calibration")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".progress")
 def calibration_set(slug: str):
     event = _event(slug)
@@ -246,7 +248,7 @@ def _progress_conflicts(slug: str):
 
 
 @bp.post("/judging/<slug>/conflicts")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(_progress_conflicts)
 def record_conflict(slug: str):
     """An organiser records a judge's conflict of interest on an idea, before judging."""
@@ -269,10 +271,12 @@ def _sheet_progress(sheet_id: int):
 
 
 @bp.post("/judging/sheets/<int:sheet_id>/reopen")
-@organiser_required
+@permission_required(Permission.MANAGE)
 @on_refusal(_sheet_progress)
 def reopen(sheet_id: int):
-    services.reopen_sheet(_sheet_or_404(sheet_id), current_user)
+    sheet = _sheet_or_404(sheet_id)
+    require(Permission.MANAGE, sheet.event)
+    services.reopen_sheet(sheet, current_user)
     db.session.commit()
     flash(_("Sheet reopened: the judge can change it again."), "success")
     return _sheet_progress(sheet_id)
@@ -282,10 +286,11 @@ def reopen(sheet_id: int):
 
 
 def _may_see_ranking(event: Event) -> bool:
-    """Organisers always; the event's jury from deliberation on (no anchoring before)."""
+    """Those who manage the event always; the event's jury from deliberation on (no anchoring
+    before)."""
     if not current_user.is_authenticated:
         return False
-    if current_user.is_organiser:
+    if can(current_user, Permission.MANAGE, event):
         return True
     return event.judging_closed and services.is_event_judge(event, current_user)
 
@@ -324,7 +329,7 @@ def deliberation(slug: str):
 
 
 @bp.post("/judging/<slug>/winners")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def winners(slug: str):
     event = _event(slug)
@@ -341,7 +346,7 @@ def winners(slug: str):
 
 
 @bp.post("/judging/<slug>/notes")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def notes(slug: str):
     """The notes of the discussion (kept in the minutes), during deliberation."""
     event = _event(slug)
@@ -355,7 +360,7 @@ def notes(slug: str):
 
 
 @bp.post("/judging/<slug>/method")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def method(slug: str):
     """Rank by the raw or the normalised score, with the reason (kept in the minutes)."""
     event = _event(slug)
@@ -416,7 +421,7 @@ def validate(slug: str):
 
 
 @bp.post("/judging/<slug>/reopen")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def reopen_deliberation(slug: str):
     """Before publication: void the validation, with a written reason."""
@@ -427,7 +432,7 @@ def reopen_deliberation(slug: str):
 
 
 @bp.post("/judging/<slug>/amend")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def start_amendment(slug: str):
     """After publication: open an amendment, with a written reason."""
@@ -449,14 +454,14 @@ def _render_publish_amendment(event: Event, status: int = 200):
 
 
 @bp.get("/judging/<slug>/publish-amendment")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def publish_amendment_confirm(slug: str):
     """What publishing the amendment changes, and how many participants are told."""
     return _render_publish_amendment(_event(slug))
 
 
 @bp.post("/judging/<slug>/publish-amendment")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def publish_amendment(slug: str):
     event = _event(slug)
@@ -481,7 +486,7 @@ def minutes(slug: str):
 
 
 @bp.get("/judging/<slug>/audit")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def audit(slug: str):
     event = _event(slug)
     entries = entries_for_event(event.id)
@@ -518,7 +523,7 @@ def audit(slug: str):
 
 
 @bp.get("/judging/<slug>/score-sheet.xlsx")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def score_sheet(slug: str):
     event = _event(slug)
     path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}.xlsx"
@@ -535,7 +540,7 @@ def _after_import_refusal(slug: str, refusal):
 
 
 @bp.post("/judging/<slug>/import-scores")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(_after_import_refusal)
 def import_scores(slug: str):
     event = _event(slug)
@@ -552,7 +557,7 @@ def import_scores(slug: str):
 
 
 @bp.get("/judging/<slug>/finalists")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def final_entrants(slug: str):
     event = _event(slug)
     if not event.is_final:
@@ -566,7 +571,7 @@ def final_entrants(slug: str):
 
 
 @bp.post("/judging/<slug>/finalists")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".final_entrants")
 def carry_winners(slug: str):
     """Carry each published stop's winners into the national final (not resubmitted)."""
@@ -635,8 +640,7 @@ def api_ranking(slug: str):
     event = _event(slug)
     number = _version_asked()
     shown = official.results_version(event, number) if number else official.results_in_force(event)
-    organiser = current_user.is_authenticated and current_user.is_organiser
-    if shown is None and not number and organiser:
+    if shown is None and not number and can(current_user, Permission.VIEW, event):
         shown = official.provisional_results(event)
     if shown is None:
         if number:
