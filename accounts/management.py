@@ -93,6 +93,8 @@ def invite_user(email, name, role, *, region=None, event_ids=(), locale=None, by
 
 def resend_invitation(user: User, *, by) -> None:
     """A new invitation link (for an account that has not chosen its password yet)."""
+    if user.role not in Role.STAFF:
+        raise AccountConflict(_l("Jury accounts are managed from their event's page."))
     if user.password_hash:
         raise AccountConflict(_l("This account already has a password."))
     _send_invitation(user, by)
