@@ -57,7 +57,7 @@ def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
     assert header[:4] == ("ID", "Titre", "Résumé", "Secteur")
     assert "Budget (MAD)" in header and "Téléphone du contact" in header
     assert sheet.freeze_panes == "A3"  # the header, under the personal-data notice
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}4"
+    assert sheet.auto_filter.ref == f"A2:{sheet.cell(2, len(header)).column_letter}5"
     assert sheet.sheet_view.rightToLeft is not True
     budget = header.index("Budget (MAD)") + 1
     available = header.index("Financement disponible (MAD)") + 1
