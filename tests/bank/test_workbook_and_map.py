@@ -61,13 +61,13 @@ def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
     assert sheet.sheet_view.rightToLeft is not True
     budget = header.index("Budget (MAD)") + 1
     available = header.index("Financement disponible (MAD)") + 1
-    for row in range(2, 5):
+    for row in range(3, 6):  # under the notice and the header
         assert sheet.cell(row, budget).number_format == "#,##0"
         assert isinstance(sheet.cell(row, budget).value, int)
     rows = _rows(sheet)
     assert SEEDED_PHONE in rows[1] and SEEDED_EMAIL in rows[1]  # organisers' export
     hostile = next(r for r in rows[1:] if r[1] and "HYPERLINK" in r[1])
-    row_index = rows.index(hostile) + 1
+    row_index = rows.index(hostile) + 2  # the notice row comes first
     assert sheet.cell(row_index, available).value == 300_000
 
 
