@@ -102,6 +102,9 @@ class Event(db.Model):
     split_panels: Mapped[bool] = mapped_column(default=False)
     ranking_method: Mapped[str | None] = mapped_column(String(20))  # None: automatic
     blind: Mapped[bool] = mapped_column(default=False)
+    # What each participant is told of their own idea once the results are published.
+    share_ranks: Mapped[bool] = mapped_column(default=False)
+    share_feedback: Mapped[bool] = mapped_column(default=False)  # the jury's comments, anonymous
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="events")

@@ -353,6 +353,8 @@ def _clean_event(data: dict, event: Event | None) -> dict:
     clean["is_final"] = bool(data.get("is_final"))
     clean["split_panels"] = bool(data.get("split_panels"))
     clean["blind"] = bool(data.get("blind"))
+    clean["share_ranks"] = bool(data.get("share_ranks"))
+    clean["share_feedback"] = bool(data.get("share_feedback"))
     if (
         clean["split_panels"]
         and clean.get("min_judges") is not None

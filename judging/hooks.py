@@ -15,6 +15,8 @@ from judging.deliberation import (
     refuse_locked_idea_change,
     require_validated_minutes,
 )
+from judging.outcome import announce_results, idea_outcome
+from judging.results import results_published
 from judging.services import (
     calibration_from_triage,
     judge_sheet_counts,
@@ -22,7 +24,7 @@ from judging.services import (
     on_jury_member_seated,
 )
 from judging.steps import move_notices
-from submissions.services import add_change_guard, use_calibration_rule
+from submissions.services import add_change_guard, add_outcome_provider, use_calibration_rule
 
 
 def register() -> None:
@@ -32,7 +34,9 @@ def register() -> None:
     the judging pages; the ideas' triage page applies judging's calibration rule, and refuses
     any change of an idea's ranking inputs while the event's results are official (validated or
     published); removing a judge sets their sheets aside (or voids the submitted ones), seating
-    them again gives them back, and the removal page counts them first."""
+    them again gives them back, and the removal page counts them first; each published version
+    of the results issues the certificates it calls for (the first one also e-mails every
+    participant), and the receipt look-up shows each idea's outcome."""
     add_transition_guard(require_validated_minutes)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
@@ -43,3 +47,5 @@ def register() -> None:
     jury_member_removed.connect(on_jury_member_removed)
     jury_member_seated.connect(on_jury_member_seated)
     add_judge_sheet_counter(judge_sheet_counts)
+    results_published.connect(announce_results)
+    add_outcome_provider(idea_outcome)

@@ -7,7 +7,7 @@ from accounts.models import User
 from competitions.models import Criterion, Event
 from competitions.states import RankingMethod
 from extensions import db, utcnow
-from judging.states import NotRanked, SheetState, ValidationMode
+from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
 
 
@@ -183,3 +183,28 @@ class ResultEntry(db.Model):
 
     version: Mapped[ResultVersion] = relationship(back_populates="entries")
     idea: Mapped[Idea] = relationship()
+
+
+class Certificate(db.Model):
+    """A certificate issued to an idea when the results are published; its code, printed on the
+    PDF, lets anyone confirm it at /certificate/<code>."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "kind", name="uq_certificates_idea_kind"),
+        CheckConstraint(CertificateKind.check("kind"), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+    event: Mapped[Event] = relationship()
+
+    @property
+    def is_winner(self) -> bool:
+        return self.kind == CertificateKind.WINNER

@@ -57,3 +57,10 @@ class ValidationMode(Vocabulary):
 
     PRESIDENT = "president"  # by the jury's president, signed in on their own account
     ON_BEHALF = "on_behalf"  # by an organiser, typing the president's name
+
+
+class CertificateKind(Vocabulary):
+    """What a certificate says of its idea."""
+
+    WINNER = "winner"
+    PARTICIPANT = "participant"

@@ -43,10 +43,14 @@ def missing_sheets(event: Event) -> dict:
 
 
 def results_emails_count(event: Event) -> int:
-    """How many results e-mails publishing sends: one per idea with an address."""
+    """How many results e-mails publishing sends: one per idea with an address, the
+    calibration idea left out (`judging.outcome.announce_results` sends them)."""
     return db.session.scalar(
         select(func.count(Idea.id)).where(
-            Idea.event_id == event.id, Idea.lead_email.is_not(None), Idea.lead_email != ""
+            Idea.event_id == event.id,
+            Idea.lead_email.is_not(None),
+            Idea.lead_email != "",
+            Idea.is_calibration.is_(False),
         )
     )
 

@@ -27,7 +27,7 @@ from audit.services import entries_for_event
 from competitions.models import Event
 from competitions.services import get_event, jury_president
 from extensions import db
-from judging import calibration, paper, services, steps
+from judging import calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
@@ -597,6 +597,7 @@ def _version_asked() -> int | None:
 def results(slug: str):
     event = _event(slug)
     number = _version_asked()
+    organiser = can(current_user, Permission.PERSONAL_DATA, event)  # certificates bear names
     in_force = official.results_in_force(event)
     shown = official.results_version(event, number) if number else in_force
     if shown is None:
@@ -608,6 +609,40 @@ def results(slug: str):
         results=shown,
         in_force=in_force,
         versions=official.published_versions(event),
+        certificates=outcome.event_certificates(event) if organiser else None,
+        certificate_urls=outcome.certificate_urls,
+    )
+
+
+@bp.get("/certificate/<code>")
+def certificate(code: str):
+    """Anyone holding a certificate can check that it was issued: event, idea, kind, date."""
+    found = outcome.find_certificate(code)
+    page = render_template(
+        "judging/certificate_check.html",
+        certificate=found,
+        in_force=found is not None and outcome.certificate_in_force(found),
+        code=code[:40],
+    )
+    return page, 200 if found else 404
+
+
+@bp.get("/certificate/<code>/<lang>.pdf")
+def certificate_pdf(code: str, lang: str):
+    """The certificate as a PDF: its code is given only to whoever proved the receipt code and
+    phone (or received the results e-mail), and to organisers. The code is 16 characters drawn
+    from 25 (about 2^74 codes): guessing one is hopeless, so nothing is counted here. A
+    certificate that amended results no longer bear is not printed again."""
+    found = outcome.find_certificate(code)
+    if found is None or lang not in outcome.CERTIFICATE_LANGUAGES:
+        abort(404)
+    if not outcome.certificate_in_force(found):
+        abort(404)
+    name = f"certificate-{found.code}-{lang}.pdf"
+    return Response(
+        certificates.certificate_pdf(found, lang),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

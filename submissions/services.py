@@ -223,8 +223,27 @@ IDEA_STATES = {
     IdeaStanding.ELIGIBLE: _l("Eligible: your idea will be presented to the jury."),
     IdeaStanding.INELIGIBLE: _l("Not retained for this competition."),
     IdeaStanding.UNDER_REVIEW: _l("Under review by the jury."),
-    IdeaStanding.RESULTS: _l("The results are published: ask the organisers or check your e-mail."),
+    IdeaStanding.RESULTS: _l("The results are published."),
 }
+
+_outcome_providers: list = []
+
+
+def add_outcome_provider(fn) -> None:
+    """The judging package tells what an idea's team may know of the published results:
+    `fn(idea)` returns an object with `is_winner`, `rank`, `comments` and `certificate` (each
+    shown when set), or None. The receipt look-up shows the first answer."""
+    if fn not in _outcome_providers:
+        _outcome_providers.append(fn)
+
+
+def idea_outcome(idea: Idea):
+    """The published outcome of the idea, from the first provider that knows it; else None."""
+    for provider in _outcome_providers:
+        answer = provider(idea)
+        if answer is not None:
+            return answer
+    return None
 
 
 def idea_state(idea: Idea) -> IdeaStanding:

@@ -290,6 +290,7 @@ def receipt_lookup():
         state=state,
         state_text=services.IDEA_STATES[state],
         code=idea.receipt_code,
+        outcome=services.idea_outcome(idea),
     )
 
 

@@ -20,7 +20,7 @@ from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
-from judging.models import ScoreSheet
+from judging.models import Certificate, ScoreSheet
 from tests.builders import (
     add_jury,
     add_result,
@@ -180,6 +180,8 @@ ACCESS = {
     "judging.score_sheet": "manage",
     "judging.import_scores": "manage",
     "judging.results": "public",
+    "judging.certificate": "public",
+    "judging.certificate_pdf": "public",
     "judging.api_ranking": "unpublished_ranking",
     "jobs.outbox": "organiser",
     "jobs.outbox_send": "organiser",
@@ -248,7 +250,12 @@ def world(app):
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
-    db.session.add_all([sheet, spare_rubric, project, export])
+    winner = make_idea(event_p)  # the published results name it a winner, with its certificate
+    add_result(event_p, winner, 1, True)
+    certificate = Certificate(
+        code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
+    )
+    db.session.add_all([sheet, spare_rubric, project, export, certificate])
     db.session.commit()
     return {
         "users": {
@@ -278,6 +285,7 @@ def world(app):
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,
+            "lang": "fr",
             "new_state": "published",
         },
     }
@@ -293,6 +301,8 @@ def _path_args(rule, endpoint, world):
         args["slug"] = world["event_f"].slug
     if endpoint in ("competitions.competition_edit", "competitions.event_new"):
         args["slug"] = world["competition"].slug
+    if endpoint in ("judging.certificate", "judging.certificate_pdf"):
+        args["code"] = "AAAA-BBBB-CCCC-DDDD"
     if endpoint == "competitions.criterion_delete":
         args["criterion_id"] = world["criterion_to_delete"]
     if endpoint == "static":

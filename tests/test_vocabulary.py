@@ -20,8 +20,8 @@ from competitions.states import EventState, RankingMethod
 from extensions import db
 from jobs.models import ExportJob, OutboxEmail
 from jobs.states import ExportState, OutboxState
-from judging.models import Deliberation, ResultEntry, ResultVersion, ScoreSheet
-from judging.states import NotRanked, SheetState, ValidationMode
+from judging.models import Certificate, Deliberation, ResultEntry, ResultVersion, ScoreSheet
+from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
 from submissions.models import Idea
 from submissions.states import Eligibility, IdeaSource, TeamKind
 
@@ -35,6 +35,9 @@ NOT_STATES = {
     ("submissions/views.py", 'if action == "duplicate" else None', "duplicate"),
     ("submissions/views.py", 'elif action == "calibration":', "calibration"),
     ("judging/paper.py", 'source: str = "import"', "import"),
+    # The results e-mail's kind and template are named like the idea's standing they announce.
+    ("judging/outcome.py", 'kind="results",', "results"),
+    ("judging/outcome.py", 'template="results",', "results"),
 }
 # Keyword arguments whose words are names of other things: a relationship, a page's anchor,
 # an audit entry's action or entity.
@@ -209,6 +212,7 @@ def check_values(model, column: str) -> set[str]:
         (BankProject, "status", BankStatus.values()),
         (User, "role", Role.values()),
         (LoginLink, "revoked_reason", LinkRevoked.values()),
+        (Certificate, "kind", CertificateKind.values()),
     ],
 )
 def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
@@ -234,6 +238,7 @@ def test_each_vocabulary_is_its_columns_check_constraint(model, column, words):
         ("bank_projects", "status", BankStatus.values()),
         ("users", "role", Role.values()),
         ("login_links", "revoked_reason", LinkRevoked.values()),
+        ("certificates", "kind", CertificateKind.values()),
     ],
 )
 def test_the_migrated_database_holds_each_column_to_its_vocabulary(app, table, column, words):

@@ -107,6 +107,21 @@ def test_organiser_edits_an_event_and_the_change_is_audited(client, organiser):
     assert entry.old["winners_count"] == 3 and entry.new["winners_count"] == 5
 
 
+def test_organiser_chooses_what_participants_are_told_of_the_results(client, organiser):
+    event = make_event(state="open", slug="oujda-2025")
+    page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
+    assert "Indiquer à chaque participant le rang de son idée" in page
+    client.post(
+        f"/tour/events/{event.slug}/edit",
+        data=_event_form(slug="oujda-2025", share_ranks="y", share_feedback="y"),
+    )
+    db.session.refresh(event)
+    assert event.share_ranks and event.share_feedback
+    client.post(f"/tour/events/{event.slug}/edit", data=_event_form(slug="oujda-2025"))
+    db.session.refresh(event)
+    assert not event.share_ranks and not event.share_feedback
+
+
 def test_published_event_settings_are_frozen(client, organiser):
     event = make_event(state="published", slug="oujda-2025")
     response = client.post(
