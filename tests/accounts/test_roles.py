@@ -202,14 +202,13 @@ def test_a_jury_card_link_is_no_invitation(app):
 
 
 def test_an_invitation_refuses_bad_input_and_creates_nothing(client, login):
+    """(Lengths: tests/test_length_limits.py.)"""
     login(make_user("organiser"))
     existing = make_user("viewer", email="taken@example.ma")
     cases = [
         ({"email": "not-an-email"}, "email"),
         ({"email": existing.email}, "email"),
         ({"name": ""}, "name"),
-        ({"name": "N" * 201}, "name"),
-        ({"email": "a" * 245 + "@example.ma"}, "email"),
         ({"role": "admin"}, "role"),
         ({"role": "jury"}, "role"),
         ({"role": "coordinator", "region": ""}, "region"),
