@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
 from accounts.models import User, UserEvent
-from accounts.permissions import event_choices, region_choices
+from accounts.permissions import event_choices, forget_assignments, region_choices
 from accounts.services import (
     AccountError,
     LinkRefused,
@@ -78,6 +78,7 @@ def _write_access(user: User, region, ids) -> None:
     db.session.execute(delete(UserEvent).where(UserEvent.user_id == user.id))
     db.session.add_all(UserEvent(user_id=user.id, event_id=event_id) for event_id in ids)
     db.session.flush()
+    forget_assignments()
 
 
 def invite_user(email, name, role, *, region=None, event_ids=(), locale=None, by) -> User:

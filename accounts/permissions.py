@@ -4,7 +4,7 @@ Organisers may do everything. A coordinator organises the events of their region
 facilitator runs the assisted entry and kiosk of the events given to them; a viewer reads
 events, progress and rankings without personal data and never changes anything. An event is
 anything with an `id` and a `region` (accounts sit below the events: the competitions package
-gives the way to find an event by its slug, `use_event_finder`)."""
+gives the way to find an event by its slug, `use_events`)."""
 
 from flask import g
 from sqlalchemy import select
@@ -54,6 +54,11 @@ def assigned_event_ids(user: User) -> frozenset[int]:
             db.session.scalars(select(UserEvent.event_id).where(UserEvent.user_id == user.id))
         )
     return cache[user.id]
+
+
+def forget_assignments() -> None:
+    """After a facilitator's events change, read them again."""
+    g.pop("_assigned_events", None)
 
 
 def can(user, action: Permission, event=None) -> bool:
