@@ -38,6 +38,12 @@ _ENV_STRINGS = (
     "APP_ENV",
 )
 _ENV_INTS = ("MAIL_PORT",)
+APP_ENVS = ("development", "test", "production")
+MIN_SECRET_KEY_BYTES = 32
+_KEY_ADVICE = (
+    "Set the SECRET_KEY environment variable (or instance/config.py) to a long random value, "
+    "e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+)
 _ENV_BOOLS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_SUPPRESS_SEND")
 
 
@@ -105,13 +111,7 @@ def finalise_config(app: Flask) -> None:
     config.setdefault("EXPORTS_DIR", str(Path(app.instance_path) / "exports"))
     config.setdefault("UPLOADS_DIR", str(Path(app.instance_path) / "uploads"))
 
-    if config.get("APP_ENV") == "production":
-        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == settings.DEFAULT_SECRET_KEY:
-            raise RuntimeError(
-                "Refusing to start in production with the default SECRET_KEY. "
-                "Set the SECRET_KEY environment variable (or instance/config.py) to a long "
-                "random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
-            )
+    if check_environment(config) == "production":
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
 
@@ -119,6 +119,29 @@ def finalise_config(app: Flask) -> None:
         f"{name}/translations" for name in PACKAGES if (ROOT / name / "translations").is_dir()
     ]
     config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
+
+
+def check_environment(config) -> str:
+    """The deploy's APP_ENV, refused when unknown (a misspelt `Production` must not quietly run
+    without the production guard); in production, a SECRET_KEY of at least 32 bytes."""
+    env = config.get("APP_ENV") or "development"
+    if env not in APP_ENVS:
+        raise RuntimeError(
+            f"Refusing to start: unknown APP_ENV {env!r}. "
+            f"Use one of: {', '.join(APP_ENVS)} (lower case)."
+        )
+    if env == "production":
+        key = config.get("SECRET_KEY") or ""
+        if key == settings.DEFAULT_SECRET_KEY:
+            raise RuntimeError(
+                "Refusing to start in production with the default SECRET_KEY. " + _KEY_ADVICE
+            )
+        if len(key.encode() if isinstance(key, str) else key) < MIN_SECRET_KEY_BYTES:
+            raise RuntimeError(
+                f"Refusing to start in production with a SECRET_KEY shorter than "
+                f"{MIN_SECRET_KEY_BYTES} bytes. " + _KEY_ADVICE
+            )
+    return env
 
 
 def register_extensions(app: Flask) -> None:

@@ -10,7 +10,7 @@ Every redirect after a POST is `see_other(url)` (303: the browser follows it wit
 
 from collections.abc import Callable
 from inspect import signature
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     current_app,
@@ -90,6 +90,28 @@ def see_other(url: str):
     return redirect(url, 303)
 
 
+_MAX_NEXT_LENGTH = 2000
+
+
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, for every `next` and return address (never an open
+    redirect); None otherwise. Browsers drop tabs and newlines from a Location, strip control
+    characters and spaces at its ends and read `\\` as `/` (`next=/%09/evil.example` is
+    `//evil.example` to them): a target holding any of these, a scheme or a host, as given or once
+    URL-decoded, is refused."""
+    if not target or len(target) > _MAX_NEXT_LENGTH:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//"):
+            return None
+        if any(char < " " or char in "\\\x7f" for char in text):
+            return None
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
+
+
 def on_refusal(target: str | Callable):
     """Name where a refused request goes. An endpoint ("judging.progress" or ".progress") is
     built with those of the view's URL arguments that it takes, and the browser is sent there
@@ -132,7 +154,7 @@ def _same_site_referrer() -> str | None:
     """The page the form was sent from, if it is on this site (never an open redirect)."""
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc and referrer.netloc == request.host and referrer.scheme in ("http", "https"):
-        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
     return None
 
 

@@ -23,11 +23,18 @@ LANGUAGES = ("fr", "ar", "en")
 BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
 
-# Login throttling: keyed on the account (and on account + address), never on the address alone,
-# since every tablet of a venue shares one public IP.
-LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
-LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
-LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# Login throttling: progressive delays per account + address (none for the first few failures,
+# then doubling), and a far higher ceiling per account from everywhere; never per address alone,
+# since every tablet of a venue shares one public IP. An organiser can unlock an account.
+LOGIN_FREE_FAILURES = 5
+LOGIN_FIRST_DELAY = timedelta(seconds=30)
+LOGIN_MAX_DELAY = timedelta(minutes=15)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 100
+LOGIN_FAILURE_WINDOW = timedelta(hours=1)
+# A browser where an account signed in keeps a signed cookie naming it: there, the account's
+# ceiling does not apply (strangers elsewhere cannot lock its owner out of their own device).
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_MAX_AGE = timedelta(days=180)
 JURY_LINK_MAX_AGE = timedelta(days=60)
 
 # Attachments to ideas.

@@ -2,9 +2,11 @@
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select, update
@@ -12,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.models import LoginFailure, LoginLink, User
 from accounts.states import LinkRevoked, Role
+from audit.services import record
 from extensions import db, utcnow
 from fieldtypes import Email, FieldError, Text
 from refusals import Gone, Refusal, Throttled
@@ -58,6 +61,10 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
 def check_password_strength(password: str) -> None:
     if len(password) < 10:
         raise AccountError(_l("The password must have at least 10 characters."))
@@ -101,46 +108,160 @@ def create_user(
     return user
 
 
-def _recent_failures(email: str, address: str | None = None) -> int:
+def _failures(email: str, address: str | None = None) -> tuple[int, datetime | None]:
+    """How many failed sign-ins for the account (from `address` only, if given) within the
+    window, and when the last one was."""
     since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
-    query = select(func.count(LoginFailure.id)).where(
+    query = select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(
         LoginFailure.email == email, LoginFailure.at >= since
     )
     if address is not None:
         query = query.where(LoginFailure.address == address)
-    return db.session.scalar(query) or 0
+    count, last = db.session.execute(query).one()
+    return count or 0, last
 
 
-def authenticate(email: str, password: str, address: str) -> User | None:
-    """The user if the password is right. Throttling is keyed on the account and on
-    account + address, never on the address alone: a whole hall shares one public IP."""
-    email = normalise_email(email)
+def login_delay(failures: int) -> timedelta:
+    """The wait after `failures` failed sign-ins for one account from one address: none for the
+    first few (typos), then doubling from LOGIN_FIRST_DELAY up to LOGIN_MAX_DELAY."""
     config = current_app.config
-    failures = _recent_failures(email)
-    if (
-        _recent_failures(email, address) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
-        or failures >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    ):
-        minutes = max(1, int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
+    beyond = failures - config["LOGIN_FREE_FAILURES"]
+    if beyond < 0:
+        return timedelta(0)
+    return min(config["LOGIN_FIRST_DELAY"] * 2 ** min(beyond, 20), config["LOGIN_MAX_DELAY"])
+
+
+def _check_throttle(email: str, address: str, *, known_device: bool) -> None:
+    """Refuse while this address must wait for this account, or while the account has reached
+    its ceiling of failures from everywhere (far higher: strangers on a few addresses cannot
+    lock a person out; an organiser can unlock the account). A browser where the account signed
+    in before (`known_device`) is spared the ceiling, never the delays of its address."""
+    config = current_app.config
+    if not known_device:
+        total, _last = _failures(email)
+        if total >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+            raise LoginThrottled(
+                _l(
+                    "Too many failed attempts for this account. Try again later, "
+                    "or ask an organiser to unlock it."
+                )
+            )
+    count, last = _failures(email, address)
+    wait = (last + login_delay(count) - utcnow()) if last is not None else timedelta(0)
+    if wait > timedelta(0):
         raise LoginThrottled(
             _l(
-                "Too many failed attempts for this account. "
-                "Wait %(minutes)d minutes and try again.",
-                minutes=minutes,
+                "Too many failed attempts for this account from this device. "
+                "Wait %(wait)s and try again.",
+                wait=format_timedelta(
+                    max(wait, timedelta(seconds=1)), threshold=1.5, add_direction=False
+                ),
             )
         )
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
+_DEVICE_SALT = "known-device"
+_DEVICE_ACCOUNTS = 8  # a shared jury tablet remembers this many accounts at most
+
+
+def known_device_token(user: User, earlier: str | None) -> str:
+    """The signed value of the browser's known-device cookie once `user` signed in on it: the
+    accounts that signed in there (no e-mail, no secret), the newest last."""
+    ids = [i for i in read_known_device(earlier) if i != user.id]
+    return _device_serializer().dumps([*ids, user.id][-_DEVICE_ACCOUNTS:])
+
+
+def read_known_device(token: str | None) -> list[int]:
+    """The accounts a known-device cookie vouches for; none if it is missing, forged or old."""
+    if not token:
+        return []
+    max_age = current_app.config["KNOWN_DEVICE_MAX_AGE"]
+    try:
+        ids = _device_serializer().loads(token, max_age=int(max_age.total_seconds()))
+    except BadSignature:  # SignatureExpired included
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_DEVICE_SALT)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a password nobody knows, made like the real ones (same method and cost)."""
+    return generate_password_hash(secrets.token_urlsafe(24))
+
+
+def authenticate(
+    email: str, password: str, address: str, *, device_token: str | None = None
+) -> User | None:
+    """The user if the password is right. Throttling is keyed on the account + address (progressive
+    delays) and on the account (a far higher ceiling), never on the address alone: a whole hall
+    shares one public IP. An unknown, disabled or password-less account costs the same hash
+    check as a known one, so the time taken does not tell which e-mails have an account.
+    `device_token` is the browser's known-device cookie (`known_device_token`)."""
+    email = normalise_email(email)
+    address = (address or "?")[: LoginFailure.address.type.length]
+    user = find_user(email)
+    known = user is not None and user.id in read_known_device(device_token)
+    _check_throttle(email, address, known_device=known)
     password_hash = user.password_hash if user is not None and user.active else None
     # The hash check is deliberately slow (scrypt): end the read-only transaction first, so that
     # on SQLite (where a POST holds the write lock from BEGIN IMMEDIATE) a hall of judges signing
     # in at once never queues behind each other's hashing. Nothing has been written yet.
     db.session.rollback()
-    if password_hash and check_password_hash(password_hash, password):
-        if failures:
-            db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    dummy = _dummy_hash()  # made by the first sign-in, whichever path it takes
+    right = check_password_hash(password_hash or dummy, password)
+    if right and password_hash:
+        db.session.execute(
+            delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.address == address)
+        )
         return user
-    db.session.add(LoginFailure(email=email, address=address or "?"))
+    db.session.add(LoginFailure(email=email, address=address))
     return None
+
+
+def locked_accounts() -> list[dict]:
+    """Accounts with failed sign-ins within the window, most failures first: each with its count,
+    how many addresses they came from, and whether it has reached the ceiling."""
+    config = current_app.config
+    since = utcnow() - config["LOGIN_FAILURE_WINDOW"]
+    rows = db.session.execute(
+        select(
+            User,
+            func.count(LoginFailure.id),
+            func.count(func.distinct(LoginFailure.address)),
+            func.max(LoginFailure.at),
+        )
+        .join(LoginFailure, LoginFailure.email == func.lower(User.email))
+        .where(LoginFailure.at >= since)
+        .group_by(User.id)
+        .order_by(func.count(LoginFailure.id).desc(), User.id)
+    ).all()
+    ceiling = config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    return [
+        {"user": user, "failures": n, "addresses": a, "last": last, "locked": n >= ceiling}
+        for user, n, a, last in rows
+    ]
+
+
+def unlock_account(user: User, *, by=None, source: str = "web") -> int:
+    """Forget the account's failed sign-ins (every address): it can sign in again at once.
+    Returns how many were forgotten; audited."""
+    email = normalise_email(user.email)
+    forgotten = db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    record("user", user.id, "unlocked", by=by, old={"failures": forgotten.rowcount}, source=source)
+    return forgotten.rowcount
+
+
+def set_password(user: User, password: str, *, by=None, source: str = "web") -> None:
+    """A new password for the account; every session of it ends (a copied cookie stops working
+    with the old password). Audited, without the password."""
+    check_password_strength(password)
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user)
+    record("user", user.id, "password_changed", by=by, source=source)
 
 
 def _serializer() -> URLSafeTimedSerializer:

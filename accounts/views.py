@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.states import Role
 from extensions import db
 from i18n import LANGUAGE_NAMES
-from refusals import on_refusal, see_other
+from refusals import on_refusal, same_site_path, see_other
 
 bp = Blueprint("accounts", __name__)
 
@@ -26,13 +26,6 @@ bp = Blueprint("accounts", __name__)
 def _permissions():
     """Templates ask `can(current_user, Permission.MANAGE, event)`, as the views do."""
     return {"can": permissions.can}
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only redirect to paths on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def home_for(user) -> str:
@@ -44,6 +37,18 @@ def _sign_in(user) -> None:
     if user.locale:
         session["lang"] = user.locale
     login_user(user)
+
+
+def _remember_device(response, token: str) -> None:
+    config = current_app.config
+    response.set_cookie(
+        config["KNOWN_DEVICE_COOKIE"],
+        token,
+        max_age=int(config["KNOWN_DEVICE_MAX_AGE"].total_seconds()),
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _login_page():
@@ -58,11 +63,16 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        device = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+        user = services.authenticate(
+            form.email.data, form.password.data, request.remote_addr, device_token=device
+        )
         db.session.commit()
         if user:
             _sign_in(user)
-            return see_other(safe_next(request.args.get("next")) or home_for(user))
+            response = see_other(same_site_path(request.args.get("next")) or home_for(user))
+            _remember_device(response, services.known_device_token(user, device))
+            return response
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("accounts/login.html", form=form), status
@@ -86,9 +96,34 @@ def login_link(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return see_other(url_for("accounts.login"))
+
+
+@bp.get("/accounts/locked")
+@organiser_required
+def locked_accounts():
+    """Accounts with recent failed sign-ins, each with a button to unlock it."""
+    return render_template(
+        "accounts/locked.html",
+        accounts=services.locked_accounts(),
+        ceiling=current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/accounts/<int:user_id>/unlock")
+@organiser_required
+def unlock_account(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        services.unlock_account(user, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return see_other(url_for(".locked_accounts"))
 
 
 @bp.post("/language")
@@ -100,7 +135,7 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, lang)
             db.session.commit()
-    return see_other(safe_next(request.form.get("next")) or url_for("competitions.home"))
+    return see_other(same_site_path(request.form.get("next")) or url_for("competitions.home"))
 
 
 # --- Accounts of the organising side (organisers) -----------------------------------------------

@@ -78,6 +78,37 @@ def _existing_project(idea: Idea) -> BankProject | None:
     return None
 
 
+def promoted_ideas(idea_ids) -> set[int]:
+    """The ideas among `idea_ids` promoted to the bank, directly or through the idea carried
+    into the final (either way): their personal data are kept past the event's retention."""
+    ids = set(idea_ids)
+    related = db.session.execute(
+        select(Idea.id, Idea.carried_from_id).where(
+            (Idea.id.in_(ids) & Idea.carried_from_id.is_not(None)) | Idea.carried_from_id.in_(ids)
+        )
+    ).all()
+    linked = {i for pair in related for i in pair} | ids
+    in_bank = set(
+        db.session.scalars(select(BankProject.idea_id).where(BankProject.idea_id.in_(linked)))
+    )
+    promoted = ids & in_bank
+    for idea_id, carried_from in related:
+        if idea_id in in_bank or carried_from in in_bank:
+            promoted |= {idea_id, carried_from} & ids
+    return promoted
+
+
+def forget_contact(idea: Idea, *, by=None, reason: str, **_) -> dict:
+    """An idea's personal data were erased at the participant's request: the bank's copy of
+    them (the contact and the team) goes too."""
+    project = _existing_project(idea)
+    if project is None or not (project.contact_name or project.contact_phone or project.team):
+        return {}
+    project.contact_name = project.contact_phone = project.contact_email = None
+    project.team = ""
+    return {"bank_project_contact_erased": project.id}
+
+
 def _team_text(idea: Idea) -> str:
     lines = [idea.lead_name.strip()] if idea.lead_name else []
     lines += [line.strip() for line in (idea.other_members or "").splitlines() if line.strip()]

@@ -72,6 +72,9 @@ class EventForm(FlaskForm):
     blind = BooleanField(_l("Blind judging (judges do not see the team)"))
     share_ranks = BooleanField(_l("Tell each participant the rank of their idea"))
     share_feedback = BooleanField(_l("Send each participant the jury's comments (anonymous)"))
+    retention_months = number_field(
+        _l("Months the participants' personal data are kept after publication"), default=12
+    )
 
     def data_for_service(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

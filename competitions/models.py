@@ -80,6 +80,7 @@ class Event(db.Model):
         CheckConstraint("winners_count >= 0", name="winners_count"),
         CheckConstraint("judges_per_idea >= 1", name="judges_per_idea"),
         CheckConstraint("min_judges >= 1", name="min_judges"),
+        CheckConstraint("retention_months >= 1", name="retention_months"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +106,8 @@ class Event(db.Model):
     # What each participant is told of their own idea once the results are published.
     share_ranks: Mapped[bool] = mapped_column(default=False)
     share_feedback: Mapped[bool] = mapped_column(default=False)  # the jury's comments, anonymous
+    # Months after publication that the personal data of ideas not promoted to the bank are kept.
+    retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="events")

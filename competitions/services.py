@@ -323,7 +323,11 @@ EVENT_TYPES = {
     "judges_per_idea": Integer(1, 50, required=True),
     "min_judges": Integer(1, 50, required=True),
     "ranking_method": Choice(RankingMethod),
+    "retention_months": Integer(1, 120),
 }
+DEFAULT_RETENTION_MONTHS = 12
+# What a published event may still change: how long its participants' personal data are kept.
+CHANGEABLE_AFTER_PUBLICATION = frozenset({"retention_months"})
 COMPETITION_TYPES = {
     "name": Text.of(Competition.name, required=True),
     "year": Integer(2000, 2100, required=True),
@@ -350,6 +354,7 @@ def _clean_event(data: dict, event: Event | None) -> dict:
         except EventError as error:
             errors["slug"] = error.message
     clean["tour_order"] = clean.get("tour_order") or 0
+    clean["retention_months"] = clean.get("retention_months") or DEFAULT_RETENTION_MONTHS
     clean["is_final"] = bool(data.get("is_final"))
     clean["split_panels"] = bool(data.get("split_panels"))
     clean["blind"] = bool(data.get("blind"))
@@ -397,14 +402,15 @@ def create_event(competition: Competition, data: dict, by=None, *, source: str =
 
 
 def update_event(event: Event, data: dict, by=None, *, source: str = "web") -> Event:
-    """Change an event's settings; published and archived events are frozen."""
-    if event.results_public:
-        raise EventError(
-            _l("Published results are frozen: this event's settings can no longer change.")
-        )
+    """Change an event's settings; published and archived events are frozen, but for the
+    retention period of their participants' personal data."""
     clean = _clean_event(data, event)
     old = {key: _plain(getattr(event, key)) for key in clean}
     changed = {key: value for key, value in clean.items() if _plain(value) != old[key]}
+    if event.results_public and changed.keys() - CHANGEABLE_AFTER_PUBLICATION:
+        raise EventError(
+            _l("Published results are frozen: this event's settings can no longer change.")
+        )
     if "ranking_method" in changed and event.in_deliberation:
         raise EventError(
             _l(

@@ -17,13 +17,31 @@ from rq import SimpleWorker
 log = logging.getLogger(__name__)
 
 
+_periodic_tasks: dict = {}
+
+
+def add_periodic_task(name: str, fn) -> None:
+    """Register `fn()` (returns a count), run by every sweep after the outbox and the exports,
+    in its own transaction (it commits): e.g. the retention of personal data."""
+    _periodic_tasks[name] = fn
+
+
 def sweep() -> dict:
-    """One pass of the periodic work: send the due outbox, reap lost exports."""
+    """One pass of the periodic work: send the due outbox, reap lost exports, then each
+    registered periodic task (a failing task is logged and the others still run)."""
     from jobs.exports import reap_lost_exports
     from jobs.mail import send_pending
 
     counts = send_pending()
     counts["lost_exports"] = reap_lost_exports()
+    for name, task in _periodic_tasks.items():
+        try:
+            counts[name] = task()
+        except Exception:  # noqa: BLE001 - retried at the next sweep
+            from extensions import db
+
+            db.session.rollback()
+            log.exception("periodic task %s failed", name)
     return counts
 
 

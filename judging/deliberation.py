@@ -58,6 +58,7 @@ CARRIED_FIELDS = (
     "local_resources", "expected_jobs", "budget_mad", "financing_sought_mad", "team_kind",
     "cooperative_name", "cooperative_members", "lead_name", "lead_phone", "lead_email",
     "lead_gender", "lead_age_bracket", "lead_status", "other_members", "locale", "consent_at",
+    "consent_version",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from judging.deliberation import (
     require_validated_minutes,
 )
 from judging.outcome import announce_results, idea_outcome
-from judging.results import results_published
+from judging.results import first_publications, results_published
 from judging.services import (
     calibration_from_triage,
     judge_sheet_counts,
@@ -24,6 +24,7 @@ from judging.services import (
     on_jury_member_seated,
 )
 from judging.steps import move_notices
+from submissions.privacy import use_publication_dates
 from submissions.services import add_change_guard, add_outcome_provider, use_calibration_rule
 
 
@@ -36,7 +37,8 @@ def register() -> None:
     published); removing a judge sets their sheets aside (or voids the submitted ones), seating
     them again gives them back, and the removal page counts them first; each published version
     of the results issues the certificates it calls for (the first one also e-mails every
-    participant), and the receipt look-up shows each idea's outcome."""
+    participant), and the receipt look-up shows each idea's outcome; the retention of
+    participants' personal data runs from the results' first publication."""
     add_transition_guard(require_validated_minutes)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
@@ -49,3 +51,4 @@ def register() -> None:
     add_judge_sheet_counter(judge_sheet_counts)
     results_published.connect(announce_results)
     add_outcome_provider(idea_outcome)
+    use_publication_dates(first_publications)

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import User
 from competitions.models import Event
@@ -213,6 +213,17 @@ def published_versions(event: Event) -> list[VersionInfo]:
     )
     in_force = next((v.id for v in versions if v.voided_at is None), None)
     return [VersionInfo(v.number, v.published_at, v.reason, v.id == in_force) for v in versions]
+
+
+def first_publications(event_ids) -> dict[int, datetime]:
+    """{event_id: when its results were first published}: the start of the retention period of
+    participants' personal data (`submissions.privacy.use_publication_dates`)."""
+    rows = db.session.execute(
+        select(ResultVersion.event_id, func.min(ResultVersion.published_at))
+        .where(ResultVersion.event_id.in_(list(event_ids)), ResultVersion.published_at.is_not(None))
+        .group_by(ResultVersion.event_id)
+    )
+    return {event_id: at for event_id, at in rows}
 
 
 def event_winners(event: Event) -> list[ResultRow]:

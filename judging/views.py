@@ -646,9 +646,11 @@ def certificate_pdf(code: str, lang: str):
     )
 
 
-def _row_json(row: official.ResultRow, reasons) -> dict:
+def _row_json(row: official.ResultRow, reasons, *, every_code: bool) -> dict:
+    """One idea of the ranking; the public sees the receipt codes of winners only (a code is
+    half of what opens /receipt, and a participant's business)."""
     return {
-        "receipt_code": row.receipt_code,
+        "receipt_code": row.receipt_code if every_code or row.is_winner else None,
         "title": row.title,
         "rank": row.rank,
         "is_winner": row.is_winner,
@@ -675,6 +677,7 @@ def api_ranking(slug: str):
     event = _event(slug)
     number = _version_asked()
     shown = official.results_version(event, number) if number else official.results_in_force(event)
+    organiser = can(current_user, Permission.PERSONAL_DATA, event)  # every receipt code
     if shown is None and not number and can(current_user, Permission.VIEW, event):
         shown = official.provisional_results(event)
     if shown is None:
@@ -693,5 +696,6 @@ def api_ranking(slug: str):
         amendment_reason=shown.reason,
         figures={name: {"label": str(label), "meaning": official.FIGURE_NOTES[name]}
                  for name, label in official.FIGURE_LABELS.items()},
-        ideas=[_row_json(row, services.NOT_RANKED_LABELS) for row in shown.rows],
+        ideas=[_row_json(row, services.NOT_RANKED_LABELS, every_code=organiser)
+               for row in shown.rows],
     )  # fmt: skip

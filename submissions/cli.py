@@ -1,4 +1,5 @@
-"""Paper fallback from the command line: the Excel template and its all-or-nothing import."""
+"""Paper fallback from the command line: the Excel template and its all-or-nothing import;
+the retention of personal data (Law 09-08)."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 
 from competitions.cli import event_or_exit
 from extensions import db
-from submissions import paper
+from submissions import paper, privacy
 from submissions.services import EventClosed
 
 
@@ -53,4 +54,31 @@ def import_ideas(slug, file):
         )
 
 
-commands = [ideas_template, import_ideas]
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="say what would be erased, change nothing")
+@with_appcontext
+def retention(dry_run):
+    """Erase the personal data of ideas whose event's retention period has run out (ideas
+    promoted to the project bank are kept); audited."""
+    plan = privacy.retention_plan()
+    for due in plan:
+        click.echo(
+            _(
+                "%(event)s: published %(published)s, kept until %(due)s: %(n)d ideas to "
+                "anonymise, %(kept)d kept (project bank).",
+                event=due.event.slug,
+                published=due.published_at.date().isoformat(),
+                due=due.due_at.date().isoformat(),
+                n=len(due.idea_ids),
+                kept=due.kept,
+            )
+        )
+    if dry_run:
+        click.echo(_("Dry run: nothing was changed."))
+        return
+    done = privacy.apply_retention(source="cli")
+    db.session.commit()
+    click.echo(_("%(n)d ideas anonymised.", n=sum(done.values())))
+
+
+commands = [ideas_template, import_ideas, retention]

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.models import Event
 from extensions import db, utcnow
-from submissions.states import Eligibility, IdeaSource, TeamKind
+from submissions.states import DeletionState, Eligibility, IdeaSource, TeamKind
 
 SECTORS = (
     "agriculture",
@@ -78,6 +78,8 @@ class Idea(db.Model):
     attachment_mime: Mapped[str | None] = mapped_column(String(100))
 
     consent_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(String(20))  # the privacy notice's
+    anonymised_at: Mapped[datetime | None]  # personal data erased (retention or deletion)
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # Triage
@@ -95,13 +97,44 @@ class Idea(db.Model):
     def is_ineligible(self) -> bool:
         return self.eligibility == Eligibility.INELIGIBLE or self.duplicate_of_id is not None
 
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
 
 class ReceiptLookupFailure(db.Model):
-    """A failed /receipt look-up (wrong code or phone): throttling counts these per code,
-    never per address, since every tablet of a venue shares one public IP."""
+    """A failed /receipt look-up (wrong code or phone): throttling counts these per code and
+    address, and per code from everywhere (a far higher ceiling); never per address alone, since
+    every tablet of a venue shares one public IP."""
 
     __tablename__ = "receipt_lookup_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(String(64), server_default="?")
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DeletionRequest(db.Model):
+    """A participant's request that their personal data be erased (Law 09-08): pending until an
+    organiser approves it (the idea is anonymised) or refuses it with a reason."""
+
+    __tablename__ = "deletion_requests"
+    __table_args__ = (CheckConstraint(DeletionState.check("status"), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(20), default=DeletionState.PENDING, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refusal_reason: Mapped[str | None] = mapped_column(String(1000))
+
+    idea: Mapped[Idea] = relationship()
+    event: Mapped[Event] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeletionState.PENDING

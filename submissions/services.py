@@ -18,12 +18,15 @@ from submissions import attachments
 from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
+from submissions.privacy import PRIVACY_NOTICE_VERSION
 from submissions.receipts import new_receipt_code, normalise_receipt_code
 from submissions.states import Eligibility, IdeaSource, IdeaStanding, TriageFilter
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-LOOKUP_MAX_FAILURES = 5
+LOOKUP_MAX_FAILURES = 5  # per code + address, within LOOKUP_WINDOW
 LOOKUP_WINDOW = timedelta(minutes=15)
+LOOKUP_MAX_FAILURES_PER_CODE = 100  # from everywhere, within LOOKUP_CEILING_WINDOW
+LOOKUP_CEILING_WINDOW = timedelta(hours=1)
 _CODE_ATTEMPTS = 10
 
 
@@ -142,7 +145,8 @@ def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[R
         source=source,
         locale=locale,
         created_at=now,
-        consent_at=now,
+        consent_at=now,  # the form's box, or the organiser's attestation (assisted, paper)
+        consent_version=PRIVACY_NOTICE_VERSION,
         assisted_by_id=getattr(by, "id", None) if source == IdeaSource.ASSISTED else None,
         attachment_path=stored,
         attachment_name=upload.name if upload else None,
@@ -188,25 +192,33 @@ def _queue_receipt_email(row: dict, receipt: Receipt) -> None:
 # --- Receipt look-up -----------------------------------------------------------------------
 
 
-def _recent_lookup_failures(code: str) -> int:
-    window = current_app.config.get("RECEIPT_LOOKUP_WINDOW", LOOKUP_WINDOW)
-    return (
-        db.session.scalar(
-            select(func.count(ReceiptLookupFailure.id)).where(
-                ReceiptLookupFailure.code == code, ReceiptLookupFailure.at >= utcnow() - window
-            )
-        )
-        or 0
+def _recent_lookup_failures(code: str, window: timedelta, address: str | None = None) -> int:
+    query = select(func.count(ReceiptLookupFailure.id)).where(
+        ReceiptLookupFailure.code == code, ReceiptLookupFailure.at >= utcnow() - window
     )
+    if address is not None:
+        query = query.where(ReceiptLookupFailure.address == address)
+    return db.session.scalar(query) or 0
 
 
-def lookup_receipt(code: str, phone: str) -> Idea | None:
+def lookup_receipt(code: str, phone: str, *, address: str) -> Idea | None:
     """The idea with this receipt code if the phone matches; None otherwise, whatever was wrong
-    (no oracle). Failures are counted per code: LookupThrottled after too many."""
+    (no oracle). Failures are counted per code + address, and per code from everywhere with a far
+    higher ceiling, so that strangers cannot lock a participant out of their own code:
+    LookupThrottled after too many."""
     code = normalise_receipt_code(code)[:32]
-    limit = current_app.config.get("RECEIPT_LOOKUP_MAX_FAILURES", LOOKUP_MAX_FAILURES)
-    if _recent_lookup_failures(code) >= limit:
+    address = (address or "?")[: ReceiptLookupFailure.address.type.length]
+    config = current_app.config
+    window = config.get("RECEIPT_LOOKUP_WINDOW", LOOKUP_WINDOW)
+    ceiling_window = config.get("RECEIPT_LOOKUP_CEILING_WINDOW", LOOKUP_CEILING_WINDOW)
+    limit = config.get("RECEIPT_LOOKUP_MAX_FAILURES", LOOKUP_MAX_FAILURES)
+    if _recent_lookup_failures(code, window, address) >= limit:
         raise LookupThrottled()
+    ceiling = config.get("RECEIPT_LOOKUP_MAX_FAILURES_PER_CODE", LOOKUP_MAX_FAILURES_PER_CODE)
+    if _recent_lookup_failures(code, ceiling_window) >= ceiling:
+        raise LookupThrottled(
+            _l("Too many attempts for this receipt code from many devices. Try again in an hour.")
+        )
     try:
         phone = Phone(required=True).parse(phone)
     except FieldError:
@@ -214,7 +226,7 @@ def lookup_receipt(code: str, phone: str) -> Idea | None:
     idea = db.session.scalar(select(Idea).where(Idea.receipt_code == code)) if code else None
     if idea is not None and phone is not None and idea.lead_phone == phone:
         return idea
-    db.session.add(ReceiptLookupFailure(code=code or "?"))
+    db.session.add(ReceiptLookupFailure(code=code or "?", address=address))
     return None
 
 

@@ -53,3 +53,18 @@ class TeamKind(Vocabulary):
 
     COOPERATIVE = "cooperative"  # an existing cooperative
     GROUP = "group"  # a group that wants to found one
+
+
+class DeletionState(Vocabulary):
+    """A participant's request to erase their personal data: pending → approved or refused."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class AnonymiseReason(Vocabulary):
+    """Why an idea's personal data were erased (kept in its audit entry)."""
+
+    RETENTION = "retention"  # its event's retention period ran out
+    DELETION_REQUEST = "deletion_request"  # the participant asked, an organiser approved

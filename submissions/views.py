@@ -49,9 +49,11 @@ from submissions.forms import (
     LookupForm,
 )
 from submissions.models import Idea
+from submissions.privacy_views import bp as privacy_bp
 from submissions.states import IdeaSource
 
 bp = Blueprint("submissions", __name__)
+bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
 KIOSK_RETURN_SECONDS = 20
 _RECEIPTS_KEPT = 10
 
@@ -279,7 +281,9 @@ def receipt_lookup():
     )
     if request.method == "GET":
         return render_template("submissions/receipt_lookup.html", form=form)
-    idea = services.lookup_receipt(form.code.data or "", form.phone.data or "")
+    idea = services.lookup_receipt(
+        form.code.data or "", form.phone.data or "", address=request.remote_addr
+    )
     db.session.commit()
     if idea is None:
         return render_template("submissions/receipt_lookup.html", form=form, not_found=True), 404

@@ -134,7 +134,7 @@ def login(client):
 
     def _login(user, a_client=None):
         with (a_client or client).session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

@@ -150,6 +150,11 @@ ACCESS = {
     "submissions.idea_detail": "manage",
     "submissions.idea_action": "manage",
     "submissions.attachment": "manage",
+    "submissions.privacy.notice": "public",
+    "submissions.privacy.my_data": "public",
+    "submissions.privacy.delete_request": "public",
+    "submissions.privacy.requests": "organiser",
+    "submissions.privacy.decide": "organiser",
     "judging.my_events": "jury",
     "judging.sheet": "own_sheet",
     "judging.save_score": "own_sheet",
@@ -185,6 +190,8 @@ ACCESS = {
     "judging.api_ranking": "unpublished_ranking",
     "jobs.outbox": "organiser",
     "jobs.outbox_send": "organiser",
+    "accounts.locked_accounts": "organiser",
+    "accounts.unlock_account": "organiser",
     "jobs.export_status": "organiser",
     "jobs.export_status_json": "organiser",
     "jobs.export_retry": "organiser",
@@ -287,6 +294,8 @@ def world(app):
             "code": idea_o.receipt_code,
             "lang": "fr",
             "new_state": "published",
+            "request_id": 1,
+            "decision": "refuse",
         },
     }
 
@@ -322,7 +331,7 @@ def _client(app, role, endpoint, world):
         users["judge_other"] = world["judge_other_of_published"]
     with client.session_transaction() as session:
         if role in users:
-            session["_user_id"] = str(users[role].id)
+            session["_user_id"] = users[role].get_id()
             session["_fresh"] = True
         if role == "participant":
             session["receipts"] = [world["receipt"]]

@@ -23,7 +23,7 @@ from extensions import db
 from jobs.models import ExportJob
 from judging import deliberation as delib
 from judging import services as judging
-from judging.models import ScoreSheet
+from judging.models import Certificate, ScoreSheet
 from submissions.models import Idea
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
@@ -132,6 +132,12 @@ def _argument_sets(rule, tour):
     if "sheet_id" in rule.arguments and "slug" not in rule.arguments:
         for sheet_id in db.session.scalars(select(ScoreSheet.id)):
             yield {"sheet_id": sheet_id, **fixed}
+        return
+    if "code" in rule.arguments and "slug" not in rule.arguments:  # a certificate's check and PDFs
+        codes = [*db.session.scalars(select(Certificate.code)), "UNKNOWN-CODE"]
+        assert len(codes) > 1, "the published event issues certificates"
+        for code, lang in itertools.product(codes, ("ar", "fr", "xx")):
+            yield {**fixed, "code": code, "lang": lang}
         return
     if "slug" not in rule.arguments:
         rubric = tour["events"][EventState.OPEN].rubric

@@ -17,7 +17,7 @@ from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
 from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
-from submissions.models import Idea
+from submissions.models import DeletionRequest, Idea
 from tests.builders import make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
 from tests.submissions.conftest import form_data
@@ -85,6 +85,29 @@ def ineligibility(client, login, field, value):
         data={"eligibility": "ineligible", "reason": value},
     )
     return Sent(response, lambda: _fresh(Idea, idea.id, "ineligible_reason"))
+
+
+def deletion_reason(client, login, field, value):
+    idea = make_idea(make_event())
+    response = client.post(
+        "/privacy/my-data/delete",
+        data={"code": idea.receipt_code, "phone": "0612345678", "reason": value},
+    )
+    return Sent(response, lambda: db.session.scalar(select(DeletionRequest.reason)))
+
+
+def deletion_refusal(client, login, field, value):
+    idea = make_idea(make_event())
+    request = DeletionRequest(idea_id=idea.id, event_id=idea.event_id)
+    db.session.add(request)
+    db.session.commit()
+    login(make_user())
+    response = client.post(
+        f"/tour/privacy/requests/{request.id}/refuse",
+        data={"reason": value},
+        follow_redirects=True,
+    )
+    return Sent(response, lambda: _fresh(DeletionRequest, request.id, "refusal_reason"))
 
 
 def judge_comment(client, login, field, value):
@@ -324,6 +347,8 @@ LIMITS = [
     (idea_form, "lead_email", 254, "adresse e-mail valide"),
     *((idea_correction, field, limit, TOO_LONG) for field, limit in IDEA_TEXTS.items()),
     (ineligibility, "reason", 500, TOO_LONG),
+    (deletion_reason, "reason", 1_000, TOO_LONG),
+    (deletion_refusal, "reason", 1_000, TOO_LONG),
     (judge_comment, "comment", 5_000, TOO_LONG),
     (paper_score_comment, "comment", 5_000, TOO_LONG),
     (conflict_reason, "reason", 1_000, TOO_LONG),
@@ -357,6 +382,7 @@ FLASHED = (
     organiser_conflict_reason,
     override_reason,
     paper_score_comment,
+    deletion_refusal,
 )  # refused with a flash after a 303 (see below)
 
 

@@ -51,13 +51,6 @@ def test_throttling_never_locks_out_other_accounts_of_the_same_hall(client):
     assert response.status_code == 303
 
 
-def test_throttling_also_counts_failures_from_many_addresses(client):
-    user = make_user("organiser")
-    for n in range(20):
-        _login(client, user.email, "wrong-password-1", address=f"10.0.{n}.1")
-    assert _login(client, user.email, PASSWORD, address="10.9.9.9").status_code == 429
-
-
 def test_successful_sign_in_clears_past_failures(client):
     user = make_user("organiser")
     for _ in range(3):
@@ -132,15 +125,12 @@ def test_password_hashing_does_not_hold_the_sqlite_write_lock(app, client, monke
     assert seen == ["free"]
 
 
-def test_the_throttle_message_gives_the_configured_wait(app, client):
+def test_the_throttle_message_gives_the_wait_left(app, client, monkeypatch):
     from datetime import timedelta
 
-    app.config["LOGIN_FAILURE_WINDOW"] = timedelta(minutes=30)
-    try:
-        user = make_user("jury")
-        for _ in range(5):
-            _login(client, user.email, "wrong-password-1")
-        page = _login(client, user.email, PASSWORD).get_data(as_text=True)
-    finally:
-        app.config["LOGIN_FAILURE_WINDOW"] = timedelta(minutes=15)
-    assert "Patientez 30 minutes" in page
+    monkeypatch.setitem(app.config, "LOGIN_FIRST_DELAY", timedelta(minutes=2))
+    user = make_user("jury")
+    for _ in range(5):
+        _login(client, user.email, "wrong-password-1")
+    page = _login(client, user.email, PASSWORD).get_data(as_text=True)
+    assert "Patientez 2 minutes" in page

@@ -60,11 +60,48 @@ def test_production_refuses_the_default_secret_key(tmp_path, monkeypatch):
 def test_production_with_a_real_secret_sets_secure_cookies(tmp_path, monkeypatch):
     _clean_env(monkeypatch)
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret-0123456789")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("value", ["Production", "PRODUCTION", "prod", "production ", "staging"])
+def test_an_unknown_app_env_refuses_to_start_and_lists_the_allowed_values(
+    tmp_path, monkeypatch, value
+):
+    """A misspelt APP_ENV used to run quietly without the production guard."""
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("APP_ENV", value)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    with pytest.raises(RuntimeError, match="unknown APP_ENV") as refused:
+        create_app(instance_path=str(tmp_path))
+    assert "development, test, production" in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["development", "test"])
+def test_known_app_envs_other_than_production_start_with_any_key(tmp_path, monkeypatch, value):
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("APP_ENV", value)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert create_app(instance_path=str(tmp_path)).config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("key", ["x", "k" * 31, "é" * 15])
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path, monkeypatch, key):
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="shorter than 32 bytes"):
+        create_app(instance_path=str(tmp_path))
+
+
+def test_production_accepts_a_secret_key_of_exactly_32_bytes(tmp_path, monkeypatch):
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    assert create_app(instance_path=str(tmp_path)).config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_csrf_token_outlives_a_judging_day(app):

@@ -140,7 +140,7 @@ def _poster(app, world, endpoint):  # noqa: F811 - the fixture's value
     client = app.test_client()
     user = world["users"]["judge_here" if endpoint in OWN_SHEET else "organiser"]
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

@@ -191,6 +191,24 @@ def test_ranking_api_access(app, client, login):
     assert data["figures"]["score_100"]["label"] == "Score /100"
 
 
+def test_the_public_ranking_api_lists_the_receipt_codes_of_winners_only(app, client, login):
+    event, ideas, judges = scored_event()
+    publish(event, judges)
+    forget_request_state()
+    public = client.get(f"/api/events/{event.slug}/ranking").json["ideas"]
+    assert [(i["is_winner"], i["receipt_code"]) for i in public] == [
+        (True, ideas[0].receipt_code), (False, None), (False, None)
+    ]  # fmt: skip
+    text = client.get(f"/api/events/{event.slug}/ranking").get_data(as_text=True)
+    assert ideas[1].receipt_code not in text and ideas[2].receipt_code not in text
+    login(make_user("organiser"))
+    forget_request_state()
+    codes = [
+        i["receipt_code"] for i in client.get(f"/api/events/{event.slug}/ranking").json["ideas"]
+    ]
+    assert None not in codes
+
+
 def test_carry_winners_to_the_final_is_idempotent(app):
     event, ideas, judges = scored_event()
     publish(event, judges)

@@ -30,8 +30,10 @@ def test_receipt_page_shows_code_and_title_to_the_sender(client):
     assert "612345678" not in page  # not even the sender's phone
 
 
-def lookup(client, code, phone):
-    return client.post("/receipt", data={"code": code, "phone": phone})
+def lookup(client, code, phone, address="41.250.1.1"):
+    return client.post(
+        "/receipt", data={"code": code, "phone": phone}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_right_code_and_phone_show_the_state_only(client):
@@ -84,7 +86,7 @@ def test_wrong_phone_and_unknown_code_get_the_same_answer(client):
         assert "Titre privé" not in response.get_data(as_text=True)
 
 
-def test_lookups_are_throttled_per_code_even_with_the_right_phone_afterwards(client):
+def test_lookups_are_throttled_per_code_and_address_even_with_the_right_phone_afterwards(client):
     event = make_event()
     make_idea(event, receipt_code="OUJ-7K3D")
     for n in range(5):
@@ -96,6 +98,29 @@ def test_lookups_are_throttled_per_code_even_with_the_right_phone_afterwards(cli
     make_idea(event, receipt_code="OUJ-9W4X")
     assert lookup(client, "OUJ-9W4X", "0612345678").status_code == 200
     assert db.session.scalar(select(func.count(ReceiptLookupFailure.id))) == 5
+
+
+def test_strangers_failing_on_a_code_never_lock_its_owner_out(client):
+    """5 wrong phones from each of several addresses used to lock the code for everyone."""
+    event = make_event()
+    make_idea(event, receipt_code="OUJ-7K3D")
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"):
+        for n in range(5):
+            assert lookup(client, "OUJ-7K3D", f"06000000{n:02d}", address).status_code == 404
+        assert lookup(client, "OUJ-7K3D", "0612345678", address).status_code == 429
+    assert lookup(client, "OUJ-7K3D", "0612345678", "196.200.1.1").status_code == 200
+
+
+def test_a_code_has_a_far_higher_ceiling_from_everywhere(client):
+    event = make_event()
+    make_idea(event, receipt_code="OUJ-7K3D")
+    db.session.add_all(
+        ReceiptLookupFailure(code="OUJ-7K3D", address=f"10.1.0.{n}") for n in range(100)
+    )
+    db.session.commit()
+    throttled = lookup(client, "OUJ-7K3D", "0612345678", "196.200.1.1")
+    assert throttled.status_code == 429
+    assert "depuis de nombreux appareils" in throttled.get_data(as_text=True)
 
 
 def test_lookup_page_prefills_the_code(client):
