@@ -68,7 +68,9 @@ def _lookup_page(refusal=None, status: int = 200, **values):
 def _checked_idea():
     """The idea of this receipt code and phone (the look-up's check and throttle), or a
     refusal saying nothing about which was wrong."""
-    idea = services.lookup_receipt(request.form.get("code", ""), request.form.get("phone", ""))
+    idea = services.lookup_receipt(
+        request.form.get("code", ""), request.form.get("phone", ""), address=request.remote_addr
+    )
     if idea is None:
         db.session.commit()  # the failed attempt counts towards the throttle
         raise privacy.NoSuchIdea()
