@@ -37,6 +37,11 @@ KNOWN_DEVICE_COOKIE = "known_device"
 KNOWN_DEVICE_MAX_AGE = timedelta(days=180)
 JURY_LINK_MAX_AGE = timedelta(days=60)
 
+# A kiosk tablet left alone: after KIOSK_IDLE_SECONDS without a touch it asks "Still there?",
+# then erases the form KIOSK_IDLE_WARNING_SECONDS later (the next participant sees a blank one).
+KIOSK_IDLE_SECONDS = 90
+KIOSK_IDLE_WARNING_SECONDS = 20
+
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

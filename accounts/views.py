@@ -15,6 +15,7 @@ from accounts.decorators import organiser_required
 from accounts.forms import EmptyForm, LoginForm
 from accounts.models import User
 from accounts.states import Role
+from audit.services import record_access
 from extensions import db
 from i18n import LANGUAGE_NAMES
 from refusals import on_refusal, same_site_path, see_other
@@ -51,12 +52,30 @@ def _remember_device(response, token: str) -> None:
     )
 
 
-def _login_page():
+def _audit_sign_in(action: str, user_id: int | None = None, *, source: str = "password") -> None:
+    """A sign-in, or a refused one (with the e-mail typed), once the request's own transaction
+    is over (take the user's id before the commit): it is kept whatever the request's outcome."""
+    typed = request.form.get("email", "")[:254] if user_id is None else None
+    record_access(
+        "user",
+        user_id,
+        action,
+        by=user_id,
+        address=request.remote_addr,
+        note=typed,
+        source=source,
+    )
+
+
+def _login_refused(refusal):
+    """A refused sign-in (too many failures): audited, then the form again with the reason."""
+    _audit_sign_in("sign_in_refused")
+    flash(str(refusal), "danger")
     return render_template("accounts/login.html", form=LoginForm())
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@on_refusal(_login_page)
+@on_refusal(_login_refused)
 def login():
     if current_user.is_authenticated:
         return see_other(home_for(current_user))
@@ -67,26 +86,45 @@ def login():
         user = services.authenticate(
             form.email.data, form.password.data, request.remote_addr, device_token=device
         )
+        user_id = user.id if user else None
         db.session.commit()
         if user:
+            _audit_sign_in("sign_in", user_id)
             _sign_in(user)
             response = see_other(same_site_path(request.args.get("next")) or home_for(user))
             _remember_device(response, services.known_device_token(user, device))
             return response
+        _audit_sign_in("sign_in_failed")
         flash(_("Wrong e-mail or password."), "danger")
         status = 401
     return render_template("accounts/login.html", form=form), status
 
 
+def _link_refused(refusal):
+    """A jury card that no longer signs in: a use of it (POST) is audited, then the reason."""
+    if request.method == "POST":
+        record_access(
+            "user",
+            None,
+            "sign_in_refused",
+            address=request.remote_addr,
+            note=str(refusal),
+            source="jury_link",
+        )
+    return render_template("accounts/link.html", error=str(refusal))
+
+
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
-@on_refusal(lambda refusal: render_template("accounts/link.html", error=str(refusal)))
+@on_refusal(_link_refused)
 def login_link(token: str):
     """A jury card's QR code. GET only shows a button (link previews must not use the link)."""
     form = EmptyForm()
     user = services.check_login_link(token)
     if form.validate_on_submit():
         user = services.use_login_link(token)
+        user_id = user.id
         db.session.commit()
+        _audit_sign_in("sign_in", user_id, source="jury_link")
         logout_user()
         _sign_in(user)
         return see_other(home_for(user))
@@ -272,7 +310,9 @@ def invitation(token: str):
     user = management.accept_invitation(
         token, request.form.get("password", ""), request.form.get("confirmation", "")
     )
+    user_id = user.id
     db.session.commit()
+    _audit_sign_in("sign_in", user_id, source="invitation")
     logout_user()
     _sign_in(user)
     flash(_("Your password is set. Welcome."), "success")

@@ -20,3 +20,4 @@ class AuditEntry(db.Model):
     new: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
     source: Mapped[str | None] = mapped_column(String(40))  # "web", "cli", "import", tablet id...
+    address: Mapped[str | None] = mapped_column(String(64))  # where from: an access's IP address

@@ -3,9 +3,11 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 
+from core import privacy
 from extensions import csrf, db
 
 bp = Blueprint("core", __name__)
+bp.after_app_request(privacy.after_request)
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 # Only these package folders are served (installed by `make` from npm; nothing from a CDN).

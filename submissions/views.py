@@ -29,6 +29,7 @@ from accounts.permissions import can
 from accounts.states import Permission
 from competitions.models import Event
 from competitions.services import get_event
+from core.privacy import personal_data
 from extensions import db
 from i18n import current_language
 from refusals import form_refusals, on_refusal, see_other
@@ -186,6 +187,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
 
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
+@personal_data
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
     return _idea_form_page(
@@ -216,6 +218,7 @@ def kiosk_stop(slug: str):
 
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
+@personal_data
 def kiosk(slug: str):
     if not _is_kiosk(slug):
         event = _event(slug)
@@ -228,7 +231,11 @@ def kiosk(slug: str):
         slug,
         source=IdeaSource.KIOSK,
         action=url_for("submissions.kiosk", slug=slug),
-        template_vars={"kiosk": True},
+        template_vars={
+            "kiosk": True,
+            "idle_seconds": current_app.config["KIOSK_IDLE_SECONDS"],
+            "idle_warning_seconds": current_app.config["KIOSK_IDLE_WARNING_SECONDS"],
+        },
     )
 
 
@@ -245,6 +252,7 @@ def assist(slug: str):
 
 
 @bp.get("/e/<slug>/receipt/<code>")
+@personal_data
 def receipt(slug: str, code: str):
     event = _event(slug)
     if code not in session.get("receipts", []):
@@ -269,6 +277,7 @@ def receipt(slug: str, code: str):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
+@personal_data
 @on_refusal(
     lambda refusal: render_template(
         "submissions/receipt_lookup.html", form=LookupForm(), throttled=refusal
@@ -488,9 +497,11 @@ def attachment(slug: str, idea_id: int):
         abort(404)
     if not path.is_file():
         abort(404)
-    return send_file(
+    response = send_file(
         path,
         mimetype=idea.attachment_mime,
-        as_attachment=True,
-        download_name=idea.attachment_name or path.name,
+        as_attachment=True,  # RFC 5987 `filename*` for a name beyond ASCII
+        download_name=attachments.download_name(idea.attachment_name, path.suffix),
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,8 +8,10 @@
 
   /* Drafts survive reloads and dropped connections: any form with data-draft-key keeps what is
      typed in localStorage, restores it into empty fields, and is cleared by a page that carries
-     data-clear-draft="<key>" (the receipt). */
+     data-clear-draft="<key>" (the receipt). With data-draft-max-age (seconds, the kiosk's idle
+     reset) a draft older than that is erased, never restored: it was another participant's. */
   var SKIP = { csrf_token: 1, submit_token: 1, password: 1 };
+  var SAVED_AT = "__saved_at";
   function draftable(el) {
     return el.name && !SKIP[el.name] && el.type !== "file" && el.type !== "password" &&
       el.type !== "hidden" && el.type !== "submit";
@@ -22,6 +24,7 @@
       else if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
       else data[el.name] = el.value;
     });
+    data[SAVED_AT] = Date.now();
     try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full: ignore */ }
   }
   function restore(form, key) {
@@ -29,6 +32,11 @@
     try { raw = localStorage.getItem(key); } catch (e) { return; }
     if (!raw) return;
     var data; try { data = JSON.parse(raw); } catch (e) { return; }
+    var maxAge = parseInt(form.dataset.draftMaxAge, 10);
+    if (maxAge && !(Date.now() - (data[SAVED_AT] || 0) < maxAge * 1000)) {
+      try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      return;
+    }
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!draftable(el) || !(el.name in data)) return;
       if (el.type === "checkbox") { if (!el.checked) el.checked = !!data[el.name]; }

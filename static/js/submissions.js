@@ -1,5 +1,6 @@
 /* The idea form: cooperative fields follow the team choice; the kiosk's "start over" clears the
-   draft; the kiosk receipt counts down to a blank form. No framework. */
+   draft; a kiosk left alone asks "Still there?", then erases the form; the kiosk receipt counts
+   down to a blank form, replacing itself in the history (Back never shows it). No framework. */
 (function () {
   "use strict";
 
@@ -31,6 +32,55 @@
       });
     }
   }
+
+  var idle = document.querySelector("[data-idle-reset]");
+  if (idle) {
+    var idleMs = (parseInt(idle.dataset.idleReset, 10) || 90) * 1000;
+    var warning = parseInt(idle.dataset.idleWarning, 10) || 20;
+    var count = idle.querySelector("[data-idle-count]");
+    var countText = count.textContent;
+    var keep = idle.querySelector("[data-idle-continue]");
+    var idleTimer = null;
+    var tickTimer = null;
+    var remaining = warning;
+    var erase = function () {
+      try { localStorage.removeItem("ideathon-draft:" + idle.dataset.idleDraft); } catch (e) { /* ignore */ }
+      window.location.replace(idle.dataset.idleUrl);
+    };
+    var tickDown = function () {
+      count.textContent = countText.replace(/\d+/, String(remaining));
+      if (remaining <= 0) { erase(); return; }
+      remaining -= 1;
+      tickTimer = setTimeout(tickDown, 1000);
+    };
+    var ask = function () {
+      remaining = warning;
+      idle.hidden = false;
+      keep.focus();
+      tickDown();
+    };
+    var active = function () {
+      if (!idle.hidden) return;  /* while asking, only "Continue" keeps the form */
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(ask, idleMs);
+    };
+    keep.addEventListener("click", function () {
+      clearTimeout(tickTimer);
+      idle.hidden = true;
+      active();
+    });
+    ["pointerdown", "keydown", "input", "touchstart", "wheel"].forEach(function (type) {
+      document.addEventListener(type, active, { capture: true, passive: true });
+    });
+    active();
+  }
+
+  document.querySelectorAll("a[data-replace]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.location.replace(link.href);
+    });
+  });
 
   var countdown = document.querySelector("[data-countdown]");
   if (countdown) {

@@ -1,14 +1,29 @@
-"""Helpers for the submissions tests: a valid form post, files with real magic bytes."""
+"""Helpers for the submissions tests: a valid form post, small real PDF, PNG and JPEG files."""
 
 import io
 
 import pytest
+from PIL import Image
+from pypdf import PdfWriter
 
 TOKEN = "tok-" + "a" * 28
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PDF, PNG, JPEG = _pdf(), _image("PNG"), _image("JPEG")
 
 
 def form_data(**overrides) -> dict:

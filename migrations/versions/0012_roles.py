@@ -5,7 +5,7 @@
 are written out here as they are today (a migration never imports the code).
 
 Revision ID: roles
-Revises: auth
+Revises: kiosk
 Create Date: 2026-11-30 19:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "roles"
-down_revision = "auth"
+down_revision = "kiosk"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+"""Personal data leaves no copy behind: pages that show it are never stored by the browser (a
+kiosk's Back button shows no earlier participant's form or receipt), and every file handed out
+(an attachment, an export) is audited with who took it and from where."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from audit.services import record_access
+
+# Files of the site itself, the same for everyone: the browser may keep them.
+SHARED_FILES = frozenset({"static", "core.vendor"})
+DOWNLOADED_IDEA_FILES = frozenset({"submissions.attachment"})
+
+
+def personal_data(view):
+    """Mark a public view whose page shows what a participant typed (a form, a receipt, a
+    look-up): `Cache-Control: no-store` even for a visitor who is not signed in."""
+    view.shows_personal_data = True
+    return view
+
+
+def shows_personal_data() -> bool:
+    """Every page of a signed-in account or a kiosk tablet, of a browser holding receipts, and
+    every view marked `personal_data`."""
+    if request.endpoint in SHARED_FILES or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return (
+        getattr(view, "shows_personal_data", False)
+        or current_user.is_authenticated
+        or "kiosk_event" in session
+        or bool(session.get("receipts"))
+    )
+
+
+def _audit_download(response) -> None:
+    """A file handed out as an attachment: an idea's attachment, or an export."""
+    args = request.view_args or {}
+    if request.endpoint in DOWNLOADED_IDEA_FILES:
+        entity, entity_id, action = "idea", args.get("idea_id"), "download_attachment"
+    else:
+        entity, entity_id, action = "export", args.get("export_id"), "export"
+    record_access(
+        entity,
+        entity_id,
+        action,
+        by=current_user if current_user.is_authenticated else None,
+        address=request.remote_addr,
+        note=f"{request.full_path.rstrip('?')} {response.headers['Content-Disposition']}",
+        source=request.endpoint,
+    )
+
+
+def after_request(response):
+    if shows_personal_data():
+        response.headers["Cache-Control"] = "no-store"
+    disposition = response.headers.get("Content-Disposition", "")
+    if response.status_code == 200 and disposition.startswith("attachment"):
+        _audit_download(response)
+    return response
