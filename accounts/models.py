@@ -18,6 +18,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
+    # A coordinator's region (French name of one of the 12 regions): the events they organise.
+    region: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     # Raised to end every session of the account at once (`accounts.services.end_sessions`).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -38,8 +40,33 @@ class User(UserMixin, db.Model):
     def is_jury(self) -> bool:
         return self.role == Role.JURY
 
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.role == Role.VIEWER
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class UserEvent(db.Model):
+    """An event given to a facilitator (assisted entry and kiosk of that event only)."""
+
+    __tablename__ = "user_events"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class LoginFailure(db.Model):

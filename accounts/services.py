@@ -79,7 +79,9 @@ def create_user(
 ) -> User:
     """Validate everything first, so that a refused user writes nothing."""
     if Role.parse(role) is None:
-        raise AccountError(_l("Unknown role %(role)s: use organiser or jury.", role=role))
+        raise AccountError(
+            _l("Unknown role %(role)s: use one of %(roles)s.", role=role, roles=", ".join(Role))
+        )
     try:
         email = EMAIL.parse(normalise_email(email))
     except FieldError as error:

@@ -10,15 +10,23 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from accounts import services
+from accounts import management, permissions, services
 from accounts.decorators import organiser_required
 from accounts.forms import EmptyForm, LoginForm
 from accounts.models import User
+from accounts.states import Role
 from audit.services import record_access
 from extensions import db
+from i18n import LANGUAGE_NAMES
 from refusals import on_refusal, same_site_path, see_other
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.app_context_processor
+def _permissions():
+    """Templates ask `can(current_user, Permission.MANAGE, event)`, as the views do."""
+    return {"can": permissions.can}
 
 
 def home_for(user) -> str:
@@ -166,3 +174,146 @@ def set_language():
             services.set_locale(current_user, lang)
             db.session.commit()
     return see_other(same_site_path(request.form.get("next")) or url_for("competitions.home"))
+
+
+# --- Accounts of the organising side (organisers) -----------------------------------------------
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+def _choices() -> dict:
+    return {
+        "roles": Role.STAFF,
+        "role_labels": management.ROLE_LABELS,
+        "regions": permissions.region_choices(),
+        "events": permissions.event_choices(),
+        "languages": LANGUAGE_NAMES,
+    }
+
+
+def _users_page(refusal=None):
+    """Every staff account and the invitation form (typed values kept after a refusal)."""
+    return render_template(
+        "accounts/users.html",
+        accounts=management.staff_accounts(),
+        typed=request.form if refusal else {},
+        errors=refusal.errors if refusal else {},
+        error=str(refusal) if refusal and not refusal.errors else None,
+        form=EmptyForm(),
+        **_choices(),
+    )
+
+
+@bp.get("/tour/accounts")
+@organiser_required
+def users():
+    return _users_page()
+
+
+@bp.post("/tour/accounts/invite")
+@organiser_required
+@on_refusal(_users_page)
+def invite():
+    form = request.form
+    user = management.invite_user(
+        form.get("email", ""),
+        form.get("name", ""),
+        form.get("role"),
+        region=form.get("region"),
+        event_ids=form.getlist("events"),
+        locale=form.get("locale") if form.get("locale") in LANGUAGE_NAMES else None,
+        by=current_user,
+    )
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    return see_other(url_for(".users"))
+
+
+def _user_page(user_id: int, refusal=None):
+    user = _user_or_404(user_id)
+    return render_template(
+        "accounts/user.html",
+        account=user,
+        assigned=set(management.assigned_events(user)),
+        typed=request.form if refusal else {},
+        errors=refusal.errors if refusal else {},
+        error=str(refusal) if refusal and not refusal.errors else None,
+        form=EmptyForm(),
+        **_choices(),
+    )
+
+
+@bp.route("/tour/accounts/<int:user_id>", methods=["GET", "POST"])
+@organiser_required
+@on_refusal(_user_page)
+def user_access(user_id: int):
+    """An account's role, region and events."""
+    if request.method == "GET":
+        return _user_page(user_id)
+    form = request.form
+    management.set_access(
+        _user_or_404(user_id),
+        form.get("role"),
+        form.get("region"),
+        form.getlist("events"),
+        by=current_user,
+    )
+    db.session.commit()
+    flash(_("Access saved."), "success")
+    return see_other(url_for(".user_access", user_id=user_id))
+
+
+@bp.post("/tour/accounts/<int:user_id>/active")
+@organiser_required
+@on_refusal(".user_access")
+def user_active(user_id: int):
+    """Disable (its sessions end at once) or enable an account."""
+    active = request.form.get("active") == "1"
+    management.set_active(_user_or_404(user_id), active, by=current_user)
+    db.session.commit()
+    flash(_("Account enabled.") if active else _("Account disabled."), "success")
+    return see_other(url_for(".user_access", user_id=user_id))
+
+
+@bp.post("/tour/accounts/<int:user_id>/invite")
+@organiser_required
+@on_refusal(".user_access")
+def invite_again(user_id: int):
+    user = _user_or_404(user_id)
+    management.resend_invitation(user, by=current_user)
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    return see_other(url_for(".user_access", user_id=user_id))
+
+
+def _invitation_page(token: str, refusal=None):
+    if isinstance(refusal, services.LinkRefused):
+        return render_template("accounts/invitation.html", link_error=str(refusal))
+    user = management.invited_user(token)
+    return render_template(
+        "accounts/invitation.html",
+        user=user,
+        form=EmptyForm(),
+        errors=refusal.errors if refusal else {},
+        error=str(refusal) if refusal and not refusal.errors else None,
+    )
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@on_refusal(_invitation_page)
+def invitation(token: str):
+    """An invitation's one-time link: the invited person chooses their password."""
+    if request.method == "GET":
+        return _invitation_page(token)
+    user = management.accept_invitation(
+        token, request.form.get("password", ""), request.form.get("confirmation", "")
+    )
+    user_id = user.id
+    db.session.commit()
+    _audit_sign_in("sign_in", user_id, source="invitation")
+    logout_user()
+    _sign_in(user)
+    flash(_("Your password is set. Welcome."), "success")
+    return see_other(home_for(user))

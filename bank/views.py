@@ -29,6 +29,7 @@ from bank.needs_map import needs_map
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
 from competitions.services import get_event
+from exports import personal
 from extensions import db
 from i18n import current_language, event_city
 from refusals import form_refusals, on_refusal, see_other
@@ -239,5 +240,5 @@ def export():
         buffer,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=f"banque-projets-{date.today().isoformat()}-{lang}.xlsx",
+        download_name=personal.file_name(f"banque-projets-{date.today().isoformat()}-{lang}"),
     )

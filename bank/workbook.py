@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from bank.labels import sector_label, status_label
 from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
+from exports import personal
 from exports.workbook import Column, WorkbookWriter
 from i18n import LANGUAGE_NAMES, event_city
 from judging.results import FIGURE_LABELS
@@ -74,7 +75,8 @@ def write_bank_workbook(target, projects, *, lang: str = "fr", include_contact: 
         columns = _columns(include_contact)
         title = _("Project bank")
         with WorkbookWriter(target, title=title, language=lang) as book:
-            sheet = book.open_sheet(title, [column for column, _get in columns])
+            notice = str(personal.NOTICE) if include_contact else ""
+            sheet = book.open_sheet(title, [column for column, _get in columns], notice=notice)
             for project in projects:
                 sheet.append([get(project) for _column, get in columns])
                 count += 1

@@ -506,3 +506,9 @@ def tour_events() -> list[Event]:
             select(Event).order_by(Event.competition_id, Event.tour_order, Event.date)
         )
     )
+
+
+def event_choices() -> list[tuple[int, str]]:
+    """Every event as (id, "Competition · City"), for the accounts page (a facilitator's
+    events)."""
+    return [(event.id, f"{event.competition.name} · {event.city}") for event in tour_events()]

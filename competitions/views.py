@@ -7,9 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
-from accounts.decorators import organiser_required
+from accounts.decorators import event_permission, organiser_required, staff_required
 from accounts.forms import EmptyForm
 from accounts.models import User
+from accounts.permissions import can
+from accounts.states import Permission
 from audit.services import entries_for_event
 from competitions import services
 from competitions.defaults import region_label
@@ -68,18 +70,33 @@ def home():
 
 
 @bp.get("/tour")
-@organiser_required
+@staff_required
 def dashboard():
-    """The organiser's timeline: every stop with its state, ideas and judging progress."""
+    """The organiser's timeline: every stop with its state, ideas and judging progress (a
+    coordinator's region, a facilitator's events only)."""
     competitions = db.session.scalars(
         select(Competition)
         .options(selectinload(Competition.events).selectinload(Event.jury))
         .order_by(Competition.year.desc())
     ).all()
-    event_ids = [event.id for competition in competitions for event in competition.events]
+    shown = {
+        competition.id: [
+            event
+            for event in competition.events
+            if can(current_user, Permission.VIEW, event)
+            or can(current_user, Permission.ASSIST, event)
+        ]
+        for competition in competitions
+    }
+    tour_manager = can(current_user, Permission.MANAGE_TOUR)
+    if not tour_manager:
+        competitions = [competition for competition in competitions if shown[competition.id]]
+    event_ids = [event.id for events in shown.values() for event in events]
     return render_template(
         "competitions/dashboard.html",
         competitions=competitions,
+        shown=shown,
+        tour_manager=tour_manager,
         stats=services.event_stats(event_ids),
     )
 
@@ -138,7 +155,7 @@ def event_new(slug: str):
 
 
 @bp.route("/tour/events/<slug>/edit", methods=["GET", "POST"])
-@organiser_required
+@event_permission(Permission.MANAGE)
 def event_edit(slug: str):
     event = _event_or_404(slug)
     form = EventForm(obj=event)
@@ -190,7 +207,7 @@ def _render_event_page(event: Event, jury_form=None, status: int = 200):
 
 
 @bp.get("/tour/events/<slug>")
-@organiser_required
+@event_permission(Permission.VIEW)
 def event_page(slug: str):
     return _render_event_page(_event_or_404(slug))
 
@@ -214,7 +231,7 @@ def _render_move_confirmation(event: Event, new_state: str, status: int = 200):
 
 
 @bp.get("/tour/events/<slug>/state/<new_state>")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def event_state_confirm(slug: str, new_state: str):
     """The page that says what a move that cannot be undone will do, before it is made."""
     event = _event_or_404(slug)
@@ -224,7 +241,7 @@ def event_state_confirm(slug: str, new_state: str):
 
 
 @bp.post("/tour/events/<slug>/state")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @_refusals_show_event_page
 def event_state(slug: str):
     """Move the event along its lifecycle; the server enforces the rules, not the buttons:
@@ -244,7 +261,7 @@ def event_state(slug: str):
 
 
 @bp.post("/tour/events/<slug>/jury")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def jury_add(slug: str):
     event = _event_or_404(slug)
     form = JuryForm()
@@ -281,7 +298,7 @@ def _seated_judge_or_404(event: Event, user_id: int) -> User:
 
 
 @bp.route("/tour/events/<slug>/jury/<int:user_id>/remove", methods=["GET", "POST"])
-@organiser_required
+@event_permission(Permission.MANAGE)
 def jury_remove(slug: str, user_id: int):
     """Taking a judge off the jury asks first (GET: what will happen to their sheets); the POST
     carries the organiser's choice for the submitted sheets."""
@@ -306,7 +323,7 @@ def jury_remove(slug: str, user_id: int):
 
 
 @bp.post("/tour/events/<slug>/jury/<int:user_id>/role")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @_refusals_show_event_page
 def jury_role(slug: str, user_id: int):
     """Name the jury's president or secretary (or make a judge a plain member again)."""
@@ -321,7 +338,7 @@ def jury_role(slug: str, user_id: int):
 
 
 @bp.post("/tour/events/<slug>/jury/cards")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def jury_cards_page(slug: str):
     """Printable jury cards. POST: each card holds a fresh one-time link (a write)."""
     event = _event_or_404(slug)
@@ -451,7 +468,7 @@ def rubric_new_version(rubric_id: int):
 
 
 @bp.post("/tour/events/<slug>/rubric/copy")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @_refusals_show_event_page
 def rubric_copy_to_event(slug: str):
     event = _event_or_404(slug)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from exports import personal
 from exports.workbook import Column, WorkbookWriter
 
 DEFAULT_LABELS = {
@@ -132,7 +133,8 @@ def write_rankings_workbook(
     with WorkbookWriter(
         path, title=label["workbook_title"], language=language, subject=subject
     ) as book:
-        _write_summary(book, label, summary, breakdowns, notes, totals)
+        notice = str(personal.NOTICE) if include_personal else ""
+        _write_summary(book, label, summary, breakdowns, notes, totals, notice)
         comments = book.open_sheet(
             label["comments"],
             [
@@ -150,7 +152,7 @@ def write_rankings_workbook(
         book.move_to_end(comments)
 
 
-def _write_summary(book, label, summary, breakdowns, notes, given_totals=None) -> None:
+def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, notice="") -> None:
     sheet = book.open_sheet(
         label["summary"],
         [
@@ -163,6 +165,7 @@ def _write_summary(book, label, summary, breakdowns, notes, given_totals=None) -
             Column(label["winners"], "count"),
             Column(label["budget_total"], "mad", width=20),
         ],
+        notice=notice,
     )
     totals = [0, 0, 0, 0, 0]
     for line in summary:

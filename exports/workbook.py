@@ -111,14 +111,22 @@ class Sheet:
             width = column.width or DEFAULT_WIDTHS[column.kind]
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.rows = 0  # rows written so far, header included
+        self._header_row = 1
         self._table_end: int | None = None
         self._formats = [FORMATS[column.kind] for column in self.columns]
         self._letters = [get_column_letter(index) for index in range(1, len(self.columns) + 1)]
 
-    def header(self, labels: Sequence[str] | None = None, *, freeze: bool = True) -> None:
-        """The bold header row (the columns' headers unless `labels` are given), frozen."""
+    def header(
+        self, labels: Sequence[str] | None = None, *, freeze: bool = True, notice: str = ""
+    ) -> None:
+        """The bold header row (the columns' headers unless `labels` are given), frozen; a
+        `notice` (personal data) goes in bold in a row of its own above it."""
         if freeze and self.rows == 0:
-            self.ws.freeze_panes = "A2"  # must be set before the first row is written
+            # must be set before the first row is written
+            self.ws.freeze_panes = "A3" if notice else "A2"
+        if notice:
+            self._write([notice], (), "bold", format_text=False)
+        self._header_row = self.rows + 1
         labels = labels if labels is not None else [c.header for c in self.columns]
         self._write(labels, (), "header", format_text=False)
 
@@ -185,7 +193,10 @@ class Sheet:
     def close(self) -> None:
         last = self._table_end if self._table_end is not None else self.rows
         if last >= 1 and self.columns:
-            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{max(last, 1)}"
+            first = self._header_row
+            self.ws.auto_filter.ref = (
+                f"A{first}:{get_column_letter(len(self.columns))}{max(last, first)}"
+            )
 
 
 class WorkbookWriter:
@@ -251,13 +262,20 @@ class WorkbookWriter:
         return sheet_title(name, self._taken, suffix)
 
     def open_sheet(
-        self, name: str, columns: Sequence[Column], *, suffix: str = "", header: bool = True
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        suffix: str = "",
+        header: bool = True,
+        notice: str = "",
     ) -> Sheet:
-        """A new sheet (name made Excel-safe and unique), header row written unless told not."""
+        """A new sheet (name made Excel-safe and unique), header row written unless told not,
+        under a `notice` row when given (a workbook holding personal data)."""
         sheet = Sheet(self, self.sheet_name(name, suffix), columns, rtl=self.rtl)
         self._open.append(sheet)
         if header:
-            sheet.header()
+            sheet.header(notice=notice)
         return sheet
 
     def add_sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> Sheet:

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 Builder = Callable[[str, dict, str, Callable[[int], None]], None]
 _BUILDERS: dict[str, Builder] = {}
+_PERSONAL: dict[str, Callable[[dict], bool]] = {}
 _LABELS = {"rankings": _l("the Excel rankings"), "bank": _l("the project bank")}
 
 # Stored in ExportJob.error for failures the organiser should read in their language.
@@ -51,10 +52,17 @@ class ExportAbandoned(Exception):
     """This run no longer owns its export (declared dead, retried): stop building."""
 
 
-def register_export_builder(kind: str, fn: Builder, label=None) -> None:
+def register_export_builder(kind: str, fn: Builder, label=None, *, personal=None) -> None:
+    """`personal(params)` says whether the workbook holds personal data (its file name then
+    says so); without it, the kind's workbooks always do."""
     _BUILDERS[kind] = fn
+    _PERSONAL[kind] = personal or (lambda _params: True)
     if label is not None:
         _LABELS[kind] = label
+
+
+def holds_personal_data(export: ExportJob) -> bool:
+    return _PERSONAL.get(export.kind, lambda _params: True)(export.params or {})
 
 
 def kind_label(kind: str) -> str:

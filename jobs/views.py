@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from accounts.decorators import organiser_required
+from exports import personal
 from extensions import db
 from jobs import exports
 from jobs.mail import outbox_counts, send_pending
@@ -149,6 +150,6 @@ def export_download(export_id: int):
         )
         return _export_page(export, 410)
     stamp = (export.finished_at or export.created_at).strftime("%Y-%m-%d")
-    return send_file(
-        path, as_attachment=True, download_name=f"ideathon-{export.kind}-{stamp}-{export.id}.xlsx"
-    )
+    stem = f"ideathon-{export.kind}-{stamp}-{export.id}"
+    name = personal.file_name(stem) if exports.holds_personal_data(export) else f"{stem}.xlsx"
+    return send_file(path, as_attachment=True, download_name=name)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from accounts.permissions import can
+from accounts.states import Permission
 from audit.services import record
 from competitions.errors import TransitionError
 from competitions.models import Event, JuryMember
@@ -193,8 +195,8 @@ def choose_method(event: Event, method: str, reason: str, by) -> Deliberation:
 
 
 def can_validate(event: Event, user) -> bool:
-    """The jury president, or an organiser acting for them."""
-    return user.is_organiser or _is_president(event, user)
+    """The jury president, or an organiser of the event acting for them."""
+    return can(user, Permission.MANAGE, event) or _is_president(event, user)
 
 
 def _is_president(event: Event, user) -> bool:
@@ -225,7 +227,7 @@ def validation_mode(
         )
     if by.id == president.user_id:
         return ValidationMode.PRESIDENT, president
-    if not by.is_organiser:
+    if not can(by, Permission.MANAGE, event):
         raise JudgingForbidden(
             _l("Only the jury president or an organiser can validate the minutes.")
         )

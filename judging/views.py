@@ -20,7 +20,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from accounts.decorators import jury_required, organiser_required
+from accounts.decorators import event_permission, jury_required, permission_required, require
+from accounts.permissions import can
+from accounts.states import Permission
 from audit.services import entries_for_event
 from competitions.models import Event
 from competitions.services import get_event, jury_president
@@ -151,7 +153,7 @@ def conflict(sheet_id: int):
 
 
 @bp.get("/judging/<slug>/progress")
-@organiser_required
+@event_permission(Permission.VIEW)
 def progress(slug: str):
     event = _event(slug)
     matrix = services.progress_matrix(event)
@@ -172,7 +174,7 @@ def progress(slug: str):
 
 
 @bp.post("/judging/<slug>/assign")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def assign(slug: str):
     event = _event(slug)
     created = services.assign_event(event, current_user)
@@ -182,7 +184,7 @@ def assign(slug: str):
 
 
 @bp.post("/judging/<slug>/remind")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def remind(slug: str):
     event = _event(slug)
     behind = services.remind_judges(event)
@@ -196,7 +198,7 @@ def remind(slug: str):
 
 
 @bp.get("/judging/<slug>/calibration")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def calibration_page(slug: str):
     """Each judge's marks on the calibration idea side by side, and each judge's mean and
     spread: a harsh or lenient judge stands out."""
@@ -217,7 +219,7 @@ def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
 
 
 @bp.get("/judging/<slug>/calibration/<int:idea_id>")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def calibration_confirm(slug: str, idea_id: int):
     event = _event(slug)
     idea = db.session.get(Idea, idea_id)
@@ -227,7 +229,7 @@ def calibration_confirm(slug: str, idea_id: int):
 
 
 @bp.post("/judging/<slug>/calibration")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".progress")
 def calibration_set(slug: str):
     event = _event(slug)
@@ -247,7 +249,7 @@ def _progress_conflicts(slug: str):
 
 
 @bp.post("/judging/<slug>/conflicts")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(_progress_conflicts)
 def record_conflict(slug: str):
     """An organiser records a judge's conflict of interest on an idea, before judging."""
@@ -270,10 +272,12 @@ def _sheet_progress(sheet_id: int):
 
 
 @bp.post("/judging/sheets/<int:sheet_id>/reopen")
-@organiser_required
+@permission_required(Permission.MANAGE)
 @on_refusal(_sheet_progress)
 def reopen(sheet_id: int):
-    services.reopen_sheet(_sheet_or_404(sheet_id), current_user)
+    sheet = _sheet_or_404(sheet_id)
+    require(Permission.MANAGE, sheet.event)
+    services.reopen_sheet(sheet, current_user)
     db.session.commit()
     flash(_("Sheet reopened: the judge can change it again."), "success")
     return _sheet_progress(sheet_id)
@@ -283,10 +287,11 @@ def reopen(sheet_id: int):
 
 
 def _may_see_ranking(event: Event) -> bool:
-    """Organisers always; the event's jury from deliberation on (no anchoring before)."""
+    """Those who manage the event always; the event's jury from deliberation on (no anchoring
+    before)."""
     if not current_user.is_authenticated:
         return False
-    if current_user.is_organiser:
+    if can(current_user, Permission.MANAGE, event):
         return True
     return event.judging_closed and services.is_event_judge(event, current_user)
 
@@ -325,7 +330,7 @@ def deliberation(slug: str):
 
 
 @bp.post("/judging/<slug>/winners")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def winners(slug: str):
     event = _event(slug)
@@ -342,7 +347,7 @@ def winners(slug: str):
 
 
 @bp.post("/judging/<slug>/notes")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def notes(slug: str):
     """The notes of the discussion (kept in the minutes), during deliberation."""
     event = _event(slug)
@@ -356,7 +361,7 @@ def notes(slug: str):
 
 
 @bp.post("/judging/<slug>/method")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def method(slug: str):
     """Rank by the raw or the normalised score, with the reason (kept in the minutes)."""
     event = _event(slug)
@@ -417,7 +422,7 @@ def validate(slug: str):
 
 
 @bp.post("/judging/<slug>/reopen")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def reopen_deliberation(slug: str):
     """Before publication: void the validation, with a written reason."""
@@ -428,7 +433,7 @@ def reopen_deliberation(slug: str):
 
 
 @bp.post("/judging/<slug>/amend")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def start_amendment(slug: str):
     """After publication: open an amendment, with a written reason."""
@@ -450,14 +455,14 @@ def _render_publish_amendment(event: Event, status: int = 200):
 
 
 @bp.get("/judging/<slug>/publish-amendment")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def publish_amendment_confirm(slug: str):
     """What publishing the amendment changes, and how many participants are told."""
     return _render_publish_amendment(_event(slug))
 
 
 @bp.post("/judging/<slug>/publish-amendment")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".deliberation")
 def publish_amendment(slug: str):
     event = _event(slug)
@@ -482,7 +487,7 @@ def minutes(slug: str):
 
 
 @bp.get("/judging/<slug>/audit")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def audit(slug: str):
     event = _event(slug)
     entries = entries_for_event(event.id)
@@ -519,7 +524,7 @@ def audit(slug: str):
 
 
 @bp.get("/judging/<slug>/score-sheet.xlsx")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def score_sheet(slug: str):
     event = _event(slug)
     path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}.xlsx"
@@ -536,7 +541,7 @@ def _after_import_refusal(slug: str, refusal):
 
 
 @bp.post("/judging/<slug>/import-scores")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(_after_import_refusal)
 def import_scores(slug: str):
     event = _event(slug)
@@ -553,7 +558,7 @@ def import_scores(slug: str):
 
 
 @bp.get("/judging/<slug>/finalists")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def final_entrants(slug: str):
     event = _event(slug)
     if not event.is_final:
@@ -567,7 +572,7 @@ def final_entrants(slug: str):
 
 
 @bp.post("/judging/<slug>/finalists")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(".final_entrants")
 def carry_winners(slug: str):
     """Carry each published stop's winners into the national final (not resubmitted)."""
@@ -593,7 +598,7 @@ def _version_asked() -> int | None:
 def results(slug: str):
     event = _event(slug)
     number = _version_asked()
-    organiser = current_user.is_authenticated and current_user.is_organiser
+    organiser = can(current_user, Permission.PERSONAL_DATA, event)  # certificates bear names
     in_force = official.results_in_force(event)
     shown = official.results_version(event, number) if number else in_force
     if shown is None:
@@ -673,8 +678,8 @@ def api_ranking(slug: str):
     event = _event(slug)
     number = _version_asked()
     shown = official.results_version(event, number) if number else official.results_in_force(event)
-    organiser = current_user.is_authenticated and current_user.is_organiser
-    if shown is None and not number and organiser:
+    organiser = can(current_user, Permission.PERSONAL_DATA, event)  # every receipt code
+    if shown is None and not number and can(current_user, Permission.VIEW, event):
         shown = official.provisional_results(event)
     if shown is None:
         if number:

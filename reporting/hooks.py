@@ -9,5 +9,7 @@ from reporting.views import event_links
 def register() -> None:
     """The whole tour's rankings workbook is built in the background by the jobs package; an
     event's page, once scores exist, links to its Excel ranking."""
-    register_export_builder("rankings", export_builder)
+    register_export_builder(
+        "rankings", export_builder, personal=lambda params: bool(params.get("personal"))
+    )
     add_event_link_provider(event_links)

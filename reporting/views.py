@@ -15,9 +15,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.decorators import organiser_required
+from accounts.decorators import event_permission, organiser_required, permission_required
+from accounts.permissions import can
+from accounts.states import Permission
 from competitions.models import Event
 from competitions.services import get_event
+from exports import personal
 from extensions import db
 from i18n import current_language
 from jobs.exports import start_export
@@ -42,27 +45,33 @@ def _workbook_language() -> str:
 
 
 def _send(write, name: str, language: str):
+    """A workbook holding personal data: its name says so (`exports.personal`)."""
     buffer = BytesIO()
     write(buffer)
     buffer.seek(0)
     return send_file(
-        buffer, mimetype=XLSX, as_attachment=True, download_name=f"{name}-{language}.xlsx"
+        buffer,
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=personal.file_name(f"{name}-{language}"),
     )
 
 
 @bp.get("/tour/rankings")
-@organiser_required
+@permission_required(Permission.PERSONAL_DATA)
 def index():
-    """The exports page: each event's workbook, and the whole tour's."""
+    """The exports page: each event's workbook (of a coordinator's region only), and the
+    whole tour's."""
     try:
         events = services.tour_events()
     except services.ReportError:
         events = []
+    events = [event for event in events if can(current_user, Permission.PERSONAL_DATA, event)]
     return render_template("reporting/index.html", events=events, language=current_language())
 
 
 @bp.get("/tour/events/<slug>/rankings.xlsx")
-@organiser_required
+@event_permission(Permission.PERSONAL_DATA)
 def event_workbook(slug: str):
     """One event's workbook, built at once (a few hundred ideas at most)."""
     event = get_event(slug) or abort(404)

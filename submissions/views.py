@@ -24,7 +24,9 @@ from flask_login import current_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from accounts.decorators import organiser_required
+from accounts.decorators import event_permission, permission_required
+from accounts.permissions import can
+from accounts.states import Permission
 from competitions.models import Event
 from competitions.services import get_event
 from core.privacy import personal_data
@@ -219,7 +221,7 @@ def submit(slug: str):
 
 
 @bp.post("/e/<slug>/kiosk/start")
-@organiser_required
+@event_permission(Permission.ASSIST)
 def kiosk_start(slug: str):
     """Turn this tablet into a kiosk for the event: the organiser is signed out, so that
     participants at the tablet reach nothing but the form."""
@@ -243,7 +245,7 @@ def kiosk_stop(slug: str):
 def kiosk(slug: str):
     if not _is_kiosk(slug):
         event = _event(slug)
-        if current_user.is_authenticated and current_user.is_organiser:
+        if can(current_user, Permission.ASSIST, event):
             return render_template("submissions/kiosk_start.html", event=event)
         abort(403)
     if request.method == "GET":
@@ -261,7 +263,7 @@ def kiosk(slug: str):
 
 
 @bp.route("/e/<slug>/assist", methods=["GET", "POST"])
-@organiser_required
+@event_permission(Permission.ASSIST)
 def assist(slug: str):
     """A facilitator types the idea for a participant who cannot fill the form in."""
     return _idea_form_page(
@@ -371,7 +373,7 @@ def _triage_page(event: Event, args: dict, import_errors: list | None = None) ->
 
 
 @bp.get("/tour/events/<slug>/ideas")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def triage(slug: str):
     args = {
         key: strip_control(request.args.get(key, "")).strip()
@@ -388,7 +390,7 @@ def _import_refused(slug: str, refusal):
 
 
 @bp.post("/tour/events/<slug>/ideas/import")
-@organiser_required
+@event_permission(Permission.MANAGE)
 @on_refusal(_import_refused)
 def import_sheet(slug: str):
     event = _event(slug)
@@ -408,7 +410,7 @@ def import_sheet(slug: str):
 
 
 @bp.get("/tour/ideas-template.xlsx")
-@organiser_required
+@permission_required(Permission.MANAGE)
 def ideas_template():
     buffer = BytesIO()
     paper.build_template().save(buffer)
@@ -445,14 +447,14 @@ def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
 
 
 @bp.get("/tour/events/<slug>/ideas/<int:idea_id>")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def idea_detail(slug: str, idea_id: int):
     event = _event(slug)
     return _idea_page(event, _idea(event, idea_id))
 
 
 @bp.post("/tour/events/<slug>/ideas/<int:idea_id>/<action>")
-@organiser_required
+@event_permission(Permission.MANAGE)
 def idea_action(slug: str, idea_id: int, action: str):
     """One triage action on one idea: eligibility, duplicate, correct, calibration, bank."""
     event = _event(slug)
@@ -509,7 +511,7 @@ def idea_action(slug: str, idea_id: int, action: str):
 
 
 @bp.get("/tour/events/<slug>/ideas/<int:idea_id>/attachment")
-@organiser_required
+@event_permission(Permission.PERSONAL_DATA)
 def attachment(slug: str, idea_id: int):
     event = _event(slug)
     idea = _idea(event, idea_id)

@@ -5,7 +5,7 @@ from datetime import date
 
 from werkzeug.security import generate_password_hash
 
-from accounts.models import User
+from accounts.models import User, UserEvent
 from competitions.defaults import build_default_rubric
 from competitions.models import Competition, Event, JuryMember
 from extensions import db
@@ -23,7 +23,10 @@ def _hash(password: str) -> str:
     return _HASH[password]
 
 
-def make_user(role="organiser", email=None, name=None, password=PASSWORD, locale=None) -> User:
+def make_user(
+    role="organiser", email=None, name=None, password=PASSWORD, locale=None, region=None, events=()
+) -> User:
+    """An account; a coordinator's `region`, a facilitator's `events`."""
     n = next(_seq)
     user = User(
         email=email or f"{role}{n}@example.ma",
@@ -31,8 +34,11 @@ def make_user(role="organiser", email=None, name=None, password=PASSWORD, locale
         role=role,
         password_hash=_hash(password) if password else None,
         locale=locale,
+        region=region,
     )
     db.session.add(user)
+    db.session.flush()
+    db.session.add_all(UserEvent(user_id=user.id, event_id=event.id) for event in events)
     db.session.commit()
     return user
 

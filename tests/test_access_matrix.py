@@ -4,7 +4,9 @@ The routes come from `app.url_map`: a new route without an entry in ACCESS fails
 that whoever adds a page decides (and writes down) who may use it.
 
 Visitors: an anonymous visitor, a participant holding a receipt (anonymous, the receipt in their
-session), a judge of the event in the URL, a judge of another event, an organiser.
+session), a judge of the event in the URL, a judge of another event, an organiser, a coordinator
+of the event's region and one of another region, a facilitator given the event and one given
+another event only, a viewer.
 What each access rule means for each visitor is in EXPECTED; "in" means the visitor got past the
 door: any answer but a refusal (403), a sign-in redirect, a 404 on a GET, or a server error (a
 POST with an empty body may be refused as invalid: 400, 409, 422).
@@ -28,82 +30,75 @@ from tests.builders import (
     make_user,
 )
 
-ROLES = ("anonymous", "participant", "judge_here", "judge_other", "organiser")
+ROLES = (
+    "anonymous",
+    "participant",
+    "judge_here",
+    "judge_other",
+    "organiser",
+    "coordinator_here",  # a coordinator of the region of the event in the URL
+    "coordinator_other",  # a coordinator of another region
+    "facilitator_here",  # a facilitator given the event in the URL
+    "facilitator_other",  # a facilitator given another event only
+    "viewer",
+)
+STAFF = ("coordinator_here", "coordinator_other", "facilitator_here", "facilitator_other", "viewer")
 LOGIN = "login"  # a redirect to the sign-in page, to come back here afterwards
 SIGNED_OUT = "signed_out"  # a redirect to the sign-in page, the visit being over
 IN = "in"
+SIGNED_IN_OUT = {"anonymous": LOGIN, "participant": LOGIN}
+
+
+def _rule(**answers):
+    """A row of EXPECTED: the visitors without an account are asked to sign in; every other
+    visitor not named is refused (403)."""
+    return {**dict.fromkeys(ROLES, 403), **SIGNED_IN_OUT, **answers}
+
 
 EXPECTED = {
     # anyone, with or without an account
     "public": dict.fromkeys(ROLES, IN),
-    # organisers only
-    "organiser": {
-        "anonymous": LOGIN,
-        "participant": LOGIN,
-        "judge_here": 403,
-        "judge_other": 403,
-        "organiser": IN,
-    },
-    # any signed-in jury member or organiser
-    "jury": {
-        "anonymous": LOGIN,
-        "participant": LOGIN,
-        "judge_here": IN,
-        "judge_other": IN,
-        "organiser": IN,
-    },
+    # the tour itself (competitions, rubrics, bank, outbox, accounts): organisers only
+    "organiser": _rule(organiser=IN),
+    # an event's organiser pages and actions: organisers, the coordinator of its region
+    "manage": _rule(organiser=IN, coordinator_here=IN),
+    # pages of no event that coordinators use too (the import template, the exports page)
+    "coordinators": _rule(organiser=IN, coordinator_here=IN, coordinator_other=IN),
+    # an event's pages read only: those who manage it, and viewers
+    "view": _rule(organiser=IN, coordinator_here=IN, viewer=IN),
+    # an event's assisted entry and kiosk: those who manage it, and its facilitators
+    "assist": _rule(organiser=IN, coordinator_here=IN, facilitator_here=IN),
+    # the tour dashboard: every account of the organising side (it lists what each may reach)
+    "staff": _rule(**dict.fromkeys(("organiser", *STAFF), IN)),
+    # any signed-in jury member, organiser or coordinator
+    "jury": _rule(
+        judge_here=IN, judge_other=IN, organiser=IN, coordinator_here=IN, coordinator_other=IN
+    ),  # fmt: skip
     # a judge's own score sheet: someone else's sheet does not exist for them
-    "own_sheet": {
-        "anonymous": LOGIN,
-        "participant": LOGIN,
-        "judge_here": IN,
-        "judge_other": 404,
-        "organiser": 404,
-    },
-    # the event's ranking, minutes and deliberation: its jury (from deliberation on) and organisers
-    "event_jury": {
-        "anonymous": LOGIN,
-        "participant": LOGIN,
-        "judge_here": IN,
-        "judge_other": 403,
-        "organiser": IN,
-    },
+    "own_sheet": _rule(
+        judge_here=IN, judge_other=404, organiser=404, coordinator_here=404, coordinator_other=404
+    ),  # fmt: skip
+    # the event's ranking, minutes and deliberation: its jury (from deliberation on) and those
+    # who manage the event
+    "event_jury": _rule(judge_here=IN, organiser=IN, coordinator_here=IN),
     # the receipt page shows the idea only to the browser that sent it; others go to the look-up
-    "receipt_holder": {
-        "anonymous": "lookup",
-        "participant": 200,
-        "judge_here": "lookup",
-        "judge_other": "lookup",
-        "organiser": "lookup",
-    },
-    # a kiosk tablet's form: only once an organiser turned the tablet into a kiosk
+    "receipt_holder": {**dict.fromkeys(ROLES, "lookup"), "participant": 200},
+    # a kiosk tablet's form: only once someone who may run the kiosk turned the tablet into one
     "kiosk": {
-        "anonymous": 403,
-        "participant": 403,
-        "judge_here": 403,
-        "judge_other": 403,
-        "organiser": 200,
-    },
-    # the ranking API of an event not yet published: organisers only
+        **dict.fromkeys(ROLES, 403),
+        **dict.fromkeys(("organiser", "coordinator_here", "facilitator_here"), 200),
+    },  # fmt: skip
+    # the ranking API of an event not yet published: those who may read the event
     "unpublished_ranking": {
-        "anonymous": 403,
-        "participant": 403,
-        "judge_here": 403,
-        "judge_other": 403,
-        "organiser": 200,
-    },
+        **dict.fromkeys(ROLES, 403),
+        **dict.fromkeys(("organiser", "coordinator_here", "viewer"), 200),
+    },  # fmt: skip
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
     # leaving a kiosk: back to the sign-in page, whoever asks
     "to_sign_in": dict.fromkeys(ROLES, SIGNED_OUT),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
-    "sign_out": {
-        "anonymous": LOGIN,
-        "participant": LOGIN,
-        "judge_here": SIGNED_OUT,
-        "judge_other": SIGNED_OUT,
-        "organiser": SIGNED_OUT,
-    },
+    "sign_out": {**dict.fromkeys(ROLES, SIGNED_OUT), **SIGNED_IN_OUT},
 }
 
 # endpoint → access rule (for every method of the route), or {method: rule}.
@@ -115,40 +110,46 @@ ACCESS = {
     "accounts.login_link": "bad_link",
     "accounts.logout": "sign_out",
     "accounts.set_language": "public",
+    "accounts.users": "organiser",
+    "accounts.invite": "organiser",
+    "accounts.user_access": "organiser",
+    "accounts.user_active": "organiser",
+    "accounts.invite_again": "organiser",
+    "accounts.invitation": "bad_link",
     "competitions.home": "public",
-    "competitions.dashboard": "organiser",
+    "competitions.dashboard": "staff",
     "competitions.competition_new": "organiser",
     "competitions.competition_edit": "organiser",
     "competitions.event_new": "organiser",
-    "competitions.event_edit": "organiser",
-    "competitions.event_page": "organiser",
-    "competitions.event_state": "organiser",
-    "competitions.jury_add": "organiser",
-    "competitions.jury_remove": "organiser",
-    "competitions.jury_role": "organiser",
-    "competitions.event_state_confirm": "organiser",
-    "competitions.jury_cards_page": "organiser",
+    "competitions.event_edit": "manage",
+    "competitions.event_page": "view",
+    "competitions.event_state": "manage",
+    "competitions.jury_add": "manage",
+    "competitions.jury_remove": "manage",
+    "competitions.jury_role": "manage",
+    "competitions.event_state_confirm": "manage",
+    "competitions.jury_cards_page": "manage",
     "competitions.rubric": "organiser",
     "competitions.criterion_new": "organiser",
     "competitions.criterion_edit": "organiser",
     "competitions.criterion_delete": "organiser",
     "competitions.rubric_new_version": "organiser",
-    "competitions.rubric_copy_to_event": "organiser",
+    "competitions.rubric_copy_to_event": "manage",
     "submissions.submit": "public",
     "submissions.kiosk": "kiosk",
-    "submissions.kiosk_start": "organiser",
+    "submissions.kiosk_start": "assist",
     "submissions.kiosk_stop": "to_sign_in",
-    "submissions.assist": "organiser",
+    "submissions.assist": "assist",
     "submissions.receipt": "receipt_holder",
     "submissions.receipt_lookup": "public",
     "submissions.qr_svg": "public",
     "submissions.poster": "public",
-    "submissions.triage": "organiser",
-    "submissions.import_sheet": "organiser",
-    "submissions.ideas_template": "organiser",
-    "submissions.idea_detail": "organiser",
-    "submissions.idea_action": "organiser",
-    "submissions.attachment": "organiser",
+    "submissions.triage": "manage",
+    "submissions.import_sheet": "manage",
+    "submissions.ideas_template": "coordinators",
+    "submissions.idea_detail": "manage",
+    "submissions.idea_action": "manage",
+    "submissions.attachment": "manage",
     "submissions.privacy.notice": "public",
     "submissions.privacy.my_data": "public",
     "submissions.privacy.delete_request": "public",
@@ -159,30 +160,30 @@ ACCESS = {
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
     "judging.conflict": "own_sheet",
-    "judging.progress": "organiser",
-    "judging.assign": "organiser",
-    "judging.calibration_page": "organiser",
-    "judging.calibration_confirm": "organiser",
-    "judging.calibration_set": "organiser",
-    "judging.record_conflict": "organiser",
-    "judging.final_entrants": "organiser",
-    "judging.carry_winners": "organiser",
-    "judging.remind": "organiser",
-    "judging.reopen": "organiser",
+    "judging.progress": "view",
+    "judging.assign": "manage",
+    "judging.calibration_page": "manage",
+    "judging.calibration_confirm": "manage",
+    "judging.calibration_set": "manage",
+    "judging.record_conflict": "manage",
+    "judging.final_entrants": "manage",
+    "judging.carry_winners": "manage",
+    "judging.remind": "manage",
+    "judging.reopen": "manage",
     "judging.deliberation": "event_jury",
-    "judging.winners": "organiser",
-    "judging.notes": "organiser",
-    "judging.method": "organiser",
+    "judging.winners": "manage",
+    "judging.notes": "manage",
+    "judging.method": "manage",
     "judging.validate_confirm": "event_jury",
     "judging.validate": "event_jury",
     "judging.minutes": "event_jury",
-    "judging.reopen_deliberation": "organiser",
-    "judging.start_amendment": "organiser",
-    "judging.publish_amendment": "organiser",
-    "judging.publish_amendment_confirm": "organiser",
-    "judging.audit": "organiser",
-    "judging.score_sheet": "organiser",
-    "judging.import_scores": "organiser",
+    "judging.reopen_deliberation": "manage",
+    "judging.start_amendment": "manage",
+    "judging.publish_amendment": "manage",
+    "judging.publish_amendment_confirm": "manage",
+    "judging.audit": "manage",
+    "judging.score_sheet": "manage",
+    "judging.import_scores": "manage",
     "judging.results": "public",
     "judging.certificate": "public",
     "judging.certificate_pdf": "public",
@@ -195,8 +196,8 @@ ACCESS = {
     "jobs.export_status_json": "organiser",
     "jobs.export_retry": "organiser",
     "jobs.export_download": "organiser",
-    "reporting.index": "organiser",
-    "reporting.event_workbook": "organiser",
+    "reporting.index": "coordinators",
+    "reporting.event_workbook": "manage",
     "reporting.tour_workbook": "organiser",
     "bank.browse": "public",
     "bank.public_detail": "public",
@@ -240,6 +241,14 @@ def world(app):
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
     add_result(event_p, make_idea(event_p), 1, True)  # its results in force
+    elsewhere = make_event(competition, state="open", city="Agadir", region="Souss-Massa")
+    staff = {
+        "coordinator_here": make_user("coordinator", region="L'Oriental"),
+        "coordinator_other": make_user("coordinator", region="Souss-Massa"),
+        "facilitator_here": make_user("facilitator", events=(event_a, event_p, event_o, event_f)),
+        "facilitator_other": make_user("facilitator", events=(elsewhere,)),
+        "viewer": make_user("viewer"),
+    }
     idea_a = make_idea(event_a)
     idea_o = make_idea(event_o)
     sheet = ScoreSheet(event_id=event_a.id, idea_id=idea_a.id, judge_id=judge_a.id)
@@ -260,6 +269,7 @@ def world(app):
             "judge_here": judge_a,
             "judge_other": judge_p,
             "organiser": organiser,
+            **staff,
         },
         "judge_here_of_published": judge_p,
         "judge_other_of_published": judge_a,

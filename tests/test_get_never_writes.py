@@ -97,6 +97,7 @@ def tour(app):
     with app.test_request_context():
         delib.carry_winners_to_final(final, organiser)
         token = make_login_link_token(judge)
+        invitation = make_login_link_token(make_user("viewer", password=None))
     project = BankProject(
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
@@ -109,6 +110,7 @@ def tour(app):
         "competition": competition,
         "events": events,
         "receipts": [idea.receipt_code for idea in ideas],
+        "invitation": invitation,
         "args": {
             "project_id": project.id,
             "export_id": export.id,
@@ -127,6 +129,8 @@ def _argument_sets(rule, tour):
         else "bootstrap/dist/css/bootstrap.min.css",
         **tour["args"],
     }
+    if rule.endpoint == "accounts.invitation":  # a staff account's invitation, not a jury card
+        fixed["token"] = tour["invitation"]
     if "sheet_id" in rule.arguments and "slug" not in rule.arguments:
         for sheet_id in db.session.scalars(select(ScoreSheet.id)):
             yield {"sheet_id": sheet_id, **fixed}

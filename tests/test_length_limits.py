@@ -295,6 +295,18 @@ def jury_form(client, login, field, value):
     )
 
 
+def invitation_form(client, login, field, value):
+    login(make_user())
+    data = {"email": "nouveau@example.ma", "name": "Nouveau", "role": "viewer", field: value}
+    response = client.post("/tour/accounts/invite", data=data)
+    from accounts.models import User
+
+    return Sent(
+        response,
+        lambda: db.session.scalar(select(getattr(User, field)).where(User.role == "viewer")),
+    )
+
+
 def _fresh(model, id_, field):
     db.session.expire_all()
     return getattr(db.session.get(model, id_), field)
@@ -360,6 +372,8 @@ LIMITS = [
     (criterion_form, "key", 40, TOO_LONG),
     (jury_form, "name", 200, TOO_LONG),
     (jury_form, "email", 254, "adresse e-mail valide"),
+    (invitation_form, "name", 200, TOO_LONG),
+    (invitation_form, "email", 254, "adresse e-mail valide"),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}

@@ -38,7 +38,11 @@ def _sheet(path_or_bytes):
 
 
 def _rows(sheet):
-    return list(sheet.iter_rows(values_only=True))
+    """The table, under the personal-data notice that opens the organisers' workbook."""
+    rows = list(sheet.iter_rows(values_only=True))
+    notice, *table = rows
+    assert notice[0] and all(value is None for value in notice[1:]), notice
+    return table
 
 
 def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
@@ -52,18 +56,18 @@ def test_cli_exports_the_bank_in_french(runner, bank, tmp_path):
     header = _rows(sheet)[0]
     assert header[:4] == ("ID", "Titre", "Résumé", "Secteur")
     assert "Budget (MAD)" in header and "Téléphone du contact" in header
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}4"
+    assert sheet.freeze_panes == "A3"  # the header, under the personal-data notice
+    assert sheet.auto_filter.ref == f"A2:{sheet.cell(2, len(header)).column_letter}5"
     assert sheet.sheet_view.rightToLeft is not True
     budget = header.index("Budget (MAD)") + 1
     available = header.index("Financement disponible (MAD)") + 1
-    for row in range(2, 5):
+    for row in range(3, 6):  # under the notice and the header
         assert sheet.cell(row, budget).number_format == "#,##0"
         assert isinstance(sheet.cell(row, budget).value, int)
     rows = _rows(sheet)
     assert SEEDED_PHONE in rows[1] and SEEDED_EMAIL in rows[1]  # organisers' export
     hostile = next(r for r in rows[1:] if r[1] and "HYPERLINK" in r[1])
-    row_index = rows.index(hostile) + 1
+    row_index = rows.index(hostile) + 2  # the notice row comes first
     assert sheet.cell(row_index, available).value == 300_000
 
 

@@ -20,7 +20,7 @@ def test_event_download_is_a_workbook_with_contacts_for_organisers(client, login
     response = client.get("/tour/events/oujda-2025/rankings.xlsx?language=fr")
     assert response.status_code == 200
     assert response.mimetype == XLSX
-    assert "classement-oujda-2025-fr.xlsx" in response.headers["Content-Disposition"]
+    assert "classement-oujda-2025-fr-personal-data.xlsx" in response.headers["Content-Disposition"]
     wb = load_workbook(BytesIO(response.data))
     assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Commentaires"]
     values = [c for row in wb["Oujda"].iter_rows(values_only=True) for c in row]
