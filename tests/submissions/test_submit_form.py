@@ -591,6 +591,18 @@ def test_assisted_submission_is_recorded_with_the_facilitator(client, login):
     assert entry.user_id == facilitator.id
 
 
+def test_assisted_entry_keeps_no_draft_between_participants(client, login):
+    """An organiser types one participant after another on one device: no draft of the last one
+    is stored in the browser nor autofilled into the next form; the public form keeps its draft."""
+    event = make_event()
+    login(make_user("organiser"))
+    assisted = client.get(f"/e/{event.slug}/assist").get_data(as_text=True)
+    form_tag = assisted[assisted.index('id="idea-form"') :].split(">", 1)[0]
+    assert "data-draft-key" not in form_tag and 'autocomplete="off"' in form_tag
+    public = client.get(f"/e/{event.slug}/submit").get_data(as_text=True)
+    assert f'data-draft-key="submit-{event.slug}"' in public
+
+
 def test_assisted_entry_still_needs_the_participants_consent(client, login):
     event = make_event()
     login(make_user("organiser"))
