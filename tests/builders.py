@@ -199,3 +199,21 @@ def inflate_cell(path, placeholder: str, size: int) -> bytes:
                     part.write(b"A" * min(1 << 20, size - start))
                 part.write(after)
     return output.getvalue()
+
+
+def make_bank_project(**fields):
+    """A bank project (committed) and the edit form's fields that keep it as it is."""
+    from bank.models import BankProject  # the bank is the top floor: only its tests need it
+
+    values = {
+        "title": "Miel",
+        "sector": "agriculture",
+        "region": "L'Oriental",
+        "province": "Berkane",
+        **fields,
+    }
+    project = BankProject(**values)
+    db.session.add(project)
+    db.session.commit()
+    form = {key: values[key] for key in ("title", "sector", "region", "province")}
+    return project, {**form, "status": "idea"}

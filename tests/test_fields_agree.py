@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bank.models import BankProject
 from extensions import db
 from submissions.models import Idea
-from tests.builders import make_event, make_user
+from tests.builders import make_bank_project, make_event, make_user
 from tests.submissions.conftest import form_data
 from tests.submissions.test_paper_import import GOOD_ROW, filled
 
@@ -62,20 +62,9 @@ def through_the_import(client, login, runner, tmp_path, kind, typed):
 
 def through_the_bank(client, login, runner, tmp_path, kind, typed):
     field = FIELDS[kind][1]
-    project = BankProject(
-        title="Miel", sector="agriculture", region="L'Oriental", province="Berkane", budget_mad=1
-    )
-    db.session.add(project)
-    db.session.commit()
+    project, data = make_bank_project(budget_mad=1)
     login(make_user())
-    data = {
-        "title": "Miel",
-        "sector": "agriculture",
-        "region": "L'Oriental",
-        "province": "Berkane",
-        "status": "idea",
-        field: typed,
-    }
+    data[field] = typed
     response = client.post(f"/tour/bank/{project.id}/edit", data=data)
     db.session.expire_all()
     return response, getattr(db.session.get(BankProject, project.id), field)

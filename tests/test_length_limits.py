@@ -18,7 +18,7 @@ from extensions import db
 from judging import paper
 from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
 from submissions.models import DeletionRequest, Idea
-from tests.builders import make_competition, make_event, make_idea, make_user
+from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
 from tests.submissions.conftest import form_data
 
@@ -194,19 +194,8 @@ def paper_score_comment(client, login, field, value):
 
 
 def bank_edit(client, login, field, value):
-    project = BankProject(
-        title="Miel", sector="agriculture", region="L'Oriental", province="Berkane"
-    )
-    db.session.add(project)
-    db.session.commit()
+    project, data = make_bank_project()
     login(make_user())
-    data = {
-        "title": "Miel",
-        "sector": "agriculture",
-        "region": "L'Oriental",
-        "province": "Berkane",
-        "status": "idea",
-    }
     if field == "financing_source":
         data.update(financing_source=[value], financing_amount=["1000"])
     else:

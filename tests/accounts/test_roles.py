@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from accounts.models import User, UserEvent
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db
 from jobs.models import OutboxEmail
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
@@ -19,8 +20,8 @@ NOTICE_FR = "Données personnelles"
 
 def _two_regions():
     competition = make_competition()
-    here = make_event(competition, state="judging", region="L'Oriental", city="Oujda")
-    there = make_event(competition, state="judging", region="Souss-Massa", city="Agadir")
+    here = make_event(competition, state=EventState.JUDGING, region="L'Oriental", city="Oujda")
+    there = make_event(competition, state=EventState.JUDGING, region="Souss-Massa", city="Agadir")
     return here, there
 
 
@@ -62,8 +63,8 @@ def test_a_coordinator_has_no_tour_pages(client, login):
 
 def test_a_facilitator_runs_the_assisted_entry_of_their_events_only(client, login):
     competition = make_competition()
-    mine = make_event(competition, state="open")
-    other = make_event(competition, state="open", city="Berkane")
+    mine = make_event(competition, state=EventState.OPEN)
+    other = make_event(competition, state=EventState.OPEN, city="Berkane")
     login(make_user("facilitator", events=(mine,)))
     assert client.get(f"/e/{mine.slug}/assist").status_code == 200
     assert client.get(f"/e/{mine.slug}/kiosk").status_code == 200  # the kiosk's start page
@@ -74,7 +75,7 @@ def test_a_facilitator_runs_the_assisted_entry_of_their_events_only(client, logi
 
 
 def test_a_facilitator_has_no_organiser_pages_and_no_exports(client, login):
-    event = make_event(make_competition(), state="judging")
+    event = make_event(make_competition(), state=EventState.JUDGING)
     login(make_user("facilitator", events=(event,)))
     for path in (f"/tour/events/{event.slug}", f"/tour/events/{event.slug}/ideas",
                  f"/judging/{event.slug}/progress", f"/tour/events/{event.slug}/rankings.xlsx",
@@ -86,7 +87,7 @@ def test_a_facilitator_has_no_organiser_pages_and_no_exports(client, login):
 
 
 def test_a_viewer_reads_an_event_without_personal_data(client, login):
-    event = make_event(make_competition(), state="judging")
+    event = make_event(make_competition(), state=EventState.JUDGING)
     judge = make_user("jury", name="Najat Berrada", email="najat@example.ma")
     add_jury(event, judge)
     login(make_user("viewer"))
@@ -100,7 +101,7 @@ def test_a_viewer_reads_an_event_without_personal_data(client, login):
 
 
 def test_a_viewer_never_writes(client, login):
-    event = make_event(make_competition(), state="open")
+    event = make_event(make_competition(), state=EventState.OPEN)
     idea = make_idea(event)
     login(make_user("viewer"))
     for path in (f"/tour/events/{event.slug}/state", f"/tour/events/{event.slug}/jury",
@@ -112,7 +113,7 @@ def test_a_viewer_never_writes(client, login):
 
 
 def test_a_viewer_gets_no_personal_data_export(client, login):
-    event = make_event(make_competition(), state="judging")
+    event = make_event(make_competition(), state=EventState.JUDGING)
     login(make_user("viewer"))
     assert client.get(f"/tour/events/{event.slug}/rankings.xlsx").status_code == 403
     assert client.get("/tour/rankings").status_code == 403
@@ -124,7 +125,7 @@ def test_a_viewer_gets_no_personal_data_export(client, login):
 
 
 def test_an_event_workbook_says_it_holds_personal_data(client, login):
-    event = make_event(make_competition(), state="judging", region="L'Oriental")
+    event = make_event(make_competition(), state=EventState.JUDGING, region="L'Oriental")
     make_idea(event)
     login(make_user("coordinator", region="L'Oriental"))
     response = client.get(f"/tour/events/{event.slug}/rankings.xlsx")
