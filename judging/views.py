@@ -1,7 +1,5 @@
 """Jury tablets, the organisers' judging pages, deliberation, public results and the ranking API."""
 
-import csv
-import io
 from pathlib import Path
 
 from flask import (
@@ -14,6 +12,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,16 +22,17 @@ from flask_login import current_user
 from accounts.decorators import event_permission, jury_required, permission_required, require
 from accounts.permissions import can
 from accounts.states import Permission
-from audit.services import entries_for_event
+from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
 from core.routing import database_id
 from extensions import db
-from judging import calibration, certificates, outcome, paper, services, steps
+from judging import audit_log, calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
+from paging import page_number
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
 
@@ -489,35 +489,26 @@ def minutes(slug: str):
 @bp.get("/judging/<slug>/audit")
 @event_permission(Permission.MANAGE)
 def audit(slug: str):
+    """The event's audit log, narrowed and paged; `?format=csv` streams every matching entry."""
     event = _event(slug)
-    entries = entries_for_event(event.id)
+    filters, typed, errors = audit_log.read_filters(event, request.args)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["at", "user_id", "entity", "entity_id", "action", "old", "new", "note", "source"]
-        )
-        for e in entries:
-            row = [
-                e.at.isoformat(),
-                e.user_id,
-                e.entity,
-                e.entity_id,
-                e.action,
-                e.old,
-                e.new,
-                e.note,
-                e.source,
-            ]
-            writer.writerow([paper.csv_safe(v) for v in row])
         return Response(
-            "\ufeff" + out.getvalue(),
+            stream_with_context(audit_log.csv_lines(event, filters)),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=audit-{event.slug}.csv"},
         )
     return render_template(
-        "judging/audit.html", event=event, entries=entries, users=paper.user_names(entries)
-    )
+        "judging/audit.html",
+        event=event,
+        page=audit_log.log_page(event, filters, page_number(request.args.get("page"))),
+        typed=typed,
+        filter_args={key: value for key, value in typed.items() if value},
+        errors=errors,
+        filtered=filters.any,
+        authors=audit_log.authors(event),
+        actions=described_actions(),
+    ), 422 if errors else 200
 
 
 # --- Paper fallback -------------------------------------------------------------------------------
