@@ -141,7 +141,11 @@ def _references(entries: list[AuditEntry]) -> tuple[dict, dict]:
         else {}
     )
     codes = (
-        dict(db.session.execute(select(Idea.id, Idea.receipt_code).where(Idea.id.in_(idea_ids))).all())
+        dict(
+            db.session.execute(
+                select(Idea.id, Idea.receipt_code).where(Idea.id.in_(idea_ids))
+            ).all()
+        )
         if idea_ids
         else {}
     )
