@@ -46,8 +46,8 @@ def test_long_lists_are_paged_in_arabic_at_360_px(browser, live, shot):
     ):
         context = _phone(browser, live)
         page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(error))
+        errors: list = []
+        page.on("pageerror", lambda error, seen=errors: seen.append(error))
         sign_in(page, email, PASSWORD)
         page.goto("/?lang=ar")
         for name, path in pages:
