@@ -314,8 +314,11 @@ def slugify(text: str) -> str:
 EVENT_TYPES = {
     "city": Text.of(Event.city, required=True, empty=None),
     "city_ar": Text.of(Event.city_ar, empty=None),
+    "city_en": Text.of(Event.city_en, empty=None),
     "region": Choice(REGIONS, required=True),
     "venue": Text.of(Event.venue, empty=None),
+    "venue_ar": Text.of(Event.venue_ar, empty=None),
+    "venue_en": Text.of(Event.venue_en, empty=None),
     "date": Day(required=True),
     "capacity": Integer(1, 100_000),
     "winners_count": Integer(0, 100, required=True),
@@ -330,6 +333,8 @@ DEFAULT_RETENTION_MONTHS = 12
 CHANGEABLE_AFTER_PUBLICATION = frozenset({"retention_months"})
 COMPETITION_TYPES = {
     "name": Text.of(Competition.name, required=True),
+    "name_ar": Text.of(Competition.name_ar, empty=None),
+    "name_en": Text.of(Competition.name_en, empty=None),
     "year": Integer(2000, 2100, required=True),
 }
 
