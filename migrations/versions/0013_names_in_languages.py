@@ -48,7 +48,8 @@ def upgrade():
 
 
 def downgrade():
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35 and later have it): a batch copy would
+    # drop and rebuild tables that other rows point to, which SQLite's foreign keys refuse.
     for table, columns in COLUMNS.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, _length in reversed(columns):
-                batch_op.drop_column(name)
+        for name, _length in reversed(columns):
+            op.drop_column(table, name)
