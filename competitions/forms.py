@@ -41,6 +41,12 @@ class CompetitionForm(FlaskForm):
     slug = StringField(_l("Address (slug)"))
 
 
+class RubricNameForm(FlaskForm):
+    name = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    name_en = StringField(_l("Name (English)"), render_kw={"dir": "ltr", "lang": "en"})
+
+
 class EventForm(FlaskForm):
     city = StringField(_l("City (French)"))
     city_ar = StringField(_l("City (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})

@@ -175,6 +175,29 @@ def update_criterion(criterion: Criterion, data: dict, by=None) -> Criterion:
     return criterion
 
 
+# A rubric's name per language (French required); a name does not change a score, so a locked
+# rubric may be renamed too.
+NAME_TYPES = {
+    "name": Text.of(Rubric.name, required=True),
+    "name_ar": Text.of(Rubric.name_ar, empty=None),
+    "name_en": Text.of(Rubric.name_en, empty=None),
+}
+
+
+def rename_rubric(rubric: Rubric, data: dict, by=None) -> Rubric:
+    """Name the rubric in French, Arabic and English (each problem named by its field)."""
+    clean, errors = parse_fields(NAME_TYPES, data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise RubricError(message, field, errors)
+    old = {key: getattr(rubric, key) for key in clean}
+    for key, value in clean.items():
+        setattr(rubric, key, value)
+    db.session.flush()
+    record("rubric", rubric.id, "rename", by=by, old=old, new=clean)
+    return rubric
+
+
 def delete_criterion(criterion: Criterion, by=None) -> None:
     rubric = criterion.rubric
     ensure_editable(rubric)

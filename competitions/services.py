@@ -40,6 +40,7 @@ from competitions.rubrics import (
     ensure_editable,
     lock_rubric,
     new_rubric_version,
+    rename_rubric,
     rubric_in_use,
     update_criterion,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "RubricLocked",
     "TransitionError",
     "add_criterion",
+    "rename_rubric",
     "add_event_link_provider",
     "add_event_stats_provider",
     "add_judge_sheet_counter",
@@ -514,6 +516,8 @@ def tour_events() -> list[Event]:
 
 
 def event_choices() -> list[tuple[int, str]]:
-    """Every event as (id, "Competition · City"), for the accounts page (a facilitator's
-    events)."""
-    return [(event.id, f"{event.competition.name} · {event.city}") for event in tour_events()]
+    """Every event as (id, "Competition · City") in the reader's language, for the accounts
+    page (a facilitator's events)."""
+    return [
+        (event.id, f"{event.competition.name_in()} · {event.city_in()}") for event in tour_events()
+    ]

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from competitions.models import Competition, Event, Rubric
 from competitions.rubrics import copy_rubric_to_event
-from extensions import db
+from extensions import db, utcnow
 from i18n import Localized, localized
 from jobs.models import OutboxEmail
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
@@ -382,3 +382,26 @@ def test_every_new_label_is_translated(app, lang):
     with app.test_request_context(f"/?lang={lang}"), force_locale(lang):
         labels = [str(f.label.text) for f in (*CompetitionForm(), *EventForm())]
     assert not any(label.startswith(("City (", "Venue (", "Name (")) for label in labels)
+
+
+def test_organisers_name_a_rubric_in_three_languages_even_once_locked(client, login):
+    from audit.models import AuditEntry
+
+    rubric = make_competition().rubric
+    rubric.locked_at = utcnow()
+    db.session.commit()
+    login(make_user())
+    assert client.get(f"/tour/rubrics/{rubric.id}/name?lang=ar").status_code == 200
+    data = {"name": "Grille 2026", "name_ar": "شبكة 2026", "name_en": ""}
+    response = client.post(f"/tour/rubrics/{rubric.id}/name", data=data)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (rubric.name, rubric.name_ar, rubric.name_en) == ("Grille 2026", "شبكة 2026", None)
+    assert (
+        db.session.scalar(select(AuditEntry.action).where(AuditEntry.entity == "rubric"))
+        == "rename"
+    )
+    refused = client.post(f"/tour/rubrics/{rubric.id}/name", data={"name": " ", "name_ar": "شبكة"})
+    assert refused.status_code == 422 and 'value="شبكة"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert rubric.name == "Grille 2026"
