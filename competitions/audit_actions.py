@@ -4,7 +4,7 @@ Field names are the forms' own labels, so a setting reads the same in the log as
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.core import UnboundField
 
-from competitions.forms import CompetitionForm, CriterionForm, EventForm
+from competitions.forms import CompetitionForm, CriterionForm, EventForm, RubricNameForm
 from competitions.services import STATE_LABELS
 
 ACTIONS = {
@@ -23,6 +23,7 @@ ACTIONS = {
         "criterion_delete": _l("Deleted a criterion of the rubric"),
         "new_version": _l("Made a new version of the rubric"),
         "copy_to_event": _l("Gave the event its own copy of the rubric"),
+        "rename": _l("Renamed the rubric"),
     },
     "jury": {
         "assign": _l("Seated a judge on the jury"),
@@ -44,7 +45,7 @@ def _labels(*forms) -> dict:
 
 
 FIELDS = {
-    **_labels(CompetitionForm, CriterionForm, EventForm),
+    **_labels(CompetitionForm, CriterionForm, EventForm, RubricNameForm),
     "state": _l("Step"),
     "slug": _l("Public address (slug)"),
     "name": _l("Name"),
