@@ -117,6 +117,15 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
     return list(db.session.scalars(query))
 
 
+def next_sheet(sheet: ScoreSheet) -> ScoreSheet | None:
+    """The judge's next sheet still to submit in the sheet's event (list order, calibration
+    first), the given one aside; None when every other sheet is submitted."""
+    for other in judge_sheets(sheet.event, sheet.judge):
+        if other.id != sheet.id and other.status in SheetState.UNSUBMITTED:
+            return other
+    return None
+
+
 def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
     """The judge's declared conflicts in this event, with their ideas."""
     query = (

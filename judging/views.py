@@ -99,6 +99,7 @@ def sheet(sheet_id: int):
     return render_template(
         "judging/sheet.html",
         sheet=sheet,
+        next_sheet=services.next_sheet(sheet) if sheet.is_submitted else None,
         event=sheet.event,
         idea=sheet.idea,
         criteria=sheet.event.rubric.criteria,
@@ -136,7 +137,7 @@ def submit(sheet_id: int):
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
-    return see_other(url_for("judging.my_events"))
+    return see_other(url_for("judging.sheet", sheet_id=sheet_id))
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
