@@ -35,6 +35,7 @@ from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
+from submissions.views import unchecked_warning
 
 bp = Blueprint("judging", __name__)
 
@@ -171,6 +172,7 @@ def progress(slug: str):
         conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
         removal_labels=services.REMOVAL_LABELS,
+        unchecked=None if event.judging_closed else unchecked_warning(event),
     )
 
 

@@ -17,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -29,6 +29,7 @@ from accounts.permissions import can
 from accounts.states import Permission
 from competitions.models import Event
 from competitions.services import get_event
+from competitions.states import EventState
 from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
@@ -52,7 +53,7 @@ from submissions.forms import (
 )
 from submissions.models import Idea
 from submissions.privacy_views import bp as privacy_bp
-from submissions.states import IdeaSource
+from submissions.states import IdeaSource, TriageFilter
 
 bp = Blueprint("submissions", __name__)
 bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
@@ -72,6 +73,43 @@ def event_links(event: Event) -> list[tuple[str, str]]:
             (_("Kiosk mode"), url_for("submissions.kiosk", slug=event.slug)),
         ]
     return links
+
+
+UNCHECKED_LISTED = 10  # ideas named in the warning; the ideas page lists the rest
+
+
+def unchecked_warning(event: Event) -> dict | None:
+    """A warning when ideas not yet checked would go to the jury: {"text", "items", "link",
+    "url"}, or None. The event page shows it beside "start judging" (a notice provider), the
+    judging progress page beside "assign ideas to judges"."""
+    ideas = services.unchecked_ideas(event)
+    if not ideas:
+        return None
+    items = [f"{idea.receipt_code} {idea.title}" for idea in ideas[:UNCHECKED_LISTED]]
+    if len(ideas) > UNCHECKED_LISTED:
+        items.append(_("…and %(n)s more", n=len(ideas) - UNCHECKED_LISTED))
+    return {
+        "text": ngettext(
+            "%(num)s idea is still “Not yet checked”: it will go to the jury as it is. "
+            "Check its eligibility first.",
+            "%(num)s ideas are still “Not yet checked”: they will go to the jury as they are. "
+            "Check their eligibility first.",
+            len(ideas),
+        ),
+        "items": items,
+        "link": _("Check the ideas not yet checked"),
+        "url": url_for(
+            "submissions.triage", slug=event.slug, eligibility=TriageFilter.PENDING.value
+        ),
+    }
+
+
+def unchecked_notices(event: Event, new_state: str) -> list[dict]:
+    """The notice provider: opening judging with ideas not yet checked."""
+    if (event.state, new_state) != (EventState.OPEN, EventState.JUDGING):
+        return []
+    warning = unchecked_warning(event)
+    return [warning] if warning else []
 
 
 def _event(slug: str) -> Event:
