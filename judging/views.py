@@ -299,17 +299,20 @@ def _may_see_ranking(event: Event) -> bool:
     return event.judging_closed and services.is_event_judge(event, current_user)
 
 
-def _render_deliberation(event: Event, errors: dict, status: int = 200):
+def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=None):
     """The ranking being deliberated (live while winners may change), else the validated
-    version or the one in force; reopening and amending are offered here."""
+    version or the one in force; reopening and amending are offered here. `typed`: the winners
+    and reasons of a refused choice, shown again as the organiser left them."""
     editable = delib.can_choose(event)
     shown = official.provisional_results(event) if editable else None
     shown = shown or official.validated_results(event) or official.provisional_results(event)
+    chosen, reasons = typed or ({row.idea_id for row in shown.winners}, None)
     return render_template(
         "judging/deliberation.html",
         event=event,
         results=shown,
-        chosen={row.idea_id for row in shown.winners},
+        chosen=chosen,
+        typed_reasons=reasons,
         top=set(official.default_winners(shown.rows, event.winners_count)),
         record=delib.deliberation_of(event),
         locked=not editable,
@@ -334,8 +337,9 @@ def deliberation(slug: str):
 
 @bp.post("/judging/<slug>/winners")
 @event_permission(Permission.MANAGE)
-@on_refusal(".deliberation")
 def winners(slug: str):
+    """The winners ticked, with a reason for each one outside the top places; refused, the page
+    comes back (422) with the ticks and reasons as they were typed."""
     event = _event(slug)
     ids = request.form.getlist("winner", type=database_id)
     reasons = {
@@ -343,10 +347,13 @@ def winners(slug: str):
         for k, v in request.form.items()
         if k.startswith("reason_") and k[7:].isdigit()
     }
-    delib.choose_winners(event, ids, reasons, current_user)
-    db.session.commit()
-    flash(_("Winners recorded."), "success")
-    return see_other(url_for("judging.deliberation", slug=slug))
+    refused = form_refusals()
+    with refused:
+        delib.choose_winners(event, ids, reasons, current_user)
+        db.session.commit()
+        flash(_("Winners recorded."), "success")
+        return see_other(url_for("judging.deliberation", slug=slug))
+    return _render_deliberation(event, refused.errors, refused.status, typed=(set(ids), reasons))
 
 
 @bp.post("/judging/<slug>/notes")
