@@ -222,10 +222,15 @@ def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
 
 
 @bp.get("/judging/<slug>/calibration/<int:idea_id>")
+@bp.get("/judging/<slug>/calibration/choose", defaults={"idea_id": None})
 @event_permission(Permission.MANAGE)
-def calibration_confirm(slug: str, idea_id: int):
+def calibration_confirm(slug: str, idea_id: int | None):
+    """What using an idea to practise scoring does, before it is done (the idea is in the path,
+    or chosen in the progress page's list: `?idea_id=`)."""
     event = _event(slug)
-    idea = db.session.get(Idea, idea_id)
+    if idea_id is None:
+        idea_id = request.args.get("idea_id", type=database_id)
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
     if idea is None or idea.event_id != event.id:
         abort(404)
     return _render_calibration_confirm(event, idea)
