@@ -299,3 +299,23 @@ def test_the_migration_keeps_the_two_ends_as_levels():
     assert new == {"0": {"fr": "Bas."}, "10": {"ar": "عال."}}
     assert migration._to_ends(new, 0, 10) == old
     assert migration._to_levels(new, 0, 10) == new  # already moved: unchanged
+
+
+def test_a_field_back_with_errors_is_marked_invalid_and_described_by_its_message(client, organiser):
+    """The shared `field` macro: every form built with it ties each message to its field."""
+    import re
+
+    rubric = make_competition().rubric
+    response = client.post(
+        f"/tour/rubrics/{rubric.id}/criteria/new?lang=ar", data=_form(weight="0", scale_max="x")
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    weight = re.search(r'<input [^>]*name="weight"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in weight
+    assert 'aria-describedby="weight-help weight-error"' in weight
+    assert re.search(r'<div class="invalid-feedback d-block" id="weight-error">[^<]+</div>', page)
+    scale = re.search(r'<input [^>]*name="scale_max"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in scale and 'aria-describedby="scale_max-error"' in scale
+    name = re.search(r'<input [^>]*name="name_fr"[^>]*>', page).group(0)
+    assert "aria-invalid" not in name and "aria-describedby" not in name
