@@ -368,7 +368,6 @@ SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
 FLASHED = (
     conflict_reason,
     organiser_conflict_reason,
-    override_reason,
     paper_score_comment,
     deletion_refusal,
 )  # refused with a flash after a 303 (see below)

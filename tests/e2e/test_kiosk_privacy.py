@@ -99,7 +99,7 @@ def test_a_receipt_left_on_screen_turns_into_a_blank_form(live, new_page, shot):
     page.click("#submit-idea")
     page.wait_for_url(re.compile(r"/receipt/"))
     code = page.inner_text("#receipt-code").strip()
-    assert "دقائق" in page.inner_text("#receipt-timeout")  # the safety timeout is stated
+    assert "دقيقتين" in page.inner_text("#receipt-timeout")  # the safety timeout is stated
     page.clock.run_for("01:50")  # time to copy the code: the receipt stays
     assert page.inner_text("#receipt-code").strip() == code
     shot(page, "kiosk-receipt-ar")
