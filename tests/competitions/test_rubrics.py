@@ -290,7 +290,7 @@ def test_the_migration_keeps_the_two_ends_as_levels():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).parents[2] / "migrations/versions/0013_level_descriptors.py"
+    path = Path(__file__).parents[2] / "migrations/versions/0015_level_descriptors.py"
     spec = importlib.util.spec_from_file_location("level_descriptors", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)

@@ -60,9 +60,12 @@ def test_every_level_is_a_radio_of_one_group_with_its_own_descriptor_beside_it(a
     criterion.descriptors = {"1": {"fr": "Rien."}}
     criterion.half_points = True
     db.session.commit()
-    page = client.get(f"/jury/sheets/{sheet.id}").get_data(as_text=True)
+    page = client.get(f"/jury/sheets/{sheet.id}?lang=fr").get_data(as_text=True)
     levels = dict((value, text) for value, _c, text in _levels(page, criterion))
     assert levels["1"] == "Rien." and levels["1.5"] == "" and levels["5"] == ""
+    page = client.get(f"/jury/sheets/{sheet.id}?lang=ar").get_data(as_text=True)
+    levels = dict((value, text) for value, _c, text in _levels(page, criterion))
+    assert levels["1"] == '<bdi lang="fr">Rien.</bdi> <small class="lang-hint">(بالفرنسية)</small>'
 
 
 def test_submit_names_the_criteria_still_to_score_and_stays_disabled(app, client, login):

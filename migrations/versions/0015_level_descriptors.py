@@ -6,7 +6,7 @@ move keeps every existing text: "low" becomes the scale's bottom, "high" its top
 keeps the two ends only (the middle levels have no place in the old shape).
 
 Revision ID: level_descriptors
-Revises: roles
+Revises: file_store
 Create Date: 2026-11-30 21:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "level_descriptors"
-down_revision = "roles"
+down_revision = "file_store"
 branch_labels = None
 depends_on = None
 
