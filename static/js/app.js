@@ -54,6 +54,41 @@
     try { localStorage.removeItem("ideathon-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
   });
 
+  /* A form that comes back with errors: each message is tied to its field (aria-describedby,
+     aria-invalid; the `field` macros already do it, this covers hand-written fields), and
+     focus moves to the first field at fault, else to the page's error message. */
+  var CONTROLS = "input:not([type=hidden]), select, textarea";
+  function controlOf(message) {
+    var scope = message.parentElement;
+    for (var level = 0; scope && level < 3; level += 1, scope = scope.parentElement) {
+      var before = Array.prototype.filter.call(scope.querySelectorAll(CONTROLS), function (c) {
+        return c.compareDocumentPosition(message) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      var invalid = before.filter(function (c) { return c.classList.contains("is-invalid"); });
+      if (invalid.length || before.length) return (invalid.length ? invalid : before).pop();
+    }
+    return null;
+  }
+  var messages = document.querySelectorAll("main .invalid-feedback");
+  Array.prototype.forEach.call(messages, function (message, n) {
+    if (!message.textContent.trim()) return;
+    var control = controlOf(message);
+    if (!control) return;
+    if (!message.id) message.id = "field-error-" + (n + 1);
+    var described = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(message.id) < 0) described.push(message.id);
+    control.setAttribute("aria-describedby", described.join(" "));
+    control.setAttribute("aria-invalid", "true");
+  });
+  var firstInvalid = document.querySelector("main [aria-invalid='true']:not([disabled])");
+  var errorAlert = document.querySelector("main .flash.alert-danger");
+  if (firstInvalid) {
+    firstInvalid.focus();
+  } else if (errorAlert) {
+    errorAlert.setAttribute("tabindex", "-1");
+    errorAlert.focus();
+  }
+
   /* No inline handlers (the Content-Security-Policy forbids them): print and back buttons. */
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
