@@ -48,7 +48,12 @@ JURY_PASSWORD = "Jury-Demo-2025!"
 
 # role → (account or None, the pages it starts from, touch pages?, kiosk tablet?)
 ROLES = {
-    "participant": (None, ["/", f"/e/{OPEN_EVENT}/submit", "/receipt", "/bank"], True, False),
+    "participant": (
+        None,
+        ["/", f"/e/{OPEN_EVENT}/submit", "/receipt", "/bank", "/e/oujda-2025/results"],
+        True,
+        False,
+    ),
     "judge": (("jury.dakhla.2@ideathon.ma", JURY_PASSWORD), ["/jury"], True, False),
     "president": (("jury.casablanca.1@ideathon.ma", JURY_PASSWORD), ["/jury"], True, False),
     "organiser": (
@@ -60,6 +65,8 @@ ROLES = {
             "/tour/events/oujda-2025",
             "/tour/events/rabat-2025",
             "/tour/events/dakhla-2025",
+            "/tour/events/finale-nationale-2025",
+            "/judging/finale-nationale-2025/finalists",
         ],
         False,
         False,
@@ -74,7 +81,8 @@ SKIP = re.compile(
     r"\.(xlsx|pdf|svg|json|csv|png)$|^/(api|vendor|static|healthz|login/link|invitation)\b"
     r"|/logout$|/download$|/attachment$|/kiosk/st"
 )
-MAX_PAGES = 70
+READS_PER_ROUTE = 4  # pages of one route read for their links
+MAX_READS = 400  # pages read per role, at most
 # One screenshot per role, for docs/ux-audit.md: (endpoint, language, size).
 SHOTS = {
     "participant": ("submissions.submit", "ar", "360"),
@@ -125,9 +133,12 @@ class _Demo:
 
 
 def _seed(app):
+    from sqlalchemy import select
+
     from competitions.services import get_event
     from demo.seed import seed_demo
     from extensions import db
+    from judging.models import Certificate
     from tests.builders import make_user
 
     with app.app_context():
@@ -136,6 +147,9 @@ def _seed(app):
         make_user("coordinator", email="coordination.casa@ideathon.ma",
                   name="Hind Coordination", region="Casablanca-Settat")  # fmt: skip
         make_user("viewer", email="observation@ideathon.ma", name="Karim Observation")
+        # a certificate's public check page (its link is printed on the PDF)
+        code = db.session.scalar(select(Certificate.code).order_by(Certificate.id))
+        ROLES["participant"][1].append(f"/certificate/{code}")
         make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
                   events=[get_event(OPEN_EVENT)])  # fmt: skip
         db.session.remove()
@@ -235,25 +249,27 @@ def _endpoint(app, path):
 
 
 def _discover(context, demo, starts, seen_endpoints):
-    """Breadth-first over the links a role sees, one page per route (the first met); routes
-    already visited by an earlier role of the same kind are left out."""
-    pages, queue, asked = {}, list(starts), set()
-    while queue and len(pages) < MAX_PAGES:
+    """Breadth-first over the links a role sees. A few pages of each route are read for their
+    links (the final's event page leads to its finalists, not Oujda's); the first one met is
+    the route's page to check. Routes already checked for an earlier role of the same kind are
+    read for their links but not checked again, except the role's own start pages."""
+    pages, queue, asked, read = {}, list(starts), set(), Counter()
+    while queue and len(asked) < MAX_READS:
         path = queue.pop(0)
         parts = urlsplit(urljoin(demo.url + "/", path))
         if parts.netloc != urlsplit(demo.url).netloc or SKIP.search(parts.path):
             continue
         path = parts.path
         endpoint = _endpoint(demo.app, path)
-        if path in asked or endpoint is None:
+        if path in asked or endpoint is None or read[endpoint] >= READS_PER_ROUTE:
             continue
         asked.add(path)
-        if endpoint in pages or (endpoint in seen_endpoints and path not in starts):
-            continue
         response = context.request.get(path, max_redirects=0)
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        pages[endpoint] = path
+        read[endpoint] += 1
+        if endpoint not in pages and (endpoint not in seen_endpoints or path in starts):
+            pages[endpoint] = path
         parser = _Links()
         parser.feed(response.text())
         queue.extend(parser.hrefs)
