@@ -88,10 +88,10 @@ SHOTS = {
     "participant": ("submissions.submit", "ar", "360"),
     "kiosk": ("submissions.kiosk", "fr", "800"),
     "judge": ("judging.sheet", "ar", "800"),
-    "president": ("judging.deliberation", "fr", "800"),
+    "president": ("judging.my_events", "fr", "800"),
     "organiser": ("competitions.event_page", "fr", "1440"),
     "coordinator": ("competitions.dashboard", "ar", "1440"),
-    "viewer": ("judging.progress", "en", "1440"),
+    "viewer": ("competitions.dashboard", "en", "1440"),
     "facilitator": ("submissions.assist", "ar", "800"),
 }
 CHECKS = ("overflow", "translated", "direction", "touch", "axe")
