@@ -89,6 +89,39 @@
     errorAlert.focus();
   }
 
+  /* A table that scrolls sideways (phones) can be scrolled from the keyboard too: its wrapper
+     becomes a named region that takes the focus, named after the table's caption or the
+     heading above it (WCAG 2.1.1; axe's scrollable-region-focusable). Not when it fits. */
+  function regionName(wrapper) {
+    var caption = wrapper.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (var el = wrapper; el && el !== document.body; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) return prev.textContent.trim();
+        var heading = prev.querySelector("h1, h2, h3, h4, h5, h6");
+        if (heading) return heading.textContent.trim();
+      }
+    }
+    return document.title;
+  }
+  function markScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+      if (scrolls && !wrapper.hasAttribute("tabindex")) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", regionName(wrapper));
+        wrapper.dataset.scrolls = "1";
+      } else if (!scrolls && wrapper.dataset.scrolls) {
+        ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (name) {
+          wrapper.removeAttribute(name);
+        });
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+
   /* No inline handlers (the Content-Security-Policy forbids them): print and back buttons. */
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
