@@ -112,11 +112,6 @@ PENDING = {
         "overflow",
         lambda endpoint, item: "#main-nav" in item,
     ),
-    "h3-reason-labels": (
-        "h3 labels the override reason inputs of the deliberation page (axe `label`)",
-        "axe",
-        lambda endpoint, item: endpoint == "judging.deliberation" and item.startswith("label "),
-    ),
 }
 
 
