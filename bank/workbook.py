@@ -1,5 +1,5 @@
 """The bank workbook: one sheet of projects, streamed row by row (flat memory) through the
-shared write-only helper of `exports.workbook` (frozen header, filter, formats, RTL, safe text)."""
+shared streaming helper of `exports.workbook` (frozen header, filter, formats, RTL, safe text)."""
 
 from flask_babel import force_locale
 from flask_babel import gettext as _

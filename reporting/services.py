@@ -149,7 +149,7 @@ def write_workbook(
             summary=summary,
             breakdowns=breakdowns,
             notes=notes,
-            events=_event_blocks(events, results, locale, include_personal),
+            events=list(_event_blocks(events, results, locale, include_personal)),
             labels=words,
             language=locale,
             include_personal=include_personal,
