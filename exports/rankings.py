@@ -7,7 +7,7 @@ streaming its ideas (a generator: each idea is written to three sheets in one pa
 Phones and e-mails appear only when `include_personal` is true (exports made by organisers).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,19 +103,34 @@ class IdeaRow:
 
 @dataclass
 class EventBlock:
-    """An event's sheets: its ranking (method translated), criteria and judges in column order."""
+    """An event's sheets: its ranking (method translated), criteria and judges in column order.
+
+    `ideas` is read once, when the writer reaches the event; a generator may set `method` and
+    `comments` ((receipt code, title, judge, comment), read after the ideas) before its first
+    idea. Without `comments`, each idea's own `IdeaRow.comments` are written."""
 
     name: str
     method: str
     criteria: Sequence[str] = ()
     judges: Sequence[str] = ()
     ideas: Iterable[IdeaRow] = field(default_factory=list)
+    comments: Iterable[tuple[str, str, str, str]] | None = None
+
+
+@dataclass
+class SummaryPart:
+    """The summary sheet's contents, when they are known only once every event is written."""
+
+    lines: Sequence[EventSummary]
+    breakdowns: Sequence[Breakdown] = ()
+    notes: Sequence[str] = ()
+    totals: Sequence[int] | None = None
 
 
 def write_rankings_workbook(
     path,
     *,
-    summary: Sequence[EventSummary],
+    summary: Sequence[EventSummary] | Callable[[], SummaryPart],
     breakdowns: Sequence[Breakdown] = (),
     notes: Sequence[str] = (),
     events: Sequence[EventBlock],
@@ -131,13 +146,15 @@ def write_rankings_workbook(
     lines when an idea appears in two of them (a stop's winner carried to the final).
 
     Every sheet is opened first, in the order they are read, then filled as each event's ideas
-    stream in (`EventBlock.ideas` is read once, event after event)."""
+    stream in (`EventBlock.ideas` is read once, event after event). `summary` may be a function
+    giving the summary's contents (`SummaryPart`): it is called once every event is written, and
+    the summary sheet, first in the workbook, is filled last."""
     label = {**DEFAULT_LABELS, **(labels or {})}
     with WorkbookWriter(
         path, title=label["workbook_title"], language=language, subject=subject
     ) as book:
         notice = str(personal.NOTICE) if include_personal else ""
-        _write_summary(book, label, summary, breakdowns, notes, totals, notice)
+        summary_sheet = _open_summary(book, label, notice)
         sheets = [_open_event(book, label, event, include_personal) for event in events]
         comments = book.open_sheet(
             label["comments"],
@@ -154,10 +171,19 @@ def write_rankings_workbook(
             _write_event(label, event, ranking, matrix, comments, include_personal)
             if progress:
                 progress(done)
+        if callable(summary):
+            part = summary()
+            summary, breakdowns, notes, totals = (
+                part.lines,
+                part.breakdowns,
+                part.notes,
+                part.totals,
+            )
+        _write_summary(summary_sheet, label, summary, breakdowns, notes, totals)
 
 
-def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, notice="") -> None:
-    sheet = book.open_sheet(
+def _open_summary(book, label, notice):
+    return book.open_sheet(
         label["summary"],
         [
             Column(label["event"], width=28),
@@ -171,6 +197,9 @@ def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, n
         ],
         notice=notice,
     )
+
+
+def _write_summary(sheet, label, summary, breakdowns, notes, given_totals=None) -> None:
     totals = [0, 0, 0, 0, 0]
     for line in summary:
         figures = [line.received, line.eligible, line.ranked, line.winners, line.budget_total or 0]
@@ -276,6 +305,10 @@ def _write_event(label, event: EventBlock, ranking, matrix, comments, include_pe
         matrix.append(
             [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw]
         )
-        for judge, text in idea.comments:
-            if text and text.strip():
-                comments.append([event.name, idea.receipt_code, idea.title, judge, text])
+        if event.comments is None:
+            for judge, text in idea.comments:
+                if text and text.strip():
+                    comments.append([event.name, idea.receipt_code, idea.title, judge, text])
+    for receipt_code, title, judge, text in event.comments or ():
+        if text and text.strip():
+            comments.append([event.name, receipt_code, title, judge, text])
