@@ -153,6 +153,7 @@ class Sheet:
         self._table_end: int | None = None
         self._formats = [FORMATS[column.kind] for column in self.columns]
         self._wraps = [column.wrap for column in self.columns]
+        self._wrapping = [index for index, column in enumerate(self.columns) if column.wrap]
         # Text columns grow with their content up to their width; others have a fixed width.
         self._content = [0 if column.kind == "text" else None for column in self.columns]
         self._print_setup(footer or title)
@@ -213,6 +214,8 @@ class Sheet:
         content = self._content
         wraps = self._wraps
         columns = len(content)
+        if self._wrapping and look != "header":
+            self._fit_row_height(values)
         for index, value in enumerate(values):
             if value is None:
                 continue
@@ -235,6 +238,19 @@ class Sheet:
             else:
                 self._write_other(row, index, value, fmt, look)
         self.rows += 1
+
+    def _fit_row_height(self, values: Sequence) -> None:
+        """A row whose wrapped text takes several lines is made as tall (a spreadsheet program
+        does not always do it on opening: LibreOffice keeps one line and cuts the rest)."""
+        lines = 1
+        for index in self._wrapping:
+            if index < len(values) and isinstance(values[index], str):
+                text = values[index]
+                width = self.columns[index].widest
+                if len(text) > width - 2 or "\n" in text:
+                    lines = max(lines, header_lines(text, width * 1.1))
+        if lines > 1:
+            self.ws.set_row(self.rows, HEADER_LINE_POINTS * lines)
 
     def _write_other(self, row: int, index: int, value, fmt: str | None, look: str) -> None:
         style = self.book.style

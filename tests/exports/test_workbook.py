@@ -258,3 +258,9 @@ def test_a_value_no_workbook_can_hold_is_refused(tmp_path):
         sheet = book.open_sheet("s", [Column("x")])
         with pytest.raises(TypeError):
             sheet.append([object()])
+
+
+def test_a_row_with_wrapped_text_is_as_tall_as_its_lines(tmp_path):
+    columns = [Column("Titre", width=20, wrap=True), Column("Rang", "int")]
+    ws = _write(tmp_path, [["تعاونية " * 12, 1], ["court", 2]], columns=columns)["Oujda"]
+    assert ws.row_dimensions[2].height >= 3 * 15 and ws.row_dimensions[3].height is None
