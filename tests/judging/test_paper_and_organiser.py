@@ -238,3 +238,11 @@ def test_score_sheet_in_each_language_prints_one_page_wide(
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
     assert ws.row_dimensions[1].height >= 15 and ws.oddFooter.left.text
+
+
+def test_progress_offers_the_score_sheet_in_each_language(app, client, login):
+    event, _ideas, _judges = build_judging(n_ideas=1, n_judges=1)
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{event.slug}/progress").get_data(as_text=True)
+    for code in ("ar", "fr", "en"):
+        assert f"/judging/{event.slug}/score-sheet.xlsx?language={code}" in page

@@ -251,3 +251,11 @@ def test_no_file_gives_a_500(client, login):
         )
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert ideas_count() == 0
+
+
+def test_triage_offers_the_template_in_each_language(client, login):
+    event = make_event()
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{event.slug}/ideas").get_data(as_text=True)
+    for code in ("ar", "fr", "en"):
+        assert f"/tour/ideas-template.xlsx?language={code}" in page
