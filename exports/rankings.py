@@ -196,6 +196,7 @@ def _open_summary(book, label, notice):
             Column(label["budget_total"], "mad", width=20),
         ],
         notice=notice,
+        footer=f"{label['workbook_title']} – {label['summary']}",
     )
 
 
