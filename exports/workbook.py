@@ -247,9 +247,13 @@ class Sheet:
         for index in self._wrapping:
             if index < len(values) and isinstance(values[index], str):
                 text = values[index]
-                width = self.columns[index].widest
-                if len(text) > width - 2 or "\n" in text:
-                    lines = max(lines, header_lines(text, width * 1.1))
+                room = self.columns[index].widest - 2
+                if len(text) > room or "\n" in text:
+                    # Words do not break: a wrapped line holds about four characters fewer
+                    # than the column (cheaper than wrapping each title: this runs per row).
+                    per_line = max(room - 4, 1)
+                    needed = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+                    lines = max(lines, needed)
         if lines > 1:
             self.ws.set_row(self.rows, HEADER_LINE_POINTS * lines)
 
