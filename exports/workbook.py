@@ -60,6 +60,10 @@ RTL_LANGUAGES = {"ar"}
 CREATOR = "Idéathon"
 SHEET_NAME_MAX = 31
 HEADER_LINE_POINTS = 15  # one line of the 11-point default font
+# Rows of wrapped text made as tall as their lines, per sheet: XlsxWriter keeps the height of
+# every sized row in memory (about 300 bytes a row), so beyond these a sheet's rows keep the
+# default height and memory stays flat; a sheet that long is read on screen, not printed.
+FITTED_ROWS = 500
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _HEADER_FILL = "#E8EEF4"
 _OPTIONS = {
@@ -155,6 +159,7 @@ class Sheet:
         self._formats = [FORMATS[column.kind] for column in self.columns]
         self._wraps = [column.wrap for column in self.columns]
         self._wrapping = [index for index, column in enumerate(self.columns) if column.wrap]
+        self._fitted = 0  # rows made taller so far (at most FITTED_ROWS)
         # Text columns grow with their content up to their width; others have a fixed width.
         self._content = [0 if column.kind == "text" else None for column in self.columns]
         self._print_setup(footer or title)
@@ -215,7 +220,7 @@ class Sheet:
         content = self._content
         wraps = self._wraps
         columns = len(content)
-        if self._wrapping and look != "header":
+        if self._wrapping and look != "header" and self._fitted < FITTED_ROWS:
             self._fit_row_height(values)
         for index, value in enumerate(values):
             if value is None:
@@ -242,7 +247,8 @@ class Sheet:
 
     def _fit_row_height(self, values: Sequence) -> None:
         """A row whose wrapped text takes several lines is made as tall (a spreadsheet program
-        does not always do it on opening: LibreOffice keeps one line and cuts the rest)."""
+        does not always do it on opening: LibreOffice keeps one line and cuts the rest), for
+        the first FITTED_ROWS such rows of the sheet."""
         lines = 1
         for index in self._wrapping:
             if index < len(values) and isinstance(values[index], str):
@@ -256,6 +262,7 @@ class Sheet:
                     lines = max(lines, needed)
         if lines > 1:
             self.ws.set_row(self.rows, HEADER_LINE_POINTS * lines)
+            self._fitted += 1
 
     def _write_other(self, row: int, index: int, value, fmt: str | None, look: str) -> None:
         style = self.book.style

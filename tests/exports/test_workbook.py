@@ -264,3 +264,14 @@ def test_a_row_with_wrapped_text_is_as_tall_as_its_lines(tmp_path):
     columns = [Column("Titre", width=20, wrap=True), Column("Rang", "int")]
     ws = _write(tmp_path, [["تعاونية " * 12, 1], ["court", 2]], columns=columns)["Oujda"]
     assert ws.row_dimensions[2].height >= 3 * 15 and ws.row_dimensions[3].height is None
+
+
+def test_only_the_first_rows_of_a_long_sheet_are_made_taller(tmp_path, monkeypatch):
+    """XlsxWriter keeps every sized row's height in memory: a long sheet stops sizing rows."""
+    import exports.workbook
+
+    monkeypatch.setattr(exports.workbook, "FITTED_ROWS", 3)
+    columns = [Column("Titre", width=20, wrap=True)]
+    ws = _write(tmp_path, [["mot " * 20]] * 5, columns=columns)["Oujda"]
+    heights = [ws.row_dimensions[row].height for row in range(2, 7)]
+    assert all(h and h >= 45 for h in heights[:3]) and heights[3:] == [None, None]
