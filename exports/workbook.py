@@ -63,7 +63,7 @@ HEADER_LINE_POINTS = 15  # one line of the 11-point default font
 # Rows of wrapped text made as tall as their lines, per sheet: XlsxWriter keeps the height of
 # every sized row in memory (about 300 bytes a row), so beyond these a sheet's rows keep the
 # default height and memory stays flat; a sheet that long is read on screen, not printed.
-FITTED_ROWS = 500
+FITTED_ROWS = 300
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _HEADER_FILL = "#E8EEF4"
 _OPTIONS = {
