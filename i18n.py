@@ -167,3 +167,10 @@ def register_template_helpers(app) -> None:
         format_datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "—",
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "—",
     )
+
+
+def template_language() -> str:
+    """The language of a downloaded template: `?language=` (ar, fr, en) when given, else the
+    reader's (the organiser's) language."""
+    chosen = request.args.get("language", "")
+    return chosen if chosen in ("ar", "fr", "en") else current_language()

@@ -27,6 +27,7 @@ from competitions.models import Event
 from competitions.services import get_event, jury_president
 from core.routing import database_id
 from extensions import db
+from i18n import template_language
 from judging import audit_log, calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging import results as official
@@ -535,8 +536,9 @@ def audit(slug: str):
 @event_permission(Permission.MANAGE)
 def score_sheet(slug: str):
     event = _event(slug)
-    path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}.xlsx"
-    paper.write_score_sheet(event, path)
+    language = template_language()
+    path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}-{language}.xlsx"
+    paper.write_score_sheet(event, path, language)
     return send_file(path, as_attachment=True, download_name=path.name)
 
 

@@ -37,7 +37,7 @@ from competitions.states import EventState
 from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
-from i18n import current_language
+from i18n import current_language, template_language
 from paging import page_number
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
@@ -498,12 +498,13 @@ def import_sheet(slug: str):
 @permission_required(Permission.MANAGE)
 def ideas_template():
     buffer = BytesIO()
-    paper.build_template().save(buffer)
+    language = template_language()
+    paper.build_template(language).save(buffer)
     buffer.seek(0)
     return send_file(
         buffer,
         as_attachment=True,
-        download_name="ideathon-ideas-template.xlsx",
+        download_name=f"ideathon-ideas-template-{language}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
