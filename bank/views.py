@@ -16,22 +16,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import organiser_required
-from bank import services
+from bank import needs_map, services
 from bank.labels import (
     FINANCING_SUGGESTIONS,
     SECTOR_LABELS,
     STATUS_LABELS,
     region_label,
-    sector_label,
 )
 from bank.models import BankProject
-from bank.needs_map import needs_map
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
 from competitions.services import get_event
 from exports import personal
 from extensions import db
 from i18n import current_language, event_city
+from places import census as places_census
 from refusals import form_refusals, on_refusal, see_other
 from submissions.models import SECTORS
 
@@ -95,9 +94,31 @@ def public_detail(project_id: int):
 
 @bp.get("/bank/map")
 def map_page():
-    lang = current_language()
-    data = needs_map(sector_label, lambda name: region_label(name, lang), rtl=lang == "ar")
-    return render_template("bank/map.html", **_context(data=data))
+    """The territorial map of needs and potential: the 12 regions, one layer at a time."""
+    view = needs_map.regions_map(request.args.get("layer"))
+    return render_template("bank/map.html", **_context(view=view, layers=needs_map.LAYERS))
+
+
+@bp.get("/bank/map/<region_code>")
+def region_page(region_code: str):
+    """One region: its provinces on the map, its needs, sectors and projects."""
+    view = needs_map.provinces_map(region_code, request.args.get("layer"))
+    if view is None:
+        abort(404)
+    country = needs_map.regions_map(view.layer.key)
+    region = next(area for area in country.areas if area.code == region_code)
+    return render_template(
+        "bank/region.html",
+        **_context(
+            view=view,
+            region=region,
+            layers=needs_map.LAYERS,
+            needs=places_census.needs(region_code),
+            census_source=places_census.SOURCE,
+            sectors=needs_map.sector_rows(region.figures),
+            projects=needs_map.region_projects(region_code),
+        ),
+    )
 
 
 @bp.get("/api/bank/projects")

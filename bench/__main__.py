@@ -25,7 +25,7 @@ from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, 
 from competitions.states import EventState
 from judging.states import SheetState
 
-BENCHMARKS = ("ranking", "export", "submissions", "autosave")
+BENCHMARKS = ("ranking", "export", "map", "submissions", "autosave")
 
 
 def machine() -> str:
@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         contextlib.ExitStack() as stack,
     ):
         workdir = Path(tmp)
-        if only & {"ranking", "export"}:
+        if only & {"ranking", "export", "map"}:
             scores = sizes["events"] * sizes["ideas"] * sizes["judges"] * sizes["criteria"]
             print(f"== ranking and export on a synthetic tour ({scores:,} scores)", flush=True)
             urls = {kind: tour_database(kind, workdir, sizes, stack) for kind in backends}
@@ -363,6 +363,14 @@ def main(argv: list[str] | None = None) -> int:
                     bench_ranking(kind, url, workdir, repeat)
             if "export" in only and "sqlite" in urls:
                 bench_export(urls["sqlite"], workdir)
+            if "map" in only:
+                from bench import map as map_bench
+
+                print(
+                    "== the territorial map's pages (gunicorn.conf.py), beside /healthz", flush=True
+                )
+                for kind, url in urls.items():
+                    map_bench.run(kind, url, workdir, repeat, 10 if args.quick else 50, figure)
         if "submissions" in only:
             print(
                 "== submissions under load (gunicorn.conf.py, 2 workers, loads taken in turns)",

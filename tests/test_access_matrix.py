@@ -202,6 +202,7 @@ ACCESS = {
     "bank.browse": "public",
     "bank.public_detail": "public",
     "bank.map_page": "public",
+    "bank.region_page": "public",
     "bank.api_projects": "public",
     "bank.api_project": "public",
     "bank.manage": "organiser",
@@ -295,6 +296,7 @@ def world(app):
             "lang": "fr",
             "new_state": "published",
             "request_id": 1,
+            "region_code": "02",
             "decision": "refuse",
         },
     }

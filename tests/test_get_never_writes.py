@@ -116,6 +116,7 @@ def tour(app):
             "export_id": export.id,
             "token": token,
             "user_id": judge.id,
+            "region_code": "02",
         },
     }
 
