@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from audit.services import record
 from bank.folding import query_words
 from bank.models import BankProject
-from bank.states import BankStatus
+from bank.states import BankStatus, LegalForm
 from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
@@ -252,6 +252,10 @@ TYPES: dict[str, FieldType] = {
     "budget_mad": AMOUNT,
     "financing_sought_mad": AMOUNT,
     "expected_jobs": Integer(0, 100_000),
+    "legal_form": Choice(LegalForm),
+    "members_count": Integer(1, 100_000),
+    "women_members": Integer(0, 100_000),
+    "youth_members": Integer(0, 100_000),
 }
 EDITABLE = (*TYPES, "financing_sources")
 FINANCING_SOURCE = Text(100)
@@ -286,6 +290,10 @@ def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
 def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
     """Check an edit: returns (values, errors); only the fields present in `data` are checked."""
     values, errors = parse_fields(TYPES, data, only_present=True)
+    members = values.get("members_count")
+    for name in ("women_members", "youth_members"):
+        if members is not None and (values.get(name) or 0) > members:
+            errors[name] = str(_l("More than the %(n)d members.", n=members))
     if "financing_sources" in data:
         rows, error = clean_financing(data.get("financing_sources") or [])
         if error:

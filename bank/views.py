@@ -16,14 +16,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import organiser_required
-from bank import needs_map, services
+from bank import financing, needs_map, services
 from bank.labels import (
+    DECISION_LABELS,
     FINANCING_SUGGESTIONS,
+    LEGAL_FORM_LABELS,
+    PARTNER_KIND_LABELS,
+    PROGRAMME_KIND_LABELS,
     SECTOR_LABELS,
     STATUS_LABELS,
+    TARGET_GROUP_LABELS,
     region_label,
 )
-from bank.models import BankProject
+from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
 from competitions.services import get_event
@@ -31,6 +36,7 @@ from exports import personal
 from extensions import db
 from i18n import current_language, event_city
 from places import census as places_census
+from places import reference as places_reference
 from refusals import form_refusals, on_refusal, see_other
 from submissions.models import SECTORS
 
@@ -49,6 +55,15 @@ def _context(**extra) -> dict:
         "SECTORS": SECTORS,
         "SECTOR_LABELS": SECTOR_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
+        "LEGAL_FORM_LABELS": LEGAL_FORM_LABELS,
+        "TARGET_GROUP_LABELS": TARGET_GROUP_LABELS,
+        "PROGRAMME_KIND_LABELS": PROGRAMME_KIND_LABELS,
+        "PARTNER_KIND_LABELS": PARTNER_KIND_LABELS,
+        "DECISION_LABELS": DECISION_LABELS,
+        "REGION_OPTIONS": [
+            (region.code, region.name(current_language())) for region in places_reference.regions()
+        ],
+        "place_name": lambda code: places_reference.place_name(code, current_language()),
         "region_name": lambda name: region_label(name, current_language()),
         **extra,
     }
@@ -88,7 +103,12 @@ def browse():
 def public_detail(project_id: int):
     project = db.get_or_404(BankProject, project_id)
     return render_template(
-        "bank/detail.html", **_context(project=services.public_record(project), organiser=False)
+        "bank/detail.html",
+        **_context(
+            project=services.public_record(project),
+            organiser=False,
+            matches=financing.matches_for(project, today=date.today(), lang=current_language()),
+        ),
     )
 
 
@@ -117,6 +137,8 @@ def region_page(region_code: str):
             census_source=places_census.SOURCE,
             sectors=needs_map.sector_rows(region.figures),
             projects=needs_map.region_projects(region_code),
+            programmes=financing.open_in_region(region_code, today=date.today()),
+            partners=financing.partners_in_region(region_code),
         ),
     )
 
@@ -158,14 +180,181 @@ def manage():
     return _browse("bank/manage.html", organiser=True)
 
 
-@bp.get("/tour/bank/<int:project_id>")
-@organiser_required
-def project(project_id: int):
+def _project_page(project_id: int, refusal=None, **typed):
+    """An organiser's page of a project: its record, its financing matches and applications,
+    with the messages of a refused application or decision beside their fields."""
     project = db.get_or_404(BankProject, project_id)
     return render_template(
         "bank/detail.html",
-        **_context(project=services.public_record(project), full=project, organiser=True),
+        **_context(
+            project=services.public_record(project),
+            full=project,
+            organiser=True,
+            matches=financing.matches_for(project, today=date.today(), lang=current_language()),
+            programmes=financing.programmes(),
+            errors={k: str(v) for k, v in (refusal.errors if refusal else {}).items()},
+            refused_id=typed.get("application_id"),
+            typed=request.form if refusal else {},
+            limits=financing.MAX_LENGTHS,
+            today=date.today(),
+        ),
     )
+
+
+@bp.get("/tour/bank/<int:project_id>")
+@organiser_required
+def project(project_id: int):
+    return _project_page(project_id)
+
+
+@bp.post("/tour/bank/<int:project_id>/applications")
+@organiser_required
+@on_refusal(_project_page)
+def file_application(project_id: int):
+    """Record that the project applied to a programme."""
+    project = db.get_or_404(BankProject, project_id)
+    financing.file_application(project, request.form, current_user, today=date.today())
+    db.session.commit()
+    flash(_("Application recorded."), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#applications")
+
+
+def _application_page(application_id: int, refusal=None):
+    application = db.get_or_404(FinancingApplication, application_id)
+    return _project_page(application.project_id, refusal, application_id=application_id)
+
+
+@bp.post("/tour/bank/applications/<int:application_id>")
+@organiser_required
+@on_refusal(_application_page)
+def decide_application(application_id: int):
+    """Record a programme's decision on an application."""
+    application = db.get_or_404(FinancingApplication, application_id)
+    changes = financing.decide_application(
+        application, request.form, current_user, today=date.today()
+    )
+    db.session.commit()
+    flash(_("Decision recorded.") if changes else _("Nothing was changed."), "success")
+    return see_other(url_for("bank.project", project_id=application.project_id) + "#applications")
+
+
+# --- The financing catalogue ------------------------------------------------------------------
+
+
+@bp.get("/bank/programmes")
+def programmes_page():
+    """The public catalogue of financing programmes and partners."""
+    return render_template(
+        "bank/programmes.html",
+        **_context(
+            programmes=financing.programmes(),
+            partners=financing.partners(),
+            today=date.today(),
+            organiser=False,
+        ),
+    )
+
+
+@bp.get("/bank/programmes/<int:programme_id>")
+def programme_page(programme_id: int):
+    """A programme: its rules, its contacts and the bank's projects eligible for it."""
+    programme = db.get_or_404(FinancingProgramme, programme_id)
+    return render_template(
+        "bank/programme.html",
+        **_context(
+            programme=programme,
+            today=date.today(),
+            eligible=financing.eligible_projects(
+                programme, today=date.today(), lang=current_language()
+            ),
+        ),
+    )
+
+
+@bp.get("/tour/bank/financing")
+@organiser_required
+def financing_page():
+    """Organisers: the catalogue to edit, and financing asked and granted."""
+    programmes = financing.programmes()
+    totals = financing.financing_totals()
+    lang = current_language()
+    rows = {
+        "programme": [
+            (p.name, totals.by_programme[p.id]) for p in programmes if p.id in totals.by_programme
+        ],
+        "region": [
+            (places_reference.place_name(code, lang) if code else _("Region to correct"), total)
+            for code, total in sorted(totals.by_region.items(), key=lambda item: item[0] or "99")
+        ],
+        "sector": [
+            (SECTOR_LABELS.get(code, code), total) for code, total in totals.by_sector.items()
+        ],
+    }
+    return render_template(
+        "bank/financing.html",
+        **_context(
+            programmes=programmes,
+            partners=financing.partners(),
+            totals=totals,
+            rows=rows,
+            organiser=True,
+            today=date.today(),
+        ),
+    )
+
+
+def _catalogue_form(kind: str, record_id: int | None):
+    model = FinancingProgramme if kind == "programme" else Partner
+    record_ = db.get_or_404(model, record_id) if record_id is not None else None
+    refused = form_refusals()
+    if request.method == "POST":
+        data = {name: request.form.get(name, "") for name in request.form}
+        for name in financing.LIST_FIELDS:
+            data[name] = request.form.getlist(name)
+        with refused:
+            save = financing.save_programme if kind == "programme" else financing.save_partner
+            saved = save(record_, data, current_user)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(url_for("bank.financing_page") + f"#{kind}-{saved.id}")
+        values = data
+    elif record_ is not None:
+        values = {c.key: getattr(record_, c.key) for c in model.__table__.columns}
+    else:
+        values = {"is_open": True}
+    return render_template(
+        f"bank/{kind}_form.html",
+        **_context(
+            record=record_,
+            values=values,
+            errors=refused.errors,
+            limits=financing.MAX_LENGTHS,
+        ),
+    ), refused.status
+
+
+@bp.route("/tour/bank/programmes/new", methods=["GET", "POST"])
+@organiser_required
+def programme_new():
+    return _catalogue_form("programme", None)
+
+
+@bp.route("/tour/bank/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def programme_edit(programme_id: int):
+    return _catalogue_form("programme", programme_id)
+
+
+@bp.route("/tour/bank/partners/new", methods=["GET", "POST"])
+@organiser_required
+def partner_new():
+    return _catalogue_form("partner", None)
+
+
+@bp.route("/tour/bank/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def partner_edit(partner_id: int):
+    return _catalogue_form("partner", partner_id)
 
 
 def _form_data(form) -> dict:

@@ -12,10 +12,12 @@ door: any answer but a refusal (403), a sign-in redirect, a 404 on a GET, or a s
 POST with an empty body may be refused as invalid: 400, 409, 422).
 """
 
+from datetime import date
+
 import pytest
 from flask import g, url_for
 
-from bank.models import BankProject
+from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
@@ -211,6 +213,15 @@ ACCESS = {
     "bank.export": "organiser",
     "bank.promote_page": "organiser",
     "bank.promote": "organiser",
+    "bank.programmes_page": "public",
+    "bank.programme_page": "public",
+    "bank.financing_page": "organiser",
+    "bank.programme_new": "organiser",
+    "bank.programme_edit": "organiser",
+    "bank.partner_new": "organiser",
+    "bank.partner_edit": "organiser",
+    "bank.file_application": "organiser",
+    "bank.decide_application": "organiser",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -258,12 +269,17 @@ def world(app):
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
+    programme = FinancingProgramme(name="INDH", kind="public")
+    partner = Partner(name="ANAPEC", kind="public_agency")
+    application = FinancingApplication(
+        project=project, programme=programme, amount_asked_mad=100_000, filed_on=date(2026, 3, 1)
+    )
     winner = make_idea(event_p)  # the published results name it a winner, with its certificate
     add_result(event_p, winner, 1, True)
     certificate = Certificate(
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
-    db.session.add_all([sheet, spare_rubric, project, export, certificate])
+    db.session.add_all([sheet, spare_rubric, project, export, certificate, partner, application])
     db.session.commit()
     return {
         "users": {
@@ -290,6 +306,9 @@ def world(app):
             "criterion_id": spare_rubric.criteria[-1].id,
             "project_id": project.id,
             "export_id": export.id,
+            "programme_id": programme.id,
+            "partner_id": partner.id,
+            "application_id": application.id,
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,

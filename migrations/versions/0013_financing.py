@@ -1,0 +1,125 @@
+"""financing: the catalogue of financing programmes and partners, applications per project,
+and what programmes check on a project (legal form, members, women and young members)
+
+The words are written out here as they are today (a migration never imports the code).
+
+Revision ID: financing
+Revises: roles
+Create Date: 2026-11-30 20:53:37
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "financing"
+down_revision = "roles"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('financing_programmes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('funder', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('sectors', sa.JSON(), nullable=False),
+    sa.Column('regions', sa.JSON(), nullable=False),
+    sa.Column('legal_forms', sa.JSON(), nullable=False),
+    sa.Column('target_groups', sa.JSON(), nullable=False),
+    sa.Column('min_amount_mad', sa.BigInteger(), nullable=True),
+    sa.Column('max_amount_mad', sa.BigInteger(), nullable=True),
+    sa.Column('own_contribution_pct', sa.Integer(), nullable=True),
+    sa.Column('is_open', sa.Boolean(), nullable=False),
+    sa.Column('open_until', sa.Date(), nullable=True),
+    sa.Column('contact_name', sa.String(length=200), nullable=True),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('contact_phone', sa.String(length=20), nullable=True),
+    sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('public','guarantee','microcredit','regional','odco','private')", name=op.f('ck_financing_programmes_kind')),
+    sa.CheckConstraint('min_amount_mad IS NULL OR max_amount_mad IS NULL OR min_amount_mad <= max_amount_mad', name=op.f('ck_financing_programmes_amount_range')),
+    sa.CheckConstraint('own_contribution_pct IS NULL OR own_contribution_pct BETWEEN 0 AND 100', name=op.f('ck_financing_programmes_own_contribution_pct')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_financing_programmes')),
+    sa.UniqueConstraint('name', name=op.f('uq_financing_programmes_name'))
+    )
+    op.create_table('partners',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('services', sa.Text(), nullable=False),
+    sa.Column('sectors', sa.JSON(), nullable=False),
+    sa.Column('regions', sa.JSON(), nullable=False),
+    sa.Column('contact_name', sa.String(length=200), nullable=True),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('contact_phone', sa.String(length=20), nullable=True),
+    sa.Column('website', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('ngo','incubator','ministry_office','public_agency','lender','other')", name=op.f('ck_partners_kind')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_partners')),
+    sa.UniqueConstraint('name', name=op.f('uq_partners_name'))
+    )
+    op.create_table('financing_applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('amount_asked_mad', sa.BigInteger(), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('amount_granted_mad', sa.BigInteger(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("amount_granted_mad IS NULL OR decision = 'granted'", name=op.f('ck_financing_applications_granted_only_when_granted')),
+    sa.CheckConstraint("decision IN ('pending','granted','refused','withdrawn')", name=op.f('ck_financing_applications_decision')),
+    sa.CheckConstraint('amount_asked_mad > 0', name=op.f('ck_financing_applications_amount_asked')),
+    sa.ForeignKeyConstraint(['programme_id'], ['financing_programmes.id'], name=op.f('fk_financing_applications_programme_id_financing_programmes')),
+    sa.ForeignKeyConstraint(['project_id'], ['bank_projects.id'], name=op.f('fk_financing_applications_project_id_bank_projects'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_financing_applications'))
+    )
+    with op.batch_alter_table('financing_applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_financing_applications_programme_id'), ['programme_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_financing_applications_project_id'), ['project_id'], unique=False)
+
+    with op.batch_alter_table('bank_projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('legal_form', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('members_count', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('women_members', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('youth_members', sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            op.f("ck_bank_projects_legal_form"),
+            "legal_form IN ('unregistered','cooperative','association','self_employed','company')",
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_bank_projects_women_members"),
+            "women_members IS NULL OR members_count IS NULL OR women_members <= members_count",
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_bank_projects_youth_members"),
+            "youth_members IS NULL OR members_count IS NULL OR youth_members <= members_count",
+        )
+
+
+
+def downgrade():
+    with op.batch_alter_table('bank_projects', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_bank_projects_youth_members"), type_="check")
+        batch_op.drop_constraint(op.f("ck_bank_projects_women_members"), type_="check")
+        batch_op.drop_constraint(op.f("ck_bank_projects_legal_form"), type_="check")
+        batch_op.drop_column('youth_members')
+        batch_op.drop_column('women_members')
+        batch_op.drop_column('members_count')
+        batch_op.drop_column('legal_form')
+
+    with op.batch_alter_table('financing_applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_financing_applications_project_id'))
+        batch_op.drop_index(batch_op.f('ix_financing_applications_programme_id'))
+
+    op.drop_table('financing_applications')
+    op.drop_table('partners')
+    op.drop_table('financing_programmes')
