@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from bank.states import BankStatus, Decision, LegalForm, PartnerKind, ProgrammeKind, TargetGroup
+from bank.states import (
+    BankStatus,
+    Decision,
+    LegalForm,
+    MilestoneKind,
+    PartnerKind,
+    ProgrammeKind,
+    TargetGroup,
+)
 from competitions.defaults import region_label
 from submissions.fields import SECTOR_LABELS  # one list of sector names for the whole app
 
@@ -41,6 +49,15 @@ PARTNER_KIND_LABELS = {
     PartnerKind.LENDER: _l("Bank or microfinance"),
     PartnerKind.OTHER: _l("Other"),
 }
+MILESTONE_LABELS = {
+    MilestoneKind.TRAINING: _l("Training"),
+    MilestoneKind.BUSINESS_PLAN: _l("Business plan"),
+    MilestoneKind.STATUTES: _l("Statutes"),
+    MilestoneKind.REGISTRATION: _l("Cooperative registered"),
+    MilestoneKind.FINANCING_FILE: _l("Financing file"),
+    MilestoneKind.FINANCING_OBTAINED: _l("Financing obtained"),
+    MilestoneKind.ACTIVITY_STARTED: _l("Activity started"),
+}
 DECISION_LABELS = {
     Decision.PENDING: _l("Pending"),
     Decision.GRANTED: _l("Granted"),
@@ -78,6 +95,7 @@ def target_group_label(code: str | None) -> str:
 __all__ = [
     "DECISION_LABELS",
     "LEGAL_FORM_LABELS",
+    "MILESTONE_LABELS",
     "PARTNER_KIND_LABELS",
     "PROGRAMME_KIND_LABELS",
     "SECTOR_LABELS",

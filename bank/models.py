@@ -1,12 +1,23 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import User
 from bank.states import (
     BankStatus,
     Decision,
     LegalForm,
+    MilestoneKind,
     PartnerKind,
     ProgrammeKind,
 )
@@ -73,6 +84,8 @@ class BankProject(db.Model):
     women_members: Mapped[int | None]
     youth_members: Mapped[int | None]  # aged 18 to 34
     status: Mapped[str] = mapped_column(String(20), default=BankStatus.IDEA, index=True)
+    # Accompaniment: the adviser who follows the project along its milestones
+    adviser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded AR/FR text for search
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -80,6 +93,10 @@ class BankProject(db.Model):
 
     idea: Mapped[Idea | None] = relationship()
     origin_event: Mapped[Event | None] = relationship()
+    adviser: Mapped[User | None] = relationship()
+    milestones: Mapped[list["Milestone"]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Milestone.position"
+    )
     applications: Mapped[list["FinancingApplication"]] = relationship(
         back_populates="project",
         cascade="all, delete-orphan",
@@ -199,3 +216,30 @@ class FinancingApplication(db.Model):
 
     project: Mapped[BankProject] = relationship(back_populates="applications")
     programme: Mapped[FinancingProgramme] = relationship()
+
+
+class Milestone(db.Model):
+    """One step of a project's path (MilestoneKind), with its planned and actual dates."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint(MilestoneKind.check("kind"), name="kind"),
+        UniqueConstraint("project_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_projects.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int]  # the kind's place on the path, for ordering
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    done_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    project: Mapped[BankProject] = relationship(back_populates="milestones")
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < today

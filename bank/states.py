@@ -56,3 +56,15 @@ class Decision(Vocabulary):
     GRANTED = "granted"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
+
+
+class MilestoneKind(Vocabulary):
+    """The path from a winning idea to a working cooperative, in order."""
+
+    TRAINING = "training"
+    BUSINESS_PLAN = "business_plan"
+    STATUTES = "statutes"
+    REGISTRATION = "registration"  # the cooperative is registered
+    FINANCING_FILE = "financing_file"
+    FINANCING_OBTAINED = "financing_obtained"
+    ACTIVITY_STARTED = "activity_started"

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import organiser_required
-from bank import financing, needs_map, services
+from bank import accompaniment, financing, needs_map, services
 from bank.labels import (
     DECISION_LABELS,
     FINANCING_SUGGESTIONS,
     LEGAL_FORM_LABELS,
+    MILESTONE_LABELS,
     PARTNER_KIND_LABELS,
     PROGRAMME_KIND_LABELS,
     SECTOR_LABELS,
@@ -28,7 +29,13 @@ from bank.labels import (
     TARGET_GROUP_LABELS,
     region_label,
 )
-from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
 from competitions.services import get_event
@@ -56,6 +63,7 @@ def _context(**extra) -> dict:
         "SECTOR_LABELS": SECTOR_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
         "LEGAL_FORM_LABELS": LEGAL_FORM_LABELS,
+        "MILESTONE_LABELS": MILESTONE_LABELS,
         "TARGET_GROUP_LABELS": TARGET_GROUP_LABELS,
         "PROGRAMME_KIND_LABELS": PROGRAMME_KIND_LABELS,
         "PARTNER_KIND_LABELS": PARTNER_KIND_LABELS,
@@ -197,6 +205,8 @@ def _project_page(project_id: int, refusal=None, **typed):
             typed=request.form if refusal else {},
             limits=financing.MAX_LENGTHS,
             today=date.today(),
+            advisers=accompaniment.advisers(),
+            refused_milestone=typed.get("milestone_id"),
         ),
     )
 
@@ -236,6 +246,68 @@ def decide_application(application_id: int):
     db.session.commit()
     flash(_("Decision recorded.") if changes else _("Nothing was changed."), "success")
     return see_other(url_for("bank.project", project_id=application.project_id) + "#applications")
+
+
+# --- Accompaniment -----------------------------------------------------------------------------
+
+
+@bp.post("/tour/bank/<int:project_id>/adviser")
+@organiser_required
+@on_refusal(_project_page)
+def set_adviser(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    accompaniment.assign_adviser(project, request.form.get("adviser_id"), current_user)
+    db.session.commit()
+    flash(_("Adviser saved."), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#path")
+
+
+@bp.post("/tour/bank/<int:project_id>/path")
+@organiser_required
+@on_refusal(".project")
+def plan_path(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    added = accompaniment.plan_path(project, current_user, start=date.today())
+    db.session.commit()
+    flash(_("%(n)d milestone(s) planned.", n=len(added)), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#path")
+
+
+def _milestone_page(milestone_id: int, refusal=None):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    return _project_page(milestone.project_id, refusal, milestone_id=milestone_id)
+
+
+@bp.post("/tour/bank/milestones/<int:milestone_id>")
+@organiser_required
+@on_refusal(_milestone_page)
+def update_milestone(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    changes = accompaniment.update_milestone(
+        milestone, request.form, current_user, today=date.today()
+    )
+    db.session.commit()
+    flash(_("Milestone saved.") if changes else _("Nothing was changed."), "success")
+    return see_other(url_for("bank.project", project_id=milestone.project_id) + "#path")
+
+
+@bp.get("/tour/bank/accompaniment")
+@organiser_required
+def accompaniment_page():
+    """Where every project of the tour stands on its path, by region and stop."""
+    standing = accompaniment.standing(date.today())
+    lang = current_language()
+    region_rows = [
+        (places_reference.place_name(code, lang) if code else _("Region to correct"), counts)
+        for code, counts in sorted(standing.by_region.items(), key=lambda item: item[0] or "99")
+    ]
+    stop_rows = [(city or "—", counts) for city, counts in sorted(standing.by_stop.items())]
+    return render_template(
+        "bank/accompaniment.html",
+        **_context(
+            standing=standing, region_rows=region_rows, stop_rows=stop_rows, today=date.today()
+        ),
+    )
 
 
 # --- The financing catalogue ------------------------------------------------------------------

@@ -110,6 +110,23 @@ PROJECT_FACTS = {
 }
 
 
+def seed_accompaniment(organiser) -> None:
+    """Each promoted project gets the organiser as adviser and its path; the first steps of the
+    first projects are done (one of them late on the next), so the dashboard has something to
+    show."""
+    from bank import accompaniment
+
+    today = date.today()
+    for n, project in enumerate(db.session.scalars(select(BankProject).order_by(BankProject.id))):
+        if project.milestones:
+            continue
+        accompaniment.assign_adviser(project, organiser.id, organiser)
+        accompaniment.plan_path(project, organiser, start=today - timedelta(days=100 - 20 * n))
+        for milestone in project.milestones[: max(0, 3 - n)]:
+            milestone.done_on = min(milestone.due_on - timedelta(days=5), today)
+    db.session.flush()
+
+
 def seed_financing(organiser) -> None:
     """Fill the catalogue (what is missing of it) and the first projects' applications."""
     have = set(db.session.scalars(select(FinancingProgramme.name)))

@@ -17,7 +17,13 @@ from datetime import date
 import pytest
 from flask import g, url_for
 
-from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
@@ -222,6 +228,10 @@ ACCESS = {
     "bank.partner_edit": "organiser",
     "bank.file_application": "organiser",
     "bank.decide_application": "organiser",
+    "bank.set_adviser": "organiser",
+    "bank.plan_path": "organiser",
+    "bank.update_milestone": "organiser",
+    "bank.accompaniment_page": "organiser",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -279,7 +289,10 @@ def world(app):
     certificate = Certificate(
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
-    db.session.add_all([sheet, spare_rubric, project, export, certificate, partner, application])
+    milestone = Milestone(project=project, kind="training", position=0, note="")
+    db.session.add_all(
+        [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
+    )
     db.session.commit()
     return {
         "users": {
@@ -309,6 +322,7 @@ def world(app):
             "programme_id": programme.id,
             "partner_id": partner.id,
             "application_id": application.id,
+            "milestone_id": milestone.id,
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,

@@ -19,7 +19,13 @@ from sqlalchemy import select
 
 from accounts.services import make_login_link_token
 from audit.services import ACCESS_LOG
-from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from competitions.services import allowed_transitions, transition
 from competitions.states import EventState
 from extensions import db
@@ -108,7 +114,8 @@ def tour(app):
     application = FinancingApplication(
         project=project, programme=programme, amount_asked_mad=100_000, filed_on=date(2026, 3, 1)
     )
-    db.session.add_all([project, export, programme, partner, application])
+    milestone = Milestone(project=project, kind="training", position=0, note="")
+    db.session.add_all([project, export, programme, partner, application, milestone])
     db.session.commit()
     return {
         "organiser": organiser,
@@ -126,6 +133,7 @@ def tour(app):
             "programme_id": programme.id,
             "partner_id": partner.id,
             "application_id": application.id,
+            "milestone_id": milestone.id,
         },
     }
 

@@ -1,9 +1,10 @@
-"""financing: the catalogue of financing programmes and partners, applications per project,
-and what programmes check on a project (legal form, members, women and young members)
+"""portal: the project bank's catalogue of financing programmes and partners, applications per
+project, what programmes check on a project (legal form, members, women and young members), and
+the accompaniment of each project (its adviser and its path of milestones)
 
 The words are written out here as they are today (a migration never imports the code).
 
-Revision ID: financing
+Revision ID: portal
 Revises: roles
 Create Date: 2026-11-30 20:53:37
 
@@ -12,7 +13,7 @@ Create Date: 2026-11-30 20:53:37
 import sqlalchemy as sa
 from alembic import op
 
-revision = "financing"
+revision = "portal"
 down_revision = "roles"
 branch_labels = None
 depends_on = None
@@ -86,7 +87,39 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_financing_applications_programme_id'), ['programme_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_financing_applications_project_id'), ['project_id'], unique=False)
 
+    op.create_table(
+        "milestones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('training','business_plan','statutes','registration','financing_file',"
+            "'financing_obtained','activity_started')",
+            name=op.f("ck_milestones_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["bank_projects.id"],
+            name=op.f("fk_milestones_project_id_bank_projects"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_milestones")),
+        sa.UniqueConstraint("project_id", "kind", name=op.f("uq_milestones_project_id")),
+    )  # fmt: skip
+    with op.batch_alter_table("milestones", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_milestones_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_milestones_due_on"), ["due_on"], unique=False)
+
     with op.batch_alter_table('bank_projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column("adviser_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_bank_projects_adviser_id"), ["adviser_id"], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_bank_projects_adviser_id_users"), "users", ["adviser_id"], ["id"]
+        )
         batch_op.add_column(sa.Column('legal_form', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('members_count', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('women_members', sa.Integer(), nullable=True))
@@ -111,6 +144,9 @@ def downgrade():
         batch_op.drop_constraint(op.f("ck_bank_projects_youth_members"), type_="check")
         batch_op.drop_constraint(op.f("ck_bank_projects_women_members"), type_="check")
         batch_op.drop_constraint(op.f("ck_bank_projects_legal_form"), type_="check")
+        batch_op.drop_constraint(op.f("fk_bank_projects_adviser_id_users"), type_="foreignkey")
+        batch_op.drop_index(batch_op.f("ix_bank_projects_adviser_id"))
+        batch_op.drop_column("adviser_id")
         batch_op.drop_column('youth_members')
         batch_op.drop_column('women_members')
         batch_op.drop_column('members_count')
@@ -120,6 +156,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_financing_applications_project_id'))
         batch_op.drop_index(batch_op.f('ix_financing_applications_programme_id'))
 
+    op.drop_table("milestones")
     op.drop_table('financing_applications')
     op.drop_table('partners')
     op.drop_table('financing_programmes')
