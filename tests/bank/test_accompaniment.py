@@ -125,7 +125,7 @@ def test_the_project_page_plans_and_saves_milestones(client, login, followed):
     milestone = db.session.query(Milestone).filter_by(kind="training").one()
     refused = client.post(f"/tour/bank/milestones/{milestone.id}", data={"done_on": "2099-01-01"})
     assert refused.status_code == 422
-    assert 'id="e-m%d-done_on"' % milestone.id in refused.get_data(as_text=True)
+    assert f'id="e-m{milestone.id}-done_on"' in refused.get_data(as_text=True)
     saved = client.post(
         f"/tour/bank/milestones/{milestone.id}",
         data={"due_on": "2026-01-01", "done_on": "2026-01-01", "note": "Formation à Oujda"},
