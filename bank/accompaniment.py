@@ -262,7 +262,9 @@ def standing(today: date) -> Standing:
         previous = project.created_at.date() if project.created_at else None
         for milestone in sorted(done, key=lambda m: m.position):
             if previous is not None:
-                durations[milestone.kind].append((milestone.done_on - previous).days)
+                # A step done before the previous one (or before the project entered the bank)
+                # took no time on the path.
+                durations[milestone.kind].append(max(0, (milestone.done_on - previous).days))
             previous = milestone.done_on
     return Standing(
         rows=rows,

@@ -75,6 +75,10 @@ class BankProject(db.Model):
     revenue_sources: Mapped[str] = mapped_column(Text, default="")
     main_costs: Mapped[str] = mapped_column(Text, default="")
     break_even: Mapped[str] = mapped_column(String(200), default="")
+    channels: Mapped[str] = mapped_column(Text, default="")  # how customers are reached
+    resources: Mapped[str] = mapped_column(Text, default="")  # what the project relies on
+    # The financial plan (bank.plan): investment lines and up to five years of figures
+    financial_plan: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"source": "INDH", "amount_mad": 300000}, …]
     financing_sources: Mapped[list] = mapped_column(JSON, default=list)
     partners: Mapped[str] = mapped_column(Text, default="")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from audit.services import record
+from bank import plan as financial_plan
 from bank.folding import query_words
 from bank.models import BankProject
 from bank.states import BankStatus, LegalForm
@@ -247,6 +248,8 @@ TYPES: dict[str, FieldType] = {
     "main_costs": Text.of(BankProject.main_costs, max_length=2000),
     "break_even": Text.of(BankProject.break_even),
     "partners": Text.of(BankProject.partners, max_length=2000),
+    "channels": Text.of(BankProject.channels, max_length=2000),
+    "resources": Text.of(BankProject.resources, max_length=2000),
     "sector": Choice(SECTORS, required=True),
     "status": Choice(BankStatus, required=True),
     "budget_mad": AMOUNT,
@@ -330,6 +333,35 @@ def update_project(project: BankProject, data: Mapping, by, *, source: str = "we
             source=source,
         )
     return new
+
+
+def update_plan(project: BankProject, form, by) -> bool:
+    """Replace the project's financial plan with the one typed (`form`: the plan page's lists);
+    audited; whether it changed. Raises BankValidationError with each line's message."""
+    plan, errors = financial_plan.clean_plan(
+        form.getlist("investment_label"),
+        form.getlist("investment_amount"),
+        form.getlist("revenue"),
+        form.getlist("costs"),
+        form.getlist("jobs"),
+        budget_mad=project.budget_mad,
+    )
+    if errors:
+        raise BankValidationError(errors)
+    if plan == (project.financial_plan or {}):
+        return False
+    old, project.financial_plan = project.financial_plan, plan
+    db.session.flush()
+    record(
+        "bank_project",
+        project.id,
+        "plan",
+        by=by,
+        event_id=project.origin_event_id,
+        old={"financial_plan": old},
+        new={"financial_plan": plan},
+    )
+    return True
 
 
 def financing_available(project: BankProject) -> int:
@@ -518,6 +550,25 @@ def filter_choices() -> dict:
 # The public record: what anyone may see (no contact, no team names)
 
 
+def _plan_record(project: BankProject) -> dict:
+    figures = financial_plan.figures(project.financial_plan)
+    return {
+        "investment_mad": figures.investment_mad,
+        "investment": list((project.financial_plan or {}).get("investment", [])),
+        "years": [
+            {
+                "year": y.year,
+                "revenue_mad": y.revenue_mad,
+                "costs_mad": y.costs_mad,
+                "result_mad": y.result_mad,
+                "jobs": y.jobs,
+            }
+            for y in figures.years
+        ],
+        "break_even_year": figures.break_even_year,
+    }
+
+
 def public_record(project: BankProject) -> dict:
     """A project without personal data, for the public pages and the JSON feed."""
     event = project.origin_event
@@ -539,7 +590,10 @@ def public_record(project: BankProject) -> dict:
             "revenue_sources": project.revenue_sources,
             "main_costs": project.main_costs,
             "break_even": project.break_even,
+            "channels": project.channels,
+            "resources": project.resources,
         },
+        "financial_plan": _plan_record(project),
         "financing_sources": [
             {"source": row.get("source"), "amount_mad": row.get("amount_mad")}
             for row in project.financing_sources or []

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from accounts.decorators import organiser_required
 from bank import accompaniment, financing, needs_map, services
+from bank import plan as financial_plan
 from bank.labels import (
     DECISION_LABELS,
     FINANCING_SUGGESTIONS,
@@ -246,6 +247,56 @@ def decide_application(application_id: int):
     db.session.commit()
     flash(_("Decision recorded.") if changes else _("Nothing was changed."), "success")
     return see_other(url_for("bank.project", project_id=application.project_id) + "#applications")
+
+
+@bp.route("/tour/bank/<int:project_id>/plan", methods=["GET", "POST"])
+@organiser_required
+def plan(project_id: int):
+    """The project's financial plan: investment lines (a sector template pre-fills an empty
+    plan) and up to five years of revenue, running costs and jobs."""
+    project = db.get_or_404(BankProject, project_id)
+    refused = form_refusals()
+    if request.method == "POST":
+        with refused:
+            changed = services.update_plan(project, request.form, current_user)
+            db.session.commit()
+            flash(_("Financial plan saved.") if changed else _("Nothing was changed."), "success")
+            return see_other(url_for("bank.project", project_id=project.id) + "#plan")
+        lines = [
+            {"label": label, "amount_mad": amount}
+            for label, amount in zip(
+                request.form.getlist("investment_label"),
+                request.form.getlist("investment_amount"),
+                strict=False,
+            )
+        ]
+        years = [
+            {"revenue_mad": r, "costs_mad": c, "jobs": j}
+            for r, c, j in zip(
+                request.form.getlist("revenue"),
+                request.form.getlist("costs"),
+                request.form.getlist("jobs"),
+                strict=False,
+            )
+        ]
+    else:
+        stored = project.financial_plan or {}
+        lines = list(stored.get("investment") or financial_plan.template_lines(project.sector))
+        years = list(stored.get("years") or [])
+    lines += [{"label": "", "amount_mad": None}] * max(0, 6 - len(lines))
+    years += [{"revenue_mad": None, "costs_mad": None, "jobs": None}] * (
+        financial_plan.YEARS - len(years)
+    )
+    return render_template(
+        "bank/plan.html",
+        **_context(
+            project=project,
+            lines=lines[: financial_plan.MAX_LINES],
+            years=years[: financial_plan.YEARS],
+            figures=financial_plan.figures(project.financial_plan),
+            errors=refused.errors,
+        ),
+    ), refused.status
 
 
 # --- Accompaniment -----------------------------------------------------------------------------

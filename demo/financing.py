@@ -4,7 +4,7 @@ programme; an organiser edits the catalogue on /tour/bank/financing)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -121,9 +121,37 @@ def seed_accompaniment(organiser) -> None:
         if project.milestones:
             continue
         accompaniment.assign_adviser(project, organiser.id, organiser)
-        accompaniment.plan_path(project, organiser, start=today - timedelta(days=100 - 20 * n))
+        start = today - timedelta(days=100 - 20 * n)
+        project.created_at = datetime.combine(start, time(9), tzinfo=UTC)
+        accompaniment.plan_path(project, organiser, start=start)
         for milestone in project.milestones[: max(0, 3 - n)]:
             milestone.done_on = min(milestone.due_on - timedelta(days=5), today)
+    db.session.flush()
+
+
+def seed_plans() -> None:
+    """The promoted projects get a financial plan built on their sector's usual lines, split
+    over their budget, with three years that break even in the third."""
+    from bank import plan
+
+    for project in db.session.scalars(select(BankProject)):
+        if project.financial_plan or not project.budget_mad:
+            continue
+        lines = plan.template_lines(project.sector)
+        share = project.budget_mad // len(lines)
+        for line in lines:
+            line["amount_mad"] = share
+        lines[-1]["amount_mad"] += project.budget_mad - share * len(lines)
+        yearly = project.budget_mad // 2
+        jobs = project.expected_jobs or 4
+        project.financial_plan = {
+            "investment": lines,
+            "years": [
+                {"revenue_mad": yearly, "costs_mad": yearly * 3 // 4, "jobs": max(1, jobs // 2)},
+                {"revenue_mad": yearly * 3 // 2, "costs_mad": yearly, "jobs": jobs},
+                {"revenue_mad": yearly * 5 // 2, "costs_mad": yearly, "jobs": jobs},
+            ],
+        }
     db.session.flush()
 
 

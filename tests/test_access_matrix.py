@@ -233,6 +233,7 @@ ACCESS = {
     "bank.plan_path": "organiser",
     "bank.update_milestone": "organiser",
     "bank.accompaniment_page": "organiser",
+    "bank.plan": "organiser",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}

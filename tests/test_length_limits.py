@@ -323,6 +323,8 @@ IDEA_TEXTS = {
     "other_members": 5_000,
 }
 BANK_TEXTS = {
+    "channels": 2_000,
+    "resources": 2_000,
     "title": 200,
     "summary": 5_000,
     "region": 100,

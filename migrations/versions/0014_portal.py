@@ -5,7 +5,7 @@ the accompaniment of each project (its adviser and its path of milestones)
 The words are written out here as they are today (a migration never imports the code).
 
 Revision ID: portal
-Revises: roles
+Revises: names_in_languages
 Create Date: 2026-11-30 20:53:37
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "portal"
-down_revision = "roles"
+down_revision = "names_in_languages"
 branch_labels = None
 depends_on = None
 
@@ -116,6 +116,11 @@ def upgrade():
 
     with op.batch_alter_table('bank_projects', schema=None) as batch_op:
         batch_op.add_column(sa.Column("adviser_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("channels", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("resources", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("financial_plan", sa.JSON(), nullable=False, server_default="{}")
+        )
         batch_op.create_index(batch_op.f("ix_bank_projects_adviser_id"), ["adviser_id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_bank_projects_adviser_id_users"), "users", ["adviser_id"], ["id"]
@@ -147,6 +152,9 @@ def downgrade():
         batch_op.drop_constraint(op.f("fk_bank_projects_adviser_id_users"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_bank_projects_adviser_id"))
         batch_op.drop_column("adviser_id")
+        batch_op.drop_column("financial_plan")
+        batch_op.drop_column("resources")
+        batch_op.drop_column("channels")
         batch_op.drop_column('youth_members')
         batch_op.drop_column('women_members')
         batch_op.drop_column('members_count')
