@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import organiser_required
-from bank import accompaniment, financing, needs_map, services
+from bank import accompaniment, financing, needs_map, openapi, services
 from bank import plan as financial_plan
 from bank.labels import (
     DECISION_LABELS,
@@ -172,6 +172,12 @@ def api_projects():
             "items": [services.public_record(project) for project in page.items],
         }
     )
+
+
+@bp.get("/api/openapi.json")
+def openapi_document():
+    """The OpenAPI description of the public feed."""
+    return jsonify(openapi.document(request.host_url))
 
 
 @bp.get("/api/bank/projects/<int:project_id>")

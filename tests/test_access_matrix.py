@@ -234,6 +234,7 @@ ACCESS = {
     "bank.update_milestone": "organiser",
     "bank.accompaniment_page": "organiser",
     "bank.plan": "organiser",
+    "bank.openapi_document": "public",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
