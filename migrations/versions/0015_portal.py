@@ -5,7 +5,7 @@ the accompaniment of each project (its adviser and its path of milestones)
 The words are written out here as they are today (a migration never imports the code).
 
 Revision ID: portal
-Revises: names_in_languages
+Revises: file_store
 Create Date: 2026-11-30 20:53:37
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "portal"
-down_revision = "names_in_languages"
+down_revision = "file_store"
 branch_labels = None
 depends_on = None
 
