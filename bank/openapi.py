@@ -4,7 +4,7 @@ from the same vocabularies and limits the feed checks, so that the two cannot dr
 
 from __future__ import annotations
 
-from bank.services import DEFAULT_PER_PAGE, MAX_AMOUNT_MAD, MAX_PER_PAGE
+from bank.services import DEFAULT_PER_PAGE, FILTER_LIMITS, MAX_AMOUNT_MAD, MAX_PER_PAGE
 from bank.states import BankStatus
 from submissions.models import SECTORS
 
@@ -145,9 +145,21 @@ def document(server_url: str) -> dict:
                     "operationId": "listProjects",
                     "summary": "The bank's projects, filtered and paginated",
                     "parameters": [
-                        _query("q", {"type": "string", "maxLength": 200}, "Words to find"),
-                        _query("region", {"type": "string", "maxLength": 100}, "Region"),
-                        _query("province", {"type": "string", "maxLength": 100}, "Province"),
+                        _query(
+                            "q",
+                            {"type": "string", "maxLength": FILTER_LIMITS["q"]},
+                            "Words to find",
+                        ),
+                        _query(
+                            "region",
+                            {"type": "string", "maxLength": FILTER_LIMITS["region"]},
+                            "Region",
+                        ),
+                        _query(
+                            "province",
+                            {"type": "string", "maxLength": FILTER_LIMITS["province"]},
+                            "Province",
+                        ),
                         _query("sector", {"type": "string", "enum": list(SECTORS)}, "Sector"),
                         _query("status", {"type": "string", "enum": BankStatus.values()}, "Status"),
                         _query("min_budget", amount, "Smallest budget, in dirhams"),

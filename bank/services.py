@@ -448,12 +448,22 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
     return default if value is None else value
 
 
+FILTER_LIMITS = {"q": 200, "region": 100, "province": 100}
+
+
 def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFilters:
     """Read filters from query parameters; raises BankQueryError with a clear message."""
+    texts = {}
+    for name, limit in FILTER_LIMITS.items():
+        value = (args.get(name) or "").strip()
+        if len(value) > limit:
+            raise BankQueryError(
+                _l("The parameter %(name)s is at most %(max)d characters.", name=name, max=limit),
+                field=name,
+            )
+        texts[name] = value
     filters = BankFilters(
-        q=(args.get("q") or "").strip()[:200],
-        region=(args.get("region") or "").strip()[:100],
-        province=(args.get("province") or "").strip()[:100],
+        **texts,
         sector=(args.get("sector") or "").strip(),
         status=(args.get("status") or "").strip(),
     )
