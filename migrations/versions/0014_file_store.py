@@ -1,7 +1,7 @@
 """file store: attachments kept in the database, chunk by chunk, where every host sees them
 
 Revision ID: file_store
-Revises: roles
+Revises: names_in_languages
 Create Date: 2026-11-30 21:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "file_store"
-down_revision = "roles"
+down_revision = "names_in_languages"
 branch_labels = None
 depends_on = None
 
