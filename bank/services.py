@@ -401,6 +401,16 @@ class BankFilters:
         return {key: value for key, value in args.items() if value not in (None, "")}
 
     @property
+    def crossed_budgets(self) -> bool:
+        """A minimum above the maximum: a range no project is in (the page says so; the feed
+        answers an empty page, a valid answer to a valid question)."""
+        return (
+            self.min_budget is not None
+            and self.max_budget is not None
+            and self.min_budget > self.max_budget
+        )
+
+    @property
     def active(self) -> bool:
         return bool(
             self.q
@@ -493,12 +503,6 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
                     name=name,
                 )
             ) from None
-    if (
-        filters.min_budget is not None
-        and filters.max_budget is not None
-        and filters.min_budget > filters.max_budget
-    ):
-        raise BankQueryError(_l("The minimum budget is larger than the maximum budget."))
     filters.page = _positive_int(args, "page", 1, 1_000_000)
     filters.per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, max_per_page)
     return filters
