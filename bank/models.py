@@ -82,6 +82,13 @@ class BankProject(db.Model):
     # [{"source": "INDH", "amount_mad": 300000}, …]
     financing_sources: Mapped[list] = mapped_column(JSON, default=list)
     partners: Mapped[str] = mapped_column(Text, default="")
+    # What programme reports use: the key back to the rankings (kept when the idea's personal
+    # data are erased), the people the project serves, and how its budget is funded
+    receipt_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    beneficiaries_count: Mapped[int | None]
+    funding_programme_mad: Mapped[int | None] = mapped_column(BigInteger)
+    funding_holder_mad: Mapped[int | None] = mapped_column(BigInteger)
+    funding_partners_mad: Mapped[int | None] = mapped_column(BigInteger)
     # What financing programmes check (bank.eligibility)
     legal_form: Mapped[str | None] = mapped_column(String(20))
     members_count: Mapped[int | None]

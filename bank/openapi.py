@@ -5,7 +5,7 @@ from the same vocabularies and limits the feed checks, so that the two cannot dr
 from __future__ import annotations
 
 from bank.services import DEFAULT_PER_PAGE, FILTER_LIMITS, MAX_AMOUNT_MAD, MAX_PER_PAGE
-from bank.states import BankStatus
+from bank.states import BankStatus, LegalForm
 from submissions.models import SECTORS
 
 _TEXT = {"type": "string"}
@@ -29,6 +29,22 @@ PROJECT = {
         "budget_mad": _MAYBE_INT,
         "financing_sought_mad": _MAYBE_INT,
         "cooperative_name": _MAYBE_TEXT,
+        "legal_form": {"type": "string", "nullable": True, "enum": [*LegalForm.values(), None]},
+        "members": {
+            "type": "object",
+            "description": "How many members, of whom women and of whom aged 18 to 34 (counts only)",
+            "properties": {"count": _MAYBE_INT, "women": _MAYBE_INT, "youth": _MAYBE_INT},
+        },
+        "beneficiaries_count": _MAYBE_INT,
+        "funding_split": {
+            "type": "object",
+            "description": "The budget by who funds it, in dirhams",
+            "properties": {
+                "programme_mad": _MAYBE_INT,
+                "holder_mad": _MAYBE_INT,
+                "partners_mad": _MAYBE_INT,
+            },
+        },
         "business_model": {
             "type": "object",
             "properties": {
@@ -87,6 +103,7 @@ PROJECT = {
                 "event": _MAYBE_TEXT,
                 "city": _MAYBE_TEXT,
                 "city_ar": _MAYBE_TEXT,
+                "year": _MAYBE_INT,
                 "rank": _MAYBE_INT,
                 "is_winner": {"type": "boolean"},
                 "score_100": _MAYBE_NUMBER,

@@ -32,6 +32,7 @@ from fieldtypes import (
     max_lengths,
     parse_fields,
 )
+from i18n import format_mad
 from judging.results import ResultRow, event_winners, results_in_force
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
@@ -129,6 +130,7 @@ def project_from_idea(idea: Idea, row: ResultRow | None, event: Event) -> BankPr
     summary = "\n\n".join(part.strip() for part in (idea.problem, idea.solution) if part)
     project = BankProject(
         idea_id=idea.id,
+        receipt_code=idea.receipt_code,
         origin_event_id=event.id,
         title=idea.title[:200],
         summary=summary,
@@ -259,7 +261,12 @@ TYPES: dict[str, FieldType] = {
     "members_count": Integer(1, 100_000),
     "women_members": Integer(0, 100_000),
     "youth_members": Integer(0, 100_000),
+    "beneficiaries_count": Integer(0, 10_000_000),
+    "funding_programme_mad": AMOUNT,
+    "funding_holder_mad": AMOUNT,
+    "funding_partners_mad": AMOUNT,
 }
+FUNDING = ("funding_programme_mad", "funding_holder_mad", "funding_partners_mad")
 EDITABLE = (*TYPES, "financing_sources")
 FINANCING_SOURCE = Text(100)
 MAX_LENGTHS = {**max_lengths(TYPES), "financing_source": FINANCING_SOURCE.max_length}
@@ -297,6 +304,16 @@ def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
     for name in ("women_members", "youth_members"):
         if members is not None and (values.get(name) or 0) > members:
             errors[name] = str(_l("More than the %(n)d members.", n=members))
+    split = [values.get(name) for name in FUNDING]
+    budget = values.get("budget_mad")
+    if None not in split and budget and sum(split) != budget and not errors:
+        errors["funding_programme_mad"] = str(
+            _l(
+                "The funding split adds up to %(total)s but the budget is %(budget)s.",
+                total=format_mad(sum(split)),
+                budget=format_mad(budget),
+            )
+        )
     if "financing_sources" in data:
         rows, error = clean_financing(data.get("financing_sources") or [])
         if error:
@@ -598,6 +615,18 @@ def public_record(project: BankProject) -> dict:
         "budget_mad": project.budget_mad,
         "financing_sought_mad": project.financing_sought_mad,
         "cooperative_name": project.cooperative_name,
+        "legal_form": project.legal_form,
+        "members": {
+            "count": project.members_count,
+            "women": project.women_members,
+            "youth": project.youth_members,
+        },
+        "beneficiaries_count": project.beneficiaries_count,
+        "funding_split": {
+            "programme_mad": project.funding_programme_mad,
+            "holder_mad": project.funding_holder_mad,
+            "partners_mad": project.funding_partners_mad,
+        },
         "business_model": {
             "products": project.products,
             "customers": project.customers,
@@ -619,6 +648,7 @@ def public_record(project: BankProject) -> dict:
             "event": event.slug if event else None,
             "city": event.city if event else None,
             "city_ar": event.city_ar if event else None,
+            "year": event.date.year if event and event.date else None,
             "rank": project.origin_rank,
             "is_winner": project.is_winner,
             "score_100": project.score_100,
