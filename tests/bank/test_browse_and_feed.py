@@ -89,6 +89,7 @@ def test_json_feed_has_no_personal_data(client, bank):
         "event": "oujda-2025",
         "city": "Oujda",
         "city_ar": "وجدة",
+        "year": 2025,
         "rank": 1,
         "is_winner": True,
         "score_100": 62.0,
