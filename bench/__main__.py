@@ -26,7 +26,7 @@ from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, 
 from competitions.states import EventState
 from judging.states import SheetState
 
-BENCHMARKS = ("ranking", "export", "submissions", "autosave")
+BENCHMARKS = ("ranking", "export", "map", "submissions", "autosave")
 
 
 def machine() -> str:
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         contextlib.ExitStack() as stack,
     ):
         workdir = Path(tmp)
-        if only & {"ranking", "export"}:
+        if only & {"ranking", "export", "map"}:
             scores = sizes["events"] * sizes["ideas"] * sizes["judges"] * sizes["criteria"]
             print(f"== ranking and export on a synthetic tour ({scores:,} scores)", flush=True)
             urls = {kind: tour_database(kind, workdir, sizes, stack) for kind in backends}
@@ -384,6 +384,14 @@ def main(argv: list[str] | None = None) -> int:
             if "export" in only:
                 for kind, url in urls.items():
                     bench_export(kind, url, workdir, max(repeat, 3))
+            if "map" in only:
+                from bench import map as map_bench
+
+                print(
+                    "== the territorial map's pages (gunicorn.conf.py), beside /healthz", flush=True
+                )
+                for kind, url in urls.items():
+                    map_bench.run(kind, url, workdir, repeat, 10 if args.quick else 50, figure)
         if "export" in only and args.export_tenfold:
             tenfold = {**sizes, "ideas": sizes["ideas"] * 10}
             print("== the export at ten times the tour", flush=True)

@@ -11,8 +11,10 @@ from extensions import db
 
 
 def _error(status: int, message: str):
+    """The error page, or for API and JSON requests the same JSON as a service's refusal
+    (`{"ok": false, "error": ...}`, see `refusals.answer`)."""
     if refusals.wants_json():
-        return jsonify({"error": message}), status
+        return jsonify({"ok": False, "error": message}), status
     return render_template("core/error.html", status=status, message=message), status
 
 
@@ -39,7 +41,11 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(405)
     def not_allowed(error):
-        return _error(405, _("This action is not allowed here."))
+        """A method the route does not take: the answer says which it takes (RFC 9110)."""
+        response = make_response(_error(405, _("This action is not allowed here.")))
+        if getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(413)
     def too_large(error):

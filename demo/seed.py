@@ -567,6 +567,11 @@ def seed_demo() -> dict:
             summary["new_scores"] += new
         if order == 1:
             _publish_and_promote(event, organiser)
+    from demo.financing import seed_accompaniment, seed_financing, seed_plans
+
+    seed_financing(organiser)
+    seed_accompaniment(organiser)
+    seed_plans()
     final, judges = _national_final(competition)
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
