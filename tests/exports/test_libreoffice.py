@@ -96,11 +96,6 @@ def _ranking_sheet_alone(source: Path, target: Path, city: str) -> Path:
     return target
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the print setup (landscape, fit to width, repeated header row) is h6's part of "
-    "issue 17; today one event prints on several pages of a few columns",
-)
 def test_a_six_idea_ranking_prints_on_one_landscape_page_width(demo_downloads, tmp_path):
     source = next(p for p in demo_downloads if p.stem == "rankings-oujda-fr")
     alone = _ranking_sheet_alone(source, tmp_path / "oujda-ranking.xlsx", "Oujda")
