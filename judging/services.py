@@ -142,10 +142,18 @@ def judge_progress(event: Event, user) -> tuple[int, int]:
 def next_sheet(sheet: ScoreSheet) -> ScoreSheet | None:
     """The judge's next sheet still to submit in the sheet's event (list order, calibration
     first), the given one aside; None when every other sheet is submitted."""
-    for other in judge_sheets(sheet.event, sheet.judge):
-        if other.id != sheet.id and other.status in SheetState.UNSUBMITTED:
-            return other
-    return None
+    return db.session.scalars(
+        select(ScoreSheet)
+        .join(Idea, Idea.id == ScoreSheet.idea_id)
+        .where(
+            ScoreSheet.event_id == sheet.event_id,
+            ScoreSheet.judge_id == sheet.judge_id,
+            ScoreSheet.id != sheet.id,
+            ScoreSheet.status.in_(SheetState.UNSUBMITTED),
+        )
+        .order_by(Idea.is_calibration.desc(), Idea.id)
+        .limit(1)
+    ).first()
 
 
 def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
