@@ -1,4 +1,4 @@
-// Project bank: one more row in the repeatable list of financing sources.
+// Project bank: one more row in the repeatable list of financing sources (the edit page).
 (function () {
   "use strict";
   var button = document.getElementById("add-financing-row");
@@ -9,5 +9,16 @@
     var row = template.content.firstElementChild.cloneNode(true);
     rows.appendChild(row);
     row.querySelector("input").focus();
+  });
+})();
+
+// The needs map: a tap on a region opens its page (the list beside the map has the same links
+// for the keyboard and for fingers that miss a small region).
+(function () {
+  "use strict";
+  document.querySelectorAll(".needs-map .area[data-href]").forEach(function (area) {
+    area.addEventListener("click", function () {
+      window.location.assign(area.getAttribute("data-href"));
+    });
   });
 })();

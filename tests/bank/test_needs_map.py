@@ -102,7 +102,8 @@ def test_the_map_page_draws_every_layer_in_every_language(client, tour, lang, la
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.count('class="area shade-') == 12
-    assert body.count('href="/bank/map/') >= 24  # each region on the map and in the table
+    assert body.count('href="/bank/map/') >= 24  # each region in the list and in the table
+    assert body.count('data-href="/bank/map/') == 12  # and a tap on the map
     assert len(response.data) < 300_000
     main = body.split("<main", 1)[1].split("</main>", 1)[0]
     assert "http://" not in main.replace('xmlns="http://www.w3.org/2000/svg"', "")
