@@ -14,8 +14,8 @@ LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 
 def select_locale() -> str:
     """?lang= (remembered in the session) → the session → the signed-in user's saved choice →
-    the browser → French. Signing in copies the user's saved choice into the session, and the
-    header's switch saves it on the account, so the choice follows the user between devices."""
+    the browser → French. Signing in keeps the language in use (`sign_in_language`) and saves
+    it on the account, as the header's switch does, so the choice follows the user."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -31,6 +31,20 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def sign_in_language(saved: str | None) -> str | None:
+    """The language a person signs in with: the one chosen before signing in (the session), else
+    the browser's preference when it states one, else the account's saved language. Signing in
+    never switches the page someone was reading to another language."""
+    languages = current_app.config["LANGUAGES"]
+    if session.get("lang") in languages:
+        return session["lang"]
+    if request.accept_languages:
+        browser = request.accept_languages.best_match(languages)
+        if browser:
+            return browser
+    return saved if saved in languages else None
 
 
 def current_language() -> str:
