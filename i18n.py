@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 RTL_LANGUAGES = {"ar"}
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+LANGUAGE_SHORT_NAMES = {"ar": "ع", "fr": "FR", "en": "EN"}  # the header's switch on phones
 
 
 def select_locale() -> str:
@@ -99,6 +100,7 @@ def register_template_helpers(app) -> None:
         text_direction=text_direction,
         localized=localized,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_SHORT_NAMES=LANGUAGE_SHORT_NAMES,
     )
     app.jinja_env.filters.update(
         mad=mad_html,
