@@ -55,13 +55,15 @@ def test_lang_query_lasts_beyond_one_page_for_a_signed_in_user(client, login):
     assert 'dir="rtl"' in client.get("/").get_data(as_text=True)
 
 
-def test_signing_in_brings_the_saved_language(client):
+def test_signing_in_keeps_the_language_chosen_before(client):
+    """Issue 17: the choice on the sign-in page wins over the saved one (tests/accounts/
+    test_sign_in_language.py covers every language and the browser's preference)."""
     from tests.builders import PASSWORD
 
     user = make_user("organiser", locale="ar")
     client.get("/?lang=fr")
     client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in client.get("/").get_data(as_text=True)
 
 
 def test_amounts_on_pages_are_isolated_so_arabic_text_keeps_their_order(app):
