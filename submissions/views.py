@@ -33,6 +33,7 @@ from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
 from i18n import current_language
+from jobs.outbox import site_base_url
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
 from submissions import attachments, paper, posting, services
@@ -87,8 +88,7 @@ def _idea(event: Event, idea_id: int) -> Idea:
 
 def public_submit_url(event: Event) -> str:
     """The address printed in QR codes: the public site, not the host this page was asked on."""
-    base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
-    return base + url_for("submissions.submit", slug=event.slug)
+    return site_base_url() + url_for("submissions.submit", slug=event.slug)
 
 
 @bp.app_template_global("submission_qr")

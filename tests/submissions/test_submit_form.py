@@ -624,7 +624,7 @@ def test_assisted_entry_is_refused_to_jury_members(client, login):
 
 
 def test_qr_code_and_poster_point_to_the_public_form(app, client):
-    app.config["EXTERNAL_BASE_URL"] = "https://ideathon.example.ma"
+    app.config.update(APP_ENV="production", EXTERNAL_BASE_URL="https://ideathon.example.ma")
     event = make_event()
     svg = client.get(f"/e/{event.slug}/qr.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
