@@ -176,7 +176,7 @@ def test_dashboard_shows_every_stop_with_state_and_figures(client, organiser, cl
     page = client.get("/tour").get_data(as_text=True)
     assert page.index("Casablanca") < page.index("Agadir")
     assert "En évaluation" in page and "Brouillon" in page
-    assert "50 %" in page and "Idées reçues : 12" in page
+    assert "50 %" in page and 'Idées reçues : <bdi dir="ltr">12</bdi>' in page
 
 
 def test_public_home_links_open_events_to_their_submission_page(client):

@@ -20,7 +20,9 @@ def _judge(live):
 
 @pytest.mark.parametrize("size", ["small-phone", "tablet"])
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_language_switch_and_sign_out_stay_visible_outside_the_menu(live, new_page, shot, size, lang):
+def test_language_switch_and_sign_out_stay_visible_outside_the_menu(
+    live, new_page, shot, size, lang
+):
     from tests.builders import PASSWORD
 
     email = _judge(live)

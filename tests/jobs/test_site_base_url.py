@@ -41,7 +41,10 @@ def test_production_without_a_configured_address_uses_the_request(app):
 
 @pytest.mark.parametrize(
     ("configured", "expected"),
-    [("https://ideathon.example.ma", "https://ideathon.example.ma"), (None, "http://127.0.0.1:5000")],
+    [
+        ("https://ideathon.example.ma", "https://ideathon.example.ma"),
+        (None, "http://127.0.0.1:5000"),
+    ],
 )
 def test_jobs_outside_a_request_use_the_configured_address(app, configured, expected):
     app.config["EXTERNAL_BASE_URL"] = configured

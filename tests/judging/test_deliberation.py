@@ -162,7 +162,7 @@ def test_public_results_show_winners_only_in_three_languages(app, client):
     for lang, heading in (
         ("fr", "Idéathon de Oujda"),
         ("ar", "نتائج إيديثون وجدة"),
-        ("en", "Results of the Idéathon"),
+        ("en", "Results of the Ideathon"),
     ):
         forget_request_state()
         page = client.get(f"/e/{event.slug}/results?lang={lang}").get_data(as_text=True)
