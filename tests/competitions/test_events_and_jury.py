@@ -141,7 +141,8 @@ def test_event_page_shows_the_moves_jury_links_and_history(client, organiser, cl
     )
     client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
     page = client.get(f"/tour/events/{event.slug}").get_data(as_text=True)
-    assert "Samira Alaoui" in page and "Président" in page
+    assert "Samira Alaoui" in page and "Présidence du jury" in page
+    assert "Président" not in page  # a neutral title (issue 17): women chair juries too
     assert f"/results/{event.slug}" in page and "Classement" in page
     assert "Revenir à la collecte" in page or "Rouvrir le dépôt" in page
     assert "Clôturer l'évaluation" in page
