@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import pass_context
 from markupsafe import Markup
 
 RTL_LANGUAGES = {"ar"}
@@ -118,33 +118,35 @@ def isolate(text, *, ltr: bool = False, html: bool = True, cls: str | None = Non
     return Markup("<bdi%s>%s</bdi>") % (attrs, text)
 
 
-def _html(eval_ctx) -> bool:
-    return bool(eval_ctx.autoescape)
+def _html(context) -> bool:
+    """Markup in pages; isolate characters in plain text and where the renderer has no <bdi>
+    (WeasyPrint ignores `unicode-bidi: isolate`: the certificate sets `bidi_characters`)."""
+    return bool(context.eval_ctx.autoescape) and not context.get("bidi_characters")
 
 
-@pass_eval_context
-def ltr_filter(eval_ctx, value):
+@pass_context
+def ltr_filter(context, value):
     """`|ltr`: a phone number, receipt code, e-mail or score, kept left to right."""
-    return isolate("—" if value in (None, "") else value, ltr=True, html=_html(eval_ctx))
+    return isolate("—" if value in (None, "") else value, ltr=True, html=_html(context))
 
 
-@pass_eval_context
-def isolate_filter(eval_ctx, value):
+@pass_context
+def isolate_filter(context, value):
     """`|isolate`: a title or name someone typed, shown in its own direction."""
-    return isolate("" if value is None else value, html=_html(eval_ctx))
+    return isolate("" if value is None else value, html=_html(context))
 
 
-@pass_eval_context
-def number_filter(eval_ctx, value, fmt=None):
-    return isolate(format_number(value, fmt), ltr=True, html=_html(eval_ctx))
+@pass_context
+def number_filter(context, value, fmt=None):
+    return isolate(format_number(value, fmt), ltr=True, html=_html(context))
 
 
-@pass_eval_context
-def mad_filter(eval_ctx, amount):
+@pass_context
+def mad_filter(context, amount):
     """`|mad`: the figure isolated left to right, the unit in the reader's language after it."""
     if amount is None:
         return "—"
-    html = _html(eval_ctx)
+    html = _html(context)
     unit = CURRENCY.get(current_language(), "MAD")
     figure = isolate(format_number(amount, "#,##0"), ltr=True, html=html)
     if html:
@@ -152,21 +154,21 @@ def mad_filter(eval_ctx, amount):
     return FSI + figure + NO_BREAK + unit + PDI
 
 
-@pass_eval_context
-def date_filter(eval_ctx, value, fmt="long"):
+@pass_context
+def date_filter(context, value, fmt="long"):
     text = format_date(value, "full") if value and fmt == "full" else long_date(value)
-    return isolate(text, html=_html(eval_ctx))
+    return isolate(text, html=_html(context))
 
 
-@pass_eval_context
-def datetime_filter(eval_ctx, value, fmt=None):
-    return isolate(long_datetime(value), html=_html(eval_ctx))
+@pass_context
+def datetime_filter(context, value, fmt=None):
+    return isolate(long_datetime(value), html=_html(context))
 
 
-@pass_eval_context
-def nbsp_filter(eval_ctx, value):
+@pass_context
+def nbsp_filter(context, value):
     """`|nbsp`: a hint such as "250 000" held together (no-break spaces) and isolated."""
-    return isolate(str(value).replace(" ", NO_BREAK), ltr=True, html=_html(eval_ctx))
+    return isolate(str(value).replace(" ", NO_BREAK), ltr=True, html=_html(context))
 
 
 def url_without_lang() -> str:

@@ -73,3 +73,14 @@ def test_amounts_on_pages_are_isolated_so_arabic_text_keeps_their_order(app):
     with app.test_request_context("/"), force_locale("ar"):
         html = render_template_string("{{ 480000|mad }}")
     assert html == '<bdi class="amount"><bdi dir="ltr">480,000</bdi>&nbsp;درهم</bdi>'
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(client):
+    """Issue 17: each page logged a missing favicon.ico."""
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    for path in ("/favicon.ico", "/static/img/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.get_data(as_text=True).lstrip().startswith("<svg")
+        response.close()
