@@ -69,47 +69,19 @@ def heat_table(counts: dict[tuple[str, str], int], regions: list[str], sectors: 
 class Bar:
     label: str
     value: int
-    y: float
-    bar_x: float
-    bar_width: float
-    label_x: float
-    value_x: float
-    label_anchor: str
-    value_anchor: str
+    share: float  # of the longest bar, 0 … 1
 
 
-def bar_chart(items: list[tuple[str, int]], *, rtl: bool, width: int = 600, row: int = 30):
-    """Horizontal bars laid out for an inline SVG; mirrored (labels on the right) in Arabic."""
-    label_w, gap, value_w = 200, 8, 60
-    track = width - label_w - gap * 2 - value_w
+def bar_chart(items: list[tuple[str, int]]) -> dict:
+    """Horizontal bars drawn in HTML and CSS (a scaled SVG shrank its labels to ~6 px on a
+    phone): the text keeps the page's size and the layout mirrors itself in Arabic."""
     top = max((value for _, value in items), default=0)
-    bars = []
-    for index, (label, value) in enumerate(items):
-        w = round(track * value / top, 1) if top else 0.0
-        y = index * row
-        if rtl:
-            bar_end = width - label_w - gap
-            bars.append(
-                Bar(label, value, y, bar_end - w, w, width - 4, bar_end - w - 6, "end", "end")
-            )
-        else:
-            bars.append(
-                Bar(
-                    label,
-                    value,
-                    y,
-                    label_w + gap,
-                    w,
-                    label_w,
-                    label_w + gap + w + 6,
-                    "end",
-                    "start",
-                )
-            )
-    return {"bars": bars, "width": width, "height": max(row * len(items), row), "row": row}
+    return {
+        "bars": [Bar(label, value, round(value / top, 3) if top else 0.0) for label, value in items]
+    }
 
 
-def needs_map(sector_label, region_label, rtl: bool) -> dict:
+def needs_map(sector_label, region_label) -> dict:
     """Everything the map page shows: two heat-tables and two bar charts."""
     bank = bank_counts()
     ideas = idea_counts()
@@ -127,6 +99,6 @@ def needs_map(sector_label, region_label, rtl: bool) -> dict:
         "sectors": sectors,
         "bank": heat_table(bank, regions, sectors),
         "ideas": heat_table(ideas, regions, sectors),
-        "bank_by_sector": bar_chart(by_sector, rtl=rtl),
-        "ideas_by_region": bar_chart(by_region, rtl=rtl),
+        "bank_by_sector": bar_chart(by_sector),
+        "ideas_by_region": bar_chart(by_region),
     }

@@ -96,7 +96,7 @@ def public_detail(project_id: int):
 @bp.get("/bank/map")
 def map_page():
     lang = current_language()
-    data = needs_map(sector_label, lambda name: region_label(name, lang), rtl=lang == "ar")
+    data = needs_map(sector_label, lambda name: region_label(name, lang))
     return render_template("bank/map.html", **_context(data=data))
 
 

@@ -130,7 +130,7 @@ def test_map_counts_bank_projects_and_ideas_by_region_and_sector(client, bank):
     make_idea(event, sector="fishing", is_calibration=True)  # not counted
     from bank.needs_map import needs_map
 
-    data = needs_map(lambda code: code, lambda name: name, rtl=False)
+    data = needs_map(lambda code: code, lambda name: name)
     assert data["regions"] == ["L'Oriental", "Souss-Massa"]
     sectors = data["sectors"]
     oriental = data["ideas"]["rows"][0]
@@ -142,13 +142,13 @@ def test_map_counts_bank_projects_and_ideas_by_region_and_sector(client, bank):
     assert data["bank"]["total"] == 3
     bars = {bar.label: bar for bar in data["bank_by_sector"]["bars"]}
     assert bars["agrifood"].value == 1 and bars["tourism"].value == 1
-    assert bars["agriculture"].bar_width == bars["agrifood"].bar_width > 0
+    assert bars["agriculture"].share == bars["agrifood"].share > 0
 
 
-def test_map_page_draws_heat_cells_and_svg_charts_in_arabic(client, bank):
+def test_map_page_draws_heat_cells_and_bar_charts_in_arabic(client, bank):
     body = client.get("/bank/map?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in body
-    assert "<svg" in body and "<rect" in body
+    assert 'class="bar" style="--share: 1.0"' in body
     assert 'style="--heat: 1.0"' in body
     assert "خريطة الحاجيات والإمكانات" in body
     assert "الصناعة الغذائية" in body  # sector names translated
@@ -156,15 +156,12 @@ def test_map_page_draws_heat_cells_and_svg_charts_in_arabic(client, bank):
     assert "http://" not in body.split("<main", 1)[1].split("</main>", 1)[0]  # nothing external
 
 
-def test_rtl_bars_grow_from_the_right():
+def test_bars_are_shares_of_the_longest():
     from bank.needs_map import bar_chart
 
-    ltr = bar_chart([("a", 2), ("b", 1)], rtl=False)["bars"]
-    rtl = bar_chart([("a", 2), ("b", 1)], rtl=True)["bars"]
-    assert ltr[0].bar_x == ltr[1].bar_x  # bars start at the same left edge
-    assert rtl[0].bar_x + rtl[0].bar_width == rtl[1].bar_x + rtl[1].bar_width  # same right edge
-    assert rtl[0].label_x > rtl[0].bar_x + rtl[0].bar_width
-    assert ltr[1].bar_width == ltr[0].bar_width / 2
+    bars = bar_chart([("a", 2), ("b", 1), ("c", 0)])["bars"]
+    assert [bar.share for bar in bars] == [1.0, 0.5, 0.0]
+    assert bar_chart([])["bars"] == []
 
 
 def test_the_arabic_bank_workbook_names_the_origin_city_in_arabic(app, tmp_path):
