@@ -84,3 +84,26 @@ def test_every_page_has_an_icon_and_favicon_ico_answers(client):
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
         assert response.get_data(as_text=True).lstrip().startswith("<svg")
         response.close()
+
+
+def test_every_language_switch_offers_english_and_pages_render_in_english(client, login):
+    """Issue 17: English is the third language; message ids are English, and the one that
+    was not ("Idéathon") has an English rendering."""
+    from tests.builders import make_event
+
+    event = make_event(state="open")
+    pages = ["/", "/login", "/receipt", f"/e/{event.slug}/submit", "/bank", "/bank/map"]
+    for path in pages:
+        page = client.get(f"{path}?lang=en").get_data(as_text=True)
+        assert '<html lang="en" dir="ltr">' in page, path
+        assert 'name="lang" value="en"' in page, path  # the header's switch
+        brand = page.split('class="navbar-brand', 1)[1].split("</a>", 1)[0]
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert brand.endswith(">Ideathon") and "Idéathon" not in title, path
+    login(make_user("organiser"))
+    with client.session_transaction() as session:
+        session["kiosk_event"] = event.slug  # a kiosk started by an organiser
+    kiosk = client.get(f"/e/{event.slug}/kiosk?lang=en").get_data(as_text=True)
+    switch = kiosk.split('class="lang-switch', 1)[1].split("</form>", 1)[0]
+    assert all(f'value="{code}"' in switch for code in ("ar", "fr", "en"))
+    assert "Send my idea" in kiosk
