@@ -24,6 +24,7 @@ from vocabulary import Vocabulary
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
 PACKAGES = (
+    "storage",
     "exports",
     "accounts",
     "audit",
@@ -48,6 +49,7 @@ _ENV_STRINGS = (
     "APP_ENV",
     "SUBMIT_LIMITS_PER_ADDRESS",
     "SUBMIT_LIMITS_PER_EVENT",
+    "FILE_STORE",
 )
 _ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")
 APP_ENVS = ("development", "test", "production")

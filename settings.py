@@ -60,6 +60,9 @@ KIOSK_IDLE_WARNING_SECONDS = 20
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Where attachments are kept (storage/stores.py): "database" (every host sharing the database
+# sees them; the default on PostgreSQL) or "directory" (UPLOADS_DIR; the default on SQLite).
+FILE_STORE = None
 
 # Jobs and e-mail. No REDIS_URL: jobs run in-process.
 REDIS_URL = None

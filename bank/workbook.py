@@ -4,12 +4,12 @@ shared write-only helper of `exports.workbook` (frozen header, filter, formats, 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from bank.labels import sector_label, status_label
+from bank.labels import region_label, sector_label, status_label
 from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
 from exports import personal
 from exports.workbook import Column, WorkbookWriter
-from i18n import LANGUAGE_NAMES, event_city
+from i18n import LANGUAGE_NAMES, current_language, event_city
 from judging.results import FIGURE_LABELS
 
 LANGS = tuple(LANGUAGE_NAMES)
@@ -28,7 +28,7 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
         (Column(_("Title"), width=40), lambda p: p.title),
         (Column(_("Summary"), width=60), lambda p: p.summary),
         (Column(_("Sector"), width=16), lambda p: sector_label(p.sector)),
-        (Column(_("Region"), width=24), lambda p: p.region),
+        (Column(_("Region"), width=24), lambda p: region_label(p.region, current_language())),
         (Column(_("Province"), width=20), lambda p: p.province),
         (Column(_("Target group"), width=30), lambda p: p.target_group),
         (Column(_("Expected jobs"), "count"), lambda p: p.expected_jobs),
@@ -46,7 +46,7 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
         (Column(_("Potential partners"), width=30), lambda p: p.partners),
         (
             Column(_("Origin event"), width=16),
-            lambda p: event_city(p.origin_event) if p.origin_event else None,
+            lambda p: str(event_city(p.origin_event)) if p.origin_event else None,
         ),
         (Column(_("Rank"), "int", 8), lambda p: p.origin_rank),
         (Column(str(FIGURE_LABELS["score_100"]), "score"), lambda p: p.score_100),

@@ -1,6 +1,11 @@
 """The default rubric, centred on the mission: social and economic impact first."""
 
-DEFAULT_RUBRIC_NAME = "Grille idéathon coopératives"
+# The default rubric's name, per language (migration names_in_languages writes it out too).
+DEFAULT_RUBRIC_NAME = {
+    "fr": "Grille idéathon coopératives",
+    "ar": "شبكة تقييم أفكار التعاونيات",
+    "en": "Cooperatives ideathon rubric",
+}
 
 # key, weight, tie-break order, {lang: name}, {lang: description}, {low/high: {lang: text}}
 DEFAULT_CRITERIA = [
@@ -157,7 +162,12 @@ def build_default_rubric():
     """A new (unsaved) Rubric with the default criteria, scale 1–5."""
     from competitions.models import Criterion, Rubric
 
-    rubric = Rubric(name=DEFAULT_RUBRIC_NAME, version=1)
+    rubric = Rubric(
+        name=DEFAULT_RUBRIC_NAME["fr"],
+        name_ar=DEFAULT_RUBRIC_NAME["ar"],
+        name_en=DEFAULT_RUBRIC_NAME["en"],
+        version=1,
+    )
     for position, spec in enumerate(DEFAULT_CRITERIA):
         rubric.criteria.append(
             Criterion(position=position, scale_min=1, scale_max=5, half_points=False, **spec)

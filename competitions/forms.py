@@ -34,20 +34,31 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    name_en = StringField(_l("Name (English)"), render_kw={"dir": "ltr", "lang": "en"})
     year = number_field(_l("Year"))
     slug = StringField(_l("Address (slug)"))
 
 
+class RubricNameForm(FlaskForm):
+    name = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    name_en = StringField(_l("Name (English)"), render_kw={"dir": "ltr", "lang": "en"})
+
+
 class EventForm(FlaskForm):
-    city = StringField(_l("City"))
-    city_ar = StringField(_l("City in Arabic"))
+    city = StringField(_l("City (French)"))
+    city_ar = StringField(_l("City (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    city_en = StringField(_l("City (English)"), render_kw={"dir": "ltr", "lang": "en"})
     region = SelectField(
         _l("Region"),
         validate_choice=False,
         choices=[SelectChoice("", "—")] + [SelectChoice(r, r) for r in REGIONS],
     )
-    venue = StringField(_l("Venue"))
+    venue = StringField(_l("Venue (French)"))
+    venue_ar = StringField(_l("Venue (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    venue_en = StringField(_l("Venue (English)"), render_kw={"dir": "ltr", "lang": "en"})
     date = StringField(_l("Date"), render_kw={"type": "date"})
     capacity = number_field(_l("Capacity"))
     winners_count = number_field(_l("Number of winners"), default=3)

@@ -175,6 +175,29 @@ def update_criterion(criterion: Criterion, data: dict, by=None) -> Criterion:
     return criterion
 
 
+# A rubric's name per language (French required); a name does not change a score, so a locked
+# rubric may be renamed too.
+NAME_TYPES = {
+    "name": Text.of(Rubric.name, required=True),
+    "name_ar": Text.of(Rubric.name_ar, empty=None),
+    "name_en": Text.of(Rubric.name_en, empty=None),
+}
+
+
+def rename_rubric(rubric: Rubric, data: dict, by=None) -> Rubric:
+    """Name the rubric in French, Arabic and English (each problem named by its field)."""
+    clean, errors = parse_fields(NAME_TYPES, data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise RubricError(message, field, errors)
+    old = {key: getattr(rubric, key) for key in clean}
+    for key, value in clean.items():
+        setattr(rubric, key, value)
+    db.session.flush()
+    record("rubric", rubric.id, "rename", by=by, old=old, new=clean)
+    return rubric
+
+
 def delete_criterion(criterion: Criterion, by=None) -> None:
     rubric = criterion.rubric
     ensure_editable(rubric)
@@ -187,8 +210,15 @@ def delete_criterion(criterion: Criterion, by=None) -> None:
     db.session.flush()
 
 
-def _copy(rubric: Rubric, *, name: str | None = None, version: int = 1, previous_id=None) -> Rubric:
-    copy = Rubric(name=name or rubric.name, version=version, previous_id=previous_id)
+NAME_COLUMNS = {"fr": "name", "ar": "name_ar", "en": "name_en"}
+
+
+def _copy(
+    rubric: Rubric, *, names: dict | None = None, version: int = 1, previous_id=None
+) -> Rubric:
+    """A copy of the rubric and its criteria, under `names` ({column: text}) or its own."""
+    names = names or {column: getattr(rubric, column) for column in NAME_COLUMNS.values()}
+    copy = Rubric(**names, version=version, previous_id=previous_id)
     for criterion in rubric.criteria:
         copy.criteria.append(
             Criterion(
@@ -254,7 +284,13 @@ def copy_rubric_to_event(event: Event, by=None) -> Rubric:
     source = event.competition.rubric
     if source is None:
         raise RubricConflict(_l("The competition has no rubric to copy."))
-    copy = _copy(source, name=f"{source.name} — {event.city}")
+    limit = Rubric.name.type.length
+    names = {
+        column: f"{source.name_in(lang)} — {event.city_in(lang)}"[:limit]
+        for lang, column in NAME_COLUMNS.items()
+        if getattr(source, column)
+    }
+    copy = _copy(source, names=names)
     event.own_rubric = copy
     db.session.flush()
     record(

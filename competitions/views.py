@@ -21,6 +21,7 @@ from competitions.forms import (
     EventForm,
     JuryForm,
     JuryRemovalForm,
+    RubricNameForm,
 )
 from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import Competition, Criterion, Event, Rubric
@@ -385,6 +386,24 @@ def _render_rubric(rubric: Rubric, status: int = 200):
 @organiser_required
 def rubric(rubric_id: int):
     return _render_rubric(_rubric_or_404(rubric_id))
+
+
+@bp.route("/tour/rubrics/<int:rubric_id>/name", methods=["GET", "POST"])
+@organiser_required
+def rubric_name(rubric_id: int):
+    """The rubric's name in French, Arabic and English."""
+    rubric = _rubric_or_404(rubric_id)
+    form = RubricNameForm(obj=rubric)
+    refused = form_refusals(form)
+    if form.validate_on_submit():
+        with refused:
+            services.rename_rubric(rubric, form.data, by=current_user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return see_other(url_for(".rubric", rubric_id=rubric.id))
+    return render_template(
+        "competitions/rubric_name.html", form=form, rubric=rubric
+    ), refused.status
 
 
 def _criterion_or_404(criterion_id: int) -> Criterion:

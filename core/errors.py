@@ -1,9 +1,10 @@
 """Error pages in the user's language; JSON for API and autosave requests. Services' refusals
 are answered by `refusals.answer`."""
 
-from flask import jsonify, render_template
+from flask import jsonify, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 import refusals
 from extensions import db
@@ -54,9 +55,36 @@ def register_error_handlers(app) -> None:
             ),
         )
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database cannot be reached (restarting, failed over) or is too busy: a clean
+        503 asking to send again, never a 500 page. The session's connection is dropped; the
+        pool's pre-ping gives the next request a live one once the database is back."""
+        _drop_session()
+        response = make_response(
+            _error(
+                503,
+                _(
+                    "The service is briefly unavailable. Wait a few seconds and send again: "
+                    "nothing you saved before was lost, and nothing is stored twice."
+                ),
+            )
+        )
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
         return _error(
             500, _("Something went wrong on our side. Nothing you saved before was lost.")
         )
+
+
+def _drop_session() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: rolling back cannot reach the database either
+        pass
+    db.session.remove()

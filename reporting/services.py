@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from accounts.models import User
+from competitions.defaults import region_label
 from competitions.models import Competition, Event, JuryMember
 from competitions.services import get_event
 from competitions.states import RankingMethod
@@ -32,7 +33,7 @@ from exports.rankings import (
     write_rankings_workbook,
 )
 from extensions import db
-from i18n import event_city, localized
+from i18n import current_language, event_city
 from judging.results import (
     FIGURE_LABELS,
     NOT_RANKED_LABELS,
@@ -153,7 +154,7 @@ def write_workbook(
             labels=words,
             language=locale,
             include_personal=include_personal,
-            subject=", ".join(e.competition.name for e in events[:1]),
+            subject=", ".join(str(e.competition.name_in(locale)) for e in events[:1]),
             progress=(lambda done: progress(int(100 * done / total))) if progress else None,
             totals=totals,
         )
@@ -231,9 +232,19 @@ def _origin(ideas: dict, idea_id: int) -> int:
     return row.carried_from_id if row is not None and row.carried_from_id else idea_id
 
 
+class _RegionNames:
+    """The regions' names in the workbook's language (Arabic ones in an Arabic workbook); the
+    breakdowns read their labels with `.get(value, value)`."""
+
+    def get(self, name: str, default=None) -> str:
+        return region_label(name, current_language()) if name else default
+
+
+REGION_LABELS = _RegionNames()
+
 BREAKDOWNS = (
     ("sector", Idea.sector, SECTOR_LABELS, _l("By sector")),
-    ("region", Idea.region, None, _l("By region")),
+    ("region", Idea.region, REGION_LABELS, _l("By region")),
     ("gender", Idea.lead_gender, GENDER_LABELS, _l("By gender of the team lead")),
     ("age", Idea.lead_age_bracket, AGE_LABELS, _l("By age of the team lead")),
     ("status", Idea.lead_status, STATUS_LABELS, _l("By status of the team lead")),
@@ -285,7 +296,7 @@ def _state_label(state: str) -> str:
 
 def _event_name(event: Event) -> str:
     """A stop by its city; the national final as such (never a second row of its host city)."""
-    return _("National final") if event.is_final else event_city(event)
+    return _("National final") if event.is_final else str(event_city(event))
 
 
 # --- Each event's sheets ------------------------------------------------------------------------
@@ -327,7 +338,7 @@ def _event_blocks(events, results: dict[int, Results], locale, include_personal)
         yield EventBlock(
             name=_event_name(event),
             method=str(METHOD_LABELS.get(official.method, official.method)),
-            criteria=[localized(c.name, locale) or c.key for c in criteria],
+            criteria=[str(c.name_in(locale)) or c.key for c in criteria],
             judges=[name for _id, name in jury.judges],
             ideas=_idea_rows(
                 official, ideas[event.id], jury, comments, words, include_personal=include_personal

@@ -114,7 +114,7 @@ def submit_idea(
             event, values, token, source, by, data.get("locale") or "fr", upload, stored
         )
     except BaseException:
-        attachments.discard(stored)
+        attachments.abandon(stored)
         raise
     if not receipt.created:
         attachments.discard(stored)  # an identical post with the same token won the race

@@ -3,6 +3,7 @@ QR code and poster, the organisers' triage and the paper import."""
 
 import secrets
 from io import BytesIO
+from pathlib import Path
 
 import segno
 from flask import (
@@ -518,16 +519,16 @@ def attachment(slug: str, idea_id: int):
     if not idea.attachment_path:
         abort(404)
     try:
-        path = attachments.absolute_path(idea.attachment_path)
+        stored = attachments.open_stored(idea.attachment_path)
     except FileNotFoundError:
         abort(404)
-    if not path.is_file():
-        abort(404)
     response = send_file(
-        path,
+        stored,
         mimetype=idea.attachment_mime,
         as_attachment=True,  # RFC 5987 `filename*` for a name beyond ASCII
-        download_name=attachments.download_name(idea.attachment_name, path.suffix),
+        download_name=attachments.download_name(
+            idea.attachment_name, Path(idea.attachment_path).suffix
+        ),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -131,6 +131,7 @@ ACCESS = {
     "competitions.event_state_confirm": "manage",
     "competitions.jury_cards_page": "manage",
     "competitions.rubric": "organiser",
+    "competitions.rubric_name": "organiser",
     "competitions.criterion_new": "organiser",
     "competitions.criterion_edit": "organiser",
     "competitions.criterion_delete": "organiser",

@@ -242,6 +242,14 @@ def competition_form(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(getattr(Competition, field))))
 
 
+def rubric_name_form(client, login, field, value):
+    rubric = make_competition().rubric
+    login(make_user())
+    data = {"name": "Grille", "name_ar": "", "name_en": "", field: value}
+    response = client.post(f"/tour/rubrics/{rubric.id}/name", data=data)
+    return Sent(response, lambda: _fresh(Rubric, rubric.id, field))
+
+
 def criterion_form(client, login, field, value):
     competition = make_competition()
     rubric = db.session.scalar(select(Rubric).where(Rubric.id == competition.rubric_id))
@@ -349,10 +357,18 @@ LIMITS = [
     (bank_edit, "contact_email", 254, "adresse e-mail valide"),
     (event_form, "city", 100, TOO_LONG),
     (event_form, "city_ar", 100, TOO_LONG),
+    (event_form, "city_en", 100, TOO_LONG),
     (event_form, "venue", 200, TOO_LONG),
+    (event_form, "venue_ar", 200, TOO_LONG),
+    (event_form, "venue_en", 200, TOO_LONG),
     (event_form, "slug", 80, "minuscules"),
     (competition_form, "name", 200, TOO_LONG),
+    (competition_form, "name_ar", 200, TOO_LONG),
+    (competition_form, "name_en", 200, TOO_LONG),
     (competition_form, "slug", 80, "minuscules"),
+    (rubric_name_form, "name", 200, TOO_LONG),
+    (rubric_name_form, "name_ar", 200, TOO_LONG),
+    (rubric_name_form, "name_en", 200, TOO_LONG),
     (criterion_form, "name_fr", 200, TOO_LONG),
     (criterion_form, "name_ar", 200, TOO_LONG),
     (criterion_form, "description_en", 2_000, TOO_LONG),
