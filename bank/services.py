@@ -3,9 +3,8 @@
 Plain functions in the domain's words: they validate, write, flush and audit; the caller commits.
 """
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,6 +31,7 @@ from fieldtypes import (
     parse_fields,
 )
 from judging.results import ResultRow, event_winners, results_in_force
+from paging import Page
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
@@ -371,26 +371,6 @@ class BankFilters:
             or self.min_budget is not None
             or self.max_budget is not None
         )
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:

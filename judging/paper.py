@@ -408,10 +408,3 @@ def csv_safe(value):
         return ""
     text = str(value)
     return "'" + text if is_risky(text) else text
-
-
-def user_names(entries) -> dict[int, str]:
-    ids = {e.user_id for e in entries if e.user_id}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

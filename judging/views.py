@@ -1,7 +1,5 @@
 """Jury tablets, the organisers' judging pages, deliberation, public results and the ranking API."""
 
-import csv
-import io
 from pathlib import Path
 
 from flask import (
@@ -14,6 +12,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,16 +22,17 @@ from flask_login import current_user
 from accounts.decorators import event_permission, jury_required, permission_required, require
 from accounts.permissions import can
 from accounts.states import Permission
-from audit.services import entries_for_event
+from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
 from core.routing import database_id
 from extensions import db
-from judging import calibration, certificates, outcome, paper, services, steps
+from judging import audit_log, calibration, certificates, outcome, paper, services, steps
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
+from paging import of_list, page_number
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
 
@@ -55,18 +55,19 @@ def _sector_labels() -> dict:
 @bp.get("/jury")
 @jury_required
 def my_events():
-    """The judge's events and sheets: to score / in progress / submitted / conflict."""
+    """The judge's events and sheets: to score / in progress / submitted / conflict, fifty
+    sheets a page (`?page=` pages every event's list)."""
+    number = page_number(request.args.get("page"))
     events = []
     for event in services.judge_events(current_user):
-        sheets = services.judge_sheets(event, current_user)
-        counted = [s for s in sheets if not s.idea.is_calibration]
+        done, total = services.judge_progress(event, current_user)
         events.append(
             {
                 "event": event,
-                "sheets": sheets,
+                "page": services.judge_sheets(event, current_user, number),
                 "conflicts": services.judge_conflicts(event, current_user),
-                "done": sum(1 for s in counted if s.is_submitted),
-                "total": len(counted),
+                "done": done,
+                "total": total,
             }
         )
     return render_template(
@@ -156,7 +157,7 @@ def conflict(sheet_id: int):
 @event_permission(Permission.VIEW)
 def progress(slug: str):
     event = _event(slug)
-    matrix = services.progress_matrix(event)
+    matrix = services.progress_matrix(event, page_number(request.args.get("page")))
     # The consistency flags only, never shown to the jury.
     ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
@@ -306,6 +307,7 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200):
         "judging/deliberation.html",
         event=event,
         results=shown,
+        page=of_list(list(shown.ranked_rows), page_number(request.args.get("page"))),
         chosen={row.idea_id for row in shown.winners},
         top=set(official.default_winners(shown.rows, event.winners_count)),
         record=delib.deliberation_of(event),
@@ -489,35 +491,26 @@ def minutes(slug: str):
 @bp.get("/judging/<slug>/audit")
 @event_permission(Permission.MANAGE)
 def audit(slug: str):
+    """The event's audit log, narrowed and paged; `?format=csv` streams every matching entry."""
     event = _event(slug)
-    entries = entries_for_event(event.id)
+    filters, typed, errors = audit_log.read_filters(event, request.args)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["at", "user_id", "entity", "entity_id", "action", "old", "new", "note", "source"]
-        )
-        for e in entries:
-            row = [
-                e.at.isoformat(),
-                e.user_id,
-                e.entity,
-                e.entity_id,
-                e.action,
-                e.old,
-                e.new,
-                e.note,
-                e.source,
-            ]
-            writer.writerow([paper.csv_safe(v) for v in row])
         return Response(
-            "\ufeff" + out.getvalue(),
+            stream_with_context(audit_log.csv_lines(event, filters)),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=audit-{event.slug}.csv"},
         )
     return render_template(
-        "judging/audit.html", event=event, entries=entries, users=paper.user_names(entries)
-    )
+        "judging/audit.html",
+        event=event,
+        page=audit_log.log_page(event, filters, page_number(request.args.get("page"))),
+        typed=typed,
+        filter_args={key: value for key, value in typed.items() if value},
+        errors=errors,
+        filtered=filters.any,
+        authors=audit_log.authors(event),
+        actions=described_actions(),
+    ), 422 if errors else 200
 
 
 # --- Paper fallback -------------------------------------------------------------------------------
@@ -671,10 +664,14 @@ def _row_json(row: official.ResultRow, reasons, *, every_code: bool) -> dict:
     }
 
 
+API_PAGE_SIZE = 200  # ideas a page of the ranking API: about 70 KB
+
+
 @bp.get("/api/events/<slug>/ranking")
 def api_ranking(slug: str):
     """The version in force (or ?version=N); organisers also see the provisional ranking
-    before publication."""
+    before publication. Ideas come in rank order, `API_PAGE_SIZE` a page (`?page=`; `page`,
+    `pages`, `total` and the `next` page's address say where the list goes on)."""
     event = _event(slug)
     number = _version_asked()
     shown = official.results_version(event, number) if number else official.results_in_force(event)
@@ -686,6 +683,7 @@ def api_ranking(slug: str):
             return jsonify(error=_("This version of the results does not exist.")), 404
         return jsonify(error=_("The ranking is not public before the results are published.")), 403
     in_force = official.results_in_force(event)
+    page = of_list(list(shown.rows), page_number(request.args.get("page")), API_PAGE_SIZE)
     return jsonify(
         event=event.slug,
         method=shown.method,
@@ -697,6 +695,9 @@ def api_ranking(slug: str):
         amendment_reason=shown.reason,
         figures={name: {"label": str(label), "meaning": official.FIGURE_NOTES[name]}
                  for name, label in official.FIGURE_LABELS.items()},
+        page=page.page, pages=page.pages, total=page.total,
+        next=url_for(".api_ranking", slug=slug, version=number, page=page.page + 1)
+        if page.has_next else None,
         ideas=[_row_json(row, services.NOT_RANKED_LABELS, every_code=organiser)
-               for row in shown.rows],
+               for row in page.items],
     )  # fmt: skip

@@ -1,7 +1,9 @@
 """How the submissions package hooks into lower floors (called once by the app factory)."""
 
+from audit.history import describe_actions, describe_fields
 from competitions.services import add_event_link_provider, add_event_stats_provider
 from jobs.worker import add_periodic_task
+from submissions.audit_actions import ACTIONS, FIELDS, VALUES
 from submissions.privacy import retention_sweep
 from submissions.services import count_ideas
 from submissions.views import event_links
@@ -10,7 +12,9 @@ from submissions.views import event_links
 def register() -> None:
     """The tour dashboard counts each event's ideas; the organiser's event page links to the
     ideas pages; the worker's periodic sweep erases the personal data whose retention period
-    has run out."""
+    has run out; the audit log names what submissions record."""
     add_event_stats_provider(count_ideas)
     add_event_link_provider(event_links)
     add_periodic_task("retention", retention_sweep)
+    describe_actions(ACTIONS)
+    describe_fields(FIELDS, VALUES)

@@ -35,6 +35,7 @@ from extensions import db, limiter
 from fieldtypes import strip_control
 from i18n import current_language
 from jobs.outbox import site_base_url
+from paging import page_number
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
 from submissions import attachments, paper, posting, services
@@ -362,7 +363,7 @@ def _triage_page(event: Event, args: dict, import_errors: list | None = None) ->
     return render_template(
         "submissions/triage_list.html",
         event=event,
-        ideas=services.search_ideas(event, **args),
+        page=services.search_ideas(event, **args, page=page_number(request.args.get("page"))),
         args=args,
         sectors=SECTOR_LABELS,
         sources=SOURCE_LABELS,

@@ -166,13 +166,13 @@ def test_audit_log_page_and_csv_export(app, client, login):
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
     fill(sheet_of(ideas[0], judges[0]), 3)
     login(make_user("organiser"))
-    page = client.get(f"/judging/{event.slug}/audit").get_data(as_text=True)
-    assert "score" in page and "submit" in page and judges[0].name in page
+    page = client.get(f"/judging/{event.slug}/audit?lang=en").get_data(as_text=True)
+    assert "Gave a mark" in page and "Submitted a score sheet" in page and judges[0].name in page
     response = client.get(f"/judging/{event.slug}/audit?format=csv")
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("at,user_id,entity")
-    assert sum(",score," in line for line in lines) == len(event.rubric.criteria)
+    assert lines[0].lstrip("\ufeff").startswith("When (UTC),Who,Account id,What,Action code")
+    assert sum(",score:score," in line for line in lines) == len(event.rubric.criteria)
 
 
 def test_organiser_pages_are_closed_to_the_jury(app, client, login):
