@@ -40,9 +40,11 @@ def _keep_language(user) -> None:
         services.set_locale(user, lang)
 
 
-def _sign_in(user) -> None:
+def sign_in(user) -> None:
+    """Open `user`'s session (a password, a jury card, or an organiser leaving a kiosk). The
+    language in use stays (issue 17); the account's own applies only when none was chosen."""
     session.permanent = True
-    if user.locale:
+    if user.locale and session.get("lang") not in current_app.config["LANGUAGES"]:
         session["lang"] = user.locale
     login_user(user)
 
@@ -99,7 +101,7 @@ def login():
         db.session.commit()
         if user:
             _audit_sign_in("sign_in", user_id)
-            _sign_in(user)
+            sign_in(user)
             response = see_other(same_site_path(request.args.get("next")) or home_for(user))
             _remember_device(response, services.known_device_token(user, device))
             return response
@@ -136,7 +138,7 @@ def login_link(token: str):
         db.session.commit()
         _audit_sign_in("sign_in", user_id, source="jury_link")
         logout_user()
-        _sign_in(user)
+        sign_in(user)
         return see_other(home_for(user))
     return render_template("accounts/link.html", user=user, form=form)
 
@@ -325,6 +327,6 @@ def invitation(token: str):
     db.session.commit()
     _audit_sign_in("sign_in", user_id, source="invitation")
     logout_user()
-    _sign_in(user)
+    sign_in(user)
     flash(_("Your password is set. Welcome."), "success")
     return see_other(home_for(user))

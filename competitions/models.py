@@ -49,7 +49,7 @@ class Criterion(db.Model):
     key: Mapped[str] = mapped_column(String(40))  # e.g. "social_impact"
     name: Mapped[dict] = mapped_column(JSON)  # {"ar": …, "fr": …, "en": …}
     description: Mapped[dict] = mapped_column(JSON, default=dict)  # same shape
-    # What the ends of the scale look like: {"low": {"fr": …}, "high": {"fr": …}}
+    # What each whole level of the scale looks like: {"1": {"fr": …, "ar": …}, "2": {…}, …}
     descriptors: Mapped[dict] = mapped_column(JSON, default=dict)
     weight: Mapped[float] = mapped_column(default=1.0)
     scale_min: Mapped[int] = mapped_column(default=1)
@@ -59,15 +59,29 @@ class Criterion(db.Model):
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
 
+    @property
+    def whole_levels(self) -> list[int]:
+        """The whole levels of the scale, lowest first: each may have its descriptor."""
+        return list(range(self.scale_min, self.scale_max + 1))
+
+    def descriptor(self, level) -> dict:
+        """{lang: text} describing a level (a half level has none)."""
+        return (self.descriptors or {}).get(str(level)) or {}
+
+    @property
+    def levels_without_descriptor(self) -> list[int]:
+        """Whole levels no language describes yet (the rubric page lists them)."""
+        return [level for level in self.whole_levels if not self.descriptor(level)]
+
     def name_in(self, lang: str | None = None) -> Localized:
         return localized(self.name, lang)
 
     def description_in(self, lang: str | None = None) -> Localized:
         return localized(self.description, lang)
 
-    def descriptor_in(self, end: str, lang: str | None = None) -> Localized:
-        """What one end of the scale ("low", "high") looks like."""
-        return localized((self.descriptors or {}).get(end), lang)
+    def descriptor_in(self, level, lang: str | None = None) -> Localized:
+        """What a level of the scale looks like, in the reader's language (or its fallback)."""
+        return localized(self.descriptor(level), lang)
 
 
 class Competition(TypedInLanguages, db.Model):

@@ -50,8 +50,9 @@ def ensure_editable(rubric: Rubric) -> None:
         )
 
 
-# A criterion's texts, per language, and their limits.
-TEXT_TYPES = {"name": Text(200), "description": Text(2000), "low": Text(1000), "high": Text(1000)}
+# A criterion's texts, per language, and their limits; a level's descriptor is a DESCRIPTOR.
+TEXT_TYPES = {"name": Text(200), "description": Text(2000)}
+DESCRIPTOR = Text(1000)
 TYPES = {
     "weight": Number(0, MAX_WEIGHT, required=True),
     "scale_min": Integer(SCALE_LOW, SCALE_HIGH, required=True),
@@ -61,13 +62,13 @@ TYPES = {
 KEY = Text.of(Criterion.key)
 
 
-def _texts(data: dict, group: str, errors: dict) -> dict:
-    """{lang: text} of one group (name, description…); errors go to `<group>_<lang>`."""
+def _texts(data: dict, group: str, errors: dict, kind: Text | None = None) -> dict:
+    """{lang: text} of one group (name, description, level_3…); errors go to `<group>_<lang>`."""
     given = data.get(group) or {}
     texts = {}
     for lang in LANGS:
         try:
-            text = TEXT_TYPES[group].parse(given.get(lang))
+            text = (kind or TEXT_TYPES[group]).parse(given.get(lang))
         except FieldError as error:
             errors.setdefault(f"{group}_{lang}", error.message)
             continue
@@ -101,7 +102,7 @@ def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = No
     clean["half_points"] = bool(data.get("half_points"))
     clean["name"] = texts["name"]
     clean["description"] = texts["description"]
-    clean["descriptors"] = {"low": texts["low"], "high": texts["high"]}
+    clean["descriptors"] = _descriptors(data.get("descriptors") or {}, clean, errors)
     if not texts["name"] and not any(key.startswith("name_") for key in errors):
         errors["name_fr"] = _l("Give the criterion a name in at least one language.")
     others = [other for other in rubric.criteria if other is not criterion]
@@ -130,6 +131,37 @@ def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = No
     return clean
 
 
+def form_levels(raw_min, raw_max, criterion: Criterion | None = None) -> list[int]:
+    """The whole levels a criterion form describes: those of the scale typed, when it reads as
+    one, else of the criterion's saved scale, else 1 to 5 (the default scale)."""
+    scale = Integer(SCALE_LOW, SCALE_HIGH, required=True)
+    try:
+        low, high = scale.parse(raw_min), scale.parse(raw_max)
+    except FieldError:
+        low = high = None
+    if low is None or high is None or low >= high:
+        low, high = (criterion.scale_min, criterion.scale_max) if criterion else (1, 5)
+    return list(range(low, high + 1))
+
+
+def _descriptors(given: dict, clean: dict, errors: dict) -> dict:
+    """{"3": {lang: text}} for each whole level of the scale that has a text in some language;
+    levels outside the scale are dropped. Errors go to `level_<n>_<lang>`."""
+    low, high = clean.get("scale_min"), clean.get("scale_max")
+    descriptors = {}
+    for level, texts in given.items():
+        try:
+            number = int(level)
+        except (TypeError, ValueError):
+            continue
+        if low is not None and high is not None and not low <= number <= high:
+            continue
+        parsed = _texts({f"level_{number}": texts}, f"level_{number}", errors, DESCRIPTOR)
+        if parsed:
+            descriptors[str(number)] = parsed
+    return dict(sorted(descriptors.items(), key=lambda item: int(item[0])))
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 
@@ -138,13 +170,13 @@ def _ascii(text: str) -> str:
 
 def criterion_data(criterion: Criterion) -> dict:
     """A criterion's values in the shape `clean_criterion` takes (to fill a form, or copy)."""
-    descriptors = criterion.descriptors or {}
     return {
         "key": criterion.key,
         "name": dict(criterion.name or {}),
         "description": dict(criterion.description or {}),
-        "low": dict(descriptors.get("low") or {}),
-        "high": dict(descriptors.get("high") or {}),
+        "descriptors": {
+            level: dict(texts) for level, texts in (criterion.descriptors or {}).items()
+        },
         "weight": criterion.weight,
         "scale_min": criterion.scale_min,
         "scale_max": criterion.scale_max,

@@ -481,17 +481,20 @@ def get_competition(slug: str) -> Competition | None:
 
 def transition_choices(event: Event) -> list[dict]:
     """The moves offered on the event's page: each allowed next state, its label, whether it
-    goes back, and the reason it is refused now, if any."""
+    goes back, the reason it is refused now, if any, and (for a move made at once, without a
+    confirmation page) what the providers warn of."""
     choices = []
     for new_state in allowed_transitions(event.state):
         refusal = transition_refusal(event, new_state)
+        confirm = move_needs_confirmation(event, new_state)
         choices.append(
             {
                 "state": new_state,
                 "label": TRANSITION_LABELS[(event.state, new_state)],
                 "back": new_state.step < EventState(event.state).step,
-                "confirm": move_needs_confirmation(event, new_state),
+                "confirm": confirm,
                 "refusal": str(refusal) if refusal else None,
+                "notices": [] if confirm or refusal else transition_notices(event, new_state),
             }
         )
     return choices

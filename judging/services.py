@@ -139,6 +139,15 @@ def judge_progress(event: Event, user) -> tuple[int, int]:
     return done, total
 
 
+def next_sheet(sheet: ScoreSheet) -> ScoreSheet | None:
+    """The judge's next sheet still to submit in the sheet's event (list order, calibration
+    first), the given one aside; None when every other sheet is submitted."""
+    for other in judge_sheets(sheet.event, sheet.judge):
+        if other.id != sheet.id and other.status in SheetState.UNSUBMITTED:
+            return other
+    return None
+
+
 def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
     """The judge's declared conflicts in this event, with their ideas."""
     query = (

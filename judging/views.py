@@ -35,6 +35,7 @@ from judging.services import JudgingError, JudgingNotFound
 from paging import of_list, page_number
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
+from submissions.views import unchecked_warning
 
 bp = Blueprint("judging", __name__)
 
@@ -100,6 +101,7 @@ def sheet(sheet_id: int):
     return render_template(
         "judging/sheet.html",
         sheet=sheet,
+        next_sheet=services.next_sheet(sheet) if sheet.is_submitted else None,
         event=sheet.event,
         idea=sheet.idea,
         criteria=sheet.event.rubric.criteria,
@@ -137,7 +139,7 @@ def submit(sheet_id: int):
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
-    return see_other(url_for("judging.my_events"))
+    return see_other(url_for("judging.sheet", sheet_id=sheet_id))
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
@@ -171,6 +173,7 @@ def progress(slug: str):
         conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
         removal_labels=services.REMOVAL_LABELS,
+        unchecked=None if event.judging_closed else unchecked_warning(event),
     )
 
 
@@ -220,10 +223,15 @@ def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
 
 
 @bp.get("/judging/<slug>/calibration/<int:idea_id>")
+@bp.get("/judging/<slug>/calibration/choose", defaults={"idea_id": None})
 @event_permission(Permission.MANAGE)
-def calibration_confirm(slug: str, idea_id: int):
+def calibration_confirm(slug: str, idea_id: int | None):
+    """What using an idea to practise scoring does, before it is done (the idea is in the path,
+    or chosen in the progress page's list: `?idea_id=`)."""
     event = _event(slug)
-    idea = db.session.get(Idea, idea_id)
+    if idea_id is None:
+        idea_id = request.args.get("idea_id", type=database_id)
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
     if idea is None or idea.event_id != event.id:
         abort(404)
     return _render_calibration_confirm(event, idea)
@@ -297,18 +305,21 @@ def _may_see_ranking(event: Event) -> bool:
     return event.judging_closed and services.is_event_judge(event, current_user)
 
 
-def _render_deliberation(event: Event, errors: dict, status: int = 200):
+def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=None):
     """The ranking being deliberated (live while winners may change), else the validated
-    version or the one in force; reopening and amending are offered here."""
+    version or the one in force; reopening and amending are offered here. `typed`: the winners
+    and reasons of a refused choice, shown again as the organiser left them."""
     editable = delib.can_choose(event)
     shown = official.provisional_results(event) if editable else None
     shown = shown or official.validated_results(event) or official.provisional_results(event)
+    chosen, reasons = typed or ({row.idea_id for row in shown.winners}, None)
     return render_template(
         "judging/deliberation.html",
         event=event,
         results=shown,
         page=of_list(list(shown.ranked_rows), page_number(request.args.get("page"))),
-        chosen={row.idea_id for row in shown.winners},
+        chosen=chosen,
+        typed_reasons=reasons,
         top=set(official.default_winners(shown.rows, event.winners_count)),
         record=delib.deliberation_of(event),
         locked=not editable,
@@ -333,8 +344,9 @@ def deliberation(slug: str):
 
 @bp.post("/judging/<slug>/winners")
 @event_permission(Permission.MANAGE)
-@on_refusal(".deliberation")
 def winners(slug: str):
+    """The winners ticked, with a reason for each one outside the top places; refused, the page
+    comes back (422) with the ticks and reasons as they were typed."""
     event = _event(slug)
     ids = request.form.getlist("winner", type=database_id)
     reasons = {
@@ -342,10 +354,13 @@ def winners(slug: str):
         for k, v in request.form.items()
         if k.startswith("reason_") and k[7:].isdigit()
     }
-    delib.choose_winners(event, ids, reasons, current_user)
-    db.session.commit()
-    flash(_("Winners recorded."), "success")
-    return see_other(url_for("judging.deliberation", slug=slug))
+    refused = form_refusals()
+    with refused:
+        delib.choose_winners(event, ids, reasons, current_user)
+        db.session.commit()
+        flash(_("Winners recorded."), "success")
+        return see_other(url_for("judging.deliberation", slug=slug))
+    return _render_deliberation(event, refused.errors, refused.status, typed=(set(ids), reasons))
 
 
 @bp.post("/judging/<slug>/notes")

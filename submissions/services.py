@@ -306,6 +306,23 @@ def search_ideas(
     return paginate(db.session, query.order_by(Idea.created_at.desc(), Idea.id.desc()), page)
 
 
+def unchecked_ideas(event: Event) -> list[Idea]:
+    """The event's ideas whose eligibility nobody has checked yet ("not yet checked"; the
+    calibration idea and duplicates aside): the jury gets them as they are."""
+    return list(
+        db.session.scalars(
+            select(Idea)
+            .where(
+                Idea.event_id == event.id,
+                Idea.eligibility == Eligibility.PENDING,
+                Idea.duplicate_of_id.is_(None),
+                Idea.is_calibration.is_(False),
+            )
+            .order_by(Idea.id)
+        )
+    )
+
+
 def count_ideas(event_ids) -> dict:
     """{event_id: {"ideas": n}}: the provider for the tour dashboard's figures."""
     rows = db.session.execute(

@@ -268,12 +268,10 @@ def criterion_form(client, login, field, value):
         if field == "key":
             return criterion.key
         group, lang = field.rsplit("_", 1)
-        texts = {
-            "name": criterion.name,
-            "description": criterion.description,
-            "low": (criterion.descriptors or {}).get("low"),
-            "high": (criterion.descriptors or {}).get("high"),
-        }[group]
+        if group.startswith("level_"):
+            texts = criterion.descriptor(group.removeprefix("level_"))
+        else:
+            texts = {"name": criterion.name, "description": criterion.description}[group]
         return (texts or {}).get(lang)
 
     return Sent(response, stored)
@@ -372,8 +370,9 @@ LIMITS = [
     (criterion_form, "name_fr", 200, TOO_LONG),
     (criterion_form, "name_ar", 200, TOO_LONG),
     (criterion_form, "description_en", 2_000, TOO_LONG),
-    (criterion_form, "low_fr", 1_000, TOO_LONG),
-    (criterion_form, "high_ar", 1_000, TOO_LONG),
+    (criterion_form, "level_1_fr", 1_000, TOO_LONG),
+    (criterion_form, "level_3_en", 1_000, TOO_LONG),
+    (criterion_form, "level_5_ar", 1_000, TOO_LONG),
     (criterion_form, "key", 40, TOO_LONG),
     (jury_form, "name", 200, TOO_LONG),
     (jury_form, "email", 254, "adresse e-mail valide"),
@@ -385,7 +384,6 @@ SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
 FLASHED = (
     conflict_reason,
     organiser_conflict_reason,
-    override_reason,
     paper_score_comment,
     deletion_refusal,
 )  # refused with a flash after a 303 (see below)
