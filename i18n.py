@@ -4,19 +4,21 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 RTL_LANGUAGES = {"ar"}
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+LANGUAGE_SHORT_NAMES = {"ar": "ع", "fr": "FR", "en": "EN"}  # the header's switch on phones
 
 
 def select_locale() -> str:
     """?lang= (remembered in the session) → the session → the signed-in user's saved choice →
-    the browser → French. Signing in copies the user's saved choice into the session, and the
-    header's switch saves it on the account, so the choice follows the user between devices."""
+    the browser → French. Signing in keeps the language in use (`sign_in_language`) and saves
+    it on the account, as the header's switch does, so the choice follows the user."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and jobs: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -32,6 +34,20 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def sign_in_language(saved: str | None) -> str | None:
+    """The language a person signs in with: the one chosen before signing in (the session), else
+    the browser's preference when it states one, else the account's saved language. Signing in
+    never switches the page someone was reading to another language."""
+    languages = current_app.config["LANGUAGES"]
+    if session.get("lang") in languages:
+        return session["lang"]
+    if request.accept_languages:
+        browser = request.accept_languages.best_match(languages)
+        if browser:
+            return browser
+    return saved if saved in languages else None
 
 
 def current_language() -> str:
@@ -132,22 +148,106 @@ def event_city(event, lang: str | None = None) -> Localized:
     return event.city_in(lang)
 
 
+CURRENCY = {"ar": "درهم"}  # the dirham in the reader's language; "MAD" elsewhere
+NO_BREAK = "\u00a0"
+# Unicode isolates for plain text (e-mails): left-to-right, first-strong, pop.
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+
+
+def format_number(value, fmt: str | None = None) -> str:
+    """A number as the reader's language groups it ("250 000", "250,000"), "—" when missing."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format=fmt or "#,##0.###")
+
+
 def format_mad(amount: int | float | Decimal | None) -> str:
-    """An amount in dirhams as people read it, e.g. '2 230 000 MAD' in French."""
+    """An amount in dirhams in the reader's language: "2 230 000 MAD", "2,230,000 درهم"."""
     if amount is None:
         return "—"
-    return f"{format_decimal(amount, format='#,##0')} MAD"
+    unit = CURRENCY.get(current_language(), "MAD")
+    return f"{format_number(amount, '#,##0')}{NO_BREAK}{unit}"
+
+
+def long_date(value) -> str:
+    """A date, one format per language: "11 avril 2025", "11 أبريل 2025", "April 11, 2025"."""
+    return format_date(value, "long") if value else "—"
+
+
+def long_datetime(value) -> str:
+    """A moment: the long date and the hour, in the tour's time zone."""
+    return f"{format_date(value, 'long')} {format_time(value, 'HH:mm')}" if value else "—"
+
+
+def isolate(text, *, ltr: bool = False, html: bool = True, cls: str | None = None):
+    """The one way to keep a piece of text in its own direction inside a paragraph of the other:
+    `<bdi>` in pages (dir="ltr" for numbers, codes, phones; dir="auto" for what people typed),
+    Unicode isolates in plain text. Without it "250 000" reads "000 250" in Arabic."""
+    if not html:
+        return (LRI if ltr else FSI) + str(text) + PDI
+    attrs = Markup(' dir="ltr"' if ltr else ' dir="auto"')
+    if cls:
+        attrs += Markup(' class="%s"') % cls
+    return Markup("<bdi%s>%s</bdi>") % (attrs, text)
+
+
+def _html(context) -> bool:
+    """Markup in pages; isolate characters in plain text and where the renderer has no <bdi>
+    (WeasyPrint ignores `unicode-bidi: isolate`: the certificate sets `bidi_characters`)."""
+    return bool(context.eval_ctx.autoescape) and not context.get("bidi_characters")
+
+
+@pass_context
+def ltr_filter(context, value):
+    """`|ltr`: a phone number, receipt code, e-mail or score, kept left to right."""
+    return isolate("—" if value in (None, "") else value, ltr=True, html=_html(context))
+
+
+@pass_context
+def isolate_filter(context, value):
+    """`|isolate`: a title or name someone typed, shown in its own direction."""
+    return isolate("" if value is None else value, html=_html(context))
+
+
+@pass_context
+def number_filter(context, value, fmt=None):
+    return isolate(format_number(value, fmt), ltr=True, html=_html(context))
+
+
+@pass_context
+def mad_filter(context, amount):
+    """`|mad`: the figure isolated left to right, the unit in the reader's language after it."""
+    if amount is None:
+        return "—"
+    html = _html(context)
+    unit = CURRENCY.get(current_language(), "MAD")
+    figure = isolate(format_number(amount, "#,##0"), ltr=True, html=html)
+    if html:
+        return Markup('<bdi class="amount">%s&nbsp;%s</bdi>') % (figure, unit)
+    return FSI + figure + NO_BREAK + unit + PDI
+
+
+@pass_context
+def date_filter(context, value, fmt="long"):
+    text = format_date(value, "full") if value and fmt == "full" else long_date(value)
+    return isolate(text, html=_html(context))
+
+
+@pass_context
+def datetime_filter(context, value, fmt=None):
+    return isolate(long_datetime(value), html=_html(context))
+
+
+@pass_context
+def nbsp_filter(context, value):
+    """`|nbsp`: a hint such as "250 000" held together (no-break spaces) and isolated."""
+    return isolate(str(value).replace(" ", NO_BREAK), ltr=True, html=_html(context))
 
 
 def url_without_lang() -> str:
     """The current URL minus ?lang=, for the language switch to come back to."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     return request.path + ("?" + urlencode(args) if args else "")
-
-
-def mad_html(amount) -> Markup:
-    """`format_mad` for pages: isolated, so "2 230 000 MAD" keeps its order in Arabic text."""
-    return Markup('<bdi class="amount">%s</bdi>') % format_mad(amount)
 
 
 def register_template_helpers(app) -> None:
@@ -158,14 +258,18 @@ def register_template_helpers(app) -> None:
         text_direction=text_direction,
         localized=localized,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_SHORT_NAMES=LANGUAGE_SHORT_NAMES,
     )
     app.jinja_env.filters.update(
-        mad=mad_html,
+        mad=mad_filter,
+        format_date=date_filter,
+        format_datetime=datetime_filter,
+        number=number_filter,
+        ltr=ltr_filter,
+        isolate=isolate_filter,
+        nbsp=nbsp_filter,
         marked=marked,
         hinted=hinted,
-        format_date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
-        format_datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "—",
-        number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "—",
     )
 
 

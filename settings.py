@@ -88,4 +88,6 @@ MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Idéathon <no-reply@ideathon.local>"
 MAIL_SUPPRESS_SEND = False
 MAIL_TIMEOUT = 10
-EXTERNAL_BASE_URL = "http://127.0.0.1:5000"
+# The public address for links in e-mails and QR codes (set it in production). Unset in
+# development: pages use the address they are served on (jobs.outbox.site_base_url).
+EXTERNAL_BASE_URL = None

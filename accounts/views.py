@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.states import Role
 from audit.services import record_access
 from extensions import db
-from i18n import LANGUAGE_NAMES
+from i18n import LANGUAGE_NAMES, sign_in_language
 from refusals import on_refusal, same_site_path, see_other
 
 bp = Blueprint("accounts", __name__)
@@ -33,10 +33,18 @@ def home_for(user) -> str:
     return url_for("judging.my_events") if user.is_jury else url_for("competitions.dashboard")
 
 
+def _keep_language(user) -> None:
+    """Before the commit of a sign-in: the language in use is saved on the account."""
+    lang = sign_in_language(user.locale)
+    if lang:
+        services.set_locale(user, lang)
+
+
 def sign_in(user) -> None:
-    """Open `user`'s session (a password, a jury card, or an organiser leaving a kiosk)."""
+    """Open `user`'s session (a password, a jury card, or an organiser leaving a kiosk). The
+    language in use stays (issue 17); the account's own applies only when none was chosen."""
     session.permanent = True
-    if user.locale:
+    if user.locale and session.get("lang") not in current_app.config["LANGUAGES"]:
         session["lang"] = user.locale
     login_user(user)
 
@@ -88,6 +96,8 @@ def login():
             form.email.data, form.password.data, request.remote_addr, device_token=device
         )
         user_id = user.id if user else None
+        if user:
+            _keep_language(user)
         db.session.commit()
         if user:
             _audit_sign_in("sign_in", user_id)
@@ -124,6 +134,7 @@ def login_link(token: str):
     if form.validate_on_submit():
         user = services.use_login_link(token)
         user_id = user.id
+        _keep_language(user)
         db.session.commit()
         _audit_sign_in("sign_in", user_id, source="jury_link")
         logout_user()
@@ -312,6 +323,7 @@ def invitation(token: str):
         token, request.form.get("password", ""), request.form.get("confirmation", "")
     )
     user_id = user.id
+    _keep_language(user)
     db.session.commit()
     _audit_sign_in("sign_in", user_id, source="invitation")
     logout_user()

@@ -55,7 +55,7 @@ FIELDS = {
     "rubric_id": _l("Rubric"),
     "version": _l("Version"),
     "panel": _l("Panel"),
-    "is_president": _l("President of the panel"),
+    "is_president": _l("Chair of the panel"),
     "replaced": _l("Replaced"),
     "cards": _l("Cards"),
     "revoked": _l("Cards revoked"),

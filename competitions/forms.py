@@ -160,7 +160,7 @@ class JuryForm(FlaskForm):
     email = EmailField(_l("E-mail"))
     name = StringField(_l("Name (for a new account)"))
     panel = number_field(_l("Panel"), default=1)
-    is_president = BooleanField(_l("President of the panel"))
+    is_president = BooleanField(_l("Chair of the panel"))
     locale = SelectField(
         _l("Language of the jury member"),
         validate_choice=False,

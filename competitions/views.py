@@ -1,6 +1,6 @@
 """The tour's pages: the public tour, the organiser's dashboard, event pages, rubrics, jury."""
 
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from competitions.models import Competition, Criterion, Event, Rubric
 from competitions.rubrics import criterion_data, form_levels, rubric_in_use, rubric_users
 from extensions import db
 from i18n import LANGUAGE_NAMES
+from jobs.outbox import site_base_url
 from refusals import form_refusals, on_refusal, see_other
 
 bp = Blueprint("competitions", __name__)
@@ -345,8 +346,7 @@ def jury_cards_page(slug: str):
     event = _event_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    # The address the tablets will reach: the deploy's own, else the one the organiser uses.
-    base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
+    base = site_base_url()  # the address the tablets will reach
     cards = jury_cards(
         event,
         lambda token: base + url_for("accounts.login_link", token=token),

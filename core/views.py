@@ -21,6 +21,15 @@ def vendor(filename: str):
     return send_from_directory(NODE_MODULES, filename, max_age=7 * 24 * 3600)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask /favicon.ico whatever the page links: the site's SVG icon, not a 404."""
+    static = Path(current_app.static_folder) / "img"
+    return send_from_directory(
+        static, "favicon.svg", mimetype="image/svg+xml", max_age=7 * 24 * 3600
+    )
+
+
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():

@@ -2,7 +2,7 @@
 by a job once that transaction has committed (so nothing is sent for data that was rolled back,
 and nothing is lost when Redis or the mail server is down)."""
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +20,24 @@ def normalise_address(address: str | None) -> str:
     return (address or "").strip().lower()
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # `flask run`'s address: jobs and CLI, no config
+
+
+def site_base_url() -> str:
+    """The address links and QR codes lead to. While serving a request in development, or with
+    no EXTERNAL_BASE_URL configured: the address this request came to (the port the app really
+    runs on). Otherwise (production, jobs, the CLI): EXTERNAL_BASE_URL, else 127.0.0.1:5000."""
+    config = current_app.config
+    configured = config.get("EXTERNAL_BASE_URL")
+    in_development = (config.get("APP_ENV") or "development") == "development"
+    if has_request_context() and (in_development or not configured):
+        return request.host_url.rstrip("/")
+    return (configured or DEVELOPMENT_BASE_URL).rstrip("/")
+
+
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for a message (no request needed): EXTERNAL_BASE_URL + the route."""
-    base = current_app.config.get("EXTERNAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    """An absolute link for a message or a printed code: `site_base_url()` + the route."""
+    base = site_base_url()
     with current_app.test_request_context(base_url=base):
         try:
             return url_for(endpoint, _external=True, **values)

@@ -75,7 +75,7 @@ def _export_or_404(export_id: int) -> ExportJob:
 
 def export_message(export: ExportJob, status: str, lost: str | None) -> str:
     if status == ExportState.QUEUED:
-        return _("Waiting for a worker…")
+        return _("Waiting for a worker… You will get an e-mail when the workbook is ready.")
     if status == ExportState.RUNNING:
         return _("Building the workbook: %(percent)d %%", percent=export.progress)
     if status == ExportState.DONE:

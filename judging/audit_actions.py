@@ -34,7 +34,7 @@ FIELDS = {
     "value": _l("Mark"),
     "idea_id": _l("Idea"),
     "judge_id": _l("Judge"),
-    "president_id": _l("President"),
+    "president_id": _l("Jury chair"),
     "comment": _l("Comment"),
     "scores": _l("Marks"),
     "reason": _l("Reason"),

@@ -64,6 +64,7 @@ def certificate_pdf(certificate: Certificate, lang: str) -> bytes:
             event=certificate.event,
             lang=lang,
             external_url=external_url,
+            bidi_characters=True,  # WeasyPrint has no <bdi>: Unicode isolates instead
         )
     fonts = FontConfiguration()
     stylesheet = CSS(string=font_faces(), font_config=fonts)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from competitions.models import Event
 from extensions import db
+from i18n import LANGUAGE_NAMES
 from jobs.outbox import external_url, queue_email
 from judging import results as official
 from judging.models import Certificate, ScoreSheet
@@ -22,7 +23,7 @@ from judging.states import CertificateKind, NotRanked, SheetState
 from submissions.models import Idea
 from submissions.receipts import ALPHABET
 
-CERTIFICATE_LANGUAGES = ("ar", "fr")
+CERTIFICATE_LANGUAGES = tuple(LANGUAGE_NAMES)  # ar, fr, en
 _CODE_GROUPS, _GROUP_LENGTH = 4, 4  # 16 characters of 25: about 2^74 codes, unguessable
 
 

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     render_template,
     request,
     send_file,
@@ -93,5 +92,5 @@ def tour_workbook():
     params = {"all": True, "competition": events[0].competition.slug, "personal": True}
     export = start_export("rankings", params, current_user, language)
     db.session.commit()
-    flash(_("The workbook is being prepared. You will get an e-mail when it is ready."), "info")
+    # No banner here: the export's page says its real state (it may be done already).
     return see_other(url_for("jobs.export_status", export_id=export.id))

@@ -75,6 +75,12 @@ LABELS = {
     "other_members": _l("Other team members"),
     "consent": _l("Consent"),
 }
+# Pages show an amount with its unit (`|mad`, in the reader's language): their label omits it.
+SHOWN_LABELS = {
+    **LABELS,
+    "budget_mad": _l("Estimated budget"),
+    "financing_sought_mad": _l("Financing sought"),
+}
 # Every field's type: a text's limit is its column's (long text columns get a sane cap).
 TYPES = {
     "title": Text.of(Idea.title, required=True),

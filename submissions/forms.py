@@ -41,7 +41,7 @@ def _choices(labels: dict, blank: bool = True) -> list[SelectChoice]:
 
 
 def _numeric(**extra) -> dict:
-    return {"inputmode": "numeric", "autocomplete": "off", **extra}
+    return {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", **extra}
 
 
 class IdeaForm(FlaskForm):
@@ -61,9 +61,9 @@ class IdeaForm(FlaskForm):
         LABELS["local_resources"], render_kw={"rows": 2, "maxlength": MAX["local_resources"]}
     )
     expected_jobs = StringField(LABELS["expected_jobs"], render_kw=_numeric())
-    budget_mad = StringField(LABELS["budget_mad"], render_kw=_numeric(placeholder="250 000"))
+    budget_mad = StringField(LABELS["budget_mad"], render_kw=_numeric(placeholder="250\u00a0000"))
     financing_sought_mad = StringField(
-        LABELS["financing_sought_mad"], render_kw=_numeric(placeholder="150 000")
+        LABELS["financing_sought_mad"], render_kw=_numeric(placeholder="150\u00a0000")
     )
     team_kind = RadioField(
         LABELS["team_kind"], choices=_choices(TEAM_LABELS, blank=False), default=TeamKind.GROUP
@@ -80,7 +80,7 @@ class IdeaForm(FlaskForm):
         render_kw={
             "inputmode": "tel",
             "autocomplete": "tel",
-            "placeholder": "06 12 34 56 78",
+            "placeholder": "06\u00a012\u00a034\u00a056\u00a078",
             "dir": "ltr",
         },
     )
@@ -162,7 +162,11 @@ class LookupForm(FlaskForm):
     )
     phone = StringField(
         _l("Phone number given with the idea"),
-        render_kw={"dir": "ltr", "inputmode": "tel", "placeholder": "06 12 34 56 78"},
+        render_kw={
+            "dir": "ltr",
+            "inputmode": "tel",
+            "placeholder": "06\u00a012\u00a034\u00a056\u00a078",
+        },
     )
 
 

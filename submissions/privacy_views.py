@@ -16,8 +16,8 @@ from submissions import privacy, services
 from submissions.fields import (
     AGE_LABELS,
     GENDER_LABELS,
-    LABELS,
     SECTOR_LABELS,
+    SHOWN_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
     TEAM_LABELS,
@@ -96,7 +96,7 @@ def my_data():
     return _lookup_page(
         held=held,
         idea=idea,
-        labels=LABELS,
+        labels=SHOWN_LABELS,
         choices=CHOICE_LABELS,
         sources=SOURCE_LABELS,
         code=request.form.get("code", ""),

@@ -38,6 +38,7 @@ from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
 from i18n import current_language, template_language
+from jobs.outbox import site_base_url
 from paging import page_number
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
@@ -129,8 +130,7 @@ def _idea(event: Event, idea_id: int) -> Idea:
 
 def public_submit_url(event: Event) -> str:
     """The address printed in QR codes: the public site, not the host this page was asked on."""
-    base = (current_app.config.get("EXTERNAL_BASE_URL") or request.host_url).rstrip("/")
-    return base + url_for("submissions.submit", slug=event.slug)
+    return site_base_url() + url_for("submissions.submit", slug=event.slug)
 
 
 @bp.app_template_global("submission_qr")

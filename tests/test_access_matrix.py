@@ -112,6 +112,7 @@ ACCESS = {
     "static": "public",
     "core.vendor": "public",
     "core.healthz": "public",
+    "core.favicon": "public",
     "accounts.login": "public",
     "accounts.login_link": "bad_link",
     "accounts.logout": "sign_out",

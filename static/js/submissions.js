@@ -1,7 +1,9 @@
-/* The idea form: cooperative fields follow the team choice; the kiosk's "start over" asks first
-   (a modal dialog), then clears the draft; a kiosk left alone asks "Still there?", then erases
-   the form; the kiosk receipt stays until "Done", or gives way to a blank form after its safety
-   timeout, replacing itself in the history (Back never shows it). No framework. */
+/* The idea form: cooperative fields follow the team choice; sending without a connection shows a
+   message instead of the browser's error page (the form and its draft stay); the kiosk's "start
+   over" asks first (a modal dialog), then clears the draft; a kiosk left alone asks "Still
+   there?", then erases the form; the kiosk receipt stays until "Done", or gives way to a blank
+   form after its safety timeout, replacing itself in the history (Back never shows it). No
+   framework. */
 (function () {
   "use strict";
 
@@ -16,13 +18,32 @@
     sync();
 
     var sending = false;
+    var button = document.getElementById("submit-idea");
+    var offline = document.getElementById("offline-message");
+    var done = function () {
+      sending = false;
+      if (button) button.removeAttribute("aria-busy");
+    };
+    var showOffline = function () {
+      done();
+      offline.hidden = false;
+      offline.focus();
+    };
     form.addEventListener("submit", function (event) {
       /* One tap is enough: the server also ignores repeats of the same form (one-time token). */
-      if (sending) { event.preventDefault(); return; }
+      event.preventDefault();
+      if (sending) return;
       sending = true;
-      var button = document.getElementById("submit-idea");
       if (button) button.setAttribute("aria-busy", "true");
-      setTimeout(function () { sending = false; }, 15000);  /* a dropped connection: allow a resend */
+      offline.hidden = true;
+      if (navigator.onLine === false) { showOffline(); return; }
+      /* A small request first: when the site cannot be reached, the form stays on screen. */
+      fetch(form.dataset.pingUrl, { cache: "no-store", credentials: "same-origin" })
+        .then(function () {
+          HTMLFormElement.prototype.submit.call(form);
+          setTimeout(done, 15000);  /* a connection dropped while sending: allow a resend */
+        })
+        .catch(showOffline);
     });
 
   }

@@ -134,7 +134,7 @@ def test_naming_a_president_takes_the_role_from_the_previous_one(client, organis
     )
     assert entry.new == {"role": "secretary", "replaced": [c.id]} and entry.user_id == organiser.id
     page = client.get(f"/tour/events/{event.slug}").get_data(as_text=True)
-    assert "Secrétaire" in page and "Président" in page
+    assert "Secrétaire" in page and "Présidence du jury" in page
 
 
 def test_the_president_is_also_named_from_the_jury_form_one_per_event(client, organiser):

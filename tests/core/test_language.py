@@ -55,20 +55,55 @@ def test_lang_query_lasts_beyond_one_page_for_a_signed_in_user(client, login):
     assert 'dir="rtl"' in client.get("/").get_data(as_text=True)
 
 
-def test_signing_in_brings_the_saved_language(client):
+def test_signing_in_keeps_the_language_chosen_before(client):
+    """Issue 17: the choice on the sign-in page wins over the saved one (tests/accounts/
+    test_sign_in_language.py covers every language and the browser's preference)."""
     from tests.builders import PASSWORD
 
     user = make_user("organiser", locale="ar")
     client.get("/?lang=fr")
     client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in client.get("/").get_data(as_text=True)
 
 
 def test_amounts_on_pages_are_isolated_so_arabic_text_keeps_their_order(app):
+    from flask import render_template_string
     from flask_babel import force_locale
 
-    from i18n import mad_html
-
     with app.test_request_context("/"), force_locale("ar"):
-        html = str(mad_html(480000))
-    assert html.startswith('<bdi class="amount">') and html.endswith("MAD</bdi>")
+        html = render_template_string("{{ 480000|mad }}")
+    assert html == '<bdi class="amount"><bdi dir="ltr">480,000</bdi>&nbsp;درهم</bdi>'
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(client):
+    """Issue 17: each page logged a missing favicon.ico."""
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    for path in ("/favicon.ico", "/static/img/favicon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.get_data(as_text=True).lstrip().startswith("<svg")
+        response.close()
+
+
+def test_every_language_switch_offers_english_and_pages_render_in_english(client, login):
+    """Issue 17: English is the third language; message ids are English, and the one that
+    was not ("Idéathon") has an English rendering."""
+    from tests.builders import make_event
+
+    event = make_event(state="open")
+    pages = ["/", "/login", "/receipt", f"/e/{event.slug}/submit", "/bank", "/bank/map"]
+    for path in pages:
+        page = client.get(f"{path}?lang=en").get_data(as_text=True)
+        assert '<html lang="en" dir="ltr">' in page, path
+        assert 'name="lang" value="en"' in page, path  # the header's switch
+        brand = page.split('class="navbar-brand', 1)[1].split("</a>", 1)[0]
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert brand.endswith(">Ideathon") and "Idéathon" not in title, path
+    login(make_user("organiser"))
+    with client.session_transaction() as session:
+        session["kiosk_event"] = event.slug  # a kiosk started by an organiser
+    kiosk = client.get(f"/e/{event.slug}/kiosk?lang=en").get_data(as_text=True)
+    switch = kiosk.split('class="lang-switch', 1)[1].split("</form>", 1)[0]
+    assert all(f'value="{code}"' in switch for code in ("ar", "fr", "en"))
+    assert "Send my idea" in kiosk

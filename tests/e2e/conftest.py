@@ -24,7 +24,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SIZES = {"phone": (390, 844), "tablet": (800, 1280), "desktop": (1366, 900)}
+SIZES = {
+    "small-phone": (360, 740),
+    "phone": (390, 844),
+    "tablet": (800, 1280),
+    "desktop": (1366, 900),
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -107,7 +112,7 @@ def new_page(browser, live):
             base_url=live.url,
             accept_downloads=True,
             has_touch=size != "desktop",
-            is_mobile=size == "phone",
+            is_mobile=size in ("phone", "small-phone"),
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

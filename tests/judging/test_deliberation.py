@@ -143,7 +143,7 @@ def test_minutes_are_printable_in_french_and_arabic(app, client, login):
     login(make_user("organiser"))
     page = client.get(f"/judging/{event.slug}/minutes").get_data(as_text=True)
     assert "Procès-verbal de délibération" in page and "Projet rural unique" in page
-    assert judges[0].name in page and "Président" in page and "Signatures" in page
+    assert judges[0].name in page and "Présidence du jury" in page and "Signatures" in page
     forget_request_state()
     page = client.get(f"/judging/{event.slug}/minutes?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page and "محضر المداولة" in page
@@ -162,7 +162,7 @@ def test_public_results_show_winners_only_in_three_languages(app, client):
     for lang, heading in (
         ("fr", "Idéathon de Oujda"),
         ("ar", "نتائج إيديثون وجدة"),
-        ("en", "Results of the Idéathon"),
+        ("en", "Results of the Ideathon"),
     ):
         forget_request_state()
         page = client.get(f"/e/{event.slug}/results?lang={lang}").get_data(as_text=True)

@@ -198,9 +198,18 @@ def test_certificates_only_count_once_results_are_public(app, client):
     assert client.get(f"/certificate/{code}/fr.pdf").status_code == 404
 
 
-def test_certificate_pdf_in_a_third_language_is_not_found(app, client):
+def test_certificate_pdf_in_a_language_not_offered_is_not_found(app, client):
     event, ideas, judges = published_event()
-    assert client.get(f"/certificate/{certificate_of(ideas[0]).code}/en.pdf").status_code == 404
+    assert client.get(f"/certificate/{certificate_of(ideas[0]).code}/de.pdf").status_code == 404
+
+
+def test_participant_certificate_pdf_in_english(app, client):
+    """English is the third language (issue 17): the certificate reads in English too."""
+    event, ideas, judges = published_event()
+    code = certificate_of(ideas[1]).code
+    text = pdf_text(client.get(f"/certificate/{code}/en.pdf").data)
+    assert "Certificate of participation" in text and "at the Ideathon of" in text
+    assert code in text and ideas[1].title in text
 
 
 def test_organisers_reach_every_certificate_from_the_results_page(app, client, login):
@@ -253,7 +262,7 @@ def test_participant_certificate_pdf_in_french(app, client):
 def test_certificate_pdfs_render_to_images(app, client, tmp_path):
     """The PNGs are what a person looks at (docs/screenshots/ holds two of them)."""
     event, ideas, judges = published_event()
-    for idea, lang in ((ideas[0], "ar"), (ideas[1], "fr")):
+    for idea, lang in ((ideas[0], "ar"), (ideas[1], "fr"), (ideas[1], "en")):
         pdf = tmp_path / f"{lang}.pdf"
         pdf.write_bytes(client.get(f"/certificate/{certificate_of(idea).code}/{lang}.pdf").data)
         subprocess.run(["pdftoppm", "-png", "-r", "30", pdf, tmp_path / lang], check=True)

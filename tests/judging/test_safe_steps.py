@@ -112,22 +112,25 @@ def test_the_president_validates_on_their_own_account_and_the_minutes_say_so(app
     assert record.validated_by_id == judges[0].id == record.validated_for_id
     forget_request_state()
     page = client.get(f"/judging/{event.slug}/minutes").get_data(as_text=True)
-    assert f"par le président du jury, {judges[0].name}, depuis son propre compte." in page
+    assert (
+        f'par la présidence du jury (<bdi dir="auto">{judges[0].name}</bdi>), depuis son propre compte.'
+        in page
+    )
 
 
 def test_an_organiser_validates_on_behalf_only_by_typing_the_presidents_name(app, client, login):
     event, ideas, judges = scored_event()
     organiser = login(make_user("organiser"))
     page = client.get(f"/judging/{event.slug}/validate").get_data(as_text=True)
-    assert f"au nom du président du jury, {judges[0].name}" in page
+    assert f'au nom de la présidence du jury (<bdi dir="auto">{judges[0].name}</bdi>)' in page
     assert 'name="president_name"' in page
     for typed in (None, "", "Quelqu'un d'autre", judges[1].name):
         data = {"confirm": "yes"} if typed is None else {"confirm": "yes", "president_name": typed}
         response = client.post(f"/judging/{event.slug}/validate", data=data)
         assert response.status_code == 422
-        assert _html("Pour valider au nom du président, saisissez son nom") in response.get_data(
-            as_text=True
-        )
+        assert _html(
+            "Pour valider au nom de la présidence du jury, saisissez le nom"
+        ) in response.get_data(as_text=True)
         assert _deliberation() is None or _deliberation().validated_at is None
     typed = "  " + judges[0].name.upper().replace(" ", "  ") + " "  # case and spaces forgiven
     response = client.post(
@@ -141,8 +144,10 @@ def test_an_organiser_validates_on_behalf_only_by_typing_the_presidents_name(app
     assert entry.new["mode"] == "on_behalf" and entry.new["president_id"] == judges[0].id
     forget_request_state()
     page = client.get(f"/judging/{event.slug}/minutes").get_data(as_text=True)
+    b = f'<bdi dir="auto">{judges[0].name}</bdi>'
     assert (
-        f"par {organiser.name}, organisateur, au nom du président du jury {judges[0].name}." in page
+        f'par <bdi dir="auto">{organiser.name}</bdi>, organisateur, au nom de la présidence du jury '
+        f"({b})." in page
     )
 
 
@@ -165,7 +170,7 @@ def test_without_a_president_nobody_validates(app, client, login):
     db.session.commit()
     login(make_user("organiser"))
     page = client.get(f"/judging/{event.slug}/validate").get_data(as_text=True)
-    assert "Le jury n'a pas de président" in page
+    assert "Le jury n'a pas de présidence" in page
     response = client.post(
         f"/judging/{event.slug}/validate", data={"confirm": "yes", "president_name": "x"}
     )
@@ -331,7 +336,9 @@ def test_the_minutes_list_conflicts_of_both_kinds_with_reasons_and_who(app, clie
     login(organiser)
     page = client.get(f"/judging/{event.slug}/minutes").get_data(as_text=True)
     assert "Conflits d'intérêts" in page
-    assert "Associé du porteur" in page and f"enregistré par {organiser.name}, organisateur" in page
+    assert "Associé du porteur" in page and (
+        f'enregistré par <bdi dir="auto">{organiser.name}</bdi>, organisateur' in page
+    )
     assert "Ma voisine" in page and "déclaré par le membre du jury" in page
     assert judges[0].name in page and judges[1].name in page
 

@@ -92,6 +92,16 @@ def test_tour_workbook_runs_as_a_background_export(client, login, scored, app):
     assert wb.custom_doc_props["Language"].value == "ar" and "وجدة" in wb.sheetnames
 
 
+def test_the_export_page_tells_the_exports_real_state_without_a_contrary_banner(
+    client, login, scored, app
+):
+    """Issue 17: a banner said "being prepared" above a page saying "ready"."""
+    login(make_user("organiser"))
+    page = client.post("/tour/rankings.xlsx", follow_redirects=True).get_data(as_text=True)
+    assert "Le classeur est prêt." in page  # in-process queue: built after the commit
+    assert "prépar" not in page and "En attente" not in page
+
+
 def test_tour_export_without_a_tour_says_so(client, login, app):
     login(make_user("organiser"))
     response = client.post("/tour/rankings.xlsx", follow_redirects=True)

@@ -627,7 +627,7 @@ def test_assisted_entry_is_refused_to_jury_members(client, login):
 
 
 def test_qr_code_and_poster_point_to_the_public_form(app, client):
-    app.config["EXTERNAL_BASE_URL"] = "https://ideathon.example.ma"
+    app.config.update(APP_ENV="production", EXTERNAL_BASE_URL="https://ideathon.example.ma")
     event = make_event()
     svg = client.get(f"/e/{event.slug}/qr.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
@@ -668,6 +668,22 @@ def test_blank_form_fields_follow_the_language(client):
     assert "Titre de l'idée" in html.unescape(french)
     assert "عنوان الفكرة" in arabic and "عنوان الفكرة" not in french
     assert "Titre de l" not in html.unescape(arabic)
+
+
+@pytest.mark.parametrize(
+    ("lang", "future", "past"),
+    [
+        ("fr", "Une copie vous sera envoyée par e-mail", "Une copie est envoyée"),
+        ("ar", "ستُرسل إليك نسخة", "أُرسلت نسخة"),
+        ("en", "A copy will be sent by e-mail", "A copy is sent"),
+    ],
+)
+def test_receipt_says_the_e_mail_copy_will_be_sent_not_that_it_was(client, lang, future, past):
+    """Issue 17: the copy is only queued in the outbox when the receipt shows."""
+    event = make_event()
+    response = post(client, event, lead_email="fatima@example.ma")
+    page = client.get(response.headers["Location"] + f"?lang={lang}").get_data(as_text=True)
+    assert future in page and past not in page
 
 
 def _in_kiosk(client, slug) -> bool:

@@ -246,7 +246,7 @@ def test_detail_page_shows_the_idea_and_the_triage_forms(client, organiser):
         'id="correct-form"',
     ):
         assert part in page
-    assert re.search(r"250\s000 MAD", page)
+    assert re.search(r'<bdi dir="ltr">250\s000</bdi>&nbsp;MAD', page)
 
 
 def test_search_and_corrections_with_control_characters_do_not_fail(client, organiser):
