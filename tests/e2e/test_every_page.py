@@ -99,20 +99,7 @@ CHECKS = ("overflow", "translated", "direction", "touch", "axe")
 # Points of issue 17 that other helpers fix in parallel. What a check finds there is kept apart
 # and asserted by test_pending_point (xfail, not strict), so that every other finding fails now;
 # the lead removes an entry once that branch is merged. name → (reason, check, matcher).
-PENDING = {
-    "h1-header-touch": (
-        "h1 rebuilds the header (menu, language switch): its brand link and ☰ button are "
-        "under 44 px on touch pages",
-        "touch",
-        lambda endpoint, item: item.startswith("header "),
-    ),
-    "h1-header-overflow": (
-        "h1 rebuilds the header: at 1440 px the organiser's menu, language switch and "
-        "sign-out stick out sideways (97 px in French)",
-        "overflow",
-        lambda endpoint, item: "#main-nav" in item,
-    ),
-}
+PENDING: dict = {}  # other streams' points still open: (why, check, match); none today
 
 
 # --- the demo, served ---------------------------------------------------------------------------
