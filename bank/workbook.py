@@ -4,8 +4,9 @@ shared streaming helper of `exports.workbook` (frozen header, filter, formats, R
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from bank.labels import region_label, sector_label, status_label
+from bank.labels import legal_form_label, region_label, sector_label, status_label
 from bank.models import BankProject
+from bank.plan import figures as plan_figures
 from bank.services import all_matching, financing_available, parse_filters
 from exports import personal
 from exports.workbook import Column, WorkbookWriter
@@ -53,9 +54,32 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
         (Column(str(FIGURE_LABELS["mean_z"]), "score"), lambda p: p.mean_z),
         (Column(str(FIGURE_LABELS["raw"]), "score"), lambda p: p.raw),
         (Column(_("Winner"), width=10), lambda p: _("Yes") if p.is_winner else _("No")),
+        (
+            Column(_("Year"), "int", 8),
+            lambda p: p.origin_event.date.year if p.origin_event and p.origin_event.date else None,
+        ),
+        (Column(_("Legal form"), width=20), lambda p: legal_form_label(p.legal_form) or None),
+        (Column(_("Members"), "count"), lambda p: p.members_count),
+        (Column(_("Of whom women"), "count"), lambda p: p.women_members),
+        (Column(_("Of whom aged 18 to 34"), "count"), lambda p: p.youth_members),
+        (Column(_("Beneficiaries (number of people)"), "count"), lambda p: p.beneficiaries_count),
+        (Column(_("By financing programmes"), "mad"), lambda p: p.funding_programme_mad),
+        (Column(_("By the holders"), "mad"), lambda p: p.funding_holder_mad),
+        (Column(_("By partners"), "mad"), lambda p: p.funding_partners_mad),
+        (Column(_("Channels"), width=30, wrap=True), lambda p: p.channels),
+        (Column(_("Key resources"), width=30, wrap=True), lambda p: p.resources),
+        (
+            Column(_("Investment"), "mad"),
+            lambda p: plan_figures(p.financial_plan).investment_mad or None,
+        ),
+        (
+            Column(_("Break-even year"), "int", 10),
+            lambda p: plan_figures(p.financial_plan).break_even_year,
+        ),
     ]
     if include_contact:
         columns += [
+            (Column(_("Receipt code"), width=12), lambda p: p.receipt_code),
             (Column(_("Team"), width=30, wrap=True), lambda p: p.team),
             (Column(_("Contact name"), width=24), lambda p: p.contact_name),
             (Column(_("Contact phone"), width=16), lambda p: p.contact_phone),

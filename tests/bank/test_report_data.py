@@ -82,3 +82,31 @@ def test_the_migration_gives_existing_projects_their_receipt_code(app, published
         assert code == published["winner"].receipt_code
     finally:
         upgrade(directory=directory)
+
+
+def test_the_bank_workbook_carries_the_report_data_and_the_receipt_code_only_with_contacts(
+    app, published, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from bank.workbook import write_bank_workbook
+
+    promote_winners(published["event"], None)
+    project = db.session.query(BankProject).filter_by(idea_id=published["winner"].id).one()
+    project.members_count, project.women_members, project.beneficiaries_count = 6, 4, 120
+    project.financial_plan = {
+        "investment": [{"label": "Local", "amount_mad": 100}],
+        "years": [{"revenue_mad": 200, "costs_mad": 50, "jobs": 2}],
+    }
+    db.session.commit()
+    for include_contact in (True, False):
+        path = tmp_path / f"bank-{include_contact}.xlsx"
+        write_bank_workbook(path, [project], lang="fr", include_contact=include_contact)
+        rows = list(load_workbook(path).active.iter_rows(values_only=True))
+        header = next(row for row in rows if row and "Titre" in row)
+        line = rows[rows.index(header) + 1]
+        cells = dict(zip(header, line, strict=False))
+        assert cells["Membres"] == 6 and cells["Dont femmes"] == 4
+        assert cells["Bénéficiaires (nombre de personnes)"] == 120
+        assert cells["Année d'équilibre"] == 1 and cells["Année"] == published["event"].date.year
+        assert ("Code de reçu" in header) is include_contact
