@@ -246,56 +246,78 @@ def bench_export(url: str, workdir: Path) -> None:
 # --- 3. submissions under load ----------------------------------------------------------------
 
 
-def bench_submissions(kind: str, workdir: Path, clients: int, duration: float) -> None:
-    """Three loads of the same clients against one server: `/healthz` (the reference), POSTs of
-    valid ideas (the figure the target applies to: each client opened the form once, before its
-    run, and posts idea after idea), and whole journeys, GET of the form + POST (printed beside,
-    for the cost of a participant's two pages).
+def bench_submissions(kind: str, workdir: Path, clients: int, duration: float, rounds: int) -> None:
+    """Four loads of the same clients, taken in turns in each round: `/healthz` of the app and
+    POSTs to a bare WSGI app under the same gunicorn (`bench.bare_wsgi`), the two references;
+    POSTs of valid ideas (the figure the targets apply to: each client opened the form once,
+    before its run, and posts idea after idea); whole journeys, GET of the form + POST (printed
+    beside, for the cost of a participant's two pages).
 
     Two faults of a naive harness are avoided. (1) Each client keeps one connection, and a
     gunicorn worker accepts as many as it can: which worker got how many was chance (seen: 32
     and 0, 29 and 3, 19 and 13), and the reference halved when one worker served everyone. Each
     worker here takes at most its share (`--worker-connections`). (2) This machine's speed
     drifts by tens of percent within minutes, so the loads are taken in turns, in rounds, and
-    each figure adds its rounds up: the reference and the measure see the same machine."""
+    each round gives one ratio: the reference and the measure see the same machine."""
 
     from bench.http import combined, run_load
     from bench.workloads import open_event, open_form, post_another_idea, submit_idea
 
     slug = "charge-2025"
-    rounds = 4
-    # name → (operation(client, n), setup(client, index) or None); n is distinct across the run
+    # name → (operation(client, n), setup(client, index) or None, server); n distinct in the run
     loads = {
-        "healthz": (lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"), None),
+        "healthz": (lambda c, n: c.get("/healthz").status == 200 or _fail("healthz"), None, "app"),
+        "bare WSGI posts": (
+            lambda c, n: post_another_idea(c, slug, n),
+            lambda c, i: open_form(c, slug),
+            "bare",
+        ),
         "idea posts": (
             lambda c, n: post_another_idea(c, slug, n),
             lambda c, i: open_form(c, slug),
+            "app",
         ),
-        "journeys (GET form + POST)": (lambda c, n: submit_idea(c, slug, 10**7 + n), None),
+        "journeys (GET form + POST)": (
+            lambda c, n: submit_idea(c, slug, 10**7 + n),
+            None,
+            "app",
+        ),
     }
     with fresh_database(kind, workdir) as url:
         instance = workdir / f"load-{kind}"
         migrate(url, instance)
         app = seed_app(url, instance)
         open_event(app, slug=slug)
-        with LiveServer(url, instance, clients=clients) as server:
+        with (
+            LiveServer(url, instance, clients=clients) as server,
+            LiveServer(
+                url, workdir / f"bare-{kind}", clients=clients, wsgi_app="bench.bare_wsgi:app"
+            ) as bare,
+        ):
             if server_lacks(server, f"/e/{slug}/submit"):
                 skip(f"[{kind}] submissions", "the public form /e/<slug>/submit is not there yet")
                 return
+            urls = {"app": server.url, "bare": bare.url}
             runs = {name: [] for name in loads}
             for round_ in range(rounds):
-                for name, (operation, setup) in loads.items():
+                for name, (operation, setup, where) in loads.items():
                     runs[name].append(
                         run_load(
                             name,
-                            server.url,
+                            urls[where],
                             lambda c, n, op=operation, base=10**6 * round_: op(c, base + n),
                             clients=clients,
                             duration=duration / rounds,
                             setup=setup,
                         )
                     )
-            reference, posts, journeys = (combined(rounds_) for rounds_ in runs.values())
+                print(
+                    f"    round {round_ + 1}: "
+                    + ", ".join(f"{name} {runs[name][-1].per_second:.1f}/s" for name in loads)
+                    + f" | {load_average()}",
+                    flush=True,
+                )
+            healthz, bare_posts, posts, journeys = (combined(r) for r in runs.values())
         with app.app_context():
             from sqlalchemy import func, select
 
@@ -304,32 +326,40 @@ def bench_submissions(kind: str, workdir: Path, clients: int, duration: float) -
 
             stored = db.session.scalar(select(func.count(Idea.id)))
         app_engine_dispose(app)
-    print(f"  [{kind}] reference {reference.line()}", flush=True)
-    for run in (posts, journeys):
-        print(f"  [{kind}] measured  {run.line()}", flush=True)
+    for run in (healthz, bare_posts, posts, journeys):
+        print(f"  [{kind}] {run.line()}", flush=True)
         for sample in run.error_samples[:3]:
             print(f"    error: {sample}", flush=True)
     print(f"  [{kind}] {stored} ideas stored for {posts.ok + journeys.ok} receipts", flush=True)
     all_stored = stored == posts.ok + journeys.ok
-    for run, label, judged in (
-        (posts, "idea posts/s", True),
-        (journeys, "journeys/s (GET form + POST)", False),
+
+    def per_round(name):
+        return [r.per_second for r in runs[name]]
+
+    ok = posts.ms(95) <= 150 and posts.errors == 0 and all_stored
+    for reference, label, target, judged in (
+        ("healthz", "/healthz", "median ratio ≥ 0.3, p95 ≤ 150 ms, 0 errors", True),
+        ("bare WSGI posts", "a bare WSGI app's posts", "none (information)", False),
     ):
-        ok = (
-            run.per_second >= 0.3 * reference.per_second
-            and run.ms(95) <= 150
-            and run.errors == 0
-            and all_stored
-        )
-        figure(
-            f"[{kind}] {label} ({clients} clients, {duration:.0f} s, p95 {run.ms(95):.0f} ms)",
-            run.per_second,
-            reference.per_second,
+        values, references = per_round("idea posts"), per_round(reference)
+        figure_runs(
+            f"[{kind}] idea posts/s against {label} ({clients} clients, p95 {posts.ms(95):.0f} ms)",
+            values,
+            references,
             "req/s",
-            "ratio ≥ 0.3, p95 ≤ 150 ms, 0 errors" if judged else "none (information)",
-            ok,
+            target,
+            ok and statistics.median(ratios(values, references)) >= 0.3,
             verdict=judged,
         )
+    figure_runs(
+        f"[{kind}] journeys/s (GET form + POST) against /healthz, p95 {journeys.ms(95):.0f} ms",
+        per_round("journeys (GET form + POST)"),
+        per_round("healthz"),
+        "req/s",
+        "none (information)",
+        True,
+        verdict=False,
+    )
 
 
 def _fail(what: str):
@@ -412,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             for kind in backends:
-                bench_submissions(kind, workdir, clients, duration)
+                bench_submissions(kind, workdir, clients, duration, max(4, repeat))
         if "autosave" in only:
             print(f"== jury autosave ({judges} judges tapping)", flush=True)
             for kind in backends:
