@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.report import figure, figure_runs, load_average, ratios
 from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, seed_app
 from competitions.states import EventState
 
@@ -45,64 +46,8 @@ def machine() -> str:
     )
 
 
-def figure(
-    name: str,
-    value: float,
-    reference: float,
-    unit: str,
-    target: str,
-    ok: bool,
-    verdict: bool = True,
-) -> None:
-    """One line: value | reference | ratio | target | PASS/FAIL (or "-" for a figure printed
-    for information, with no target of its own)."""
-    ratio = value / reference if reference else float("inf")
-    outcome = ("PASS" if ok else "FAIL") if verdict else "-"
-    print(
-        f"  {name}: {value:.3f} {unit} | reference {reference:.3f} {unit} | ratio {ratio:.2f} "
-        f"| target {target} | {outcome}",
-        flush=True,
-    )
-
-
 def skip(name: str, why: str) -> None:
     print(f"  {name}: SKIPPED ({why})", flush=True)
-
-
-def load_average() -> str:
-    """The machine's load average (1, 5, 15 min), printed with every run: this machine is
-    shared, and a figure means little without the load it was taken under."""
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def spread(values: list[float], fmt: str = "{:.3f}") -> str:
-    """min / median / max of the runs."""
-    return " / ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
-
-
-def ratios(values: list[float], references: list[float]) -> list[float]:
-    return [v / r if r else float("inf") for v, r in zip(values, references, strict=True)]
-
-
-def figure_runs(
-    name: str,
-    values: list[float],
-    references: list[float],
-    unit: str,
-    target: str,
-    ok: bool,
-    verdict: bool = True,
-) -> None:
-    """One line for N runs: min / median / max of the value, of the reference measured in the
-    same runs, and of the run-by-run ratio."""
-    outcome = ("PASS" if ok else "FAIL") if verdict else "-"
-    print(
-        f"  {name} ({len(values)} runs, min / median / max): {spread(values)} {unit} | "
-        f"reference {spread(references)} {unit} | ratio {spread(ratios(values, references), '{:.2f}')}"
-        f" | target {target} | {outcome}",
-        flush=True,
-    )
 
 
 def _run_child(module: str, *args: str) -> dict:
@@ -387,13 +332,13 @@ def app_engine_dispose(app) -> None:
 # --- 4. jury autosave -------------------------------------------------------------------------
 
 
-def bench_autosave(kind: str, workdir: Path, judges: int, duration: float) -> None:
+def bench_autosave(kind: str, workdir: Path, judges: int, duration: float, runs: int) -> None:
     from bench import autosave
 
     if not autosave.available():
         skip(f"[{kind}] autosave", "the judging autosave endpoint is not there yet")
         return
-    autosave.run(kind, workdir, judges, duration, figure)
+    autosave.run(kind, workdir, judges, duration, runs, figure_runs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -444,9 +389,12 @@ def main(argv: list[str] | None = None) -> int:
             for kind in backends:
                 bench_submissions(kind, workdir, clients, duration, max(4, repeat))
         if "autosave" in only:
-            print(f"== jury autosave ({judges} judges tapping)", flush=True)
+            print(
+                f"== jury autosave ({judges} judges tapping, a CPU-bound process beside)",
+                flush=True,
+            )
             for kind in backends:
-                bench_autosave(kind, workdir, judges, duration)
+                bench_autosave(kind, workdir, judges, duration, repeat)
     return 0
 
 
