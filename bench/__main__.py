@@ -76,7 +76,7 @@ def tour_database(kind: str, workdir: Path, sizes: dict, stack) -> str:
 
     with app.app_context():
         started = time.perf_counter()
-        tour = generate_tour(state=EventState.DELIBERATION, **sizes)
+        tour = generate_tour(state=EventState.DELIBERATION, realistic=True, **sizes)
         print(
             f"  [{kind}] synthetic tour: {tour.summary()} in {time.perf_counter() - started:.1f} s",
             flush=True,
