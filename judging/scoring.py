@@ -60,7 +60,7 @@ class SheetScore(NamedTuple):
     tiebreaks: tuple[float, ...] = ()  # raw marks on the tie-break criteria, in order
 
 
-@dataclass
+@dataclass(slots=True)
 class IdeaResult:
     idea_id: int
     judges: int = 0
@@ -270,21 +270,25 @@ def rank_event(
     )
     n_l, raw_l, mean_z_l, score_l, rank_raw_l, rank_norm_l = (c.tolist() for c in columns)
     marks_l = list(zip(*(m.tolist() for m in marks_i), strict=True)) if width else None
-    ranked_l = ranked.tolist()
+    ranked_l, rank_l = ranked.tolist(), chosen.tolist()
     results: list[IdeaResult] = []
-    for k in order.tolist():
+    for k in order.tolist():  # positional: 3,600 of them for a tour
         idea, judges = ideas[k], n_l[k]
-        result = IdeaResult(idea_id=idea.id, judges=judges)
-        if judges:
-            result.raw, result.mean_z, result.score_100 = raw_l[k], mean_z_l[k], score_l[k]
-            result.tiebreaks = marks_l[k] if marks_l else ()
-        if ranked_l[k]:
-            result.ranked = True
-            result.rank_raw, result.rank_normalised = rank_raw_l[k], rank_norm_l[k]
-            result.rank = _rank_by(result, method)
-        else:
-            result.reason = idea.excluded or NotRanked.TOO_FEW_JUDGES
-        results.append(result)
+        results.append(
+            IdeaResult(
+                idea.id, judges,
+                raw_l[k] if judges else None, mean_z_l[k] if judges else None,
+                score_l[k] if judges else None, marks_l[k] if judges and marks_l else (),
+                rank_l[k], rank_raw_l[k], rank_norm_l[k], True, None,
+            )
+            if ranked_l[k]
+            else IdeaResult(
+                idea.id, judges,
+                raw_l[k] if judges else None, mean_z_l[k] if judges else None,
+                score_l[k] if judges else None, marks_l[k] if judges and marks_l else (),
+                None, None, None, False, idea.excluded or NotRanked.TOO_FEW_JUDGES,
+            )
+        )  # fmt: skip
 
     stats = []
     others = None
