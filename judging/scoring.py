@@ -45,8 +45,9 @@ class CriterionSpec:
     key: str = ""
 
 
-@dataclass(frozen=True)
-class IdeaSpec:
+class IdeaSpec(NamedTuple):
+    """An idea as ranking sees it (a tuple: cheap to build by tens of thousands)."""
+
     id: int
     excluded: NotRanked | None = None  # one of NotRanked.EXCLUDED
 
@@ -194,6 +195,32 @@ class SheetArrays:
         )
 
 
+@dataclass
+class RankedColumns:
+    """An event's ranking as columns, one value per idea, ranked ideas by rank then the others
+    by id: what `rank_event` returns as `IdeaResult`s, without an object per idea."""
+
+    idea_id: list[int]
+    judges: list[int]
+    raw: list[float | None]
+    mean_z: list[float | None]
+    score_100: list[float | None]
+    tiebreaks: list[tuple[float, ...]]
+    rank: list[int | None]
+    rank_raw: list[int | None]
+    rank_normalised: list[int | None]
+    ranked: list[bool]
+    reason: list[str | None]
+
+    def rows(self):
+        """One tuple per idea, in the order of `IdeaResult`'s fields."""
+        return zip(
+            self.idea_id, self.judges, self.raw, self.mean_z, self.score_100, self.tiebreaks,
+            self.rank, self.rank_raw, self.rank_normalised, self.ranked, self.reason,
+            strict=True,
+        )  # fmt: skip
+
+
 def rank_event(
     ideas: Iterable[IdeaSpec],
     sheets: Iterable[SheetScore] | SheetArrays,
@@ -203,7 +230,22 @@ def rank_event(
     consistency: bool = True,
 ) -> Ranking:
     """Rank one event's ideas from its submitted sheets (see the module's docstring).
-    consistency=False skips the judges' Spearman figures (not needed to rank).
+    consistency=False skips the judges' Spearman figures (not needed to rank)."""
+    columns, judges = rank_columns(
+        ideas, sheets, method=method, min_judges=min_judges, consistency=consistency
+    )
+    return Ranking(method=method, ideas=[IdeaResult(*row) for row in columns.rows()], judges=judges)
+
+
+def rank_columns(
+    ideas: Iterable[IdeaSpec],
+    sheets: Iterable[SheetScore] | SheetArrays,
+    *,
+    method: str = RankingMethod.RAW,
+    min_judges: int = 2,
+    consistency: bool = True,
+) -> tuple[RankedColumns, list[JudgeStats]]:
+    """`rank_event` as columns, and the judges' figures.
 
     The sums run over the sheets in their order, one after the other, as a loop would add them
     (numpy's `bincount`), so that scores are the same to the last bit whatever the order of
@@ -260,35 +302,41 @@ def rank_event(
     order = np.lexsort((wanted, np.where(ranked, chosen, 0), ~ranked))  # ranked by rank, then
     score_100 = np.clip(50.0 + 10.0 * mean_z_i, 0.0, 100.0)
 
-    columns = (
-        n,
-        raw_i,
-        mean_z_i,
-        score_100,
-        ranks[RankingMethod.RAW],
-        ranks[RankingMethod.NORMALISED],
+    # Every column in the final order, as Python values (None where an idea has no sheet).
+    order_l = order.tolist()
+    ranked_o = ranked[order]
+    rank_columns = [
+        np.where(ranked_o, r[order], 0).tolist()
+        for r in (chosen, ranks[RankingMethod.RAW], ranks[RankingMethod.NORMALISED])
+    ]
+    figures = [c[order].tolist() for c in (raw_i, mean_z_i, score_100)]
+    marks_o = list(zip(*(m[order].tolist() for m in marks_i), strict=True)) if width else None
+    judges_o = n[order].tolist()
+    ranked_l = ranked_o.tolist()
+    reasons = [None] * len(order_l)
+    tiebreak_column = marks_o or [()] * len(order_l)
+    for k, position in enumerate(order_l):
+        if not ranked_l[k]:
+            reasons[k] = ideas[position].excluded or NotRanked.TOO_FEW_JUDGES
+            for column in rank_columns:
+                column[k] = None
+        if not judges_o[k]:
+            for column in figures:
+                column[k] = None
+            tiebreak_column[k] = ()
+    columns = RankedColumns(
+        idea_id=wanted[order].tolist(),
+        judges=judges_o,
+        raw=figures[0],
+        mean_z=figures[1],
+        score_100=figures[2],
+        tiebreaks=tiebreak_column,
+        rank=rank_columns[0],
+        rank_raw=rank_columns[1],
+        rank_normalised=rank_columns[2],
+        ranked=ranked_l,
+        reason=reasons,
     )
-    n_l, raw_l, mean_z_l, score_l, rank_raw_l, rank_norm_l = (c.tolist() for c in columns)
-    marks_l = list(zip(*(m.tolist() for m in marks_i), strict=True)) if width else None
-    ranked_l, rank_l = ranked.tolist(), chosen.tolist()
-    results: list[IdeaResult] = []
-    for k in order.tolist():  # positional: 3,600 of them for a tour
-        idea, judges = ideas[k], n_l[k]
-        results.append(
-            IdeaResult(
-                idea.id, judges,
-                raw_l[k] if judges else None, mean_z_l[k] if judges else None,
-                score_l[k] if judges else None, marks_l[k] if judges and marks_l else (),
-                rank_l[k], rank_raw_l[k], rank_norm_l[k], True, None,
-            )
-            if ranked_l[k]
-            else IdeaResult(
-                idea.id, judges,
-                raw_l[k] if judges else None, mean_z_l[k] if judges else None,
-                score_l[k] if judges else None, marks_l[k] if judges and marks_l else (),
-                None, None, None, False, idea.excluded or NotRanked.TOO_FEW_JUDGES,
-            )
-        )  # fmt: skip
 
     stats = []
     others = None
@@ -315,11 +363,7 @@ def rank_event(
             if stat.compared >= MIN_CONSISTENCY_IDEAS:
                 stat.spearman = spearman(data.scores[own], others[own])
         stats.append(stat)
-    return Ranking(method=method, ideas=results, judges=stats)
-
-
-def _rank_by(r: IdeaResult, method: str) -> int | None:
-    return r.rank_normalised if method == RankingMethod.NORMALISED else r.rank_raw
+    return columns, stats
 
 
 def round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:

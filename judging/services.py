@@ -632,12 +632,14 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
     ).reshape(len(rows), len(columns))
     sheets = {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
 
-    idea_rows = connection.execute(
+    result = connection.execute(
         select(
             Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
             Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
         ).where(Idea.event_id.in_([e.id for e in events]))
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
+    result.close()
     ideas_by_event = defaultdict(list)
     for row in idea_rows:
         ideas_by_event[row[1]].append(row)
@@ -668,7 +670,7 @@ def event_ranking(event: Event, *, consistency: bool = False) -> dict:
 
 def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = True) -> dict:
     method = event.effective_ranking_method
-    ranking = scoring.rank_event(
+    columns, judge_stats = scoring.rank_columns(
         [scoring.IdeaSpec(r[0], _exclusion(r)) for r in idea_rows],
         sheets,
         method=method,
@@ -678,24 +680,36 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
     info = {r[0]: r for r in idea_rows}  # id, event, receipt code, title, sector, ...
     tiebreak_keys = [c.key for c in scoring.tiebreak_criteria(specs)]
     ideas = []
-    for result in ranking.ideas:
-        row = info[result.idea_id]
+    for (
+        idea_id,
+        judges,
+        raw,
+        mean_z,
+        score_100,
+        marks,
+        rank,
+        rank_raw,
+        rank_normalised,
+        ranked,
+        reason,
+    ) in columns.rows():
+        row = info[idea_id]
         ideas.append(
             {
-                "idea_id": result.idea_id,
+                "idea_id": idea_id,
                 "receipt_code": row[2],
                 "title": row[3],
                 "sector": row[4],
-                "judges": result.judges,
-                "raw": result.raw,
-                "mean_z": result.mean_z,
-                "score_100": result.score_100,
-                "rank": result.rank,
-                "rank_raw": result.rank_raw,
-                "rank_normalised": result.rank_normalised,
-                "ranked": result.ranked,
-                "reason": result.reason,
-                "tiebreaks": dict(zip(tiebreak_keys, result.tiebreaks, strict=False)),
+                "judges": judges,
+                "raw": raw,
+                "mean_z": mean_z,
+                "score_100": score_100,
+                "rank": rank,
+                "rank_raw": rank_raw,
+                "rank_normalised": rank_normalised,
+                "ranked": ranked,
+                "reason": reason,
+                "tiebreaks": dict(zip(tiebreak_keys, marks, strict=False)),
             }
         )
     judges = [
@@ -708,7 +722,7 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
             "spearman": s.spearman,
             "flagged": s.flagged,
         }
-        for s in ranking.judges
+        for s in judge_stats
     ]
     return {
         "event_id": event.id,

@@ -19,7 +19,6 @@ from judging.scoring import (
     JudgeStats,
     Ranking,
     SheetScore,
-    _rank_by,
     display_100,
     rank_event,
     round_half_even,
@@ -77,6 +76,10 @@ def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
         rank = previous_rank if k == previous_key else position
         setattr(r, f"rank_{method}", rank)
         previous_key, previous_rank = k, rank
+
+
+def _rank_by(r: IdeaResult, method: str) -> int | None:
+    return r.rank_normalised if method == RankingMethod.NORMALISED else r.rank_raw
 
 
 def rank_event_loop(
