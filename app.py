@@ -1,11 +1,14 @@
 """The application factory: configuration layers, extensions, blueprints, commands."""
 
+import functools
+import json
 import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import paging
 import settings
 import sqlite_locking
 from extensions import (
@@ -24,6 +27,7 @@ from vocabulary import Vocabulary
 ROOT = Path(__file__).resolve().parent
 # Packages in dependency order (lower floors first); each may have models, views, cli, translations.
 PACKAGES = (
+    "storage",
     "exports",
     "accounts",
     "audit",
@@ -48,6 +52,7 @@ _ENV_STRINGS = (
     "APP_ENV",
     "SUBMIT_LIMITS_PER_ADDRESS",
     "SUBMIT_LIMITS_PER_EVENT",
+    "FILE_STORE",
 )
 _ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")
 APP_ENVS = ("development", "test", "production")
@@ -115,6 +120,9 @@ def finalise_config(app: Flask) -> None:
     uri = normalise_database_url(uri)
     config["SQLALCHEMY_DATABASE_URI"] = uri
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # JSON columns keep text as text: an Arabic reason is stored (and exported) as Arabic, not
+    # as "\\u0635" escapes.
+    options.setdefault("json_serializer", functools.partial(json.dumps, ensure_ascii=False))
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
     else:
@@ -178,6 +186,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     register_template_helpers(app)
+    app.jinja_env.globals["page_url"] = paging.page_url
 
     from accounts.services import load_user
 

@@ -301,6 +301,26 @@ class Choice(FieldType):
         return strip_control(raw).strip()
 
 
+class Choices(Choice):
+    """Several codes of `options` (a list, as a form's checkboxes give it; a text of codes
+    separated by commas is read too): the codes in the options' order, each once."""
+
+    empty: list = []
+
+    def parse(self, raw) -> list[str]:
+        if isinstance(raw, str):
+            raw = raw.split(",")
+        picked = [strip_control(str(r)).strip() for r in raw or () if not self._blank(r)]
+        if not picked:
+            if self.required:
+                raise FieldError(_l("Choose at least one of the options in the list."))
+            return []
+        codes = [str(getattr(option, "value", option)) for option in self.options]
+        if any(code not in codes for code in picked):
+            raise FieldError(_l("Choose one of the options in the list."))
+        return [code for code in codes if code in picked]
+
+
 class Day(FieldType):
     """A calendar date: a date, or text as ISO (2025-03-14) or as written in Morocco (14/03/2025)."""
 

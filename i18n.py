@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 RTL_LANGUAGES = {"ar"}
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
@@ -41,22 +42,94 @@ def text_direction(lang: str | None = None) -> str:
     return "rtl" if (lang or current_language()) in RTL_LANGUAGES else "ltr"
 
 
-def localized(values: dict | None, lang: str | None = None) -> str:
-    """Pick a text from a {"ar": …, "fr": …, "en": …} mapping, falling back sensibly."""
-    if not values:
-        return ""
+# The languages a name typed by organisers may be given in, in the order a missing one falls
+# back: the reader's own, then French (the tour's working language), English, Arabic.
+NAME_LANGUAGES = ("fr", "ar", "en")
+FALLBACK_ORDER = ("fr", "en", "ar")
+# "(in French)" beside a name shown in another language than the reader's.
+IN_LANGUAGE = {"ar": _l("in Arabic"), "fr": _l("in French"), "en": _l("in English")}
+
+
+class Localized(str):
+    """A name in the language it was found in: `lang` is that language, `wanted` the reader's.
+    It is a plain string everywhere (titles, attributes, sorting); `|marked` shows it in a page
+    with `lang` and a translated "(in French)" hint when it falls back, `hinted()` in plain text."""
+
+    lang: str
+    wanted: str
+
+    def __new__(cls, text: str, lang: str, wanted: str):
+        self = super().__new__(cls, text)
+        self.lang, self.wanted = lang, wanted
+        return self
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self) and self.lang != self.wanted
+
+    def hint(self) -> str:
+        """ "in French" in the current locale ("بالفرنسية" in Arabic), or "" when not a fallback."""
+        return str(IN_LANGUAGE[self.lang]) if self.is_fallback else ""
+
+    def hinted(self) -> str:
+        """For plain text (e-mails, PDFs): "Rabat (بالفرنسية)" when it falls back."""
+        return f"{self} ({self.hint()})" if self.is_fallback else str(self)
+
+    def marked(self) -> Markup:
+        """For pages: the name isolated and tagged with its language, and the hint, when it
+        falls back; the name alone otherwise."""
+        if not self.is_fallback:
+            return escape(str(self))
+        return Markup('<bdi lang="%s">%s</bdi> <small class="lang-hint">(%s)</small>') % (
+            self.lang,
+            str(self),
+            self.hint(),
+        )
+
+
+def localized(values: dict | None, lang: str | None = None) -> Localized:
+    """The text of a {"ar": …, "fr": …, "en": …} mapping in `lang` (the reader's by default),
+    else the first given of French, English, Arabic: a `Localized` saying which it found."""
     lang = lang or current_language()
-    for candidate in (lang, "fr", "en", "ar"):
+    values = values or {}
+    for candidate in (lang, *FALLBACK_ORDER):
         if values.get(candidate):
-            return values[candidate]
-    return next((v for v in values.values() if v), "")
+            return Localized(values[candidate], candidate, lang)
+    return Localized("", lang, lang)
 
 
-def event_city(event) -> str:
-    """An event's city in the reader's language (Arabic names are kept beside French ones)."""
-    if current_language() == "ar" and getattr(event, "city_ar", None):
-        return event.city_ar
-    return event.city
+def marked(text) -> Markup:
+    """Template filter: a `Localized` name with its fallback mark; any other text escaped."""
+    if isinstance(text, Localized):
+        return text.marked()
+    return escape("" if text is None else text)
+
+
+def hinted(text) -> str:
+    """Template filter: a `Localized` name with its "(in French)" hint, for plain text."""
+    if isinstance(text, Localized):
+        return text.hinted()
+    return "" if text is None else str(text)
+
+
+class TypedInLanguages:
+    """A model whose names organisers type in several languages: the French text in the
+    column `<field>` (required), the Arabic and English in `<field>_ar` and `<field>_en`."""
+
+    def text_in(self, field: str, lang: str | None = None) -> Localized:
+        return localized(
+            {
+                "fr": getattr(self, field),
+                "ar": getattr(self, f"{field}_ar", None),
+                "en": getattr(self, f"{field}_en", None),
+            },
+            lang,
+        )
+
+
+def event_city(event, lang: str | None = None) -> Localized:
+    """An event's city in the reader's language (`Event.city_in`)."""
+    return event.city_in(lang)
 
 
 def format_mad(amount: int | float | Decimal | None) -> str:
@@ -88,7 +161,16 @@ def register_template_helpers(app) -> None:
     )
     app.jinja_env.filters.update(
         mad=mad_html,
+        marked=marked,
+        hinted=hinted,
         format_date=lambda value, fmt="medium": format_date(value, fmt) if value else "—",
         format_datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "—",
         number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "—",
     )
+
+
+def template_language() -> str:
+    """The language of a downloaded template: `?language=` (ar, fr, en) when given, else the
+    reader's (the organiser's) language."""
+    chosen = request.args.get("language", "")
+    return chosen if chosen in ("ar", "fr", "en") else current_language()

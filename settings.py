@@ -56,10 +56,16 @@ PROXY_HOPS = 0
 # then erases the form KIOSK_IDLE_WARNING_SECONDS later (the next participant sees a blank one).
 KIOSK_IDLE_SECONDS = 90
 KIOSK_IDLE_WARNING_SECONDS = 20
+# The kiosk's receipt stays until the participant presses "Done"; left on screen, it gives way to
+# a blank form after KIOSK_RECEIPT_SECONDS (stated on the receipt), for privacy.
+KIOSK_RECEIPT_SECONDS = 120
 
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Where attachments are kept (storage/stores.py): "database" (every host sharing the database
+# sees them; the default on PostgreSQL) or "directory" (UPLOADS_DIR; the default on SQLite).
+FILE_STORE = None
 
 # Jobs and e-mail. No REDIS_URL: jobs run in-process.
 REDIS_URL = None

@@ -33,7 +33,8 @@ def home_for(user) -> str:
     return url_for("judging.my_events") if user.is_jury else url_for("competitions.dashboard")
 
 
-def _sign_in(user) -> None:
+def sign_in(user) -> None:
+    """Open `user`'s session (a password, a jury card, or an organiser leaving a kiosk)."""
     session.permanent = True
     if user.locale:
         session["lang"] = user.locale
@@ -90,7 +91,7 @@ def login():
         db.session.commit()
         if user:
             _audit_sign_in("sign_in", user_id)
-            _sign_in(user)
+            sign_in(user)
             response = see_other(same_site_path(request.args.get("next")) or home_for(user))
             _remember_device(response, services.known_device_token(user, device))
             return response
@@ -126,7 +127,7 @@ def login_link(token: str):
         db.session.commit()
         _audit_sign_in("sign_in", user_id, source="jury_link")
         logout_user()
-        _sign_in(user)
+        sign_in(user)
         return see_other(home_for(user))
     return render_template("accounts/link.html", user=user, form=form)
 
@@ -314,6 +315,6 @@ def invitation(token: str):
     db.session.commit()
     _audit_sign_in("sign_in", user_id, source="invitation")
     logout_user()
-    _sign_in(user)
+    sign_in(user)
     flash(_("Your password is set. Welcome."), "success")
     return see_other(home_for(user))

@@ -1,7 +1,10 @@
 """Write and read the audit log."""
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
 from flask import has_request_context
-from sqlalchemy import insert, select
+from sqlalchemy import String, and_, cast, insert, or_, select
 
 from audit.models import AuditEntry
 from extensions import db, utcnow
@@ -103,3 +106,68 @@ def entries_for_event(
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader of an event's log narrows it to (every field optional)."""
+
+    user_id: int | None = None  # who
+    entity: str | None = None  # what kind of record
+    action: str | None = None  # with `entity`: one action
+    idea_id: int | None = None  # entries about one idea (its own, and its sheets' and scores')
+    since: date | None = None  # from this day on (UTC)
+    until: date | None = None  # up to this day, included
+    text: str | None = None  # in the reason or the values
+
+    @property
+    def any(self) -> bool:
+        return any(value is not None for value in vars(self).values())
+
+
+def event_entries(event_id: int, filters: Filters = Filters()):
+    """The query of an event's entries narrowed by `filters`, newest first (page it: an event
+    of 3,000 ideas has tens of thousands of entries)."""
+    query = select(AuditEntry).where(AuditEntry.event_id == event_id)
+    if filters.user_id is not None:
+        query = query.where(AuditEntry.user_id == filters.user_id)
+    if filters.entity is not None:
+        query = query.where(AuditEntry.entity == filters.entity)
+    if filters.action is not None:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.idea_id is not None:
+        query = query.where(
+            or_(
+                _about(entity="idea", entity_id=filters.idea_id),
+                AuditEntry.new["idea_id"].as_integer() == filters.idea_id,
+            )
+        )
+    if filters.since is not None:
+        query = query.where(AuditEntry.at >= _midnight(filters.since))
+    if filters.until is not None:
+        query = query.where(AuditEntry.at < _midnight(filters.until + timedelta(days=1)))
+    if filters.text:
+        query = query.where(
+            or_(
+                AuditEntry.note.icontains(filters.text, autoescape=True),
+                cast(AuditEntry.old, String).icontains(filters.text, autoescape=True),
+                cast(AuditEntry.new, String).icontains(filters.text, autoescape=True),
+            )
+        )
+    return query.order_by(AuditEntry.id.desc())
+
+
+def event_authors(event_id: int) -> list[int]:
+    """The accounts that wrote in an event's log (the "who" filter offers them)."""
+    query = select(AuditEntry.user_id).where(
+        AuditEntry.event_id == event_id, AuditEntry.user_id.is_not(None)
+    )
+    return list(db.session.scalars(query.distinct()))
+
+
+def _about(*, entity: str, entity_id: int):
+    return and_(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)

@@ -3,9 +3,8 @@
 Plain functions in the domain's words: they validate, write, flush and audit; the caller commits.
 """
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from audit.services import record
+from bank import plan as financial_plan
 from bank.folding import query_words
 from bank.models import BankProject
-from bank.states import BankStatus
+from bank.states import BankStatus, LegalForm
 from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
@@ -31,7 +31,9 @@ from fieldtypes import (
     max_lengths,
     parse_fields,
 )
+from i18n import format_mad
 from judging.results import ResultRow, event_winners, results_in_force
+from paging import Page
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 
@@ -128,6 +130,7 @@ def project_from_idea(idea: Idea, row: ResultRow | None, event: Event) -> BankPr
     summary = "\n\n".join(part.strip() for part in (idea.problem, idea.solution) if part)
     project = BankProject(
         idea_id=idea.id,
+        receipt_code=idea.receipt_code,
         origin_event_id=event.id,
         title=idea.title[:200],
         summary=summary,
@@ -247,12 +250,23 @@ TYPES: dict[str, FieldType] = {
     "main_costs": Text.of(BankProject.main_costs, max_length=2000),
     "break_even": Text.of(BankProject.break_even),
     "partners": Text.of(BankProject.partners, max_length=2000),
+    "channels": Text.of(BankProject.channels, max_length=2000),
+    "resources": Text.of(BankProject.resources, max_length=2000),
     "sector": Choice(SECTORS, required=True),
     "status": Choice(BankStatus, required=True),
     "budget_mad": AMOUNT,
     "financing_sought_mad": AMOUNT,
     "expected_jobs": Integer(0, 100_000),
+    "legal_form": Choice(LegalForm),
+    "members_count": Integer(1, 100_000),
+    "women_members": Integer(0, 100_000),
+    "youth_members": Integer(0, 100_000),
+    "beneficiaries_count": Integer(0, 10_000_000),
+    "funding_programme_mad": AMOUNT,
+    "funding_holder_mad": AMOUNT,
+    "funding_partners_mad": AMOUNT,
 }
+FUNDING = ("funding_programme_mad", "funding_holder_mad", "funding_partners_mad")
 EDITABLE = (*TYPES, "financing_sources")
 FINANCING_SOURCE = Text(100)
 MAX_LENGTHS = {**max_lengths(TYPES), "financing_source": FINANCING_SOURCE.max_length}
@@ -286,6 +300,20 @@ def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
 def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
     """Check an edit: returns (values, errors); only the fields present in `data` are checked."""
     values, errors = parse_fields(TYPES, data, only_present=True)
+    members = values.get("members_count")
+    for name in ("women_members", "youth_members"):
+        if members is not None and (values.get(name) or 0) > members:
+            errors[name] = str(_l("More than the %(n)d members.", n=members))
+    split = [values.get(name) for name in FUNDING]
+    budget = values.get("budget_mad")
+    if None not in split and budget and sum(split) != budget and not errors:
+        errors["funding_programme_mad"] = str(
+            _l(
+                "The funding split adds up to %(total)s but the budget is %(budget)s.",
+                total=format_mad(sum(split)),
+                budget=format_mad(budget),
+            )
+        )
     if "financing_sources" in data:
         rows, error = clean_financing(data.get("financing_sources") or [])
         if error:
@@ -322,6 +350,35 @@ def update_project(project: BankProject, data: Mapping, by, *, source: str = "we
             source=source,
         )
     return new
+
+
+def update_plan(project: BankProject, form, by) -> bool:
+    """Replace the project's financial plan with the one typed (`form`: the plan page's lists);
+    audited; whether it changed. Raises BankValidationError with each line's message."""
+    plan, errors = financial_plan.clean_plan(
+        form.getlist("investment_label"),
+        form.getlist("investment_amount"),
+        form.getlist("revenue"),
+        form.getlist("costs"),
+        form.getlist("jobs"),
+        budget_mad=project.budget_mad,
+    )
+    if errors:
+        raise BankValidationError(errors)
+    if plan == (project.financial_plan or {}):
+        return False
+    old, project.financial_plan = project.financial_plan, plan
+    db.session.flush()
+    record(
+        "bank_project",
+        project.id,
+        "plan",
+        by=by,
+        event_id=project.origin_event_id,
+        old={"financial_plan": old},
+        new={"financial_plan": plan},
+    )
+    return True
 
 
 def financing_available(project: BankProject) -> int:
@@ -361,6 +418,16 @@ class BankFilters:
         return {key: value for key, value in args.items() if value not in (None, "")}
 
     @property
+    def crossed_budgets(self) -> bool:
+        """A minimum above the maximum: a range no project is in (the page says so; the feed
+        answers an empty page, a valid answer to a valid question)."""
+        return (
+            self.min_budget is not None
+            and self.max_budget is not None
+            and self.min_budget > self.max_budget
+        )
+
+    @property
     def active(self) -> bool:
         return bool(
             self.q
@@ -371,26 +438,6 @@ class BankFilters:
             or self.min_budget is not None
             or self.max_budget is not None
         )
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
@@ -408,12 +455,22 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
     return default if value is None else value
 
 
+FILTER_LIMITS = {"q": 200, "region": 100, "province": 100}
+
+
 def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFilters:
     """Read filters from query parameters; raises BankQueryError with a clear message."""
+    texts = {}
+    for name, limit in FILTER_LIMITS.items():
+        value = (args.get(name) or "").strip()
+        if len(value) > limit:
+            raise BankQueryError(
+                _l("The parameter %(name)s is at most %(max)d characters.", name=name, max=limit),
+                field=name,
+            )
+        texts[name] = value
     filters = BankFilters(
-        q=(args.get("q") or "").strip()[:200],
-        region=(args.get("region") or "").strip()[:100],
-        province=(args.get("province") or "").strip()[:100],
+        **texts,
         sector=(args.get("sector") or "").strip(),
         status=(args.get("status") or "").strip(),
     )
@@ -443,12 +500,6 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
                     name=name,
                 )
             ) from None
-    if (
-        filters.min_budget is not None
-        and filters.max_budget is not None
-        and filters.min_budget > filters.max_budget
-    ):
-        raise BankQueryError(_l("The minimum budget is larger than the maximum budget."))
     filters.page = _positive_int(args, "page", 1, 1_000_000)
     filters.per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, max_per_page)
     return filters
@@ -510,6 +561,25 @@ def filter_choices() -> dict:
 # The public record: what anyone may see (no contact, no team names)
 
 
+def _plan_record(project: BankProject) -> dict:
+    figures = financial_plan.figures(project.financial_plan)
+    return {
+        "investment_mad": figures.investment_mad,
+        "investment": list((project.financial_plan or {}).get("investment", [])),
+        "years": [
+            {
+                "year": y.year,
+                "revenue_mad": y.revenue_mad,
+                "costs_mad": y.costs_mad,
+                "result_mad": y.result_mad,
+                "jobs": y.jobs,
+            }
+            for y in figures.years
+        ],
+        "break_even_year": figures.break_even_year,
+    }
+
+
 def public_record(project: BankProject) -> dict:
     """A project without personal data, for the public pages and the JSON feed."""
     event = project.origin_event
@@ -525,13 +595,28 @@ def public_record(project: BankProject) -> dict:
         "budget_mad": project.budget_mad,
         "financing_sought_mad": project.financing_sought_mad,
         "cooperative_name": project.cooperative_name,
+        "legal_form": project.legal_form,
+        "members": {
+            "count": project.members_count,
+            "women": project.women_members,
+            "youth": project.youth_members,
+        },
+        "beneficiaries_count": project.beneficiaries_count,
+        "funding_split": {
+            "programme_mad": project.funding_programme_mad,
+            "holder_mad": project.funding_holder_mad,
+            "partners_mad": project.funding_partners_mad,
+        },
         "business_model": {
             "products": project.products,
             "customers": project.customers,
             "revenue_sources": project.revenue_sources,
             "main_costs": project.main_costs,
             "break_even": project.break_even,
+            "channels": project.channels,
+            "resources": project.resources,
         },
+        "financial_plan": _plan_record(project),
         "financing_sources": [
             {"source": row.get("source"), "amount_mad": row.get("amount_mad")}
             for row in project.financing_sources or []
@@ -543,6 +628,7 @@ def public_record(project: BankProject) -> dict:
             "event": event.slug if event else None,
             "city": event.city if event else None,
             "city_ar": event.city_ar if event else None,
+            "year": event.date.year if event and event.date else None,
             "rank": project.origin_rank,
             "is_winner": project.is_winner,
             "score_100": project.score_100,

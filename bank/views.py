@@ -16,22 +16,35 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.decorators import organiser_required
-from bank import services
+from bank import accompaniment, financing, needs_map, openapi, services
+from bank import plan as financial_plan
 from bank.labels import (
+    DECISION_LABELS,
     FINANCING_SUGGESTIONS,
+    LEGAL_FORM_LABELS,
+    MILESTONE_LABELS,
+    PARTNER_KIND_LABELS,
+    PROGRAMME_KIND_LABELS,
     SECTOR_LABELS,
     STATUS_LABELS,
+    TARGET_GROUP_LABELS,
     region_label,
-    sector_label,
 )
-from bank.models import BankProject
-from bank.needs_map import needs_map
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.models import Event
 from competitions.services import get_event
 from exports import personal
 from extensions import db
 from i18n import current_language, event_city
+from places import census as places_census
+from places import reference as places_reference
 from refusals import form_refusals, on_refusal, see_other
 from submissions.models import SECTORS
 
@@ -50,6 +63,16 @@ def _context(**extra) -> dict:
         "SECTORS": SECTORS,
         "SECTOR_LABELS": SECTOR_LABELS,
         "STATUS_LABELS": STATUS_LABELS,
+        "LEGAL_FORM_LABELS": LEGAL_FORM_LABELS,
+        "MILESTONE_LABELS": MILESTONE_LABELS,
+        "TARGET_GROUP_LABELS": TARGET_GROUP_LABELS,
+        "PROGRAMME_KIND_LABELS": PROGRAMME_KIND_LABELS,
+        "PARTNER_KIND_LABELS": PARTNER_KIND_LABELS,
+        "DECISION_LABELS": DECISION_LABELS,
+        "REGION_OPTIONS": [
+            (region.code, region.name(current_language())) for region in places_reference.regions()
+        ],
+        "place_name": lambda code: places_reference.place_name(code, current_language()),
         "region_name": lambda name: region_label(name, current_language()),
         **extra,
     }
@@ -89,15 +112,44 @@ def browse():
 def public_detail(project_id: int):
     project = db.get_or_404(BankProject, project_id)
     return render_template(
-        "bank/detail.html", **_context(project=services.public_record(project), organiser=False)
+        "bank/detail.html",
+        **_context(
+            project=services.public_record(project),
+            organiser=False,
+            matches=financing.matches_for(project, today=date.today(), lang=current_language()),
+        ),
     )
 
 
 @bp.get("/bank/map")
 def map_page():
-    lang = current_language()
-    data = needs_map(sector_label, lambda name: region_label(name, lang), rtl=lang == "ar")
-    return render_template("bank/map.html", **_context(data=data))
+    """The territorial map of needs and potential: the 12 regions, one layer at a time."""
+    view = needs_map.regions_map(request.args.get("layer"))
+    return render_template("bank/map.html", **_context(view=view, layers=needs_map.LAYERS))
+
+
+@bp.get("/bank/map/<region_code>")
+def region_page(region_code: str):
+    """One region: its provinces on the map, its needs, sectors and projects."""
+    view = needs_map.provinces_map(region_code, request.args.get("layer"))
+    if view is None:
+        abort(404)
+    country = needs_map.regions_map(view.layer.key)
+    region = next(area for area in country.areas if area.code == region_code)
+    return render_template(
+        "bank/region.html",
+        **_context(
+            view=view,
+            region=region,
+            layers=needs_map.LAYERS,
+            needs=places_census.needs(region_code),
+            census_source=places_census.SOURCE,
+            sectors=needs_map.sector_rows(region.figures),
+            projects=needs_map.region_projects(region_code),
+            programmes=financing.open_in_region(region_code, today=date.today()),
+            partners=financing.partners_in_region(region_code),
+        ),
+    )
 
 
 @bp.get("/api/bank/projects")
@@ -122,6 +174,12 @@ def api_projects():
     )
 
 
+@bp.get("/api/openapi.json")
+def openapi_document():
+    """The OpenAPI description of the public feed."""
+    return jsonify(openapi.document(request.host_url))
+
+
 @bp.get("/api/bank/projects/<int:project_id>")
 def api_project(project_id: int):
     project = db.get_or_404(BankProject, project_id)
@@ -137,14 +195,295 @@ def manage():
     return _browse("bank/manage.html", organiser=True)
 
 
-@bp.get("/tour/bank/<int:project_id>")
-@organiser_required
-def project(project_id: int):
+def _project_page(project_id: int, refusal=None, **typed):
+    """An organiser's page of a project: its record, its financing matches and applications,
+    with the messages of a refused application or decision beside their fields."""
     project = db.get_or_404(BankProject, project_id)
     return render_template(
         "bank/detail.html",
-        **_context(project=services.public_record(project), full=project, organiser=True),
+        **_context(
+            project=services.public_record(project),
+            full=project,
+            organiser=True,
+            matches=financing.matches_for(project, today=date.today(), lang=current_language()),
+            programmes=financing.programmes(),
+            errors={k: str(v) for k, v in (refusal.errors if refusal else {}).items()},
+            refused_id=typed.get("application_id"),
+            typed=request.form if refusal else {},
+            limits=financing.MAX_LENGTHS,
+            today=date.today(),
+            advisers=accompaniment.advisers(),
+            refused_milestone=typed.get("milestone_id"),
+        ),
     )
+
+
+@bp.get("/tour/bank/<int:project_id>")
+@organiser_required
+def project(project_id: int):
+    return _project_page(project_id)
+
+
+@bp.post("/tour/bank/<int:project_id>/applications")
+@organiser_required
+@on_refusal(_project_page)
+def file_application(project_id: int):
+    """Record that the project applied to a programme."""
+    project = db.get_or_404(BankProject, project_id)
+    financing.file_application(project, request.form, current_user, today=date.today())
+    db.session.commit()
+    flash(_("Application recorded."), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#applications")
+
+
+def _application_page(application_id: int, refusal=None):
+    application = db.get_or_404(FinancingApplication, application_id)
+    return _project_page(application.project_id, refusal, application_id=application_id)
+
+
+@bp.post("/tour/bank/applications/<int:application_id>")
+@organiser_required
+@on_refusal(_application_page)
+def decide_application(application_id: int):
+    """Record a programme's decision on an application."""
+    application = db.get_or_404(FinancingApplication, application_id)
+    changes = financing.decide_application(
+        application, request.form, current_user, today=date.today()
+    )
+    db.session.commit()
+    flash(_("Decision recorded.") if changes else _("Nothing was changed."), "success")
+    return see_other(url_for("bank.project", project_id=application.project_id) + "#applications")
+
+
+@bp.route("/tour/bank/<int:project_id>/plan", methods=["GET", "POST"])
+@organiser_required
+def plan(project_id: int):
+    """The project's financial plan: investment lines (a sector template pre-fills an empty
+    plan) and up to five years of revenue, running costs and jobs."""
+    project = db.get_or_404(BankProject, project_id)
+    refused = form_refusals()
+    if request.method == "POST":
+        with refused:
+            changed = services.update_plan(project, request.form, current_user)
+            db.session.commit()
+            flash(_("Financial plan saved.") if changed else _("Nothing was changed."), "success")
+            return see_other(url_for("bank.project", project_id=project.id) + "#plan")
+        lines = [
+            {"label": label, "amount_mad": amount}
+            for label, amount in zip(
+                request.form.getlist("investment_label"),
+                request.form.getlist("investment_amount"),
+                strict=False,
+            )
+        ]
+        years = [
+            {"revenue_mad": r, "costs_mad": c, "jobs": j}
+            for r, c, j in zip(
+                request.form.getlist("revenue"),
+                request.form.getlist("costs"),
+                request.form.getlist("jobs"),
+                strict=False,
+            )
+        ]
+    else:
+        stored = project.financial_plan or {}
+        lines = list(stored.get("investment") or financial_plan.template_lines(project.sector))
+        years = list(stored.get("years") or [])
+    lines += [{"label": "", "amount_mad": None}] * max(0, 6 - len(lines))
+    years += [{"revenue_mad": None, "costs_mad": None, "jobs": None}] * (
+        financial_plan.YEARS - len(years)
+    )
+    return render_template(
+        "bank/plan.html",
+        **_context(
+            project=project,
+            lines=lines[: financial_plan.MAX_LINES],
+            years=years[: financial_plan.YEARS],
+            figures=financial_plan.figures(project.financial_plan),
+            errors=refused.errors,
+        ),
+    ), refused.status
+
+
+# --- Accompaniment -----------------------------------------------------------------------------
+
+
+@bp.post("/tour/bank/<int:project_id>/adviser")
+@organiser_required
+@on_refusal(_project_page)
+def set_adviser(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    accompaniment.assign_adviser(project, request.form.get("adviser_id"), current_user)
+    db.session.commit()
+    flash(_("Adviser saved."), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#path")
+
+
+@bp.post("/tour/bank/<int:project_id>/path")
+@organiser_required
+@on_refusal(".project")
+def plan_path(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    added = accompaniment.plan_path(project, current_user, start=date.today())
+    db.session.commit()
+    flash(_("%(n)d milestone(s) planned.", n=len(added)), "success")
+    return see_other(url_for("bank.project", project_id=project.id) + "#path")
+
+
+def _milestone_page(milestone_id: int, refusal=None):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    return _project_page(milestone.project_id, refusal, milestone_id=milestone_id)
+
+
+@bp.post("/tour/bank/milestones/<int:milestone_id>")
+@organiser_required
+@on_refusal(_milestone_page)
+def update_milestone(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    changes = accompaniment.update_milestone(
+        milestone, request.form, current_user, today=date.today()
+    )
+    db.session.commit()
+    flash(_("Milestone saved.") if changes else _("Nothing was changed."), "success")
+    return see_other(url_for("bank.project", project_id=milestone.project_id) + "#path")
+
+
+@bp.get("/tour/bank/accompaniment")
+@organiser_required
+def accompaniment_page():
+    """Where every project of the tour stands on its path, by region and stop."""
+    standing = accompaniment.standing(date.today())
+    lang = current_language()
+    region_rows = [
+        (places_reference.place_name(code, lang) if code else _("Region to correct"), counts)
+        for code, counts in sorted(standing.by_region.items(), key=lambda item: item[0] or "99")
+    ]
+    stop_rows = [(city or "—", counts) for city, counts in sorted(standing.by_stop.items())]
+    return render_template(
+        "bank/accompaniment.html",
+        **_context(
+            standing=standing, region_rows=region_rows, stop_rows=stop_rows, today=date.today()
+        ),
+    )
+
+
+# --- The financing catalogue ------------------------------------------------------------------
+
+
+@bp.get("/bank/programmes")
+def programmes_page():
+    """The public catalogue of financing programmes and partners."""
+    return render_template(
+        "bank/programmes.html",
+        **_context(
+            programmes=financing.programmes(),
+            partners=financing.partners(),
+            today=date.today(),
+            organiser=False,
+        ),
+    )
+
+
+@bp.get("/bank/programmes/<int:programme_id>")
+def programme_page(programme_id: int):
+    """A programme: its rules, its contacts and the bank's projects eligible for it."""
+    programme = db.get_or_404(FinancingProgramme, programme_id)
+    return render_template(
+        "bank/programme.html",
+        **_context(
+            programme=programme,
+            today=date.today(),
+            eligible=financing.eligible_projects(
+                programme, today=date.today(), lang=current_language()
+            ),
+        ),
+    )
+
+
+@bp.get("/tour/bank/financing")
+@organiser_required
+def financing_page():
+    """Organisers: the catalogue to edit, and financing asked and granted."""
+    programmes = financing.programmes()
+    totals = financing.financing_totals()
+    lang = current_language()
+    rows = {
+        "programme": [
+            (p.name, totals.by_programme[p.id]) for p in programmes if p.id in totals.by_programme
+        ],
+        "region": [
+            (places_reference.place_name(code, lang) if code else _("Region to correct"), total)
+            for code, total in sorted(totals.by_region.items(), key=lambda item: item[0] or "99")
+        ],
+        "sector": [
+            (SECTOR_LABELS.get(code, code), total) for code, total in totals.by_sector.items()
+        ],
+    }
+    return render_template(
+        "bank/financing.html",
+        **_context(
+            programmes=programmes,
+            partners=financing.partners(),
+            totals=totals,
+            rows=rows,
+            organiser=True,
+            today=date.today(),
+        ),
+    )
+
+
+def _catalogue_form(kind: str, record_id: int | None):
+    model = FinancingProgramme if kind == "programme" else Partner
+    record_ = db.get_or_404(model, record_id) if record_id is not None else None
+    refused = form_refusals()
+    if request.method == "POST":
+        data = {name: request.form.get(name, "") for name in request.form}
+        for name in financing.LIST_FIELDS:
+            data[name] = request.form.getlist(name)
+        with refused:
+            save = financing.save_programme if kind == "programme" else financing.save_partner
+            saved = save(record_, data, current_user)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(url_for("bank.financing_page") + f"#{kind}-{saved.id}")
+        values = data
+    elif record_ is not None:
+        values = {c.key: getattr(record_, c.key) for c in model.__table__.columns}
+    else:
+        values = {"is_open": True}
+    return render_template(
+        f"bank/{kind}_form.html",
+        **_context(
+            record=record_,
+            values=values,
+            errors=refused.errors,
+            limits=financing.MAX_LENGTHS,
+        ),
+    ), refused.status
+
+
+@bp.route("/tour/bank/programmes/new", methods=["GET", "POST"])
+@organiser_required
+def programme_new():
+    return _catalogue_form("programme", None)
+
+
+@bp.route("/tour/bank/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def programme_edit(programme_id: int):
+    return _catalogue_form("programme", programme_id)
+
+
+@bp.route("/tour/bank/partners/new", methods=["GET", "POST"])
+@organiser_required
+def partner_new():
+    return _catalogue_form("partner", None)
+
+
+@bp.route("/tour/bank/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def partner_edit(partner_id: int):
+    return _catalogue_form("partner", partner_id)
 
 
 def _form_data(form) -> dict:

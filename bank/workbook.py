@@ -1,15 +1,15 @@
 """The bank workbook: one sheet of projects, streamed row by row (flat memory) through the
-shared write-only helper of `exports.workbook` (frozen header, filter, formats, RTL, safe text)."""
+shared streaming helper of `exports.workbook` (frozen header, filter, formats, RTL, safe text)."""
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from bank.labels import sector_label, status_label
+from bank.labels import region_label, sector_label, status_label
 from bank.models import BankProject
 from bank.services import all_matching, financing_available, parse_filters
 from exports import personal
 from exports.workbook import Column, WorkbookWriter
-from i18n import LANGUAGE_NAMES, event_city
+from i18n import LANGUAGE_NAMES, current_language, event_city
 from judging.results import FIGURE_LABELS
 
 LANGS = tuple(LANGUAGE_NAMES)
@@ -25,28 +25,28 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
     """(column, value getter) pairs — headers translated at call time."""
     columns = [
         (Column("ID", "int", 8), lambda p: p.id),
-        (Column(_("Title"), width=40), lambda p: p.title),
-        (Column(_("Summary"), width=60), lambda p: p.summary),
+        (Column(_("Title"), width=40, wrap=True), lambda p: p.title),
+        (Column(_("Summary"), width=60, wrap=True), lambda p: p.summary),
         (Column(_("Sector"), width=16), lambda p: sector_label(p.sector)),
-        (Column(_("Region"), width=24), lambda p: p.region),
+        (Column(_("Region"), width=24), lambda p: region_label(p.region, current_language())),
         (Column(_("Province"), width=20), lambda p: p.province),
-        (Column(_("Target group"), width=30), lambda p: p.target_group),
+        (Column(_("Target group"), width=30, wrap=True), lambda p: p.target_group),
         (Column(_("Expected jobs"), "count"), lambda p: p.expected_jobs),
         (Column(_("Budget (MAD)"), "mad"), lambda p: p.budget_mad),
         (Column(_("Financing sought (MAD)"), "mad"), lambda p: p.financing_sought_mad),
         (Column(_("Financing available (MAD)"), "mad"), financing_available),
-        (Column(_("Financing sources"), width=36), _financing_text),
+        (Column(_("Financing sources"), width=36, wrap=True), _financing_text),
         (Column(_("Status"), width=18), lambda p: status_label(p.status)),
         (Column(_("Cooperative"), width=24), lambda p: p.cooperative_name),
-        (Column(_("Products or services"), width=30), lambda p: p.products),
-        (Column(_("Customers"), width=30), lambda p: p.customers),
-        (Column(_("Revenue sources"), width=30), lambda p: p.revenue_sources),
-        (Column(_("Main costs"), width=30), lambda p: p.main_costs),
+        (Column(_("Products or services"), width=30, wrap=True), lambda p: p.products),
+        (Column(_("Customers"), width=30, wrap=True), lambda p: p.customers),
+        (Column(_("Revenue sources"), width=30, wrap=True), lambda p: p.revenue_sources),
+        (Column(_("Main costs"), width=30, wrap=True), lambda p: p.main_costs),
         (Column(_("Break-even"), width=20), lambda p: p.break_even),
-        (Column(_("Potential partners"), width=30), lambda p: p.partners),
+        (Column(_("Potential partners"), width=30, wrap=True), lambda p: p.partners),
         (
             Column(_("Origin event"), width=16),
-            lambda p: event_city(p.origin_event) if p.origin_event else None,
+            lambda p: str(event_city(p.origin_event)) if p.origin_event else None,
         ),
         (Column(_("Rank"), "int", 8), lambda p: p.origin_rank),
         (Column(str(FIGURE_LABELS["score_100"]), "score"), lambda p: p.score_100),
@@ -56,7 +56,7 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
     ]
     if include_contact:
         columns += [
-            (Column(_("Team"), width=30), lambda p: p.team),
+            (Column(_("Team"), width=30, wrap=True), lambda p: p.team),
             (Column(_("Contact name"), width=24), lambda p: p.contact_name),
             (Column(_("Contact phone"), width=16), lambda p: p.contact_phone),
             (Column(_("Contact e-mail"), width=28), lambda p: p.contact_email),

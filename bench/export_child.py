@@ -1,9 +1,10 @@
 """Runs one Excel export in its own process, so that its peak memory is its own.
 
     python -m bench.export_child tour DATABASE_URL OUT.xlsx LOCALE
-    python -m bench.export_child reference - OUT.xlsx ROWS COLUMNS
+    python -m bench.export_child floor DATABASE_URL OUT.xlsx LOCALE
 
-Prints one JSON line: {"seconds": …, "peak_mb": …, ...}.
+Prints one JSON line: {"seconds": …, "peak_mb": …, ...}. `floor` is the export's reference:
+its gathering queries alone plus the fastest writer writing the same cells.
 """
 
 import json
@@ -33,32 +34,82 @@ def tour(database_url: str, out: str, locale: str) -> dict:
     from reporting.services import write_tour_workbook
 
     with app.app_context(), app.test_request_context(f"/?lang={locale}"):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         write_tour_workbook(out, locale)
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds}
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu}
 
 
-def reference(out: str, rows: int, columns: int) -> dict:
-    """openpyxl write-only, the same number of cells as plain values: the floor for any export."""
-    from openpyxl import Workbook
+def floor(database_url: str, out: str, locale: str) -> dict:
+    """The export's floor: the gathering queries alone (the export run with a writer that
+    discards its cells), plus writing the same cells, as plain values, with the fastest writer
+    installed (rustpy-xlsxwriter, XlsxWriter in constant_memory mode): each timed apart."""
+    import exports.workbook as workbook
+    from bench.server import seed_app
 
-    started = time.perf_counter()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("cells")
-    row = [f"cellule {c}" if c % 2 else c * 1.5 for c in range(columns)]
-    for _ in range(rows):
-        sheet.append(row)
-    workbook.save(out)
-    return {"seconds": time.perf_counter() - started}
+    app = seed_app(database_url, Path(out).parent / "export-instance")
+    from reporting.services import write_tour_workbook
+
+    cells: dict[str, list] = {}
+    recording = False
+
+    def write(sheet, values, formats, look, *, format_text, measure=True):
+        if recording:
+            cells.setdefault(sheet.title, []).append(list(values))
+        sheet.rows += 1
+
+    workbook.Sheet._write = write
+    workbook.WorkbookWriter.save = lambda book: None
+    with app.app_context(), app.test_request_context(f"/?lang={locale}"):
+        started, cpu = time.perf_counter(), time.process_time()
+        write_tour_workbook(out, locale)
+        gather, gather_cpu = time.perf_counter() - started, time.process_time() - cpu
+        recording = True
+        write_tour_workbook(out, locale)
+    result = {"gather": gather, "cells": sum(len(r) for rows in cells.values() for r in rows)}
+    timings = write_cells(cells, out)
+    result.update({name: wall for name, (wall, _cpu) in timings.items()})
+    fastest = min(timings, key=lambda name: timings[name][0])
+    result["writer"] = fastest
+    result["seconds"] = gather + timings[fastest][0]
+    result["cpu"] = gather_cpu + timings[fastest][1]
+    return result
+
+
+WRITERS = ("xlsxwriter", "rustpy-xlsxwriter")
+
+
+def write_cells(cells: dict[str, list], out: str) -> dict:
+    """(wall, CPU) seconds each writer takes to write these rows (values only) to a file."""
+    import xlsxwriter
+
+    timings = {}
+    started, cpu = time.perf_counter(), time.process_time()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+    for title, rows in cells.items():
+        sheet = book.add_worksheet(title)
+        for number, row in enumerate(rows):
+            sheet.write_row(number, 0, row)
+    book.close()
+    timings["xlsxwriter"] = (time.perf_counter() - started, time.process_time() - cpu)
+    try:
+        import rustpy_xlsxwriter
+    except ImportError:
+        return timings
+    started, cpu = time.perf_counter(), time.process_time()
+    entries = []
+    for title, rows in cells.items():
+        width = max((len(r) for r in rows), default=1)
+        names = [f"c{i}" for i in range(width)]
+        entries.append((title, [dict(zip(names, row, strict=False)) for row in rows]))
+    rustpy_xlsxwriter.write_worksheets(entries, out)
+    timings["rustpy-xlsxwriter"] = (time.perf_counter() - started, time.process_time() - cpu)
+    return timings
 
 
 def main(argv: list[str]) -> None:
     mode = argv[0]
-    if mode == "tour":
-        result = tour(argv[1], argv[2], argv[3])
-    else:
-        result = reference(argv[2], int(argv[3]), int(argv[4]))
+    result = (tour if mode == "tour" else floor)(argv[1], argv[2], argv[3])
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
 

@@ -34,20 +34,31 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    name_en = StringField(_l("Name (English)"), render_kw={"dir": "ltr", "lang": "en"})
     year = number_field(_l("Year"))
     slug = StringField(_l("Address (slug)"))
 
 
+class RubricNameForm(FlaskForm):
+    name = StringField(_l("Name (French)"))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    name_en = StringField(_l("Name (English)"), render_kw={"dir": "ltr", "lang": "en"})
+
+
 class EventForm(FlaskForm):
-    city = StringField(_l("City"))
-    city_ar = StringField(_l("City in Arabic"))
+    city = StringField(_l("City (French)"))
+    city_ar = StringField(_l("City (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    city_en = StringField(_l("City (English)"), render_kw={"dir": "ltr", "lang": "en"})
     region = SelectField(
         _l("Region"),
         validate_choice=False,
         choices=[SelectChoice("", "—")] + [SelectChoice(r, r) for r in REGIONS],
     )
-    venue = StringField(_l("Venue"))
+    venue = StringField(_l("Venue (French)"))
+    venue_ar = StringField(_l("Venue (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
+    venue_en = StringField(_l("Venue (English)"), render_kw={"dir": "ltr", "lang": "en"})
     date = StringField(_l("Date"), render_kw={"type": "date"})
     capacity = number_field(_l("Capacity"))
     winners_count = number_field(_l("Number of winners"), default=3)
@@ -81,6 +92,9 @@ class EventForm(FlaskForm):
 
 
 class CriterionForm(FlaskForm):
+    """A criterion: its texts in each language, its scale and a descriptor per whole level.
+    Build it with `for_levels(levels)`: the level fields depend on the scale."""
+
     key = StringField(_l("Key"))
     name_fr = StringField(_l("Name (French)"))
     name_ar = StringField(_l("Name (Arabic)"))
@@ -88,19 +102,32 @@ class CriterionForm(FlaskForm):
     description_fr = TextAreaField(_l("Description (French)"))
     description_ar = TextAreaField(_l("Description (Arabic)"))
     description_en = TextAreaField(_l("Description (English)"))
-    low_fr = TextAreaField(_l("What the lowest score looks like (French)"))
-    low_ar = TextAreaField(_l("What the lowest score looks like (Arabic)"))
-    low_en = TextAreaField(_l("What the lowest score looks like (English)"))
-    high_fr = TextAreaField(_l("What the highest score looks like (French)"))
-    high_ar = TextAreaField(_l("What the highest score looks like (Arabic)"))
-    high_en = TextAreaField(_l("What the highest score looks like (English)"))
     weight = number_field(_l("Weight"), inputmode="decimal", default=1.0)
     scale_min = number_field(_l("Scale from"), default=1)
     scale_max = number_field(_l("Scale to"), default=5)
     half_points = BooleanField(_l("Half points allowed"))
     tiebreak_order = number_field(_l("Tie-break order (1 = first)"))
 
-    TEXTS = ("name", "description", "low", "high")
+    TEXTS = ("name", "description")
+    LANGS = ("fr", "ar", "en")
+    levels: tuple[int, ...] = ()
+
+    @classmethod
+    def for_levels(cls, levels, **kwargs) -> "CriterionForm":
+        """The form with a descriptor field `level_<n>_<lang>` for each whole level given."""
+        fields = {
+            f"level_{level}_{lang}": TextAreaField(
+                _l("What a score of %(level)s looks like", level=level),
+                render_kw={"rows": 2},
+            )
+            for level in levels
+            for lang in cls.LANGS
+        }
+        form_class = type("CriterionLevelsForm", (cls,), {**fields, "levels": tuple(levels)})
+        return form_class(**kwargs)
+
+    def level_field(self, level: int, lang: str):
+        return self[f"level_{level}_{lang}"]
 
     def data_for_service(self) -> dict:
         data = {
@@ -108,17 +135,25 @@ class CriterionForm(FlaskForm):
             for key in ("key", "weight", "scale_min", "scale_max", "half_points", "tiebreak_order")
         }
         for group in self.TEXTS:
-            data[group] = {
-                lang: getattr(self, f"{group}_{lang}").data for lang in ("fr", "ar", "en")
-            }
+            data[group] = {lang: getattr(self, f"{group}_{lang}").data for lang in self.LANGS}
+        data["descriptors"] = {
+            str(level): {lang: self.level_field(level, lang).data for lang in self.LANGS}
+            for level in self.levels
+        }
         return data
 
     def fill(self, values: dict) -> None:
         for key in ("key", "weight", "scale_min", "scale_max", "half_points", "tiebreak_order"):
             getattr(self, key).data = values.get(key)
         for group in self.TEXTS:
-            for lang in ("fr", "ar", "en"):
+            for lang in self.LANGS:
                 getattr(self, f"{group}_{lang}").data = (values.get(group) or {}).get(lang, "")
+        descriptors = values.get("descriptors") or {}
+        for level in self.levels:
+            for lang in self.LANGS:
+                self.level_field(level, lang).data = (descriptors.get(str(level)) or {}).get(
+                    lang, ""
+                )
 
 
 class JuryForm(FlaskForm):

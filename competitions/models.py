@@ -6,15 +6,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from competitions.states import EventState, RankingMethod
 from extensions import db, utcnow
+from i18n import Localized, TypedInLanguages, localized
 
 
-class Rubric(db.Model):
+class Rubric(TypedInLanguages, db.Model):
     """A weighted scoring grid. Locked once any score uses it: changes need a new version."""
 
     __tablename__ = "rubrics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # French; Arabic and English beside it
+    name_ar: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))
     locked_at: Mapped[datetime | None]
@@ -27,6 +30,9 @@ class Rubric(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    def name_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("name", lang)
 
 
 class Criterion(db.Model):
@@ -43,7 +49,7 @@ class Criterion(db.Model):
     key: Mapped[str] = mapped_column(String(40))  # e.g. "social_impact"
     name: Mapped[dict] = mapped_column(JSON)  # {"ar": …, "fr": …, "en": …}
     description: Mapped[dict] = mapped_column(JSON, default=dict)  # same shape
-    # What the ends of the scale look like: {"low": {"fr": …}, "high": {"fr": …}}
+    # What each whole level of the scale looks like: {"1": {"fr": …, "ar": …}, "2": {…}, …}
     descriptors: Mapped[dict] = mapped_column(JSON, default=dict)
     weight: Mapped[float] = mapped_column(default=1.0)
     scale_min: Mapped[int] = mapped_column(default=1)
@@ -53,12 +59,38 @@ class Criterion(db.Model):
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
 
+    @property
+    def whole_levels(self) -> list[int]:
+        """The whole levels of the scale, lowest first: each may have its descriptor."""
+        return list(range(self.scale_min, self.scale_max + 1))
 
-class Competition(db.Model):
+    def descriptor(self, level) -> dict:
+        """{lang: text} describing a level (a half level has none)."""
+        return (self.descriptors or {}).get(str(level)) or {}
+
+    @property
+    def levels_without_descriptor(self) -> list[int]:
+        """Whole levels no language describes yet (the rubric page lists them)."""
+        return [level for level in self.whole_levels if not self.descriptor(level)]
+
+    def name_in(self, lang: str | None = None) -> Localized:
+        return localized(self.name, lang)
+
+    def description_in(self, lang: str | None = None) -> Localized:
+        return localized(self.description, lang)
+
+    def descriptor_in(self, level, lang: str | None = None) -> Localized:
+        """What a level of the scale looks like, in the reader's language (or its fallback)."""
+        return localized(self.descriptor(level), lang)
+
+
+class Competition(TypedInLanguages, db.Model):
     __tablename__ = "competitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # French; Arabic and English beside it
+    name_ar: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     year: Mapped[int]
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))
@@ -69,8 +101,11 @@ class Competition(db.Model):
         back_populates="competition", order_by="Event.tour_order"
     )
 
+    def name_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("name", lang)
 
-class Event(db.Model):
+
+class Event(TypedInLanguages, db.Model):
     """One stop of the tour (or the national final)."""
 
     __tablename__ = "events"
@@ -89,8 +124,11 @@ class Event(db.Model):
     tour_order: Mapped[int] = mapped_column(default=0)
     city: Mapped[str] = mapped_column(String(100))
     city_ar: Mapped[str | None] = mapped_column(String(100))
+    city_en: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str] = mapped_column(String(100))  # French name of one of the 12 regions
-    venue: Mapped[str | None] = mapped_column(String(200))
+    venue: Mapped[str | None] = mapped_column(String(200))  # French (or the only one typed)
+    venue_ar: Mapped[str | None] = mapped_column(String(200))
+    venue_en: Mapped[str | None] = mapped_column(String(200))
     date: Mapped[date]
     capacity: Mapped[int | None]
     winners_count: Mapped[int] = mapped_column(default=3)
@@ -119,6 +157,12 @@ class Event(db.Model):
     @property
     def rubric(self) -> Rubric | None:
         return self.own_rubric or self.competition.rubric
+
+    def city_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("city", lang)
+
+    def venue_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("venue", lang)
 
     @property
     def effective_ranking_method(self) -> RankingMethod:

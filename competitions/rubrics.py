@@ -50,8 +50,9 @@ def ensure_editable(rubric: Rubric) -> None:
         )
 
 
-# A criterion's texts, per language, and their limits.
-TEXT_TYPES = {"name": Text(200), "description": Text(2000), "low": Text(1000), "high": Text(1000)}
+# A criterion's texts, per language, and their limits; a level's descriptor is a DESCRIPTOR.
+TEXT_TYPES = {"name": Text(200), "description": Text(2000)}
+DESCRIPTOR = Text(1000)
 TYPES = {
     "weight": Number(0, MAX_WEIGHT, required=True),
     "scale_min": Integer(SCALE_LOW, SCALE_HIGH, required=True),
@@ -61,13 +62,13 @@ TYPES = {
 KEY = Text.of(Criterion.key)
 
 
-def _texts(data: dict, group: str, errors: dict) -> dict:
-    """{lang: text} of one group (name, description…); errors go to `<group>_<lang>`."""
+def _texts(data: dict, group: str, errors: dict, kind: Text | None = None) -> dict:
+    """{lang: text} of one group (name, description, level_3…); errors go to `<group>_<lang>`."""
     given = data.get(group) or {}
     texts = {}
     for lang in LANGS:
         try:
-            text = TEXT_TYPES[group].parse(given.get(lang))
+            text = (kind or TEXT_TYPES[group]).parse(given.get(lang))
         except FieldError as error:
             errors.setdefault(f"{group}_{lang}", error.message)
             continue
@@ -101,7 +102,7 @@ def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = No
     clean["half_points"] = bool(data.get("half_points"))
     clean["name"] = texts["name"]
     clean["description"] = texts["description"]
-    clean["descriptors"] = {"low": texts["low"], "high": texts["high"]}
+    clean["descriptors"] = _descriptors(data.get("descriptors") or {}, clean, errors)
     if not texts["name"] and not any(key.startswith("name_") for key in errors):
         errors["name_fr"] = _l("Give the criterion a name in at least one language.")
     others = [other for other in rubric.criteria if other is not criterion]
@@ -130,6 +131,37 @@ def clean_criterion(rubric: Rubric, data: dict, criterion: Criterion | None = No
     return clean
 
 
+def form_levels(raw_min, raw_max, criterion: Criterion | None = None) -> list[int]:
+    """The whole levels a criterion form describes: those of the scale typed, when it reads as
+    one, else of the criterion's saved scale, else 1 to 5 (the default scale)."""
+    scale = Integer(SCALE_LOW, SCALE_HIGH, required=True)
+    try:
+        low, high = scale.parse(raw_min), scale.parse(raw_max)
+    except FieldError:
+        low = high = None
+    if low is None or high is None or low >= high:
+        low, high = (criterion.scale_min, criterion.scale_max) if criterion else (1, 5)
+    return list(range(low, high + 1))
+
+
+def _descriptors(given: dict, clean: dict, errors: dict) -> dict:
+    """{"3": {lang: text}} for each whole level of the scale that has a text in some language;
+    levels outside the scale are dropped. Errors go to `level_<n>_<lang>`."""
+    low, high = clean.get("scale_min"), clean.get("scale_max")
+    descriptors = {}
+    for level, texts in given.items():
+        try:
+            number = int(level)
+        except (TypeError, ValueError):
+            continue
+        if low is not None and high is not None and not low <= number <= high:
+            continue
+        parsed = _texts({f"level_{number}": texts}, f"level_{number}", errors, DESCRIPTOR)
+        if parsed:
+            descriptors[str(number)] = parsed
+    return dict(sorted(descriptors.items(), key=lambda item: int(item[0])))
+
+
 def _ascii(text: str) -> str:
     import unicodedata
 
@@ -138,13 +170,13 @@ def _ascii(text: str) -> str:
 
 def criterion_data(criterion: Criterion) -> dict:
     """A criterion's values in the shape `clean_criterion` takes (to fill a form, or copy)."""
-    descriptors = criterion.descriptors or {}
     return {
         "key": criterion.key,
         "name": dict(criterion.name or {}),
         "description": dict(criterion.description or {}),
-        "low": dict(descriptors.get("low") or {}),
-        "high": dict(descriptors.get("high") or {}),
+        "descriptors": {
+            level: dict(texts) for level, texts in (criterion.descriptors or {}).items()
+        },
         "weight": criterion.weight,
         "scale_min": criterion.scale_min,
         "scale_max": criterion.scale_max,
@@ -175,6 +207,29 @@ def update_criterion(criterion: Criterion, data: dict, by=None) -> Criterion:
     return criterion
 
 
+# A rubric's name per language (French required); a name does not change a score, so a locked
+# rubric may be renamed too.
+NAME_TYPES = {
+    "name": Text.of(Rubric.name, required=True),
+    "name_ar": Text.of(Rubric.name_ar, empty=None),
+    "name_en": Text.of(Rubric.name_en, empty=None),
+}
+
+
+def rename_rubric(rubric: Rubric, data: dict, by=None) -> Rubric:
+    """Name the rubric in French, Arabic and English (each problem named by its field)."""
+    clean, errors = parse_fields(NAME_TYPES, data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise RubricError(message, field, errors)
+    old = {key: getattr(rubric, key) for key in clean}
+    for key, value in clean.items():
+        setattr(rubric, key, value)
+    db.session.flush()
+    record("rubric", rubric.id, "rename", by=by, old=old, new=clean)
+    return rubric
+
+
 def delete_criterion(criterion: Criterion, by=None) -> None:
     rubric = criterion.rubric
     ensure_editable(rubric)
@@ -187,8 +242,15 @@ def delete_criterion(criterion: Criterion, by=None) -> None:
     db.session.flush()
 
 
-def _copy(rubric: Rubric, *, name: str | None = None, version: int = 1, previous_id=None) -> Rubric:
-    copy = Rubric(name=name or rubric.name, version=version, previous_id=previous_id)
+NAME_COLUMNS = {"fr": "name", "ar": "name_ar", "en": "name_en"}
+
+
+def _copy(
+    rubric: Rubric, *, names: dict | None = None, version: int = 1, previous_id=None
+) -> Rubric:
+    """A copy of the rubric and its criteria, under `names` ({column: text}) or its own."""
+    names = names or {column: getattr(rubric, column) for column in NAME_COLUMNS.values()}
+    copy = Rubric(**names, version=version, previous_id=previous_id)
     for criterion in rubric.criteria:
         copy.criteria.append(
             Criterion(
@@ -254,7 +316,13 @@ def copy_rubric_to_event(event: Event, by=None) -> Rubric:
     source = event.competition.rubric
     if source is None:
         raise RubricConflict(_l("The competition has no rubric to copy."))
-    copy = _copy(source, name=f"{source.name} — {event.city}")
+    limit = Rubric.name.type.length
+    names = {
+        column: f"{source.name_in(lang)} — {event.city_in(lang)}"[:limit]
+        for lang, column in NAME_COLUMNS.items()
+        if getattr(source, column)
+    }
+    copy = _copy(source, names=names)
     event.own_rubric = copy
     db.session.flush()
     record(

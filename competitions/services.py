@@ -40,6 +40,7 @@ from competitions.rubrics import (
     ensure_editable,
     lock_rubric,
     new_rubric_version,
+    rename_rubric,
     rubric_in_use,
     update_criterion,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "RubricLocked",
     "TransitionError",
     "add_criterion",
+    "rename_rubric",
     "add_event_link_provider",
     "add_event_stats_provider",
     "add_judge_sheet_counter",
@@ -314,8 +316,11 @@ def slugify(text: str) -> str:
 EVENT_TYPES = {
     "city": Text.of(Event.city, required=True, empty=None),
     "city_ar": Text.of(Event.city_ar, empty=None),
+    "city_en": Text.of(Event.city_en, empty=None),
     "region": Choice(REGIONS, required=True),
     "venue": Text.of(Event.venue, empty=None),
+    "venue_ar": Text.of(Event.venue_ar, empty=None),
+    "venue_en": Text.of(Event.venue_en, empty=None),
     "date": Day(required=True),
     "capacity": Integer(1, 100_000),
     "winners_count": Integer(0, 100, required=True),
@@ -330,6 +335,8 @@ DEFAULT_RETENTION_MONTHS = 12
 CHANGEABLE_AFTER_PUBLICATION = frozenset({"retention_months"})
 COMPETITION_TYPES = {
     "name": Text.of(Competition.name, required=True),
+    "name_ar": Text.of(Competition.name_ar, empty=None),
+    "name_en": Text.of(Competition.name_en, empty=None),
     "year": Integer(2000, 2100, required=True),
 }
 
@@ -474,17 +481,20 @@ def get_competition(slug: str) -> Competition | None:
 
 def transition_choices(event: Event) -> list[dict]:
     """The moves offered on the event's page: each allowed next state, its label, whether it
-    goes back, and the reason it is refused now, if any."""
+    goes back, the reason it is refused now, if any, and (for a move made at once, without a
+    confirmation page) what the providers warn of."""
     choices = []
     for new_state in allowed_transitions(event.state):
         refusal = transition_refusal(event, new_state)
+        confirm = move_needs_confirmation(event, new_state)
         choices.append(
             {
                 "state": new_state,
                 "label": TRANSITION_LABELS[(event.state, new_state)],
                 "back": new_state.step < EventState(event.state).step,
-                "confirm": move_needs_confirmation(event, new_state),
+                "confirm": confirm,
                 "refusal": str(refusal) if refusal else None,
+                "notices": [] if confirm or refusal else transition_notices(event, new_state),
             }
         )
     return choices
@@ -509,6 +519,8 @@ def tour_events() -> list[Event]:
 
 
 def event_choices() -> list[tuple[int, str]]:
-    """Every event as (id, "Competition · City"), for the accounts page (a facilitator's
-    events)."""
-    return [(event.id, f"{event.competition.name} · {event.city}") for event in tour_events()]
+    """Every event as (id, "Competition · City") in the reader's language, for the accounts
+    page (a facilitator's events)."""
+    return [
+        (event.id, f"{event.competition.name_in()} · {event.city_in()}") for event in tour_events()
+    ]

@@ -21,10 +21,11 @@ from competitions.forms import (
     EventForm,
     JuryForm,
     JuryRemovalForm,
+    RubricNameForm,
 )
 from competitions.jury import assign_jury_by_email, jury_cards
 from competitions.models import Competition, Criterion, Event, Rubric
-from competitions.rubrics import criterion_data, rubric_in_use, rubric_users
+from competitions.rubrics import criterion_data, form_levels, rubric_in_use, rubric_users
 from extensions import db
 from i18n import LANGUAGE_NAMES
 from refusals import form_refusals, on_refusal, see_other
@@ -387,8 +388,32 @@ def rubric(rubric_id: int):
     return _render_rubric(_rubric_or_404(rubric_id))
 
 
+@bp.route("/tour/rubrics/<int:rubric_id>/name", methods=["GET", "POST"])
+@organiser_required
+def rubric_name(rubric_id: int):
+    """The rubric's name in French, Arabic and English."""
+    rubric = _rubric_or_404(rubric_id)
+    form = RubricNameForm(obj=rubric)
+    refused = form_refusals(form)
+    if form.validate_on_submit():
+        with refused:
+            services.rename_rubric(rubric, form.data, by=current_user)
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return see_other(url_for(".rubric", rubric_id=rubric.id))
+    return render_template(
+        "competitions/rubric_name.html", form=form, rubric=rubric
+    ), refused.status
+
+
 def _criterion_or_404(criterion_id: int) -> Criterion:
     return db.session.get(Criterion, criterion_id) or abort(404)
+
+
+def _criterion_form_for(criterion: Criterion | None) -> CriterionForm:
+    """The form with a descriptor field for each whole level of the scale posted (or saved)."""
+    levels = form_levels(request.form.get("scale_min"), request.form.get("scale_max"), criterion)
+    return CriterionForm.for_levels(levels)
 
 
 def _criterion_form(form, rubric: Rubric, criterion: Criterion | None, status: int):
@@ -405,7 +430,7 @@ def _criterion_form(form, rubric: Rubric, criterion: Criterion | None, status: i
 @organiser_required
 def criterion_new(rubric_id: int):
     rubric = _rubric_or_404(rubric_id)
-    form = CriterionForm()
+    form = _criterion_form_for(None)
     refused = form_refusals(form)
     if form.validate_on_submit():
         with refused:
@@ -421,7 +446,7 @@ def criterion_new(rubric_id: int):
 def criterion_edit(criterion_id: int):
     criterion = _criterion_or_404(criterion_id)
     rubric = criterion.rubric
-    form = CriterionForm()
+    form = _criterion_form_for(criterion)
     if request.method == "GET":
         form.fill(criterion_data(criterion))
     refused = form_refusals(form)

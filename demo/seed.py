@@ -30,6 +30,8 @@ from submissions.states import Eligibility, IdeaSource, TeamKind
 REGIONS_CSV = Path(__file__).with_name("regions.csv")
 COMPETITION = {
     "name": "Idéathon — Banque des projets coopératifs 2025",
+    "name_ar": "أيدياثون — بنك المشاريع التعاونية 2025",
+    "name_en": "Ideathon — Cooperative Project Bank 2025",
     "slug": "ideathon-2025",
     "year": 2025,
 }
@@ -52,26 +54,53 @@ FINAL = {
     "slug": "finale-nationale-2025",
     "city": "Rabat",
     "city_ar": "الرباط",
+    "city_en": "Rabat",
     "region": "Rabat-Salé-Kénitra",
     "venue": "Bibliothèque nationale du Royaume du Maroc",
+    "venue_ar": "المكتبة الوطنية للمملكة المغربية",
+    "venue_en": "National Library of the Kingdom of Morocco",
     "date": date(2025, 5, 30),
     "tour_order": 13,
 }
 
+# Each stop's venue in French, Arabic and English, and the cities' English names (the Arabic
+# ones are in regions.csv): the demo reads in one language throughout, whichever is chosen.
 VENUES = {
-    "Oujda": "Technopole d'Oujda",
-    "Casablanca": "Maison de l'économie sociale et solidaire",
-    "Dakhla": "Centre régional d'investissement",
-    "Rabat": "Bibliothèque nationale du Royaume",
-    "Laâyoune": "Palais des congrès",
-    "Fès": "Chambre d'artisanat",
-    "Guelmim": "Maison des jeunes",
-    "Errachidia": "Complexe culturel",
-    "Marrakech": "Cité de l'innovation",
-    "Béni Mellal": "Chambre de commerce",
-    "Tanger": "Palais des arts et de la culture",
-    "Agadir": "Cité de l'innovation Souss-Massa",
+    "Oujda": ("Technopole d'Oujda", "تكنوقطب وجدة", "Oujda Technopole"),
+    "Casablanca": (
+        "Maison de l'économie sociale et solidaire",
+        "دار الاقتصاد الاجتماعي والتضامني",
+        "House of the Social and Solidarity Economy",
+    ),
+    "Dakhla": (
+        "Centre régional d'investissement",
+        "المركز الجهوي للاستثمار",
+        "Regional Investment Centre",
+    ),
+    "Rabat": (
+        "Bibliothèque nationale du Royaume",
+        "المكتبة الوطنية للمملكة",
+        "National Library of the Kingdom",
+    ),
+    "Laâyoune": ("Palais des congrès", "قصر المؤتمرات", "Congress Palace"),
+    "Fès": ("Chambre d'artisanat", "غرفة الصناعة التقليدية", "Chamber of Crafts"),
+    "Guelmim": ("Maison des jeunes", "دار الشباب", "Youth Centre"),
+    "Errachidia": ("Complexe culturel", "المركب الثقافي", "Cultural Complex"),
+    "Marrakech": ("Cité de l'innovation", "مدينة الابتكار", "Innovation City"),
+    "Béni Mellal": ("Chambre de commerce", "غرفة التجارة", "Chamber of Commerce"),
+    "Tanger": (
+        "Palais des arts et de la culture",
+        "قصر الفنون والثقافة",
+        "Palace of Arts and Culture",
+    ),
+    "Agadir": (
+        "Cité de l'innovation Souss-Massa",
+        "مدينة الابتكار سوس ماسة",
+        "Souss-Massa Innovation City",
+    ),
 }
+CITIES_EN = {"Laâyoune": "Laayoune", "Fès": "Fez", "Marrakech": "Marrakesh",
+             "Béni Mellal": "Beni Mellal", "Tanger": "Tangier"}  # fmt: skip
 PROVINCES = {
     "Oujda": ["Oujda-Angad", "Berkane", "Jerada"],
     "Casablanca": ["Casablanca", "Mohammedia", "El Jadida"],
@@ -344,7 +373,31 @@ def _competition() -> Competition:
     competition = db.session.scalar(
         select(Competition).where(Competition.slug == COMPETITION["slug"])
     )
-    return competition or services.create_competition(COMPETITION)
+    if competition is None:
+        return services.create_competition(COMPETITION)
+    _fill_missing(competition, COMPETITION, ("name_ar", "name_en"))
+    return competition
+
+
+def _fill_missing(record_, values, fields) -> None:
+    """A demo seeded before names had Arabic and English gets them; a name typed is kept."""
+    for field in fields:
+        if getattr(record_, field) is None and values.get(field):
+            setattr(record_, field, values[field])
+
+
+def _names(stop: dict) -> dict:
+    """A stop's city and venue in the three languages."""
+    city = stop["city_fr"]
+    venue = VENUES.get(city, (None, None, None))
+    return {
+        "city": city,
+        "city_ar": stop["city_ar"],
+        "city_en": CITIES_EN.get(city, city),
+        "venue": venue[0],
+        "venue_ar": venue[1],
+        "venue_en": venue[2],
+    }
 
 
 def _user(email: str, name: str, role: str, password: str) -> tuple[User, bool]:
@@ -359,14 +412,13 @@ def _event(competition: Competition, stop: dict) -> tuple[Event, bool]:
     slug = f"{services.slugify(stop['city_fr'])}-2025"
     event = services.get_event(slug)
     if event is not None:
+        _fill_missing(event, _names(stop), ("city_ar", "city_en", "venue_ar", "venue_en"))
         return event, False
     event = services.create_event(
         competition,
         {
-            "city": stop["city_fr"],
-            "city_ar": stop["city_ar"],
+            **_names(stop),
             "region": stop["region_fr"],
-            "venue": VENUES.get(stop["city_fr"]),
             "date": stop["date"],
             "capacity": 150,
             "winners_count": 3,
@@ -515,6 +567,11 @@ def seed_demo() -> dict:
             summary["new_scores"] += new
         if order == 1:
             _publish_and_promote(event, organiser)
+    from demo.financing import seed_accompaniment, seed_financing, seed_plans
+
+    seed_financing(organiser)
+    seed_accompaniment(organiser)
+    seed_plans()
     final, judges = _national_final(competition)
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
@@ -543,7 +600,9 @@ def _national_final(competition: Competition) -> tuple[Event, list[User]]:
     from judging.deliberation import carry_winners_to_final
 
     event = services.get_event(FINAL["slug"])
-    if event is None:
+    if event is not None:
+        _fill_missing(event, FINAL, ("city_ar", "city_en", "venue_ar", "venue_en"))
+    else:
         event = services.create_event(
             competition,
             {**FINAL, "capacity": 60, "winners_count": 5, "languages": ["ar", "fr"],

@@ -1,1 +1,1 @@
-"""Workbook builders (openpyxl, write-only) and the cell sanitiser: rows in, files out."""
+"""Workbook builders (XlsxWriter, streamed) and the cell sanitiser: rows in, files out."""

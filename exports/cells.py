@@ -22,7 +22,10 @@ def safe_text(text: str) -> tuple[str, bool]:
     writer (exports.workbook), which stores it as a string and, when marked, with a quote
     prefix, so that the spreadsheet program keeps it text even when someone edits it later."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text, text.startswith(FORMULA_TRIGGERS)
+    risky = text.startswith(FORMULA_TRIGGERS)
+    if "\r" in text:  # a line break is a line feed in a cell (a CR would be kept as _x000D_)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, risky
 
 
 def set_safe_value(cell, value) -> None:

@@ -2,12 +2,12 @@
 
 Sheets, in order: the summary (each event's figures, the tour's totals, breakdowns, notes); for
 each event its ranking and its jury matrix (S_ij, ideas × judges); then every judge's comment.
-Callers pass translated `labels` (see DEFAULT_LABELS for the keys) and stream each event's ideas
-(a generator is fine: each idea is written to three sheets in one pass, then dropped).
+Callers pass translated `labels` (see DEFAULT_LABELS for the keys) and the events' blocks, each
+streaming its ideas (a generator: each idea is written to three sheets in one pass, then dropped).
 Phones and e-mails appear only when `include_personal` is true (exports made by organisers).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,22 +103,37 @@ class IdeaRow:
 
 @dataclass
 class EventBlock:
-    """An event's sheets: its ranking (method translated), criteria and judges in column order."""
+    """An event's sheets: its ranking (method translated), criteria and judges in column order.
+
+    `ideas` is read once, when the writer reaches the event; a generator may set `method` and
+    `comments` ((receipt code, title, judge, comment), read after the ideas) before its first
+    idea. Without `comments`, each idea's own `IdeaRow.comments` are written."""
 
     name: str
     method: str
     criteria: Sequence[str] = ()
     judges: Sequence[str] = ()
     ideas: Iterable[IdeaRow] = field(default_factory=list)
+    comments: Iterable[tuple[str, str, str, str]] | None = None
+
+
+@dataclass
+class SummaryPart:
+    """The summary sheet's contents, when they are known only once every event is written."""
+
+    lines: Sequence[EventSummary]
+    breakdowns: Sequence[Breakdown] = ()
+    notes: Sequence[str] = ()
+    totals: Sequence[int] | None = None
 
 
 def write_rankings_workbook(
     path,
     *,
-    summary: Sequence[EventSummary],
+    summary: Sequence[EventSummary] | Callable[[], SummaryPart],
     breakdowns: Sequence[Breakdown] = (),
     notes: Sequence[str] = (),
-    events: Iterable[EventBlock],
+    events: Sequence[EventBlock],
     labels: dict | None = None,
     language: str = "fr",
     include_personal: bool = False,
@@ -128,32 +143,47 @@ def write_rankings_workbook(
 ) -> None:
     """Write the workbook to `path`. `progress(done_events)` is called after each event.
     `totals` (received, eligible, ranked, winners, budget) replace the sums of the summary's
-    lines when an idea appears in two of them (a stop's winner carried to the final)."""
+    lines when an idea appears in two of them (a stop's winner carried to the final).
+
+    Every sheet is opened first, in the order they are read, then filled as each event's ideas
+    stream in (`EventBlock.ideas` is read once, event after event). `summary` may be a function
+    giving the summary's contents (`SummaryPart`): it is called once every event is written, and
+    the summary sheet, first in the workbook, is filled last."""
     label = {**DEFAULT_LABELS, **(labels or {})}
     with WorkbookWriter(
         path, title=label["workbook_title"], language=language, subject=subject
     ) as book:
         notice = str(personal.NOTICE) if include_personal else ""
-        _write_summary(book, label, summary, breakdowns, notes, totals, notice)
+        summary_sheet = _open_summary(book, label, notice)
+        sheets = [_open_event(book, label, event, include_personal) for event in events]
         comments = book.open_sheet(
             label["comments"],
             [
                 Column(label["event"], width=18),
                 Column(label["receipt_code"], width=14),
-                Column(label["title"], width=36),
+                Column(label["title"], width=36, wrap=True),
                 Column(label["judge"], width=22),
-                Column(label["comment"], width=80),
+                Column(label["comment"], width=80, wrap=True),
             ],
+            footer=f"{label['workbook_title']} – {label['comments']}",
         )
-        for done, event in enumerate(events, 1):
-            _write_event(book, label, event, comments, include_personal)
+        for done, (event, (ranking, matrix)) in enumerate(zip(events, sheets, strict=True), 1):
+            _write_event(label, event, ranking, matrix, comments, include_personal)
             if progress:
                 progress(done)
-        book.move_to_end(comments)
+        if callable(summary):
+            part = summary()
+            summary, breakdowns, notes, totals = (
+                part.lines,
+                part.breakdowns,
+                part.notes,
+                part.totals,
+            )
+        _write_summary(summary_sheet, label, summary, breakdowns, notes, totals)
 
 
-def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, notice="") -> None:
-    sheet = book.open_sheet(
+def _open_summary(book, label, notice):
+    return book.open_sheet(
         label["summary"],
         [
             Column(label["event"], width=28),
@@ -166,7 +196,11 @@ def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, n
             Column(label["budget_total"], "mad", width=20),
         ],
         notice=notice,
+        footer=f"{label['workbook_title']} – {label['summary']}",
     )
+
+
+def _write_summary(sheet, label, summary, breakdowns, notes, given_totals=None) -> None:
     totals = [0, 0, 0, 0, 0]
     for line in summary:
         figures = [line.received, line.eligible, line.ranked, line.winners, line.budget_total or 0]
@@ -198,11 +232,12 @@ def _write_summary(book, label, summary, breakdowns, notes, given_totals=None, n
             sheet.append([name, ideas, ideas / total if total else None, winners], kinds)
 
 
-def _write_event(book, label, event: EventBlock, comments, include_personal: bool) -> None:
+def _open_event(book, label, event: EventBlock, include_personal: bool):
+    """The event's ranking and jury matrix sheets, headers written."""
     columns = [
         Column(label["rank"], "int", width=8),
         Column(label["receipt_code"], width=14),
-        Column(label["title"], width=40),
+        Column(label["title"], width=40, wrap=True),
         Column(label["sector"], width=16),
         Column(label["province"], width=18),
         Column(label["team_lead"], width=22),
@@ -218,21 +253,27 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         *[Column(name, "score", width=14) for name in event.criteria],
         Column(label["judges_count"], "int", width=8),
         Column(label["winner"], width=10),
-        Column(label["override_reason"], width=40),
-        Column(label["not_ranked_reason"], width=24),
+        Column(label["override_reason"], width=40, wrap=True),
+        Column(label["not_ranked_reason"], width=24, wrap=True),
     ]
-    ranking = book.open_sheet(event.name, columns)
+    footer = f"{label['workbook_title']} – {event.name}"
+    ranking = book.open_sheet(event.name, columns, footer=footer)
     matrix = book.open_sheet(
         event.name,
         [
             Column(label["rank"], "int", width=8),
             Column(label["receipt_code"], width=14),
-            Column(label["title"], width=36),
+            Column(label["title"], width=36, wrap=True),
             *[Column(name, "score", width=14) for name in event.judges],
             Column(label["mean"], "score"),
         ],
         suffix=label["jury_suffix"],
+        footer=footer + label["jury_suffix"],
     )
+    return ranking, matrix
+
+
+def _write_event(label, event: EventBlock, ranking, matrix, comments, include_personal) -> None:
     yes, no = label["yes"], label["no"]
     for idea in event.ideas:
         row = [
@@ -265,6 +306,10 @@ def _write_event(book, label, event: EventBlock, comments, include_personal: boo
         matrix.append(
             [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw]
         )
-        for judge, text in idea.comments:
-            if text and text.strip():
-                comments.append([event.name, idea.receipt_code, idea.title, judge, text])
+        if event.comments is None:
+            for judge, text in idea.comments:
+                if text and text.strip():
+                    comments.append([event.name, idea.receipt_code, idea.title, judge, text])
+    for receipt_code, title, judge, text in event.comments or ():
+        if text and text.strip():
+            comments.append([event.name, receipt_code, title, judge, text])

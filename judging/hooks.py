@@ -1,5 +1,6 @@
 """How the judging package hooks into lower floors (called once by the app factory)."""
 
+from audit.history import describe_actions, describe_fields
 from competitions.services import (
     add_event_link_provider,
     add_event_stats_provider,
@@ -8,6 +9,7 @@ from competitions.services import (
     add_transition_notice_provider,
 )
 from competitions.signals import event_state_changed, jury_member_removed, jury_member_seated
+from judging.audit_actions import ACTIONS, FIELDS, VALUES
 from judging.deliberation import (
     event_links,
     judging_stats,
@@ -38,7 +40,7 @@ def register() -> None:
     them again gives them back, and the removal page counts them first; each published version
     of the results issues the certificates it calls for (the first one also e-mails every
     participant), and the receipt look-up shows each idea's outcome; the retention of
-    participants' personal data runs from the results' first publication."""
+    participants' personal data runs from the results' first publication; the audit log names what judging records."""
     add_transition_guard(require_validated_minutes)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
@@ -52,3 +54,5 @@ def register() -> None:
     results_published.connect(announce_results)
     add_outcome_provider(idea_outcome)
     use_publication_dates(first_publications)
+    describe_actions(ACTIONS)
+    describe_fields(FIELDS, VALUES)

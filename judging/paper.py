@@ -19,10 +19,11 @@ from accounts.models import User
 from audit.services import record
 from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
+from exports.printing import set_up_pages
 from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
 from extensions import db, utcnow
 from fieldtypes import FieldError
-from i18n import localized
+from i18n import event_city, localized
 from judging.models import Score, ScoreSheet
 from judging.services import (
     COMMENT,
@@ -60,15 +61,21 @@ def _sheets(event: Event, *, for_writing: bool = False):
     return db.session.execute(query).all()
 
 
-def write_score_sheet(event: Event, path: str | Path) -> Path:
+def write_score_sheet(event: Event, path: str | Path, language: str = "fr") -> Path:
     """One row per (idea, judge on the jury), an empty column per criterion (the marks and
-    comment of a submitted sheet are filled in, so the file imports back as it is)."""
+    comment of a submitted sheet are filled in, so the file imports back as it is), with its
+    titles in `language` (ar, fr, en: the import reads any of them)."""
+    with force_locale(language):
+        return _write_score_sheet(event, Path(path), language)
+
+
+def _write_score_sheet(event: Event, path: Path, language: str) -> Path:
     criteria = event.rubric.criteria
     wb = Workbook()
     ws = wb.active
     ws.title = str(_l("Scores"))
     fixed = [str(_l("Receipt code")), str(_l("Idea")), str(_l("Judge e-mail"))]
-    headers = fixed + [column_title(c) for c in criteria] + [str(_l("Comment"))]
+    headers = fixed + [column_title(c, language) for c in criteria] + [str(_l("Comment"))]
     for col, title in enumerate(headers, start=1):
         set_safe_value(ws.cell(row=1, column=col), title)
         ws.cell(row=1, column=col).font = Font(bold=True)
@@ -86,7 +93,7 @@ def write_score_sheet(event: Event, path: str | Path) -> Path:
             if sheet.comment:
                 set_safe_value(ws.cell(row=row, column=FIXED + 1 + len(criteria)), sheet.comment)
     ws.freeze_panes = "D2"
-    path = Path(path)
+    set_up_pages(ws, footer=f"{ws.title} – {event_city(event)}", language=language)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -408,10 +415,3 @@ def csv_safe(value):
         return ""
     text = str(value)
     return "'" + text if is_risky(text) else text
-
-
-def user_names(entries) -> dict[int, str]:
-    ids = {e.user_id for e in entries if e.user_id}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

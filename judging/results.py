@@ -14,6 +14,7 @@ Two figures, one name each: `score_100` ("Score /100", 50 + 10 × the mean z-sco
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,7 +36,7 @@ __all__ = [
     "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
     "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
     "provisional_results", "published_versions", "results_in_force", "results_of_events",
-    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "validated_results",
+    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "submitting_judges", "validated_results",
     "version_in_force",
 ]  # fmt: skip
 
@@ -327,42 +328,55 @@ def default_winners(rows, winners_count: int) -> list[int]:
 # --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
 
 
-def submitted_marks(event_ids: list[int], specs: dict) -> dict[int, dict[int, dict[int, dict]]]:
-    """{event: {idea: {judge: {criterion: mark}}}} of the submitted sheets, complete sheets
-    only (one query for every event; `specs` from `criterion_specs`, by event)."""
-    marks: dict[int, dict] = {event_id: defaultdict(dict) for event_id in event_ids}
+def submitted_marks(event_id: int, specs) -> Iterator[tuple[int, dict[int, dict[int, float]]]]:
+    """(idea, {judge: {criterion: mark}}) of an event's submitted, complete sheets, idea after
+    idea (`specs` from `criterion_specs`). One query whose rows are read as they come
+    (server-side cursor on PostgreSQL): a whole-tour export holds one idea's marks at a time."""
     query = (
-        select(
-            ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id,
-            Score.value,
-        )
+        select(ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id, Score.value)
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
-    )  # fmt: skip
-    # Core rows, read as they come (no ORM loading, no list of the whole tour's rows).
+        .where(ScoreSheet.event_id == event_id, ScoreSheet.status == SheetState.SUBMITTED)
+        .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
+    )
+    wanted = {c.id for c in specs}
     rows = db.session.connection().execute(query.execution_options(stream_results=True))
-    for event_id, idea_id, judge_id, criterion_id, value in rows:
-        marks[event_id][idea_id].setdefault(judge_id, {})[criterion_id] = value
-    for event_id, per_idea in marks.items():
-        wanted = {c.id for c in specs[event_id]}
-        for per_judge in per_idea.values():
-            for judge_id in [j for j, values in per_judge.items() if not wanted <= values.keys()]:
-                del per_judge[judge_id]
-    return marks
+    current, per_judge = None, {}
+    for idea_id, judge_id, criterion_id, value in rows:
+        if idea_id != current:
+            if current is not None:
+                yield current, _complete(per_judge, wanted)
+            current, per_judge = idea_id, {}
+        per_judge.setdefault(judge_id, {})[criterion_id] = value
+    if current is not None:
+        yield current, _complete(per_judge, wanted)
 
 
-def sheet_comments(event_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """{idea: [(judge name, comment)]} of the submitted sheets, by judge name (one query)."""
-    comments: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for idea_id, name, text in db.session.execute(
+def _complete(per_judge: dict, wanted: set) -> dict:
+    return {judge: marks for judge, marks in per_judge.items() if wanted <= marks.keys()}
+
+
+def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
+    """(idea, judge name, comment) of an event's submitted sheets, by idea then judge name (one
+    query, rows read as they come)."""
+    query = (
         select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
         .join(User, User.id == ScoreSheet.judge_id)
         .where(
-            ScoreSheet.event_id.in_(event_ids),
+            ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)
-    ):
-        comments[idea_id].append((name, text))
-    return comments
+    )
+    yield from db.session.connection().execute(query.execution_options(stream_results=True))
+
+
+def submitting_judges(event_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(event, judge, name) of everyone with a submitted sheet in these events, by name."""
+    return db.session.execute(
+        select(ScoreSheet.event_id, User.id, User.name)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
+        .distinct()
+        .order_by(ScoreSheet.event_id, User.name, User.id)
+    ).all()

@@ -28,7 +28,9 @@ from judging.assignment import assign
 from judging.freeze import lock_message
 from judging.models import Conflict, Score, ScoreSheet
 from judging.states import NotRanked, SheetState
+from paging import Page, paginate
 from submissions.models import Idea
+from submissions.receipts import normalise_receipt_code
 from submissions.services import ChangeRefused, TriageError
 from submissions.states import Eligibility
 
@@ -102,8 +104,9 @@ def judge_events(user) -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def judge_sheets(event: Event, user) -> list[ScoreSheet]:
-    """The judge's sheets in this event: calibration first, then by idea."""
+def judge_sheets(event: Event, user, page: int = 1) -> Page:
+    """A page of the judge's sheets in this event: calibration first, then by idea (a judge
+    of a small jury may hold thousands of sheets)."""
     query = (
         select(ScoreSheet)
         .join(Idea, Idea.id == ScoreSheet.idea_id)
@@ -115,7 +118,35 @@ def judge_sheets(event: Event, user) -> list[ScoreSheet]:
         )
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )
-    return list(db.session.scalars(query))
+    return paginate(db.session, query, page)
+
+
+def judge_progress(event: Event, user) -> tuple[int, int]:
+    """(submitted, total) of the judge's sheets in this event, the calibration idea aside."""
+    query = (
+        select(
+            func.count(ScoreSheet.id),
+            func.count(ScoreSheet.id).filter(ScoreSheet.status == SheetState.SUBMITTED),
+        )
+        .join(Idea, Idea.id == ScoreSheet.idea_id)
+        .where(
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.judge_id == user.id,
+            ScoreSheet.status.in_(SheetState.LIVE),
+            Idea.is_calibration.is_(False),
+        )
+    )
+    total, done = db.session.execute(query).one()
+    return done, total
+
+
+def next_sheet(sheet: ScoreSheet) -> ScoreSheet | None:
+    """The judge's next sheet still to submit in the sheet's event (list order, calibration
+    first), the given one aside; None when every other sheet is submitted."""
+    for other in judge_sheets(sheet.event, sheet.judge):
+        if other.id != sheet.id and other.status in SheetState.UNSUBMITTED:
+            return other
+    return None
 
 
 def judge_conflicts(event: Event, user) -> list[tuple[Conflict, Idea]]:
@@ -515,8 +546,8 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
     )
     if judge is None:
         raise JudgingError(_l("Choose a judge of this event."), field="judge_id")
-    idea = db.session.get(Idea, _int_or_none(idea_id) or 0)
-    if idea is None or idea.event_id != event.id:
+    idea = _event_idea(event, idea_id)
+    if idea is None:
         raise JudgingError(_l("This idea is not part of the event."), field="idea_id")
     reason = _conflict_reason(reason)
     if db.session.scalar(
@@ -541,6 +572,18 @@ def record_conflict(event: Event, judge_id, idea_id, reason: str, by) -> Conflic
         new={"idea_id": idea.id, "judge_id": judge.id, "reason": reason},
     )  # fmt: skip
     return conflict
+
+
+def _event_idea(event: Event, given) -> Idea | None:
+    """The event's idea given by its id or by its receipt code (typed by an organiser)."""
+    number = _int_or_none(given)
+    if number is not None:
+        idea = db.session.get(Idea, number)
+        return idea if idea is not None and idea.event_id == event.id else None
+    code = normalise_receipt_code(str(given or ""))
+    return db.session.scalar(
+        select(Idea).where(Idea.event_id == event.id, Idea.receipt_code == code)
+    )
 
 
 def _int_or_none(value) -> int | None:
@@ -738,8 +781,9 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
 # --- Progress -------------------------------------------------------------------------------------
 
 
-def progress_matrix(event: Event) -> dict:
-    """Ideas × judges with each cell's state (None, assigned, draft, submitted, conflict)."""
+def progress_matrix(event: Event, page: int = 1) -> dict:
+    """Ideas × judges with each cell's state (None, assigned, draft, submitted, conflict), for
+    one page of ideas (`ideas` is a `paging.Page`); each judge's figures count every idea."""
     judges = list(
         db.session.scalars(
             select(User)
@@ -748,31 +792,34 @@ def progress_matrix(event: Event) -> dict:
             .order_by(User.name)
         )
     )
-    ideas = list(
-        db.session.scalars(
-            select(Idea)
-            .where(Idea.event_id == event.id)
-            .order_by(Idea.is_calibration.desc(), Idea.id)
-        )
+    ideas = paginate(
+        db.session,
+        select(Idea).where(Idea.event_id == event.id).order_by(Idea.is_calibration.desc(), Idea.id),
+        page,
     )
+    shown = [idea.id for idea in ideas.items]
     cells: dict[tuple[int, int], str] = {}
     for idea_id, judge_id, status in db.session.execute(
         select(ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.status).where(
-            ScoreSheet.event_id == event.id
+            ScoreSheet.event_id == event.id, ScoreSheet.idea_id.in_(shown)
         )
     ):
         cells[(idea_id, judge_id)] = status
     for idea_id, judge_id in db.session.execute(
-        select(Conflict.idea_id, Conflict.judge_id)
-        .join(Idea, Idea.id == Conflict.idea_id)
-        .where(Idea.event_id == event.id)
+        select(Conflict.idea_id, Conflict.judge_id).where(Conflict.idea_id.in_(shown))
     ):
         cells[(idea_id, judge_id)] = SheetState.CONFLICT
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for judge_id, status, n in db.session.execute(
+        select(ScoreSheet.judge_id, ScoreSheet.status, func.count(ScoreSheet.id))
+        .where(ScoreSheet.event_id == event.id)
+        .group_by(ScoreSheet.judge_id, ScoreSheet.status)
+    ):
+        counts[judge_id][status] += n
     per_judge = {}
     for judge in judges:
-        states = [cells.get((i.id, judge.id)) for i in ideas]
-        assigned = sum(1 for s in states if s in SheetState.LIVE)
-        done = sum(1 for s in states if s == SheetState.SUBMITTED)
+        assigned = sum(counts[judge.id][state] for state in SheetState.LIVE)
+        done = counts[judge.id][SheetState.SUBMITTED]
         per_judge[judge.id] = {"assigned": assigned, "submitted": done, "behind": done < assigned}
     return {
         "judges": judges,

@@ -14,6 +14,7 @@ from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
 from jobs.outbox import external_url
+from judging.models import ScoreSheet
 from judging.services import progress_matrix
 from judging.states import SheetState
 from submissions.models import Idea
@@ -23,17 +24,21 @@ def missing_sheets(event: Event) -> dict:
     """The sheets not submitted yet: {"done": n, "total": n, "percent": n, "by_judge":
     [(judge, [idea, ...]), ...]} (judges and ideas in the progress page's order)."""
     matrix = progress_matrix(event)
-    total = sum(1 for state in matrix["cells"].values() if state in SheetState.LIVE)
-    done = sum(1 for state in matrix["cells"].values() if state == SheetState.SUBMITTED)
-    by_judge = []
-    for judge in matrix["judges"]:
-        ideas = [
-            idea
-            for idea in matrix["ideas"]
-            if matrix["cells"].get((idea.id, judge.id)) in SheetState.UNSUBMITTED
-        ]
-        if ideas:
-            by_judge.append((judge, ideas))
+    total, done = db.session.execute(
+        select(
+            func.count(ScoreSheet.id).filter(ScoreSheet.status.in_(SheetState.LIVE)),
+            func.count(ScoreSheet.id).filter(ScoreSheet.status == SheetState.SUBMITTED),
+        ).where(ScoreSheet.event_id == event.id)
+    ).one()
+    waiting: dict[int, list[Idea]] = {}
+    for judge_id, idea in db.session.execute(
+        select(ScoreSheet.judge_id, Idea)
+        .join(Idea, Idea.id == ScoreSheet.idea_id)
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.status.in_(SheetState.UNSUBMITTED))
+        .order_by(Idea.is_calibration.desc(), Idea.id)
+    ):
+        waiting.setdefault(judge_id, []).append(idea)
+    by_judge = [(judge, waiting[judge.id]) for judge in matrix["judges"] if judge.id in waiting]
     return {
         "done": done,
         "total": total,

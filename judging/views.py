@@ -1,7 +1,5 @@
 """Jury tablets, the organisers' judging pages, deliberation, public results and the ranking API."""
 
-import csv
-import io
 from pathlib import Path
 
 from flask import (
@@ -14,6 +12,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,19 +22,22 @@ from flask_login import current_user
 from accounts.decorators import event_permission, jury_required, permission_required, require
 from accounts.permissions import can
 from accounts.states import Permission
-from audit.services import entries_for_event
+from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
 from core.routing import database_id
 from extensions import db
-from judging import calibration, certificates, outcome, paper, services, steps, tap
+from i18n import template_language
+from judging import audit_log, calibration, certificates, outcome, paper, services, steps, tap
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
 from judging.states import SheetState
+from paging import of_list, page_number
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
+from submissions.views import unchecked_warning
 
 bp = Blueprint("judging", __name__)
 
@@ -56,18 +58,19 @@ def _sector_labels() -> dict:
 @bp.get("/jury")
 @jury_required
 def my_events():
-    """The judge's events and sheets: to score / in progress / submitted / conflict."""
+    """The judge's events and sheets: to score / in progress / submitted / conflict, fifty
+    sheets a page (`?page=` pages every event's list)."""
+    number = page_number(request.args.get("page"))
     events = []
     for event in services.judge_events(current_user):
-        sheets = services.judge_sheets(event, current_user)
-        counted = [s for s in sheets if not s.idea.is_calibration]
+        done, total = services.judge_progress(event, current_user)
         events.append(
             {
                 "event": event,
-                "sheets": sheets,
+                "page": services.judge_sheets(event, current_user, number),
                 "conflicts": services.judge_conflicts(event, current_user),
-                "done": sum(1 for s in counted if s.is_submitted),
-                "total": len(counted),
+                "done": done,
+                "total": total,
             }
         )
     return render_template(
@@ -100,6 +103,7 @@ def sheet(sheet_id: int):
     return render_template(
         "judging/sheet.html",
         sheet=sheet,
+        next_sheet=services.next_sheet(sheet) if sheet.is_submitted else None,
         event=sheet.event,
         idea=sheet.idea,
         criteria=sheet.event.rubric.criteria,
@@ -145,7 +149,7 @@ def submit(sheet_id: int):
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
-    return see_other(url_for("judging.my_events"))
+    return see_other(url_for("judging.sheet", sheet_id=sheet_id))
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
@@ -165,7 +169,7 @@ def conflict(sheet_id: int):
 @event_permission(Permission.VIEW)
 def progress(slug: str):
     event = _event(slug)
-    matrix = services.progress_matrix(event)
+    matrix = services.progress_matrix(event, page_number(request.args.get("page")))
     # The consistency flags only, never shown to the jury.
     ranking = services.event_ranking(event, consistency=True)
     names = {j.id: j.name for j in matrix["judges"]}
@@ -179,6 +183,7 @@ def progress(slug: str):
         conflicts=services.event_conflicts(event),
         labels=services.SHEET_STATE_LABELS,
         removal_labels=services.REMOVAL_LABELS,
+        unchecked=None if event.judging_closed else unchecked_warning(event),
     )
 
 
@@ -228,10 +233,15 @@ def _render_calibration_confirm(event: Event, idea: Idea, status: int = 200):
 
 
 @bp.get("/judging/<slug>/calibration/<int:idea_id>")
+@bp.get("/judging/<slug>/calibration/choose", defaults={"idea_id": None})
 @event_permission(Permission.MANAGE)
-def calibration_confirm(slug: str, idea_id: int):
+def calibration_confirm(slug: str, idea_id: int | None):
+    """What using an idea to practise scoring does, before it is done (the idea is in the path,
+    or chosen in the progress page's list: `?idea_id=`)."""
     event = _event(slug)
-    idea = db.session.get(Idea, idea_id)
+    if idea_id is None:
+        idea_id = request.args.get("idea_id", type=database_id)
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
     if idea is None or idea.event_id != event.id:
         abort(404)
     return _render_calibration_confirm(event, idea)
@@ -305,17 +315,21 @@ def _may_see_ranking(event: Event) -> bool:
     return event.judging_closed and services.is_event_judge(event, current_user)
 
 
-def _render_deliberation(event: Event, errors: dict, status: int = 200):
+def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=None):
     """The ranking being deliberated (live while winners may change), else the validated
-    version or the one in force; reopening and amending are offered here."""
+    version or the one in force; reopening and amending are offered here. `typed`: the winners
+    and reasons of a refused choice, shown again as the organiser left them."""
     editable = delib.can_choose(event)
     shown = official.provisional_results(event) if editable else None
     shown = shown or official.validated_results(event) or official.provisional_results(event)
+    chosen, reasons = typed or ({row.idea_id for row in shown.winners}, None)
     return render_template(
         "judging/deliberation.html",
         event=event,
         results=shown,
-        chosen={row.idea_id for row in shown.winners},
+        page=of_list(list(shown.ranked_rows), page_number(request.args.get("page"))),
+        chosen=chosen,
+        typed_reasons=reasons,
         top=set(official.default_winners(shown.rows, event.winners_count)),
         record=delib.deliberation_of(event),
         locked=not editable,
@@ -340,8 +354,9 @@ def deliberation(slug: str):
 
 @bp.post("/judging/<slug>/winners")
 @event_permission(Permission.MANAGE)
-@on_refusal(".deliberation")
 def winners(slug: str):
+    """The winners ticked, with a reason for each one outside the top places; refused, the page
+    comes back (422) with the ticks and reasons as they were typed."""
     event = _event(slug)
     ids = request.form.getlist("winner", type=database_id)
     reasons = {
@@ -349,10 +364,13 @@ def winners(slug: str):
         for k, v in request.form.items()
         if k.startswith("reason_") and k[7:].isdigit()
     }
-    delib.choose_winners(event, ids, reasons, current_user)
-    db.session.commit()
-    flash(_("Winners recorded."), "success")
-    return see_other(url_for("judging.deliberation", slug=slug))
+    refused = form_refusals()
+    with refused:
+        delib.choose_winners(event, ids, reasons, current_user)
+        db.session.commit()
+        flash(_("Winners recorded."), "success")
+        return see_other(url_for("judging.deliberation", slug=slug))
+    return _render_deliberation(event, refused.errors, refused.status, typed=(set(ids), reasons))
 
 
 @bp.post("/judging/<slug>/notes")
@@ -498,35 +516,26 @@ def minutes(slug: str):
 @bp.get("/judging/<slug>/audit")
 @event_permission(Permission.MANAGE)
 def audit(slug: str):
+    """The event's audit log, narrowed and paged; `?format=csv` streams every matching entry."""
     event = _event(slug)
-    entries = entries_for_event(event.id)
+    filters, typed, errors = audit_log.read_filters(event, request.args)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["at", "user_id", "entity", "entity_id", "action", "old", "new", "note", "source"]
-        )
-        for e in entries:
-            row = [
-                e.at.isoformat(),
-                e.user_id,
-                e.entity,
-                e.entity_id,
-                e.action,
-                e.old,
-                e.new,
-                e.note,
-                e.source,
-            ]
-            writer.writerow([paper.csv_safe(v) for v in row])
         return Response(
-            "\ufeff" + out.getvalue(),
+            stream_with_context(audit_log.csv_lines(event, filters)),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename=audit-{event.slug}.csv"},
         )
     return render_template(
-        "judging/audit.html", event=event, entries=entries, users=paper.user_names(entries)
-    )
+        "judging/audit.html",
+        event=event,
+        page=audit_log.log_page(event, filters, page_number(request.args.get("page"))),
+        typed=typed,
+        filter_args={key: value for key, value in typed.items() if value},
+        errors=errors,
+        filtered=filters.any,
+        authors=audit_log.authors(event),
+        actions=described_actions(),
+    ), 422 if errors else 200
 
 
 # --- Paper fallback -------------------------------------------------------------------------------
@@ -536,8 +545,9 @@ def audit(slug: str):
 @event_permission(Permission.MANAGE)
 def score_sheet(slug: str):
     event = _event(slug)
-    path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}.xlsx"
-    paper.write_score_sheet(event, path)
+    language = template_language()
+    path = Path(current_app.config["EXPORTS_DIR"]) / f"score-sheet-{event.slug}-{language}.xlsx"
+    paper.write_score_sheet(event, path, language)
     return send_file(path, as_attachment=True, download_name=path.name)
 
 
@@ -680,10 +690,14 @@ def _row_json(row: official.ResultRow, reasons, *, every_code: bool) -> dict:
     }
 
 
+API_PAGE_SIZE = 200  # ideas a page of the ranking API: about 70 KB
+
+
 @bp.get("/api/events/<slug>/ranking")
 def api_ranking(slug: str):
     """The version in force (or ?version=N); organisers also see the provisional ranking
-    before publication."""
+    before publication. Ideas come in rank order, `API_PAGE_SIZE` a page (`?page=`; `page`,
+    `pages`, `total` and the `next` page's address say where the list goes on)."""
     event = _event(slug)
     number = _version_asked()
     shown = official.results_version(event, number) if number else official.results_in_force(event)
@@ -695,6 +709,7 @@ def api_ranking(slug: str):
             return jsonify(error=_("This version of the results does not exist.")), 404
         return jsonify(error=_("The ranking is not public before the results are published.")), 403
     in_force = official.results_in_force(event)
+    page = of_list(list(shown.rows), page_number(request.args.get("page")), API_PAGE_SIZE)
     return jsonify(
         event=event.slug,
         method=shown.method,
@@ -706,6 +721,9 @@ def api_ranking(slug: str):
         amendment_reason=shown.reason,
         figures={name: {"label": str(label), "meaning": official.FIGURE_NOTES[name]}
                  for name, label in official.FIGURE_LABELS.items()},
+        page=page.page, pages=page.pages, total=page.total,
+        next=url_for(".api_ranking", slug=slug, version=number, page=page.page + 1)
+        if page.has_next else None,
         ideas=[_row_json(row, services.NOT_RANKED_LABELS, every_code=organiser)
-               for row in shown.rows],
+               for row in page.items],
     )  # fmt: skip

@@ -1,10 +1,12 @@
 """Gather the rankings workbook's rows from the database and hand them to `exports.rankings`.
 
-Queries: a handful for the whole export, whatever the number of events: the summary's (idea
-counts, breakdowns, and every event's results through `judging.results.results_of_events`),
-then four for the events' sheets (submitted marks, juries, ideas, comments). The marks are held
-for the whole tour (about 150,000 for 12 events of 300 ideas, a few tens of MB); the rows are
-written as they are made.
+The export streams: its memory does not grow with the tour. Events are gathered one after the
+other, each with a few queries (its results through `judging.results.results_of_events`, its
+ideas, its submitted marks and its comments, the last two read as they come from a server-side
+cursor); an event's marks are reduced to each idea's figures as they arrive, and its rows are
+written, then dropped, before the next event is read. The summary sheet comes first in the
+workbook but is filled last, from the counts kept along the way, plus one grouped query for the
+breakdowns.
 
 Published events show their results in force (what was announced); others show the live,
 provisional ranking and the winners chosen so far in deliberation. Judging is read only through
@@ -13,7 +15,7 @@ provisional ranking and the winners chosen so far in deliberation. Judging is re
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from accounts.models import User
+from competitions.defaults import region_label
 from competitions.models import Competition, Event, JuryMember
 from competitions.services import get_event
 from competitions.states import RankingMethod
@@ -29,10 +32,11 @@ from exports.rankings import (
     EventBlock,
     EventSummary,
     IdeaRow,
+    SummaryPart,
     write_rankings_workbook,
 )
 from extensions import db
-from i18n import event_city, localized
+from i18n import current_language, event_city
 from judging.results import (
     FIGURE_LABELS,
     NOT_RANKED_LABELS,
@@ -43,6 +47,7 @@ from judging.results import (
     sheet_comments,
     sheet_score,
     submitted_marks,
+    submitting_judges,
 )
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
@@ -141,21 +146,17 @@ def write_workbook(
     events = list(events)
     with force_locale(locale):
         words = labels()
-        summary, totals, breakdowns, results = _gather_summary(events)
-        notes = _notes(events)
+        tally = _Tally()
         total = max(len(events), 1)
         write_rankings_workbook(
             path,
-            summary=summary,
-            breakdowns=breakdowns,
-            notes=notes,
-            events=_event_blocks(events, results, locale, include_personal),
+            summary=lambda: _summary(events, tally),
+            events=_event_blocks(events, tally, locale, include_personal),
             labels=words,
             language=locale,
             include_personal=include_personal,
-            subject=", ".join(e.competition.name for e in events[:1]),
+            subject=", ".join(str(e.competition.name_in(locale)) for e in events[:1]),
             progress=(lambda done: progress(int(100 * done / total))) if progress else None,
-            totals=totals,
         )
 
 
@@ -180,31 +181,19 @@ def _notes(events: list[Event]) -> list[str]:
     ]
 
 
-def _gather_summary(events: list[Event]):
-    """The summary's lines, the tour's totals, the breakdowns and each event's results (in
-    force, else live). The counts come from the results themselves, so eligible ≥ ranked ≥
-    winners always holds; the totals and breakdowns count an idea carried to the national final
-    once (as the stop's idea it came from)."""
-    ids = [e.id for e in events]
-    results = results_of_events(events)
-    ideas = {
-        row.id: row
-        for row in db.session.execute(
-            select(Idea.id, Idea.event_id, Idea.budget_mad, Idea.carried_from_id).where(
-                Idea.event_id.in_(ids), Idea.is_calibration.is_(False)
-            )
-        )
-    }
-    budgets: dict[int, int] = defaultdict(int)
-    new_budgets: dict[int, int] = defaultdict(int)  # without the ideas carried to the final
-    for row in ideas.values():
-        budgets[row.event_id] += row.budget_mad or 0
-        if row.carried_from_id is None:
-            new_budgets[row.event_id] += row.budget_mad or 0
-    summary, totals, winners = [], [0, 0, 0, 0, 0], set()
-    for event in events:
-        rows = [r for r in results[event.id].rows if r.not_ranked_reason != NotRanked.CALIBRATION]
-        line = EventSummary(
+@dataclass
+class _Tally:
+    """What the summary needs, kept as each event is written: its line, the tour's totals (an
+    idea carried to the national final counted once, as the stop's idea it came from) and the
+    winners (stops' ideas)."""
+
+    lines: dict = field(default_factory=dict)
+    totals: list = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    winners: set = field(default_factory=set)
+
+    def add(self, event: Event, official: Results, ideas: dict) -> None:
+        rows = [r for r in official.rows if r.not_ranked_reason != NotRanked.CALIBRATION]
+        self.lines[event.id] = EventSummary(
             name=_event_name(event),
             date=event.date,
             state=_state_label(event.state),
@@ -212,17 +201,27 @@ def _gather_summary(events: list[Event]):
             eligible=sum(1 for r in rows if r.not_ranked_reason not in NotRanked.EXCLUDED),
             ranked=sum(1 for r in rows if r.ranked),
             winners=sum(1 for r in rows if r.is_winner),
-            budget_total=budgets[event.id],
+            budget_total=sum(row.budget_mad or 0 for row in ideas.values()),
         )
-        summary.append(line)
         new = [r for r in rows if r.idea_id in ideas and ideas[r.idea_id].carried_from_id is None]
-        totals[0] += len(new)
-        totals[1] += sum(1 for r in new if r.not_ranked_reason not in NotRanked.EXCLUDED)
-        totals[2] += sum(1 for r in new if r.ranked)
-        totals[4] += new_budgets[event.id]
-        winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}
-    totals[3] = len(winners)
-    return summary, totals, _breakdowns(ids, winners), results
+        self.totals[0] += len(new)
+        self.totals[1] += sum(1 for r in new if r.not_ranked_reason not in NotRanked.EXCLUDED)
+        self.totals[2] += sum(1 for r in new if r.ranked)
+        self.totals[4] += sum(
+            row.budget_mad or 0 for row in ideas.values() if row.carried_from_id is None
+        )
+        self.winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}
+
+
+def _summary(events: list[Event], tally: _Tally) -> SummaryPart:
+    """The summary sheet's contents, once every event is written."""
+    totals = [*tally.totals[:3], len(tally.winners), tally.totals[4]]
+    return SummaryPart(
+        lines=[tally.lines[e.id] for e in events if e.id in tally.lines],
+        breakdowns=_breakdowns([e.id for e in events], tally.winners),
+        notes=_notes(events),
+        totals=totals,
+    )
 
 
 def _origin(ideas: dict, idea_id: int) -> int:
@@ -231,9 +230,19 @@ def _origin(ideas: dict, idea_id: int) -> int:
     return row.carried_from_id if row is not None and row.carried_from_id else idea_id
 
 
+class _RegionNames:
+    """The regions' names in the workbook's language (Arabic ones in an Arabic workbook); the
+    breakdowns read their labels with `.get(value, value)`."""
+
+    def get(self, name: str, default=None) -> str:
+        return region_label(name, current_language()) if name else default
+
+
+REGION_LABELS = _RegionNames()
+
 BREAKDOWNS = (
     ("sector", Idea.sector, SECTOR_LABELS, _l("By sector")),
-    ("region", Idea.region, None, _l("By region")),
+    ("region", Idea.region, REGION_LABELS, _l("By region")),
     ("gender", Idea.lead_gender, GENDER_LABELS, _l("By gender of the team lead")),
     ("age", Idea.lead_age_bracket, AGE_LABELS, _l("By age of the team lead")),
     ("status", Idea.lead_status, STATUS_LABELS, _l("By status of the team lead")),
@@ -285,21 +294,10 @@ def _state_label(state: str) -> str:
 
 def _event_name(event: Event) -> str:
     """A stop by its city; the national final as such (never a second row of its host city)."""
-    return _("National final") if event.is_final else event_city(event)
+    return _("National final") if event.is_final else str(event_city(event))
 
 
 # --- Each event's sheets ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Jury:
-    """An event's jury behind its ranking: the rubric's criteria (and their specs), the judges
-    in column order and the submitted marks {idea: {judge: {criterion: mark}}}."""
-
-    criteria: list
-    specs: list
-    judges: list[tuple[int, str]]
-    marks: dict
 
 
 @dataclass(frozen=True)
@@ -310,29 +308,34 @@ class _Words:
     not_ranked: Callable[[str], str]
 
 
-def _event_blocks(events, results: dict[int, Results], locale, include_personal) -> Iterator:
-    """The events' sheets, gathered for all of them at once: four queries (marks, juries, ideas,
-    comments) whatever the number of events, instead of three or four per event."""
-    ids = [e.id for e in events]
-    specs = {e.id: criterion_specs(e.rubric) for e in events}
-    marks = submitted_marks(ids, specs)
-    judges = _judges(ids, marks)
-    ideas = _ideas(ids, include_personal)
-    comments = sheet_comments(ids)
+def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[EventBlock]:
+    """Each event's sheets: names, criteria and judges now (the sheets are opened first), the
+    rows when the writer reaches the event (`_idea_rows`: that event's queries, then its rows)."""
+    judges = _judges([e.id for e in events])
     words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
+    blocks = []
     for event in events:
-        official = results[event.id]
         criteria = list(event.rubric.criteria) if event.rubric else []
-        jury = _Jury(criteria, specs[event.id], judges[event.id], marks[event.id])
-        yield EventBlock(
+        block = EventBlock(
             name=_event_name(event),
-            method=str(METHOD_LABELS.get(official.method, official.method)),
-            criteria=[localized(c.name, locale) or c.key for c in criteria],
-            judges=[name for _id, name in jury.judges],
-            ideas=_idea_rows(
-                official, ideas[event.id], jury, comments, words, include_personal=include_personal
-            ),
+            method="",
+            criteria=[str(c.name_in(locale)) or c.key for c in criteria],
+            judges=[name for _id, name in judges[event.id]],
         )
+        jury = _Jury(criteria, criterion_specs(event.rubric), judges[event.id])
+        block.ideas = _idea_rows(block, event, jury, tally, words, include_personal)
+        blocks.append(block)
+    return blocks
+
+
+@dataclass(frozen=True)
+class _Jury:
+    """An event's jury behind its ranking: the rubric's criteria (and their specs) and the
+    judges in column order."""
+
+    criteria: list
+    specs: list
+    judges: list[tuple[int, str]]
 
 
 def _translated(labels: dict):
@@ -347,8 +350,9 @@ def _translated(labels: dict):
     return label
 
 
-def _judges(event_ids: list[int], marks) -> dict[int, list[tuple[int, str]]]:
-    """Each event's jury (panel order), plus anyone else who submitted a sheet there."""
+def _judges(event_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each event's jury (panel order), plus anyone else who submitted a sheet there (a judge
+    taken off the jury whose submitted sheets were kept): two queries."""
     juries: dict[int, list[tuple[int, str]]] = {event_id: [] for event_id in event_ids}
     for event_id, user_id, name in db.session.execute(
         select(JuryMember.event_id, User.id, User.name)
@@ -357,45 +361,61 @@ def _judges(event_ids: list[int], marks) -> dict[int, list[tuple[int, str]]]:
         .order_by(JuryMember.event_id, JuryMember.panel, User.name, User.id)
     ):
         juries[event_id].append((user_id, name))
-    others = {
-        event_id: {j for per_judge in marks[event_id].values() for j in per_judge}
-        - {user_id for user_id, _name in juries[event_id]}
-        for event_id in event_ids
-    }
-    wanted = set().union(*others.values())
-    if wanted:
-        names = db.session.execute(
-            select(User.id, User.name).where(User.id.in_(wanted)).order_by(User.name)
-        ).all()
-        for event_id in event_ids:
-            juries[event_id] += [(i, name) for i, name in names if i in others[event_id]]
+    seated = {(event_id, user_id) for event_id, members in juries.items() for user_id, _ in members}
+    for event_id, user_id, name in submitting_judges(event_ids):
+        if (event_id, user_id) not in seated:
+            juries[event_id].append((user_id, name))
     return juries
 
 
-def _ideas(event_ids: list[int], include_personal: bool) -> dict[int, dict]:
-    """{event: {idea id: row}} of the columns the sheets show (one query)."""
+def _ideas(event_id: int, include_personal: bool) -> dict:
+    """{idea id: row} of the columns the sheets and the summary need, for one event."""
     columns = [
-        Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province,
-        Idea.lead_name, Idea.budget_mad,
+        Idea.id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province, Idea.lead_name,
+        Idea.budget_mad, Idea.carried_from_id, Idea.is_calibration,
     ]  # fmt: skip
     if include_personal:
         columns += [Idea.lead_phone, Idea.lead_email]
-    ideas: dict[int, dict] = {event_id: {} for event_id in event_ids}
-    for row in db.session.execute(select(*columns).where(Idea.event_id.in_(event_ids))):
-        ideas[row.event_id][row.id] = row
-    return ideas
+    return {
+        row.id: row for row in db.session.execute(select(*columns).where(Idea.event_id == event_id))
+    }
+
+
+def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
+    """{idea: (criterion means, judges' scores)}: the event's marks reduced as they stream in."""
+    figures = {}
+    for idea_id, per_judge in submitted_marks(event_id, jury.specs):
+        means = tuple(_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria)
+        scores = tuple(
+            sheet_score(per_judge[j], jury.specs) if j in per_judge else None
+            for j, _name in jury.judges
+        )
+        figures[idea_id] = (means, scores)
+    return figures
 
 
 def _idea_rows(
-    official: Results, ideas: dict, jury: _Jury, comments: dict, words: _Words, *,
+    block: EventBlock, event: Event, jury: _Jury, tally: _Tally, words: _Words,
     include_personal: bool,
 ) -> Iterator[IdeaRow]:  # fmt: skip
-    """The event's ideas in rank order (then the ideas not ranked), as the results hold them."""
+    """The event's ideas in rank order (then the ideas not ranked), as the results hold them;
+    its queries run when the writer reaches the event, and its comments follow its ideas."""
+    official = results_of_events([event])[event.id]
+    block.method = str(METHOD_LABELS.get(official.method, official.method))
+    ideas = _ideas(event.id, include_personal)
+    tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
+    figures = _figures(event.id, jury)
+    block.comments = (
+        (ideas[idea_id].receipt_code, ideas[idea_id].title, judge, text)
+        for idea_id, judge, text in sheet_comments(event.id)
+        if idea_id in ideas
+    )
+    no_figures = ((), ())
     for result in official.rows:
         idea = ideas.get(result.idea_id)
         if idea is None:
             continue
-        per_judge = jury.marks.get(result.idea_id, {})
+        means, scores = figures.get(result.idea_id, no_figures)
         reason = result.not_ranked_reason if not result.ranked else None
         yield IdeaRow(
             rank=result.rank,
@@ -408,16 +428,12 @@ def _idea_rows(
             raw=result.raw,
             score_100=result.score_100,
             mean_z=result.mean_z,
-            criterion_means=[_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria],
+            criterion_means=means or [None] * len(jury.criteria),
             judges=result.judges,
             winner=result.is_winner,
             override_reason=result.override_reason if result.is_winner else None,
             not_ranked_reason=words.not_ranked(reason) if reason else None,
-            judge_scores=[
-                sheet_score(per_judge[j], jury.specs) if j in per_judge else None
-                for j, _name in jury.judges
-            ],
-            comments=comments.get(result.idea_id, ()),
+            judge_scores=scores or [None] * len(jury.judges),
             lead_phone=idea.lead_phone if include_personal else None,
             lead_email=idea.lead_email if include_personal else None,
         )

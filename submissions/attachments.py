@@ -1,11 +1,13 @@
 """Attachments of ideas: type checked by content (not by name) and parsed as that type, size-capped,
-stored under UPLOADS_DIR with a random name and the type's own extension; only organisers
-download them, under the type's extension too (a `%PDF-` header on an HTA script is no PDF)."""
+kept in the file store (`storage.stores`: the database, or UPLOADS_DIR) under a random key with
+the type's own extension; only organisers download them, under the type's extension too (a
+`%PDF-` header on an HTA script is no PDF)."""
 
 import os
 import re
 import secrets
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fieldtypes import FieldError
+from storage.stores import DirectoryStore, FileStore, store_for
 
 # Magic bytes → (MIME type, extension). The extension of the sent name is never trusted.
 SIGNATURES = (
@@ -107,27 +110,54 @@ def uploads_dir() -> Path:
     return Path(current_app.config["UPLOADS_DIR"])
 
 
+def file_store() -> FileStore:
+    """Where attachments are kept (FILE_STORE), every host of a deployment seeing the same."""
+    return store_for("attachments", uploads_dir())
+
+
 def store(upload: Upload, event_id: int) -> str:
-    """Write the file under a random name; returns its path relative to UPLOADS_DIR."""
-    relative = f"{event_id}/{secrets.token_hex(16)}{upload.extension}"
-    target = uploads_dir() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(upload.data)
-    os.replace(partial, target)
-    return relative
+    """Keep the file under a random key (in the current transaction for the database store);
+    returns the key, which the idea keeps in `attachment_path`."""
+    key = f"{event_id}/{secrets.token_hex(16)}{upload.extension}"
+    file_store().put(key, upload.data)
+    return key
 
 
-def discard(relative: str | None) -> None:
-    """Remove a stored file whose idea was not saved (a duplicate post, a failed insert)."""
-    if relative:
-        (uploads_dir() / relative).unlink(missing_ok=True)
+def discard(key: str | None) -> None:
+    """Remove a stored file whose idea is not kept (a duplicate post, an erased idea)."""
+    if key:
+        file_store().delete(key)
 
 
-def absolute_path(relative: str) -> Path:
-    """The file on disk, refusing any path that would leave UPLOADS_DIR."""
-    base = uploads_dir().resolve()
-    path = (base / relative).resolve()
-    if base not in path.parents:
-        raise FileNotFoundError(relative)
-    return path
+def abandon(key: str | None) -> None:
+    """Forget a file stored by a transaction that failed (the database store's chunks go with
+    its rollback; a file in a folder must be removed)."""
+    if key:
+        file_store().abandon(key)
+
+
+def open_stored(key: str):
+    """The stored file, to read (FileNotFoundError when it is not there)."""
+    return file_store().open(key)
+
+
+def files_to_move() -> Iterator[tuple[str, Path]]:
+    """(key, file) of each attachment still in UPLOADS_DIR while the store is elsewhere: what
+    `flask move-attachments` moves. Nothing when the store is UPLOADS_DIR itself."""
+    if isinstance(file_store(), DirectoryStore):
+        return
+    for path in sorted(uploads_dir().rglob("*")):
+        if path.is_file() and not path.name.endswith(".part"):
+            yield path.relative_to(uploads_dir()).as_posix(), path
+
+
+def move_to_store(key: str, path: Path) -> bool:
+    """Copy one file from UPLOADS_DIR into the store (current transaction), unless the store has
+    it already (a move interrupted after its commit); True when it was copied. The caller
+    commits, then deletes the file."""
+    store_ = file_store()
+    if store_.exists(key):
+        return False
+    with path.open("rb") as source:
+        store_.put(key, source)
+    return True

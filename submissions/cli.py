@@ -1,5 +1,5 @@
 """Paper fallback from the command line: the Excel template and its all-or-nothing import;
-the retention of personal data (Law 09-08)."""
+the retention of personal data (Law 09-08); attachments moved into the shared file store."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from competitions.cli import event_or_exit
 from extensions import db
-from submissions import paper, privacy
+from submissions import attachments, paper, privacy
 from submissions.services import EventClosed
 
 
@@ -81,4 +81,18 @@ def retention(dry_run):
     click.echo(_("%(n)d ideas anonymised.", n=sum(done.values())))
 
 
-commands = [ideas_template, import_ideas, retention]
+@click.command("move-attachments")
+@with_appcontext
+def move_attachments():
+    """Move the attachments kept in UPLOADS_DIR into the configured file store (FILE_STORE),
+    one file per commit; run it again after an interruption: what is moved is not moved twice."""
+    moved = 0
+    for key, path in attachments.files_to_move():
+        if attachments.move_to_store(key, path):
+            moved += 1
+        db.session.commit()
+        path.unlink()
+    click.echo(_("%(n)d attachments moved into the file store.", n=moved))
+
+
+commands = [ideas_template, import_ideas, retention, move_attachments]

@@ -1,16 +1,26 @@
 """How the submissions package hooks into lower floors (called once by the app factory)."""
 
-from competitions.services import add_event_link_provider, add_event_stats_provider
+from audit.history import describe_actions, describe_fields
+from competitions.services import (
+    add_event_link_provider,
+    add_event_stats_provider,
+    add_transition_notice_provider,
+)
 from jobs.worker import add_periodic_task
+from submissions.audit_actions import ACTIONS, FIELDS, VALUES
 from submissions.privacy import retention_sweep
 from submissions.services import count_ideas
-from submissions.views import event_links
+from submissions.views import event_links, unchecked_notices
 
 
 def register() -> None:
     """The tour dashboard counts each event's ideas; the organiser's event page links to the
-    ideas pages; the worker's periodic sweep erases the personal data whose retention period
-    has run out."""
+    ideas pages and warns, beside "start judging", of ideas not yet checked; the worker's
+    periodic sweep erases the personal data whose retention period has run out; the audit log
+    names what submissions record."""
     add_event_stats_provider(count_ideas)
     add_event_link_provider(event_links)
+    add_transition_notice_provider(unchecked_notices)
     add_periodic_task("retention", retention_sweep)
+    describe_actions(ACTIONS)
+    describe_fields(FIELDS, VALUES)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
+from exports.printing import set_up_pages
 from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
 from refusals import Refusal
 from submissions.fields import (
@@ -104,8 +105,18 @@ def _choice_options(field: str) -> list[str]:
     return [str(label) for label in CHOICE_LABELS[field].values()]
 
 
-def build_template() -> Workbook:
-    """The workbook participants' paper forms are typed into, in the current language."""
+def build_template(language: str | None = None) -> Workbook:
+    """The workbook participants' paper forms are typed into, in `language` (ar, fr, en; the
+    current language by default)."""
+    if language in LANGS:
+        with force_locale(language):
+            return _build_template(language)
+    from i18n import current_language
+
+    return _build_template(current_language())
+
+
+def _build_template(language: str) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Ideas")
@@ -156,6 +167,8 @@ def build_template() -> Workbook:
         set_safe_value(notes.cell(row=row, column=1), line)
     notes["A1"].font = Font(bold=True, size=14)
     notes.column_dimensions["A"].width = 110
+    notes.sheet_view.rightToLeft = sheet.sheet_view.rightToLeft
+    set_up_pages(sheet, footer=_("Ideas typed from paper forms"), language=language)
     return workbook
 
 

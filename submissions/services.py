@@ -13,6 +13,7 @@ from competitions.models import Event
 from competitions.states import EventState
 from extensions import db, utcnow
 from fieldtypes import FieldError, Phone, strip_control
+from paging import Page, paginate
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
 from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
@@ -114,7 +115,7 @@ def submit_idea(
             event, values, token, source, by, data.get("locale") or "fr", upload, stored
         )
     except BaseException:
-        attachments.discard(stored)
+        attachments.abandon(stored)
         raise
     if not receipt.created:
         attachments.discard(stored)  # an identical post with the same token won the race
@@ -278,8 +279,11 @@ def idea_state(idea: Idea) -> IdeaStanding:
 # --- Organisers' triage --------------------------------------------------------------------
 
 
-def search_ideas(event: Event, q: str = "", sector: str = "", eligibility: str = "") -> list[Idea]:
-    """Ideas of the event, newest first: free text on title, receipt code and lead's name."""
+def search_ideas(
+    event: Event, q: str = "", sector: str = "", eligibility: str = "", *, page: int = 1
+) -> Page:
+    """A page of the event's ideas, newest first: free text on title, receipt code and lead's
+    name (an event of 3,000 ideas is read fifty at a time; the workbook holds them all)."""
     query = select(Idea).where(Idea.event_id == event.id)
     q = strip_control(q or "").strip()
     if q:
@@ -299,7 +303,24 @@ def search_ideas(event: Event, q: str = "", sector: str = "", eligibility: str =
         query = query.where(Idea.duplicate_of_id.is_not(None))
     elif Eligibility.parse(eligibility) is not None:
         query = query.where(Idea.eligibility == eligibility)
-    return list(db.session.scalars(query.order_by(Idea.created_at.desc(), Idea.id.desc())))
+    return paginate(db.session, query.order_by(Idea.created_at.desc(), Idea.id.desc()), page)
+
+
+def unchecked_ideas(event: Event) -> list[Idea]:
+    """The event's ideas whose eligibility nobody has checked yet ("not yet checked"; the
+    calibration idea and duplicates aside): the jury gets them as they are."""
+    return list(
+        db.session.scalars(
+            select(Idea)
+            .where(
+                Idea.event_id == event.id,
+                Idea.eligibility == Eligibility.PENDING,
+                Idea.duplicate_of_id.is_(None),
+                Idea.is_calibration.is_(False),
+            )
+            .order_by(Idea.id)
+        )
+    )
 
 
 def count_ideas(event_ids) -> dict:

@@ -3,6 +3,7 @@ QR code and poster, the organisers' triage and the paper import."""
 
 import secrets
 from io import BytesIO
+from pathlib import Path
 
 import segno
 from flask import (
@@ -17,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -26,13 +27,18 @@ from sqlalchemy import select
 
 from accounts.decorators import event_permission, permission_required
 from accounts.permissions import can
+from accounts.services import authenticate
 from accounts.states import Permission
+from accounts.views import sign_in
+from audit.services import record_access
 from competitions.models import Event
 from competitions.services import get_event
+from competitions.states import EventState
 from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
-from i18n import current_language
+from i18n import current_language, template_language
+from paging import page_number
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
 from submissions import attachments, paper, posting, services
@@ -52,11 +58,10 @@ from submissions.forms import (
 )
 from submissions.models import Idea
 from submissions.privacy_views import bp as privacy_bp
-from submissions.states import IdeaSource
+from submissions.states import IdeaSource, TriageFilter
 
 bp = Blueprint("submissions", __name__)
 bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
-KIOSK_RETURN_SECONDS = 20
 _RECEIPTS_KEPT = 10
 
 
@@ -72,6 +77,43 @@ def event_links(event: Event) -> list[tuple[str, str]]:
             (_("Kiosk mode"), url_for("submissions.kiosk", slug=event.slug)),
         ]
     return links
+
+
+UNCHECKED_LISTED = 10  # ideas named in the warning; the ideas page lists the rest
+
+
+def unchecked_warning(event: Event) -> dict | None:
+    """A warning when ideas not yet checked would go to the jury: {"text", "items", "link",
+    "url"}, or None. The event page shows it beside "start judging" (a notice provider), the
+    judging progress page beside "assign ideas to judges"."""
+    ideas = services.unchecked_ideas(event)
+    if not ideas:
+        return None
+    items = [f"{idea.receipt_code} {idea.title}" for idea in ideas[:UNCHECKED_LISTED]]
+    if len(ideas) > UNCHECKED_LISTED:
+        items.append(_("…and %(n)s more", n=len(ideas) - UNCHECKED_LISTED))
+    return {
+        "text": ngettext(
+            "%(num)s idea is still “Not yet checked”: it will go to the jury as it is. "
+            "Check its eligibility first.",
+            "%(num)s ideas are still “Not yet checked”: they will go to the jury as they are. "
+            "Check their eligibility first.",
+            len(ideas),
+        ),
+        "items": items,
+        "link": _("Check the ideas not yet checked"),
+        "url": url_for(
+            "submissions.triage", slug=event.slug, eligibility=TriageFilter.PENDING.value
+        ),
+    }
+
+
+def unchecked_notices(event: Event, new_state: str) -> list[dict]:
+    """The notice provider: opening judging with ideas not yet checked."""
+    if (event.state, new_state) != (EventState.OPEN, EventState.JUDGING):
+        return []
+    warning = unchecked_warning(event)
+    return [warning] if warning else []
 
 
 def _event(slug: str) -> Event:
@@ -232,11 +274,54 @@ def kiosk_start(slug: str):
     return see_other(url_for("submissions.kiosk", slug=event.slug))
 
 
-@bp.post("/e/<slug>/kiosk/stop")
+def _kiosk_exit_page(slug: str, refusal=None, status: int = 200):
+    """The organiser's way out of kiosk mode: their own e-mail and password, on the tablet."""
+    if refusal is not None:
+        flash(str(refusal), "danger")
+    return render_template("submissions/kiosk_exit.html", event=_event(slug)), status
+
+
+@bp.route("/e/<slug>/kiosk/stop", methods=["GET", "POST"])
+@on_refusal(_kiosk_exit_page)
 def kiosk_stop(slug: str):
+    """Leave kiosk mode: only an account that may run this event's kiosk (its organisers and
+    facilitators) signs in here, and the tablet then shows the organiser's pages again; a
+    participant at the tablet cannot leave it. Failures count towards the account's sign-in
+    throttle and are audited like any refused sign-in."""
+    if request.method == "GET":
+        return _kiosk_exit_page(slug)
+    event = _event(slug)
+    email, password = request.form.get("email", ""), request.form.get("password", "")
+    if not email.strip() or not password:
+        flash(_("Give your e-mail and your password."), "danger")
+        return _kiosk_exit_page(slug, status=422)
+    device = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+    user = authenticate(
+        email,
+        password,
+        request.remote_addr,
+        device_token=device,
+    )
+    allowed = user is not None and can(user, Permission.ASSIST, event)
+    user_id = user.id if allowed else None
+    db.session.commit()  # the failure counts (or is forgotten) whatever comes next
+    record_access(
+        "user",
+        user_id,
+        "sign_in" if allowed else "sign_in_failed",
+        by=user_id,
+        address=request.remote_addr,
+        note=None if allowed else email[:254],
+        source="kiosk_exit",
+    )
+    if not allowed:
+        flash(_("Only an organiser or a facilitator of this event can leave kiosk mode."), "danger")
+        return _kiosk_exit_page(slug, status=401)
     session.pop("kiosk_event", None)
     session["receipts"] = []
-    return see_other(url_for("accounts.login"))
+    sign_in(user)
+    flash(_("Kiosk mode is over on this tablet."), "success")
+    return see_other(url_for("submissions.kiosk", slug=slug))
 
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
@@ -295,7 +380,7 @@ def receipt(slug: str, code: str):
         event=event,
         idea=idea,
         kiosk=kiosk,
-        return_seconds=KIOSK_RETURN_SECONDS,
+        return_seconds=current_app.config["KIOSK_RECEIPT_SECONDS"],
     )
 
 
@@ -361,7 +446,7 @@ def _triage_page(event: Event, args: dict, import_errors: list | None = None) ->
     return render_template(
         "submissions/triage_list.html",
         event=event,
-        ideas=services.search_ideas(event, **args),
+        page=services.search_ideas(event, **args, page=page_number(request.args.get("page"))),
         args=args,
         sectors=SECTOR_LABELS,
         sources=SOURCE_LABELS,
@@ -413,12 +498,13 @@ def import_sheet(slug: str):
 @permission_required(Permission.MANAGE)
 def ideas_template():
     buffer = BytesIO()
-    paper.build_template().save(buffer)
+    language = template_language()
+    paper.build_template(language).save(buffer)
     buffer.seek(0)
     return send_file(
         buffer,
         as_attachment=True,
-        download_name="ideathon-ideas-template.xlsx",
+        download_name=f"ideathon-ideas-template-{language}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -518,16 +604,16 @@ def attachment(slug: str, idea_id: int):
     if not idea.attachment_path:
         abort(404)
     try:
-        path = attachments.absolute_path(idea.attachment_path)
+        stored = attachments.open_stored(idea.attachment_path)
     except FileNotFoundError:
         abort(404)
-    if not path.is_file():
-        abort(404)
     response = send_file(
-        path,
+        stored,
         mimetype=idea.attachment_mime,
         as_attachment=True,  # RFC 5987 `filename*` for a name beyond ASCII
-        download_name=attachments.download_name(idea.attachment_name, path.suffix),
+        download_name=attachments.download_name(
+            idea.attachment_name, Path(idea.attachment_path).suffix
+        ),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,10 +12,18 @@ door: any answer but a refusal (403), a sign-in redirect, a 404 on a GET, or a s
 POST with an empty body may be refused as invalid: 400, 409, 422).
 """
 
+from datetime import date
+
 import pytest
 from flask import g, url_for
 
-from bank.models import BankProject
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
 from extensions import db
@@ -95,8 +103,6 @@ EXPECTED = {
     },  # fmt: skip
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
-    # leaving a kiosk: back to the sign-in page, whoever asks
-    "to_sign_in": dict.fromkeys(ROLES, SIGNED_OUT),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
     "sign_out": {**dict.fromkeys(ROLES, SIGNED_OUT), **SIGNED_IN_OUT},
 }
@@ -130,6 +136,7 @@ ACCESS = {
     "competitions.event_state_confirm": "manage",
     "competitions.jury_cards_page": "manage",
     "competitions.rubric": "organiser",
+    "competitions.rubric_name": "organiser",
     "competitions.criterion_new": "organiser",
     "competitions.criterion_edit": "organiser",
     "competitions.criterion_delete": "organiser",
@@ -138,7 +145,7 @@ ACCESS = {
     "submissions.submit": "public",
     "submissions.kiosk": "kiosk",
     "submissions.kiosk_start": "assist",
-    "submissions.kiosk_stop": "to_sign_in",
+    "submissions.kiosk_stop": "public",  # leaving a kiosk: an organiser's own sign-in
     "submissions.assist": "assist",
     "submissions.receipt": "receipt_holder",
     "submissions.receipt_lookup": "public",
@@ -202,6 +209,7 @@ ACCESS = {
     "bank.browse": "public",
     "bank.public_detail": "public",
     "bank.map_page": "public",
+    "bank.region_page": "public",
     "bank.api_projects": "public",
     "bank.api_project": "public",
     "bank.manage": "organiser",
@@ -210,6 +218,21 @@ ACCESS = {
     "bank.export": "organiser",
     "bank.promote_page": "organiser",
     "bank.promote": "organiser",
+    "bank.programmes_page": "public",
+    "bank.programme_page": "public",
+    "bank.financing_page": "organiser",
+    "bank.programme_new": "organiser",
+    "bank.programme_edit": "organiser",
+    "bank.partner_new": "organiser",
+    "bank.partner_edit": "organiser",
+    "bank.file_application": "organiser",
+    "bank.decide_application": "organiser",
+    "bank.set_adviser": "organiser",
+    "bank.plan_path": "organiser",
+    "bank.update_milestone": "organiser",
+    "bank.accompaniment_page": "organiser",
+    "bank.plan": "organiser",
+    "bank.openapi_document": "public",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -257,12 +280,20 @@ def world(app):
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
+    programme = FinancingProgramme(name="INDH", kind="public")
+    partner = Partner(name="ANAPEC", kind="public_agency")
+    application = FinancingApplication(
+        project=project, programme=programme, amount_asked_mad=100_000, filed_on=date(2026, 3, 1)
+    )
     winner = make_idea(event_p)  # the published results name it a winner, with its certificate
     add_result(event_p, winner, 1, True)
     certificate = Certificate(
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
-    db.session.add_all([sheet, spare_rubric, project, export, certificate])
+    milestone = Milestone(project=project, kind="training", position=0, note="")
+    db.session.add_all(
+        [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
+    )
     db.session.commit()
     return {
         "users": {
@@ -289,12 +320,17 @@ def world(app):
             "criterion_id": spare_rubric.criteria[-1].id,
             "project_id": project.id,
             "export_id": export.id,
+            "programme_id": programme.id,
+            "partner_id": partner.id,
+            "application_id": application.id,
+            "milestone_id": milestone.id,
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,
             "lang": "fr",
             "new_state": "published",
             "request_id": 1,
+            "region_code": "02",
             "decision": "refuse",
         },
     }

@@ -10,6 +10,7 @@ statement: none may be an INSERT, UPDATE or DELETE, but the audit entry of a fil
 
 import itertools
 import re
+from datetime import date
 
 import pytest
 from flask import g, url_for
@@ -18,7 +19,13 @@ from sqlalchemy import select
 
 from accounts.services import make_login_link_token
 from audit.services import ACCESS_LOG
-from bank.models import BankProject
+from bank.models import (
+    BankProject,
+    FinancingApplication,
+    FinancingProgramme,
+    Milestone,
+    Partner,
+)
 from competitions.services import allowed_transitions, transition
 from competitions.states import EventState
 from extensions import db
@@ -102,7 +109,13 @@ def tour(app):
         title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
-    db.session.add_all([project, export])
+    programme = FinancingProgramme(name="INDH", kind="public", regions=["02"])
+    partner = Partner(name="ANAPEC", kind="public_agency")
+    application = FinancingApplication(
+        project=project, programme=programme, amount_asked_mad=100_000, filed_on=date(2026, 3, 1)
+    )
+    milestone = Milestone(project=project, kind="training", position=0, note="")
+    db.session.add_all([project, export, programme, partner, application, milestone])
     db.session.commit()
     return {
         "organiser": organiser,
@@ -116,6 +129,11 @@ def tour(app):
             "export_id": export.id,
             "token": token,
             "user_id": judge.id,
+            "region_code": "02",
+            "programme_id": programme.id,
+            "partner_id": partner.id,
+            "application_id": application.id,
+            "milestone_id": milestone.id,
         },
     }
 

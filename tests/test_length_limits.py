@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bank.models import BankProject
+from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
@@ -242,6 +242,14 @@ def competition_form(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(getattr(Competition, field))))
 
 
+def rubric_name_form(client, login, field, value):
+    rubric = make_competition().rubric
+    login(make_user())
+    data = {"name": "Grille", "name_ar": "", "name_en": "", field: value}
+    response = client.post(f"/tour/rubrics/{rubric.id}/name", data=data)
+    return Sent(response, lambda: _fresh(Rubric, rubric.id, field))
+
+
 def criterion_form(client, login, field, value):
     competition = make_competition()
     rubric = db.session.scalar(select(Rubric).where(Rubric.id == competition.rubric_id))
@@ -260,12 +268,10 @@ def criterion_form(client, login, field, value):
         if field == "key":
             return criterion.key
         group, lang = field.rsplit("_", 1)
-        texts = {
-            "name": criterion.name,
-            "description": criterion.description,
-            "low": (criterion.descriptors or {}).get("low"),
-            "high": (criterion.descriptors or {}).get("high"),
-        }[group]
+        if group.startswith("level_"):
+            texts = criterion.descriptor(group.removeprefix("level_"))
+        else:
+            texts = {"name": criterion.name, "description": criterion.description}[group]
         return (texts or {}).get(lang)
 
     return Sent(response, stored)
@@ -315,6 +321,8 @@ IDEA_TEXTS = {
     "other_members": 5_000,
 }
 BANK_TEXTS = {
+    "channels": 2_000,
+    "resources": 2_000,
     "title": 200,
     "summary": 5_000,
     "region": 100,
@@ -331,6 +339,45 @@ BANK_TEXTS = {
     "partners": 2_000,
     "financing_source": 100,
 }
+
+
+def programme_form(client, login, field, value):
+    login(make_user())
+    data = {"name": "INDH", "kind": "public", field: value}
+    response = client.post("/tour/bank/programmes/new", data=data)
+
+    def stored():
+        programme = db.session.scalar(select(FinancingProgramme))
+        return getattr(programme, field) if programme else None
+
+    return Sent(response, stored)
+
+
+def partner_form(client, login, field, value):
+    login(make_user())
+    data = {"name": "ANAPEC", "kind": "public_agency", field: value}
+    response = client.post("/tour/bank/partners/new", data=data)
+
+    def stored():
+        partner = db.session.scalar(select(Partner))
+        return getattr(partner, field) if partner else None
+
+    return Sent(response, stored)
+
+
+def application_form(client, login, field, value):
+    project, _ = make_bank_project()
+    programme = FinancingProgramme(name="INDH", kind="public")
+    db.session.add(programme)
+    db.session.commit()
+    login(make_user())
+    data = {"programme_id": programme.id, "amount_asked_mad": "100000", "filed_on": "2025-03-01"}
+    response = client.post(f"/tour/bank/{project.id}/applications", data={**data, field: value})
+    return Sent(response, lambda: db.session.scalar(select(FinancingApplication.note)))
+
+
+CATALOGUE_TEXTS = {"name": 200, "contact_name": 200, "website": 300}
+
 LIMITS = [
     *((idea_form, field, limit, TOO_LONG) for field, limit in IDEA_TEXTS.items()),
     (idea_form, "lead_email", 254, "adresse e-mail valide"),
@@ -347,17 +394,33 @@ LIMITS = [
     (deliberation_text, "method_reason", 1_000, TOO_LONG),
     *((bank_edit, field, limit, TOO_LONG) for field, limit in BANK_TEXTS.items()),
     (bank_edit, "contact_email", 254, "adresse e-mail valide"),
+    *((programme_form, field, limit, TOO_LONG) for field, limit in CATALOGUE_TEXTS.items()),
+    (programme_form, "funder", 200, TOO_LONG),
+    (programme_form, "description", 3_000, TOO_LONG),
+    (programme_form, "contact_email", 254, "adresse e-mail valide"),
+    *((partner_form, field, limit, TOO_LONG) for field, limit in CATALOGUE_TEXTS.items()),
+    (partner_form, "services", 3_000, TOO_LONG),
+    (application_form, "note", 2_000, TOO_LONG),
     (event_form, "city", 100, TOO_LONG),
     (event_form, "city_ar", 100, TOO_LONG),
+    (event_form, "city_en", 100, TOO_LONG),
     (event_form, "venue", 200, TOO_LONG),
+    (event_form, "venue_ar", 200, TOO_LONG),
+    (event_form, "venue_en", 200, TOO_LONG),
     (event_form, "slug", 80, "minuscules"),
     (competition_form, "name", 200, TOO_LONG),
+    (competition_form, "name_ar", 200, TOO_LONG),
+    (competition_form, "name_en", 200, TOO_LONG),
     (competition_form, "slug", 80, "minuscules"),
+    (rubric_name_form, "name", 200, TOO_LONG),
+    (rubric_name_form, "name_ar", 200, TOO_LONG),
+    (rubric_name_form, "name_en", 200, TOO_LONG),
     (criterion_form, "name_fr", 200, TOO_LONG),
     (criterion_form, "name_ar", 200, TOO_LONG),
     (criterion_form, "description_en", 2_000, TOO_LONG),
-    (criterion_form, "low_fr", 1_000, TOO_LONG),
-    (criterion_form, "high_ar", 1_000, TOO_LONG),
+    (criterion_form, "level_1_fr", 1_000, TOO_LONG),
+    (criterion_form, "level_3_en", 1_000, TOO_LONG),
+    (criterion_form, "level_5_ar", 1_000, TOO_LONG),
     (criterion_form, "key", 40, TOO_LONG),
     (jury_form, "name", 200, TOO_LONG),
     (jury_form, "email", 254, "adresse e-mail valide"),
@@ -369,13 +432,14 @@ SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
 FLASHED = (
     conflict_reason,
     organiser_conflict_reason,
-    override_reason,
     paper_score_comment,
     deletion_refusal,
 )  # refused with a flash after a 303 (see below)
 
 
 def typed(field: str, length: int) -> str:
+    if field == "website":
+        return ("https://" + "a" * length)[:length]
     if field in SHAPED:
         return SHAPED[field](length)
     if "email" in field:

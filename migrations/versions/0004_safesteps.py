@@ -47,7 +47,9 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("conflicts", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_conflicts_declared_by_id_users"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_conflicts_declared_by_id_users"), type_="foreignkey"
+        )
         batch_op.drop_column("declared_by_id")
     with op.batch_alter_table("deliberations", schema=None) as batch_op:
         batch_op.drop_constraint(

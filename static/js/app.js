@@ -54,6 +54,74 @@
     try { localStorage.removeItem("ideathon-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
   });
 
+  /* A form that comes back with errors: each message is tied to its field (aria-describedby,
+     aria-invalid; the `field` macros already do it, this covers hand-written fields), and
+     focus moves to the first field at fault, else to the page's error message. */
+  var CONTROLS = "input:not([type=hidden]), select, textarea";
+  function controlOf(message) {
+    var scope = message.parentElement;
+    for (var level = 0; scope && level < 3; level += 1, scope = scope.parentElement) {
+      var before = Array.prototype.filter.call(scope.querySelectorAll(CONTROLS), function (c) {
+        return c.compareDocumentPosition(message) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      var invalid = before.filter(function (c) { return c.classList.contains("is-invalid"); });
+      if (invalid.length || before.length) return (invalid.length ? invalid : before).pop();
+    }
+    return null;
+  }
+  var messages = document.querySelectorAll("main .invalid-feedback");
+  Array.prototype.forEach.call(messages, function (message, n) {
+    if (!message.textContent.trim()) return;
+    var control = controlOf(message);
+    if (!control) return;
+    if (!message.id) message.id = "field-error-" + (n + 1);
+    var described = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(message.id) < 0) described.push(message.id);
+    control.setAttribute("aria-describedby", described.join(" "));
+    control.setAttribute("aria-invalid", "true");
+  });
+  var firstInvalid = document.querySelector("main [aria-invalid='true']:not([disabled])");
+  var errorAlert = document.querySelector("main .flash.alert-danger");
+  if (firstInvalid) {
+    firstInvalid.focus();
+  } else if (errorAlert) {
+    errorAlert.setAttribute("tabindex", "-1");
+    errorAlert.focus();
+  }
+
+  /* A table that scrolls sideways (phones) can be scrolled from the keyboard too: its wrapper
+     becomes a named region that takes the focus, named after the table's caption or the
+     heading above it (WCAG 2.1.1; axe's scrollable-region-focusable). Not when it fits. */
+  function regionName(wrapper) {
+    var caption = wrapper.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (var el = wrapper; el && el !== document.body; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) return prev.textContent.trim();
+        var heading = prev.querySelector("h1, h2, h3, h4, h5, h6");
+        if (heading) return heading.textContent.trim();
+      }
+    }
+    return document.title;
+  }
+  function markScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+      if (scrolls && !wrapper.hasAttribute("tabindex")) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", regionName(wrapper));
+        wrapper.dataset.scrolls = "1";
+      } else if (!scrolls && wrapper.dataset.scrolls) {
+        ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (name) {
+          wrapper.removeAttribute(name);
+        });
+      }
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+
   /* No inline handlers (the Content-Security-Policy forbids them): print and back buttons. */
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -1,5 +1,7 @@
 /* Score sheet on a tablet: every tap is saved at once by a small JSON POST; taps not yet
-   acknowledged stay in localStorage (kept across reloads) and are retried until saved. */
+   acknowledged stay in localStorage (kept across reloads) and are retried until saved.
+   Each criterion's levels are native radios (one tab stop, arrow keys move within); the
+   Submit button stays disabled and the line above it names the criteria still to score. */
 (function () {
   "use strict";
   var root = document.getElementById("score-sheet");
@@ -39,18 +41,24 @@
     if (!box) return;
     box.classList.remove("is-unscored");
     box.classList.add("is-scored");
-    box.querySelectorAll(".level").forEach(function (b) {
-      b.setAttribute("aria-checked", b.dataset.value === value ? "true" : "false");
+    box.querySelectorAll(".level-radio").forEach(function (radio) {
+      radio.checked = radio.value === value;
     });
   }
   function updateSubmit() {
     var button = root.querySelector("[data-submit-sheet]");
     if (!button) return;
-    var boxes = root.querySelectorAll(".criterion");
-    var ready = Array.prototype.every.call(boxes, function (b) {
-      return b.querySelector(".criterion-status").dataset.status === "saved";
+    var missing = [], pending = false;
+    root.querySelectorAll(".criterion").forEach(function (box) {
+      if (!box.querySelector(".level-radio:checked")) missing.push(box.dataset.name);
+      else if (box.querySelector(".criterion-status").dataset.status !== "saved") pending = true;
     });
-    button.disabled = !ready;
+    button.disabled = missing.length > 0 || pending;
+    var hint = document.getElementById("submit-hint");
+    if (!hint) return;
+    var text = missing.length ? root.dataset.msgMissing.replace("%(names)s", missing.join(", "))
+      : pending ? root.dataset.msgPending : root.dataset.msgReady;
+    if (hint.textContent.trim() !== text) hint.textContent = text;
   }
 
   function post(body) {
@@ -62,16 +70,21 @@
     });
   }
 
+  /* One request at a time per criterion: a quick second choice (an arrow key, a second tap)
+     waits for the first answer, so the server always ends with the last choice. */
+  var busy = {}, queued = {};
   function send(name, value) {
     var isComment = name === "comment";
     var id = isComment ? null : name.slice(2);
     var token = name + "=" + value;
     inFlight[name] = token;
     if (id) showStatus(id, "saving");
+    if (busy[name]) { queued[name] = value; return; }
+    busy[name] = true;
     var body = isComment ? { comment: value } : { criterion: id, value: value };
     post(body).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (inFlight[name] !== token) return; // a newer tap of the same criterion is on its way
+        if (inFlight[name] !== token) return; // a newer choice of the same criterion follows
         if (response.ok) {
           clearPending(name, value);
           if (id) showStatus(id, "saved");
@@ -89,6 +102,13 @@
       if (id) showStatus(id, "unsaved");
       else commentStatus(root.dataset.msgUnsaved);
       scheduleRetry();
+    }).then(function () {
+      busy[name] = false;
+      if (name in queued) {
+        var next = queued[name];
+        delete queued[name];
+        send(name, next);
+      }
     });
   }
 
@@ -108,10 +128,10 @@
     if (el) el.textContent = text || "";
   }
 
-  root.addEventListener("click", function (event) {
-    var button = event.target.closest(".level");
-    if (!button || button.disabled) return;
-    var id = button.dataset.criterion, value = button.dataset.value;
+  root.addEventListener("change", function (event) {
+    var radio = event.target;
+    if (!radio.classList || !radio.classList.contains("level-radio") || radio.disabled) return;
+    var id = radio.dataset.criterion, value = radio.value;
     select(id, value);
     setPending("c:" + id, value);
     send("c:" + id, value);

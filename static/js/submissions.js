@@ -1,6 +1,7 @@
-/* The idea form: cooperative fields follow the team choice; the kiosk's "start over" clears the
-   draft; a kiosk left alone asks "Still there?", then erases the form; the kiosk receipt counts
-   down to a blank form, replacing itself in the history (Back never shows it). No framework. */
+/* The idea form: cooperative fields follow the team choice; the kiosk's "start over" asks first
+   (a modal dialog), then clears the draft; a kiosk left alone asks "Still there?", then erases
+   the form; the kiosk receipt stays until "Done", or gives way to a blank form after its safety
+   timeout, replacing itself in the history (Back never shows it). No framework. */
 (function () {
   "use strict";
 
@@ -24,13 +25,20 @@
       setTimeout(function () { sending = false; }, 15000);  /* a dropped connection: allow a resend */
     });
 
-    var startOver = form.querySelector("[data-start-over]");
-    if (startOver) {
-      startOver.addEventListener("click", function () {
-        try { localStorage.removeItem("ideathon-draft:" + form.dataset.draftKey); } catch (e) { /* ignore */ }
-        window.location.replace(window.location.pathname);
-      });
-    }
+  }
+
+  var startOver = document.querySelector("[data-start-over]");
+  var dialog = document.getElementById("start-over-dialog");
+  if (startOver && dialog && form) {
+    startOver.addEventListener("click", function () { dialog.showModal(); });
+    dialog.querySelector("[data-start-over-cancel]").addEventListener("click", function () {
+      dialog.close();
+    });
+    dialog.addEventListener("close", function () { startOver.focus(); });
+    dialog.querySelector("[data-start-over-confirm]").addEventListener("click", function () {
+      try { localStorage.removeItem("ideathon-draft:" + form.dataset.draftKey); } catch (e) { /* ignore */ }
+      window.location.replace(window.location.pathname);
+    });
   }
 
   var idle = document.querySelector("[data-idle-reset]");
@@ -84,11 +92,11 @@
 
   var countdown = document.querySelector("[data-countdown]");
   if (countdown) {
-    var left = parseInt(countdown.dataset.countdown, 10) || 20;
+    var left = parseInt(countdown.dataset.countdown, 10) || 120;
     var url = countdown.dataset.countdownUrl;
-    var text = countdown.textContent;
     var tick = function () {
-      countdown.textContent = text.replace(/\d+/, String(left));
+      var seconds = left % 60;
+      countdown.textContent = "(" + Math.floor(left / 60) + ":" + (seconds < 10 ? "0" : "") + seconds + ")";
       if (left <= 0) { window.location.replace(url); return; }
       left -= 1;
       setTimeout(tick, 1000);

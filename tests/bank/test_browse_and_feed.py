@@ -89,6 +89,7 @@ def test_json_feed_has_no_personal_data(client, bank):
         "event": "oujda-2025",
         "city": "Oujda",
         "city_ar": "وجدة",
+        "year": 2025,
         "rank": 1,
         "is_winner": True,
         "score_100": 62.0,
@@ -190,7 +191,8 @@ def test_feed_is_paginated_with_links(client, bank):
         ("min_budget=-1", "min_budget"),
         ("max_budget=12.5", "max_budget"),
         ("min_budget=dix", "min_budget"),
-        ("min_budget=500&max_budget=100", "budget minimum"),
+        ("q=" + "x" * 201, "au maximum 200"),
+        ("region=" + "x" * 101, "region"),
         ("status=closed", "Statut inconnu"),
         ("sector=mining", "Secteur inconnu"),
     ],
@@ -199,6 +201,13 @@ def test_bad_feed_parameters_get_a_clear_400(client, bank, query, message):
     response = client.get(f"/api/bank/projects?{query}")
     assert response.status_code == 400
     assert message in response.get_json()["error"]
+
+
+def test_a_crossed_budget_range_is_empty_in_the_feed_and_said_on_the_page(client, bank):
+    feed = client.get("/api/bank/projects?min_budget=500&max_budget=100")
+    assert feed.status_code == 200 and feed.get_json()["total"] == 0
+    page = client.get("/bank?min_budget=500&max_budget=100")
+    assert page.status_code == 200 and "budget minimum est plus grand" in _text(page)
 
 
 def test_bad_filter_on_the_page_is_explained(client, bank):

@@ -8,7 +8,7 @@ from bank.services import promote_winners
 from bank.workbook import export_builder
 from extensions import db
 from tests.bank.conftest import SEEDED_EMAIL, SEEDED_PHONE
-from tests.builders import make_idea, make_user
+from tests.builders import make_user
 
 
 @pytest.fixture
@@ -121,50 +121,6 @@ def test_background_export_builder_writes_the_workbook(app, bank, tmp_path):
     from jobs.exports import _BUILDERS
 
     assert _BUILDERS["bank"] is export_builder
-
-
-def test_map_counts_bank_projects_and_ideas_by_region_and_sector(client, bank):
-    event = bank["event"]
-    make_idea(event, sector="agrifood")
-    make_idea(event, sector="fishing", eligibility="ineligible")  # not counted
-    make_idea(event, sector="fishing", is_calibration=True)  # not counted
-    from bank.needs_map import needs_map
-
-    data = needs_map(lambda code: code, lambda name: name, rtl=False)
-    assert data["regions"] == ["L'Oriental", "Souss-Massa"]
-    sectors = data["sectors"]
-    oriental = data["ideas"]["rows"][0]
-    assert oriental["cells"][sectors.index("agrifood")].count == 2  # the winner + this one
-    assert oriental["cells"][sectors.index("agrifood")].heat == 1.0
-    assert "fishing" not in sectors
-    bank_oriental = data["bank"]["rows"][0]
-    assert bank_oriental["total"] == 2
-    assert data["bank"]["total"] == 3
-    bars = {bar.label: bar for bar in data["bank_by_sector"]["bars"]}
-    assert bars["agrifood"].value == 1 and bars["tourism"].value == 1
-    assert bars["agriculture"].bar_width == bars["agrifood"].bar_width > 0
-
-
-def test_map_page_draws_heat_cells_and_svg_charts_in_arabic(client, bank):
-    body = client.get("/bank/map?lang=ar").get_data(as_text=True)
-    assert 'dir="rtl"' in body
-    assert "<svg" in body and "<rect" in body
-    assert 'style="--heat: 1.0"' in body
-    assert "خريطة الحاجيات والإمكانات" in body
-    assert "الصناعة الغذائية" in body  # sector names translated
-    assert "الشرق" in body and "سوس ماسة" in body  # and region names
-    assert "http://" not in body.split("<main", 1)[1].split("</main>", 1)[0]  # nothing external
-
-
-def test_rtl_bars_grow_from_the_right():
-    from bank.needs_map import bar_chart
-
-    ltr = bar_chart([("a", 2), ("b", 1)], rtl=False)["bars"]
-    rtl = bar_chart([("a", 2), ("b", 1)], rtl=True)["bars"]
-    assert ltr[0].bar_x == ltr[1].bar_x  # bars start at the same left edge
-    assert rtl[0].bar_x + rtl[0].bar_width == rtl[1].bar_x + rtl[1].bar_width  # same right edge
-    assert rtl[0].label_x > rtl[0].bar_x + rtl[0].bar_width
-    assert ltr[1].bar_width == ltr[0].bar_width / 2
 
 
 def test_the_arabic_bank_workbook_names_the_origin_city_in_arabic(app, tmp_path):

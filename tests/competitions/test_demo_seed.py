@@ -101,3 +101,22 @@ def test_seeded_tour_shows_on_the_pages(runner, client, login):
     page = client.get("/").get_data(as_text=True)
     assert page.index("Oujda") < page.index("Casablanca") < page.index("Agadir")
     assert "/e/rabat-2025/submit" in page and "/e/oujda-2025/results" in page
+
+
+def test_the_seeded_demo_reads_in_arabic_throughout(runner, client, login):
+    """Competition, cities, venues and the rubric have Arabic names: no name falls back."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    login(db.session.query(User).filter_by(role="organiser").one())
+    for path in (
+        "/?lang=ar",
+        "/tour",
+        "/tour/events/oujda-2025",
+        "/tour/events/finale-nationale-2025",
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert 'class="lang-hint"' not in page, path
+    page = client.get("/tour/events/oujda-2025").get_data(as_text=True)
+    for arabic in ("بنك المشاريع التعاونية", "وجدة", "تكنوقطب وجدة", "شبكة تقييم أفكار التعاونيات"):
+        assert arabic in page
+    english = client.get("/tour/events/oujda-2025?lang=en").get_data(as_text=True)
+    assert "Oujda Technopole" in english and 'class="lang-hint"' not in english

@@ -17,8 +17,8 @@ def _form(**overrides):
         "name_ar": "الارتباط بالمجال",
         "name_en": "Local roots",
         "description_fr": "Lien avec le territoire.",
-        "low_fr": "Aucun lien.",
-        "high_fr": "Très ancré.",
+        "level_1_fr": "Aucun lien.",
+        "level_5_fr": "Très ancré.",
         "weight": "2",
         "scale_min": "1",
         "scale_max": "5",
@@ -48,7 +48,8 @@ def test_organiser_adds_a_criterion_in_three_languages(client, organiser):
         "ar": "الارتباط بالمجال",
         "en": "Local roots",
     }
-    assert criterion.descriptors["low"] == {"fr": "Aucun lien."} and criterion.weight == 2
+    assert criterion.descriptors == {"1": {"fr": "Aucun lien."}, "5": {"fr": "Très ancré."}}
+    assert criterion.weight == 2
     assert criterion.position == len(rubric.criteria) - 1
 
 
@@ -236,3 +237,85 @@ def test_every_bad_criterion_field_is_reported_at_once(client, organiser):
     for message in ("supérieur à 0", "haut de l'échelle", "départage 1"):
         assert message in page
     assert page.count("invalid-feedback d-block") == 3
+
+
+def test_each_level_gets_its_own_descriptor_in_each_language(client, organiser):
+    rubric = make_competition().rubric
+    page = client.get(f"/tour/rubrics/{rubric.id}/criteria/new").get_data(as_text=True)
+    for level in range(1, 6):
+        for lang in ("fr", "ar", "en"):
+            assert f'name="level_{level}_{lang}"' in page
+    texts = {f"level_{n}_fr": f"Niveau {n} décrit." for n in range(1, 6)}
+    texts["level_3_ar"] = "مستوى متوسط."
+    response = client.post(f"/tour/rubrics/{rubric.id}/criteria/new", data=_form(**texts))
+    assert response.status_code == 303
+    criterion = db.session.query(Criterion).filter_by(key="local_roots").one()
+    assert criterion.descriptor(3) == {"fr": "Niveau 3 décrit.", "ar": "مستوى متوسط."}
+    assert criterion.levels_without_descriptor == []
+
+
+def test_a_wider_scale_is_described_level_by_level_and_out_of_scale_texts_are_dropped(
+    client, organiser
+):
+    rubric = make_competition().rubric
+    criterion = rubric.criteria[0]
+    data = _form(scale_min="0", scale_max="7", level_7_fr="Excellent.", level_0_fr="Absent.")
+    data["level_9_fr"] = "Hors échelle."
+    response = client.post(f"/tour/criteria/{criterion.id}/edit", data=data)
+    assert response.status_code == 303
+    db.session.refresh(criterion)
+    assert criterion.descriptors == {
+        "0": {"fr": "Absent."},
+        "1": {"fr": "Aucun lien."},
+        "5": {"fr": "Très ancré."},
+        "7": {"fr": "Excellent."},
+    }
+    page = client.get(f"/tour/criteria/{criterion.id}/edit").get_data(as_text=True)
+    assert 'name="level_7_en"' in page and 'name="level_8_fr"' not in page
+
+
+def test_rubric_page_shows_every_level_and_which_lack_a_descriptor(client, organiser):
+    rubric = make_competition().rubric
+    criterion = rubric.criteria[0]
+    page = client.get(f"/tour/rubrics/{rubric.id}").get_data(as_text=True)
+    assert "Aucun descripteur" not in page  # the default rubric describes every level
+    assert html.escape(criterion.descriptor(3)["fr"], quote=True) in page
+    criterion.descriptors = {"1": {"fr": "Bas."}, "5": {"fr": "Haut."}}
+    db.session.commit()
+    page = client.get(f"/tour/rubrics/{rubric.id}").get_data(as_text=True)
+    assert "Aucun descripteur pour : 2, 3, 4" in page
+
+
+def test_the_migration_keeps_the_two_ends_as_levels():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations/versions/0015_level_descriptors.py"
+    spec = importlib.util.spec_from_file_location("level_descriptors", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    old = {"low": {"fr": "Bas."}, "high": {"ar": "عال."}}
+    new = migration._to_levels(old, 0, 10)
+    assert new == {"0": {"fr": "Bas."}, "10": {"ar": "عال."}}
+    assert migration._to_ends(new, 0, 10) == old
+    assert migration._to_levels(new, 0, 10) == new  # already moved: unchanged
+
+
+def test_a_field_back_with_errors_is_marked_invalid_and_described_by_its_message(client, organiser):
+    """The shared `field` macro: every form built with it ties each message to its field."""
+    import re
+
+    rubric = make_competition().rubric
+    response = client.post(
+        f"/tour/rubrics/{rubric.id}/criteria/new?lang=ar", data=_form(weight="0", scale_max="x")
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    weight = re.search(r'<input [^>]*name="weight"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in weight
+    assert 'aria-describedby="weight-help weight-error"' in weight
+    assert re.search(r'<div class="invalid-feedback d-block" id="weight-error">[^<]+</div>', page)
+    scale = re.search(r'<input [^>]*name="scale_max"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in scale and 'aria-describedby="scale_max-error"' in scale
+    name = re.search(r'<input [^>]*name="name_fr"[^>]*>', page).group(0)
+    assert "aria-invalid" not in name and "aria-describedby" not in name

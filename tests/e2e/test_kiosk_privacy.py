@@ -21,6 +21,7 @@ def _kiosk(live, new_page, lang):
     page.goto(f"/e/{slug}/kiosk?lang={lang}")
     page.click("#start-kiosk")
     page.wait_for_url(re.compile(r"/kiosk$"))
+    page.organiser_email = email
     return page, slug
 
 
@@ -98,10 +99,67 @@ def test_a_receipt_left_on_screen_turns_into_a_blank_form(live, new_page, shot):
     page.click("#submit-idea")
     page.wait_for_url(re.compile(r"/receipt/"))
     code = page.inner_text("#receipt-code").strip()
+    assert "دقيقتين" in page.inner_text("#receipt-timeout")  # the safety timeout is stated
+    page.clock.run_for("01:50")  # time to copy the code: the receipt stays
+    assert page.inner_text("#receipt-code").strip() == code
+    shot(page, "kiosk-receipt-ar")
     with page.expect_navigation():
-        page.clock.run_for("00:21")
+        page.clock.run_for("00:11")  # two minutes: gone, for privacy
     page.wait_for_url(re.compile(r"/kiosk$"))
     _shows_nothing_of(page, "Khadija", code)
     page.go_back()
     page.wait_for_load_state()
     _shows_nothing_of(page, "Khadija", "تعاونية خديجة", code)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_start_over_asks_first_in_a_dialog(live, new_page, shot, lang):
+    page, _slug = _kiosk(live, new_page, lang)
+    fill_first_half(page, "Ruches de Khadija")
+    _fill_personal(page)
+    gap = page.evaluate(
+        """() => document.getElementById('start-over').getBoundingClientRect().top
+                 - document.getElementById('submit-idea').getBoundingClientRect().bottom"""
+    )
+    assert gap >= 24, f"start over sits apart from Send ({gap} px)"
+    page.locator("#start-over").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"kiosk-start-over-button-{lang}.png"))
+    page.click("#start-over")
+    dialog = page.locator("#start-over-dialog")
+    assert dialog.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-start-over-cancel')")
+    shot(page, f"kiosk-start-over-{lang}")
+    page.keyboard.press("Escape")  # changed their mind: everything stays
+    assert dialog.is_hidden() and page.input_value("#lead_name") == PERSONAL["#lead_name"]
+    page.click("#start-over")
+    page.click("[data-start-over-cancel]")
+    assert page.input_value("#title") == "Ruches de Khadija"
+    page.click("#start-over")
+    with page.expect_navigation():
+        page.click("[data-start-over-confirm]")
+    page.wait_for_load_state()
+    _shows_nothing_of(page, "Khadija", "Ruches de Khadija")
+
+
+def test_only_the_organiser_leaves_kiosk_mode_from_the_screen(live, new_page, shot):
+    page, slug = _kiosk(live, new_page, "ar")
+    exit_link = page.locator("#kiosk-exit")
+    box = exit_link.bounding_box()
+    assert box["height"] >= 44
+    exit_link.click()
+    page.wait_for_url(re.compile(r"/kiosk/stop$"))
+    shot(page, "kiosk-exit-ar")
+    page.fill("#exit-email", "participant@example.ma")  # a participant trying
+    page.fill("#exit-password", "1234")
+    page.click("#leave-kiosk")
+    page.wait_for_load_state()
+    assert "/kiosk/stop" in page.url
+    page.goto(f"/e/{slug}/kiosk")
+    assert page.locator("#idea-form").count() == 1  # still a kiosk
+    email = page.organiser_email
+    page.goto(f"/e/{slug}/kiosk/stop")
+    page.fill("#exit-email", email)
+    page.fill("#exit-password", "Tablette-2025!")
+    page.click("#leave-kiosk")
+    page.wait_for_url(re.compile(rf"/e/{slug}/kiosk$"))
+    assert page.locator("#start-kiosk").count() == 1  # the organiser's page again

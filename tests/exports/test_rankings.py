@@ -77,3 +77,16 @@ def test_progress_is_reported_per_event(tmp_path):
     seen = []
     _build(tmp_path, iter([_idea()]), progress=seen.append)
     assert seen == [1]
+
+
+def test_every_sheet_prints_one_page_wide_with_the_event_in_its_footer(tmp_path):
+    wb = _build(tmp_path, [_idea(title="تعاونية " * 20)], language="ar")
+    for ws in wb.worksheets:
+        assert ws.sheet_view.rightToLeft and ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$1:$1" and ws.row_dimensions[1].height >= 15
+    assert wb["Oujda"].oddFooter.left.text == "Rankings – Oujda"
+    assert wb["Summary"].oddFooter.left.text == "Rankings – Summary"
+    ranking = wb["Oujda"]
+    assert ranking["C2"].alignment.wrap_text and ranking.row_dimensions[2].height >= 2 * 15
+    assert ranking.column_dimensions["C"].width <= 41  # the title wraps, never runs on

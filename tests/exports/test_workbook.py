@@ -1,6 +1,6 @@
 """The write-only workbook helper: formats, frozen header, filters, names, RTL, safe text."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
@@ -31,8 +31,44 @@ def test_header_is_bold_frozen_and_filtered_over_the_data(tmp_path):
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:D3"
-    assert ws.column_dimensions["A"].width == 40
-    assert ws.column_dimensions["C"].width == 16  # default width of a MAD column
+    assert ws.column_dimensions["A"].width < 10  # as wide as its content, not its widest (40)
+    assert 15 <= ws.column_dimensions["C"].width < 17  # what a MAD amount needs
+
+
+def _width(ws, letter):
+    return round(ws.column_dimensions[letter].width)  # XlsxWriter adds its cell padding
+
+
+def test_text_columns_grow_with_their_content_up_to_their_width(tmp_path):
+    columns = [Column("Titre", width=40, wrap=True), Column("Ville", width=20), Column("Note")]
+    rows = [["x" * 100, "Casablanca", "ok"], ["court", "Fès", "ligne\nbeaucoup plus longue"]]
+    ws = _write(tmp_path, rows, columns=columns)["Oujda"]
+    assert _width(ws, "A") == 41  # capped at its width (40); the text wraps there
+    assert ws["A2"].alignment.wrap_text and not ws["B2"].alignment.wrap_text
+    assert _width(ws, "B") == 13  # "Casablanca" and a margin
+    assert _width(ws, "C") == 23  # the longest line of a multi-line text
+
+
+def test_header_row_is_as_tall_as_its_wrapped_labels_and_repeats_on_every_page(tmp_path):
+    columns = [Column("Raison (choisie hors du haut du classement)", width=40), Column("Rang")]
+    path = tmp_path / "book.xlsx"
+    with WorkbookWriter(path, title="t") as book:
+        sheet = book.open_sheet("Oujda", columns, notice="Données personnelles")
+        sheet.append(["x", 1])
+    ws = load_workbook(path)["Oujda"]
+    assert ws.row_dimensions[2].height >= 2 * 15  # the long label takes two lines or more
+    assert ws.print_title_rows == "$2:$2" and ws.freeze_panes == "A3"
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with WorkbookWriter(path, title="t", created=datetime(2025, 4, 3, tzinfo=UTC)) as book:
+        book.open_sheet("R&D", [Column("x")], footer="Oujda & Fès")
+    ws = load_workbook(path)["R&D"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.oddFooter.left.text == "Oujda && Fès" and ws.oddFooter.center.text == "2025-04-03"
 
 
 def test_numbers_get_their_column_format(tmp_path):
@@ -74,7 +110,7 @@ def test_document_properties(tmp_path):
     assert props.title == "Classement"
     assert props.creator == "Idéathon"
     assert props.subject == "Tournée 2025"
-    assert props.language == "ar"
+    assert wb.custom_doc_props["Language"].value == "ar"
     assert props.created == datetime(2025, 4, 3, 10, 30)
 
 
@@ -162,3 +198,80 @@ def test_set_safe_value_on_an_ordinary_sheet():
 def test_unknown_column_kind_is_refused():
     with pytest.raises(ValueError):
         Column("x", "money")
+
+
+def test_workbook_writer_keeps_every_style_and_value_kind(tmp_path):
+    """Header, body, bold rows and dates through the writer, read back cell by cell."""
+    path = tmp_path / "k.xlsx"
+    columns = [
+        Column("Titre"),
+        Column("Score", "score"),
+        Column("Jour", "date"),
+        Column("Part", "percent"),
+        Column("=Formule"),
+    ]
+    with WorkbookWriter(path, title="t", language="ar") as book:
+        sheet = book.open_sheet("Feuille", columns)
+        sheet.append(["=1+1", 71.25, date(2025, 4, 3), 0.125, "  ok  "])
+        sheet.append([date(2025, 4, 3), True, datetime(2025, 4, 3, 10, 30), None, time(9, 15)])
+        sheet.end_table()
+        sheet.bold_row(["Total", 142.5, None, 1])
+        sheet.append(["Part", 2, 0.5], ["text", "count", "percent"])
+    ws = load_workbook(path)["Feuille"]
+    assert ws.sheet_view.rightToLeft and ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:E3"
+    header = ws[1]
+    assert [c.value for c in header] == ["Titre", "Score", "Jour", "Part", "=Formule"]
+    assert all(
+        c.font.b and c.fill.fgColor.rgb.endswith("E8EEF4") and c.alignment.wrap_text for c in header
+    )
+    assert header[4].data_type == "s" and header[4].quotePrefix
+    a2, b2, c2, d2, e2 = ws[2]
+    assert (a2.value, a2.data_type, a2.quotePrefix, a2.number_format) == (
+        "=1+1",
+        "s",
+        True,
+        "General",
+    )
+    assert (b2.value, b2.number_format) == (71.25, "0.00")
+    assert (c2.value, c2.number_format) == (datetime(2025, 4, 3), "yyyy-mm-dd")
+    assert (d2.value, d2.number_format) == (0.125, "0.0%")
+    assert e2.value == "  ok  " and not e2.quotePrefix
+    a3, b3, c3, _d3, e3 = ws[3]
+    assert (a3.value, a3.number_format) == (datetime(2025, 4, 3), "yyyy-mm-dd")  # text column
+    assert (b3.value, b3.data_type) == (True, "b")
+    assert (c3.value, c3.number_format) == (datetime(2025, 4, 3, 10, 30), "yyyy-mm-dd")
+    assert (e3.value, e3.number_format) == (time(9, 15), "h:mm:ss")
+    a4, b4, _c4, d4 = ws[4][:4]
+    assert a4.font.b and a4.value == "Total"
+    assert b4.font.b and (b4.value, b4.number_format) == (142.5, "0.00")
+    assert d4.font.b and d4.number_format == "0.0%"
+    assert [(c.value, c.number_format) for c in ws[5][:3]] == [
+        ("Part", "General"),
+        (2, "#,##0"),
+        (0.5, "0.0%"),
+    ]
+
+
+def test_a_value_no_workbook_can_hold_is_refused(tmp_path):
+    with WorkbookWriter(tmp_path / "x.xlsx", title="t") as book:
+        sheet = book.open_sheet("s", [Column("x")])
+        with pytest.raises(TypeError):
+            sheet.append([object()])
+
+
+def test_a_row_with_wrapped_text_is_as_tall_as_its_lines(tmp_path):
+    columns = [Column("Titre", width=20, wrap=True), Column("Rang", "int")]
+    ws = _write(tmp_path, [["تعاونية " * 12, 1], ["court", 2]], columns=columns)["Oujda"]
+    assert ws.row_dimensions[2].height >= 3 * 15 and ws.row_dimensions[3].height is None
+
+
+def test_only_the_first_rows_of_a_long_sheet_are_made_taller(tmp_path, monkeypatch):
+    """XlsxWriter keeps every sized row's height in memory: a long sheet stops sizing rows."""
+    import exports.workbook
+
+    monkeypatch.setattr(exports.workbook, "FITTED_ROWS", 3)
+    columns = [Column("Titre", width=20, wrap=True)]
+    ws = _write(tmp_path, [["mot " * 20]] * 5, columns=columns)["Oujda"]
+    heights = [ws.row_dimensions[row].height for row in range(2, 7)]
+    assert all(h and h >= 45 for h in heights[:3]) and heights[3:] == [None, None]

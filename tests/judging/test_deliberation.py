@@ -268,3 +268,62 @@ def test_winners_cannot_be_carried_once_the_final_is_judging_or_into_a_city_even
     login(make_user("organiser"))
     assert client.get(f"/judging/{city.slug}/finalists").status_code == 404
     assert db.session.query(Idea).filter(Idea.event_id.in_([final.id, city.id])).count() == 0
+
+
+def _checkboxes(page: str) -> dict[int, tuple[bool, str]]:
+    """{idea id: (ticked, accessible label)} of the winner check boxes."""
+    import html
+    import re
+
+    boxes = {}
+    for tag in re.findall(
+        r'<input class="form-check-input" type="checkbox" name="winner"[^>]*>', page
+    ):
+        idea_id = int(re.search(r'value="(\d+)"', tag).group(1))
+        label = html.unescape(re.search(r'aria-label="([^"]*)"', tag).group(1))
+        boxes[idea_id] = (" checked" in tag, label)
+    return boxes
+
+
+def test_a_refused_override_keeps_the_ticks_and_reasons_typed_and_ties_the_error(
+    app, client, login
+):
+    event, ideas, judges = build_judging(n_ideas=5, n_judges=2, winners_count=3)
+    for idea, mark in zip(ideas, (5, 4, 3, 2, 1), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    set_state(event, "deliberation")
+    login(make_user("organiser"))
+    response = client.post(
+        f"/judging/{event.slug}/winners",
+        data={
+            "winner": [ideas[0].id, ideas[3].id, ideas[4].id],
+            f"reason_{ideas[3].id}": "Seule coopérative de femmes",
+            f"reason_{ideas[4].id}": "",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    ticked = sorted(i for i, (checked, _label) in _checkboxes(page).items() if checked)
+    assert ticked == sorted([ideas[0].id, ideas[3].id, ideas[4].id])  # not the top 3 again
+    assert 'value="Seule coopérative de femmes"' in page
+    assert f'aria-describedby="reason_{ideas[4].id}-error"' in page
+    assert f'id="reason_{ideas[4].id}-error">{ideas[4].receipt_code} n&#39;est pas' in page
+    assert db.session.query(WinnerChoice).count() == 0
+
+
+def test_every_reason_input_and_winner_box_has_its_own_label(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=4, n_judges=2, winners_count=1)
+    for idea, mark in zip(ideas, (5, 4, 3, 2), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    set_state(event, "deliberation")
+    login(make_user("organiser"))
+    for lang in ("fr", "ar"):
+        page = client.get(f"/judging/{event.slug}/deliberation?lang={lang}").get_data(as_text=True)
+        labels = [label for _ticked, label in _checkboxes(page).values()]
+        assert len(labels) == 4 and len(set(labels)) == 4
+        assert all(idea.receipt_code in " ".join(labels) for idea in ideas)
+        for idea in ideas[1:]:
+            assert f'<label class="visually-hidden" for="reason_{idea.id}">' in page
+            assert f'id="reason_{idea.id}"' in page

@@ -1,5 +1,8 @@
 """The jury's tablet pages: lists, the score sheet, tap-to-save, submit, conflicts, access."""
 
+import html
+import re
+
 from sqlalchemy import select
 
 from audit.models import AuditEntry
@@ -27,6 +30,88 @@ def test_judge_sees_own_events_and_progress_with_calibration_first(app, client, 
     assert calibration.receipt_code in page
 
 
+def _levels(page: str, criterion) -> list[tuple[str, bool, str]]:
+    """(value, checked, descriptor shown beside it) of each level option of a criterion."""
+    found = []
+    for label in re.findall(r'<label class="level-option[^"]*">(.*?)</label>', page, re.S):
+        radio = re.search(r"<input [^>]*>", label).group(0)
+        if f'name="criterion-{criterion.id}"' not in radio:
+            continue
+        assert 'type="radio"' in radio
+        value = re.search(r'value="([^"]+)"', radio).group(1)
+        text = re.search(r'<span class="level-text">(.*?)</span>', label, re.S)
+        found.append((value, " checked" in radio, html.unescape(text.group(1)) if text else ""))
+    return found
+
+
+def test_every_level_is_a_radio_of_one_group_with_its_own_descriptor_beside_it(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    login(judges[0])
+    sheet = sheet_of(ideas[0], judges[0])
+    for lang in ("fr", "ar"):
+        page = client.get(f"/jury/sheets/{sheet.id}?lang={lang}").get_data(as_text=True)
+        assert "<button" not in page.split('id="score-sheet"')[1].split("<form")[0]
+        for criterion in event.rubric.criteria:
+            levels = _levels(page, criterion)
+            assert [value for value, _c, _t in levels] == ["1", "2", "3", "4", "5"]
+            for value, _checked, text in levels:
+                assert text == criterion.descriptor(value)[lang], (criterion.key, value)
+    criterion = event.rubric.criteria[0]
+    criterion.descriptors = {"1": {"fr": "Rien."}}
+    criterion.half_points = True
+    db.session.commit()
+    page = client.get(f"/jury/sheets/{sheet.id}?lang=fr").get_data(as_text=True)
+    levels = dict((value, text) for value, _c, text in _levels(page, criterion))
+    assert levels["1"] == "Rien." and levels["1.5"] == "" and levels["5"] == ""
+    page = client.get(f"/jury/sheets/{sheet.id}?lang=ar").get_data(as_text=True)
+    levels = dict((value, text) for value, _c, text in _levels(page, criterion))
+    assert levels["1"] == '<bdi lang="fr">Rien.</bdi> <small class="lang-hint">(بالفرنسية)</small>'
+
+
+def test_submit_names_the_criteria_still_to_score_and_stays_disabled(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    login(judges[0])
+    criteria = event.rubric.criteria
+
+    def hint_and_button(lang="fr"):
+        page = client.get(f"/jury/sheets/{sheet.id}?lang={lang}").get_data(as_text=True)
+        hint = re.search(r'<p class="submit-hint[^>]*>(.*?)</p>', page, re.S)
+        assert 'aria-live="polite"' in hint.group(0)
+        button = re.search(r"<button [^>]*data-submit-sheet[^>]*>", page).group(0)
+        return " ".join(html.unescape(hint.group(1)).split()), " disabled" in button
+
+    hint, disabled = hint_and_button()
+    assert disabled and hint.startswith("Encore à noter :")
+    assert all(criterion.name["fr"] in hint for criterion in criteria)
+    for criterion in criteria[:-1]:
+        client.post(f"/jury/sheets/{sheet.id}/score", json={"criterion": criterion.id, "value": 3})
+    hint, disabled = hint_and_button("ar")
+    assert disabled and criteria[-1].name["ar"] in hint and criteria[0].name["ar"] not in hint
+    client.post(f"/jury/sheets/{sheet.id}/score", json={"criterion": criteria[-1].id, "value": 3})
+    hint, disabled = hint_and_button()
+    assert not disabled and "Encore à noter" not in hint
+
+
+def test_after_submitting_the_judge_is_offered_the_next_idea_to_score(app, client, login):
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=1)
+    first, second, third = (sheet_of(idea, judges[0]) for idea in ideas)
+    fill(second, 3)  # already submitted: skipped
+    login(judges[0])
+    for criterion in event.rubric.criteria:
+        client.post(f"/jury/sheets/{first.id}/score", json={"criterion": criterion.id, "value": 4})
+    response = client.post(f"/jury/sheets/{first.id}/submit")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/jury/sheets/{first.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Grille soumise. Merci." in page
+    assert re.search(rf'href="/jury/sheets/{third.id}"[^>]*data-next-idea', page)
+    assert ">Idée suivante<" in page
+    fill(third, 2)
+    page = client.get(f"/jury/sheets/{first.id}").get_data(as_text=True)
+    assert "data-next-idea" not in page and "Toutes les idées de votre liste sont notées" in page
+
+
 def test_sheet_page_shows_the_idea_and_tap_targets(app, client, login):
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
     sheet = sheet_of(ideas[0], judges[0])
@@ -34,8 +119,7 @@ def test_sheet_page_shows_the_idea_and_tap_targets(app, client, login):
     page = client.get(f"/jury/sheets/{sheet.id}").get_data(as_text=True)
     assert ideas[0].problem.replace("'", "&#39;") in page
     criterion = event.rubric.criteria[0]
-    for level in range(1, 6):
-        assert f'data-criterion="{criterion.id}" data-value="{level}"' in page
+    assert [value for value, _checked, _text in _levels(page, criterion)] == list("12345")
     assert page.count("is-unscored") == len(event.rubric.criteria)
     assert "Non noté" in page
     assert "Fatima Zahra" in page
@@ -72,10 +156,7 @@ def test_a_tap_is_saved_at_once_and_audited(app, client, login):
     }
     assert db.session.scalar(select(Score.value)) == 4
     page = client.get(f"/jury/sheets/{sheet.id}").get_data(as_text=True)
-    assert (
-        'data-value="4"\n                    aria-checked="true"' in page
-        or 'aria-checked="true"' in page
-    )
+    assert [value for value, checked, _text in _levels(page, criterion) if checked] == ["4"]
 
 
 def test_json_tap_needs_the_csrf_header(app, client, login, csrf_on):

@@ -166,13 +166,13 @@ def test_audit_log_page_and_csv_export(app, client, login):
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
     fill(sheet_of(ideas[0], judges[0]), 3)
     login(make_user("organiser"))
-    page = client.get(f"/judging/{event.slug}/audit").get_data(as_text=True)
-    assert "score" in page and "submit" in page and judges[0].name in page
+    page = client.get(f"/judging/{event.slug}/audit?lang=en").get_data(as_text=True)
+    assert "Gave a mark" in page and "Submitted a score sheet" in page and judges[0].name in page
     response = client.get(f"/judging/{event.slug}/audit?format=csv")
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("at,user_id,entity")
-    assert sum(",score," in line for line in lines) == len(event.rubric.criteria)
+    assert lines[0].lstrip("\ufeff").startswith("When (UTC),Who,Account id,What,Action code")
+    assert sum(",score:score," in line for line in lines) == len(event.rubric.criteria)
 
 
 def test_organiser_pages_are_closed_to_the_jury(app, client, login):
@@ -219,3 +219,30 @@ def test_a_blind_events_paper_sheet_hides_titles_in_the_readers_language(app, tm
     assert ws.title == "Notes"
     assert ws.cell(row=2, column=2).value == "[anonyme]"
     assert ideas[0].title not in [c.value for c in ws[2]]
+
+
+@pytest.mark.parametrize(
+    "language, first, rtl",
+    [("ar", "رمز الوصل", True), ("en", "Receipt code", False), ("fr", "Code de reçu", False)],
+)
+def test_score_sheet_in_each_language_prints_one_page_wide(
+    app, client, login, language, first, rtl
+):
+    event, _ideas, _judges = build_judging(n_ideas=2, n_judges=2)
+    login(make_user("organiser"))
+    response = client.get(f"/judging/{event.slug}/score-sheet.xlsx?language={language}")
+    data = response.data
+    response.close()
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws["A1"].value == first and bool(ws.sheet_view.rightToLeft) == rtl
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+    assert ws.row_dimensions[1].height >= 15 and ws.oddFooter.left.text
+
+
+def test_progress_offers_the_score_sheet_in_each_language(app, client, login):
+    event, _ideas, _judges = build_judging(n_ideas=1, n_judges=1)
+    login(make_user("organiser"))
+    page = client.get(f"/judging/{event.slug}/progress").get_data(as_text=True)
+    for code in ("ar", "fr", "en"):
+        assert f"/judging/{event.slug}/score-sheet.xlsx?language={code}" in page

@@ -424,9 +424,17 @@ def test_choosing_the_calibration_idea_asks_first(app, client, login):
     event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
     login(make_user("organiser"))
     progress = client.get(f"/judging/{event.slug}/progress").get_data(as_text=True)
-    assert f'href="/judging/{event.slug}/calibration/{ideas[0].id}"' in progress
+    assert f'action="/judging/{event.slug}/calibration/choose"' in progress
+    assert f'<option value="{ideas[0].id}">' in progress
+    assert "Utiliser comme idée d" not in progress  # the jargon link beside each idea is gone
+    page = client.get(f"/judging/{event.slug}/calibration/choose?idea_id={ideas[0].id}")
+    page = page.get_data(as_text=True)
+    assert "Cette idée n'est jamais classée" in page and 'name="confirm"' in page
+    assert f'name="idea_id" value="{ideas[0].id}"' in page
     page = client.get(f"/judging/{event.slug}/calibration/{ideas[0].id}").get_data(as_text=True)
     assert "Cette idée n'est jamais classée" in page and 'name="confirm"' in page
+    assert client.get(f"/judging/{event.slug}/calibration/choose").status_code == 404
+    assert client.get(f"/judging/{event.slug}/calibration/choose?idea_id=x").status_code == 404
     response = client.post(f"/judging/{event.slug}/calibration", data={"idea_id": ideas[0].id})
     assert response.status_code == 422
     db.session.expire_all()

@@ -139,7 +139,7 @@ def test_tour_summary_has_totals_and_the_national_final_note(app, tmp_path, scor
 
 def test_arabic_workbook_is_right_to_left_with_arabic_words(app, tmp_path, scored):
     wb = _write(tmp_path, [scored.event], lang="ar")
-    assert wb.properties.language == "ar"
+    assert wb.custom_doc_props["Language"].value == "ar"
     assert all(ws.sheet_view.rightToLeft for ws in wb)
     assert "وجدة" in wb.sheetnames
     header = [c.value for c in wb["وجدة"][1]]
@@ -148,10 +148,11 @@ def test_arabic_workbook_is_right_to_left_with_arabic_words(app, tmp_path, score
 
 
 def test_document_properties(app, tmp_path, scored):
-    props = _write(tmp_path, [scored.event]).properties
+    wb = _write(tmp_path, [scored.event])
+    props = wb.properties
     assert props.creator == "Idéathon"
     assert props.title == "Classements des concours d'idées"
-    assert props.language == "fr"
+    assert wb.custom_doc_props["Language"].value == "fr"
     assert props.created is not None
     assert props.subject == scored.event.competition.name
 
@@ -210,7 +211,7 @@ def test_tour_workbook_entry_point(app, tmp_path, scored):
     services.write_tour_workbook(path, "en")
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "Summary"
-    assert wb.properties.language == "en"
+    assert wb.custom_doc_props["Language"].value == "en"
 
 
 def test_unknown_event_and_empty_tour_are_report_errors(app):

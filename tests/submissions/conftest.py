@@ -61,6 +61,8 @@ def upload(content: bytes, name: str):
 
 @pytest.fixture
 def uploads_dir(app, tmp_path):
-    """A fresh uploads folder for this test (the app's config is restored afterwards)."""
+    """A fresh uploads folder for this test, attachments kept in it (FILE_STORE "directory",
+    whichever the database; the app's config is restored afterwards)."""
     app.config["UPLOADS_DIR"] = str(tmp_path / "uploads")
+    app.config["FILE_STORE"] = "directory"
     return tmp_path / "uploads"

@@ -3,6 +3,7 @@ UI and on the command line."""
 
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -161,6 +162,23 @@ def test_template_download_in_the_ui(client, login):
     assert load_workbook(BytesIO(response.data)).worksheets[0]["A1"].value == "Titre de l'idée *"
 
 
+@pytest.mark.parametrize("language, rtl", [("ar", True), ("en", False), ("fr", False)])
+def test_template_in_each_language_prints_one_page_wide(client, login, language, rtl):
+    from flask_babel import force_locale
+
+    from submissions.fields import LABELS
+
+    login(make_user("organiser"))
+    response = client.get(f"/tour/ideas-template.xlsx?language={language}")
+    assert response.headers["Content-Disposition"].endswith(f"-{language}.xlsx")
+    ws = load_workbook(BytesIO(response.data)).worksheets[0]
+    with force_locale(language):
+        assert ws["A1"].value == str(LABELS["title"]) + " *"
+    assert bool(ws.sheet_view.rightToLeft) == rtl
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1" and ws.row_dimensions[1].height >= 2 * 15
+
+
 def test_an_idea_typed_twice_is_refused_naming_both_rows(runner, tmp_path):
     event = make_event()
     other = dict(GOOD_ROW, title="Séchoir solaire", lead_phone="0700112233")
@@ -233,3 +251,11 @@ def test_no_file_gives_a_500(client, login):
         )
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert ideas_count() == 0
+
+
+def test_triage_offers_the_template_in_each_language(client, login):
+    event = make_event()
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{event.slug}/ideas").get_data(as_text=True)
+    for code in ("ar", "fr", "en"):
+        assert f"/tour/ideas-template.xlsx?language={code}" in page

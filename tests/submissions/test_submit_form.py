@@ -560,7 +560,10 @@ def test_kiosk_shows_the_receipt_then_a_blank_form_with_no_one_elses_data(client
     )
     receipt = client.get(first.headers["Location"]).get_data(as_text=True)
     assert "Idée de Aïcha" in receipt
-    assert f'content="20;url=/e/{event.slug}/kiosk"' in receipt and 'id="new-idea"' in receipt
+    # The receipt stays until "Done" (2 minutes at most, as it says), not 20 s.
+    assert f'content="120;url=/e/{event.slug}/kiosk"' in receipt and 'id="new-idea"' in receipt
+    assert "Terminé : participant suivant" in receipt
+    assert "ce reçu se ferme tout seul après 2 minutes" in html.unescape(receipt)
     idea = db.session.scalar(select(Idea))
     assert idea.source == "kiosk"
 
@@ -665,3 +668,64 @@ def test_blank_form_fields_follow_the_language(client):
     assert "Titre de l'idée" in html.unescape(french)
     assert "عنوان الفكرة" in arabic and "عنوان الفكرة" not in french
     assert "Titre de l" not in html.unescape(arabic)
+
+
+def _in_kiosk(client, slug) -> bool:
+    with client.session_transaction() as session:
+        return session.get("kiosk_event") == slug
+
+
+def test_only_an_organiser_or_facilitator_of_the_event_leaves_kiosk_mode(client, login):
+    from tests.builders import PASSWORD
+
+    event = make_event()
+    start_kiosk(client, login, event)
+    form = client.get(f"/e/{event.slug}/kiosk").get_data(as_text=True)
+    assert f'href="/e/{event.slug}/kiosk/stop" id="kiosk-exit"' in form
+    page = client.get(f"/e/{event.slug}/kiosk/stop?lang=ar")
+    assert page.status_code == 200 and "الخروج من وضع الكشك" in page.get_data(as_text=True)
+    stop = f"/e/{event.slug}/kiosk/stop"
+    assert client.post(stop, data={}).status_code == 422
+    judge = make_user("jury")
+    other_facilitator = make_user("facilitator", events=[make_event()])
+    organiser = make_user("organiser")
+    db.session.commit()
+    for who, password in (
+        (organiser, "not-the-password"),  # a participant guessing
+        (judge, PASSWORD),  # a judge of the tour: no kiosk of theirs
+        (other_facilitator, PASSWORD),  # a facilitator of another event
+    ):
+        response = client.post(stop, data={"email": who.email, "password": password})
+        assert response.status_code == 401, who.email
+        assert "وحده منظم أو منشط" in response.get_data(as_text=True)  # Arabic chosen above
+        assert _in_kiosk(client, event.slug)
+        assert client.get(f"/e/{event.slug}/kiosk").status_code == 200  # still the kiosk
+    failures = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "sign_in_failed")
+    ).all()
+    assert len(failures) == 3 and {f.source for f in failures} == {"kiosk_exit"}
+
+    facilitator = make_user("facilitator", events=[event])
+    db.session.commit()
+    response = client.post(stop, data={"email": facilitator.email, "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/e/{event.slug}/kiosk")
+    assert not _in_kiosk(client, event.slug)
+    with client.session_transaction() as session:
+        assert session["_user_id"] == facilitator.get_id()
+    start_page = client.get(f"/e/{event.slug}/kiosk").get_data(as_text=True)
+    assert 'id="start-kiosk"' in start_page  # signed in again: the kiosk can be restarted
+
+
+def test_start_over_sits_apart_from_send_and_asks_first(client, login):
+    event = make_event()
+    start_kiosk(client, login, event)
+    page = client.get(f"/e/{event.slug}/kiosk").get_data(as_text=True)
+    form = page.split('id="idea-form"')[1].split("</form>")[0]
+    assert "data-start-over" not in form  # not beside Send any more
+    assert 'id="start-over" data-start-over aria-haspopup="dialog"' in page
+    dialog = re.search(
+        r'<dialog class="kiosk-confirm" id="start-over-dialog".*?</dialog>', page, re.S
+    )
+    assert dialog and "data-start-over-confirm" in dialog.group(0)
+    assert "data-start-over-cancel autofocus" in dialog.group(0)

@@ -7,7 +7,7 @@ code). A later migration that rebuilds `scores` on SQLite (batch "move and copy"
 the trigger again: `tests/judging/test_tap.py` fails if it is gone.
 
 Revision ID: tap
-Revises: roles
+Revises: portal
 Create Date: 2026-11-30 21:10:00
 
 """
@@ -15,7 +15,7 @@ Create Date: 2026-11-30 21:10:00
 from alembic import op
 
 revision = "tap"
-down_revision = "roles"
+down_revision = "portal"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,8 @@
+"""What core records in the audit log (a file handed out), in words (registered by `hooks.py`)."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "idea": {"download_attachment": _l("Downloaded an idea's attachment")},
+    "export": {"export": _l("Downloaded an export")},
+}
