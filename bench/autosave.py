@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+import statistics
+import subprocess
+import sys
 import threading
 
 from bench.http import Client, OperationError, meta_csrf, run_load
@@ -102,40 +106,60 @@ def tap_load(server_url: str, plan: list[dict], password: str, duration: float, 
     )
 
 
-def run(kind, workdir, judges, duration, figure) -> None:
-    from bench.http import Client as _Client
+@contextlib.contextmanager
+def busy_core():
+    """A CPU-bound process for the length of the block: the other core is taken, as on a
+    laptop that also runs the hall's slides or an export."""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield hog.pid
+    finally:
+        hog.kill()
+        hog.wait()
 
+
+def run(kind, workdir, judges, duration, runs, report) -> None:
+    """`runs` rounds, each /healthz then the taps, with a CPU-bound process running throughout;
+    `report(name, values, references, unit, target, ok)` prints the figure."""
+    from bench.http import Client as _Client
+    from bench.report import load_average
+
+    p95, p95_ref, errors = [], [], 0
     with fresh_database(kind, workdir) as url:
         instance = workdir / f"autosave-{kind}"
         migrate(url, instance)
         app = seed_app(url, instance)
         plan, password = judge_plan(app, judges)
-        with LiveServer(url, instance, clients=len(plan)) as server:
-            reference = run_load(
-                "healthz",
-                server.url,
-                lambda c, n: c.get("/healthz").status == 200 or 1 / 0,
-                clients=len(plan),
-                duration=duration,
-                think=lambda: 1.0,
-                stagger=1.0,
-            )
-            measured = tap_load(server.url, plan, password, duration)
+        with LiveServer(url, instance, clients=len(plan)) as server, busy_core():
+            for round_ in range(1, runs + 1):
+                reference = run_load(
+                    "healthz",
+                    server.url,
+                    lambda c, n: c.get("/healthz").status == 200 or 1 / 0,
+                    clients=len(plan),
+                    duration=duration,
+                    think=lambda: 1.0,
+                    stagger=1.0,
+                )
+                measured = tap_load(server.url, plan, password, duration, seed=round_)
+                p95.append(measured.ms(95))
+                p95_ref.append(reference.ms(95))
+                errors += measured.errors
+                print(f"    round {round_}: {measured.line()} | {load_average()}", flush=True)
+                print(f"             {reference.line()}", flush=True)
+                for sample in measured.error_samples[:3]:
+                    print(f"      error: {sample}", flush=True)
             _Client(server.url).close()
         from extensions import db
 
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    print(f"  [{kind}] reference {reference.line()}", flush=True)
-    print(f"  [{kind}] measured  {measured.line()}", flush=True)
-    for sample in measured.error_samples[:3]:
-        print(f"    error: {sample}", flush=True)
-    figure(
-        f"[{kind}] autosave p95 ({len(plan)} judges, ~1 tap/s each)",
-        measured.ms(95),
-        reference.ms(95),
+    report(
+        f"[{kind}] autosave p95 ({len(plan)} judges, ~1 tap/s each, the other core busy)",
+        p95,
+        p95_ref,
         "ms",
-        "p95 ≤ 50 ms, 0 errors",
-        measured.ms(95) <= 50 and measured.errors == 0,
+        "median p95 ≤ 50 ms, 0 errors (reference: /healthz under the same load)",
+        statistics.median(p95) <= 50 and errors == 0,
     )

@@ -127,7 +127,9 @@ class LiveServer:
         workers: int = 2,
         clients: int | None = None,
         env: dict | None = None,
+        wsgi_app: str | None = None,
     ):
+        self.wsgi_app = wsgi_app  # another app than gunicorn.conf.py's (the bare WSGI floor)
         self.database_url = database_url
         self.instance_dir = Path(instance_dir)
         self.workers = workers
@@ -155,6 +157,7 @@ class LiveServer:
                 if self.worker_connections
                 else []
             ),
+            *([self.wsgi_app] if self.wsgi_app else []),
         ]  # fmt: skip
 
     def start(self, timeout: float = 30) -> LiveServer:

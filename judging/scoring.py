@@ -15,7 +15,7 @@ For a rubric with criteria c, weights w_c > 0 and scale [lo_c, hi_c]:
 - judge consistency: Spearman correlation of a judge's S_ij with the mean of the other judges on
   the same ideas, for judges with at least 5 such ideas; below 0 is flagged.
 
-One pass over the sheets; cost grows linearly with the number of sheets.
+Column arithmetic over the sheets (numpy); cost grows linearly with the number of sheets.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+import numpy as np
 
 from competitions.states import RankingMethod
 from judging.states import NotRanked
@@ -43,8 +45,9 @@ class CriterionSpec:
     key: str = ""
 
 
-@dataclass(frozen=True)
-class IdeaSpec:
+class IdeaSpec(NamedTuple):
+    """An idea as ranking sees it (a tuple: cheap to build by tens of thousands)."""
+
     id: int
     excluded: NotRanked | None = None  # one of NotRanked.EXCLUDED
 
@@ -58,7 +61,7 @@ class SheetScore(NamedTuple):
     tiebreaks: tuple[float, ...] = ()  # raw marks on the tie-break criteria, in order
 
 
-@dataclass
+@dataclass(slots=True)
 class IdeaResult:
     idea_id: int
     judges: int = 0
@@ -146,42 +149,81 @@ def display_100(n: float | None) -> float | None:
     return min(100.0, max(0.0, 50.0 + 10.0 * n))
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
-
-
-def _average_ranks(values: list[float]) -> list[float]:
-    """Ranks 1..n, ties sharing the mean of their positions (as Spearman needs)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
+def _average_ranks_array(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of an array, 1..n, ties sharing the mean of their positions."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.append(starts[1:], len(values)) - 1
+    ranks = np.empty(len(values))
+    ranks[order] = np.repeat((starts + ends) / 2 + 1, ends - starts + 1)
     return ranks
 
 
-def spearman(xs: list[float], ys: list[float]) -> float | None:
+def spearman(xs, ys) -> float | None:
     """Spearman's rho (Pearson on average ranks); None when either side is constant."""
     if len(xs) < 2:
         return None
-    rx, ry = _average_ranks(xs), _average_ranks(ys)
-    mx, my = _mean(rx), _mean(ry)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    sxx = sum((a - mx) ** 2 for a in rx)
-    syy = sum((b - my) ** 2 for b in ry)
+    rx = _average_ranks_array(np.asarray(xs, dtype=np.float64))
+    ry = _average_ranks_array(np.asarray(ys, dtype=np.float64))
+    dx, dy = rx - rx.mean(), ry - ry.mean()
+    sxx, syy = float(dx @ dx), float(dy @ dy)
     if sxx == 0 or syy == 0:
         return None
-    return sxy / math.sqrt(sxx * syy)
+    return float(dx @ dy) / math.sqrt(sxx * syy)
+
+
+@dataclass
+class SheetArrays:
+    """An event's submitted, complete sheets as columns (one row per sheet): what ranking needs,
+    without a Python object per sheet (a 10× tour has 252,000 of them)."""
+
+    idea_ids: np.ndarray  # int64
+    judge_ids: np.ndarray  # int64
+    scores: np.ndarray  # float64, S_ij 0–100
+    tiebreaks: np.ndarray  # float64, shape (sheets, tie-break criteria): raw marks, in order
+
+    @classmethod
+    def of(cls, sheets: Iterable[SheetScore]) -> SheetArrays:
+        sheets = list(sheets)
+        width = len(sheets[0].tiebreaks) if sheets else 0
+        return cls(
+            np.array([s.idea_id for s in sheets], dtype=np.int64),
+            np.array([s.judge_id for s in sheets], dtype=np.int64),
+            np.array([s.score for s in sheets], dtype=np.float64),
+            np.array([s.tiebreaks for s in sheets], dtype=np.float64).reshape(len(sheets), width),
+        )
+
+
+@dataclass
+class RankedColumns:
+    """An event's ranking as columns, one value per idea, ranked ideas by rank then the others
+    by id: what `rank_event` returns as `IdeaResult`s, without an object per idea."""
+
+    idea_id: list[int]
+    judges: list[int]
+    raw: list[float | None]
+    mean_z: list[float | None]
+    score_100: list[float | None]
+    tiebreaks: list[tuple[float, ...]]
+    rank: list[int | None]
+    rank_raw: list[int | None]
+    rank_normalised: list[int | None]
+    ranked: list[bool]
+    reason: list[str | None]
+
+    def rows(self):
+        """One tuple per idea, in the order of `IdeaResult`'s fields."""
+        return zip(
+            self.idea_id, self.judges, self.raw, self.mean_z, self.score_100, self.tiebreaks,
+            self.rank, self.rank_raw, self.rank_normalised, self.ranked, self.reason,
+            strict=True,
+        )  # fmt: skip
 
 
 def rank_event(
     ideas: Iterable[IdeaSpec],
-    sheets: Iterable[SheetScore],
+    sheets: Iterable[SheetScore] | SheetArrays,
     *,
     method: str = RankingMethod.RAW,
     min_judges: int = 2,
@@ -189,113 +231,165 @@ def rank_event(
 ) -> Ranking:
     """Rank one event's ideas from its submitted sheets (see the module's docstring).
     consistency=False skips the judges' Spearman figures (not needed to rank)."""
+    columns, judges = rank_columns(
+        ideas, sheets, method=method, min_judges=min_judges, consistency=consistency
+    )
+    return Ranking(method=method, ideas=[IdeaResult(*row) for row in columns.rows()], judges=judges)
+
+
+def rank_columns(
+    ideas: Iterable[IdeaSpec],
+    sheets: Iterable[SheetScore] | SheetArrays,
+    *,
+    method: str = RankingMethod.RAW,
+    min_judges: int = 2,
+    consistency: bool = True,
+) -> tuple[RankedColumns, list[JudgeStats]]:
+    """`rank_event` as columns, and the judges' figures.
+
+    The sums run over the sheets in their order, one after the other, as a loop would add them
+    (numpy's `bincount`), so that scores are the same to the last bit whatever the order of
+    the ideas; `tests/judging/test_scoring_arrays.py` holds it against the loop it replaced."""
     if RankingMethod.parse(method) is None:
         raise ValueError(f"unknown ranking method {method!r}")
-    sheets = list(sheets)
+    data = sheets if isinstance(sheets, SheetArrays) else SheetArrays.of(sheets)
     ideas = list(ideas)
 
     # Per judge: μ_j, σ_j over every sheet the judge submitted in the event.
-    by_judge: dict[int, list[SheetScore]] = defaultdict(list)
-    for sheet in sheets:
-        by_judge[sheet.judge_id].append(sheet)
-    judge_mean: dict[int, float] = {}
-    judge_sd: dict[int, float] = {}
-    for judge_id, own in by_judge.items():
-        n = len(own)
-        mu = sum(s.score for s in own) / n
-        judge_mean[judge_id] = mu
-        judge_sd[judge_id] = math.sqrt(sum((s.score - mu) ** 2 for s in own) / n)
+    judge_ids, judge_of = np.unique(data.judge_ids, return_inverse=True)
+    judge_n = np.bincount(judge_of, minlength=len(judge_ids))
+    judge_mean = np.bincount(judge_of, weights=data.scores, minlength=len(judge_ids)) / judge_n
+    deviation = data.scores - judge_mean[judge_of]
+    judge_sd = np.sqrt(
+        np.bincount(judge_of, weights=deviation * deviation, minlength=len(judge_ids)) / judge_n
+    )
+    sd = judge_sd[judge_of]
+    z = np.divide(deviation, sd, out=np.zeros_like(deviation), where=sd > 0)
 
-    # Per idea, one pass: number of sheets, Σ S, Σ z, Σ tie-break marks.
-    width = len(sheets[0].tiebreaks) if sheets else 0
-    totals: dict[int, list] = {}
-    for sheet in sheets:
-        sd = judge_sd[sheet.judge_id]
-        z = (sheet.score - judge_mean[sheet.judge_id]) / sd if sd > 0 else 0.0
-        t = totals.get(sheet.idea_id)
-        if t is None:
-            totals[sheet.idea_id] = [1, sheet.score, z, list(sheet.tiebreaks)]
-        else:
-            t[0] += 1
-            t[1] += sheet.score
-            t[2] += z
-            marks = t[3]
-            for k in range(width):
-                marks[k] += sheet.tiebreaks[k]
+    # Per idea: number of sheets, Σ S, Σ z, Σ tie-break marks.
+    idea_ids, idea_of = np.unique(data.idea_ids, return_inverse=True)
+    size = len(idea_ids)
+    count = np.bincount(idea_of, minlength=size)
+    total = np.bincount(idea_of, weights=data.scores, minlength=size)
+    raw = total / np.maximum(count, 1)
+    mean_z = np.bincount(idea_of, weights=z, minlength=size) / np.maximum(count, 1)
+    width = data.tiebreaks.shape[1]
+    tiebreaks = [
+        np.bincount(idea_of, weights=data.tiebreaks[:, k], minlength=size) / np.maximum(count, 1)
+        for k in range(width)
+    ]
+    # The same per idea of `ideas`, in their order (NaN and 0 for an idea without a sheet).
+    wanted = np.array([idea.id for idea in ideas], dtype=np.int64)
+    at = np.searchsorted(idea_ids, wanted)
+    found = at < size
+    found[found] = idea_ids[at[found]] == wanted[found]
+    at = np.where(found, at, 0)
+    n = np.where(found, count[at] if size else 0, 0)
+    raw_i = np.where(found, raw[at] if size else np.nan, np.nan)
+    mean_z_i = np.where(found, mean_z[at] if size else np.nan, np.nan)
+    marks_i = [np.where(found, t[at] if size else np.nan, np.nan) for t in tiebreaks]
+    excluded = np.array([bool(idea.excluded) for idea in ideas], dtype=bool)
+    ranked = ~excluded & (n >= min_judges) & (n > 0)
+    ranks = {
+        by_method: _competition_ranks(
+            wanted, ranked, mean_z_i if by_method == RankingMethod.NORMALISED else raw_i, marks_i
+        )
+        for by_method in RankingMethod
+    }
+    chosen = ranks[
+        RankingMethod.NORMALISED if method == RankingMethod.NORMALISED else RankingMethod.RAW
+    ]
+    order = np.lexsort((wanted, np.where(ranked, chosen, 0), ~ranked))  # ranked by rank, then
+    score_100 = np.clip(50.0 + 10.0 * mean_z_i, 0.0, 100.0)
 
-    results: list[IdeaResult] = []
-    for idea in ideas:
-        t = totals.get(idea.id)
-        n = t[0] if t else 0
-        result = IdeaResult(idea_id=idea.id, judges=n)
-        if t:
-            result.raw = t[1] / n
-            result.mean_z = t[2] / n
-            result.score_100 = display_100(result.mean_z)
-            result.tiebreaks = tuple(m / n for m in t[3])
-        if idea.excluded:
-            result.reason = idea.excluded
-        elif n < min_judges:
-            result.reason = NotRanked.TOO_FEW_JUDGES
-        else:
-            result.ranked = True
-        results.append(result)
-
-    ranked = [r for r in results if r.ranked]
-    for by_method in RankingMethod:
-        _assign_ranks(ranked, by_method)
-    ranked.sort(key=lambda r: (_rank_by(r, method), r.idea_id))
-    for r in ranked:
-        r.rank = _rank_by(r, method)
-    not_ranked = sorted((r for r in results if not r.ranked), key=lambda r: r.idea_id)
-
-    return Ranking(
-        method=method,
-        ideas=ranked + not_ranked,
-        judges=_judge_stats(by_judge, totals, judge_mean, judge_sd, consistency),
+    # Every column in the final order, as Python values (None where an idea has no sheet).
+    order_l = order.tolist()
+    ranked_o = ranked[order]
+    rank_columns = [
+        np.where(ranked_o, r[order], 0).tolist()
+        for r in (chosen, ranks[RankingMethod.RAW], ranks[RankingMethod.NORMALISED])
+    ]
+    figures = [c[order].tolist() for c in (raw_i, mean_z_i, score_100)]
+    marks_o = list(zip(*(m[order].tolist() for m in marks_i), strict=True)) if width else None
+    judges_o = n[order].tolist()
+    ranked_l = ranked_o.tolist()
+    reasons = [None] * len(order_l)
+    tiebreak_column = marks_o or [()] * len(order_l)
+    for k, position in enumerate(order_l):
+        if not ranked_l[k]:
+            reasons[k] = ideas[position].excluded or NotRanked.TOO_FEW_JUDGES
+            for column in rank_columns:
+                column[k] = None
+        if not judges_o[k]:
+            for column in figures:
+                column[k] = None
+            tiebreak_column[k] = ()
+    columns = RankedColumns(
+        idea_id=wanted[order].tolist(),
+        judges=judges_o,
+        raw=figures[0],
+        mean_z=figures[1],
+        score_100=figures[2],
+        tiebreaks=tiebreak_column,
+        rank=rank_columns[0],
+        rank_raw=rank_columns[1],
+        rank_normalised=rank_columns[2],
+        ranked=ranked_l,
+        reason=reasons,
     )
 
-
-def _rank_by(r: IdeaResult, method: str) -> int | None:
-    return r.rank_normalised if method == RankingMethod.NORMALISED else r.rank_raw
-
-
-def _assign_ranks(ranked: list[IdeaResult], method: str) -> None:
-    """Competition ranks (1, 2, 2, 4) by score at 4 decimals, then the tie-break means."""
-
-    def key(r: IdeaResult) -> tuple:
-        score = r.mean_z if method == RankingMethod.NORMALISED else r.raw
-        return (round(score, DECIMALS), *(round(t, DECIMALS) for t in r.tiebreaks))
-
-    keyed = sorted(
-        ((key(r), r) for r in ranked), key=lambda kr: (tuple(-k for k in kr[0]), kr[1].idea_id)
-    )
-    previous_key, previous_rank = None, None
-    for position, (k, r) in enumerate(keyed, start=1):
-        rank = previous_rank if k == previous_key else position
-        setattr(r, f"rank_{method}", rank)
-        previous_key, previous_rank = k, rank
-
-
-def _judge_stats(by_judge, totals, judge_mean, judge_sd, consistency=True) -> list[JudgeStats]:
-    """Spearman of each judge's S_ij with the mean of the other judges on the same ideas."""
     stats = []
-    for judge_id in sorted(by_judge):
-        own, others = [], []
-        for sheet in by_judge[judge_id] if consistency else ():
-            count, total = totals[sheet.idea_id][0], totals[sheet.idea_id][1]
-            if count > 1:
-                own.append(sheet.score)
-                # rounded so that equal means of the others stay equal (ties get average ranks)
-                others.append(round((total - sheet.score) / (count - 1), 9))
+    others = None
+    if consistency:
+        # The mean of the other judges of the same idea, rounded so that equal means stay equal.
+        shared = count[idea_of] > 1
+        mean_others = np.divide(
+            total[idea_of] - data.scores,
+            count[idea_of] - 1,
+            out=np.zeros_like(data.scores),
+            where=shared,
+        )
+        others = round_half_even(mean_others, 9)
+    for j, judge_id in enumerate(judge_ids.tolist()):
         stat = JudgeStats(
             judge_id=judge_id,
-            sheets=len(by_judge[judge_id]),
-            mean=judge_mean[judge_id],
-            sd=judge_sd[judge_id],
-            compared=len(own),
+            sheets=int(judge_n[j]),
+            mean=float(judge_mean[j]),
+            sd=float(judge_sd[j]),
         )
-        if len(own) >= MIN_CONSISTENCY_IDEAS:
-            stat.spearman = spearman(own, others)
+        if consistency:
+            own = (judge_of == j) & shared
+            stat.compared = int(own.sum())
+            if stat.compared >= MIN_CONSISTENCY_IDEAS:
+                stat.spearman = spearman(data.scores[own], others[own])
         stats.append(stat)
-    return stats
+    return columns, stats
+
+
+def round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Python's `round(x, decimals)` on every element, to the last bit: numpy's own rounding
+    (x·10^d, rint, ÷10^d) differs from it only near a half, where Python's is taken."""
+    scale = 10.0**decimals
+    scaled = values * scale
+    rounded = np.rint(scaled) / scale
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for k in np.flatnonzero(near_half & np.isfinite(values)).tolist():
+        rounded[k] = round(float(values[k]), decimals)
+    return rounded
+
+
+def _competition_ranks(
+    ids: np.ndarray, ranked: np.ndarray, score: np.ndarray, marks: list[np.ndarray]
+) -> np.ndarray:
+    """Competition ranks (1, 2, 2, 4) of the ranked ideas by score at 4 decimals, then the
+    tie-break means at 4 decimals, higher first; 0 for the others."""
+    keys = [round_half_even(np.where(ranked, k, 0.0), DECIMALS) for k in (score, *marks)]
+    order = np.lexsort((ids, *(-k for k in reversed(keys)), ~ranked))
+    order = order[: int(ranked.sum())]
+    ranks = np.zeros(len(ids), dtype=np.int64)
+    if len(order):
+        ordered = np.stack([k[order] for k in keys])
+        new = np.concatenate(([True], (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)))
+        positions = np.arange(1, len(order) + 1)
+        ranks[order] = np.maximum.accumulate(np.where(new, positions, 0))
+    return ranks

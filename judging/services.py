@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from itertools import chain
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload
@@ -25,7 +27,6 @@ from judging import scoring
 from judging.assignment import assign
 from judging.freeze import lock_message
 from judging.models import Conflict, Score, ScoreSheet
-from judging.scoring import SheetScore
 from judging.states import NotRanked, SheetState
 from paging import Page, paginate
 from submissions.models import Idea
@@ -627,11 +628,14 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
 
 
 def _exclusion(idea_row) -> NotRanked | None:
-    if idea_row.is_calibration:
+    """Why an idea row (id, event, code, title, sector, is_calibration, duplicate_of_id,
+    eligibility) is left out of the ranking, if it is."""
+    _id, _event, _code, _title, _sector, calibration, duplicate_of, eligibility = idea_row
+    if calibration:
         return NotRanked.CALIBRATION
-    if idea_row.duplicate_of_id is not None:
+    if duplicate_of is not None:
         return NotRanked.DUPLICATE
-    if idea_row.eligibility == Eligibility.INELIGIBLE:
+    if eligibility == Eligibility.INELIGIBLE:
         return NotRanked.INELIGIBLE
     return None
 
@@ -670,34 +674,43 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
-    sheets: dict[int, list[scoring.SheetScore]] = defaultdict(list)
-    picks = {}
-    for e in events:
-        pick = [orders.index(c.tiebreak_order) for c in scoring.tiebreak_criteria(specs[e.id])]
-        picks[e.id] = None if pick == list(range(len(orders))) else pick  # None: every column
-    sizes = {e.id: len(specs[e.id]) for e in events}
     connection = db.session.connection()  # Core rows: no ORM loading on the hot path
-    for row in connection.execute(query).all():
-        event_id, idea_id, judge_id, total, weights, count = row[:6]
-        if count != sizes[event_id] or not weights:
-            continue  # an incomplete sheet is not a score
-        pick = picks[event_id]
-        tiebreaks = tuple(row[6:]) if pick is None else tuple(row[6 + k] for k in pick)
-        sheets[event_id].append(SheetScore(idea_id, judge_id, 100.0 * total / weights, tiebreaks))
+    result = connection.execute(query)
+    rows = result.cursor.fetchall()  # the driver's plain tuples: numbers only, no Row objects
+    result.close()
+    table = np.fromiter(  # one float column per value (None → NaN), no object per row
+        chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(columns)
+    ).reshape(len(rows), len(columns))
+    sheets = {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
 
-    idea_rows = connection.execute(
+    result = connection.execute(
         select(
             Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
             Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
         ).where(Idea.event_id.in_([e.id for e in events]))
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
+    result.close()
     ideas_by_event = defaultdict(list)
     for row in idea_rows:
-        ideas_by_event[row.event_id].append(row)
+        ideas_by_event[row[1]].append(row)
     return {
         e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id], consistency)
         for e in events
     }
+
+
+def _sheet_arrays(event: Event, table, specs, orders: list[int]) -> scoring.SheetArrays:
+    """The event's complete sheets among the per-sheet rows (event, idea, judge, Σ w·fraction,
+    Σ w, marks, the tie-break marks of every order in `orders`) as columns for the ranking."""
+    table = table[(table[:, 0] == event.id) & (table[:, 5] == len(specs)) & (table[:, 4] != 0)]
+    columns = [6 + orders.index(c.tiebreak_order) for c in scoring.tiebreak_criteria(specs)]
+    return scoring.SheetArrays(
+        idea_ids=table[:, 1].astype(np.int64),
+        judge_ids=table[:, 2].astype(np.int64),
+        scores=100.0 * table[:, 3] / table[:, 4],
+        tiebreaks=table[:, columns],
+    )
 
 
 def event_ranking(event: Event, *, consistency: bool = False) -> dict:
@@ -708,34 +721,46 @@ def event_ranking(event: Event, *, consistency: bool = False) -> dict:
 
 def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = True) -> dict:
     method = event.effective_ranking_method
-    ranking = scoring.rank_event(
-        [scoring.IdeaSpec(r.id, _exclusion(r)) for r in idea_rows],
+    columns, judge_stats = scoring.rank_columns(
+        [scoring.IdeaSpec(r[0], _exclusion(r)) for r in idea_rows],
         sheets,
         method=method,
         min_judges=event.min_judges,
         consistency=consistency,
     )
-    info = {r.id: r for r in idea_rows}
+    info = {r[0]: r for r in idea_rows}  # id, event, receipt code, title, sector, ...
     tiebreak_keys = [c.key for c in scoring.tiebreak_criteria(specs)]
     ideas = []
-    for result in ranking.ideas:
-        row = info[result.idea_id]
+    for (
+        idea_id,
+        judges,
+        raw,
+        mean_z,
+        score_100,
+        marks,
+        rank,
+        rank_raw,
+        rank_normalised,
+        ranked,
+        reason,
+    ) in columns.rows():
+        row = info[idea_id]
         ideas.append(
             {
-                "idea_id": result.idea_id,
-                "receipt_code": row.receipt_code,
-                "title": row.title,
-                "sector": row.sector,
-                "judges": result.judges,
-                "raw": result.raw,
-                "mean_z": result.mean_z,
-                "score_100": result.score_100,
-                "rank": result.rank,
-                "rank_raw": result.rank_raw,
-                "rank_normalised": result.rank_normalised,
-                "ranked": result.ranked,
-                "reason": result.reason,
-                "tiebreaks": dict(zip(tiebreak_keys, result.tiebreaks, strict=False)),
+                "idea_id": idea_id,
+                "receipt_code": row[2],
+                "title": row[3],
+                "sector": row[4],
+                "judges": judges,
+                "raw": raw,
+                "mean_z": mean_z,
+                "score_100": score_100,
+                "rank": rank,
+                "rank_raw": rank_raw,
+                "rank_normalised": rank_normalised,
+                "ranked": ranked,
+                "reason": reason,
+                "tiebreaks": dict(zip(tiebreak_keys, marks, strict=False)),
             }
         )
     judges = [
@@ -748,7 +773,7 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
             "spearman": s.spearman,
             "flagged": s.flagged,
         }
-        for s in ranking.judges
+        for s in judge_stats
     ]
     return {
         "event_id": event.id,

@@ -28,11 +28,12 @@ from competitions.services import get_event, jury_president
 from core.routing import database_id
 from extensions import db
 from i18n import template_language
-from judging import audit_log, calibration, certificates, outcome, paper, services, steps
+from judging import audit_log, calibration, certificates, outcome, paper, services, steps, tap
 from judging import deliberation as delib
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
+from judging.states import SheetState
 from paging import of_list, page_number
 from refusals import Forbidden, form_refusals, on_refusal, see_other
 from submissions.models import Idea
@@ -116,12 +117,20 @@ def sheet(sheet_id: int):
 @bp.post("/jury/sheets/<int:sheet_id>/score")
 @jury_required
 def save_score(sheet_id: int):
-    """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins)."""
-    sheet = _own_sheet(sheet_id, for_writing=True)
+    """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins). A mark takes
+    `tap.record_tap` (two statements); a comment, or a mark it leaves, the ORM path, which
+    words any refusal."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
         data = {}
     source = (request.headers.get("X-Tablet-Id") or "web")[:40]
+    if "comment" not in data and tap.record_tap(
+        sheet_id, current_user, data.get("criterion"), data.get("value"), source
+    ):
+        answer = jsonify(ok=True, status=SheetState.DRAFT, message=_("Saved"))
+        db.session.commit()
+        return answer
+    sheet = _own_sheet(sheet_id, for_writing=True)
     if "comment" in data:
         services.save_comment(sheet, str(data.get("comment") or ""), current_user, source=source)
     else:

@@ -1,7 +1,11 @@
 """A deterministic synthetic tour, written straight into the database with bulk inserts.
 
 12 events × N ideas × J judges × C criteria (default 300 × 7 × 6 = 151,200 scores), every judge
-scoring every idea of their event on a submitted sheet. The same seed gives the same tour, so
+scoring every idea of their event on a submitted sheet. With `realistic=True` (the benchmarks),
+also what a real tour leaves behind: judges' comments on half the sheets, an e-mail in the
+outbox per idea with an address, attachment metadata on a third of the ideas, and one audit
+entry per tap and per submitted sheet. `ideas=3000` is ten times the tour (36,000 ideas,
+1.5 M scores); rows go to the database in chunks, never as a list of the whole tour. The same seed gives the same tour, so
 benchmarks and load tests compare like with like. Shared by `bench/` and `tests/load/`.
 
     from tools.synthetic import generate_tour
@@ -25,10 +29,13 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import User
 from accounts.states import Role
+from audit.models import AuditEntry
 from competitions.defaults import build_default_rubric
 from competitions.models import Competition, Criterion, Event, JuryMember
 from competitions.states import EventState
 from extensions import db
+from jobs.models import OutboxEmail
+from jobs.states import OutboxState
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
@@ -154,12 +161,14 @@ def generate_tour(
     with_scores: bool = True,
     sheets: bool = True,
     prefix: str = "syn",
+    realistic: bool = False,
 ) -> SyntheticTour:
     """Write a whole synthetic tour in the current app context and commit it.
 
     `state` is the state of every event; `with_scores=False` writes empty sheets in state
     "assigned" (an event being judged), and `sheets=False` no sheets at all. `prefix` keeps slugs, e-mails and receipt codes apart when several tours
-    share one database."""
+    share one database. `realistic` adds comments, e-mails, attachment metadata and audit
+    entries (see the module's docstring)."""
     if not 1 <= events <= len(CITIES):
         raise ValueError(f"events must be between 1 and {len(CITIES)}")
     rng = random.Random(seed)
@@ -275,6 +284,16 @@ def generate_tour(
                     lead_age_bracket=rng.choice(AGE_BRACKETS),
                     lead_status=rng.choice(LEAD_STATUSES),
                     other_members="",
+                    lead_email=(
+                        f"porteur-{n + 1}-{i + 1}@example.ma" if realistic and i % 2 else None
+                    ),
+                    attachment_path=(
+                        f"{prefix}/{n + 1:02d}/{i + 1:05d}.pdf"
+                        if realistic and i % 3 == 0
+                        else None
+                    ),
+                    attachment_name=(f"dossier-{i + 1}.pdf" if realistic and i % 3 == 0 else None),
+                    attachment_mime=("application/pdf" if realistic and i % 3 == 0 else None),
                     consent_at=now,
                     eligibility=Eligibility.ELIGIBLE,
                     is_calibration=False,
@@ -282,6 +301,8 @@ def generate_tour(
                 )
             )
     idea_ids = _ids(Idea, idea_rows)
+    if realistic:
+        _outbox(idea_rows, idea_ids, now)
 
     tour = SyntheticTour(
         competition_id=competition.id,
@@ -306,7 +327,11 @@ def generate_tour(
                         idea_id=idea_id,
                         judge_id=judge_id,
                         status=SheetState.SUBMITTED if with_scores else SheetState.ASSIGNED,
-                        comment="",
+                        comment=(
+                            _comment(rng)
+                            if realistic and with_scores and rng.random() < 0.5
+                            else ""
+                        ),
                         submitted_at=now if with_scores else None,
                         updated_at=now,
                     )
@@ -321,24 +346,95 @@ def generate_tour(
     # methods then disagree a little, as they do in real juries.
     quality = {idea_id: rng.gauss(0, 1) for idea_id in idea_ids}
     bias = {uid: rng.gauss(0, 0.6) for uid in user_ids}
-    score_rows = []
+    keys = {c.id: c.key for c in rubric.criteria}
+    scores, score_rows, audit_rows = 0, [], []
     for sheet_id, sheet in zip(sheet_ids, sheet_rows, strict=True):
         base = 3 + quality[sheet["idea_id"]] + bias[sheet["judge_id"]]
         for criterion_id, low, high in criteria_rows:
-            value = round(base + rng.gauss(0, 0.8))
+            value = float(min(high, max(low, round(base + rng.gauss(0, 0.8)))))
             score_rows.append(
-                dict(
-                    sheet_id=sheet_id,
-                    criterion_id=criterion_id,
-                    value=float(min(high, max(low, value))),
-                    updated_at=now,
-                )
+                dict(sheet_id=sheet_id, criterion_id=criterion_id, value=value, updated_at=now)
             )
-    for start in range(0, len(score_rows), 20_000):
-        db.session.execute(insert(Score), score_rows[start : start + 20_000])
+            if realistic:  # the tap that gave the mark, as `judging.tap` records it
+                key = keys[criterion_id]
+                audit_rows.append(
+                    _entry(sheet, sheet_id, now, "score", "score",
+                           {"criterion": key, "value": None},
+                           {"criterion": key, "value": value, "idea_id": sheet["idea_id"]})
+                )  # fmt: skip
+        if realistic:
+            audit_rows.append(
+                _entry(sheet, sheet_id, now, "sheet", "submit",
+                       {"status": SheetState.DRAFT},
+                       {"status": SheetState.SUBMITTED, "idea_id": sheet["idea_id"]})
+            )  # fmt: skip
+        if len(score_rows) >= CHUNK:
+            scores += _flush(score_rows, audit_rows)
+    scores += _flush(score_rows, audit_rows)
     db.session.commit()
-    tour.scores = len(score_rows)
+    tour.scores = scores
     return tour
+
+
+CHUNK = 20_000
+_COMMENTS = (
+    "Idée solide, ancrée dans le territoire ; le budget paraît optimiste pour la première année.",
+    "Bonne connaissance du marché local. Préciser le circuit de distribution et les partenaires.",
+    "Impact social réel pour les femmes de la commune, mais la viabilité reste à démontrer.",
+    "فكرة جيدة ومرتبطة بالموارد المحلية، لكن خطة التمويل تحتاج إلى توضيح أكثر.",
+    "Équipe motivée ; il manque une étude des coûts de transport vers les villes voisines.",
+    "المشروع واقعي ويخلق فرص شغل للشباب، ينصح بالتواصل مع تعاونيات المنطقة.",
+    "Projet innovant mais dépendant d'une seule matière première saisonnière.",
+)
+
+
+def _comment(rng: random.Random) -> str:
+    """A judge's comment of one to three sentences, French or Arabic."""
+    return " ".join(rng.sample(_COMMENTS, rng.randint(1, 3)))
+
+
+def _entry(sheet: dict, sheet_id: int, at, entity: str, action: str, old, new) -> dict:
+    return dict(
+        at=at, user_id=sheet["judge_id"], event_id=sheet["event_id"], entity=entity,
+        entity_id=sheet_id, action=action, old=old, new=new, note=None, source="web",
+        address=None,
+    )  # fmt: skip
+
+
+def _flush(score_rows: list[dict], audit_rows: list[dict]) -> int:
+    """Insert one chunk of marks (and their audit entries) and empty the lists."""
+    count = len(score_rows)
+    if score_rows:
+        db.session.execute(insert(Score), score_rows)
+    if audit_rows:
+        db.session.execute(insert(AuditEntry), audit_rows)
+    score_rows.clear()
+    audit_rows.clear()
+    return count
+
+
+def _outbox(idea_rows: list[dict], idea_ids: list[int], now) -> None:
+    """The receipt e-mail of every idea with an address, sent."""
+    rows = []
+    for row, idea_id in zip(idea_rows, idea_ids, strict=True):
+        if not row["lead_email"]:
+            continue
+        text = (
+            f"Bonjour {row['lead_name']},\n\nNous avons bien reçu votre idée « {row['title']} ». "
+            f"Votre code de reçu est {row['receipt_code']} : gardez-le pour suivre votre idée.\n\n"
+            "L'équipe de l'Idéathon"
+        )
+        rows.append(
+            dict(
+                dedupe_key=f"receipt:idea:{idea_id}", kind="receipt", recipient=row["lead_email"],
+                locale=row["locale"], subject=f"Votre idée est bien reçue ({row['receipt_code']})",
+                body_text=text, body_html="<p>" + text.replace("\n\n", "</p><p>") + "</p>",
+                status=OutboxState.SENT, attempts=1, next_attempt_at=now, last_error=None,
+                event_id=row["event_id"], created_at=now, sent_at=now,
+            )
+        )  # fmt: skip
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(OutboxEmail), rows[start : start + CHUNK])
 
 
 def count_scores() -> int:
@@ -353,6 +449,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--criteria", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--state", default=EventState.JUDGING, choices=EventState.values())
+    parser.add_argument(
+        "--realistic", action="store_true", help="comments, e-mails, attachments, audit entries"
+    )
     parser.add_argument("--no-upgrade", action="store_true", help="the schema is already there")
     args = parser.parse_args(argv)
 
@@ -374,6 +473,7 @@ def main(argv: list[str] | None = None) -> None:
             criteria=args.criteria,
             seed=args.seed,
             state=args.state,
+            realistic=args.realistic,
         )
         print(f"{tour.summary()} in {time.perf_counter() - started:.1f} s")
 

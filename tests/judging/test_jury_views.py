@@ -378,42 +378,6 @@ def test_control_characters_in_free_text_are_dropped(app, client, login):
     assert db.session.scalar(select(Conflict.reason)) == "Cousin germain"
 
 
-def test_a_tap_costs_few_statements(app, client, login):
-    """A tap is the hottest write of the day (a hundred judges, about one a second each): the
-    sheet is locked and read with its event in one statement, the scored criterion alone
-    (without the rubric's texts in three languages), then the score is written and audited."""
-    from sqlalchemy import event as sa_event
-
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1)
-    sheet_id = sheet_of(ideas[0], judges[0]).id
-    criterion_ids = [c.id for c in event.rubric.criteria]
-    login(judges[0])
-    client.post(f"/jury/sheets/{sheet_id}/score", json={"criterion": criterion_ids[0], "value": 2})
-    db.session.close()  # nothing cached from the test's own reads: a request starts empty
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        first = client.post(
-            f"/jury/sheets/{sheet_id}/score", json={"criterion": criterion_ids[0], "value": 4}
-        )
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", seen)
-    assert first.status_code == 200
-    shown = "\n".join(s[:120] for s in statements)
-    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    # the judge; the sheet with its event; its status and comment, locked; the criterion with
-    # its rubric; the score being changed. Before: ten SELECTs, and two more after the commit.
-    assert len(selects) == 5, shown
-    criteria_read = [s for s in selects if "FROM criteria" in s]
-    assert len(criteria_read) == 1 and "descriptors" not in criteria_read[0], shown
-    assert statements[-1].startswith("INSERT INTO audit_entries"), shown  # nothing after it
-    assert db.session.get(Score, db.session.scalar(select(Score.id))).value == 4
-
-
 def test_the_judges_list_costs_the_same_queries_for_two_ideas_or_eight(app, client, login):
     counts = []
     for n in (2, 8):
