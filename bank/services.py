@@ -458,8 +458,17 @@ def _positive_int(args: Mapping, name: str, default: int, maximum: int) -> int:
 FILTER_LIMITS = {"q": 200, "region": 100, "province": 100}
 
 
+SINGLE_PARAMETERS = (
+    *FILTER_LIMITS, "sector", "status", "min_budget", "max_budget", "page", "per_page",
+)  # fmt: skip
+
+
 def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFilters:
     """Read filters from query parameters; raises BankQueryError with a clear message."""
+    getlist = getattr(args, "getlist", None)
+    for name in SINGLE_PARAMETERS if getlist else ():
+        if len(getlist(name)) > 1:
+            raise BankQueryError(_l("Give the parameter %(name)s once.", name=name), field=name)
     texts = {}
     for name, limit in FILTER_LIMITS.items():
         value = (args.get(name) or "").strip()

@@ -291,8 +291,10 @@ def kiosk_stop(slug: str):
     if request.method == "GET":
         return _kiosk_exit_page(slug)
     event = _event(slug)
-    email, password = request.form.get("email", ""), request.form.get("password", "")
-    if not email.strip() or not password:
+    # Control characters (a NUL byte) never reach the database: PostgreSQL refuses them.
+    email = strip_control(request.form.get("email", "")).strip()
+    password = request.form.get("password", "")
+    if not email or not password:
         flash(_("Give your e-mail and your password."), "danger")
         return _kiosk_exit_page(slug, status=422)
     device = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])

@@ -193,6 +193,7 @@ def test_feed_is_paginated_with_links(client, bank):
         ("min_budget=dix", "min_budget"),
         ("q=" + "x" * 201, "au maximum 200"),
         ("region=" + "x" * 101, "region"),
+        ("max_budget=&max_budget=5", "max_budget"),  # a repeated parameter is not guessed at
         ("status=closed", "Statut inconnu"),
         ("sector=mining", "Secteur inconnu"),
     ],
