@@ -433,10 +433,13 @@ class Audit:
         _context, page = self.context(role, size)
         touch = ROLES[role][2]
         results = {}
-        for n, (endpoint, path) in enumerate(pages.items()):
+        for endpoint, path in pages.items():
             if endpoint == "submissions.receipt":
                 path = self.receipts[size]
-            page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}" if n == 0 else path)
+            # Every page is asked in the run's language: a page may set the session's language
+            # itself (the kiosk starts each participant afresh), and the order pages are met in
+            # is not fixed.
+            page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
             page.wait_for_load_state()
             facts = page.evaluate(PAGE_FACTS, touch)
             page.evaluate(self.axe_source)
