@@ -177,8 +177,16 @@ def document(server_url: str) -> dict:
                             {"type": "string", "maxLength": FILTER_LIMITS["province"]},
                             "Province",
                         ),
-                        _query("sector", {"type": "string", "enum": list(SECTORS)}, "Sector"),
-                        _query("status", {"type": "string", "enum": BankStatus.values()}, "Status"),
+                        _query(
+                            "sector",
+                            {"type": "string", "enum": ["", *SECTORS]},
+                            "Sector (empty: any)",
+                        ),
+                        _query(
+                            "status",
+                            {"type": "string", "enum": ["", *BankStatus.values()]},
+                            "Status (empty: any)",
+                        ),
                         _query("min_budget", amount, "Smallest budget, in dirhams"),
                         _query("max_budget", amount, "Largest budget, in dirhams"),
                         _query(

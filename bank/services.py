@@ -480,8 +480,8 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
         texts[name] = value
     filters = BankFilters(
         **texts,
-        sector=(args.get("sector") or "").strip(),
-        status=(args.get("status") or "").strip(),
+        sector=args.get("sector") or "",  # a code, as the lists send it: nothing stripped
+        status=args.get("status") or "",
     )
     if filters.sector and filters.sector not in SECTORS:
         raise BankQueryError(

@@ -7,6 +7,7 @@ import pytest
 from bank.models import BankProject
 from bank.needs_map import LAYERS, classes, legend, provinces_map, regions_map, shade_of
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from places import census
 from tests.builders import make_event, make_idea, selects_for
@@ -15,8 +16,8 @@ from tests.builders import make_event, make_idea, selects_for
 @pytest.fixture
 def tour(app):
     """Ideas in the Oriental (one typed with an old spelling) and Souss-Massa, and a project."""
-    oujda = make_event(state="open", city="Oujda", slug="oujda", region="L'Oriental")
-    agadir = make_event(state="open", city="Agadir", slug="agadir", region="Souss-Massa")
+    oujda = make_event(state=EventState.OPEN, city="Oujda", slug="oujda", region="L'Oriental")
+    agadir = make_event(state=EventState.OPEN, city="Agadir", slug="agadir", region="Souss-Massa")
     make_idea(oujda, sector="agriculture", region="L'Oriental", province="Oujda-Angad")
     make_idea(oujda, sector="handicrafts", region="Oriental", province="Berkane")
     make_idea(
