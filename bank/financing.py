@@ -152,24 +152,7 @@ def save_programme(programme: FinancingProgramme | None, data: Mapping, by) -> F
         FinancingProgramme, values["name"], programme.id if programme else None
     ):
         errors["name"] = str(_l("A programme of that name is already in the catalogue."))
-    if errors:
-        raise BankValidationError(errors)
-    created = programme is None
-    if created:
-        programme = FinancingProgramme()
-        db.session.add(programme)
-    old, new = _apply(programme, values)
-    db.session.flush()
-    if new:
-        record(
-            "financing_programme",
-            programme.id,
-            "created" if created else "updated",
-            by=by,
-            old=None if created else _plain(old),
-            new=_plain(new),
-        )
-    return programme
+    return _save_entry(FinancingProgramme, programme, values, errors, "financing_programme", by)
 
 
 def save_partner(partner: Partner | None, data: Mapping, by) -> Partner:
@@ -177,24 +160,30 @@ def save_partner(partner: Partner | None, data: Mapping, by) -> Partner:
     values, errors = parse_fields(_with_regions(PARTNER_TYPES), data)
     if values.get("name") and _name_taken(Partner, values["name"], partner.id if partner else None):
         errors["name"] = str(_l("A partner of that name is already in the catalogue."))
+    return _save_entry(Partner, partner, values, errors, "partner", by)
+
+
+def _save_entry(model, entry, values: dict, errors: dict, entity: str, by):
+    """Write a catalogue entry (a new one when `entry` is None) once its values are checked;
+    the creation or each change is audited."""
     if errors:
         raise BankValidationError(errors)
-    created = partner is None
+    created = entry is None
     if created:
-        partner = Partner()
-        db.session.add(partner)
-    old, new = _apply(partner, values)
+        entry = model()
+        db.session.add(entry)
+    old, new = _apply(entry, values)
     db.session.flush()
     if new:
         record(
-            "partner",
-            partner.id,
+            entity,
+            entry.id,
             "created" if created else "updated",
             by=by,
             old=None if created else _plain(old),
             new=_plain(new),
         )
-    return partner
+    return entry
 
 
 def programmes() -> list[FinancingProgramme]:

@@ -109,7 +109,7 @@ def test_a_viewer_never_writes(client, login):
                  f"/tour/events/{event.slug}/ideas/{idea.id}/eligibility"):  # fmt: skip
         assert client.post(path, data={"state": "judging"}).status_code == 403, path
     db.session.refresh(event)
-    assert event.state == "open"
+    assert event.state == EventState.OPEN
 
 
 def test_a_viewer_gets_no_personal_data_export(client, login):

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 
 from competitions.models import Competition, Event, Rubric
 from competitions.rubrics import copy_rubric_to_event
+from competitions.states import EventState
 from extensions import db, utcnow
 from i18n import Localized, localized
 from jobs.models import OutboxEmail
@@ -180,7 +181,7 @@ def test_a_refused_event_form_gives_back_the_names_typed_in_each_language(client
 
 
 def test_a_rubric_copied_to_an_event_is_named_in_each_language(app):
-    event = arabic_event(state="draft")
+    event = arabic_event(state=EventState.DRAFT)
     copy = copy_rubric_to_event(event)
     assert copy.name_in("ar") == "شبكة تقييم أفكار التعاونيات — الرباط"
     assert copy.name_in("en") == "Cooperatives ideathon rubric — Rabat"
@@ -231,13 +232,13 @@ def test_the_arabic_edit_page_names_the_event_in_arabic(client, login):
 
 
 def test_the_public_pages_show_the_arabic_names(client):
-    event = arabic_event(state="open")
+    event = arabic_event(state=EventState.OPEN)
     home = page(client, "/?lang=ar")
     assert "أيدياثون التعاونيات" in home and "المكتبة الوطنية" in home
     submit = page(client, f"/e/{event.slug}/submit?lang=ar")
     assert "أيدياثون التعاونيات" in submit and "المكتبة الوطنية" in submit
     assert "lang-hint" not in submit
-    other = french_only_event(state="open")
+    other = french_only_event(state=EventState.OPEN)
     assert f"{HINT_FR_IN_AR}" in page(client, f"/e/{other.slug}/submit?lang=ar")
 
 
@@ -345,7 +346,7 @@ def test_an_arabic_certificate_names_the_competition_and_city_in_arabic(app):
 def test_an_arabic_rankings_workbook_names_regions_and_cities_in_arabic(app, tmp_path):
     from reporting.services import write_event_workbook
 
-    event = arabic_event(state="deliberation")
+    event = arabic_event(state=EventState.DELIBERATION)
     make_idea(event, region="Souss-Massa")
     for lang, city, region in (("ar", "الرباط", "سوس ماسة"), ("fr", "Rabat", "Souss-Massa")):
         path = tmp_path / f"{lang}.xlsx"
