@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from accounts.permissions import can
 from accounts.states import Permission
-from audit.services import record
+from bank import changes
 from bank.models import BankProject, Milestone, MilestoneDocument
 from bank.services import BankError
 from exports.unpacked import unpacks_beyond
@@ -175,12 +175,12 @@ def add_document(milestone: Milestone, stream, filename: str | None, by) -> Mile
     except Exception:
         file_store().abandon(key)
         raise
-    record(
+    changes.audit(
         "milestone",
         milestone.id,
         "document_added",
         by=by,
-        event_id=milestone.project.origin_event_id,
+        project=milestone.project,
         new={"document": document.name, "size": document.size},
     )
     return document
@@ -194,12 +194,12 @@ def delete_document(document: MilestoneDocument, by) -> str | None:
     store = file_store()
     if store.transactional:
         store.delete(document.key)
-    record(
+    changes.audit(
         "milestone",
         milestone.id,
         "document_deleted",
         by=by,
-        event_id=milestone.project.origin_event_id,
+        project=milestone.project,
         old={"document": document.name, "size": document.size},
     )
     key = document.key
