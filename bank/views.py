@@ -415,7 +415,7 @@ def add_document(milestone_id: int):
     return see_other(url_for("bank.milestone_documents", milestone_id=milestone.id))
 
 
-@bp.get("/tour/bank/documents/<int:document_id>")
+@bp.get("/tour/bank/documents/<int:document_id>/download")
 @adviser_required
 def download_document(document_id: int):
     """A document, as an attachment under its type's own extension (audited by core.privacy)."""

@@ -85,7 +85,7 @@ def test_the_adviser_sends_lists_downloads_and_deletes_a_document(
     assert (document.name, document.mime, document.size) == (name, mime, len(data))
     page = client.get(f"/tour/bank/milestones/{milestone.id}/documents").get_data(as_text=True)
     assert name in page
-    download = client.get(f"/tour/bank/documents/{document.id}")
+    download = client.get(f"/tour/bank/documents/{document.id}/download")
     assert download.status_code == 200 and download.data == data
     assert download.headers["Content-Type"].startswith(mime)
     assert download.headers["X-Content-Type-Options"] == "nosniff"
@@ -106,7 +106,7 @@ def test_a_download_is_saved_under_the_type_of_its_content(client, login, path):
     login(path["organiser"])
     _send(client, path["milestone"], PDF, "statuts.exe")
     document = db.session.query(MilestoneDocument).one()
-    download = client.get(f"/tour/bank/documents/{document.id}")
+    download = client.get(f"/tour/bank/documents/{document.id}/download")
     download.close()
     disposition = download.headers["Content-Disposition"]
     assert "statuts.pdf" in disposition and ".exe" not in disposition
@@ -179,7 +179,7 @@ def test_staff_other_than_the_adviser_neither_read_nor_send(client, login, path,
     login(make_user(role))
     milestone_id = path["milestone"].id
     assert client.get(f"/tour/bank/milestones/{milestone_id}/documents").status_code == 403
-    assert client.get(f"/tour/bank/documents/{document.id}").status_code == 403
+    assert client.get(f"/tour/bank/documents/{document.id}/download").status_code == 403
     assert _send(client, path["milestone"], PNG, "b.png").status_code == 403
     assert client.post(f"/tour/bank/documents/{document.id}/delete").status_code == 403
     assert db.session.query(MilestoneDocument).count() == 1
@@ -191,7 +191,7 @@ def test_documents_are_never_public(client, login, path):
     document = db.session.query(MilestoneDocument).one()
     client.get("/logout")
     anonymous = client.application.test_client()
-    answer = anonymous.get(f"/tour/bank/documents/{document.id}")
+    answer = anonymous.get(f"/tour/bank/documents/{document.id}/download")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
     project_id = path["milestone"].project_id
     assert "statuts" not in anonymous.get(f"/bank/{project_id}").get_data(as_text=True)

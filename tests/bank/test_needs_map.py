@@ -145,9 +145,7 @@ def test_the_map_reads_the_database_in_a_constant_number_of_statements(client, t
 
 
 @pytest.mark.parametrize("layer", [layer.key for layer in LAYERS])
-def test_a_regions_page_reads_the_database_in_a_constant_number_of_statements(
-    client, tour, layer
-):
+def test_a_regions_page_reads_the_database_in_a_constant_number_of_statements(client, tour, layer):
     path = f"/bank/map/02?layer={layer}"
     oujda_id = tour["oujda"].id
     db.session.add(
