@@ -114,3 +114,8 @@ def test_a_long_description_is_shortened_on_a_word():
     text = "mot " * 200
     short = gallery._shorten(text)
     assert len(short) <= gallery.DESCRIPTION_CHARS + 2 and short.endswith("…")
+
+
+def test_the_results_in_force_link_to_their_stops_gallery(client, tour):
+    body = client.get("/e/oujda-2026/results").get_data(as_text=True)
+    assert 'href="/e/oujda-2026/winners"' in body
