@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from accounts.states import Role
+from accounts.permissions import can
+from accounts.states import Permission, Role
 from bank import changes
 from bank.labels import MILESTONE_LABELS
 from bank.models import BankProject, Milestone
@@ -168,7 +169,10 @@ def remind_overdue(today: date) -> int:
         key = keys[milestone.id]
         if key in sent:
             continue
-        link = external_url("bank.project", project_id=project.id) + "#path"
+        if can(adviser, Permission.MANAGE_TOUR):
+            link = external_url("bank.project", project_id=project.id) + "#path"
+        else:  # an adviser who is not an organiser reaches the milestone's own page
+            link = external_url("bank.milestone_documents", milestone_id=milestone.id)
         email = queue_email(
             kind="milestone_overdue",
             to=adviser.email,

@@ -205,3 +205,17 @@ def test_the_project_page_links_each_milestone_to_its_documents(client, login, p
     page = client.get(f"/tour/bank/{project_id}").get_data(as_text=True)
     assert f"/tour/bank/milestones/{path['milestone'].id}/documents" in page
     assert "1 document" in page
+
+
+def test_an_adviser_who_is_not_an_organiser_is_reminded_with_the_milestones_page(path):
+    from datetime import date, timedelta
+
+    from bank import accompaniment
+    from jobs.models import OutboxEmail
+
+    milestone = path["milestone"]
+    milestone.due_on = date(2026, 1, 1)
+    db.session.commit()
+    assert accompaniment.remind_overdue(date(2026, 1, 1) + timedelta(days=3)) == 1
+    email = db.session.query(OutboxEmail).one()
+    assert f"/tour/bank/milestones/{milestone.id}/documents" in email.body_text
