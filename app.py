@@ -130,6 +130,9 @@ def finalise_config(app: Flask) -> None:
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     config.setdefault("EXPORTS_DIR", str(Path(app.instance_path) / "exports"))
     config.setdefault("UPLOADS_DIR", str(Path(app.instance_path) / "uploads"))
+    config.setdefault(
+        "BANK_DOCUMENTS_DIR", str(Path(config["UPLOADS_DIR"]).parent / "bank-documents")
+    )
     config["RATELIMIT_STORAGE_URI"] = (
         config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
     )

@@ -63,6 +63,8 @@ KIOSK_RECEIPT_SECONDS = 120
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Documents of a bank project's milestones (bank/documents.py): below MAX_CONTENT_LENGTH.
+BANK_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # Where attachments are kept (storage/stores.py): "database" (every host sharing the database
 # sees them; the default on PostgreSQL) or "directory" (UPLOADS_DIR; the default on SQLite).
 FILE_STORE = None

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
-from accounts.states import Role
-from audit.services import record
+from accounts.permissions import can
+from accounts.states import Permission, Role
+from bank import changes
 from bank.labels import MILESTONE_LABELS
 from bank.models import BankProject, Milestone
 from bank.services import BankValidationError
@@ -79,12 +80,12 @@ def assign_adviser(project: BankProject, adviser_id, by) -> None:
     old = project.adviser_id
     project.adviser = adviser
     db.session.flush()
-    record(
+    changes.audit(
         "bank_project",
         project.id,
         "adviser",
         by=by,
-        event_id=project.origin_event_id,
+        project=project,
         old={"adviser_id": old},
         new={"adviser_id": project.adviser_id},
     )
@@ -104,13 +105,13 @@ def plan_path(project: BankProject, by, *, start: date) -> list[Milestone]:
         added.append(milestone)
     if added:
         db.session.flush()
-        record(
+        changes.audit(
             "bank_project",
             project.id,
             "path_planned",
             by=by,
-            event_id=project.origin_event_id,
-            new={m.kind: m.due_on.isoformat() for m in added},
+            project=project,
+            new={m.kind: m.due_on for m in added},
         )
     return added
 
@@ -123,22 +124,11 @@ def update_milestone(milestone: Milestone, data: Mapping, by, *, today: date) ->
     if errors:
         raise BankValidationError(errors)
     values["note"] = values["note"] or ""
-    old, new = {}, {}
-    for name, value in values.items():
-        if getattr(milestone, name) != value:
-            old[name], new[name] = getattr(milestone, name), value
-            setattr(milestone, name, value)
+    old, new = changes.apply(milestone, values)
     if new:
         db.session.flush()
-        plain = lambda d: {k: v.isoformat() if isinstance(v, date) else v for k, v in d.items()}  # noqa: E731
-        record(
-            "milestone",
-            milestone.id,
-            "updated",
-            by=by,
-            event_id=milestone.project.origin_event_id,
-            old=plain(old),
-            new=plain(new),
+        changes.audit(
+            "milestone", milestone.id, "updated", by=by, project=milestone.project, old=old, new=new
         )
     return new
 
@@ -179,7 +169,10 @@ def remind_overdue(today: date) -> int:
         key = keys[milestone.id]
         if key in sent:
             continue
-        link = external_url("bank.project", project_id=project.id) + "#path"
+        if can(adviser, Permission.MANAGE_TOUR):
+            link = external_url("bank.project", project_id=project.id) + "#path"
+        else:  # an adviser who is not an organiser reaches the milestone's own page
+            link = external_url("bank.milestone_documents", milestone_id=milestone.id)
         email = queue_email(
             kind="milestone_overdue",
             to=adviser.email,

@@ -13,7 +13,11 @@ ACTIONS = {
         "path_planned": _l("Planned a bank project's path of milestones"),
         "plan": _l("Changed a bank project's financial plan"),
     },
-    "milestone": {"updated": _l("Changed a milestone of a bank project")},
+    "milestone": {
+        "updated": _l("Changed a milestone of a bank project"),
+        "document_added": _l("Added a document to a milestone of a bank project"),
+        "document_deleted": _l("Deleted a document of a milestone of a bank project"),
+    },
     "financing_programme": {
         "created": _l("Added a financing programme to the catalogue"),
         "updated": _l("Changed a financing programme"),
@@ -40,5 +44,7 @@ FIELDS = {
     "amount_asked_mad": _l("Amount asked (MAD)"),
     "amount_granted_mad": _l("Amount granted (MAD)"),
     "filed_on": _l("Filed on"),
+    "document": _l("Document"),
+    "size": _l("Size (bytes)"),
 }
 VALUES = {"status": STATUS_LABELS, "decision": DECISION_LABELS}

@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from audit.services import record
+from bank import changes
 from bank.eligibility import Verdict, is_eligible, verdicts
 from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from bank.services import AMOUNT, BankValidationError
@@ -114,23 +114,6 @@ def _is_yes(raw) -> bool:
     return raw is True or (isinstance(raw, str) and raw.strip().lower() in ("yes", "on", "1"))
 
 
-def _plain(values: Mapping | None) -> dict | None:
-    """Audit data as JSON holds it (dates as ISO text)."""
-    if values is None:
-        return None
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
-
-
-def _apply(record_, values: Mapping) -> tuple[dict, dict]:
-    old, new = {}, {}
-    for name, value in values.items():
-        current = getattr(record_, name)
-        if current != value:
-            old[name], new[name] = current, value
-            setattr(record_, name, value)
-    return old, new
-
-
 def _name_taken(model, name: str, own_id: int | None) -> bool:
     query = select(model.id).where(func.lower(model.name) == name.lower())
     if own_id is not None:
@@ -172,16 +155,17 @@ def _save_entry(model, entry, values: dict, errors: dict, entity: str, by):
     if created:
         entry = model()
         db.session.add(entry)
-    old, new = _apply(entry, values)
+    old, new = changes.apply(entry, values)
     db.session.flush()
     if new:
-        record(
+        changes.audit(
             entity,
             entry.id,
             "created" if created else "updated",
             by=by,
-            old=None if created else _plain(old),
-            new=_plain(new),
+            project=None,
+            old=None if created else old,
+            new=new,
         )
     return entry
 
@@ -276,20 +260,18 @@ def file_application(
     )
     db.session.add(application)
     db.session.flush()
-    record(
+    changes.audit(
         "financing_application",
         application.id,
         "filed",
         by=by,
-        event_id=project.origin_event_id,
-        new=_plain(
-            {
-                "project_id": project.id,
-                "programme_id": application.programme_id,
-                "amount_asked_mad": application.amount_asked_mad,
-                "filed_on": application.filed_on,
-            }
-        ),
+        project=project,
+        new={
+            "project_id": project.id,
+            "programme_id": application.programme_id,
+            "amount_asked_mad": application.amount_asked_mad,
+            "filed_on": application.filed_on,
+        },
     )
     return application
 
@@ -321,17 +303,17 @@ def decide_application(
     if errors:
         raise BankValidationError(errors)
     values["note"] = values["note"] or ""
-    old, new = _apply(application, values)
+    old, new = changes.apply(application, values)
     if new:
         db.session.flush()
-        record(
+        changes.audit(
             "financing_application",
             application.id,
             "decided",
             by=by,
-            event_id=application.project.origin_event_id,
-            old=_plain(old),
-            new=_plain(new),
+            project=application.project,
+            old=old,
+            new=new,
         )
     return new
 

@@ -251,6 +251,34 @@ class Milestone(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     project: Mapped[BankProject] = relationship(back_populates="milestones")
+    documents: Mapped[list["MilestoneDocument"]] = relationship(
+        back_populates="milestone",
+        cascade="all, delete-orphan",
+        order_by="MilestoneDocument.id",
+        passive_deletes=True,
+    )
 
     def overdue(self, today: date) -> bool:
         return self.done_on is None and self.due_on is not None and self.due_on < today
+
+
+class MilestoneDocument(db.Model):
+    """A file kept with a milestone (statutes, a registration certificate, a financing file):
+    its bytes in the file store (`bank.documents`) under `key`, never public."""
+
+    __tablename__ = "milestone_documents"
+    __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestones.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))  # as sent, to show and to download
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # in the file store
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    milestone: Mapped[Milestone] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from audit.services import record
+from bank import changes
 from bank import plan as financial_plan
 from bank.folding import query_words
 from bank.models import BankProject
@@ -331,20 +332,15 @@ def update_project(project: BankProject, data: Mapping, by, *, source: str = "we
     values, errors = clean_project_data(data)
     if errors:
         raise BankValidationError(errors)
-    old, new = {}, {}
-    for name, value in values.items():
-        current = getattr(project, name)
-        if current != value:
-            old[name], new[name] = current, value
-            setattr(project, name, value)
+    old, new = changes.apply(project, values)
     if new:
         db.session.flush()
-        record(
+        changes.audit(
             "bank_project",
             project.id,
             "status_changed" if set(new) == {"status"} else "updated",
             by=by,
-            event_id=project.origin_event_id,
+            project=project,
             old=old,
             new=new,
             source=source,
@@ -369,12 +365,12 @@ def update_plan(project: BankProject, form, by) -> bool:
         return False
     old, project.financial_plan = project.financial_plan, plan
     db.session.flush()
-    record(
+    changes.audit(
         "bank_project",
         project.id,
         "plan",
         by=by,
-        event_id=project.origin_event_id,
+        project=project,
         old={"financial_plan": old},
         new={"financial_plan": plan},
     )

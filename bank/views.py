@@ -1,5 +1,6 @@
 import io
 from datetime import date
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -15,8 +16,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.decorators import organiser_required
-from bank import accompaniment, financing, needs_map, openapi, services
+from accounts.decorators import organiser_required, staff_required
+from bank import accompaniment, documents, financing, needs_map, openapi, services
 from bank import plan as financial_plan
 from bank.labels import (
     DECISION_LABELS,
@@ -35,6 +36,7 @@ from bank.models import (
     FinancingApplication,
     FinancingProgramme,
     Milestone,
+    MilestoneDocument,
     Partner,
 )
 from bank.workbook import LANGS, write_bank_workbook
@@ -46,6 +48,7 @@ from i18n import current_language, event_city
 from places import census as places_census
 from places import reference as places_reference
 from refusals import form_refusals, on_refusal, see_other
+from submissions.attachments import download_name
 from submissions.models import SECTORS
 
 bp = Blueprint("bank", __name__)
@@ -236,14 +239,23 @@ def file_application(project_id: int):
     return see_other(url_for("bank.project", project_id=project.id) + "#applications")
 
 
-def _application_page(application_id: int, refusal=None):
-    application = db.get_or_404(FinancingApplication, application_id)
-    return _project_page(application.project_id, refusal, application_id=application_id)
+def _record_page(refusal=None, application_id: int | None = None, milestone_id: int | None = None):
+    """The project page of a refused application or milestone (the view's URL names one), the
+    messages beside that record's form."""
+    model, record_id = (
+        (FinancingApplication, application_id)
+        if application_id is not None
+        else (Milestone, milestone_id)
+    )
+    record_ = db.get_or_404(model, record_id)
+    return _project_page(
+        record_.project_id, refusal, application_id=application_id, milestone_id=milestone_id
+    )
 
 
 @bp.post("/tour/bank/applications/<int:application_id>")
 @organiser_required
-@on_refusal(_application_page)
+@on_refusal(_record_page)
 def decide_application(application_id: int):
     """Record a programme's decision on an application."""
     application = db.get_or_404(FinancingApplication, application_id)
@@ -330,14 +342,9 @@ def plan_path(project_id: int):
     return see_other(url_for("bank.project", project_id=project.id) + "#path")
 
 
-def _milestone_page(milestone_id: int, refusal=None):
-    milestone = db.get_or_404(Milestone, milestone_id)
-    return _project_page(milestone.project_id, refusal, milestone_id=milestone_id)
-
-
 @bp.post("/tour/bank/milestones/<int:milestone_id>")
 @organiser_required
-@on_refusal(_milestone_page)
+@on_refusal(_record_page)
 def update_milestone(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     changes = accompaniment.update_milestone(
@@ -346,6 +353,98 @@ def update_milestone(milestone_id: int):
     db.session.commit()
     flash(_("Milestone saved.") if changes else _("Nothing was changed."), "success")
     return see_other(url_for("bank.project", project_id=milestone.project_id) + "#path")
+
+
+# --- A milestone's documents: organisers and the project's adviser --------------------------
+
+
+def adviser_required(view):
+    """Organisers and the accounts that advise a project (each milestone checks its own)."""
+
+    @wraps(view)
+    @staff_required
+    def wrapped(*args, **kwargs):
+        if not documents.advises_or_organises(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _milestone_for_handler(milestone_id: int) -> Milestone:
+    """The milestone, if the account may keep and read its documents (else 403)."""
+    milestone = db.get_or_404(Milestone, milestone_id)
+    if not documents.may_handle(current_user, milestone):
+        abort(403)
+    return milestone
+
+
+def _documents_page(milestone_id: int, refusal=None):
+    milestone = _milestone_for_handler(milestone_id)
+    return render_template(
+        "bank/documents.html",
+        **_context(
+            milestone=milestone,
+            project=milestone.project,
+            organiser=documents.can_manage_tour(current_user),
+            error=str(refusal) if refusal else None,
+            max_mb=round(documents.max_bytes() / 1024 / 1024, 1),
+            accept=documents.ACCEPT_ATTRIBUTE,
+        ),
+    )
+
+
+@bp.get("/tour/bank/milestones/<int:milestone_id>/documents")
+@adviser_required
+def milestone_documents(milestone_id: int):
+    """A milestone's documents: the list, and the form to send another."""
+    return _documents_page(milestone_id)
+
+
+@bp.post("/tour/bank/milestones/<int:milestone_id>/documents")
+@adviser_required
+@on_refusal(_documents_page)
+def add_document(milestone_id: int):
+    milestone = _milestone_for_handler(milestone_id)
+    sent = request.files.get("document")
+    documents.add_document(
+        milestone, sent.stream if sent else None, sent.filename if sent else None, current_user
+    )
+    db.session.commit()
+    flash(_("Document saved."), "success")
+    return see_other(url_for("bank.milestone_documents", milestone_id=milestone.id))
+
+
+@bp.get("/tour/bank/documents/<int:document_id>/download")
+@adviser_required
+def download_document(document_id: int):
+    """A document, as an attachment under its type's own extension (audited by core.privacy)."""
+    document = db.get_or_404(MilestoneDocument, document_id)
+    _milestone_for_handler(document.milestone_id)
+    try:
+        stored = documents.open_document(document)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        stored,
+        mimetype=document.mime,
+        as_attachment=True,
+        download_name=download_name(document.name, documents.extension_of(document)),
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/tour/bank/documents/<int:document_id>/delete")
+@adviser_required
+def delete_document(document_id: int):
+    document = db.get_or_404(MilestoneDocument, document_id)
+    milestone = _milestone_for_handler(document.milestone_id)
+    leftover = documents.delete_document(document, current_user)
+    db.session.commit()
+    documents.remove_file(leftover)
+    flash(_("Document deleted."), "success")
+    return see_other(url_for("bank.milestone_documents", milestone_id=milestone.id))
 
 
 @bp.get("/tour/bank/accompaniment")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from bench.http import Client
+from bench.report import load_average
 from bench.server import LiveServer
 
 PAGES = ("/bank/map", "/bank/map?layer=per_100k&lang=ar", "/bank/map/02?layer=unemployment")
@@ -43,7 +44,12 @@ def run(kind: str, url: str, workdir: Path, runs: int, requests: int, figure) ->
                 refs.append(reference)
                 ratios.append(value / reference)
             spread = f"min {min(values):.1f} / median {statistics.median(values):.1f} / max {max(values):.1f} ms"
-            print(f"  [{kind}] {path}: {spread}, {size / 1024:.0f} KB", flush=True)
+            ratio_spread = f"ratio min {min(ratios):.1f} / max {max(ratios):.1f}"
+            print(
+                f"  [{kind}] {path}: {spread}, {ratio_spread}, {size / 1024:.0f} KB"
+                f" | {load_average()}",
+                flush=True,
+            )
             median = statistics.median(values)
             figure(
                 f"[{kind}] map page {path}",

@@ -9,7 +9,11 @@ from audit.services import record_access
 
 # Files of the site itself, the same for everyone: the browser may keep them.
 SHARED_FILES = frozenset({"static", "core.vendor"})
-DOWNLOADED_IDEA_FILES = frozenset({"submissions.attachment"})
+# Endpoint of a file handed out → (what the audit entry names, its URL argument, the action).
+DOWNLOADED_FILES = {
+    "submissions.attachment": ("idea", "idea_id", "download_attachment"),
+    "bank.download_document": ("milestone_document", "document_id", "download_document"),
+}
 
 
 def personal_data(view):
@@ -34,12 +38,13 @@ def shows_personal_data() -> bool:
 
 
 def _audit_download(response) -> None:
-    """A file handed out as an attachment: an idea's attachment, or an export."""
+    """A file handed out as an attachment: an idea's attachment, a milestone's document, or an
+    export."""
     args = request.view_args or {}
-    if request.endpoint in DOWNLOADED_IDEA_FILES:
-        entity, entity_id, action = "idea", args.get("idea_id"), "download_attachment"
-    else:
-        entity, entity_id, action = "export", args.get("export_id"), "export"
+    entity, argument, action = DOWNLOADED_FILES.get(
+        request.endpoint, ("export", "export_id", "export")
+    )
+    entity_id = args.get(argument)
     record_access(
         entity,
         entity_id,

@@ -126,7 +126,25 @@ def seed_accompaniment(organiser) -> None:
         accompaniment.plan_path(project, organiser, start=start)
         for milestone in project.milestones[: max(0, 3 - n)]:
             milestone.done_on = min(milestone.due_on - timedelta(days=5), today)
+        if n == 0:  # the first project's training comes with its attendance sheet
+            _seed_document(project.milestones[0], organiser)
     db.session.flush()
+
+
+def _seed_document(milestone, organiser) -> None:
+    """A one-page PDF kept with a milestone (`bank.documents`, in the configured file store)."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    from bank import documents
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    buffer.seek(0)
+    documents.add_document(milestone, buffer, "feuille-de-presence-formation.pdf", organiser)
 
 
 def seed_plans() -> None:

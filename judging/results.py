@@ -35,7 +35,7 @@ from submissions.models import Idea
 __all__ = [
     "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
     "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
-    "provisional_results", "published_versions", "results_in_force", "results_of_events",
+    "provisional_results", "published_versions", "results_in_force", "results_in_force_of", "results_of_events",
     "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "submitting_judges", "validated_results",
     "version_in_force",
 ]  # fmt: skip
@@ -247,15 +247,21 @@ def idea_outcome(idea_id: int) -> Outcome | None:
     return Outcome(version.event_id, version.number, version.published_at, row)
 
 
-def results_of_events(events: list[Event]) -> dict[int, Results]:
-    """For each event: its results in force, else its provisional results (reports on a whole
-    tour: two queries for the published ones, one ranking query for the others)."""
-    events = list(events)
+def results_in_force_of(events: list[Event]) -> dict[int, Results]:
+    """{event_id: its results in force} for the events that have some (two queries, whatever
+    the number of events)."""
     found: dict[int, ResultVersion] = {}
     for version in db.session.scalars(_in_force_query([e.id for e in events])):
         found.setdefault(version.event_id, version)
     rows = _entry_rows([v.id for v in found.values()]) if found else {}
-    results = {eid: _results(v, rows.get(v.id, [])) for eid, v in found.items()}
+    return {eid: _results(v, rows.get(v.id, [])) for eid, v in found.items()}
+
+
+def results_of_events(events: list[Event]) -> dict[int, Results]:
+    """For each event: its results in force, else its provisional results (reports on a whole
+    tour: two queries for the published ones, one ranking query for the others)."""
+    events = list(events)
+    results = results_in_force_of(events)
     live = [e for e in events if e.id not in results]
     results.update(_provisional(live))
     return results

@@ -9,6 +9,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     render_template,
     request,
     send_file,
@@ -25,17 +26,21 @@ from accounts.states import Permission
 from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
+from core.privacy import shows_personal_data
 from core.routing import database_id
 from extensions import db
-from i18n import template_language
+from i18n import current_language, template_language
 from judging import audit_log, calibration, certificates, outcome, paper, services, steps, tap
 from judging import deliberation as delib
+from judging import gallery as winners_gallery
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
 from judging.states import SheetState
 from paging import of_list, page_number
+from places.reference import place_name
 from refusals import Forbidden, form_refusals, on_refusal, see_other
+from submissions.fields import SECTOR_LABELS
 from submissions.models import Idea
 from submissions.views import unchecked_warning
 
@@ -727,3 +732,42 @@ def api_ranking(slug: str):
         ideas=[_row_json(row, services.NOT_RANKED_LABELS, every_code=organiser)
                for row in page.items],
     )  # fmt: skip
+
+
+# --- The winners' gallery (public) --------------------------------------------------------------
+
+GALLERY_MAX_AGE = 300  # seconds a browser or a proxy may keep the public gallery
+
+
+def _gallery_page(stops, event=None):
+    lang = current_language()
+    response = make_response(
+        render_template(
+            "judging/gallery.html",
+            stops=stops,
+            event=event,
+            sector_label=lambda code: SECTOR_LABELS.get(code, code),
+            region_name=lambda code: place_name(code, lang) if code else "",
+        )
+    )
+    if not shows_personal_data():  # an anonymous visitor: the same page for everyone
+        response.cache_control.public = True
+        response.cache_control.max_age = GALLERY_MAX_AGE
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+@bp.get("/winners")
+def gallery():
+    """The winners of every stop whose results are public, with no personal data."""
+    return _gallery_page(winners_gallery.gallery(winners_gallery.public_events()))
+
+
+@bp.get("/e/<slug>/winners")
+def event_gallery(slug: str):
+    """One stop's winners (404 before its results are public)."""
+    events = winners_gallery.public_events(slug)
+    stops = winners_gallery.gallery(events)
+    if not stops:
+        abort(404)
+    return _gallery_page(stops, event=stops[0].event)

@@ -39,8 +39,8 @@ class Upload:
 
 
 # What a browser would take for a page, sniffed within its first bytes: never in an attachment.
-_MARKUP = re.compile(rb"<\s*(script|html|hta:|body|iframe|svg|!doctype)", re.I)
-_MARKUP_SCAN_BYTES = 1024
+MARKUP = re.compile(rb"<\s*(script|html|hta:|body|iframe|svg|!doctype)", re.I)
+MARKUP_SCAN_BYTES = 1024
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|]+')
 
 
@@ -66,7 +66,7 @@ def check_upload(stream, filename: str | None) -> Upload | None:
     kind = sniff(data[:16])
     if kind is None:
         raise FieldError(_l("Send a PDF file or a photo (PNG or JPEG)."))
-    if _MARKUP.search(data[:_MARKUP_SCAN_BYTES]) or not _parses_as(data, kind[0]):
+    if MARKUP.search(data[:MARKUP_SCAN_BYTES]) or not parses_as(data, kind[0]):
         raise FieldError(
             _l(
                 "This file cannot be opened as a PDF or a photo: it is damaged or is another "
@@ -77,7 +77,7 @@ def check_upload(stream, filename: str | None) -> Upload | None:
     return Upload(data=data, name=name, mime=kind[0], extension=kind[1])
 
 
-def _parses_as(data: bytes, mime: str) -> bool:
+def parses_as(data: bytes, mime: str) -> bool:
     """Whether a PDF parser opens the file and finds a page, or Pillow decodes the whole image
     in the format its header claims (a truncated file, a header glued on a program: no)."""
     try:

@@ -22,6 +22,7 @@ from bank.models import (
     FinancingApplication,
     FinancingProgramme,
     Milestone,
+    MilestoneDocument,
     Partner,
 )
 from competitions.defaults import build_default_rubric
@@ -101,6 +102,9 @@ EXPECTED = {
         **dict.fromkeys(ROLES, 403),
         **dict.fromkeys(("organiser", "coordinator_here", "viewer"), 200),
     },  # fmt: skip
+    # a bank project's milestone documents: organisers and the project's adviser (here the
+    # facilitator of the event in the URL)
+    "adviser": _rule(organiser=IN, facilitator_here=IN),
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
@@ -193,6 +197,8 @@ ACCESS = {
     "judging.score_sheet": "manage",
     "judging.import_scores": "manage",
     "judging.results": "public",
+    "judging.gallery": "public",
+    "judging.event_gallery": "public",
     "judging.certificate": "public",
     "judging.certificate_pdf": "public",
     "judging.api_ranking": "unpublished_ranking",
@@ -232,11 +238,15 @@ ACCESS = {
     "bank.plan_path": "organiser",
     "bank.update_milestone": "organiser",
     "bank.accompaniment_page": "organiser",
+    "bank.milestone_documents": "adviser",
+    "bank.add_document": "adviser",
+    "bank.download_document": "adviser",
+    "bank.delete_document": "adviser",
     "bank.plan": "organiser",
     "bank.openapi_document": "public",
 }
 # Routes about a published event (results, promotion) use the published one.
-ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
+ON_PUBLISHED_EVENT = {"judging.results", "judging.event_gallery", "bank.promote"}
 # Routes of the national final use the final.
 ON_FINAL_EVENT = {"judging.final_entrants", "judging.carry_winners"}
 # Routes of the participants' forms use the open event.
@@ -247,7 +257,7 @@ OPEN_EVENT_ROUTES = {
     "submissions.assist",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
-NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment"}
+NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment", "bank.download_document"}
 
 
 @pytest.fixture
@@ -291,10 +301,23 @@ def world(app):
     certificate = Certificate(
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
-    milestone = Milestone(project=project, kind="training", position=0, note="")
+    # Another project, whose adviser no route of the walk changes (`bank.set_adviser` clears the
+    # first one's).
+    advised = BankProject(
+        title="Gîte rural",
+        sector="tourism",
+        region="L'Oriental",
+        province="Jerada",
+        adviser=staff["facilitator_here"],
+    )
+    milestone = Milestone(project=advised, kind="training", position=0, note="")
+    document = MilestoneDocument(
+        milestone=milestone, name="statuts.pdf", key="1/absent.pdf", mime="application/pdf", size=9
+    )
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
     )
+    db.session.add(document)
     db.session.commit()
     return {
         "users": {
@@ -325,6 +348,7 @@ def world(app):
             "partner_id": partner.id,
             "application_id": application.id,
             "milestone_id": milestone.id,
+            "document_id": document.id,
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,

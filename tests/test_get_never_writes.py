@@ -19,11 +19,13 @@ from sqlalchemy import select
 
 from accounts.services import make_login_link_token
 from audit.services import ACCESS_LOG
+from bank import documents as bank_documents
 from bank.models import (
     BankProject,
     FinancingApplication,
     FinancingProgramme,
     Milestone,
+    MilestoneDocument,
     Partner,
 )
 from competitions.services import allowed_transitions, transition
@@ -115,7 +117,11 @@ def tour(app):
         project=project, programme=programme, amount_asked_mad=100_000, filed_on=date(2026, 3, 1)
     )
     milestone = Milestone(project=project, kind="training", position=0, note="")
-    db.session.add_all([project, export, programme, partner, application, milestone])
+    document = MilestoneDocument(
+        milestone=milestone, name="statuts.pdf", key="1/statuts.pdf", mime="application/pdf", size=9
+    )
+    db.session.add_all([project, export, programme, partner, application, milestone, document])
+    bank_documents.file_store().put(document.key, b"%PDF-1.4\n")
     db.session.commit()
     return {
         "organiser": organiser,
@@ -134,6 +140,7 @@ def tour(app):
             "partner_id": partner.id,
             "application_id": application.id,
             "milestone_id": milestone.id,
+            "document_id": document.id,
         },
     }
 

@@ -142,3 +142,40 @@ def test_the_map_reads_the_database_in_a_constant_number_of_statements(client, t
     for _ in range(20):
         make_idea(oujda, region="L'Oriental", province="Jerada")
     assert selects_for(client, "/bank/map") == few <= 4
+
+
+@pytest.mark.parametrize("layer", [layer.key for layer in LAYERS])
+def test_a_regions_page_reads_the_database_in_a_constant_number_of_statements(client, tour, layer):
+    path = f"/bank/map/02?layer={layer}"
+    oujda_id = tour["oujda"].id
+    db.session.add(
+        BankProject(title="Projet 0", sector="agrifood", region="L'Oriental", province="Berkane")
+    )
+    db.session.commit()  # a region with a project (its page then loads the projects' events)
+    few = selects_for(client, path)
+    oujda = db.session.get(Event, oujda_id)
+    for n in range(20):
+        make_idea(oujda, region="L'Oriental", province="Jerada")
+        db.session.add(
+            BankProject(
+                title=f"Projet {n}", sector="agrifood", region="L'Oriental", province="Jerada"
+            )
+        )
+    db.session.commit()
+    response = client.get(path)
+    assert response.status_code == 200 and len(response.data) < 300_000
+    assert selects_for(client, path) == few <= 12
+
+
+@pytest.mark.parametrize("code", ["01", "02", "06", "09", "12"])
+def test_each_regions_svg_stays_small(client, tour, code):
+    body = client.get(f"/bank/map/{code}").get_data(as_text=True)
+    svg = body[body.index("<svg") : body.index("</svg>") + 6]
+    assert len(svg.encode()) < 300_000
+    assert len(body.encode()) < 300_000
+
+
+def test_the_countrys_svg_stays_small(client, tour):
+    body = client.get("/bank/map?lang=ar").get_data(as_text=True)
+    svg = body[body.index("<svg") : body.index("</svg>") + 6]
+    assert len(svg.encode()) < 300_000

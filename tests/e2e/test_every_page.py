@@ -50,7 +50,14 @@ JURY_PASSWORD = "Jury-Demo-2025!"
 ROLES = {
     "participant": (
         None,
-        ["/", f"/e/{OPEN_EVENT}/submit", "/receipt", "/bank", "/e/oujda-2025/results"],
+        [
+            "/",
+            f"/e/{OPEN_EVENT}/submit",
+            "/receipt",
+            "/bank",
+            "/e/oujda-2025/results",
+            "/winners",
+        ],
         True,
         False,
     ),
