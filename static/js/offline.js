@@ -34,7 +34,8 @@
     try { last = parseInt(sessionStorage.getItem(REFRESHED), 10) || 0; } catch (e) { /* ignore */ }
     if (!force && Date.now() - last < REFRESH_MS) return;
     try { sessionStorage.setItem(REFRESHED, String(Date.now())); } catch (e) { /* ignore */ }
-    tell({ type: "precache" });
+    /* This page too: the first one was shown before the worker ran (kept if its view says). */
+    tell({ type: "precache", pages: [location.pathname + location.search] });
   }
 
   window.ideathon = window.ideathon || {};
