@@ -9,7 +9,7 @@
 
   var root = document.documentElement;
   var meta = document.querySelector('meta[name="offline-scope"]');
-  var scope = meta ? meta.content : "public";
+  var scope = meta ? meta.content : "anyone";
   var banner = document.getElementById("offline-banner");
   var isCopy = root.hasAttribute("data-offline-copy");
   var REFRESH_MS = 5 * 60 * 1000;

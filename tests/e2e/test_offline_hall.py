@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.server import LiveServer
-from tests.e2e.conftest import sign_in
 from tests.e2e.test_participant_journey import (
     RECEIPT,
     _open_event,
@@ -97,7 +96,7 @@ def stored_ideas(live, slug):
 
 
 def start_kiosk(page, email, slug, lang, base=""):
-    sign_in(page, email, "Tablette-2025!") if not base else _sign_in_at(page, base, email)
+    _sign_in_at(page, base, email)
     page.goto(f"{base}/e/{slug}/kiosk?lang={lang}")
     page.click("#start-kiosk")
     page.wait_for_url(re.compile(r"/kiosk$"))
