@@ -42,10 +42,12 @@ from jobs.outbox import site_base_url
 from paging import page_number
 from refusals import form_refusals, on_refusal, see_other
 from sqlite_locking import read_first
-from submissions import attachments, paper, posting, services
+from submissions import attachments, paper, posting, questions, services, team
 from submissions.fields import (
+    AGE_LABELS,
     CORRECTABLE,
     ELIGIBILITY_LABELS,
+    GENDER_LABELS,
     SECTOR_LABELS,
     SOURCE_LABELS,
 )
@@ -59,10 +61,12 @@ from submissions.forms import (
 )
 from submissions.models import Idea
 from submissions.privacy_views import bp as privacy_bp
-from submissions.states import IdeaSource, TriageFilter
+from submissions.question_views import bp as questions_bp
+from submissions.states import IdeaSource, QuestionKind, TriageFilter
 
 bp = Blueprint("submissions", __name__)
 bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
+bp.register_blueprint(questions_bp)  # an event's questions, what its jury sees
 _RECEIPTS_KEPT = 10
 
 
@@ -71,6 +75,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
     links = [
         (_("Ideas"), url_for("submissions.triage", slug=event.slug)),
         (_("QR poster"), url_for("submissions.poster", slug=event.slug)),
+        (_("Questions and jury view"), url_for("submissions.questions.builder", slug=event.slug)),
     ]
     if event.accepts_ideas:
         links[1:1] = [
@@ -169,6 +174,33 @@ def blank_fields(assisted: bool) -> Markup:
     return cache[key]
 
 
+def _form_extras(event: Event, typed: dict | None = None, errors: dict | None = None) -> dict:
+    """What the idea form shows beside its fixed fields: the event's questions and the team's
+    member rows, with what was typed and each one's message when the form comes back."""
+    typed = typed or {}
+    begun = max(
+        (row + 1 for row in range(team.MAX_MEMBERS) if _member_row_typed(typed, row)), default=0
+    )
+    wanted = request.form.get("add_member") is not None if request.method == "POST" else False
+    rows = min(team.MAX_MEMBERS, max(team.FORM_ROWS, begun + (1 if wanted else 0)))
+    return {
+        "questions": questions.questions_of(event.id),
+        "typed": typed,
+        "errors": errors or {},
+        "member_rows": rows,
+        "max_members": team.MAX_MEMBERS,
+        "member_labels": team.LABELS,
+        "gender_labels": GENDER_LABELS,
+        "age_labels": AGE_LABELS,
+        "yes_no": questions.YES_NO_LABELS,
+        "kinds": QuestionKind,
+    }
+
+
+def _member_row_typed(typed: dict, row: int) -> bool:
+    return any(str(typed.get(team.field_name(row, field)) or "").strip() for field in team.TYPES)
+
+
 def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict):
     """GET shows a blank form with a fresh one-time token; POST stores the idea once. The
     WTForms form is built only to show a form that came back with errors: a blank form is a
@@ -183,12 +215,15 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             "submissions/submit.html",
             event=event,
             form=None,
+            extras=_form_extras(event),
             blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
             submit_token=secrets.token_urlsafe(24),
             source=source,
             action=action,
             **template_vars,
         )
+    if "add_member" in request.form:  # "Add a member" without script: the form again, longer
+        return _form_again(slug, source=source, action=action, template_vars=template_vars)
     with read_first():  # a target not yet remembered is looked up
         target = posting.posting_target(slug) or abort(404)
     data = request.form.to_dict()
@@ -203,6 +238,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             source=source,
             by=by,
             file=request.files.get("attachment"),
+            files=request.files,
         )
         # A token reused on another event's form leads to the receipt of the event that holds it.
         if receipt.event_id != target.id:
@@ -222,11 +258,33 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         "submissions/submit.html",
         event=event,
         form=form,
+        extras=_form_extras(event, data, refused.errors),
         submit_token=token,
         source=source,
         action=action,
         **template_vars,
     ), refused.status
+
+
+def _form_again(slug: str, *, source: str, action: str, template_vars: dict):
+    """The form as typed, with one more member row; nothing stored (a file is chosen again)."""
+    event = _event(slug)
+    if not event.accepts_ideas:
+        return _closed(event)
+    data = request.form.to_dict()
+    token = data.get("submit_token") or ""
+    if not services.TOKEN_PATTERN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
+    return render_template(
+        "submissions/submit.html",
+        event=event,
+        form=IdeaForm(assisted=source == IdeaSource.ASSISTED),
+        extras=_form_extras(event, data),
+        submit_token=token,
+        source=source,
+        action=action,
+        **template_vars,
+    )
 
 
 def _event_key() -> str:

@@ -34,6 +34,14 @@
       event.preventDefault();
       if (sending) return;
       sending = true;
+      /* form.submit() sends no button: "Add a member" (the form back, one row longer) says so. */
+      if (event.submitter && event.submitter.name) {
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = event.submitter.name;
+        pressed.value = event.submitter.value;
+        form.appendChild(pressed);
+      }
       if (button) button.setAttribute("aria-busy", "true");
       offline.hidden = true;
       if (navigator.onLine === false) { showOffline(); return; }
@@ -46,6 +54,31 @@
         .catch(showOffline);
     });
 
+    /* Team members: the empty rows after the first wait behind "Add a member", which shows the
+       next one; once every row shows, the button asks the server for one more. */
+    var team = form.querySelector("[data-team-members]");
+    if (team) {
+      var addMember = team.querySelector("[data-add-member]");
+      var rows = Array.prototype.slice.call(team.querySelectorAll("[data-member-row]"));
+      var filled = function (row) {
+        return Array.prototype.some.call(row.querySelectorAll("input, select"), function (field) {
+          return field.type === "checkbox" ? false : field.value.trim() !== "";
+        }) || row.querySelector(".is-invalid") !== null;
+      };
+      var last = 0;
+      rows.forEach(function (row, index) { if (filled(row)) last = index; });
+      rows.forEach(function (row, index) { row.hidden = index > last; });
+      if (addMember) {
+        addMember.addEventListener("click", function (event) {
+          var next = rows.filter(function (row) { return row.hidden; })[0];
+          if (!next) return;  /* the server adds a row */
+          event.preventDefault();
+          next.hidden = false;
+          var first = next.querySelector("input");
+          if (first) first.focus();
+        });
+      }
+    }
   }
 
   var startOver = document.querySelector("[data-start-over]");
