@@ -5,4 +5,5 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "idea": {"download_attachment": _l("Downloaded an idea's attachment")},
     "export": {"export": _l("Downloaded an export")},
+    "sheet": {"view_idea_file": _l("Opened a file of the idea on the score sheet")},
 }

@@ -10,6 +10,7 @@ from audit.services import record_access
 # Files of the site itself, the same for everyone: the browser may keep them.
 SHARED_FILES = frozenset({"static", "core.vendor"})
 DOWNLOADED_IDEA_FILES = frozenset({"submissions.attachment"})
+VIEWED_IDEA_FILES = frozenset({"judging.idea_file"})  # a judge opening a file on the sheet
 
 
 def personal_data(view):
@@ -38,6 +39,8 @@ def _audit_download(response) -> None:
     args = request.view_args or {}
     if request.endpoint in DOWNLOADED_IDEA_FILES:
         entity, entity_id, action = "idea", args.get("idea_id"), "download_attachment"
+    elif request.endpoint in VIEWED_IDEA_FILES:
+        entity, entity_id, action = "sheet", args.get("sheet_id"), "view_idea_file"
     else:
         entity, entity_id, action = "export", args.get("export_id"), "export"
     record_access(
@@ -55,6 +58,8 @@ def after_request(response):
     if shows_personal_data():
         response.headers["Cache-Control"] = "no-store"
     disposition = response.headers.get("Content-Disposition", "")
-    if response.status_code == 200 and disposition.startswith("attachment"):
+    if response.status_code == 200 and (
+        disposition.startswith("attachment") or request.endpoint in VIEWED_IDEA_FILES
+    ):
         _audit_download(response)
     return response
