@@ -348,15 +348,19 @@ def _check_one(question: Question, raw, file) -> Checked | None:
     if question.kind == QuestionKind.NUMBER:
         low, high = question.min_value, question.max_value
         if (low is not None and value < low) or (high is not None and value > high):
-            raise FieldError(
-                _l(
-                    "Enter a number from %(low)s to %(high)s.",
-                    low=_number_text(low) if low is not None else "…",
-                    high=_number_text(high) if high is not None else "…",
-                )
-            )
+            raise FieldError(_out_of_bounds(low, high))
         value = _number_text(value)
     return Checked(value=value)
+
+
+def _out_of_bounds(low: float | None, high: float | None):
+    if low is None:
+        return _l("Enter a number of at most %(high)s.", high=_number_text(high))
+    if high is None:
+        return _l("Enter a number of at least %(low)s.", low=_number_text(low))
+    return _l(
+        "Enter a number from %(low)s to %(high)s.", low=_number_text(low), high=_number_text(high)
+    )
 
 
 def _yes_or_no(raw) -> bool | None:

@@ -25,7 +25,7 @@ from flask_login import current_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from accounts.decorators import event_permission, permission_required
+from accounts.decorators import event_permission, permission_required, require
 from accounts.permissions import can
 from accounts.services import authenticate
 from accounts.states import Permission
@@ -557,9 +557,15 @@ def import_sheet(slug: str):
 @bp.get("/tour/ideas-template.xlsx")
 @permission_required(Permission.MANAGE)
 def ideas_template():
+    """The paper template; `?event=<slug>` adds that event's questions (a column each)."""
     buffer = BytesIO()
     language = template_language()
-    paper.build_template(language).save(buffer)
+    asked = []
+    if slug := request.args.get("event"):
+        event = _event(strip_control(slug))
+        require(Permission.MANAGE, event)
+        asked = paper.paper_questions(event.id)
+    paper.build_template(language, asked).save(buffer)
     buffer.seek(0)
     return send_file(
         buffer,
