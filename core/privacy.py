@@ -9,7 +9,7 @@ from audit.services import record_access
 
 # Files of the site itself, the same for everyone: the browser may keep them.
 SHARED_FILES = frozenset({"static", "core.vendor"})
-DOWNLOADED_IDEA_FILES = frozenset({"submissions.attachment"})
+DOWNLOADED_IDEA_FILES = frozenset({"submissions.attachment", "submissions.answer_file"})
 VIEWED_IDEA_FILES = frozenset({"judging.idea_file"})  # a judge opening a file on the sheet
 
 

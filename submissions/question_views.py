@@ -118,9 +118,9 @@ def move(slug: str, question_id: int):
 @on_refusal(".builder")
 def remove(slug: str, question_id: int):
     event = get_event(slug)
-    done = questions.remove_question(_question(event.id, question_id), by=current_user)
+    archived = questions.remove_question(_question(event.id, question_id), by=current_user)
     db.session.commit()
-    if done == "archived":
+    if archived:
         flash(_("The question is archived: its answers are kept in the exports."), "success")
     else:
         flash(_("Question deleted."), "success")

@@ -266,18 +266,16 @@ def move_question(question: Question, step: int, *, by) -> None:
     )
 
 
-def remove_question(question: Question, *, by) -> str:
+def remove_question(question: Question, *, by) -> bool:
     """Take a question off the form: deleted when nobody answered it, else archived with its
-    answers (still in the exports and on the idea's page). Returns "deleted" or "archived"."""
+    answers (still in the exports). Returns whether it was archived."""
     if question.is_archived:
-        return "archived"
+        return True
     answered = answer_count(question)
     if answered:
         question.archived_at = utcnow()
-        done = "archived"
     else:
         db.session.delete(question)
-        done = "deleted"
     db.session.flush()
     record(
         "question",
@@ -288,7 +286,7 @@ def remove_question(question: Question, *, by) -> str:
         old=_snapshot(question),
         new={"answers": answered},
     )
-    return done
+    return bool(answered)
 
 
 def save_settings(event_id: int, raw: dict, *, by) -> IdeaFormSettings:

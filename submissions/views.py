@@ -595,6 +595,14 @@ def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
             data={"eligibility": idea.eligibility, "reason": idea.ineligible_reason or ""}
         ),
         duplicate_form=forms.pop("duplicate_form", None) or DuplicateForm(),
+        members=team.members_of(idea.id),
+        member_genders=GENDER_LABELS,
+        member_ages=AGE_LABELS,
+        counts=team.team_counts(idea),
+        asked=questions.questions_of(event.id) + questions.questions_of(event.id, archived=True),
+        answers=questions.answers_of([idea.id]).get(idea.id, {}),
+        shown_answer=questions.shown_answer,
+        kinds=QuestionKind,
     ), status
 
 
@@ -680,6 +688,28 @@ def attachment(slug: str, idea_id: int):
         download_name=attachments.download_name(
             idea.attachment_name, Path(idea.attachment_path).suffix
         ),
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/tour/events/<slug>/ideas/<int:idea_id>/answers/<int:question_id>/file")
+@event_permission(Permission.PERSONAL_DATA)
+def answer_file(slug: str, idea_id: int, question_id: int):
+    """The file an idea sent in answer to one of its event's questions (a download, audited)."""
+    idea = _idea(_event(slug), idea_id)
+    answer = questions.answers_of([idea.id]).get(idea.id, {}).get(question_id)
+    if answer is None or not answer.file_path:
+        abort(404)
+    try:
+        stored = attachments.open_stored(answer.file_path)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        stored,
+        mimetype=answer.file_mime,
+        as_attachment=True,
+        download_name=attachments.download_name(answer.file_name, Path(answer.file_path).suffix),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

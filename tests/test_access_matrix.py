@@ -29,6 +29,7 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
+from submissions.models import Question
 from tests.builders import (
     add_jury,
     add_result,
@@ -158,6 +159,7 @@ ACCESS = {
     "submissions.idea_detail": "manage",
     "submissions.idea_action": "manage",
     "submissions.attachment": "manage",
+    "submissions.answer_file": "manage",
     "submissions.privacy.notice": "public",
     "submissions.privacy.my_data": "public",
     "submissions.privacy.delete_request": "public",
@@ -165,6 +167,12 @@ ACCESS = {
     "submissions.privacy.decide": "organiser",
     "judging.my_events": "jury",
     "judging.sheet": "own_sheet",
+    "judging.idea_file": "own_sheet",
+    "submissions.questions.builder": "manage",
+    "submissions.questions.edit": "manage",
+    "submissions.questions.move": "manage",
+    "submissions.questions.remove": "manage",
+    "submissions.questions.jury_view": "manage",
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
     "judging.conflict": "own_sheet",
@@ -247,7 +255,12 @@ OPEN_EVENT_ROUTES = {
     "submissions.assist",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
-NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment"}
+NOTHING_TO_SERVE = {
+    "jobs.export_download",
+    "submissions.attachment",
+    "submissions.answer_file",
+    "judging.idea_file",
+}
 
 
 @pytest.fixture
@@ -292,8 +305,10 @@ def world(app):
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
     milestone = Milestone(project=project, kind="training", position=0, note="")
+    question = Question(event_id=event_a.id, kind="short_text", text="Partenaires ?")
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
+        + [question]
     )
     db.session.commit()
     return {
@@ -333,6 +348,8 @@ def world(app):
             "request_id": 1,
             "region_code": "02",
             "decision": "refuse",
+            "question_id": question.id,
+            "which": "main",
         },
     }
 

@@ -197,8 +197,8 @@ def test_removing_a_question_with_answers_archives_it(client):
         data=form_data(**{answered.field_name: "oui"}),
         content_type="multipart/form-data",
     )
-    assert questions.remove_question(answered, by=organiser) == "archived"
-    assert questions.remove_question(unanswered, by=organiser) == "deleted"
+    assert questions.remove_question(answered, by=organiser) is True  # archived
+    assert questions.remove_question(unanswered, by=organiser) is False  # deleted
     db.session.commit()
     assert [q.id for q in questions.questions_of(event.id, archived=True)] == [answered.id]
     assert questions.questions_of(event.id) == []

@@ -2,6 +2,8 @@
 member's consent, every bad input named), the counts of women and young people, carried into
 the bank, and members' personal data erased with the idea's."""
 
+import re
+
 from sqlalchemy import func, select
 
 from bank.models import BankProject
@@ -143,3 +145,28 @@ def test_erasing_an_idea_erases_its_members_names_and_phones(app):
     assert (kept.name, kept.role, kept.phone) == ("", "", None)
     assert (kept.gender, kept.age_bracket) == ("male", "25_34")  # the counts stay true
     assert done["members_erased"] == 1
+
+
+def test_the_organisers_idea_page_shows_the_team_and_the_answers(client, login, uploads_dir):
+    from submissions import questions
+    from tests.submissions.conftest import PDF, upload
+
+    event = make_event()
+    organiser = make_user()
+    asked = questions.add_question(event.id, {"text": "Plan", "kind": "file"}, by=organiser)
+    db.session.commit()
+    data = form_data(**member(0, phone="0611223344"))
+    data[asked.field_name] = upload(PDF, "plan.pdf")
+    client.post(f"/e/{event.slug}/submit", data=data, content_type="multipart/form-data")
+    idea = db.session.scalar(select(Idea))
+    login(organiser)
+    page = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}").get_data(as_text=True)
+    assert "Khadija" in page and "+212611223344" in page and "plan.pdf" in page
+    counts = re.sub(r"<[^>]+>", "", page)
+    assert "Membres : 2 · femmes : 2 · moins de 35 ans : 2" in counts
+    file = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}/answers/{asked.id}/file")
+    assert file.status_code == 200 and file.data == PDF
+    assert file.headers["Content-Disposition"].startswith("attachment")
+    file.close()
+    missing = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}/answers/999/file")
+    assert missing.status_code == 404
