@@ -223,6 +223,7 @@ def held_data(idea: Idea) -> dict:
         .where(DeletionRequest.idea_id == idea.id)
         .order_by(DeletionRequest.id)
     )
+    given = questions.answers_of([idea.id]).get(idea.id, {})
     return {
         "receipt_code": idea.receipt_code,
         "event": {"city": idea.event.city, "date": _plain(idea.event.date)},
@@ -231,6 +232,22 @@ def held_data(idea: Idea) -> dict:
         "language": idea.locale,
         **{name: {f: getattr(idea, f) for f in fields} for name, fields in HELD_SECTIONS.items()},
         "attachment": idea.attachment_name,
+        "team_members": [
+            {
+                "name": m.name,
+                "role": m.role,
+                "gender": m.gender,
+                "age_bracket": m.age_bracket,
+                "phone": m.phone,
+                "consent_at": _plain(m.consent_at),
+            }
+            for m in team.members_of(idea.id)
+        ],
+        "answers": [
+            {"question": q.text, "answer": questions.shown_answer(q, given[q.id], "fr")}
+            for q in _asked(idea)
+            if q.id in given
+        ],
         "consent": {"at": _plain(idea.consent_at), "notice_version": idea.consent_version},
         "eligibility": idea.eligibility,
         "anonymised_at": _plain(idea.anonymised_at),
@@ -248,6 +265,12 @@ def held_data(idea: Idea) -> dict:
         "controller": "ODCO",
         "notice_version": PRIVACY_NOTICE_VERSION,
     }
+
+
+def _asked(idea: Idea) -> list:
+    return questions.questions_of(idea.event_id) + questions.questions_of(
+        idea.event_id, archived=True
+    )
 
 
 # --- Deletion requests --------------------------------------------------------------------------

@@ -170,3 +170,20 @@ def test_the_organisers_idea_page_shows_the_team_and_the_answers(client, login, 
     file.close()
     missing = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}/answers/999/file")
     assert missing.status_code == 404
+
+
+def test_the_participant_sees_the_members_and_answers_held(client):
+    from submissions import questions
+
+    event = make_event()
+    asked = questions.add_question(event.id, {"text": "Local ?", "kind": "yes_no"}, by=make_user())
+    db.session.commit()
+    data = {**member(0, phone="0611223344"), asked.field_name: "oui"}
+    post(client, event, **data)
+    code = db.session.scalar(select(Idea.receipt_code))
+    sent = {"code": code, "phone": "0612345678"}
+    page = client.post("/privacy/my-data", data=sent).get_data(as_text=True)
+    assert "Khadija" in page and "+212611223344" in page and "Local ?" in page
+    held = client.post("/privacy/my-data", data={**sent, "format": "json"}).get_json()
+    assert held["team_members"][0]["name"] == "Khadija"
+    assert held["answers"] == [{"question": "Local ?", "answer": "Oui"}]
