@@ -1,5 +1,5 @@
-"""The demo's questions per event and teams: Rabat's form asks four questions of its own (one
-shown to the jury) and Oujda's two; the demo's ideas there answer them and name their team
+"""The demo's questions per event and teams: Rabat's form asks four questions of its own (three
+shown to the jury), Oujda's and Dakhla's two; the demo's ideas there answer them and name their team
 members, and both juries see the answers marked for them and the attachments. Idempotent: a
 question is found by its French wording, a team or an answer is added once."""
 
@@ -64,6 +64,7 @@ QUESTIONS = {
         },
     ),
 }
+QUESTIONS["Dakhla"] = QUESTIONS["Oujda"]  # its judges (judging now) see the answers
 ANSWERS = (
     ("yes", "12", "o2", "La commune rurale et l'ORMVA de la région."),
     ("no", "4", "o3", "L'association des femmes du douar et la Chambre d'artisanat."),
