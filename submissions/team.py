@@ -77,6 +77,18 @@ def store_members(idea_id: int, members: list[dict]) -> None:
         db.session.flush()
 
 
+def copy_members(from_idea_id: int, to_idea_id: int) -> None:
+    """An idea carried into another event (the national final) takes its team along."""
+    for member in members_of(from_idea_id):
+        db.session.add(
+            TeamMember(
+                idea_id=to_idea_id, position=member.position, name=member.name,
+                role=member.role, gender=member.gender, age_bracket=member.age_bracket,
+                phone=member.phone, consent_at=member.consent_at,
+            )
+        )  # fmt: skip
+
+
 def members_of(idea_id: int) -> list[TeamMember]:
     return list(
         db.session.scalars(
