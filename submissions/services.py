@@ -91,12 +91,13 @@ def submit_idea(
     files=None,
 ) -> Receipt:
     """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
-        gets the receipt of the idea already stored, even once the event has closed. `data` holds
-        the raw fields, plus optionally `locale`; `file` is the uploaded attachment, if any
-        (checked here, its message beside the fields' ones); `files` holds the files answering the
-    event's questions, by field name. Team members and answers are stored with the idea. Whether the event is open is checked
-        by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
-        made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
+    gets the receipt of the idea already stored, even once the event has closed. `data` holds
+    the raw fields (the answers to the event's questions and the team's member rows too), plus
+    optionally `locale`; `file` is the uploaded attachment, if any, and `files` the files
+    answering questions, by field name (checked here, their messages beside the fields' ones).
+    Whether the event is open is checked by the INSERT (EventClosed otherwise). The idea is
+    written, not loaded: no ORM object is made for it (on a hall's busiest page, building one
+    cost as much as the INSERT); its answers and members are stored after it."""
     if IdeaSource.parse(source) is None:
         raise ValueError(f"unknown source {source!r}")
     if token is not None and not TOKEN_PATTERN.fullmatch(token):

@@ -68,6 +68,20 @@
       var last = 0;
       rows.forEach(function (row, index) { if (filled(row)) last = index; });
       rows.forEach(function (row, index) { row.hidden = index > last; });
+      /* "Remove this member" empties the row and puts it away (an empty row is not sent). */
+      rows.forEach(function (row) {
+        var remove = row.querySelector("[data-remove-member]");
+        if (!remove) return;
+        remove.hidden = false;
+        remove.addEventListener("click", function () {
+          row.querySelectorAll("input, select").forEach(function (field) {
+            if (field.type === "checkbox") field.checked = false; else field.value = "";
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          });
+          if (rows.filter(function (r) { return !r.hidden; }).length > 1) row.hidden = true;
+          if (addMember) addMember.focus();
+        });
+      });
       if (addMember) {
         addMember.addEventListener("click", function (event) {
           var next = rows.filter(function (row) { return row.hidden; })[0];

@@ -1,5 +1,5 @@
 """A participant on a 360 px phone, in Arabic, answers the event's own questions and names two
-team members (the second row shown by "Add a member"), gets a receipt; a wrong answer is named
+team members (rows shown by "Add a member", one taken back by "Remove"), gets a receipt; a wrong answer is named
 next to its field first, nothing typed lost."""
 
 import re
@@ -76,6 +76,10 @@ def test_a_participant_answers_questions_and_names_the_team_on_a_phone_in_arabic
     page.select_option("#member-1-gender", "male")
     page.select_option("#member-1-age_bracket", "25_34")
     page.check("#member-1-consent")
+    page.click("[data-add-member]")  # a third, then taken back: nothing of it is sent
+    page.fill("#member-2-name", "عضو زائد")
+    rows.nth(2).locator("[data-remove-member]").click()
+    assert not rows.nth(2).is_visible() and page.input_value("#member-2-name") == ""
     assert no_horizontal_overflow(page)
     shot(page, "filled")
     page.click("#submit-idea")
