@@ -1,6 +1,7 @@
 """The demo's questions per event and teams: Rabat's form asks four questions of its own (three
-shown to the jury), Oujda's and Dakhla's two; the demo's ideas there answer them and name their team
-members, and both juries see the answers marked for them and the attachments. Idempotent: a
+shown to the jury; none required, so that the demo's journeys send the fixed fields only),
+Oujda's and Dakhla's two; the demo's ideas there answer them and name their team
+members, and their juries see the answers marked for them and the attachments. Idempotent: a
 question is found by its French wording, a team or an answer is added once."""
 
 from sqlalchemy import select
@@ -17,7 +18,6 @@ QUESTIONS = {
             "text_ar": "هل تتوفرون على محل أو أرض؟",
             "text_en": "Do you already have premises or land?",
             "kind": "yes_no",
-            "required": "y",
             "visible_to_jury": "y",
         },
         {
