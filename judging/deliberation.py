@@ -46,6 +46,7 @@ from judging.states import ValidationMode
 from submissions.models import Idea
 from submissions.services import ChangeRefused
 from submissions.states import Eligibility, IdeaSource
+from submissions.team import copy_members
 
 OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
 NOTES = Text.of(Deliberation.notes, max_length=20_000)
@@ -508,6 +509,8 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         created.append(idea)
         already.add(source.id)
     db.session.flush()
+    for idea in created:
+        copy_members(idea.carried_from_id, idea.id)
     if created:
         record(
             "event", final_event.id, "carry_winners", by=by, event_id=final_event.id,

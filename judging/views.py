@@ -40,7 +40,9 @@ from judging.states import SheetState
 from paging import of_list, page_number
 from places.reference import place_name
 from refusals import Forbidden, form_refusals, on_refusal, see_other
+from submissions import attachments
 from submissions.fields import SECTOR_LABELS
+from submissions.jury_view import jury_view
 from submissions.models import Idea
 from submissions.views import unchecked_warning
 
@@ -116,7 +118,34 @@ def sheet(sheet_id: int):
         values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
         sector_labels=_sector_labels(),
         editable=sheet.event.is_judging and not sheet.is_submitted,
+        shown=jury_view(sheet.idea),
     )
+
+
+@bp.get("/jury/sheets/<int:sheet_id>/files/<which>")
+@jury_required
+def idea_file(sheet_id: int, which: str):
+    """A file of the idea the judge scores, when the organisers let the jury see it: shown in
+    the page (a photo inline, a PDF in the tablet's viewer), never to another judge."""
+    sheet = _own_sheet(sheet_id)
+    shown = jury_view(sheet.idea).file(which)
+    if shown is None:
+        abort(404)
+    try:
+        stored = attachments.open_stored(shown.key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        stored,
+        mimetype=shown.mime,
+        as_attachment=False,
+        download_name=attachments.download_name(shown.name, shown.extension),
+    )
+    # Shown inside the score sheet's frame, of this site only; the type as checked on upload.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/score")

@@ -52,6 +52,9 @@ from judging.results import (
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
+from submissions.privacy import redact_contacts
+from submissions.questions import answers_of, questions_of, shown_answer
+from submissions.team import counts_of
 
 METHOD_LABELS = {
     RankingMethod.RAW: _l("Raw scores"),
@@ -102,6 +105,9 @@ def labels() -> dict:
         "mean": _("Mean"),
         "yes": _("Yes"),
         "no": _("No"),
+        "members": _("Team members"),
+        "women": _("Women"),
+        "youth": _("Under 35"),
     }
 
 
@@ -321,6 +327,7 @@ def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[Event
             method="",
             criteria=[str(c.name_in(locale)) or c.key for c in criteria],
             judges=[name for _id, name in judges[event.id]],
+            questions=[str(q.wording_in(locale)) for q in _questions(event.id)],
         )
         jury = _Jury(criteria, criterion_specs(event.rubric), judges[event.id])
         block.ideas = _idea_rows(block, event, jury, tally, words, include_personal)
@@ -381,6 +388,23 @@ def _ideas(event_id: int, include_personal: bool) -> dict:
     }
 
 
+def _questions(event_id: int) -> list:
+    """The event's questions, those on its form in order, then the archived ones (answers kept)."""
+    return questions_of(event_id) + questions_of(event_id, archived=True)
+
+
+def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> dict:
+    """{idea id: [answer text per question]}; contact details typed in an answer are redacted
+    from a workbook without personal data."""
+    asked = _questions(event_id)
+    given = answers_of(idea_ids)
+    clean = (lambda text: text) if include_personal else redact_contacts
+    return {
+        idea_id: [clean(shown_answer(q, given.get(idea_id, {}).get(q.id), locale)) for q in asked]
+        for idea_id in given
+    }
+
+
 def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
     """{idea: (criterion means, judges' scores)}: the event's marks reduced as they stream in."""
     figures = {}
@@ -405,6 +429,8 @@ def _idea_rows(
     ideas = _ideas(event.id, include_personal)
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
     figures = _figures(event.id, jury)
+    teams = counts_of(ideas)
+    answers = _answers(event.id, list(ideas), current_language(), include_personal)
     block.comments = (
         (ideas[idea_id].receipt_code, ideas[idea_id].title, judge, text)
         for idea_id, judge, text in sheet_comments(event.id)
@@ -436,6 +462,10 @@ def _idea_rows(
             judge_scores=scores or [None] * len(jury.judges),
             lead_phone=idea.lead_phone if include_personal else None,
             lead_email=idea.lead_email if include_personal else None,
+            members=teams[idea.id].members if idea.id in teams else None,
+            women=teams[idea.id].women if idea.id in teams else None,
+            youth=teams[idea.id].youth if idea.id in teams else None,
+            answers=answers.get(idea.id, ()),
         )
 
 

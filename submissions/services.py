@@ -15,7 +15,7 @@ from extensions import db, utcnow
 from fieldtypes import FieldError, Phone, strip_control
 from paging import Page, paginate
 from refusals import Conflict, Refusal, Throttled
-from submissions import attachments
+from submissions import attachments, questions, team
 from submissions.fields import (
     CORRECTABLE,
     INELIGIBLE_REASON,
@@ -105,15 +105,18 @@ def submit_idea(
     by=None,
     file=None,
     version: str | None = None,
+    files=None,
 ) -> Receipt:
     """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
     gets the receipt of the idea already stored, even once the event has closed. `data` holds
-    the raw fields, plus optionally `locale`; `file` is the uploaded attachment, if any
-    (checked here, its message beside the fields' ones). `version` is the form's
-    (`fields.form_version`), when it says one: another version is refused (FormOutdated), unless
-    its token was stored already (a replay gets its receipt). Whether the event is open is checked
-    by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
-    made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
+    the raw fields (the answers to the event's questions and the team's member rows too), plus
+    optionally `locale`; `file` is the uploaded attachment, if any, and `files` the files
+    answering questions, by field name (checked here, their messages beside the fields' ones).
+    `version` is the form's (`fields.form_version`), when it says one: another version is refused
+    (FormOutdated), unless its token was stored already (a replay gets its receipt). Whether the
+    event is open is checked by the INSERT (EventClosed otherwise). The idea is written, not
+    loaded: no ORM object is made for it (on a hall's busiest page, building one cost as much as
+    the INSERT); its answers and members are stored after it."""
     if IdeaSource.parse(source) is None:
         raise ValueError(f"unknown source {source!r}")
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
@@ -129,8 +132,12 @@ def submit_idea(
         upload = attachments.check_upload(file, getattr(file, "filename", None))
     except FieldError as error:
         upload, errors = None, {**errors, "attachment": error.message}
-    if errors:
-        raise InvalidIdea(errors)
+    members, member_errors = team.check_members(data)
+    if errors or member_errors:
+        # The event's questions are read only here or after the INSERT: every message at once
+        # on a form sent back, and the happy path's INSERT still comes first.
+        _, answer_errors = questions.check_answers(questions.questions_of(event.id), data, files)
+        raise InvalidIdea({**errors, **member_errors, **answer_errors})
 
     stored = attachments.store(upload, event.id) if upload else None
     try:
@@ -143,6 +150,7 @@ def submit_idea(
     if not receipt.created:
         attachments.discard(stored)  # an identical post with the same token won the race
         return receipt
+    _store_extras(receipt, event.id, data, files, members, stored)
 
     record(
         "idea",
@@ -156,6 +164,23 @@ def submit_idea(
     if row["lead_email"]:
         _queue_receipt_email(row, receipt)
     return receipt
+
+
+def _store_extras(receipt, event_id, data, files, members, stored) -> None:
+    """The idea's answers to its event's questions (read after the INSERT: a wrong answer rolls
+    the idea back, its files abandoned) and its team members."""
+    answers, answer_errors = questions.check_answers(questions.questions_of(event_id), data, files)
+    if answer_errors:
+        attachments.abandon(stored)
+        raise InvalidIdea(answer_errors)
+    kept = []
+    try:
+        kept = questions.store_answers(receipt.idea_id, event_id, answers)
+        team.store_members(receipt.idea_id, members)
+    except BaseException:
+        for key in (stored, *kept):
+            attachments.abandon(key)
+        raise
 
 
 def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Receipt, dict]:

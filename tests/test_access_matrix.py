@@ -30,6 +30,7 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
+from submissions.models import Question
 from tests.builders import (
     add_jury,
     add_result,
@@ -164,6 +165,7 @@ ACCESS = {
     "submissions.idea_detail": "manage",
     "submissions.idea_action": "manage",
     "submissions.attachment": "manage",
+    "submissions.answer_file": "manage",
     "submissions.privacy.notice": "public",
     "submissions.privacy.my_data": "public",
     "submissions.privacy.delete_request": "public",
@@ -171,6 +173,12 @@ ACCESS = {
     "submissions.privacy.decide": "organiser",
     "judging.my_events": "jury",
     "judging.sheet": "own_sheet",
+    "judging.idea_file": "own_sheet",
+    "submissions.questions.builder": "manage",
+    "submissions.questions.edit": "manage",
+    "submissions.questions.move": "manage",
+    "submissions.questions.remove": "manage",
+    "submissions.questions.jury_view": "manage",
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
     "judging.conflict": "own_sheet",
@@ -259,7 +267,13 @@ OPEN_EVENT_ROUTES = {
     "submissions.assist",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
-NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment", "bank.download_document"}
+NOTHING_TO_SERVE = {
+    "jobs.export_download",
+    "submissions.attachment",
+    "submissions.answer_file",
+    "judging.idea_file",
+    "bank.download_document",
+}
 
 
 @pytest.fixture
@@ -316,8 +330,10 @@ def world(app):
     document = MilestoneDocument(
         milestone=milestone, name="statuts.pdf", key="1/absent.pdf", mime="application/pdf", size=9
     )
+    question = Question(event_id=event_a.id, kind="short_text", text="Partenaires ?")
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
+        + [question]
     )
     db.session.add(document)
     db.session.commit()
@@ -359,6 +375,8 @@ def world(app):
             "request_id": 1,
             "region_code": "02",
             "decision": "refuse",
+            "question_id": question.id,
+            "which": "main",
         },
     }
 

@@ -35,7 +35,7 @@ from jobs.models import ExportJob
 from judging import deliberation as delib
 from judging import services as judging
 from judging.models import Certificate, ScoreSheet
-from submissions.models import Idea
+from submissions.models import Idea, IdeaFormSettings, Question
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
 VISITORS = ("anonymous", "participant", "judge", "organiser", "kiosk")
@@ -122,6 +122,12 @@ def tour(app):
     )
     db.session.add_all([project, export, programme, partner, application, milestone, document])
     bank_documents.file_store().put(document.key, b"%PDF-1.4\n")
+    judged = events[EventState.JUDGING]
+    question = Question(
+        event_id=judged.id, kind="short_text", text="Partenaires ?", visible_to_jury=True
+    )
+    shown = IdeaFormSettings(event_id=judged.id, jury_sees_attachments=True, jury_sees_answers=True)
+    db.session.add_all([question, shown])
     db.session.commit()
     return {
         "organiser": organiser,
@@ -141,6 +147,8 @@ def tour(app):
             "application_id": application.id,
             "milestone_id": milestone.id,
             "document_id": document.id,
+            "question_id": question.id,
+            "which": "main",
         },
     }
 
@@ -253,4 +261,6 @@ def test_no_get_request_writes_to_the_database(app, tour):
 NEVER_200 = {
     "jobs.export_download",  # the export failed: there is no file to download
     "submissions.attachment",  # no idea of the tour was sent with a file
+    "submissions.answer_file",  # nor a file in answer to a question
+    "judging.idea_file",  # so no file for the jury to open either
 }

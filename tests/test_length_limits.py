@@ -17,7 +17,8 @@ from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
 from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
-from submissions.models import DeletionRequest, Idea
+from submissions import questions
+from submissions.models import Answer, DeletionRequest, Idea, Question, TeamMember
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
 from tests.submissions.conftest import form_data
@@ -302,6 +303,41 @@ def invitation_form(client, login, field, value):
     )
 
 
+def question_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"text": "Question ?", "kind": "short_text", field: value}
+    response = client.post(f"/tour/events/{event.slug}/questions", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(getattr(Question, field)).where(Question.event_id == event.id)
+        ),
+    )
+
+
+def team_member(client, login, field, value):
+    event = make_event()
+    typed_ = {"member-0-name": "Sara", "member-0-consent": "y", f"member-0-{field}": value}
+    response = client.post(
+        f"/e/{event.slug}/submit", data=form_data(**typed_), content_type="multipart/form-data"
+    )
+    return Sent(response, lambda: db.session.scalar(select(getattr(TeamMember, field))))
+
+
+def question_answer(client, login, field, value):
+    """`field` is the question's kind: its answer's default limit."""
+    event = make_event()
+    question = questions.add_question(event.id, {"text": "Q", "kind": field}, by=make_user())
+    db.session.commit()
+    response = client.post(
+        f"/e/{event.slug}/submit",
+        data=form_data(**{question.field_name: value}),
+        content_type="multipart/form-data",
+    )
+    return Sent(response, lambda: db.session.scalar(select(Answer.value)))
+
+
 def _fresh(model, id_, field):
     db.session.expire_all()
     return getattr(db.session.get(model, id_), field)
@@ -426,6 +462,13 @@ LIMITS = [
     (jury_form, "email", 254, "adresse e-mail valide"),
     (invitation_form, "name", 200, TOO_LONG),
     (invitation_form, "email", 254, "adresse e-mail valide"),
+    (question_form, "text", 500, TOO_LONG),
+    (question_form, "text_ar", 500, TOO_LONG),
+    (question_form, "text_en", 500, TOO_LONG),
+    (team_member, "name", 200, TOO_LONG),
+    (team_member, "role", 100, TOO_LONG),
+    (question_answer, "short_text", 200, TOO_LONG),
+    (question_answer, "long_text", 2_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}

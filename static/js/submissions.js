@@ -179,6 +179,14 @@
       event.preventDefault();
       if (sending) return;
       sending = true;
+      /* form.submit() sends no button: "Add a member" (the form back, one row longer) says so. */
+      if (event.submitter && event.submitter.name) {
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = event.submitter.name;
+        pressed.value = event.submitter.value;
+        form.appendChild(pressed);
+      }
       if (button) button.setAttribute("aria-busy", "true");
       saved.hidden = true;
       var offline = function () {
@@ -208,6 +216,46 @@
       if ("serviceWorker" in navigator) {
         navigator.serviceWorker.addEventListener("message", function (event) {
           if (event.data && event.data.type === "ideas-synced") showQueue();
+        });
+      }
+    }
+
+    /* Team members: the empty rows after the first wait behind "Add a member", which shows the
+       next one; once every row shows, the button asks the server for one more. */
+    var team = form.querySelector("[data-team-members]");
+    if (team) {
+      var addMember = team.querySelector("[data-add-member]");
+      var rows = Array.prototype.slice.call(team.querySelectorAll("[data-member-row]"));
+      var filled = function (row) {
+        return Array.prototype.some.call(row.querySelectorAll("input, select"), function (field) {
+          return field.type === "checkbox" ? false : field.value.trim() !== "";
+        }) || row.querySelector(".is-invalid") !== null;
+      };
+      var last = 0;
+      rows.forEach(function (row, index) { if (filled(row)) last = index; });
+      rows.forEach(function (row, index) { row.hidden = index > last; });
+      /* "Remove this member" empties the row and puts it away (an empty row is not sent). */
+      rows.forEach(function (row) {
+        var remove = row.querySelector("[data-remove-member]");
+        if (!remove) return;
+        remove.hidden = false;
+        remove.addEventListener("click", function () {
+          row.querySelectorAll("input, select").forEach(function (field) {
+            if (field.type === "checkbox") field.checked = false; else field.value = "";
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          });
+          if (rows.filter(function (r) { return !r.hidden; }).length > 1) row.hidden = true;
+          if (addMember) addMember.focus();
+        });
+      });
+      if (addMember) {
+        addMember.addEventListener("click", function (event) {
+          var next = rows.filter(function (row) { return row.hidden; })[0];
+          if (!next) return;  /* the server adds a row */
+          event.preventDefault();
+          next.hidden = false;
+          var first = next.querySelector("input");
+          if (first) first.focus();
         });
       }
     }
