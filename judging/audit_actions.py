@@ -18,6 +18,11 @@ ACTIONS = {
         "amendment": _l("Started an amendment of the results"),
         "publish_amendment": _l("Published amended results"),
         "carry_winners": _l("Carried the winners to the final"),
+        "pitch_round": _l("Set the pitch round"),
+        "remove_pitch_round": _l("Removed the pitch round"),
+        "start_pitch_round": _l("Chose the shortlist and started the pitch round"),
+        "running_order": _l("Changed the pitches' running order"),
+        "stage": _l("Moved the stage on"),
     },
     "score": {"score": _l("Gave a mark")},
     "sheet": {
@@ -55,6 +60,16 @@ FIELDS = {
     "set_aside": _l("Sheets set aside"),
     "voided": _l("Sheets voided"),
     "kept": _l("Sheets kept"),
+    "round": _l("Round"),
+    "rubric_id": _l("Rubric"),
+    "shortlist_size": _l("Shortlist size"),
+    "pitch_seconds": _l("Pitch (seconds)"),
+    "questions_seconds": _l("Questions (seconds)"),
+    "shortlist": _l("Shortlist"),
+    "order": _l("Running order"),
+    "how": _l("How"),
+    "phase": _l("Stage"),
+    "action": _l("Action"),
 }
 METHOD_LABELS = {  # the event form's words for each method
     RankingMethod.RAW: _l("Raw weighted average"),

@@ -33,6 +33,7 @@ from judging.freeze import (
     version_in_force,
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
+from judging.rounds import shortlist
 from judging.services import (
     JudgingConflict,
     JudgingError,
@@ -450,6 +451,7 @@ def minutes_data(event: Event) -> dict:
         "jury": jury,
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
+        "shortlist": shortlist(event),
     }
 
 
