@@ -1,14 +1,15 @@
 """The demo's pitch round: the national final in Rabat scores the stops' winners on their
 written ideas (round 1), shortlists the best two and has them pitch on stage (round 2, with a
-pitch rubric of its own); the first team is on stage. Skipped once the round exists."""
+pitch rubric of its own); the first team is on stage; a special prize rewards the best
+women-led project. Skipped once the round exists."""
 
 from competitions import services as competitions
 from competitions.models import Criterion, Event, Rubric
 from competitions.states import EventState
 from extensions import db
-from judging import rounds, services
+from judging import prizes, rounds, services
 from judging.models import ScoreSheet
-from judging.states import SheetState, StageAction
+from judging.states import PrizeRule, SheetState, StageAction
 
 PITCH_RUBRIC = {"fr": "Grille du pitch", "ar": "شبكة تقييم العرض", "en": "Pitch rubric"}
 PITCH_CRITERIA = (
@@ -20,6 +21,14 @@ PITCH_CRITERIA = (
     ),
     ("team", {"fr": "Force de l'équipe", "ar": "قوة الفريق", "en": "Strength of the team"}, 1.5),
 )
+
+
+WOMEN_PRIZE = {
+    "name": "Meilleur projet porté par des femmes",
+    "name_ar": "أفضل مشروع تقوده نساء",
+    "name_en": "Best women-led project",
+    "rule": PrizeRule.WOMEN_LED,
+}
 
 
 def _pitch_rubric() -> Rubric:
@@ -66,4 +75,5 @@ def seed_pitch_round(final: Event, organiser) -> None:
     )  # fmt: skip
     rounds.start_pitch_round(final, None, None, organiser)
     rounds.stage_action(final, StageAction.START, organiser)
+    prizes.add_prize(final, WOMEN_PRIZE, organiser)
     db.session.flush()

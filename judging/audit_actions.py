@@ -32,6 +32,7 @@ ACTIONS = {
         "conflict": _l("Declared a conflict of interest on a sheet"),
     },
     "conflict": {"record": _l("Recorded a conflict of interest")},
+    "prize": {"add": _l("Added a special prize"), "remove": _l("Removed a special prize")},
 }
 FIELDS = {
     "status": _l("Status"),
@@ -70,6 +71,10 @@ FIELDS = {
     "how": _l("How"),
     "phase": _l("Stage"),
     "action": _l("Action"),
+    "rule": _l("Who competes"),
+    "sector": _l("Sector"),
+    "name_ar": _l("Name in Arabic"),
+    "name_en": _l("Name in English"),
 }
 METHOD_LABELS = {  # the event form's words for each method
     RankingMethod.RAW: _l("Raw weighted average"),

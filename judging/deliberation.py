@@ -33,6 +33,7 @@ from judging.freeze import (
     version_in_force,
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
+from judging.prizes import prize_outcomes
 from judging.rounds import shortlist
 from judging.services import (
     JudgingConflict,
@@ -452,6 +453,7 @@ def minutes_data(event: Event) -> dict:
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
         "shortlist": shortlist(event),
+        "prize_outcomes": prize_outcomes(event, shown),
     }
 
 

@@ -7,9 +7,11 @@ from accounts.models import User
 from competitions.models import Criterion, Event, Rubric
 from competitions.states import RankingMethod
 from extensions import db, utcnow
+from i18n import Localized, TypedInLanguages
 from judging.states import (
     CertificateKind,
     NotRanked,
+    PrizeRule,
     RoundKind,
     SheetState,
     StagePhase,
@@ -288,3 +290,23 @@ class ShortlistEntry(db.Model):
 
     round: Mapped[Round] = relationship(back_populates="entries")
     idea: Mapped[Idea] = relationship()
+
+
+class SpecialPrize(TypedInLanguages, db.Model):
+    """A prize the organiser defines for an event beside the main ranking (best women-led
+    project, youth, a sector): won by the best-ranked ideas that qualify, from the same scores."""
+
+    __tablename__ = "special_prizes"
+    __table_args__ = (CheckConstraint(PrizeRule.check("rule"), name="rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # French; Arabic and English beside it
+    name_ar: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    rule: Mapped[str] = mapped_column(String(20))
+    sector: Mapped[str | None] = mapped_column(String(30))  # the sector rule's
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def name_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("name", lang)

@@ -77,7 +77,8 @@ def save_pitch_round(event: Event, raw: dict, by) -> Round:
         if rubric is None or int(rubric_id) >= 2**31:
             errors["rubric_id"] = _l("Choose a rubric from the list.")
     if errors:
-        raise JudgingError(_l("Check the highlighted fields."), errors=errors)
+        # The first field's message says what to fix (a flash shows one message).
+        raise JudgingError(next(iter(errors.values())), errors=errors)
     old = None
     if found is None:
         found = Round(event_id=event.id, number=2, kind=RoundKind.PITCH)

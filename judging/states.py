@@ -101,3 +101,11 @@ class StageAction(Vocabulary):
     PAUSE = "pause"
     RESUME = "resume"
     RESET = "reset"  # no one on
+
+
+class PrizeRule(Vocabulary):
+    """Which ideas a special prize is open to (see `judging.prizes.qualifies`)."""
+
+    SECTOR = "in_sector"  # the idea's sector is the prize's
+    WOMEN_LED = "women_led"  # at least half the team are women
+    YOUTH_LED = "youth_led"  # at least half the team are young (under 35)

@@ -34,6 +34,7 @@ from judging import (
     certificates,
     outcome,
     paper,
+    prizes,
     rounds,
     services,
     steps,
@@ -366,6 +367,7 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=No
         can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
         shortlist=rounds.shortlist(event),
+        prize_outcomes=prizes.prize_outcomes(event, shown),
         notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
         errors=errors,
@@ -660,6 +662,7 @@ def results(slug: str):
         versions=official.published_versions(event),
         certificates=outcome.event_certificates(event) if organiser else None,
         certificate_urls=outcome.certificate_urls,
+        prize_outcomes=prizes.prize_outcomes(event, shown),
     )
 
 

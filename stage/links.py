@@ -8,7 +8,10 @@ from judging.services import pitch_round
 
 
 def event_links(event: Event) -> list[tuple[str, str]]:
-    links = [(str(_l("Rounds and pitches")), url_for("stage.rounds_page", slug=event.slug))]
+    links = [
+        (str(_l("Rounds and pitches")), url_for("stage.rounds_page", slug=event.slug)),
+        (str(_l("Special prizes")), url_for("stage.prizes_page", slug=event.slug)),
+    ]
     found = pitch_round(event)
     if found is not None and found.is_started:
         links.append((str(_l("Stage controls")), url_for("stage.control", slug=event.slug)))

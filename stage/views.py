@@ -13,9 +13,12 @@ from competitions.models import Event, Rubric
 from competitions.services import get_event
 from core.routing import database_id
 from extensions import db
-from judging import rounds, services
+from fieldtypes import max_lengths
+from judging import prizes, rounds, services
+from judging import results as official
 from judging.states import StageAction
 from refusals import on_refusal, see_other
+from submissions.fields import SECTOR_LABELS
 
 bp = Blueprint("stage", __name__)
 
@@ -197,14 +200,58 @@ def _screen_state(event: Event) -> dict | None:
 
 @bp.get("/stage/<slug>")
 def screen(slug: str):
-    """The public full-screen stage page, in the language the organiser chose for the room."""
+    """The public full-screen stage page, in the language the organiser chose for the room
+    (an address with `?lang=` shows it in that language instead: a preview)."""
     event = _event(slug)
     state = _screen_state(event)
-    with force_locale(state["language"] if state else "fr"):
-        return render_template("stage/screen.html", event=event, state=state)
+    room = state["language"] if state else "fr"
+    if request.args.get("lang") in rounds.SCREEN_LANGUAGES:
+        return render_template("stage/screen.html", event=event, state=state, room=room)
+    with force_locale(room):
+        return render_template("stage/screen.html", event=event, state=state, room=room)
 
 
 @bp.get("/stage/<slug>/state.json")
 def screen_state(slug: str):
     """What the stage screen polls (no personal data: the idea's title and receipt code)."""
     return jsonify(_screen_state(_event(slug)) or {"phase": None})
+
+
+# --- Special prizes -------------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/prizes")
+@event_permission(Permission.MANAGE)
+def prizes_page(slug: str):
+    """The event's special prizes, with who wins each on the ranking so far."""
+    event = _event(slug)
+    shown = official.provisional_results(event) if event.judging_started else None
+    return render_template(
+        "stage/prizes.html",
+        event=event,
+        outcomes=prizes.prize_outcomes(event, shown) if shown else [],
+        prizes=prizes.event_prizes(event),
+        rules=prizes.RULE_LABELS,
+        sectors=SECTOR_LABELS,
+        limits=max_lengths(prizes.PRIZE_FIELDS),
+    )
+
+
+@bp.post("/events/<slug>/prizes")
+@event_permission(Permission.MANAGE)
+@on_refusal(".prizes_page")
+def add_prize(slug: str):
+    prizes.add_prize(_event(slug), request.form.to_dict(), current_user)
+    db.session.commit()
+    flash(_("Special prize added."), "success")
+    return see_other(url_for(".prizes_page", slug=slug))
+
+
+@bp.post("/events/<slug>/prizes/remove")
+@event_permission(Permission.MANAGE)
+@on_refusal(".prizes_page")
+def remove_prize(slug: str):
+    prizes.remove_prize(_event(slug), request.form.get("prize_id", type=database_id), current_user)
+    db.session.commit()
+    flash(_("Special prize removed."), "success")
+    return see_other(url_for(".prizes_page", slug=slug))

@@ -16,7 +16,15 @@ from bank.models import BankProject, FinancingApplication, FinancingProgramme, P
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
-from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
+from judging.models import (
+    Conflict,
+    Deliberation,
+    ScoreSheet,
+    ShortlistEntry,
+    SpecialPrize,
+    WinnerChoice,
+)
+from judging.states import PrizeRule
 from submissions.models import DeletionRequest, Idea
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
@@ -191,6 +199,36 @@ def paper_score_comment(client, login, field, value):
             follow_redirects=True,
         )
     return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
+
+
+def prize_form(client, login, field, value):
+    event = make_event(state="judging")
+    login(make_user())
+    data = {"name": "Prix", "rule": PrizeRule.WOMEN_LED, field: value}
+    response = client.post(f"/events/{event.slug}/prizes", data=data, follow_redirects=True)
+    return Sent(response, lambda: db.session.scalar(select(getattr(SpecialPrize, field))))
+
+
+def shortlist_reason(client, login, field, value):
+    from judging import rounds
+
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=2)
+    for idea, mark in zip(ideas, (5, 4, 3), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    rounds.save_pitch_round(
+        event, {"shortlist_size": "1", "pitch_minutes": "5", "questions_minutes": "3"}, judges[0]
+    )
+    db.session.commit()
+    login(make_user())
+    data = {"idea_id": [ideas[0].id, ideas[2].id], "reason": value, "confirm": "yes"}
+    response = client.post(f"/events/{event.slug}/rounds/start", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(ShortlistEntry.reason).where(ShortlistEntry.idea_id == ideas[2].id)
+        ),
+    )
 
 
 def bank_edit(client, login, field, value):
@@ -426,6 +464,10 @@ LIMITS = [
     (jury_form, "email", 254, "adresse e-mail valide"),
     (invitation_form, "name", 200, TOO_LONG),
     (invitation_form, "email", 254, "adresse e-mail valide"),
+    (prize_form, "name", 200, TOO_LONG),
+    (prize_form, "name_ar", 200, TOO_LONG),
+    (prize_form, "name_en", 200, TOO_LONG),
+    (shortlist_reason, "reason", 2_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
@@ -434,6 +476,7 @@ FLASHED = (
     organiser_conflict_reason,
     paper_score_comment,
     deletion_refusal,
+    prize_form,
 )  # refused with a flash after a 303 (see below)
 
 

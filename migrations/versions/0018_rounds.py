@@ -1,9 +1,10 @@
-"""rounds: an event's pitch round, its shortlist and its stage
+"""rounds: an event's pitch round, its shortlist and its stage; special prizes
 
 A score sheet belongs to a round (1: the written ideas, every sheet so far; 2: the pitch); a
 judge may hold one sheet per idea and round. `rounds` holds an event's pitch round (rubric,
 shortlist size, durations and the stage's state), `shortlist_entries` its teams in running
-order with what round 1 gave them. A result entry may say "not shortlisted".
+order with what round 1 gave them. A result entry may say "not shortlisted". `special_prizes`
+holds the prizes an organiser defines per event (a rule: sector, women-led, youth-led).
 
 Revision ID: h7_rounds
 Revises: tap
@@ -43,6 +44,7 @@ def _without_sqlite_trigger(change) -> None:
 def upgrade():
     _without_sqlite_trigger(_sheets_by_round)
     _tables()
+    _prizes()
 
 
 def _sheets_by_round():
@@ -132,7 +134,31 @@ def _tables():
         )
 
 
+def _prizes():
+    op.create_table(
+        "special_prizes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_ar", sa.String(length=200), nullable=True),
+        sa.Column("name_en", sa.String(length=200), nullable=True),
+        sa.Column("rule", sa.String(length=20), nullable=False),
+        sa.Column("sector", sa.String(length=30), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "rule IN ('in_sector','women_led','youth_led')", name=op.f("ck_special_prizes_rule")
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_special_prizes_event_id_events")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_special_prizes")),
+    )
+    with op.batch_alter_table("special_prizes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_special_prizes_event_id"), ["event_id"], unique=False)
+
+
 def downgrade():
+    op.drop_table("special_prizes")
     op.drop_table("shortlist_entries")
     op.drop_table("rounds")
     op.execute("DELETE FROM score_sheets WHERE round_number <> 1")

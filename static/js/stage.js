@@ -65,10 +65,10 @@
     var paused = false;
     var clock = stage.querySelector("[data-clock]");
     var phase = stage.querySelector("[data-phase]");
-    var language = stage.dataset.lang;
+    var room = stage.dataset.room;
     var show = function (state) {
       if (!state.phase) { return; }
-      if (state.language !== language) { window.location.reload(); return; }
+      if (state.language !== room) { window.location.reload(); return; }  // the room's changed
       var words = { pitch: stage.dataset.pitch, questions: stage.dataset.questions,
         paused: stage.dataset.paused, waiting: stage.dataset.waiting, done: stage.dataset.done };
       if (phase) { phase.textContent = words[state.phase] || ""; }

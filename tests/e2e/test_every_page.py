@@ -50,7 +50,14 @@ JURY_PASSWORD = "Jury-Demo-2025!"
 ROLES = {
     "participant": (
         None,
-        ["/", f"/e/{OPEN_EVENT}/submit", "/receipt", "/bank", "/e/oujda-2025/results"],
+        [
+            "/",
+            f"/e/{OPEN_EVENT}/submit",
+            "/receipt",
+            "/bank",
+            "/e/oujda-2025/results",
+            "/stage/finale-nationale-2025",  # the stage screen, a team on stage
+        ],
         True,
         False,
     ),
@@ -67,6 +74,9 @@ ROLES = {
             "/tour/events/dakhla-2025",
             "/tour/events/finale-nationale-2025",
             "/judging/finale-nationale-2025/finalists",
+            "/events/finale-nationale-2025/rounds",  # the pitch round started: running order
+            "/events/finale-nationale-2025/stage",
+            "/events/finale-nationale-2025/prizes",
         ],
         False,
         False,
