@@ -36,6 +36,7 @@ PACKAGES = (
     "competitions",
     "submissions",
     "judging",
+    "stage",
     "bank",
     "reporting",
     "demo",

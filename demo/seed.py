@@ -575,6 +575,9 @@ def seed_demo() -> dict:
     seed_accompaniment(organiser)
     seed_plans()
     final, judges = _national_final(competition)
+    from demo.rounds import seed_pitch_round
+
+    seed_pitch_round(final, organiser)
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
     return summary

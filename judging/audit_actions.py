@@ -18,6 +18,11 @@ ACTIONS = {
         "amendment": _l("Started an amendment of the results"),
         "publish_amendment": _l("Published amended results"),
         "carry_winners": _l("Carried the winners to the final"),
+        "pitch_round": _l("Set the pitch round"),
+        "remove_pitch_round": _l("Removed the pitch round"),
+        "start_pitch_round": _l("Chose the shortlist and started the pitch round"),
+        "running_order": _l("Changed the pitches' running order"),
+        "stage": _l("Moved the stage on"),
     },
     "score": {"score": _l("Gave a mark")},
     "sheet": {
@@ -27,6 +32,7 @@ ACTIONS = {
         "conflict": _l("Declared a conflict of interest on a sheet"),
     },
     "conflict": {"record": _l("Recorded a conflict of interest")},
+    "prize": {"add": _l("Added a special prize"), "remove": _l("Removed a special prize")},
 }
 FIELDS = {
     "status": _l("Status"),
@@ -55,6 +61,20 @@ FIELDS = {
     "set_aside": _l("Sheets set aside"),
     "voided": _l("Sheets voided"),
     "kept": _l("Sheets kept"),
+    "round": _l("Round"),
+    "rubric_id": _l("Rubric"),
+    "shortlist_size": _l("Shortlist size"),
+    "pitch_seconds": _l("Pitch (seconds)"),
+    "questions_seconds": _l("Questions (seconds)"),
+    "shortlist": _l("Shortlist"),
+    "order": _l("Running order"),
+    "how": _l("How"),
+    "phase": _l("Stage"),
+    "action": _l("Action"),
+    "rule": _l("Who competes"),
+    "sector": _l("Sector"),
+    "name_ar": _l("Name in Arabic"),
+    "name_en": _l("Name in English"),
 }
 METHOD_LABELS = {  # the event form's words for each method
     RankingMethod.RAW: _l("Raw weighted average"),

@@ -33,6 +33,8 @@ from judging.freeze import (
     version_in_force,
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
+from judging.prizes import prize_outcomes
+from judging.rounds import shortlist
 from judging.services import (
     JudgingConflict,
     JudgingError,
@@ -451,6 +453,8 @@ def minutes_data(event: Event) -> dict:
         "jury": jury,
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
+        "shortlist": shortlist(event),
+        "prize_outcomes": prize_outcomes(event, shown),
     }
 
 

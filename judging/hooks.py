@@ -19,6 +19,7 @@ from judging.deliberation import (
 )
 from judging.outcome import announce_results, idea_outcome
 from judging.results import first_publications, results_published
+from judging.rounds import require_pitch_round_started
 from judging.services import (
     calibration_from_triage,
     judge_sheet_counts,
@@ -40,8 +41,10 @@ def register() -> None:
     them again gives them back, and the removal page counts them first; each published version
     of the results issues the certificates it calls for (the first one also e-mails every
     participant), and the receipt look-up shows each idea's outcome; the retention of
-    participants' personal data runs from the results' first publication; the audit log names what judging records."""
+    participants' personal data runs from the results' first publication; the audit log names what judging records;
+    an event with a pitch round closes judging only once that round has started."""
     add_transition_guard(require_validated_minutes)
+    add_transition_guard(require_pitch_round_started)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
     add_event_stats_provider(judging_stats)

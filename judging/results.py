@@ -28,13 +28,19 @@ from extensions import db
 from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
-from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from judging.services import (
+    ACTIVE_ROUND,
+    NOT_RANKED_LABELS,
+    criterion_specs,
+    deciding_rubric,
+    rankings_for_events,
+)
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
 
 __all__ = [
     "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
-    "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
+    "criterion_specs", "deciding_rubric", "default_winners", "event_winners", "idea_outcome", "pending_version",
     "provisional_results", "published_versions", "results_in_force", "results_in_force_of", "results_of_events",
     "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "submitting_judges", "validated_results",
     "version_in_force",
@@ -341,7 +347,11 @@ def submitted_marks(event_id: int, specs) -> Iterator[tuple[int, dict[int, dict[
     query = (
         select(ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id, Score.value)
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id == event_id, ScoreSheet.status == SheetState.SUBMITTED)
+        .where(
+            ScoreSheet.event_id == event_id,
+            ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,  # the deciding round's
+        )
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
     wanted = {c.id for c in specs}
@@ -370,6 +380,7 @@ def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
         .where(
             ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)
@@ -382,7 +393,11 @@ def submitting_judges(event_ids: list[int]) -> list[tuple[int, int, str]]:
     return db.session.execute(
         select(ScoreSheet.event_id, User.id, User.name)
         .join(User, User.id == ScoreSheet.judge_id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
+        .where(
+            ScoreSheet.event_id.in_(event_ids),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,
+        )
         .distinct()
         .order_by(ScoreSheet.event_id, User.name, User.id)
     ).all()

@@ -33,7 +33,8 @@ from audit.models import AuditEntry
 from competitions.models import Competition, Criterion, Event, JuryMember, Rubric
 from competitions.states import EventState
 from extensions import db, utcnow
-from judging.models import Score, ScoreSheet
+from judging.models import Round, Score, ScoreSheet
+from judging.services import ACTIVE_ROUND
 from judging.states import SheetState
 
 _STATEMENTS: dict[str, tuple] = {}  # dialect name → (check-and-audit, mark), built once
@@ -46,6 +47,16 @@ def _json(dialect: str, *pairs):
     for key, value in pairs:
         arguments += [literal_column(f"'{key}'"), value]
     return build(*arguments)
+
+
+def _round_rubric():
+    """The pitch round's own rubric, for a sheet of that round (else NULL: the event's)."""
+    return (
+        select(Round.rubric_id)
+        .where(Round.event_id == ScoreSheet.event_id, Round.number == ScoreSheet.round_number)
+        .correlate(ScoreSheet)
+        .scalar_subquery()
+    )
 
 
 def _statements(dialect: str) -> tuple:
@@ -93,7 +104,8 @@ def _statements(dialect: str) -> tuple:
             Criterion,
             and_(
                 Criterion.id == bindparam("criterion_id"),
-                Criterion.rubric_id == func.coalesce(Event.rubric_id, Competition.rubric_id),
+                Criterion.rubric_id
+                == func.coalesce(_round_rubric(), Event.rubric_id, Competition.rubric_id),
             ),
         )
         .join(Rubric, Rubric.id == Criterion.rubric_id)
@@ -102,6 +114,7 @@ def _statements(dialect: str) -> tuple:
             ScoreSheet.judge_id == bindparam("user_id"),
             ScoreSheet.status.in_(SheetState.UNSUBMITTED),
             Event.state == EventState.JUDGING,
+            ScoreSheet.round_number == ACTIVE_ROUND,
             Rubric.locked_at.is_not(None),
             on_scale,
             seated,

@@ -30,7 +30,18 @@ from core.privacy import shows_personal_data
 from core.routing import database_id
 from extensions import db
 from i18n import current_language, template_language
-from judging import audit_log, calibration, certificates, outcome, paper, services, steps, tap
+from judging import (
+    audit_log,
+    calibration,
+    certificates,
+    outcome,
+    paper,
+    prizes,
+    rounds,
+    services,
+    steps,
+    tap,
+)
 from judging import deliberation as delib
 from judging import gallery as winners_gallery
 from judging import results as official
@@ -78,6 +89,7 @@ def my_events():
                 "conflicts": services.judge_conflicts(event, current_user),
                 "done": done,
                 "total": total,
+                "pitching": event.is_judging and services.active_round(event) > 1,
             }
         )
     return render_template(
@@ -113,8 +125,8 @@ def sheet(sheet_id: int):
         next_sheet=services.next_sheet(sheet) if sheet.is_submitted else None,
         event=sheet.event,
         idea=sheet.idea,
-        criteria=sheet.event.rubric.criteria,
-        levels={c.id: services.levels(c) for c in sheet.event.rubric.criteria},
+        criteria=services.sheet_rubric(sheet).criteria,
+        levels={c.id: services.levels(c) for c in services.sheet_rubric(sheet).criteria},
         values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
         sector_labels=_sector_labels(),
         editable=sheet.event.is_judging and not sheet.is_submitted,
@@ -146,6 +158,23 @@ def idea_file(sheet_id: int, which: str):
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.get("/jury/<slug>/now-pitching.json")
+@jury_required
+def now_pitching(slug: str):
+    """The judge's own sheet for the team on stage (the tablet follows it when asked)."""
+    event = _event(slug)
+    if not services.is_event_judge(event, current_user) and not can(
+        current_user, Permission.MANAGE, event
+    ):
+        abort(403)
+    idea, sheet_id = rounds.on_stage_for(event, current_user)
+    return jsonify(
+        idea_id=idea.id if idea else None,
+        title=idea.title if idea else None,
+        sheet_url=url_for(".sheet", sheet_id=sheet_id) if sheet_id else None,
+    )
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/score")
@@ -371,6 +400,8 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=No
         in_force=delib.version_in_force(event),
         can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
+        shortlist=rounds.shortlist(event),
+        prize_outcomes=prizes.prize_outcomes(event, shown),
         notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
         errors=errors,
@@ -665,6 +696,7 @@ def results(slug: str):
         versions=official.published_versions(event),
         certificates=outcome.event_certificates(event) if organiser else None,
         certificate_urls=outcome.certificate_urls,
+        prize_outcomes=prizes.prize_outcomes(event, shown),
     )
 
 

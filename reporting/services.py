@@ -43,6 +43,7 @@ from judging.results import (
     NotRanked,
     Results,
     criterion_specs,
+    deciding_rubric,
     results_of_events,
     sheet_comments,
     sheet_score,
@@ -321,7 +322,8 @@ def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[Event
     words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
     blocks = []
     for event in events:
-        criteria = list(event.rubric.criteria) if event.rubric else []
+        rubric = deciding_rubric(event)  # the pitch round's, once it has started
+        criteria = list(rubric.criteria) if rubric else []
         block = EventBlock(
             name=_event_name(event),
             method="",
@@ -329,7 +331,7 @@ def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[Event
             judges=[name for _id, name in judges[event.id]],
             questions=[str(q.wording_in(locale)) for q in _questions(event.id)],
         )
-        jury = _Jury(criteria, criterion_specs(event.rubric), judges[event.id])
+        jury = _Jury(criteria, criterion_specs(rubric), judges[event.id])
         block.ideas = _idea_rows(block, event, jury, tally, words, include_personal)
         blocks.append(block)
     return blocks

@@ -16,7 +16,15 @@ from bank.models import BankProject, FinancingApplication, FinancingProgramme, P
 from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
-from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
+from judging.models import (
+    Conflict,
+    Deliberation,
+    ScoreSheet,
+    ShortlistEntry,
+    SpecialPrize,
+    WinnerChoice,
+)
+from judging.states import PrizeRule
 from submissions import questions
 from submissions.models import Answer, DeletionRequest, Idea, Question, TeamMember
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
@@ -192,6 +200,36 @@ def paper_score_comment(client, login, field, value):
             follow_redirects=True,
         )
     return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
+
+
+def prize_form(client, login, field, value):
+    event = make_event(state="judging")
+    login(make_user())
+    data = {"name": "Prix", "rule": PrizeRule.WOMEN_LED, field: value}
+    response = client.post(f"/events/{event.slug}/prizes", data=data, follow_redirects=True)
+    return Sent(response, lambda: db.session.scalar(select(getattr(SpecialPrize, field))))
+
+
+def shortlist_reason(client, login, field, value):
+    from judging import rounds
+
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=2)
+    for idea, mark in zip(ideas, (5, 4, 3), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    rounds.save_pitch_round(
+        event, {"shortlist_size": "1", "pitch_minutes": "5", "questions_minutes": "3"}, judges[0]
+    )
+    db.session.commit()
+    login(make_user())
+    data = {"idea_id": [ideas[0].id, ideas[2].id], "reason": value, "confirm": "yes"}
+    response = client.post(f"/events/{event.slug}/rounds/start", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(ShortlistEntry.reason).where(ShortlistEntry.idea_id == ideas[2].id)
+        ),
+    )
 
 
 def bank_edit(client, login, field, value):
@@ -469,6 +507,10 @@ LIMITS = [
     (team_member, "role", 100, TOO_LONG),
     (question_answer, "short_text", 200, TOO_LONG),
     (question_answer, "long_text", 2_000, TOO_LONG),
+    (prize_form, "name", 200, TOO_LONG),
+    (prize_form, "name_ar", 200, TOO_LONG),
+    (prize_form, "name_en", 200, TOO_LONG),
+    (shortlist_reason, "reason", 2_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
@@ -477,6 +519,7 @@ FLASHED = (
     organiser_conflict_reason,
     paper_score_comment,
     deletion_refusal,
+    prize_form,
 )  # refused with a flash after a 303 (see below)
 
 

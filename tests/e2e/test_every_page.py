@@ -57,6 +57,7 @@ ROLES = {
             "/bank",
             "/e/oujda-2025/results",
             "/winners",
+            "/stage/finale-nationale-2025",  # the stage screen, a team on stage
         ],
         True,
         False,
@@ -74,6 +75,9 @@ ROLES = {
             "/tour/events/dakhla-2025",
             "/tour/events/finale-nationale-2025",
             "/judging/finale-nationale-2025/finalists",
+            "/events/finale-nationale-2025/rounds",  # the pitch round started: running order
+            "/events/finale-nationale-2025/stage",
+            "/events/finale-nationale-2025/prizes",
         ],
         False,
         False,
