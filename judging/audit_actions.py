@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from competitions.states import RankingMethod
+from judging.offline import ACTION_LABELS, REFUSAL_LABELS
 from judging.services import REMOVAL_LABELS, SHEET_STATE_LABELS
 
 ACTIONS = {
@@ -19,12 +20,16 @@ ACTIONS = {
         "publish_amendment": _l("Published amended results"),
         "carry_winners": _l("Carried the winners to the final"),
     },
-    "score": {"score": _l("Gave a mark")},
+    "score": {
+        "score": _l("Gave a mark"),
+        "late_score": _l("Gave a mark older than the one in force (kept as it was)"),
+    },
     "sheet": {
         "comment": _l("Changed a sheet's comment"),
         "submit": _l("Submitted a score sheet"),
         "reopen": _l("Reopened a score sheet"),
         "conflict": _l("Declared a conflict of interest on a sheet"),
+        "refused": _l("A tablet's action on a sheet was refused when it arrived"),
     },
     "conflict": {"record": _l("Recorded a conflict of interest")},
 }
@@ -55,9 +60,18 @@ FIELDS = {
     "set_aside": _l("Sheets set aside"),
     "voided": _l("Sheets voided"),
     "kept": _l("Sheets kept"),
+    "attempted": _l("Action"),
+    "tapped_at": _l("Tapped at"),
+    "refused_because": _l("Why it was refused"),
 }
 METHOD_LABELS = {  # the event form's words for each method
     RankingMethod.RAW: _l("Raw weighted average"),
     RankingMethod.NORMALISED: _l("Normalised per judge"),
 }
-VALUES = {"status": SHEET_STATE_LABELS, "submitted": REMOVAL_LABELS, "method": METHOD_LABELS}
+VALUES = {
+    "status": SHEET_STATE_LABELS,
+    "submitted": REMOVAL_LABELS,
+    "method": METHOD_LABELS,
+    "refused_because": REFUSAL_LABELS,
+    "attempted": ACTION_LABELS,
+}

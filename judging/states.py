@@ -64,3 +64,21 @@ class CertificateKind(Vocabulary):
 
     WINNER = "winner"
     PARTICIPANT = "participant"
+
+
+class TabletAction(Vocabulary):
+    """What a jury tablet queues and sends (`judging.offline`): a mark, the comment, a submit."""
+
+    SCORE = "score"
+    COMMENT = "comment"
+    SUBMIT = "submit"
+
+
+class RefusedBecause(Vocabulary):
+    """Why a tablet's queued action was refused when it reached the server (audited as a sheet's
+    `refused` entry, shown to the organisers on the progress page)."""
+
+    JUDGING_CLOSED = "judging_closed"  # the event left judging (or its results are official)
+    SUBMITTED = "submitted"  # the sheet was submitted in the meantime
+    REMOVED = "removed"  # the judge was taken off the jury
+    OTHER = "other"

@@ -167,6 +167,7 @@ ACCESS = {
     "judging.sheet": "own_sheet",
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
+    "judging.tablet_report": "jury",
     "judging.conflict": "own_sheet",
     "judging.progress": "view",
     "judging.assign": "manage",
