@@ -125,7 +125,8 @@ def apply(
     if action.id is not None and (entry := _entry_of(user, action.id)) is not None:
         if entry.action == REFUSED:
             reason = RefusedBecause.parse((entry.new or {}).get("refused_because"))
-            raise JudgingConflict(REFUSAL_LABELS[reason or RefusedBecause.OTHER])
+            refusal = JudgingForbidden if reason == RefusedBecause.REMOVED else JudgingConflict
+            raise refusal(REFUSAL_LABELS[reason or RefusedBecause.OTHER])
         status = db.session.scalar(select(ScoreSheet.status).where(ScoreSheet.id == sheet_id))
         return Applied(status or SheetState.DRAFT, replayed=True)
     try:
