@@ -5,9 +5,11 @@ A tablet queues every action (a mark, the comment, a submit) in IndexedDB with a
 network comes back (`static/js/judging.js`). Here:
 - a replay never counts twice: the action's id goes on its audit entry, which the database keeps
   once per judge (`audit_entries.client_action`); a replayed action finds it and changes nothing;
-- last write wins per criterion by the time of the tap, the tablet's clock set right by its
-  offset from the server's (`tapped_at` and `sent_at` of the same clock): a tap older than the
-  mark in force is audited as late and changes nothing (`services.record_score`);
+- last write wins per criterion by the time of the tap: a tap older than the mark in force is
+  audited as late and changes nothing (`services.record_score`). The tablet sends its taps'
+  times on the server's clock (its offset learnt from the `Date` of the server's answers, kept
+  steady: an offset measured afresh on each request would jitter with the network's delay and
+  could put two quick taps in the wrong order); a time ahead of the server's is taken as now;
 - the server's rules still hold: an action refused because judging closed, the sheet was
   submitted or the judge removed in the meantime is refused (409/403) and reported to the
   organisers: a `refused` entry of the sheet, kept though the request is rolled back, listed on
@@ -104,7 +106,7 @@ def read_action(data: dict) -> ClientAction:
         raise JudgingError(_l("This action's id is not valid."), "action")
     tapped = _instant(data.get("tapped_at"), "tapped_at")
     now = utcnow()
-    tapped_at = min(tapped + _offset(data), now) if tapped else now
+    tapped_at = min(tapped, now) if tapped else now
     version = data.get("version")
     return ClientAction(raw, tapped_at, str(version)[:40] if version is not None else None)
 
