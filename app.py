@@ -53,6 +53,8 @@ _ENV_STRINGS = (
     "SUBMIT_LIMITS_PER_ADDRESS",
     "SUBMIT_LIMITS_PER_EVENT",
     "FILE_STORE",
+    "RELEASE",
+    "IDEA_FORM_VERSION",
 )
 _ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")
 APP_ENVS = ("development", "test", "production")

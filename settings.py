@@ -59,6 +59,11 @@ KIOSK_IDLE_WARNING_SECONDS = 20
 # The kiosk's receipt stays until the participant presses "Done"; left on screen, it gives way to
 # a blank form after KIOSK_RECEIPT_SECONDS (stated on the receipt), for privacy.
 KIOSK_RECEIPT_SECONDS = 120
+# The offline hall (docs/offline.md): RELEASE (the deploy's name, e.g. its git commit) joins the
+# service worker's cache version; IDEA_FORM_VERSION replaces the idea form's version, which is
+# otherwise a digest of its fields (a form of another version is refused, its data kept).
+RELEASE = ""
+IDEA_FORM_VERSION = None
 
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024

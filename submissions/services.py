@@ -16,7 +16,14 @@ from fieldtypes import FieldError, Phone, strip_control
 from paging import Page, paginate
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments
-from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
+from submissions.fields import (
+    CORRECTABLE,
+    INELIGIBLE_REASON,
+    SCORED_FIELDS,
+    TYPES,
+    clean_idea,
+    form_version,
+)
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
 from submissions.privacy import PRIVACY_NOTICE_VERSION
@@ -36,6 +43,15 @@ class EventClosed(Conflict):
     """The event is not accepting ideas (not in its open state)."""
 
     default_message = _l("This event is not accepting ideas.")
+
+
+class FormOutdated(Conflict):
+    """The form was made for an earlier version of the site (its fields have changed since)."""
+
+    default_message = _l(
+        "This form was made for an earlier version of the site: the idea was not recorded. "
+        "It is kept on this tablet; an organiser can type it again in the new form."
+    )
 
 
 class InvalidIdea(Refusal):
@@ -88,11 +104,14 @@ def submit_idea(
     source: str = IdeaSource.FORM,
     by=None,
     file=None,
+    version: str | None = None,
 ) -> Receipt:
     """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
     gets the receipt of the idea already stored, even once the event has closed. `data` holds
     the raw fields, plus optionally `locale`; `file` is the uploaded attachment, if any
-    (checked here, its message beside the fields' ones). Whether the event is open is checked
+    (checked here, its message beside the fields' ones). `version` is the form's
+    (`fields.form_version`), when it says one: another version is refused (FormOutdated), unless
+    its token was stored already (a replay gets its receipt). Whether the event is open is checked
     by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
     made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
     if IdeaSource.parse(source) is None:
@@ -101,6 +120,10 @@ def submit_idea(
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
     if source in IdeaSource.TYPED_IN_A_FORM and not token:
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
+    if version is not None and version != form_version():
+        if (earlier := _earlier_receipt(token)) is not None:
+            return earlier
+        raise FormOutdated()
     values, errors = clean_idea(data)
     try:
         upload = attachments.check_upload(file, getattr(file, "filename", None))

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -34,13 +35,14 @@ from audit.services import record_access
 from competitions.models import Event
 from competitions.services import get_event
 from competitions.states import EventState
+from core.offline import available_offline
 from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
 from i18n import current_language, template_language
 from jobs.outbox import site_base_url
 from paging import page_number
-from refusals import form_refusals, on_refusal, see_other
+from refusals import form_refusals, on_refusal, see_other, wants_json
 from sqlite_locking import read_first
 from submissions import attachments, paper, posting, services
 from submissions.fields import (
@@ -48,6 +50,7 @@ from submissions.fields import (
     ELIGIBILITY_LABELS,
     SECTOR_LABELS,
     SOURCE_LABELS,
+    form_version,
 )
 from submissions.forms import (
     CorrectionForm,
@@ -185,6 +188,7 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
             form=None,
             blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
             submit_token=secrets.token_urlsafe(24),
+            form_version=form_version(),
             source=source,
             action=action,
             **template_vars,
@@ -193,23 +197,13 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         target = posting.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
+    if wants_json():  # a tablet sending its queue (static/js/submissions.js): refusals as JSON
+        url, receipt = _store_idea(target, data, source)
+        return jsonify(ok=True, code=receipt.code, receipt_url=url, created=receipt.created)
     refused = form_refusals()
     with refused:
-        by = current_user if current_user.is_authenticated else None
-        receipt = services.submit_idea(
-            target,
-            data,
-            data.get("submit_token"),
-            source=source,
-            by=by,
-            file=request.files.get("attachment"),
-        )
-        # A token reused on another event's form leads to the receipt of the event that holds it.
-        if receipt.event_id != target.id:
-            slug = db.session.get(Event, receipt.event_id).slug
-        db.session.commit()
-        _remember_receipt(receipt.code, kiosk=source == IdeaSource.KIOSK)
-        return see_other(url_for("submissions.receipt", slug=slug, code=receipt.code))
+        url, _receipt = _store_idea(target, data, source)
+        return see_other(url)
     event = _event(slug)
     if not event.accepts_ideas:  # closed before the INSERT, or while the form was being corrected
         return _closed(event)
@@ -223,10 +217,40 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         event=event,
         form=form,
         submit_token=token,
+        form_version=form_version(),
         source=source,
         action=action,
         **template_vars,
     ), refused.status
+
+
+def _store_idea(target: posting.PostingTarget, data: dict, source: str):
+    """Store the posted idea once per token (a replay gets the first receipt) and commit:
+    its receipt page's address and the receipt."""
+    by = current_user if current_user.is_authenticated else None
+    receipt = services.submit_idea(
+        target,
+        data,
+        data.get("submit_token"),
+        source=source,
+        by=by,
+        file=request.files.get("attachment"),
+        version=data.get("form_version"),
+    )
+    # A token reused on another event's form leads to the receipt of the event that holds it.
+    slug = target.slug
+    if receipt.event_id != target.id:
+        slug = db.session.get(Event, receipt.event_id).slug
+    db.session.commit()
+    _remember_receipt(receipt.code, kiosk=source == IdeaSource.KIOSK)
+    return url_for("submissions.receipt", slug=slug, code=receipt.code), receipt
+
+
+def offline_pages() -> list[str]:
+    """A kiosk tablet keeps its blank form for offline use (core.offline's page provider); a
+    phone keeps the form it opened, as it opened it."""
+    slug = session.get("kiosk_event")
+    return [url_for("submissions.kiosk", slug=slug)] if slug else []
 
 
 def _event_key() -> str:
@@ -251,6 +275,7 @@ def rate_limited(view):
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
 @personal_data
+@available_offline
 @rate_limited
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
@@ -328,6 +353,7 @@ def kiosk_stop(slug: str):
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
 @personal_data
+@available_offline
 @rate_limited
 def kiosk(slug: str):
     if not _is_kiosk(slug):
