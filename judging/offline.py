@@ -189,6 +189,29 @@ def _report(sheet_id, user, kind, data, action, refusal, source) -> None:
     )  # fmt: skip
 
 
+def offline_sheet_ids(user, limit: int = 500) -> list[int]:
+    """The judge's sheets a tablet keeps for offline use: those of seated judges, in events
+    being judged, not set aside (submitted ones too: the next idea's link leads on)."""
+    return list(
+        db.session.scalars(
+            select(ScoreSheet.id)
+            .join(Event, Event.id == ScoreSheet.event_id)
+            .join(
+                JuryMember,
+                (JuryMember.event_id == ScoreSheet.event_id)
+                & (JuryMember.user_id == ScoreSheet.judge_id),
+            )
+            .where(
+                ScoreSheet.judge_id == user.id,
+                ScoreSheet.status.in_(SheetState.LIVE),
+                Event.state == EventState.JUDGING,
+            )
+            .order_by(ScoreSheet.id)
+            .limit(limit)
+        )
+    )
+
+
 # --- What tablets report ----------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from accounts.states import Permission
 from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
+from core.offline import available_offline
 from core.routing import database_id
 from extensions import db
 from i18n import template_language
@@ -65,7 +66,17 @@ def _sector_labels() -> dict:
 # --- Jury tablets ---------------------------------------------------------------------------------
 
 
+def offline_pages() -> list[str]:
+    """A judge's tablet keeps their list and each sheet of an event in judging for offline use
+    (core.offline's page provider): opened without the network, a sheet still takes taps."""
+    if not current_user.is_authenticated:
+        return []
+    sheets = [url_for("judging.sheet", sheet_id=i) for i in offline.offline_sheet_ids(current_user)]
+    return [url_for("judging.my_events"), *sheets] if sheets else []
+
+
 @bp.get("/jury")
+@available_offline
 @jury_required
 def my_events():
     """The judge's events and sheets: to score / in progress / submitted / conflict, fifty
@@ -107,6 +118,7 @@ def _back_from_sheet(sheet_id: int, refusal):
 
 
 @bp.get("/jury/sheets/<int:sheet_id>")
+@available_offline
 @jury_required
 def sheet(sheet_id: int):
     sheet = _own_sheet(sheet_id)

@@ -191,7 +191,11 @@
           });
         });
       });
-      return chain.then(function () { return round(true); });
+      return chain.then(function () {
+        // The tablet's copies of the judge's pages now lag behind the server: fetch them again.
+        if (window.ideathon.offline) window.ideathon.offline.refresh();
+        return round(true);
+      });
     });
   }
   var again = false;

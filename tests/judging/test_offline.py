@@ -298,3 +298,17 @@ def test_a_bad_tablet_report_is_refused_clearly(app, client, judged, change):
 def test_a_tablet_report_needs_the_csrf_token(app, client, judged, csrf_on):
     report = {"device": str(uuid.uuid4()), "pending": 1}
     assert client.post("/jury/tablet", json=report).status_code == 400
+
+
+def test_a_judges_tablet_keeps_their_list_and_sheets_in_judging_for_offline_use(app, client, login):
+    """The service worker's manifest (core.offline) names the judge's list and each sheet of
+    an event being judged; not another judge's, not those of an event out of judging; the
+    pages say they may be kept."""
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
+    build_judging(n_ideas=1, n_judges=1, state="open")
+    login(judges[0])
+    pages = client.get("/offline/manifest.json").json["pages"]
+    mine = [f"/jury/sheets/{sheet_of(idea, judges[0]).id}" for idea in ideas]
+    assert pages == ["/jury", *mine]
+    assert "Ideathon-Offline" in client.get(mine[0]).headers
+    assert "Ideathon-Offline" in client.get("/jury").headers
