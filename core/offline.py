@@ -17,7 +17,7 @@ from flask import current_app, request, session, url_for
 from flask_login import current_user
 
 OFFLINE_HEADER = "Ideathon-Offline"
-PUBLIC_SCOPE = "public"
+PUBLIC_SCOPE = "anyone"  # visitors without an account or a kiosk share their pages
 _page_providers: list[Callable[[], list[str]]] = []
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 # What every page loads from the vendor folders (base.html); the font's Arabic and Latin files.
@@ -45,7 +45,7 @@ def available_offline(view):
 
 
 def scope() -> str:
-    """Whose pages a tablet holds: an opaque key per account or kiosk, `public` otherwise."""
+    """Whose pages a tablet holds: an opaque key per account or kiosk, `anyone` otherwise."""
     if current_user.is_authenticated:
         who = f"user:{current_user.id}"
     elif session.get("kiosk_event"):

@@ -113,6 +113,8 @@ ACCESS = {
     "core.vendor": "public",
     "core.healthz": "public",
     "core.favicon": "public",
+    "core.service_worker": "public",
+    "core.offline_manifest": "public",
     "accounts.login": "public",
     "accounts.login_link": "bad_link",
     "accounts.logout": "sign_out",

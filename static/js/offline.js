@@ -9,7 +9,7 @@
 
   var root = document.documentElement;
   var meta = document.querySelector('meta[name="offline-scope"]');
-  var scope = meta ? meta.content : "public";
+  var scope = meta ? meta.content : "anyone";
   var banner = document.getElementById("offline-banner");
   var isCopy = root.hasAttribute("data-offline-copy");
   var REFRESH_MS = 5 * 60 * 1000;
@@ -34,7 +34,8 @@
     try { last = parseInt(sessionStorage.getItem(REFRESHED), 10) || 0; } catch (e) { /* ignore */ }
     if (!force && Date.now() - last < REFRESH_MS) return;
     try { sessionStorage.setItem(REFRESHED, String(Date.now())); } catch (e) { /* ignore */ }
-    tell({ type: "precache" });
+    /* This page too: the first one was shown before the worker ran (kept if its view says). */
+    tell({ type: "precache", pages: [location.pathname + location.search] });
   }
 
   window.ideathon = window.ideathon || {};

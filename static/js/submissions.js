@@ -81,7 +81,7 @@
   }
 
   /* The form as it was sent: every field but the file, which is kept as a Blob. */
-  function keep() {
+  function keepIdea() {
     var fields = [];
     var file = null;
     new FormData(form).forEach(function (value, name) {
@@ -142,7 +142,7 @@
   }
 
   function saveOffline() {
-    return keep().then(function () {
+    return keepIdea().then(function () {
       blank();
       saved.hidden = false;
       window.scrollTo(0, 0);

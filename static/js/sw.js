@@ -44,8 +44,9 @@ function keepPage(url, response) {
     .then(function (cache) { return cache.put(url, response); });
 }
 
-/* What the visitor needs offline (core.offline.manifest): the assets, then their pages. */
-function precache() {
+/* What the visitor needs offline (core.offline.manifest): the assets, then their pages, and
+   `extra` pages (the page that registered the worker, shown before the worker ran). */
+function precache(extra) {
   return fetch("/offline/manifest.json", { credentials: "same-origin", cache: "no-store" })
     .then(function (response) { return response.json(); })
     .then(function (manifest) {
@@ -58,7 +59,7 @@ function precache() {
           }).catch(function () { return null; });
         }));
       }).then(function () {
-        return Promise.all(manifest.pages.map(function (url) {
+        return Promise.all(manifest.pages.concat(extra || []).map(function (url) {
           return fetch(url, { credentials: "same-origin", cache: "no-store" })
             .then(function (response) { return keepPage(url, response); })
             .catch(function () { return null; });
@@ -83,7 +84,9 @@ self.addEventListener("activate", function (event) {
 
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (data.type === "precache") event.waitUntil(precache().catch(function () { return null; }));
+  if (data.type === "precache") {
+    event.waitUntil(precache(data.pages).catch(function () { return null; }));
+  }
   if (data.type === "scope") event.waitUntil(keepScope(data.scope));
 });
 

@@ -35,7 +35,7 @@ def test_the_manifest_lists_the_assets_and_a_fresh_csrf_token(client):
     assert "/static/js/app.js" in manifest["assets"]
     assert "/static/js/idea-queue.js" in manifest["assets"]
     assert "/vendor/bootstrap/dist/css/bootstrap.rtl.min.css" in manifest["assets"]
-    assert manifest["scope"] == "public" and manifest["pages"] == []
+    assert manifest["scope"] == "anyone" and manifest["pages"] == []
     assert manifest["csrf"]
 
 
@@ -46,7 +46,7 @@ def test_a_kiosk_tablet_keeps_its_form_under_its_own_scope(client, login):
     client.post(f"/e/{event.slug}/kiosk/start")
     manifest = client.get("/offline/manifest.json").get_json()
     assert manifest["pages"] == [f"/e/{event.slug}/kiosk"]
-    assert manifest["scope"] not in ("public", organiser_scope)
+    assert manifest["scope"] not in ("anyone", organiser_scope)
     form = client.get(f"/e/{event.slug}/kiosk")
     assert form.headers["Ideathon-Offline"] == manifest["scope"]
 
@@ -62,12 +62,12 @@ def test_each_account_has_its_own_opaque_scope(client, login):
 
 def test_only_pages_marked_available_offline_say_so(client):
     event = make_event()
-    assert client.get(f"/e/{event.slug}/submit").headers["Ideathon-Offline"] == "public"
+    assert client.get(f"/e/{event.slug}/submit").headers["Ideathon-Offline"] == "anyone"
     assert "Ideathon-Offline" not in client.get("/").headers
     assert "Ideathon-Offline" not in client.get("/receipt").headers
 
 
 def test_every_page_names_its_scope_for_the_cleaning_of_other_visitors_pages(client):
     page = client.get("/login").get_data(as_text=True)
-    assert '<meta name="offline-scope" content="public" data-worker="/sw.js">' in page
+    assert '<meta name="offline-scope" content="anyone" data-worker="/sw.js">' in page
     assert 'id="offline-banner"' in page and "/static/js/offline.js" in page
