@@ -29,7 +29,7 @@ ACTIONS = {
         "submit": _l("Submitted a score sheet"),
         "reopen": _l("Reopened a score sheet"),
         "conflict": _l("Declared a conflict of interest on a sheet"),
-        "refused": _l("A tablet's action on a sheet was refused when it arrived"),
+        "refused_on_arrival": _l("A tablet's action on a sheet was refused when it arrived"),
     },
     "conflict": {"record": _l("Recorded a conflict of interest")},
 }

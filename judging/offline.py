@@ -40,7 +40,7 @@ from judging.services import JudgingConflict, JudgingError, JudgingForbidden
 from judging.states import RefusedBecause, SheetState, TabletAction
 from submissions.models import Idea
 
-REFUSED = "refused"  # the audit action of a refused queued action
+REFUSED = "refused_on_arrival"  # the audit action of a refused queued action
 _ID = re.compile(r"[0-9A-Za-z-]{8,40}")
 _MAX_PENDING = 100_000
 REFUSAL_LABELS = {
@@ -270,6 +270,8 @@ def _when(text) -> datetime | None:
 def refused_actions(event: Event, limit: int = 50) -> list[dict]:
     """The event's queued actions refused on arrival, newest first: who, which idea, what, why."""
     entries = entries_for_event(event.id, limit, entity="sheet", actions=(REFUSED,))
+    if not entries:
+        return []
     users = {e.user_id for e in entries}
     ideas = {(e.new or {}).get("idea_id") for e in entries}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(users))).all())

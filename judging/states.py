@@ -70,7 +70,7 @@ class TabletAction(Vocabulary):
     """What a jury tablet queues and sends (`judging.offline`): a mark, the comment, a submit."""
 
     SCORE = "score"
-    COMMENT = "comment"
+    COMMENT = "comment_edit"  # the sheet's comment changed
     SUBMIT = "submit"
 
 

@@ -156,7 +156,7 @@ def test_judging_closed_while_offline_every_action_is_refused_shown_and_nothing_
     assert page.locator("#refused-list").is_visible()
     assert refused.count() == 2 * (criteria + 1) + 1
     assert "que pendant la phase de notation" in refused.first.inner_text()
-    assert _audit(live, sheet_ids) == {"refused": 2 * (criteria + 1) + 1}
+    assert _audit(live, sheet_ids) == {"refused_on_arrival": 2 * (criteria + 1) + 1}
     shot(page, "refused-shown")
     # The judge has read them: "Noted" takes one away, the others stay.
     refused.first.locator("button").click()
