@@ -44,6 +44,12 @@ def available_offline(view):
     return view
 
 
+def kept_here() -> bool:
+    """Whether the page being shown is one a device keeps (its view is `available_offline`)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "available_offline", False)
+
+
 def scope() -> str:
     """Whose pages a tablet holds: an opaque key per account or kiosk, `anyone` otherwise."""
     if current_user.is_authenticated:
@@ -113,9 +119,6 @@ def manifest() -> dict:
 def after_request(response):
     """A page of a view marked `available_offline`, answered 200 to a GET, says so (with its
     scope) to the service worker."""
-    if request.method != "GET" or response.status_code != 200 or request.endpoint is None:
-        return response
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "available_offline", False):
+    if request.method == "GET" and response.status_code == 200 and kept_here():
         response.headers[OFFLINE_HEADER] = scope()
     return response

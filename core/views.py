@@ -11,6 +11,7 @@ bp = Blueprint("core", __name__)
 bp.after_app_request(privacy.after_request)
 bp.after_app_request(offline.after_request)
 bp.add_app_template_global(offline.scope, "offline_scope")
+bp.add_app_template_global(offline.kept_here, "offline_kept_here")
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 # Only these package folders are served (installed by `make` from npm; nothing from a CDN).

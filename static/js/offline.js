@@ -34,8 +34,9 @@
     try { last = parseInt(sessionStorage.getItem(REFRESHED), 10) || 0; } catch (e) { /* ignore */ }
     if (!force && Date.now() - last < REFRESH_MS) return;
     try { sessionStorage.setItem(REFRESHED, String(Date.now())); } catch (e) { /* ignore */ }
-    /* This page too: the first one was shown before the worker ran (kept if its view says). */
-    tell({ type: "precache", pages: [location.pathname + location.search] });
+    /* This page too, when it is one to keep: the first was shown before the worker ran. */
+    var here = meta && meta.hasAttribute("data-kept") ? [location.pathname + location.search] : [];
+    tell({ type: "precache", pages: here });
   }
 
   window.ideathon = window.ideathon || {};

@@ -71,3 +71,9 @@ def test_every_page_names_its_scope_for_the_cleaning_of_other_visitors_pages(cli
     page = client.get("/login").get_data(as_text=True)
     assert '<meta name="offline-scope" content="anyone" data-worker="/sw.js">' in page
     assert 'id="offline-banner"' in page and "/static/js/offline.js" in page
+
+
+def test_a_page_to_keep_says_so_to_the_script_that_asks_the_worker_to_keep_it(client):
+    event = make_event()
+    page = client.get(f"/e/{event.slug}/submit").get_data(as_text=True)
+    assert 'data-worker="/sw.js" data-kept>' in page
