@@ -65,9 +65,30 @@ class Score(db.Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), index=True)
     value: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the judge tapped it (a tablet's clock, set right by its offset from the server's):
+    # an older tap replayed from an offline queue never replaces it (last write wins by tap).
+    tapped_at: Mapped[datetime | None]
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class JuryDevice(db.Model):
+    """A judge's tablet as it last reported (`judging.offline.report_device`): how many actions
+    it still holds unsent, since when, and when it last synced; shown on the progress page."""
+
+    __tablename__ = "jury_devices"
+    __table_args__ = (UniqueConstraint("judge_id", "device", name="uq_jury_devices_judge_device"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device: Mapped[str] = mapped_column(String(40))
+    pending: Mapped[int] = mapped_column(default=0)
+    oldest_pending_at: Mapped[datetime | None]
+    last_sync_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    judge: Mapped[User] = relationship()
 
 
 class Conflict(db.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import datetime
 from itertools import chain
 
 import numpy as np
@@ -486,36 +487,60 @@ def lock_rubric(rubric: Rubric) -> None:
         competitions_services.lock_rubric(rubric)
 
 
-def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web") -> Score:
-    """Save one mark (last write wins per criterion); every write is audited old → new."""
+def record_score(
+    sheet: ScoreSheet,
+    criterion_id,
+    value,
+    by,
+    source: str = "web",
+    *,
+    tapped_at: datetime | None = None,
+    client_action: str | None = None,
+) -> Score:
+    """Save one mark; every write is audited old → new. Last write wins per criterion by the
+    time of the tap: a tap older than the mark in force (queued offline on a second tablet) is
+    audited as late and changes nothing."""
     _check_writable(sheet, by)
     criterion = _criterion_of(sheet, criterion_id)
     number = check_value(criterion, value)
+    now = utcnow()
+    tapped_at = tapped_at or now
     score = db.session.scalar(
         select(Score).where(Score.sheet_id == sheet.id, Score.criterion_id == criterion.id)
     )
     old = score.value if score else None
+    if score is not None and (score.tapped_at or score.updated_at) > tapped_at:
+        record(
+            "score", sheet.id, "late_score", by=by, event_id=sheet.event_id,
+            old={"criterion": criterion.key, "value": old},
+            new={"criterion": criterion.key, "value": number, "idea_id": sheet.idea_id},
+            source=source, client_action=client_action,
+        )  # fmt: skip
+        return score
     if score is None:
         score = Score(sheet_id=sheet.id, criterion_id=criterion.id, value=number)
         db.session.add(score)
     else:
         score.value = number
-        score.updated_at = utcnow()
+        score.updated_at = now
+    score.tapped_at = tapped_at
     if sheet.status == SheetState.ASSIGNED:
         sheet.status = SheetState.DRAFT
-    sheet.updated_at = utcnow()
+    sheet.updated_at = now
     lock_rubric(criterion.rubric)
     db.session.flush()
     record(
         "score", sheet.id, "score", by=by, event_id=sheet.event_id,
         old={"criterion": criterion.key, "value": old},
         new={"criterion": criterion.key, "value": number, "idea_id": sheet.idea_id},
-        source=source,
+        source=source, client_action=client_action,
     )  # fmt: skip
     return score
 
 
-def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
+def save_comment(
+    sheet: ScoreSheet, text: str, by, source: str = "web", *, client_action: str | None = None
+) -> None:
     _check_writable(sheet, by)
     text = parse_text(COMMENT, text, "comment")
     if text == (sheet.comment or ""):
@@ -523,6 +548,7 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     record(
         "sheet", sheet.id, "comment", by=by, event_id=sheet.event_id,
         old={"comment": sheet.comment}, new={"comment": text}, source=source,
+        client_action=client_action,
     )  # fmt: skip
     sheet.comment = text
     if sheet.status == SheetState.ASSIGNED:
@@ -539,7 +565,9 @@ def missing_criteria(sheet: ScoreSheet) -> list[Criterion]:
     return [c for c in sheet_rubric(sheet).criteria if c.id not in values]
 
 
-def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
+def submit_sheet(
+    sheet: ScoreSheet, by, source: str = "web", *, client_action: str | None = None
+) -> None:
     """Complete the sheet: every criterion must be scored."""
     _check_writable(sheet, by)
     db.session.refresh(sheet, ["scores"])
@@ -552,6 +580,7 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
         old={"status": SheetState.DRAFT},
         new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id}, source=source,
+        client_action=client_action,
     )  # fmt: skip
 
 

@@ -109,3 +109,21 @@ class PrizeRule(Vocabulary):
     SECTOR = "in_sector"  # the idea's sector is the prize's
     WOMEN_LED = "women_led"  # at least half the team are women
     YOUTH_LED = "youth_led"  # at least half the team are young (under 35)
+
+
+class TabletAction(Vocabulary):
+    """What a jury tablet queues and sends (`judging.offline`): a mark, the comment, a submit."""
+
+    SCORE = "score"
+    COMMENT = "comment_edit"  # the sheet's comment changed
+    SUBMIT = "submit"
+
+
+class RefusedBecause(Vocabulary):
+    """Why a tablet's queued action was refused when it reached the server (audited as a sheet's
+    `refused` entry, shown to the organisers on the progress page)."""
+
+    JUDGING_CLOSED = "judging_closed"  # the event left judging (or its results are official)
+    SUBMITTED = "submitted"  # the sheet was submitted in the meantime
+    REMOVED = "removed"  # the judge was taken off the jury
+    OTHER = "other"

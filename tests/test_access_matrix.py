@@ -181,6 +181,7 @@ ACCESS = {
     "submissions.questions.jury_view": "manage",
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
+    "judging.tablet_report": "jury",
     "judging.conflict": "own_sheet",
     "judging.progress": "view",
     "judging.assign": "manage",
