@@ -7,6 +7,7 @@ in `judging.paper`. Functions validate, write, flush and audit; the caller commi
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from itertools import chain
 
@@ -640,16 +641,78 @@ def _exclusion(idea_row) -> NotRanked | None:
     return None
 
 
-def rankings_for_events(events: list[Event], *, consistency: bool = False) -> dict[int, dict]:
-    """The ranking of each event, with ONE query for all their submitted scores (aggregated per
-    sheet in the database: the weighted sum of S_ij and the tie-break marks). The judges'
-    consistency figures (Spearman) are computed only when asked: ranking does not need them."""
+def rankings_for_events(
+    events: list[Event], *, consistency: bool = False, keep: bool = True
+) -> dict[int, dict]:
+    """The ranking of each event. Its scores are read aggregated per sheet in the database (the
+    weighted sum of S_ij and the tie-break marks), in ONE query for the events whose sheets
+    changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
+    fingerprint of its submitted sheets, one small query that every call makes (`keep=False`:
+    what is read is not kept, for a whole-tour export that reads each event once). The ideas are
+    read every time; the judges' consistency figures (Spearman) are computed only when asked."""
     events = list(events)
     if not events:
         return {}
     specs = {e.id: criterion_specs(e.rubric) for e in events}
+    connection = db.session.connection()  # Core rows: no ORM loading on the hot path
+    cache = _SheetCache.of_app()
+    keys = _sheet_fingerprints(connection, events, specs)
+    sheets = {e.id: cache.get(e.id, keys[e.id]) for e in events}
+    stale = [e for e in events if sheets[e.id] is None]
+    if stale:
+        sheets.update(_read_sheets(connection, stale, specs))
+        for event in stale if keep else ():
+            cache.put(event.id, keys[event.id], sheets[event.id])
+
+    result = connection.execute(
+        select(
+            Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
+            Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
+        ).where(Idea.event_id.in_([e.id for e in events]))
+    )  # fmt: skip
+    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
+    result.close()
+    ideas_by_event = defaultdict(list)
+    for row in idea_rows:
+        ideas_by_event[row[1]].append(row)
+    return {
+        e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id], consistency)
+        for e in events
+    }
+
+
+def _sheet_fingerprints(connection, events: list[Event], specs: dict) -> dict[int, tuple]:
+    """Each event's key to its submitted sheets, in one grouped query over `score_sheets`
+    (index on event_id): their number, the sum, least and greatest of their ids, their latest
+    `updated_at`, plus the rubric's specs. A sheet's marks change only while it is open (the
+    tap, the sheet page and the paper import refuse a submitted sheet), and a sheet enters or
+    leaves the submitted state only with its row written (`updated_at` set: by the ORM's
+    onupdate or `_set_status`): any change to what the ranking reads changes the key."""
+    found = {
+        event_id: tuple(rest)
+        for event_id, *rest in connection.execute(
+            select(
+                ScoreSheet.event_id,
+                func.count(ScoreSheet.id),
+                func.sum(ScoreSheet.id),
+                func.min(ScoreSheet.id),
+                func.max(ScoreSheet.id),
+                func.max(ScoreSheet.updated_at),
+            )
+            .where(
+                ScoreSheet.event_id.in_([e.id for e in events]),
+                ScoreSheet.status == SheetState.SUBMITTED,
+            )
+            .group_by(ScoreSheet.event_id)
+        )
+    }
+    return {e.id: (found.get(e.id), tuple(specs[e.id])) for e in events}
+
+
+def _read_sheets(connection, events: list[Event], specs: dict) -> dict[int, scoring.SheetArrays]:
+    """The events' submitted sheets, aggregated per sheet in the database: one query."""
     orders = sorted(
-        {c.tiebreak_order for cs in specs.values() for c in cs if c.tiebreak_order is not None}
+        {c.tiebreak_order for e in events for c in specs[e.id] if c.tiebreak_order is not None}
     )
     fraction = (
         Criterion.weight
@@ -674,30 +737,50 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
-    connection = db.session.connection()  # Core rows: no ORM loading on the hot path
     result = connection.execute(query)
     rows = result.cursor.fetchall()  # the driver's plain tuples: numbers only, no Row objects
     result.close()
     table = np.fromiter(  # one float column per value (None → NaN), no object per row
         chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(columns)
     ).reshape(len(rows), len(columns))
-    sheets = {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
+    return {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
 
-    result = connection.execute(
-        select(
-            Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
-            Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
-        ).where(Idea.event_id.in_([e.id for e in events]))
-    )  # fmt: skip
-    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
-    result.close()
-    ideas_by_event = defaultdict(list)
-    for row in idea_rows:
-        ideas_by_event[row[1]].append(row)
-    return {
-        e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id], consistency)
-        for e in events
-    }
+
+class _SheetCache:
+    """Each event's sheet columns as last read, under their fingerprint, in this process (one
+    per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
+    at 3,000 ideas: an export of the whole tour keeps none, see `keep`); the oldest read goes
+    first."""
+
+    SIZE = 24
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple] = {}
+
+    @classmethod
+    def of_app(cls) -> _SheetCache:
+        from flask import current_app
+
+        return current_app.extensions.setdefault("judging.sheet_cache", cls())
+
+    @staticmethod
+    def _where(event_id: int) -> tuple:
+        return (str(db.engine.url), event_id)
+
+    def get(self, event_id: int, key: tuple) -> scoring.SheetArrays | None:
+        with self._lock:
+            found = self._entries.get(self._where(event_id))
+        return found[1] if found is not None and found[0] == key else None
+
+    def put(self, event_id: int, key: tuple, sheets: scoring.SheetArrays) -> None:
+        for column in (sheets.idea_ids, sheets.judge_ids, sheets.scores, sheets.tiebreaks):
+            column.flags.writeable = False  # shared by later calls: never changed in place
+        with self._lock:
+            self._entries.pop(self._where(event_id), None)
+            self._entries[self._where(event_id)] = (key, sheets)
+            while len(self._entries) > self.SIZE:
+                del self._entries[next(iter(self._entries))]
 
 
 def _sheet_arrays(event: Event, table, specs, orders: list[int]) -> scoring.SheetArrays:
