@@ -660,9 +660,13 @@ def rankings_for_events(
     sheets = {e.id: cache.get(e.id, keys[e.id]) for e in events}
     stale = [e for e in events if sheets[e.id] is None]
     if stale:
-        sheets.update(_read_sheets(connection, stale, specs))
-        for event in stale if keep else ():
-            cache.put(event.id, keys[event.id], sheets[event.id])
+        read = _read_sheets(connection, stale, specs)
+        for event in stale:
+            # Kept under the key of the rows read (not the key asked before): a sheet submitted
+            # between the two statements is then read again next time, never served stale.
+            sheets[event.id], key = read[event.id]
+            if keep:
+                cache.put(event.id, key, sheets[event.id])
 
     result = connection.execute(
         select(
@@ -688,29 +692,40 @@ def _sheet_fingerprints(connection, events: list[Event], specs: dict) -> dict[in
     tap, the sheet page and the paper import refuse a submitted sheet), and a sheet enters or
     leaves the submitted state only with its row written (`updated_at` set: by the ORM's
     onupdate or `_set_status`): any change to what the ranking reads changes the key."""
-    found = {
-        event_id: tuple(rest)
-        for event_id, *rest in connection.execute(
-            select(
-                ScoreSheet.event_id,
-                func.count(ScoreSheet.id),
-                func.sum(ScoreSheet.id),
-                func.min(ScoreSheet.id),
-                func.max(ScoreSheet.id),
-                func.max(ScoreSheet.updated_at),
-            )
-            .where(
-                ScoreSheet.event_id.in_([e.id for e in events]),
-                ScoreSheet.status == SheetState.SUBMITTED,
-            )
-            .group_by(ScoreSheet.event_id)
+    result = connection.execute(
+        select(
+            ScoreSheet.event_id,
+            func.count(ScoreSheet.id),
+            func.sum(ScoreSheet.id),
+            func.min(ScoreSheet.id),
+            func.max(ScoreSheet.id),
+            func.max(ScoreSheet.updated_at),
         )
-    }
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+        )
+        .group_by(ScoreSheet.event_id)
+    )
+    rows = result.cursor.fetchall()  # the driver's values, as `_read_sheets` sees them
+    result.close()
+    found = {event_id: tuple(rest) for event_id, *rest in rows}
     return {e.id: (found.get(e.id), tuple(specs[e.id])) for e in events}
 
 
-def _read_sheets(connection, events: list[Event], specs: dict) -> dict[int, scoring.SheetArrays]:
-    """The events' submitted sheets, aggregated per sheet in the database: one query."""
+def _key_of_rows(rows, specs) -> tuple:
+    """The fingerprint (as `_sheet_fingerprints` gives it) of the per-sheet rows read, whose
+    last two columns are the sheet's id and `updated_at`."""
+    if not rows:
+        return (None, tuple(specs))
+    ids = [row[-2] for row in rows]
+    latest = max(row[-1] for row in rows)
+    return ((len(ids), sum(ids), min(ids), max(ids), latest), tuple(specs))
+
+
+def _read_sheets(connection, events: list[Event], specs: dict) -> dict[int, tuple]:
+    """The events' submitted sheets, aggregated per sheet in the database, in one query:
+    {event: (its sheet columns, the fingerprint of the rows read)}."""
     orders = sorted(
         {c.tiebreak_order for e in events for c in specs[e.id] if c.tiebreak_order is not None}
     )
@@ -728,7 +743,7 @@ def _read_sheets(connection, events: list[Event], specs: dict) -> dict[int, scor
         func.count(Score.id),
     ] + [func.max(case((Criterion.tiebreak_order == k, Score.value))) for k in orders]
     query = (
-        select(*columns)
+        select(*columns, ScoreSheet.id, ScoreSheet.updated_at)
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(
@@ -738,12 +753,22 @@ def _read_sheets(connection, events: list[Event], specs: dict) -> dict[int, scor
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
     result = connection.execute(query)
-    rows = result.cursor.fetchall()  # the driver's plain tuples: numbers only, no Row objects
+    rows = result.cursor.fetchall()  # the driver's plain tuples, no Row objects
     result.close()
+    width = len(columns)
     table = np.fromiter(  # one float column per value (None → NaN), no object per row
-        chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(columns)
-    ).reshape(len(rows), len(columns))
-    return {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
+        chain.from_iterable(row[:width] for row in rows), dtype=np.float64, count=len(rows) * width
+    ).reshape(len(rows), width)
+    by_event = defaultdict(list)
+    for row in rows:
+        by_event[row[0]].append(row)
+    return {
+        e.id: (
+            _sheet_arrays(e, table, specs[e.id], orders),
+            _key_of_rows(by_event[e.id], specs[e.id]),
+        )
+        for e in events
+    }
 
 
 class _SheetCache:

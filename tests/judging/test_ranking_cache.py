@@ -92,3 +92,23 @@ def test_a_whole_tour_export_keeps_no_sheets(app):
     results_of_events([event], keep=False)  # what the export reads, each event once
     _ranking, statements = _statements(lambda: services.event_ranking(event))
     assert _reads_scores(statements)  # nothing was kept: the memory stays the export's own
+
+
+def test_a_sheet_submitted_between_the_key_and_the_marks_is_never_served_stale(app, monkeypatch):
+    """The sheets read are kept under the key of the rows read, not under the key asked just
+    before: a sheet submitted in between (another request's commit) and reopened afterwards
+    brings the key back to what was asked, and the kept rows (with that sheet) must not serve."""
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    connection = db.session.connection()
+    specs = {event.id: services.criterion_specs(event.rubric)}
+    asked = services._sheet_fingerprints(connection, [event], specs)  # before the submission
+    app.extensions.pop("judging.sheet_cache", None)
+    late = sheet_of(ideas[0], judges[1])
+    fill(late, 1)  # committed after the key was asked, before the marks are read
+    monkeypatch.setattr(services, "_sheet_fingerprints", lambda *args: asked)
+    assert _raw(event, ideas[0]) == (pytest.approx(50), 2)
+    monkeypatch.undo()
+    services.reopen_sheet(late, make_user("organiser"))  # the key is back to `asked`
+    db.session.commit()
+    assert _raw(event, ideas[0]) == (pytest.approx(100), 1)
