@@ -7,6 +7,7 @@ in `judging.paper`. Functions validate, write, flush and audit; the caller commi
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from datetime import datetime
 from itertools import chain
@@ -743,11 +744,14 @@ def _exclusion(idea_row, shortlist: set[int] | None = None) -> NotRanked | None:
 
 
 def rankings_for_events(
-    events: list[Event], *, consistency: bool = False, written: bool = False
+    events: list[Event], *, consistency: bool = False, written: bool = False, keep: bool = True
 ) -> dict[int, dict]:
-    """The ranking of each event, with ONE query for all their submitted scores (aggregated per
-    sheet in the database: the weighted sum of S_ij and the tie-break marks). The judges'
-    consistency figures (Spearman) are computed only when asked: ranking does not need them.
+    """The ranking of each event. Its scores are read aggregated per sheet in the database (the
+    weighted sum of S_ij and the tie-break marks), in ONE query for the events whose sheets
+    changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
+    fingerprint of its submitted sheets, one small query that every call makes (`keep=False`:
+    what is read is not kept, for a whole-tour export that reads each event once). The ideas are
+    read every time; the judges' consistency figures (Spearman) are computed only when asked.
     An event whose pitch round has started is ranked on it, over its shortlist (the others are
     "not shortlisted"), unless `written` asks for round 1's ranking."""
     events = list(events)
@@ -765,41 +769,19 @@ def rankings_for_events(
     specs = {
         e.id: criterion_specs(pitch[e.id].rubric if e.id in pitch else e.rubric) for e in events
     }
-    orders = sorted(
-        {c.tiebreak_order for cs in specs.values() for c in cs if c.tiebreak_order is not None}
-    )
-    fraction = (
-        Criterion.weight
-        * (Score.value - Criterion.scale_min)
-        / (Criterion.scale_max - Criterion.scale_min)
-    )
-    columns = [
-        ScoreSheet.event_id,
-        ScoreSheet.idea_id,
-        ScoreSheet.judge_id,
-        func.sum(fraction),
-        func.sum(Criterion.weight),
-        func.count(Score.id),
-    ] + [func.max(case((Criterion.tiebreak_order == k, Score.value))) for k in orders]
-    query = (
-        select(*columns)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(
-            ScoreSheet.event_id.in_([e.id for e in events]),
-            ScoreSheet.status == SheetState.SUBMITTED,
-            ScoreSheet.round_number == (1 if written else ACTIVE_ROUND),
-        )
-        .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
-    )
     connection = db.session.connection()  # Core rows: no ORM loading on the hot path
-    result = connection.execute(query)
-    rows = result.cursor.fetchall()  # the driver's plain tuples: numbers only, no Row objects
-    result.close()
-    table = np.fromiter(  # one float column per value (None → NaN), no object per row
-        chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(columns)
-    ).reshape(len(rows), len(columns))
-    sheets = {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
+    cache = _SheetCache.of_app()
+    keys = _sheet_fingerprints(connection, events, specs, written)
+    sheets = {e.id: cache.get((e.id, written), keys[e.id]) for e in events}
+    stale = [e for e in events if sheets[e.id] is None]
+    if stale:
+        read = _read_sheets(connection, stale, specs, written)
+        for event in stale:
+            # Kept under the key of the rows read (not the key asked before): a sheet submitted
+            # between the two statements is then read again next time, never served stale.
+            sheets[event.id], key = read[event.id]
+            if keep:
+                cache.put((event.id, written), key, sheets[event.id])
 
     result = connection.execute(
         select(
@@ -823,6 +805,140 @@ def rankings_for_events(
         )
         for e in events
     }
+
+
+def _sheet_fingerprints(
+    connection, events: list[Event], specs: dict, written: bool
+) -> dict[int, tuple]:
+    """Each event's key to its submitted sheets of the round ranked (`_round_ranked`), in one grouped query over `score_sheets`
+    (index on event_id): their number, the sum, least and greatest of their ids, their latest
+    `updated_at`, plus the rubric's specs. A sheet's marks change only while it is open (the
+    tap, the sheet page and the paper import refuse a submitted sheet), and a sheet enters or
+    leaves the submitted state only with its row written (`updated_at` set: by the ORM's
+    onupdate or `_set_status`): any change to what the ranking reads changes the key."""
+    result = connection.execute(
+        select(
+            ScoreSheet.event_id,
+            func.count(ScoreSheet.id),
+            func.sum(ScoreSheet.id),
+            func.min(ScoreSheet.id),
+            func.max(ScoreSheet.id),
+            func.max(ScoreSheet.updated_at),
+        )
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            _round_ranked(written),
+        )
+        .group_by(ScoreSheet.event_id)
+    )
+    rows = result.cursor.fetchall()  # the driver's values, as `_read_sheets` sees them
+    result.close()
+    found = {event_id: tuple(rest) for event_id, *rest in rows}
+    return {e.id: (found.get(e.id), tuple(specs[e.id])) for e in events}
+
+
+def _round_ranked(written: bool):
+    """The sheets a ranking reads: round 1's when `written`, else each event's deciding round
+    (its pitch round once started)."""
+    return ScoreSheet.round_number == (1 if written else ACTIVE_ROUND)
+
+
+def _key_of_rows(rows, specs) -> tuple:
+    """The fingerprint (as `_sheet_fingerprints` gives it) of the per-sheet rows read, whose
+    last two columns are the sheet's id and `updated_at`."""
+    if not rows:
+        return (None, tuple(specs))
+    ids = [row[-2] for row in rows]
+    latest = max(row[-1] for row in rows)
+    return ((len(ids), sum(ids), min(ids), max(ids), latest), tuple(specs))
+
+
+def _read_sheets(connection, events: list[Event], specs: dict, written: bool) -> dict[int, tuple]:
+    """The events' submitted sheets of the round ranked, aggregated per sheet in the database, in one query:
+    {event: (its sheet columns, the fingerprint of the rows read)}."""
+    orders = sorted(
+        {c.tiebreak_order for e in events for c in specs[e.id] if c.tiebreak_order is not None}
+    )
+    fraction = (
+        Criterion.weight
+        * (Score.value - Criterion.scale_min)
+        / (Criterion.scale_max - Criterion.scale_min)
+    )
+    columns = [
+        ScoreSheet.event_id,
+        ScoreSheet.idea_id,
+        ScoreSheet.judge_id,
+        func.sum(fraction),
+        func.sum(Criterion.weight),
+        func.count(Score.id),
+    ] + [func.max(case((Criterion.tiebreak_order == k, Score.value))) for k in orders]
+    query = (
+        select(*columns, ScoreSheet.id, ScoreSheet.updated_at)
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            _round_ranked(written),
+        )
+        .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
+    )
+    result = connection.execute(query)
+    rows = result.cursor.fetchall()  # the driver's plain tuples, no Row objects
+    result.close()
+    width = len(columns)
+    table = np.fromiter(  # one float column per value (None → NaN), no object per row
+        chain.from_iterable(row[:width] for row in rows), dtype=np.float64, count=len(rows) * width
+    ).reshape(len(rows), width)
+    by_event = defaultdict(list)
+    for row in rows:
+        by_event[row[0]].append(row)
+    return {
+        e.id: (
+            _sheet_arrays(e, table, specs[e.id], orders),
+            _key_of_rows(by_event[e.id], specs[e.id]),
+        )
+        for e in events
+    }
+
+
+class _SheetCache:
+    """Each event's sheet columns as last read (a slot per event and round ranked: `(event id,
+    written)`), under their fingerprint, in this process (one
+    per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
+    at 3,000 ideas: an export of the whole tour keeps none, see `keep`); the oldest read goes
+    first."""
+
+    SIZE = 24
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple] = {}
+
+    @classmethod
+    def of_app(cls) -> _SheetCache:
+        from flask import current_app
+
+        return current_app.extensions.setdefault("judging.sheet_cache", cls())
+
+    @staticmethod
+    def _where(slot: tuple) -> tuple:
+        return (str(db.engine.url), *slot)
+
+    def get(self, slot: tuple, key: tuple) -> scoring.SheetArrays | None:
+        with self._lock:
+            found = self._entries.get(self._where(slot))
+        return found[1] if found is not None and found[0] == key else None
+
+    def put(self, slot: tuple, key: tuple, sheets: scoring.SheetArrays) -> None:
+        for column in (sheets.idea_ids, sheets.judge_ids, sheets.scores, sheets.tiebreaks):
+            column.flags.writeable = False  # shared by later calls: never changed in place
+        with self._lock:
+            self._entries.pop(self._where(slot), None)
+            self._entries[self._where(slot)] = (key, sheets)
+            while len(self._entries) > self.SIZE:
+                del self._entries[next(iter(self._entries))]
 
 
 def _sheet_arrays(event: Event, table, specs, orders: list[int]) -> scoring.SheetArrays:

@@ -46,8 +46,7 @@ from judging.results import (
     deciding_rubric,
     results_of_events,
     sheet_comments,
-    sheet_score,
-    submitted_marks,
+    submitted_sheets,
     submitting_judges,
 )
 from refusals import NotFound
@@ -408,15 +407,34 @@ def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> di
 
 
 def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
-    """{idea: (criterion means, judges' scores)}: the event's marks reduced as they stream in."""
+    """{idea: (criterion means, judges' scores)}: the event's sheets reduced as they stream in,
+    one row per sheet (its marks in criterion order), idea after idea."""
     figures = {}
-    for idea_id, per_judge in submitted_marks(event_id, jury.specs):
-        means = tuple(_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria)
-        scores = tuple(
-            sheet_score(per_judge[j], jury.specs) if j in per_judge else None
-            for j, _name in jury.judges
-        )
-        figures[idea_id] = (means, scores)
+    column = {judge_id: k for k, (judge_id, _name) in enumerate(jury.judges)}
+    weights = [c.weight for c in jury.specs]
+    lows = [c.lo for c in jury.specs]
+    spans = [c.hi - c.lo for c in jury.specs]
+    total_weight = sum(weights)
+    current, sums, count, scores = None, None, 0, None
+
+    def done():
+        figures[current] = (tuple(s / count for s in sums), tuple(scores))
+
+    for idea_id, judge_id, marks in submitted_sheets(event_id, jury.specs):
+        if idea_id != current:
+            if current is not None:
+                done()
+            current, sums, count = idea_id, [0.0] * len(marks), 0
+            scores = [None] * len(jury.judges)
+        count += 1
+        total = 0.0
+        for k, value in enumerate(marks):
+            sums[k] += value
+            total += weights[k] * (value - lows[k]) / spans[k]
+        if judge_id in column:  # S_ij, as `judging.scoring.sheet_score` computes it
+            scores[column[judge_id]] = 100.0 * total / total_weight if total_weight else None
+    if current is not None:
+        done()
     return figures
 
 
@@ -426,7 +444,7 @@ def _idea_rows(
 ) -> Iterator[IdeaRow]:  # fmt: skip
     """The event's ideas in rank order (then the ideas not ranked), as the results hold them;
     its queries run when the writer reaches the event, and its comments follow its ideas."""
-    official = results_of_events([event])[event.id]
+    official = results_of_events([event], keep=False)[event.id]  # each event read once
     block.method = str(METHOD_LABELS.get(official.method, official.method))
     ideas = _ideas(event.id, include_personal)
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
@@ -469,10 +487,6 @@ def _idea_rows(
             youth=teams[idea.id].youth if idea.id in teams else None,
             answers=answers.get(idea.id, ()),
         )
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
 
 
 # --- Background export (the jobs package's registry) ----------------------------------------------
