@@ -35,8 +35,10 @@ PACKAGES = (
     "core",
     "competitions",
     "submissions",
+    "registration",
     "judging",
     "bank",
+    "audience",
     "reporting",
     "demo",
 )
@@ -52,6 +54,8 @@ _ENV_STRINGS = (
     "APP_ENV",
     "SUBMIT_LIMITS_PER_ADDRESS",
     "SUBMIT_LIMITS_PER_EVENT",
+    "REGISTER_LIMITS_PER_ADDRESS",
+    "REGISTER_LIMITS_PER_EVENT",
     "FILE_STORE",
 )
 _ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")

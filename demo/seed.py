@@ -572,6 +572,9 @@ def seed_demo() -> dict:
     seed_financing(organiser)
     seed_accompaniment(organiser)
     seed_plans()
+    from demo.registration import seed_registration
+
+    summary["registrants"] = seed_registration(organiser)
     final, judges = _national_final(competition)
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts

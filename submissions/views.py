@@ -179,11 +179,16 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         event = _event(slug)
         if not event.accepts_ideas:
             return _closed(event)
+        code = request.args.get("registration")
+        data = services.prefill(event, strip_control(code)) if code else None
+        if code and data is None:
+            flash(_("No registration of this event has this code: the form is blank."), "warning")
         return render_template(
             "submissions/submit.html",
             event=event,
-            form=None,
-            blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
+            form=IdeaForm(data=data, assisted=source == IdeaSource.ASSISTED) if data else None,
+            blank_fields=None if data else blank_fields(assisted=source == IdeaSource.ASSISTED),
+            prefill_offered=services.prefill_offered(event),
             submit_token=secrets.token_urlsafe(24),
             source=source,
             action=action,

@@ -29,6 +29,7 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
+from registration.models import RegistrationSetting
 from tests.builders import (
     add_jury,
     add_result,
@@ -103,6 +104,8 @@ EXPECTED = {
     },  # fmt: skip
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
+    # an address holding a secret code that matches nothing (a ticket): not found for everyone
+    "unknown_secret": dict.fromkeys(ROLES, 404),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
     "sign_out": {**dict.fromkeys(ROLES, SIGNED_OUT), **SIGNED_IN_OUT},
 }
@@ -234,6 +237,13 @@ ACCESS = {
     "bank.accompaniment_page": "organiser",
     "bank.plan": "organiser",
     "bank.openapi_document": "public",
+    "registration.register": "public",
+    "registration.ticket": "unknown_secret",
+    "registration.cancel": "public",
+    "registration.manage": {"GET": "view"},
+    "registration.configure": "manage",
+    "registration.cancel_registrant": "manage",
+    "registration.check_in": "assist",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -245,6 +255,7 @@ OPEN_EVENT_ROUTES = {
     "submissions.submit",
     "submissions.kiosk",
     "submissions.assist",
+    "registration.register",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
 NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment"}
@@ -292,6 +303,7 @@ def world(app):
         code="AAAA-BBBB-CCCC-DDDD", event_id=event_p.id, idea_id=winner.id, kind="winner"
     )
     milestone = Milestone(project=project, kind="training", position=0, note="")
+    db.session.add(RegistrationSetting(event_id=event_o.id, is_open=True))
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
     )
@@ -333,6 +345,7 @@ def world(app):
             "request_id": 1,
             "region_code": "02",
             "decision": "refuse",
+            "registrant_id": 1,
         },
     }
 

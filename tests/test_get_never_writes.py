@@ -33,6 +33,7 @@ from jobs.models import ExportJob
 from judging import deliberation as delib
 from judging import services as judging
 from judging.models import Certificate, ScoreSheet
+from registration import services as registration
 from submissions.models import Idea
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
@@ -116,6 +117,12 @@ def tour(app):
     )
     milestone = Milestone(project=project, kind="training", position=0, note="")
     db.session.add_all([project, export, programme, partner, application, milestone])
+    draft = events[EventState.DRAFT]
+    registration.configure(draft, {"is_open": "y", "capacity": "1"}, by=organiser)
+    tickets = [
+        registration.register(draft, {"name": "Amina", "phone": phone, "consent": "y"})
+        for phone in ("0611111111", "0622222222")  # a place, then the waiting list
+    ]
     db.session.commit()
     return {
         "organiser": organiser,
@@ -124,6 +131,7 @@ def tour(app):
         "events": events,
         "receipts": [idea.receipt_code for idea in ideas],
         "invitation": invitation,
+        "tickets": [(draft.slug, ticket.code) for ticket in tickets],
         "args": {
             "project_id": project.id,
             "export_id": export.id,
@@ -147,6 +155,10 @@ def _argument_sets(rule, tour):
         else "bootstrap/dist/css/bootstrap.min.css",
         **tour["args"],
     }
+    if rule.endpoint == "registration.ticket":
+        for slug, code in tour["tickets"]:
+            yield {**fixed, "slug": slug, "code": code}
+        return
     if rule.endpoint == "accounts.invitation":  # a staff account's invitation, not a jury card
         fixed["token"] = tour["invitation"]
     if "sheet_id" in rule.arguments and "slug" not in rule.arguments:

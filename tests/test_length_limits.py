@@ -17,9 +17,11 @@ from competitions.models import Competition, Criterion, Event, Rubric
 from extensions import db
 from judging import paper
 from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
+from registration.models import Registrant
 from submissions.models import DeletionRequest, Idea
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
+from tests.registration.conftest import open_registration, person
 from tests.submissions.conftest import form_data
 
 TOO_LONG = "au maximum"  # "At most %(max)s characters (%(got)s typed)." in French
@@ -302,6 +304,13 @@ def invitation_form(client, login, field, value):
     )
 
 
+def registration_form(client, login, field, value):
+    event = open_registration()
+    data = person(**{field: value})
+    response = client.post(f"/e/{event.slug}/register", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Registrant, field))))
+
+
 def _fresh(model, id_, field):
     db.session.expire_all()
     return getattr(db.session.get(model, id_), field)
@@ -426,6 +435,8 @@ LIMITS = [
     (jury_form, "email", 254, "adresse e-mail valide"),
     (invitation_form, "name", 200, TOO_LONG),
     (invitation_form, "email", 254, "adresse e-mail valide"),
+    (registration_form, "name", 200, TOO_LONG),
+    (registration_form, "email", 254, "adresse e-mail valide"),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
