@@ -34,6 +34,7 @@ PACKAGES = (
     "jobs",
     "core",
     "competitions",
+    "emailtemplates",
     "submissions",
     "registration",
     "judging",

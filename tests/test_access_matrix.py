@@ -244,6 +244,8 @@ ACCESS = {
     "registration.configure": "manage",
     "registration.cancel_registrant": "manage",
     "registration.check_in": "assist",
+    "emailtemplates.index": "manage",
+    "emailtemplates.edit": "manage",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -346,6 +348,7 @@ def world(app):
             "region_code": "02",
             "decision": "refuse",
             "registrant_id": 1,
+            "kind": "receipt",
         },
     }
 

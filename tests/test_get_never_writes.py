@@ -142,6 +142,8 @@ def tour(app):
             "partner_id": partner.id,
             "application_id": application.id,
             "milestone_id": milestone.id,
+            "kind": "receipt",
+            "lang": "fr",
         },
     }
 

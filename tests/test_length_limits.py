@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.models import Competition, Criterion, Event, Rubric
+from emailtemplates.models import EmailTemplate
 from extensions import db
 from judging import paper
 from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
@@ -311,6 +312,14 @@ def registration_form(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(getattr(Registrant, field))))
 
 
+def email_template_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"action": "save", "subject": "Reçu", "body": "Bonjour", field: value}
+    response = client.post(f"/e/{event.slug}/emails/receipt/fr", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(EmailTemplate, field))))
+
+
 def _fresh(model, id_, field):
     db.session.expire_all()
     return getattr(db.session.get(model, id_), field)
@@ -437,6 +446,8 @@ LIMITS = [
     (invitation_form, "email", 254, "adresse e-mail valide"),
     (registration_form, "name", 200, TOO_LONG),
     (registration_form, "email", 254, "adresse e-mail valide"),
+    (email_template_form, "subject", 200, TOO_LONG),
+    (email_template_form, "body", 10_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}

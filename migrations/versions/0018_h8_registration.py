@@ -1,4 +1,5 @@
-"""h8_registration: registration before the day (an event's form, its registrants, check-in)
+"""h8_registration: registration before the day (an event's form, its registrants, check-in),
+events' own e-mail templates, the audience prize
 
 The words are written out here as they are today (a migration never imports the code).
 
@@ -71,9 +72,34 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_registration_settings")),
         sa.UniqueConstraint("event_id", name=op.f("uq_registration_settings_event_id")),
     )
+    op.create_table(
+        "email_templates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_email_templates_event_id_events")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_email_templates_updated_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_templates")),
+        sa.UniqueConstraint("event_id", "kind", "locale", name=op.f("uq_email_templates_event_id")),
+    )
+    with op.batch_alter_table("email_templates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_email_templates_event_id"), ["event_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("email_templates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_email_templates_event_id"))
+
+    op.drop_table("email_templates")
     op.drop_table("registration_settings")
     with op.batch_alter_table("registrants", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registrants_event_id"))
