@@ -73,6 +73,8 @@ def test_config(database_url, tmp_path_factory):
         "SUBMIT_LIMITS_PER_EVENT": "100000 per minute",
         "REGISTER_LIMITS_PER_ADDRESS": "100000 per minute",
         "REGISTER_LIMITS_PER_EVENT": "100000 per minute",
+        "AUDIENCE_LIMITS_PER_ADDRESS": "100000 per minute",
+        "AUDIENCE_LIMITS_PER_DEVICE": "100000 per minute",
     }
 
 

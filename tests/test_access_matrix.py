@@ -246,6 +246,14 @@ ACCESS = {
     "registration.check_in": "assist",
     "emailtemplates.index": "manage",
     "emailtemplates.edit": "manage",
+    "audience.vote": "public",
+    "audience.results_json": "public",
+    "audience.vote_qr_svg": "public",
+    "audience.screen": "public",
+    "audience.manage": {"GET": "view"},
+    "audience.control": "manage",
+    "audience.generate_codes": "manage",
+    "audience.code_sheet": "manage",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}

@@ -93,9 +93,71 @@ def upgrade():
     )
     with op.batch_alter_table("email_templates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_email_templates_event_id"), ["event_id"], unique=False)
+    op.create_table(
+        "audience_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_audience_codes_event_id_events")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audience_codes")),
+        sa.UniqueConstraint("code", name=op.f("uq_audience_codes_code")),
+    )
+    with op.batch_alter_table("audience_codes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audience_codes_event_id"), ["event_id"], unique=False)
+
+    op.create_table(
+        "audience_polls",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("show_results", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_audience_polls_event_id_events")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audience_polls")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_audience_polls_event_id")),
+    )
+    op.create_table(
+        "audience_votes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("idea_id", sa.Integer(), nullable=False),
+        sa.Column("voter", sa.String(length=40), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("flag", sa.String(length=20), nullable=True),
+        sa.CheckConstraint(
+            "flag IN ('shared_device','burst')", name=op.f("ck_audience_votes_flag")
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_audience_votes_event_id_events")
+        ),
+        sa.ForeignKeyConstraint(
+            ["idea_id"], ["ideas.id"], name=op.f("fk_audience_votes_idea_id_ideas")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audience_votes")),
+        sa.UniqueConstraint("event_id", "voter", name=op.f("uq_audience_votes_event_id")),
+    )
+    with op.batch_alter_table("audience_votes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audience_votes_event_id"), ["event_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("audience_votes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audience_votes_event_id"))
+
+    op.drop_table("audience_votes")
+    op.drop_table("audience_polls")
+    with op.batch_alter_table("audience_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audience_codes_event_id"))
+
+    op.drop_table("audience_codes")
     with op.batch_alter_table("email_templates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_email_templates_event_id"))
 
