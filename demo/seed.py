@@ -574,6 +574,12 @@ def seed_demo() -> dict:
     seed_financing(organiser)
     seed_accompaniment(organiser)
     seed_plans()
+    from demo.registration import seed_registration
+
+    summary["registrants"] = seed_registration(organiser)
+    from demo.audience import seed_audience
+
+    summary["audience_votes"] = seed_audience(organiser)
     final, judges = _national_final(competition)
     from demo.rounds import seed_pitch_round
 

@@ -526,3 +526,22 @@ def set_calibration(idea: Idea, on: bool, by) -> None:
 
 def set_bank_worthy(idea: Idea, on: bool, by) -> None:
     _set_field(idea, "bank_worthy", on, by)
+
+
+_prefill: dict = {}
+
+
+def use_prefill(offered, fill) -> None:
+    """Register where the idea form's pre-fill comes from (the registration package):
+    `offered(event) -> bool` (the form offers to type a code) and `fill(event, code) -> dict | None`
+    (the form's data for that code, or None for an unknown one)."""
+    _prefill["offered"], _prefill["fill"] = offered, fill
+
+
+def prefill_offered(event) -> bool:
+    return bool(_prefill) and _prefill["offered"](event)
+
+
+def prefill(event, code: str | None) -> dict | None:
+    """The idea form's data for a registration code (typed at the kiosk, or the e-mail's link)."""
+    return _prefill["fill"](event, code) if _prefill and code else None

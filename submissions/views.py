@@ -214,12 +214,17 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         event = _event(slug)
         if not event.accepts_ideas:
             return _closed(event)
+        code = request.args.get("registration")
+        data = services.prefill(event, strip_control(code)) if code else None
+        if code and data is None:
+            flash(_("No registration of this event has this code: the form is blank."), "warning")
         return render_template(
             "submissions/submit.html",
             event=event,
-            form=None,
-            extras=_form_extras(event),
-            blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
+            form=IdeaForm(data=data, assisted=source == IdeaSource.ASSISTED) if data else None,
+            extras=_form_extras(event, data),
+            blank_fields=None if data else blank_fields(assisted=source == IdeaSource.ASSISTED),
+            prefill_offered=services.prefill_offered(event),
             submit_token=secrets.token_urlsafe(24),
             form_version=form_version(),
             source=source,

@@ -30,6 +30,7 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
+from registration.models import RegistrationSetting
 from submissions.models import Question
 from tests.builders import (
     add_jury,
@@ -108,6 +109,8 @@ EXPECTED = {
     "adviser": _rule(organiser=IN, facilitator_here=IN),
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
+    # an address holding a secret code that matches nothing (a ticket): not found for everyone
+    "unknown_secret": dict.fromkeys(ROLES, 404),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
     "sign_out": {**dict.fromkeys(ROLES, SIGNED_OUT), **SIGNED_IN_OUT},
 }
@@ -270,6 +273,23 @@ ACCESS = {
     "bank.delete_document": "adviser",
     "bank.plan": "organiser",
     "bank.openapi_document": "public",
+    "registration.register": "public",
+    "registration.ticket": "unknown_secret",
+    "registration.cancel": "public",
+    "registration.manage": {"GET": "view"},
+    "registration.configure": "manage",
+    "registration.cancel_registrant": "manage",
+    "registration.check_in": "assist",
+    "emailtemplates.index": "manage",
+    "emailtemplates.edit": "manage",
+    "audience.vote": "public",
+    "audience.results_json": "public",
+    "audience.vote_qr_svg": "public",
+    "audience.screen": "public",
+    "audience.manage": {"GET": "view"},
+    "audience.control": "manage",
+    "audience.generate_codes": "manage",
+    "audience.code_sheet": "manage",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "judging.event_gallery", "bank.promote"}
@@ -281,6 +301,7 @@ OPEN_EVENT_ROUTES = {
     "submissions.submit",
     "submissions.kiosk",
     "submissions.assist",
+    "registration.register",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
 NOTHING_TO_SERVE = {
@@ -347,6 +368,7 @@ def world(app):
         milestone=milestone, name="statuts.pdf", key="1/absent.pdf", mime="application/pdf", size=9
     )
     question = Question(event_id=event_a.id, kind="short_text", text="Partenaires ?")
+    db.session.add(RegistrationSetting(event_id=event_o.id, is_open=True))
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
         + [question]
@@ -393,6 +415,8 @@ def world(app):
             "decision": "refuse",
             "question_id": question.id,
             "which": "main",
+            "registrant_id": 1,
+            "kind": "receipt",
         },
     }
 

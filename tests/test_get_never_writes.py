@@ -35,6 +35,7 @@ from jobs.models import ExportJob
 from judging import deliberation as delib
 from judging import services as judging
 from judging.models import Certificate, ScoreSheet
+from registration import services as registration
 from submissions.models import Idea, IdeaFormSettings, Question
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
@@ -128,6 +129,12 @@ def tour(app):
     )
     shown = IdeaFormSettings(event_id=judged.id, jury_sees_attachments=True, jury_sees_answers=True)
     db.session.add_all([question, shown])
+    draft = events[EventState.DRAFT]
+    registration.configure(draft, {"is_open": "y", "capacity": "1"}, by=organiser)
+    tickets = [
+        registration.register(draft, {"name": "Amina", "phone": phone, "consent": "y"})
+        for phone in ("0611111111", "0622222222")  # a place, then the waiting list
+    ]
     db.session.commit()
     return {
         "organiser": organiser,
@@ -136,6 +143,7 @@ def tour(app):
         "events": events,
         "receipts": [idea.receipt_code for idea in ideas],
         "invitation": invitation,
+        "tickets": [(draft.slug, ticket.code) for ticket in tickets],
         "args": {
             "project_id": project.id,
             "export_id": export.id,
@@ -149,6 +157,8 @@ def tour(app):
             "document_id": document.id,
             "question_id": question.id,
             "which": "main",
+            "kind": "receipt",
+            "lang": "fr",
         },
     }
 
@@ -162,6 +172,10 @@ def _argument_sets(rule, tour):
         else "bootstrap/dist/css/bootstrap.min.css",
         **tour["args"],
     }
+    if rule.endpoint == "registration.ticket":
+        for slug, code in tour["tickets"]:
+            yield {**fixed, "slug": slug, "code": code}
+        return
     if rule.endpoint == "accounts.invitation":  # a staff account's invitation, not a jury card
         fixed["token"] = tour["invitation"]
     if "sheet_id" in rule.arguments and "slug" not in rule.arguments:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.models import Competition, Criterion, Event, Rubric
+from emailtemplates.models import EmailTemplate
 from extensions import db
 from judging import paper
 from judging.models import (
@@ -25,10 +26,12 @@ from judging.models import (
     WinnerChoice,
 )
 from judging.states import PrizeRule
+from registration.models import Registrant
 from submissions import questions
 from submissions.models import Answer, DeletionRequest, Idea, Question, TeamMember
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
+from tests.registration.conftest import open_registration, person
 from tests.submissions.conftest import form_data
 
 TOO_LONG = "au maximum"  # "At most %(max)s characters (%(got)s typed)." in French
@@ -376,6 +379,21 @@ def question_answer(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(Answer.value)))
 
 
+def registration_form(client, login, field, value):
+    event = open_registration()
+    data = person(**{field: value})
+    response = client.post(f"/e/{event.slug}/register", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Registrant, field))))
+
+
+def email_template_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"action": "save", "subject": "Reçu", "body": "Bonjour", field: value}
+    response = client.post(f"/e/{event.slug}/emails/receipt/fr", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(EmailTemplate, field))))
+
+
 def _fresh(model, id_, field):
     db.session.expire_all()
     return getattr(db.session.get(model, id_), field)
@@ -511,6 +529,10 @@ LIMITS = [
     (prize_form, "name_ar", 200, TOO_LONG),
     (prize_form, "name_en", 200, TOO_LONG),
     (shortlist_reason, "reason", 2_000, TOO_LONG),
+    (registration_form, "name", 200, TOO_LONG),
+    (registration_form, "email", 254, "adresse e-mail valide"),
+    (email_template_form, "subject", 200, TOO_LONG),
+    (email_template_form, "body", 10_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
