@@ -106,7 +106,7 @@ def tour(app):
         token = make_login_link_token(judge)
         invitation = make_login_link_token(make_user("viewer", password=None))
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
     programme = FinancingProgramme(name="INDH", kind="public", regions=["02"])

@@ -218,7 +218,7 @@ def event_form(client, login, field, value):
     login(make_user())
     data = {
         "city": "Oujda",
-        "region": "L'Oriental",
+        "region_code": "02",
         "date": "2025-04-03",
         "winners_count": "3",
         "languages": ["ar", "fr"],

@@ -18,8 +18,8 @@ def add_project(**fields) -> BankProject:
         title="Projet",
         summary="",
         sector="agrifood",
-        region="L'Oriental",
-        province="Oujda-Angad",
+        region_code="02",
+        province_code="02.411",
         status="idea",
         financing_sources=[],
     )
@@ -38,16 +38,16 @@ def bank(app, published):
         title="التعاونيّة الفلاحية لزيت الأركان",
         summary="إنتاج زيت الأركان وتسويقه",
         sector="agriculture",
-        region="Souss-Massa",
-        province="Taroudant",
+        region_code="09",
+        province_code="09.541",
         budget_mad=400_000,
         status="funded",
     )
     add_project(
         title="Atelier numérique des jeunes",
         sector="digital",
-        region="Fès-Meknès",
-        province="Meknès",
+        region_code="03",
+        province_code="03.061",
         budget_mad=1_200_000,
         status="support",
     )
@@ -243,7 +243,7 @@ def test_bank_pages_name_the_origin_city_in_arabic_for_arabic_readers(client, lo
 
     event = make_event(state="published", city="Oujda", city_ar="وجدة")
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad",
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411",
         origin_event_id=event.id, origin_rank=1,
     )  # fmt: skip
     db.session.add(project)
@@ -265,8 +265,8 @@ def test_the_bank_list_costs_the_same_queries_for_one_origin_or_three(client, lo
             event = make_event(state="published", city=city)
             db.session.add(
                 BankProject(
-                    title=f"Projet {city}", sector="agrifood", region="L'Oriental",
-                    province="Oujda-Angad", origin_event_id=event.id, origin_rank=1,
+                    title=f"Projet {city}", sector="agrifood", region_code="02",
+                    province_code="02.411", origin_event_id=event.id, origin_rank=1,
                 )
             )  # fmt: skip
         db.session.commit()

@@ -35,7 +35,7 @@ def programme(**rules):
 def project(**fields):
     base = dict(
         sector="agriculture",
-        region="L'Oriental",
+        region_code="02",
         legal_form="cooperative",
         budget_mad=400_000,
         financing_sought_mad=300_000,
@@ -207,8 +207,8 @@ def funded(app):
     coop = BankProject(
         title="Miel de thym",
         sector="agriculture",
-        region="L'Oriental",
-        province="Berkane",
+        region_code="02",
+        province_code="02.113",
         financing_sought_mad=300_000,
         budget_mad=400_000,
     )

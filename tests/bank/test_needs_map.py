@@ -16,26 +16,26 @@ from tests.builders import make_event, make_idea, selects_for
 @pytest.fixture
 def tour(app):
     """Ideas in the Oriental (one typed with an old spelling) and Souss-Massa, and a project."""
-    oujda = make_event(state=EventState.OPEN, city="Oujda", slug="oujda", region="L'Oriental")
-    agadir = make_event(state=EventState.OPEN, city="Agadir", slug="agadir", region="Souss-Massa")
-    make_idea(oujda, sector="agriculture", region="L'Oriental", province="Oujda-Angad")
-    make_idea(oujda, sector="handicrafts", region="Oriental", province="Berkane")
+    oujda = make_event(state=EventState.OPEN, city="Oujda", slug="oujda", region_code="02")
+    agadir = make_event(state=EventState.OPEN, city="Agadir", slug="agadir", region_code="09")
+    make_idea(oujda, sector="agriculture", region_code="02", province_code="02.411")
+    make_idea(oujda, sector="handicrafts", region="Oriental", province_code="02.113")
     make_idea(
         oujda,
         sector="tourism",
-        region="L'Oriental",
-        province="Oujda-Angad",
+        region_code="02",
+        province_code="02.411",
         eligibility="ineligible",
     )  # not counted
-    make_idea(oujda, sector="tourism", region="L'Oriental", is_calibration=True)  # not counted
-    make_idea(agadir, sector="tourism", region="Souss-Massa", province="Agadir-Ida-Ou-Tanane")
+    make_idea(oujda, sector="tourism", region_code="02", is_calibration=True)  # not counted
+    make_idea(agadir, sector="tourism", region_code="09", province_code="09.001")
     make_idea(agadir, sector="tourism", region="Atlantide", province="?")  # not placed
     db.session.add(
         BankProject(
             title="Gîte",
             sector="tourism",
-            region="Souss-Massa",
-            province="Agadir-Ida-Ou-Tanane",
+            region_code="09",
+            province_code="09.001",
             expected_jobs=7,
         )
     )
@@ -140,5 +140,5 @@ def test_the_map_reads_the_database_in_a_constant_number_of_statements(client, t
     few = selects_for(client, "/bank/map")
     oujda = db.session.get(Event, oujda_id)
     for _ in range(20):
-        make_idea(oujda, region="L'Oriental", province="Jerada")
+        make_idea(oujda, region_code="02", province="Jerada")
     assert selects_for(client, "/bank/map") == few <= 4

@@ -17,7 +17,7 @@ def _event_form(**overrides):
     data = {
         "city": "Oujda",
         "city_ar": "وجدة",
-        "region": "L'Oriental",
+        "region_code": "02",
         "venue": "Technopole",
         "date": "2025-04-03",
         "capacity": "150",
@@ -315,7 +315,7 @@ def test_jury_cards_can_also_queue_each_judge_an_invitation(client, organiser):
 
 
 def test_event_page_in_arabic_is_right_to_left_with_arabic_names(client, organiser):
-    event = make_event(state="open", city="Oujda", city_ar="وجدة", region="L'Oriental")
+    event = make_event(state="open", city="Oujda", city_ar="وجدة", region_code="02")
     page = client.get(f"/tour/events/{event.slug}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert "وجدة" in page and "الشرق" in page  # city and region in Arabic
