@@ -71,7 +71,26 @@ def _read_regions(table: str, *, required: bool) -> None:
         )
 
 
+def _foreign_keys(on: bool) -> None:
+    """SQLite rebuilds a table to drop or change a column (a copy, then DROP and RENAME), while
+    rows of other tables point at it: foreign keys are switched off around the rebuilds and
+    checked afterwards. The switch works only outside a transaction, and the app's SQLite hooks
+    open one before any statement (`sqlite_locking`): it is thrown on the driver's connection,
+    after committing what came before (SQLite's DDL is not transactional here anyway)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    raw = bind.connection.dbapi_connection
+    raw.commit()
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    if on:
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:5]}")
+
+
 def upgrade():
+    _foreign_keys(on=False)
     for table in ("ideas", "bank_projects"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(sa.Column("region_code", _CODE, nullable=True))
@@ -101,6 +120,7 @@ def upgrade():
         batch_op.drop_column("region")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_column("region")
+    _foreign_keys(on=True)
 
 
 def _name(code: str | None) -> str:
@@ -110,6 +130,7 @@ def _name(code: str | None) -> str:
 
 def downgrade():
     """Back to typed names (French), or to the kept note where no place was chosen."""
+    _foreign_keys(on=False)
     bind = op.get_bind()
     for table in ("ideas", "bank_projects"):
         with op.batch_alter_table(table) as batch_op:
@@ -153,3 +174,4 @@ def downgrade():
             batch_op.drop_column("region_code")
     with op.batch_alter_table("events") as batch_op:
         batch_op.alter_column("region", existing_type=sa.String(length=100), nullable=False)
+    _foreign_keys(on=True)

@@ -54,7 +54,7 @@ def _published_event(uploads_dir):
 def _statistics(event):
     return sorted(
         db.session.execute(
-            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region).where(
+            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region_code).where(
                 Idea.event_id == event.id
             )
         ).all()
