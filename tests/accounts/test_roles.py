@@ -163,10 +163,10 @@ def _link_of(email: str) -> str:
 
 def test_an_invited_person_chooses_a_password_once_and_is_signed_in(app, client, login):
     organiser = login(make_user("organiser"))
-    response = _invite(client, role="coordinator", region_code="02")
+    response = _invite(client, role="coordinator", region="02")
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "salma@example.ma"))
-    assert (user.role, user.region, user.password_hash) == ("coordinator", "L'Oriental", None)
+    assert (user.role, user.region_code, user.password_hash) == ("coordinator", "02", None)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity_id == user.id))
     assert (entry.entity, entry.action, entry.user_id) == ("user", "invite", organiser.id)
     link = _link_of("salma@example.ma")
@@ -214,6 +214,7 @@ def test_an_invitation_refuses_bad_input_and_creates_nothing(client, login):
         ({"role": "jury"}, "role"),
         ({"role": "coordinator", "region": ""}, "region"),
         ({"role": "coordinator", "region": "Atlantis"}, "region"),
+        ({"role": "coordinator", "region": "L'Oriental"}, "region"),  # its code is asked
         ({"role": "facilitator"}, "events"),
         ({"role": "facilitator", "events": "999999"}, "events"),
     ]

@@ -115,7 +115,7 @@ def test_download_with_a_bad_filter_is_explained(client, login, bank):
 def test_background_export_builder_writes_the_workbook(app, bank, tmp_path):
     target = tmp_path / "job.xlsx"
     done = []
-    export_builder(str(target), {"region_code": "09"}, "fr", done.append)
+    export_builder(str(target), {"region": "09"}, "fr", done.append)
     _workbook, sheet = _sheet(target)
     assert len(_rows(sheet)) == 2 and done == [100]
     from jobs.exports import _BUILDERS

@@ -63,7 +63,8 @@ def test_organiser_creates_an_event_in_draft_with_a_slug_from_city_and_year(clie
     ("overrides", "message"),
     [
         ({"city": ""}, "Ce champ est obligatoire"),
-        ({"region": "Atlantis"}, "Choisissez une des options de la liste"),
+        ({"region_code": "Atlantis"}, "Choisissez une des options de la liste"),
+        ({"region_code": "L'Oriental"}, "Choisissez une des options de la liste"),  # a code
         ({"date": "03/04/2025x"}, "date"),
         ({"capacity": "beaucoup"}, "entier"),
         ({"capacity": "0"}, "de 1 à 100\u202f000"),
@@ -326,7 +327,7 @@ def test_every_bad_event_field_is_reported_at_once(client, organiser):
     competition = make_competition()
     response = client.post(
         f"/tour/competitions/{competition.slug}/events/new",
-        data=_event_form(capacity="0", winners_count="-2", slug="Rabat 2025", region="Nowhere"),
+        data=_event_form(capacity="0", winners_count="-2", slug="Rabat 2025", region_code="99"),
     )
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
