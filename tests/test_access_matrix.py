@@ -234,6 +234,10 @@ ACCESS = {
     "bank.accompaniment_page": "organiser",
     "bank.plan": "organiser",
     "bank.openapi_document": "public",
+    "bank.places_page": "organiser",
+    "bank.place_idea": "organiser",
+    "bank.place_project": "organiser",
+    "submissions.communes": "public",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "bank.promote"}
@@ -332,6 +336,7 @@ def world(app):
             "new_state": "published",
             "request_id": 1,
             "region_code": "02",
+            "province_code": "02.113",
             "decision": "refuse",
         },
     }
