@@ -156,6 +156,8 @@ def _json(schema_ref: str, description: str) -> dict:
 def document(server_url: str) -> dict:
     """The OpenAPI document, its server being the address it was asked from."""
     amount = {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_MAD}
+    # An empty bound is no bound, as the filter form sends it.
+    maybe_amount = {"anyOf": [amount, {"type": "string", "maxLength": 0}]}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -197,8 +199,8 @@ def document(server_url: str) -> dict:
                             {"type": "string", "enum": ["", *BankStatus.values()]},
                             "Status (empty: any)",
                         ),
-                        _query("min_budget", amount, "Smallest budget, in dirhams"),
-                        _query("max_budget", amount, "Largest budget, in dirhams"),
+                        _query("min_budget", maybe_amount, "Smallest budget, in dirhams"),
+                        _query("max_budget", maybe_amount, "Largest budget, in dirhams"),
                         _query(
                             "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page"
                         ),

@@ -145,9 +145,15 @@ def test_places_are_read_by_name_or_code_and_each_unknown_one_is_named(runner, t
     )
     assert result.exit_code != 0 and ideas_count() == 0
     output = result.output
-    region, province, commune = letter("region_code"), letter("province_code"), letter("commune_code")
+    region, province, commune = (
+        letter("region_code"),
+        letter("province_code"),
+        letter("commune_code"),
+    )
     assert f"{region}3 (Région où elle serait réalisée) : Choisissez une des 12 régions" in output
-    assert f"{province}4 (Province ou préfecture) : Cette province n'est pas dans la région" in output
+    assert (
+        f"{province}4 (Province ou préfecture) : Cette province n'est pas dans la région" in output
+    )
     assert f"{commune}5 (Commune (facultatif)) : Cette commune n'est pas dans la province" in output
     assert f"{province}6 (Province ou préfecture) : Choisissez une des provinces" in output
     assert f"{region}7 (Région où elle serait réalisée) : Choisissez la région." in output
