@@ -88,6 +88,7 @@ LABELS = {
 # Pages show an amount with its unit (`|mad`, in the reader's language): their label omits it.
 SHOWN_LABELS = {
     **LABELS,
+    "place_note": _l("Place as typed (to correct)"),
     "budget_mad": _l("Estimated budget"),
     "financing_sought_mad": _l("Financing sought"),
 }

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from places.reference import place
 from extensions import db
 from judging.models import Score, ScoreSheet
+from places.reference import place
 from submissions.models import GENDERS, SECTORS, Idea
 from submissions.states import TeamKind
 from tests.builders import add_jury, make_event, make_idea, make_user
