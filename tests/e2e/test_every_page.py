@@ -124,6 +124,7 @@ class _Demo:
 def _seed(app):
     from sqlalchemy import select
 
+    from bank.models import BankProject
     from competitions.services import get_event
     from demo.seed import seed_demo
     from extensions import db
@@ -139,8 +140,12 @@ def _seed(app):
         # a certificate's public check page (its link is printed on the PDF)
         code = db.session.scalar(select(Certificate.code).order_by(Certificate.id))
         ROLES["participant"][1].append(f"/certificate/{code}")
-        make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
-                  events=[get_event(OPEN_EVENT)])  # fmt: skip
+        sara = make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
+                         events=[get_event(OPEN_EVENT)])  # fmt: skip
+        # She advises the bank's first project: her menu's "My projects", its path, its documents.
+        project = db.session.scalar(select(BankProject).order_by(BankProject.id))
+        project.adviser = sara
+        db.session.commit()
         db.session.remove()
 
 
