@@ -73,6 +73,8 @@ def test_the_advisers_page_of_a_project_shows_its_path_and_nothing_private(clien
     assert f"/tour/bank/milestones/{milestone.id}/documents" in body
     assert f"/tour/bank/milestones/{milestone.id}" in body
     assert "0612345678" not in body and "ORI-7K2Q" not in body
+    documents = client.get(f"/tour/bank/milestones/{milestone.id}/documents").get_data(as_text=True)
+    assert f"/tour/bank/advising/{advised['late'].id}#milestone-{milestone.id}" in documents
     assert "/tour/bank/" + str(advised["late"].id) + '"' not in body  # not the organisers' page
 
 
