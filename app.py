@@ -34,9 +34,13 @@ PACKAGES = (
     "jobs",
     "core",
     "competitions",
+    "emailtemplates",
     "submissions",
+    "registration",
     "judging",
+    "stage",
     "bank",
+    "audience",
     "reporting",
     "demo",
 )
@@ -52,7 +56,13 @@ _ENV_STRINGS = (
     "APP_ENV",
     "SUBMIT_LIMITS_PER_ADDRESS",
     "SUBMIT_LIMITS_PER_EVENT",
+    "REGISTER_LIMITS_PER_ADDRESS",
+    "REGISTER_LIMITS_PER_EVENT",
+    "AUDIENCE_LIMITS_PER_ADDRESS",
+    "AUDIENCE_LIMITS_PER_DEVICE",
     "FILE_STORE",
+    "RELEASE",
+    "IDEA_FORM_VERSION",
 )
 _ENV_INTS = ("MAIL_PORT", "PROXY_HOPS")
 APP_ENVS = ("development", "test", "production")

@@ -42,6 +42,13 @@ JURY_LINK_MAX_AGE = timedelta(days=60)
 # address: the per-address limit leaves room for a busy kiosk. Limits are Flask-Limiter strings.
 SUBMIT_LIMITS_PER_ADDRESS = "20 per minute; 200 per hour"
 SUBMIT_LIMITS_PER_EVENT = "60 per minute; 1000 per hour"
+# The public registration form (registration.views.rate_limited): one person registers once.
+REGISTER_LIMITS_PER_ADDRESS = "10 per minute; 100 per hour"
+REGISTER_LIMITS_PER_EVENT = "60 per minute; 1000 per hour"
+# The audience vote (audience.views.rate_limited): a hall's phones share one address, so the
+# per-address ceiling is generous; each phone (its cookie) may try a few codes only.
+AUDIENCE_LIMITS_PER_ADDRESS = "120 per minute; 3000 per hour"
+AUDIENCE_LIMITS_PER_DEVICE = "5 per minute; 30 per hour"
 RATELIMIT_STORAGE_URI = None  # filled in by create_app: REDIS_URL, else memory://
 RATELIMIT_KEY_PREFIX = "ideathon-limits"
 # A hung or down Redis must not stop the form: short socket timeouts (below), errors swallowed,
@@ -59,6 +66,11 @@ KIOSK_IDLE_WARNING_SECONDS = 20
 # The kiosk's receipt stays until the participant presses "Done"; left on screen, it gives way to
 # a blank form after KIOSK_RECEIPT_SECONDS (stated on the receipt), for privacy.
 KIOSK_RECEIPT_SECONDS = 120
+# The offline hall (docs/offline.md): RELEASE (the deploy's name, e.g. its git commit) joins the
+# service worker's cache version; IDEA_FORM_VERSION replaces the idea form's version, which is
+# otherwise a digest of its fields (a form of another version is refused, its data kept).
+RELEASE = ""
+IDEA_FORM_VERSION = None
 
 # Attachments to ideas.
 MAX_CONTENT_LENGTH = 12 * 1024 * 1024

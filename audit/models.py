@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db, utcnow
@@ -8,6 +8,18 @@ from extensions import db, utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        # An action a client may send again (a jury tablet's offline queue) is written once per
+        # account: a replay finds its entry and changes nothing (`judging.offline`).
+        Index(
+            "uq_audit_entries_client_action",
+            "user_id",
+            "client_action",
+            unique=True,
+            sqlite_where=text("client_action IS NOT NULL"),
+            postgresql_where=text("client_action IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)  # no index: read by event, by id
@@ -21,3 +33,4 @@ class AuditEntry(db.Model):
     note: Mapped[str | None] = mapped_column(String(2000))
     source: Mapped[str | None] = mapped_column(String(40))  # "web", "cli", "import", tablet id...
     address: Mapped[str | None] = mapped_column(String(64))  # where from: an access's IP address
+    client_action: Mapped[str | None] = mapped_column(String(40))  # a tablet's id of the action

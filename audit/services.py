@@ -23,11 +23,13 @@ def record(
     new: dict | None = None,
     note: str | None = None,
     source: str | None = None,
+    client_action: str | None = None,
 ) -> None:
     """Write one entry in the current transaction (committed, or rolled back, with the change it
     describes). One prepared INSERT, not an ORM object: every tap and every idea writes one. It
     goes straight to the session's connection: a Core statement needs nothing of the ORM
-    session's own layer (4 % of a posted idea's time)."""
+    session's own layer (4 % of a posted idea's time). `client_action`: the id a client gave
+    an action it may send again; the database keeps one entry per account and id."""
     db.session.connection().execute(
         _INSERT_ENTRY,
         {
@@ -41,8 +43,48 @@ def record(
             "new": new,
             "note": note,
             "source": source,
+            "client_action": client_action,
         },
     )
+
+
+def record_kept(
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    *,
+    by=None,
+    event_id: int | None = None,
+    new: dict | None = None,
+    source: str | None = None,
+    client_action: str | None = None,
+) -> None:
+    """An entry that stays when the request's change is refused and rolled back (a jury tablet's
+    queued action refused on replay, reported to the organisers): written like an access, on a
+    connection of its own, committed at once (see `record_access`). An entry already written for
+    this account's `client_action` is kept as it is."""
+    user_id = getattr(by, "id", by)
+    if has_request_context():
+        db.session.rollback()
+    values = {
+        "at": utcnow(),
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "user_id": user_id,
+        "event_id": event_id,
+        "new": new,
+        "source": source[:40] if source else None,
+        "client_action": client_action,
+    }
+    with db.engine.connect() as connection:
+        if client_action is None or not connection.scalar(
+            select(AuditEntry.id).where(
+                AuditEntry.user_id == user_id, AuditEntry.client_action == client_action
+            )
+        ):
+            connection.execute(_INSERT_ENTRY, values)
+            connection.commit()
 
 
 # The execution option that marks an access entry's INSERT: the one write a GET may make.

@@ -37,6 +37,7 @@ from judging.results import ResultRow, event_winners, results_in_force
 from paging import Page
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
+from submissions.team import members_of, team_counts
 
 # A published event keeps its results when it is archived: both can feed the bank.
 MAX_AMOUNT_MAD = 10**12  # a trillion dirhams: beyond it, a typing error
@@ -115,6 +116,7 @@ def forget_contact(idea: Idea, *, by=None, reason: str, **_) -> dict:
 def _team_text(idea: Idea) -> str:
     lines = [idea.lead_name.strip()] if idea.lead_name else []
     lines += [line.strip() for line in (idea.other_members or "").splitlines() if line.strip()]
+    lines += [f"{m.name} ({m.role})" if m.role else m.name for m in members_of(idea.id) if m.name]
     return "\n".join(lines)
 
 
@@ -150,6 +152,10 @@ def project_from_idea(idea: Idea, row: ResultRow | None, event: Event) -> BankPr
         financing_sources=[],
         status=BankStatus.IDEA,
     )
+    counts = team_counts(idea)
+    project.members_count = counts.members
+    project.women_members = counts.women
+    project.youth_members = counts.youth
     _copy_result(project, row)
     return project
 

@@ -98,7 +98,7 @@ def bench_ranking(kind: str, url: str, workdir: Path, runs: int, scale: int) -> 
     captured = _run_child("bench.ranking_child", "capture", url, str(statements))
     print(f"  [{kind}] the ranking issues {captured['statements']} statements", flush=True)
     warm_calls = 3
-    cold, cold_ref, warm, warm_ref = [], [], [], []
+    cold, cold_ref, warm, warm_ref, cached = [], [], [], [], []
     cpu = {"cold": ([], []), "warm": ([], [])}  # CPU times: (ranking, its queries)
     for run in range(1, runs + 1):
         reference = _run_child(
@@ -108,6 +108,7 @@ def bench_ranking(kind: str, url: str, workdir: Path, runs: int, scale: int) -> 
         for side, result in enumerate((measured, reference)):
             cpu["cold"][side].append(result["cpu"][0])
             cpu["warm"][side].append(statistics.median(result["cpu"][1:]))
+        cached.append(statistics.median(measured.get("cached") or [float("nan")]))
         measured, reference = measured["seconds"], reference["seconds"]
         cold.append(measured[0])
         cold_ref.append(reference[0])
@@ -115,7 +116,8 @@ def bench_ranking(kind: str, url: str, workdir: Path, runs: int, scale: int) -> 
         warm_ref.append(statistics.median(reference[1:]))
         print(
             f"    run {run}: cold {cold[-1]:.3f} s / {cold_ref[-1]:.3f} s, warm {warm[-1]:.3f} s"
-            f" / {warm_ref[-1]:.3f} s (ranking / its queries) | {load_average()}",
+            f" / {warm_ref[-1]:.3f} s (ranking / its queries), sheets kept {cached[-1]:.3f} s"
+            f" | {load_average()}",
             flush=True,
         )
     if kind == "sqlite":  # SQLite works in the process: CPU time is comparable on a busy machine

@@ -59,22 +59,39 @@ def judge_plan(app, judges: int) -> tuple[list[dict], str]:
     return plan, tour.password
 
 
-def tap_load(server_url: str, plan: list[dict], password: str, duration: float, seed: int = 7):
-    """Every judge signs in, opens their first sheet (CSRF token), then, from a random moment in
-    the first 1.5 s, taps marks on their sheets in turn, pausing 0.5–1.5 s between two taps like
-    a person reading the idea."""
+def sign_in_judges(server_url: str, plan: list[dict], password: str) -> list[dict]:
+    """Every judge signs in once and opens their first sheet (its CSRF token), four at a time,
+    before any round: the rounds then measure taps, not 100 password checks at once. Each
+    judge's session (cookies, token, taps made so far) is reused by every round."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(judge: dict) -> dict:
+        client = Client(server_url, timeout=120)
+        try:
+            sign_in(client, judge["email"], password)
+            page = client.get(f"/jury/sheets/{judge['sheets'][0]}")
+            if page.status != 200:
+                raise OperationError(f"sheet page {page.status}")
+            return {"judge": judge, "cookies": client.cookies, "csrf": meta_csrf(page.text), "n": 0}
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(one, plan))
+
+
+def tap_load(server_url: str, sessions: list[dict], duration: float, seed: int = 7):
+    """Every judge, signed in beforehand (`sign_in_judges`), from a random moment in the first
+    1.5 s, taps marks on their sheets in turn, pausing 0.5–1.5 s between two taps like a person
+    reading the idea."""
     states: dict[int, dict] = {}
     lock = threading.Lock()
     rng = random.Random(seed)
 
     def setup(client: Client, index: int) -> None:
-        judge = plan[index]
-        sign_in(client, judge["email"], password)
-        page = client.get(f"/jury/sheets/{judge['sheets'][0]}")
-        if page.status != 200:
-            raise OperationError(f"sheet page {page.status}")
+        client.cookies = sessions[index]["cookies"]  # the same jar: a renewed cookie is kept
         with lock:
-            states[id(client)] = {"judge": judge, "csrf": meta_csrf(page.text), "n": 0}
+            states[id(client)] = sessions[index]
 
     def tap(client: Client, _n: int):
         state = states[id(client)]
@@ -98,7 +115,7 @@ def tap_load(server_url: str, plan: list[dict], password: str, duration: float, 
         "autosave taps",
         server_url,
         tap,
-        clients=len(plan),
+        clients=len(sessions),
         duration=duration,
         setup=setup,
         think=think,
@@ -131,6 +148,7 @@ def run(kind, workdir, judges, duration, runs, report) -> None:
         app = seed_app(url, instance)
         plan, password = judge_plan(app, judges)
         with LiveServer(url, instance, clients=len(plan)) as server, busy_core():
+            sessions = sign_in_judges(server.url, plan, password)
             for round_ in range(1, runs + 1):
                 reference = run_load(
                     "healthz",
@@ -141,7 +159,7 @@ def run(kind, workdir, judges, duration, runs, report) -> None:
                     think=lambda: 1.0,
                     stagger=1.0,
                 )
-                measured = tap_load(server.url, plan, password, duration, seed=round_)
+                measured = tap_load(server.url, sessions, duration, seed=round_)
                 p95.append(measured.ms(95))
                 p95_ref.append(reference.ms(95))
                 errors += measured.errors

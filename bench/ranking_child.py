@@ -9,7 +9,8 @@ call of a fresh process is the cold figure, the next ones the warm figures.
 sums, the ideas), with their parameters. `queries` executes and fetches exactly those through
 the bare DB-API cursor: the floor under the ranking, whatever it does with the rows. The ranking
 is timed with the judges' consistency figures the progress page shows (`consistency=True`).
-Prints one JSON line: {"seconds": [cold, warm, ...], "cpu": [the same in CPU time]}. On SQLite,
+Prints one JSON line: {"seconds": [cold, warm, ...], "cpu": [the same in CPU time], "cached":
+[calls that found every event's sheets kept, see `judging.services._SheetCache`]}. On SQLite,
 where the database works in this process, the CPU times compare the two sides even on a busy
 machine; on PostgreSQL the server's work is elsewhere and only the wall times compare.
 """
@@ -69,15 +70,23 @@ def capture(database_url: str, out: str) -> dict:
 
 
 def ranking(database_url: str, runs: int) -> dict:
+    """Each call reads every event's sheets (the process's sheet cache is emptied first, so the
+    figures compare with the statements captured from a fresh process); then `runs` calls that
+    find the sheets kept (`cached`: what a page pays while no sheet changed), for information."""
     app = _app(database_url)
-    times, cpu = [], []
+    times, cpu, cached = [], [], []
     with app.app_context():
         for _ in range(runs):
+            app.extensions.pop("judging.sheet_cache", None)
             started, started_cpu = time.perf_counter(), time.process_time()
             rank_everything()
             times.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
-    return {"seconds": times, "cpu": cpu}
+        for _ in range(runs):
+            started = time.perf_counter()
+            rank_everything()
+            cached.append(time.perf_counter() - started)
+    return {"seconds": times, "cpu": cpu, "cached": cached}
 
 
 def queries(database_url: str, runs: int, statements_file: str) -> dict:

@@ -12,8 +12,11 @@ SHARED_FILES = frozenset({"static", "core.vendor"})
 # Endpoint of a file handed out → (what the audit entry names, its URL argument, the action).
 DOWNLOADED_FILES = {
     "submissions.attachment": ("idea", "idea_id", "download_attachment"),
+    "submissions.answer_file": ("idea", "idea_id", "download_attachment"),
     "bank.download_document": ("milestone_document", "document_id", "download_document"),
+    "judging.idea_file": ("sheet", "sheet_id", "view_idea_file"),  # a judge opening a file
 }
+VIEWED_IDEA_FILES = frozenset({"judging.idea_file"})  # shown inline on the sheet, still audited
 
 
 def personal_data(view):
@@ -60,6 +63,8 @@ def after_request(response):
     if shows_personal_data():
         response.headers["Cache-Control"] = "no-store"
     disposition = response.headers.get("Content-Disposition", "")
-    if response.status_code == 200 and disposition.startswith("attachment"):
+    if response.status_code == 200 and (
+        disposition.startswith("attachment") or request.endpoint in VIEWED_IDEA_FILES
+    ):
         _audit_download(response)
     return response

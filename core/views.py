@@ -1,13 +1,17 @@
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
-from core import privacy
+from core import offline, privacy
 from extensions import csrf, db
 
 bp = Blueprint("core", __name__)
 bp.after_app_request(privacy.after_request)
+bp.after_app_request(offline.after_request)
+bp.add_app_template_global(offline.scope, "offline_scope")
+bp.add_app_template_global(offline.kept_here, "offline_kept_here")
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 # Only these package folders are served (installed by `make` from npm; nothing from a CDN).
@@ -48,3 +52,23 @@ def healthz():
     if not healthy:
         report["status"] = "error"
     return jsonify(report), 200 if healthy else 503
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, at the site's root so that its scope covers every page; its cache
+    version is written into it, so a deploy that changes an asset installs a new worker."""
+    script = offline.SERVICE_WORKER.read_text(encoding="utf-8")
+    script = script.replace("__CACHE_VERSION__", offline.cache_version())
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline/manifest.json")
+def offline_manifest():
+    """What this tablet fetches ahead of time for its visitor (`core.offline.manifest`), and a
+    fresh CSRF token for the queued posts it sends when the connection is back."""
+    response = jsonify({**offline.manifest(), "csrf": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -20,6 +20,7 @@ from audit.services import record
 from competitions import services
 from competitions.models import Competition, Event, JuryMember
 from competitions.states import EventState
+from demo.questions import seed_questions
 from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
@@ -561,6 +562,7 @@ def seed_demo() -> dict:
         offset += count
         summary["ideas"] += len(ideas)
         summary["new_ideas"] += created
+        seed_questions(event, ideas, organiser)  # Rabat's and Oujda's questions and teams
         if order in SCORED_STOPS:
             total, new = _scores(event, ideas, judges, complete=SCORED_STOPS[order])
             summary["scores"] += total
@@ -572,7 +574,16 @@ def seed_demo() -> dict:
     seed_financing(organiser)
     seed_accompaniment(organiser)
     seed_plans()
+    from demo.registration import seed_registration
+
+    summary["registrants"] = seed_registration(organiser)
+    from demo.audience import seed_audience
+
+    summary["audience_votes"] = seed_audience(organiser)
     final, judges = _national_final(competition)
+    from demo.rounds import seed_pitch_round
+
+    seed_pitch_round(final, organiser)
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
     return summary

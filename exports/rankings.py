@@ -51,6 +51,9 @@ DEFAULT_LABELS = {
     "mean": "Mean",
     "yes": "Yes",
     "no": "No",
+    "members": "Team members",
+    "women": "Women",
+    "youth": "Under 35",
 }
 
 
@@ -99,6 +102,10 @@ class IdeaRow:
     comments: Sequence[tuple[str, str]] = ()  # (judge name, comment)
     lead_phone: str | None = None
     lead_email: str | None = None
+    members: int | None = None  # the team, its lead included
+    women: int | None = None
+    youth: int | None = None
+    answers: Sequence[str] = ()  # aligned with EventBlock.questions
 
 
 @dataclass
@@ -115,6 +122,7 @@ class EventBlock:
     judges: Sequence[str] = ()
     ideas: Iterable[IdeaRow] = field(default_factory=list)
     comments: Iterable[tuple[str, str, str, str]] | None = None
+    questions: Sequence[str] = ()  # the event's own questions, a column each
 
 
 @dataclass
@@ -255,6 +263,10 @@ def _open_event(book, label, event: EventBlock, include_personal: bool):
         Column(label["winner"], width=10),
         Column(label["override_reason"], width=40, wrap=True),
         Column(label["not_ranked_reason"], width=24, wrap=True),
+        Column(label["members"], "int", width=10),
+        Column(label["women"], "int", width=10),
+        Column(label["youth"], "int", width=10),
+        *[Column(question, width=30, wrap=True) for question in event.questions],
     ]
     footer = f"{label['workbook_title']} – {event.name}"
     ranking = book.open_sheet(event.name, columns, footer=footer)
@@ -300,7 +312,12 @@ def _write_event(label, event: EventBlock, ranking, matrix, comments, include_pe
             yes if idea.winner else no,
             idea.override_reason,
             idea.not_ranked_reason,
+            idea.members,
+            idea.women,
+            idea.youth,
         ]
+        answers = list(idea.answers) + [None] * (len(event.questions) - len(idea.answers))
+        row += answers[: len(event.questions)]
         ranking.append(row)
         scores = list(idea.judge_scores) + [None] * (len(event.judges) - len(idea.judge_scores))
         matrix.append(

@@ -45,9 +45,25 @@ def external_url(endpoint: str, **values) -> str:
             return base + "/"
 
 
-def render_email(template: str, locale: str, context: dict) -> tuple[str, str, str]:
-    """(subject, text, html) of templates/email/<template>.* in the recipient's language."""
+_overrides: list = []
+
+
+def use_template_override(fn) -> None:
+    """Register `fn(template, locale, context, event_id) -> (subject, text, html) | None`: an
+    event's own text for a message (the organisers' e-mail templates); None keeps the default."""
+    if fn not in _overrides:
+        _overrides.append(fn)
+
+
+def render_email(
+    template: str, locale: str, context: dict, event_id: int | None = None
+) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/email/<template>.* in the recipient's language, or
+    the event's own text for it when its organisers wrote one."""
     with force_locale(locale):
+        for override in _overrides:
+            if event_id is not None and (found := override(template, locale, context, event_id)):
+                return found
         values = dict(context, lang=locale, external_url=external_url)
         if "export" in values and "export_name" not in values:
             from jobs.exports import kind_label
@@ -59,12 +75,24 @@ def render_email(template: str, locale: str, context: dict) -> tuple[str, str, s
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=None, once_per=None):
+def queue_email(
+    *,
+    kind,
+    to,
+    locale,
+    template,
+    context,
+    dedupe_key,
+    event_id=None,
+    once_per=None,
+    rendered=None,
+):
     """Store an e-mail in the outbox, in the current transaction (no commit), and have it sent
     after the commit. Idempotent on dedupe_key (returns the existing row). An address marked
     undeliverable gets a row that is already "failed", so organisers see why. No address: None.
     `once_per` (a timedelta): None, storing nothing, when an e-mail of this kind went to this
-    address for this event within that time (a public form must not mail one address in bulk)."""
+    address for this event within that time (a public form must not mail one address in bulk).
+    `rendered` (subject, text, html): a message already written (an organiser's test send)."""
     recipient = normalise_address(to)
     if not recipient:
         return None
@@ -75,7 +103,7 @@ def queue_email(*, kind, to, locale, template, context, dedupe_key, event_id=Non
         return existing
     languages = current_app.config.get("LANGUAGES", ("fr", "ar", "en"))
     locale = locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-    subject, text, html = render_email(template, locale, context)
+    subject, text, html = rendered or render_email(template, locale, context, event_id)
     email = OutboxEmail(
         dedupe_key=dedupe_key,
         kind=kind,

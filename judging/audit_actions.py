@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from competitions.states import RankingMethod
+from judging.offline import ACTION_LABELS, REFUSAL_LABELS
 from judging.services import REMOVAL_LABELS, SHEET_STATE_LABELS
 
 ACTIONS = {
@@ -18,15 +19,25 @@ ACTIONS = {
         "amendment": _l("Started an amendment of the results"),
         "publish_amendment": _l("Published amended results"),
         "carry_winners": _l("Carried the winners to the final"),
+        "pitch_round": _l("Set the pitch round"),
+        "remove_pitch_round": _l("Removed the pitch round"),
+        "start_pitch_round": _l("Chose the shortlist and started the pitch round"),
+        "running_order": _l("Changed the pitches' running order"),
+        "stage": _l("Moved the stage on"),
     },
-    "score": {"score": _l("Gave a mark")},
+    "score": {
+        "score": _l("Gave a mark"),
+        "late_score": _l("Gave a mark older than the one in force (kept as it was)"),
+    },
     "sheet": {
         "comment": _l("Changed a sheet's comment"),
         "submit": _l("Submitted a score sheet"),
         "reopen": _l("Reopened a score sheet"),
         "conflict": _l("Declared a conflict of interest on a sheet"),
+        "refused_on_arrival": _l("A tablet's action on a sheet was refused when it arrived"),
     },
     "conflict": {"record": _l("Recorded a conflict of interest")},
+    "prize": {"add": _l("Added a special prize"), "remove": _l("Removed a special prize")},
 }
 FIELDS = {
     "status": _l("Status"),
@@ -55,9 +66,32 @@ FIELDS = {
     "set_aside": _l("Sheets set aside"),
     "voided": _l("Sheets voided"),
     "kept": _l("Sheets kept"),
+    "round": _l("Round"),
+    "rubric_id": _l("Rubric"),
+    "shortlist_size": _l("Shortlist size"),
+    "pitch_seconds": _l("Pitch (seconds)"),
+    "questions_seconds": _l("Questions (seconds)"),
+    "shortlist": _l("Shortlist"),
+    "order": _l("Running order"),
+    "how": _l("How"),
+    "phase": _l("Stage"),
+    "action": _l("Action"),
+    "rule": _l("Who competes"),
+    "sector": _l("Sector"),
+    "name_ar": _l("Name in Arabic"),
+    "name_en": _l("Name in English"),
+    "attempted": _l("Action"),
+    "tapped_at": _l("Tapped at"),
+    "refused_because": _l("Why it was refused"),
 }
 METHOD_LABELS = {  # the event form's words for each method
     RankingMethod.RAW: _l("Raw weighted average"),
     RankingMethod.NORMALISED: _l("Normalised per judge"),
 }
-VALUES = {"status": SHEET_STATE_LABELS, "submitted": REMOVAL_LABELS, "method": METHOD_LABELS}
+VALUES = {
+    "status": SHEET_STATE_LABELS,
+    "submitted": REMOVAL_LABELS,
+    "method": METHOD_LABELS,
+    "refused_because": REFUSAL_LABELS,
+    "attempted": ACTION_LABELS,
+}

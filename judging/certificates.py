@@ -56,6 +56,10 @@ def certificate_pdf(certificate: Certificate, lang: str) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from judging.prizes import idea_prizes
+    from judging.results import results_in_force
+
+    won = idea_prizes(certificate.event, results_in_force(certificate.event), certificate.idea_id)
     with force_locale(lang):
         html = render_template(
             "judging/certificate.html",
@@ -63,6 +67,7 @@ def certificate_pdf(certificate: Certificate, lang: str) -> bytes:
             idea=certificate.idea,
             event=certificate.event,
             lang=lang,
+            prizes=[str(prize.name_in(lang)) for prize in won],
             external_url=external_url,
             bidi_characters=True,  # WeasyPrint has no <bdi>: Unicode isolates instead
         )

@@ -33,6 +33,8 @@ from judging.freeze import (
     version_in_force,
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
+from judging.prizes import prize_outcomes
+from judging.rounds import shortlist
 from judging.services import (
     JudgingConflict,
     JudgingError,
@@ -46,6 +48,7 @@ from judging.states import ValidationMode
 from submissions.models import Idea
 from submissions.services import ChangeRefused
 from submissions.states import Eligibility, IdeaSource
+from submissions.team import copy_members
 
 OVERRIDE_REASON = Text.of(WinnerChoice.override_reason)
 NOTES = Text.of(Deliberation.notes, max_length=20_000)
@@ -450,6 +453,8 @@ def minutes_data(event: Event) -> dict:
         "jury": jury,
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
+        "shortlist": shortlist(event),
+        "prize_outcomes": prize_outcomes(event, shown),
     }
 
 
@@ -508,6 +513,8 @@ def carry_winners_to_final(final_event: Event, by=None) -> list[Idea]:
         created.append(idea)
         already.add(source.id)
     db.session.flush()
+    for idea in created:
+        copy_members(idea.carried_from_id, idea.id)
     if created:
         record(
             "event", final_event.id, "carry_winners", by=by, event_id=final_event.id,

@@ -9,6 +9,7 @@ from competitions.services import (
     add_transition_notice_provider,
 )
 from competitions.signals import event_state_changed, jury_member_removed, jury_member_seated
+from core.offline import add_offline_pages
 from judging.audit_actions import ACTIONS, FIELDS, VALUES
 from judging.deliberation import (
     event_links,
@@ -19,6 +20,7 @@ from judging.deliberation import (
 )
 from judging.outcome import announce_results, idea_outcome
 from judging.results import first_publications, results_published
+from judging.rounds import require_pitch_round_started
 from judging.services import (
     calibration_from_triage,
     judge_sheet_counts,
@@ -26,6 +28,7 @@ from judging.services import (
     on_jury_member_seated,
 )
 from judging.steps import move_notices
+from judging.views import offline_pages
 from submissions.privacy import use_publication_dates
 from submissions.services import add_change_guard, add_outcome_provider, use_calibration_rule
 
@@ -40,8 +43,11 @@ def register() -> None:
     them again gives them back, and the removal page counts them first; each published version
     of the results issues the certificates it calls for (the first one also e-mails every
     participant), and the receipt look-up shows each idea's outcome; the retention of
-    participants' personal data runs from the results' first publication; the audit log names what judging records."""
+    participants' personal data runs from the results' first publication; the audit log names what judging records;
+    an event with a pitch round closes judging only once that round has started; a judge's
+    tablet keeps their list and the sheets they may still score for offline use."""
     add_transition_guard(require_validated_minutes)
+    add_transition_guard(require_pitch_round_started)
     add_transition_notice_provider(move_notices)
     event_state_changed.connect(on_state_changed)
     add_event_stats_provider(judging_stats)
@@ -56,3 +62,4 @@ def register() -> None:
     use_publication_dates(first_publications)
     describe_actions(ACTIONS)
     describe_fields(FIELDS, VALUES)
+    add_offline_pages(offline_pages)

@@ -4,19 +4,31 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
-from competitions.models import Criterion, Event
+from competitions.models import Criterion, Event, Rubric
 from competitions.states import RankingMethod
 from extensions import db, utcnow
-from judging.states import CertificateKind, NotRanked, SheetState, ValidationMode
+from i18n import Localized, TypedInLanguages
+from judging.states import (
+    CertificateKind,
+    NotRanked,
+    PrizeRule,
+    RoundKind,
+    SheetState,
+    StagePhase,
+    ValidationMode,
+)
 from submissions.models import Idea
 
 
 class ScoreSheet(db.Model):
-    """One judge's sheet for one idea; exists once the idea is assigned to the judge."""
+    """One judge's sheet for one idea in one round (1: the written ideas; 2: the pitch, see
+    `Round`); exists once the idea is assigned to the judge."""
 
     __tablename__ = "score_sheets"
     __table_args__ = (
-        UniqueConstraint("idea_id", "judge_id", name="uq_score_sheets_idea_judge"),
+        UniqueConstraint(
+            "idea_id", "judge_id", "round_number", name="uq_score_sheets_idea_judge_round"
+        ),
         CheckConstraint(SheetState.check("status", SheetState.STORED), name="status"),
     )
 
@@ -25,6 +37,7 @@ class ScoreSheet(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=SheetState.ASSIGNED)
+    round_number: Mapped[int] = mapped_column(default=1, server_default="1")
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -52,9 +65,30 @@ class Score(db.Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), index=True)
     value: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the judge tapped it (a tablet's clock, set right by its offset from the server's):
+    # an older tap replayed from an offline queue never replaces it (last write wins by tap).
+    tapped_at: Mapped[datetime | None]
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+class JuryDevice(db.Model):
+    """A judge's tablet as it last reported (`judging.offline.report_device`): how many actions
+    it still holds unsent, since when, and when it last synced; shown on the progress page."""
+
+    __tablename__ = "jury_devices"
+    __table_args__ = (UniqueConstraint("judge_id", "device", name="uq_jury_devices_judge_device"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    device: Mapped[str] = mapped_column(String(40))
+    pending: Mapped[int] = mapped_column(default=0)
+    oldest_pending_at: Mapped[datetime | None]
+    last_sync_at: Mapped[datetime | None]
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    judge: Mapped[User] = relationship()
 
 
 class Conflict(db.Model):
@@ -208,3 +242,92 @@ class Certificate(db.Model):
     @property
     def is_winner(self) -> bool:
         return self.kind == CertificateKind.WINNER
+
+
+class Round(db.Model):
+    """An event's pitch round (number 2): the teams shortlisted from round 1's ranking (round 1,
+    the written ideas, is implicit: an event without a Round judges exactly as before) pitch on
+    stage and the jury scores them on the same tablets with the round's rubric; its ranking is
+    the event's final one. Also holds the stage: who is on, the phase and its countdown."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("event_id", "number", name="uq_rounds_event_number"),
+        CheckConstraint(RoundKind.check("kind"), name="kind"),
+        CheckConstraint(StagePhase.check("stage_phase"), name="stage_phase"),
+        CheckConstraint("shortlist_size >= 1", name="shortlist_size"),
+        CheckConstraint("pitch_seconds > 0 AND questions_seconds >= 0", name="durations"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    number: Mapped[int] = mapped_column(default=2)
+    kind: Mapped[str] = mapped_column(String(20), default=RoundKind.PITCH)
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))  # None: the event's
+    shortlist_size: Mapped[int] = mapped_column(default=5)
+    pitch_seconds: Mapped[int] = mapped_column(default=300)
+    questions_seconds: Mapped[int] = mapped_column(default=180)
+    started_at: Mapped[datetime | None]  # the shortlist chosen, the pitch sheets handed out
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stage_idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
+    stage_phase: Mapped[str] = mapped_column(String(20), default=StagePhase.WAITING)
+    phase_started_at: Mapped[datetime | None]
+    paused_phase: Mapped[str | None] = mapped_column(String(20))  # the phase a pause stopped
+    seconds_left: Mapped[int | None]  # while paused
+    screen_language: Mapped[str] = mapped_column(String(5), default="fr")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    own_rubric: Mapped[Rubric | None] = relationship(foreign_keys=[rubric_id])
+    entries: Mapped[list["ShortlistEntry"]] = relationship(
+        back_populates="round", order_by="ShortlistEntry.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def rubric(self) -> Rubric | None:
+        return self.own_rubric or self.event.rubric
+
+    @property
+    def is_started(self) -> bool:
+        return self.started_at is not None
+
+
+class ShortlistEntry(db.Model):
+    """A team chosen for the pitch round, with its running order and what round 1 gave it
+    (frozen when the round started); a pick outside round 1's top N carries its reason."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (
+        UniqueConstraint("round_id", "idea_id", name="uq_shortlist_entries_round_idea"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"))
+    position: Mapped[int] = mapped_column(default=0)  # the running order on stage
+    written_rank: Mapped[int | None]
+    written_score: Mapped[float | None]  # round 1's figure of the event's method, /100
+    reason: Mapped[str | None] = mapped_column(String(2000))
+
+    round: Mapped[Round] = relationship(back_populates="entries")
+    idea: Mapped[Idea] = relationship()
+
+
+class SpecialPrize(TypedInLanguages, db.Model):
+    """A prize the organiser defines for an event beside the main ranking (best women-led
+    project, youth, a sector): won by the best-ranked ideas that qualify, from the same scores."""
+
+    __tablename__ = "special_prizes"
+    __table_args__ = (CheckConstraint(PrizeRule.check("rule"), name="rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))  # French; Arabic and English beside it
+    name_ar: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    rule: Mapped[str] = mapped_column(String(20))
+    sector: Mapped[str | None] = mapped_column(String(30))  # the sector rule's
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def name_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("name", lang)

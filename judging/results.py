@@ -20,7 +20,7 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from accounts.models import User
 from competitions.models import Event
@@ -28,15 +28,21 @@ from extensions import db
 from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
-from judging.services import NOT_RANKED_LABELS, criterion_specs, rankings_for_events
+from judging.services import (
+    ACTIVE_ROUND,
+    NOT_RANKED_LABELS,
+    criterion_specs,
+    deciding_rubric,
+    rankings_for_events,
+)
 from judging.states import NotRanked, SheetState
 from submissions.models import Idea
 
 __all__ = [
     "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
-    "criterion_specs", "default_winners", "event_winners", "idea_outcome", "pending_version",
+    "criterion_specs", "deciding_rubric", "default_winners", "event_winners", "idea_outcome", "pending_version",
     "provisional_results", "published_versions", "results_in_force", "results_in_force_of", "results_of_events",
-    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_marks", "submitting_judges", "validated_results",
+    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_sheets", "submitting_judges", "validated_results",
     "version_in_force",
 ]  # fmt: skip
 
@@ -257,13 +263,14 @@ def results_in_force_of(events: list[Event]) -> dict[int, Results]:
     return {eid: _results(v, rows.get(v.id, [])) for eid, v in found.items()}
 
 
-def results_of_events(events: list[Event]) -> dict[int, Results]:
+def results_of_events(events: list[Event], *, keep: bool = True) -> dict[int, Results]:
     """For each event: its results in force, else its provisional results (reports on a whole
-    tour: two queries for the published ones, one ranking query for the others)."""
+    tour: two queries for the published ones, one ranking query for the others). `keep=False`:
+    the sheets read are not kept for the next ranking (an export reads each event once)."""
     events = list(events)
     results = results_in_force_of(events)
     live = [e for e in events if e.id not in results]
-    results.update(_provisional(live))
+    results.update(_provisional(live, keep=keep))
     return results
 
 
@@ -276,10 +283,10 @@ def provisional_results(event: Event) -> Results:
     return _provisional([event])[event.id]
 
 
-def _provisional(events: list[Event]) -> dict[int, Results]:
+def _provisional(events: list[Event], *, keep: bool = True) -> dict[int, Results]:
     if not events:
         return {}
-    rankings = rankings_for_events(events)
+    rankings = rankings_for_events(events, keep=keep)
     choices: dict[int, dict[int, str | None]] = defaultdict(dict)
     for event_id, idea_id, reason in db.session.execute(
         select(WinnerChoice.event_id, WinnerChoice.idea_id, WinnerChoice.override_reason).where(
@@ -334,31 +341,35 @@ def default_winners(rows, winners_count: int) -> list[int]:
 # --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
 
 
-def submitted_marks(event_id: int, specs) -> Iterator[tuple[int, dict[int, dict[int, float]]]]:
-    """(idea, {judge: {criterion: mark}}) of an event's submitted, complete sheets, idea after
-    idea (`specs` from `criterion_specs`). One query whose rows are read as they come
-    (server-side cursor on PostgreSQL): a whole-tour export holds one idea's marks at a time."""
+def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, tuple[float, ...]]]:
+    """(idea, judge, marks in `specs` order) of each of an event's submitted, complete sheets,
+    by idea then judge (`specs` from `criterion_specs`). One query, one row per sheet: the
+    database groups each sheet's marks into one column per criterion (no row per mark, no
+    dictionary per sheet), and its rows are read as they come (server-side cursor on
+    PostgreSQL): a whole-tour export holds one row at a time."""
+    if not specs:
+        return
+    wanted = [c.id for c in specs]
+    marks = [func.max(case((Score.criterion_id == c, Score.value))) for c in wanted]
     query = (
-        select(ScoreSheet.idea_id, ScoreSheet.judge_id, Score.criterion_id, Score.value)
+        select(ScoreSheet.idea_id, ScoreSheet.judge_id, *marks)
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.event_id == event_id, ScoreSheet.status == SheetState.SUBMITTED)
+        .where(
+            ScoreSheet.event_id == event_id,
+            ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,  # the deciding round's
+            Score.criterion_id.in_(wanted),
+        )
+        .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
+        .having(func.count(Score.id) == len(wanted))  # complete sheets only
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
-    wanted = {c.id for c in specs}
-    rows = db.session.connection().execute(query.execution_options(stream_results=True))
-    current, per_judge = None, {}
-    for idea_id, judge_id, criterion_id, value in rows:
-        if idea_id != current:
-            if current is not None:
-                yield current, _complete(per_judge, wanted)
-            current, per_judge = idea_id, {}
-        per_judge.setdefault(judge_id, {})[criterion_id] = value
-    if current is not None:
-        yield current, _complete(per_judge, wanted)
-
-
-def _complete(per_judge: dict, wanted: set) -> dict:
-    return {judge: marks for judge, marks in per_judge.items() if wanted <= marks.keys()}
+    result = db.session.connection().execute(query.execution_options(stream_results=True))
+    try:
+        for idea_id, judge_id, *values in result:
+            yield idea_id, judge_id, values
+    finally:
+        result.close()
 
 
 def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
@@ -370,6 +381,7 @@ def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
         .where(
             ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)
@@ -382,7 +394,11 @@ def submitting_judges(event_ids: list[int]) -> list[tuple[int, int, str]]:
     return db.session.execute(
         select(ScoreSheet.event_id, User.id, User.name)
         .join(User, User.id == ScoreSheet.judge_id)
-        .where(ScoreSheet.event_id.in_(event_ids), ScoreSheet.status == SheetState.SUBMITTED)
+        .where(
+            ScoreSheet.event_id.in_(event_ids),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            ScoreSheet.round_number == ACTIVE_ROUND,
+        )
         .distinct()
         .order_by(ScoreSheet.event_id, User.name, User.id)
     ).all()

@@ -7,7 +7,9 @@ in `judging.paper`. Functions validate, write, flush and audit; the caller commi
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
+from datetime import datetime
 from itertools import chain
 
 import numpy as np
@@ -26,7 +28,7 @@ from fieldtypes import FieldError, Text
 from judging import scoring
 from judging.assignment import assign
 from judging.freeze import lock_message
-from judging.models import Conflict, Score, ScoreSheet
+from judging.models import Conflict, Round, Score, ScoreSheet, ShortlistEntry
 from judging.states import NotRanked, SheetState
 from paging import Page, paginate
 from submissions.models import Idea
@@ -56,6 +58,7 @@ NOT_RANKED_LABELS = {
     NotRanked.INELIGIBLE: _l("Ineligible"),
     NotRanked.DUPLICATE: _l("Duplicate"),
     NotRanked.TOO_FEW_JUDGES: _l("Too few submitted score sheets"),
+    NotRanked.NOT_SHORTLISTED: _l("Not shortlisted for the pitches"),
 }
 SHEET_STATE_LABELS = {
     SheetState.ASSIGNED: _l("To score"),
@@ -70,6 +73,58 @@ REMOVAL_LABELS = {
     RemovalChoice.VOID: _l("Voided by the organiser"),
 }
 REMOVED_JUDGE = _l("You are no longer on the jury of this event: this sheet can no longer change.")
+
+
+# --- Rounds (see `judging.rounds`) ---------------------------------------------------------------
+# Round 1, the written ideas, is every event's; an event's pitch round (a `Round`, number 2)
+# takes over once it has started: the judges' lists, the tablets and the ranking follow it.
+
+ACTIVE_ROUND = func.coalesce(
+    select(Round.number)
+    .where(Round.event_id == ScoreSheet.event_id, Round.started_at.is_not(None))
+    .correlate(ScoreSheet)
+    .scalar_subquery(),
+    1,
+)  # the round a sheet's event is judging now, as SQL beside a ScoreSheet
+
+
+def pitch_round(event: Event) -> Round | None:
+    """The event's pitch round, if the organiser added one."""
+    return db.session.scalar(select(Round).where(Round.event_id == event.id))
+
+
+def active_round(event: Event) -> int:
+    """The round being judged: 2 once the pitch round has started, else 1."""
+    started = db.session.scalar(
+        select(Round.number).where(Round.event_id == event.id, Round.started_at.is_not(None))
+    )
+    return started or 1
+
+
+def rounds_in_force(event_ids: list[int]) -> dict[int, Round]:
+    """The started pitch round of each of these events that has one (the ranking is its)."""
+    rows = db.session.scalars(
+        select(Round).where(Round.event_id.in_(event_ids), Round.started_at.is_not(None))
+    )
+    return {r.event_id: r for r in rows}
+
+
+def round_rubric(event: Event, number: int) -> Rubric | None:
+    """The rubric of one of the event's rounds (the pitch round's own, else the event's)."""
+    if number > 1:
+        found = pitch_round(event)
+        if found is not None:
+            return found.rubric
+    return event.rubric
+
+
+def sheet_rubric(sheet: ScoreSheet) -> Rubric | None:
+    return round_rubric(sheet.event, sheet.round_number)
+
+
+def deciding_rubric(event: Event) -> Rubric | None:
+    """The rubric of the round whose ranking is the event's (the pitch round's once started)."""
+    return round_rubric(event, active_round(event))
 
 
 def check_unlocked(event: Event) -> None:
@@ -115,6 +170,7 @@ def judge_sheets(event: Event, user, page: int = 1) -> Page:
             ScoreSheet.event_id == event.id,
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),  # not set aside, not void
+            ScoreSheet.round_number == ACTIVE_ROUND,
         )
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )
@@ -133,6 +189,7 @@ def judge_progress(event: Event, user) -> tuple[int, int]:
             ScoreSheet.event_id == event.id,
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),
+            ScoreSheet.round_number == ACTIVE_ROUND,
             Idea.is_calibration.is_(False),
         )
     )
@@ -151,6 +208,7 @@ def next_sheet(sheet: ScoreSheet) -> ScoreSheet | None:
             ScoreSheet.judge_id == sheet.judge_id,
             ScoreSheet.id != sheet.id,
             ScoreSheet.status.in_(SheetState.UNSUBMITTED),
+            ScoreSheet.round_number == sheet.round_number,
         )
         .order_by(Idea.is_calibration.desc(), Idea.id)
         .limit(1)
@@ -203,7 +261,10 @@ def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
 
 
 def assign_event(event: Event, by=None, *, source: str = "web") -> int:
-    """Create the missing score sheets of the event (see `judging.assignment`); returns how many."""
+    """Create the missing score sheets of the round being judged (see `judging.assignment`):
+    round 1 deals the ideas out; the pitch round gives every judge every shortlisted team.
+    Returns how many sheets were made."""
+    number = active_round(event)
     panels = dict(
         db.session.execute(
             select(JuryMember.user_id, JuryMember.panel).where(JuryMember.event_id == event.id)
@@ -215,6 +276,13 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
             Idea.event_id == event.id,
             Idea.eligibility != Eligibility.INELIGIBLE,
             Idea.duplicate_of_id.is_(None),
+            Idea.id.in_(
+                select(ShortlistEntry.idea_id)
+                .join(Round, Round.id == ShortlistEntry.round_id)
+                .where(Round.event_id == event.id)
+            )
+            if number > 1
+            else True,
         )
     ).all()
     ideas = [r.id for r in rows]
@@ -225,13 +293,15 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     ).all()
     existing: dict[int, list[int]] = defaultdict(list)
     for idea_id, judge_id in db.session.execute(
-        select(ScoreSheet.idea_id, ScoreSheet.judge_id).where(ScoreSheet.event_id == event.id)
+        select(ScoreSheet.idea_id, ScoreSheet.judge_id).where(
+            ScoreSheet.event_id == event.id, ScoreSheet.round_number == number
+        )
     ):
         existing[idea_id].append(judge_id)
     new = assign(
         ideas,
         judges,
-        per_idea=event.judges_per_idea if event.split_panels else None,
+        per_idea=event.judges_per_idea if event.split_panels and number == 1 else None,
         conflicts=[tuple(c) for c in conflicts],
         existing=existing,
         everyone=[r.id for r in rows if r.is_calibration],
@@ -246,6 +316,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
                     idea_id=idea_id,
                     judge_id=judge_id,
                     status=SheetState.ASSIGNED,
+                    round_number=number,
                 )
             )
             created += 1
@@ -257,7 +328,7 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
             "assign",
             by=by,
             event_id=event.id,
-            new={"sheets": created},
+            new={"sheets": created, "round": number} if number > 1 else {"sheets": created},
             source=source,
         )
     return created
@@ -343,6 +414,8 @@ def _check_writable(sheet: ScoreSheet, by) -> None:
         raise JudgingForbidden(_l("Only the judge of this sheet can change it."))
     if sheet.status in SheetState.WITHDRAWN:
         raise JudgingForbidden(REMOVED_JUDGE)  # set aside or void: the judge was removed
+    if sheet.round_number != active_round(sheet.event):
+        raise JudgingConflict(_l("This round is over: its scores can no longer change."))
     if sheet.status == SheetState.SUBMITTED:
         raise JudgingConflict(
             _l("This sheet is submitted. Ask an organiser to reopen it to change it.")
@@ -401,8 +474,8 @@ def _criterion_of(sheet: ScoreSheet, criterion_id) -> Criterion:
     number = int(text) if text.isascii() and text.isdigit() else None
     criterion = None
     if number is not None and str(number) == text and number < 2**31:  # no "03", no 10**20
-        event = sheet.event
-        rubric_id = event.rubric_id or event.competition.rubric_id
+        rubric = sheet_rubric(sheet)
+        rubric_id = rubric.id if rubric is not None else None
         criterion = db.session.scalar(_CRITERION_IN_RUBRIC, {"id": number, "rubric_id": rubric_id})
     if criterion is None:
         raise JudgingError(_l("This criterion is not in the event's rubric."))
@@ -415,36 +488,60 @@ def lock_rubric(rubric: Rubric) -> None:
         competitions_services.lock_rubric(rubric)
 
 
-def record_score(sheet: ScoreSheet, criterion_id, value, by, source: str = "web") -> Score:
-    """Save one mark (last write wins per criterion); every write is audited old → new."""
+def record_score(
+    sheet: ScoreSheet,
+    criterion_id,
+    value,
+    by,
+    source: str = "web",
+    *,
+    tapped_at: datetime | None = None,
+    client_action: str | None = None,
+) -> Score:
+    """Save one mark; every write is audited old → new. Last write wins per criterion by the
+    time of the tap: a tap older than the mark in force (queued offline on a second tablet) is
+    audited as late and changes nothing."""
     _check_writable(sheet, by)
     criterion = _criterion_of(sheet, criterion_id)
     number = check_value(criterion, value)
+    now = utcnow()
+    tapped_at = tapped_at or now
     score = db.session.scalar(
         select(Score).where(Score.sheet_id == sheet.id, Score.criterion_id == criterion.id)
     )
     old = score.value if score else None
+    if score is not None and (score.tapped_at or score.updated_at) > tapped_at:
+        record(
+            "score", sheet.id, "late_score", by=by, event_id=sheet.event_id,
+            old={"criterion": criterion.key, "value": old},
+            new={"criterion": criterion.key, "value": number, "idea_id": sheet.idea_id},
+            source=source, client_action=client_action,
+        )  # fmt: skip
+        return score
     if score is None:
         score = Score(sheet_id=sheet.id, criterion_id=criterion.id, value=number)
         db.session.add(score)
     else:
         score.value = number
-        score.updated_at = utcnow()
+        score.updated_at = now
+    score.tapped_at = tapped_at
     if sheet.status == SheetState.ASSIGNED:
         sheet.status = SheetState.DRAFT
-    sheet.updated_at = utcnow()
+    sheet.updated_at = now
     lock_rubric(criterion.rubric)
     db.session.flush()
     record(
         "score", sheet.id, "score", by=by, event_id=sheet.event_id,
         old={"criterion": criterion.key, "value": old},
         new={"criterion": criterion.key, "value": number, "idea_id": sheet.idea_id},
-        source=source,
+        source=source, client_action=client_action,
     )  # fmt: skip
     return score
 
 
-def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
+def save_comment(
+    sheet: ScoreSheet, text: str, by, source: str = "web", *, client_action: str | None = None
+) -> None:
     _check_writable(sheet, by)
     text = parse_text(COMMENT, text, "comment")
     if text == (sheet.comment or ""):
@@ -452,6 +549,7 @@ def save_comment(sheet: ScoreSheet, text: str, by, source: str = "web") -> None:
     record(
         "sheet", sheet.id, "comment", by=by, event_id=sheet.event_id,
         old={"comment": sheet.comment}, new={"comment": text}, source=source,
+        client_action=client_action,
     )  # fmt: skip
     sheet.comment = text
     if sheet.status == SheetState.ASSIGNED:
@@ -465,10 +563,12 @@ def sheet_values(sheet: ScoreSheet) -> dict[int, float]:
 
 def missing_criteria(sheet: ScoreSheet) -> list[Criterion]:
     values = sheet_values(sheet)
-    return [c for c in sheet.event.rubric.criteria if c.id not in values]
+    return [c for c in sheet_rubric(sheet).criteria if c.id not in values]
 
 
-def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
+def submit_sheet(
+    sheet: ScoreSheet, by, source: str = "web", *, client_action: str | None = None
+) -> None:
     """Complete the sheet: every criterion must be scored."""
     _check_writable(sheet, by)
     db.session.refresh(sheet, ["scores"])
@@ -481,6 +581,7 @@ def submit_sheet(sheet: ScoreSheet, by, source: str = "web") -> None:
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,
         old={"status": SheetState.DRAFT},
         new={"status": SheetState.SUBMITTED, "idea_id": sheet.idea_id}, source=source,
+        client_action=client_action,
     )  # fmt: skip
 
 
@@ -627,29 +728,137 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
     ]
 
 
-def _exclusion(idea_row) -> NotRanked | None:
+def _exclusion(idea_row, shortlist: set[int] | None = None) -> NotRanked | None:
     """Why an idea row (id, event, code, title, sector, is_calibration, duplicate_of_id,
-    eligibility) is left out of the ranking, if it is."""
-    _id, _event, _code, _title, _sector, calibration, duplicate_of, eligibility = idea_row
+    eligibility) is left out of the ranking, if it is (`shortlist`: the pitch round's)."""
+    idea_id, _event, _code, _title, _sector, calibration, duplicate_of, eligibility = idea_row
     if calibration:
         return NotRanked.CALIBRATION
     if duplicate_of is not None:
         return NotRanked.DUPLICATE
     if eligibility == Eligibility.INELIGIBLE:
         return NotRanked.INELIGIBLE
+    if shortlist is not None and idea_id not in shortlist:
+        return NotRanked.NOT_SHORTLISTED
     return None
 
 
-def rankings_for_events(events: list[Event], *, consistency: bool = False) -> dict[int, dict]:
-    """The ranking of each event, with ONE query for all their submitted scores (aggregated per
-    sheet in the database: the weighted sum of S_ij and the tie-break marks). The judges'
-    consistency figures (Spearman) are computed only when asked: ranking does not need them."""
+def rankings_for_events(
+    events: list[Event], *, consistency: bool = False, written: bool = False, keep: bool = True
+) -> dict[int, dict]:
+    """The ranking of each event. Its scores are read aggregated per sheet in the database (the
+    weighted sum of S_ij and the tie-break marks), in ONE query for the events whose sheets
+    changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
+    fingerprint of its submitted sheets, one small query that every call makes (`keep=False`:
+    what is read is not kept, for a whole-tour export that reads each event once). The ideas are
+    read every time; the judges' consistency figures (Spearman) are computed only when asked.
+    An event whose pitch round has started is ranked on it, over its shortlist (the others are
+    "not shortlisted"), unless `written` asks for round 1's ranking."""
     events = list(events)
     if not events:
         return {}
-    specs = {e.id: criterion_specs(e.rubric) for e in events}
+    pitch = {} if written else rounds_in_force([e.id for e in events])
+    shortlists: dict[int, set[int]] = defaultdict(set)
+    if pitch:
+        for round_id, idea_id in db.session.execute(
+            select(ShortlistEntry.round_id, ShortlistEntry.idea_id).where(
+                ShortlistEntry.round_id.in_([r.id for r in pitch.values()])
+            )
+        ):
+            shortlists[next(r.event_id for r in pitch.values() if r.id == round_id)].add(idea_id)
+    specs = {
+        e.id: criterion_specs(pitch[e.id].rubric if e.id in pitch else e.rubric) for e in events
+    }
+    connection = db.session.connection()  # Core rows: no ORM loading on the hot path
+    cache = _SheetCache.of_app()
+    keys = _sheet_fingerprints(connection, events, specs, written)
+    sheets = {e.id: cache.get((e.id, written), keys[e.id]) for e in events}
+    stale = [e for e in events if sheets[e.id] is None]
+    if stale:
+        read = _read_sheets(connection, stale, specs, written)
+        for event in stale:
+            # Kept under the key of the rows read (not the key asked before): a sheet submitted
+            # between the two statements is then read again next time, never served stale.
+            sheets[event.id], key = read[event.id]
+            if keep:
+                cache.put((event.id, written), key, sheets[event.id])
+
+    result = connection.execute(
+        select(
+            Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
+            Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
+        ).where(Idea.event_id.in_([e.id for e in events]))
+    )  # fmt: skip
+    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
+    result.close()
+    ideas_by_event = defaultdict(list)
+    for row in idea_rows:
+        ideas_by_event[row[1]].append(row)
+    return {
+        e.id: _ranking_data(
+            e,
+            ideas_by_event[e.id],
+            sheets[e.id],
+            specs[e.id],
+            consistency,
+            shortlist=shortlists[e.id] if e.id in pitch else None,
+        )
+        for e in events
+    }
+
+
+def _sheet_fingerprints(
+    connection, events: list[Event], specs: dict, written: bool
+) -> dict[int, tuple]:
+    """Each event's key to its submitted sheets of the round ranked (`_round_ranked`), in one grouped query over `score_sheets`
+    (index on event_id): their number, the sum, least and greatest of their ids, their latest
+    `updated_at`, plus the rubric's specs. A sheet's marks change only while it is open (the
+    tap, the sheet page and the paper import refuse a submitted sheet), and a sheet enters or
+    leaves the submitted state only with its row written (`updated_at` set: by the ORM's
+    onupdate or `_set_status`): any change to what the ranking reads changes the key."""
+    result = connection.execute(
+        select(
+            ScoreSheet.event_id,
+            func.count(ScoreSheet.id),
+            func.sum(ScoreSheet.id),
+            func.min(ScoreSheet.id),
+            func.max(ScoreSheet.id),
+            func.max(ScoreSheet.updated_at),
+        )
+        .where(
+            ScoreSheet.event_id.in_([e.id for e in events]),
+            ScoreSheet.status == SheetState.SUBMITTED,
+            _round_ranked(written),
+        )
+        .group_by(ScoreSheet.event_id)
+    )
+    rows = result.cursor.fetchall()  # the driver's values, as `_read_sheets` sees them
+    result.close()
+    found = {event_id: tuple(rest) for event_id, *rest in rows}
+    return {e.id: (found.get(e.id), tuple(specs[e.id])) for e in events}
+
+
+def _round_ranked(written: bool):
+    """The sheets a ranking reads: round 1's when `written`, else each event's deciding round
+    (its pitch round once started)."""
+    return ScoreSheet.round_number == (1 if written else ACTIVE_ROUND)
+
+
+def _key_of_rows(rows, specs) -> tuple:
+    """The fingerprint (as `_sheet_fingerprints` gives it) of the per-sheet rows read, whose
+    last two columns are the sheet's id and `updated_at`."""
+    if not rows:
+        return (None, tuple(specs))
+    ids = [row[-2] for row in rows]
+    latest = max(row[-1] for row in rows)
+    return ((len(ids), sum(ids), min(ids), max(ids), latest), tuple(specs))
+
+
+def _read_sheets(connection, events: list[Event], specs: dict, written: bool) -> dict[int, tuple]:
+    """The events' submitted sheets of the round ranked, aggregated per sheet in the database, in one query:
+    {event: (its sheet columns, the fingerprint of the rows read)}."""
     orders = sorted(
-        {c.tiebreak_order for cs in specs.values() for c in cs if c.tiebreak_order is not None}
+        {c.tiebreak_order for e in events for c in specs[e.id] if c.tiebreak_order is not None}
     )
     fraction = (
         Criterion.weight
@@ -665,39 +874,71 @@ def rankings_for_events(events: list[Event], *, consistency: bool = False) -> di
         func.count(Score.id),
     ] + [func.max(case((Criterion.tiebreak_order == k, Score.value))) for k in orders]
     query = (
-        select(*columns)
+        select(*columns, ScoreSheet.id, ScoreSheet.updated_at)
         .join(Score, Score.sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(
             ScoreSheet.event_id.in_([e.id for e in events]),
             ScoreSheet.status == SheetState.SUBMITTED,
+            _round_ranked(written),
         )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
-    connection = db.session.connection()  # Core rows: no ORM loading on the hot path
     result = connection.execute(query)
-    rows = result.cursor.fetchall()  # the driver's plain tuples: numbers only, no Row objects
+    rows = result.cursor.fetchall()  # the driver's plain tuples, no Row objects
     result.close()
+    width = len(columns)
     table = np.fromiter(  # one float column per value (None → NaN), no object per row
-        chain.from_iterable(rows), dtype=np.float64, count=len(rows) * len(columns)
-    ).reshape(len(rows), len(columns))
-    sheets = {e.id: _sheet_arrays(e, table, specs[e.id], orders) for e in events}
-
-    result = connection.execute(
-        select(
-            Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
-            Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
-        ).where(Idea.event_id.in_([e.id for e in events]))
-    )  # fmt: skip
-    idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
-    result.close()
-    ideas_by_event = defaultdict(list)
-    for row in idea_rows:
-        ideas_by_event[row[1]].append(row)
+        chain.from_iterable(row[:width] for row in rows), dtype=np.float64, count=len(rows) * width
+    ).reshape(len(rows), width)
+    by_event = defaultdict(list)
+    for row in rows:
+        by_event[row[0]].append(row)
     return {
-        e.id: _ranking_data(e, ideas_by_event[e.id], sheets[e.id], specs[e.id], consistency)
+        e.id: (
+            _sheet_arrays(e, table, specs[e.id], orders),
+            _key_of_rows(by_event[e.id], specs[e.id]),
+        )
         for e in events
     }
+
+
+class _SheetCache:
+    """Each event's sheet columns as last read (a slot per event and round ranked: `(event id,
+    written)`), under their fingerprint, in this process (one
+    per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
+    at 3,000 ideas: an export of the whole tour keeps none, see `keep`); the oldest read goes
+    first."""
+
+    SIZE = 24
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple] = {}
+
+    @classmethod
+    def of_app(cls) -> _SheetCache:
+        from flask import current_app
+
+        return current_app.extensions.setdefault("judging.sheet_cache", cls())
+
+    @staticmethod
+    def _where(slot: tuple) -> tuple:
+        return (str(db.engine.url), *slot)
+
+    def get(self, slot: tuple, key: tuple) -> scoring.SheetArrays | None:
+        with self._lock:
+            found = self._entries.get(self._where(slot))
+        return found[1] if found is not None and found[0] == key else None
+
+    def put(self, slot: tuple, key: tuple, sheets: scoring.SheetArrays) -> None:
+        for column in (sheets.idea_ids, sheets.judge_ids, sheets.scores, sheets.tiebreaks):
+            column.flags.writeable = False  # shared by later calls: never changed in place
+        with self._lock:
+            self._entries.pop(self._where(slot), None)
+            self._entries[self._where(slot)] = (key, sheets)
+            while len(self._entries) > self.SIZE:
+                del self._entries[next(iter(self._entries))]
 
 
 def _sheet_arrays(event: Event, table, specs, orders: list[int]) -> scoring.SheetArrays:
@@ -713,16 +954,19 @@ def _sheet_arrays(event: Event, table, specs, orders: list[int]) -> scoring.Shee
     )
 
 
-def event_ranking(event: Event, *, consistency: bool = False) -> dict:
+def event_ranking(event: Event, *, consistency: bool = False, written: bool = False) -> dict:
     """The event's ranking (both methods) as plain data; see `_ranking_data` for its shape.
-    `consistency`: also each judge's Spearman figure (only the progress page shows them)."""
-    return rankings_for_events([event], consistency=consistency)[event.id]
+    `consistency`: also each judge's Spearman figure (only the progress page shows them);
+    `written`: round 1's ranking of an event whose pitch round has started."""
+    return rankings_for_events([event], consistency=consistency, written=written)[event.id]
 
 
-def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = True) -> dict:
+def _ranking_data(
+    event: Event, idea_rows, sheets, specs, consistency: bool = True, shortlist=None
+) -> dict:
     method = event.effective_ranking_method
     columns, judge_stats = scoring.rank_columns(
-        [scoring.IdeaSpec(r[0], _exclusion(r)) for r in idea_rows],
+        [scoring.IdeaSpec(r[0], _exclusion(r, shortlist)) for r in idea_rows],
         sheets,
         method=method,
         min_judges=event.min_judges,
@@ -781,6 +1025,7 @@ def _ranking_data(event: Event, idea_rows, sheets, specs, consistency: bool = Tr
         "method": method,
         "min_judges": event.min_judges,
         "winners_count": event.winners_count,
+        "round": 2 if shortlist is not None else 1,
         "ideas": ideas,
         "judges": judges,
     }
@@ -809,7 +1054,9 @@ def progress_matrix(event: Event, page: int = 1) -> dict:
     cells: dict[tuple[int, int], str] = {}
     for idea_id, judge_id, status in db.session.execute(
         select(ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.status).where(
-            ScoreSheet.event_id == event.id, ScoreSheet.idea_id.in_(shown)
+            ScoreSheet.event_id == event.id,
+            ScoreSheet.idea_id.in_(shown),
+            ScoreSheet.round_number == ACTIVE_ROUND,
         )
     ):
         cells[(idea_id, judge_id)] = status
@@ -820,7 +1067,7 @@ def progress_matrix(event: Event, page: int = 1) -> dict:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for judge_id, status, n in db.session.execute(
         select(ScoreSheet.judge_id, ScoreSheet.status, func.count(ScoreSheet.id))
-        .where(ScoreSheet.event_id == event.id)
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.round_number == ACTIVE_ROUND)
         .group_by(ScoreSheet.judge_id, ScoreSheet.status)
     ):
         counts[judge_id][status] += n

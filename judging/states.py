@@ -45,11 +45,37 @@ class NotRanked(Vocabulary):
     INELIGIBLE = "ineligible"
     DUPLICATE = "duplicate"
     TOO_FEW_JUDGES = "too_few_judges"  # fewer submitted sheets than the event's minimum
+    # An event with a pitch round: eligible, scored in round 1, not chosen for the pitches.
+    NOT_SHORTLISTED = "not_shortlisted"
 
     EXCLUDED: ClassVar[tuple["NotRanked", ...]]  # left out before any score is counted
 
 
 NotRanked.EXCLUDED = (NotRanked.CALIBRATION, NotRanked.INELIGIBLE, NotRanked.DUPLICATE)
+
+
+class RoundKind(Vocabulary):
+    """What a round of judging scores: the written ideas (round 1, every event has it) or the
+    shortlisted teams' pitches (round 2, when the organiser adds it)."""
+
+    WRITTEN = "written"
+    PITCH = "pitch"
+
+
+class StagePhase(Vocabulary):
+    """Where the stage is in a team's slot: waiting (no one on), the pitch, the jury's
+    questions, paused (the countdown stopped), done (every team has pitched)."""
+
+    WAITING = "waiting"
+    PITCH = "pitch"
+    QUESTIONS = "questions"
+    PAUSED = "paused"
+    DONE = "done"
+
+    TIMED: ClassVar[tuple["StagePhase", ...]]  # a countdown runs
+
+
+StagePhase.TIMED = (StagePhase.PITCH, StagePhase.QUESTIONS)
 
 
 class ValidationMode(Vocabulary):
@@ -64,3 +90,40 @@ class CertificateKind(Vocabulary):
 
     WINNER = "winner"
     PARTICIPANT = "participant"
+
+
+class StageAction(Vocabulary):
+    """The organiser's stage controls (never stored: read from the control page's buttons)."""
+
+    START = "start"  # the next team's pitch (or the current team's, if one is on)
+    QUESTIONS = "questions"
+    NEXT = "next"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESET = "reset"  # no one on
+
+
+class PrizeRule(Vocabulary):
+    """Which ideas a special prize is open to (see `judging.prizes.qualifies`)."""
+
+    SECTOR = "in_sector"  # the idea's sector is the prize's
+    WOMEN_LED = "women_led"  # at least half the team are women
+    YOUTH_LED = "youth_led"  # at least half the team are young (under 35)
+
+
+class TabletAction(Vocabulary):
+    """What a jury tablet queues and sends (`judging.offline`): a mark, the comment, a submit."""
+
+    SCORE = "score"
+    COMMENT = "comment_edit"  # the sheet's comment changed
+    SUBMIT = "submit"
+
+
+class RefusedBecause(Vocabulary):
+    """Why a tablet's queued action was refused when it reached the server (audited as a sheet's
+    `refused` entry, shown to the organisers on the progress page)."""
+
+    JUDGING_CLOSED = "judging_closed"  # the event left judging (or its results are official)
+    SUBMITTED = "submitted"  # the sheet was submitted in the meantime
+    REMOVED = "removed"  # the judge was taken off the jury
+    OTHER = "other"

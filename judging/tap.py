@@ -14,7 +14,14 @@ PostgreSQL. Here:
    event's locked rubric and the mark is on its scale; on PostgreSQL the sheet's row is locked,
    so a submit or a removal waits for the tap, as before;
 2. `INSERT INTO scores … ON CONFLICT (sheet_id, criterion_id) DO UPDATE`: the mark, last write
-   wins; a replayed tap writes the same mark again (and is audited again, like any tap).
+   wins by the time of the tap (a tap queued offline may arrive after a newer one).
+
+A tap from a tablet's queue (`judging.offline`, issue 19) carries its action id and tap time,
+and statement 1 holds two more rules: no mark of that criterion tapped later (an older tap
+replayed never replaces a newer one), and no entry of this judge with this action id (`ON
+CONFLICT … DO NOTHING` on the unique index of `audit_entries`: a replayed tap writes nothing).
+Either way statement 1 writes nothing and the ORM path (`judging.offline.apply`) tells a
+replay, a late tap or a refusal apart; the fast path stays at three round trips.
 
 The sheet's "assigned → in progress" is kept by the database: a trigger on the first mark of a
 sheet (migration `tap`). When statement 1 writes nothing, the tap takes the ORM path
@@ -25,6 +32,7 @@ scale) or does what this path leaves to it: the first mark of an unlocked rubric
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from sqlalchemy import Float, and_, bindparam, cast, exists, func, literal_column, null, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,7 +41,8 @@ from audit.models import AuditEntry
 from competitions.models import Competition, Criterion, Event, JuryMember, Rubric
 from competitions.states import EventState
 from extensions import db, utcnow
-from judging.models import Score, ScoreSheet
+from judging.models import Round, Score, ScoreSheet
+from judging.services import ACTIVE_ROUND
 from judging.states import SheetState
 
 _STATEMENTS: dict[str, tuple] = {}  # dialect name → (check-and-audit, mark), built once
@@ -48,6 +57,16 @@ def _json(dialect: str, *pairs):
     return build(*arguments)
 
 
+def _round_rubric():
+    """The pitch round's own rubric, for a sheet of that round (else NULL: the event's)."""
+    return (
+        select(Round.rubric_id)
+        .where(Round.event_id == ScoreSheet.event_id, Round.number == ScoreSheet.round_number)
+        .correlate(ScoreSheet)
+        .scalar_subquery()
+    )
+
+
 def _statements(dialect: str) -> tuple:
     if dialect in _STATEMENTS:
         return _STATEMENTS[dialect]
@@ -59,6 +78,12 @@ def _statements(dialect: str) -> tuple:
     )
     seated = exists().where(
         JuryMember.event_id == ScoreSheet.event_id, JuryMember.user_id == ScoreSheet.judge_id
+    )
+    newer = exists().where(
+        Score.sheet_id == ScoreSheet.id,
+        Score.criterion_id == Criterion.id,
+        func.coalesce(Score.tapped_at, Score.updated_at)
+        > bindparam("tapped_at", type_=Score.tapped_at.type),
     )
     on_scale = and_(
         value >= Criterion.scale_min,
@@ -85,6 +110,7 @@ def _statements(dialect: str) -> tuple:
             ),
             null(),
             bindparam("source", type_=AuditEntry.source.type),
+            bindparam("client_action", type_=AuditEntry.client_action.type),
         )
         .select_from(ScoreSheet)
         .join(Event, Event.id == ScoreSheet.event_id)
@@ -93,7 +119,8 @@ def _statements(dialect: str) -> tuple:
             Criterion,
             and_(
                 Criterion.id == bindparam("criterion_id"),
-                Criterion.rubric_id == func.coalesce(Event.rubric_id, Competition.rubric_id),
+                Criterion.rubric_id
+                == func.coalesce(_round_rubric(), Event.rubric_id, Competition.rubric_id),
             ),
         )
         .join(Rubric, Rubric.id == Criterion.rubric_id)
@@ -102,28 +129,41 @@ def _statements(dialect: str) -> tuple:
             ScoreSheet.judge_id == bindparam("user_id"),
             ScoreSheet.status.in_(SheetState.UNSUBMITTED),
             Event.state == EventState.JUDGING,
+            ScoreSheet.round_number == ACTIVE_ROUND,
             Rubric.locked_at.is_not(None),
             on_scale,
             seated,
+            ~newer,
         )
         .with_for_update(of=ScoreSheet)
     )
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = ["at", "user_id", "event_id", "entity", "entity_id", "action", "old", "new"]
     check_and_audit = (
-        AuditEntry.__table__.insert()
-        .from_select([*columns, "note", "source"], entry)
+        insert(AuditEntry.__table__)
+        .from_select([*columns, "note", "source", "client_action"], entry)
+        .on_conflict_do_nothing(
+            index_elements=["user_id", "client_action"],
+            index_where=AuditEntry.client_action.is_not(None),
+        )
         .returning(AuditEntry.id)
     )
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     mark = insert(Score.__table__).values(
         sheet_id=bindparam("sheet_id"),
         criterion_id=bindparam("criterion_id"),
         value=bindparam("value", type_=Float),
         updated_at=bindparam("at", type_=Score.updated_at.type),
+        tapped_at=bindparam("tapped_at", type_=Score.tapped_at.type),
     )
+    stored = Score.__table__.c
     mark = mark.on_conflict_do_update(
         index_elements=["sheet_id", "criterion_id"],
-        set_={"value": mark.excluded.value, "updated_at": mark.excluded.updated_at},
+        set_={
+            "value": mark.excluded.value,
+            "updated_at": mark.excluded.updated_at,
+            "tapped_at": mark.excluded.tapped_at,
+        },
+        where=func.coalesce(stored.tapped_at, stored.updated_at) <= mark.excluded.tapped_at,
     )
     _STATEMENTS[dialect] = (check_and_audit, mark)
     return _STATEMENTS[dialect]
@@ -147,21 +187,34 @@ def _criterion_id(raw) -> int | None:
     return int(text)
 
 
-def record_tap(sheet_id: int, user, criterion_raw, value_raw, source: str) -> bool:
-    """Save one mark the fast way; False when a rule refuses it or it needs the ORM path (the
+def record_tap(
+    sheet_id: int,
+    user,
+    criterion_raw,
+    value_raw,
+    source: str,
+    *,
+    client_action: str | None = None,
+    tapped_at: datetime | None = None,
+) -> bool:
+    """Save one mark the fast way; False when a rule refuses it, it was applied already (the
+    same `client_action`), a later tap holds the criterion, or it needs the ORM path (the
     caller then takes it: nothing was written). The caller commits."""
     criterion_id, value = _criterion_id(criterion_raw), _number(value_raw)
     if criterion_id is None or value is None:
         return False
     connection = db.session.connection()
     check_and_audit, mark = _statements(connection.dialect.name)
+    now = utcnow()
     parameters = {
         "sheet_id": sheet_id,
         "user_id": user.id,
         "criterion_id": criterion_id,
         "value": value,
-        "at": utcnow(),
+        "at": now,
+        "tapped_at": tapped_at or now,
         "source": source,
+        "client_action": client_action,
     }
     if connection.execute(check_and_audit, parameters).first() is None:
         return False

@@ -26,21 +26,36 @@ from accounts.states import Permission
 from audit.history import described_actions
 from competitions.models import Event
 from competitions.services import get_event, jury_president
+from core.offline import available_offline
 from core.privacy import shows_personal_data
 from core.routing import database_id
 from extensions import db
 from i18n import current_language, template_language
-from judging import audit_log, calibration, certificates, outcome, paper, services, steps, tap
+from judging import (
+    audit_log,
+    calibration,
+    certificates,
+    offline,
+    outcome,
+    paper,
+    prizes,
+    rounds,
+    services,
+    steps,
+    tap,
+)
 from judging import deliberation as delib
 from judging import gallery as winners_gallery
 from judging import results as official
 from judging.models import ScoreSheet
 from judging.services import JudgingError, JudgingNotFound
-from judging.states import SheetState
+from judging.states import SheetState, TabletAction
 from paging import of_list, page_number
 from places.reference import place_name
 from refusals import Forbidden, form_refusals, on_refusal, see_other
+from submissions import attachments
 from submissions.fields import SECTOR_LABELS
+from submissions.jury_view import jury_view
 from submissions.models import Idea
 from submissions.views import unchecked_warning
 
@@ -60,7 +75,17 @@ def _sector_labels() -> dict:
 # --- Jury tablets ---------------------------------------------------------------------------------
 
 
+def offline_pages() -> list[str]:
+    """A judge's tablet keeps their list and each sheet of an event in judging for offline use
+    (core.offline's page provider): opened without the network, a sheet still takes taps."""
+    if not current_user.is_authenticated:
+        return []
+    sheets = [url_for("judging.sheet", sheet_id=i) for i in offline.offline_sheet_ids(current_user)]
+    return [url_for("judging.my_events"), *sheets] if sheets else []
+
+
 @bp.get("/jury")
+@available_offline
 @jury_required
 def my_events():
     """The judge's events and sheets: to score / in progress / submitted / conflict, fifty
@@ -76,6 +101,7 @@ def my_events():
                 "conflicts": services.judge_conflicts(event, current_user),
                 "done": done,
                 "total": total,
+                "pitching": event.is_judging and services.active_round(event) > 1,
             }
         )
     return render_template(
@@ -102,6 +128,7 @@ def _back_from_sheet(sheet_id: int, refusal):
 
 
 @bp.get("/jury/sheets/<int:sheet_id>")
+@available_offline
 @jury_required
 def sheet(sheet_id: int):
     sheet = _own_sheet(sheet_id)
@@ -111,39 +138,87 @@ def sheet(sheet_id: int):
         next_sheet=services.next_sheet(sheet) if sheet.is_submitted else None,
         event=sheet.event,
         idea=sheet.idea,
-        criteria=sheet.event.rubric.criteria,
-        levels={c.id: services.levels(c) for c in sheet.event.rubric.criteria},
+        criteria=services.sheet_rubric(sheet).criteria,
+        levels={c.id: services.levels(c) for c in services.sheet_rubric(sheet).criteria},
         values={k: services.format_mark(v) for k, v in services.sheet_values(sheet).items()},
         sector_labels=_sector_labels(),
         editable=sheet.event.is_judging and not sheet.is_submitted,
+        shown=jury_view(sheet.idea),
     )
+
+
+@bp.get("/jury/sheets/<int:sheet_id>/files/<which>")
+@jury_required
+def idea_file(sheet_id: int, which: str):
+    """A file of the idea the judge scores, when the organisers let the jury see it: shown in
+    the page (a photo inline, a PDF in the tablet's viewer), never to another judge."""
+    sheet = _own_sheet(sheet_id)
+    shown = jury_view(sheet.idea).file(which)
+    if shown is None:
+        abort(404)
+    try:
+        stored = attachments.open_stored(shown.key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        stored,
+        mimetype=shown.mime,
+        as_attachment=False,
+        download_name=attachments.download_name(shown.name, shown.extension),
+    )
+    # Shown inside the score sheet's frame, of this site only; the type as checked on upload.
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/jury/<slug>/now-pitching.json")
+@jury_required
+def now_pitching(slug: str):
+    """The judge's own sheet for the team on stage (the tablet follows it when asked)."""
+    event = _event(slug)
+    if not services.is_event_judge(event, current_user) and not can(
+        current_user, Permission.MANAGE, event
+    ):
+        abort(403)
+    idea, sheet_id = rounds.on_stage_for(event, current_user)
+    return jsonify(
+        idea_id=idea.id if idea else None,
+        title=idea.title if idea else None,
+        sheet_url=url_for(".sheet", sheet_id=sheet_id) if sheet_id else None,
+    )
+
+
+def _tablet_json() -> tuple[dict, str]:
+    """A tablet's JSON (anything but an object is an empty one: fuzzing found a 500) and the
+    tablet's id, the source of its audit entries."""
+    data = request.get_json(silent=True)
+    return (data if isinstance(data, dict) else {}), (request.headers.get("X-Tablet-Id") or "web")[
+        :40
+    ]
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/score")
 @jury_required
 def save_score(sheet_id: int):
-    """One tap: {"criterion": id, "value": 3.5} → saved at once (last write wins). A mark takes
-    `tap.record_tap` (two statements); a comment, or a mark it leaves, the ORM path, which
-    words any refusal."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):  # a JSON list, string or number is no mark (fuzzing found a 500)
-        data = {}
-    source = (request.headers.get("X-Tablet-Id") or "web")[:40]
+    """One tap: {"criterion": id, "value": 3.5} or {"comment": text}, and from a tablet's queue
+    its "action" id, "tapped_at", "sent_at" and "version" (`judging.offline`). A mark takes
+    `tap.record_tap` (three round trips); a comment, a replay, a late tap or a mark it leaves,
+    the ORM path, which words any refusal."""
+    data, source = _tablet_json()
+    action = offline.read_action(data)
     if "comment" not in data and tap.record_tap(
-        sheet_id, current_user, data.get("criterion"), data.get("value"), source
-    ):
+        sheet_id, current_user, data.get("criterion"), data.get("value"), source,
+        client_action=action.id, tapped_at=action.tapped_at,
+    ):  # fmt: skip
         answer = jsonify(ok=True, status=SheetState.DRAFT, message=_("Saved"))
         db.session.commit()
         return answer
-    sheet = _own_sheet(sheet_id, for_writing=True)
-    if "comment" in data:
-        services.save_comment(sheet, str(data.get("comment") or ""), current_user, source=source)
-    else:
-        services.record_score(
-            sheet, data.get("criterion"), data.get("value"), current_user, source=source
-        )
-    answer = jsonify(ok=True, status=sheet.status, message=_("Saved"))  # before the commit
-    db.session.commit()  # expires what was read: nothing is read after it
+    kind = TabletAction.COMMENT if "comment" in data else TabletAction.SCORE
+    applied = offline.apply(sheet_id, current_user, kind, data, action, source)
+    answer = jsonify(ok=True, status=applied.status, message=_("Saved"), **applied.flags())
+    db.session.commit()
     return answer
 
 
@@ -151,10 +226,29 @@ def save_score(sheet_id: int):
 @jury_required
 @on_refusal(_back_from_sheet)
 def submit(sheet_id: int):
+    """The sheet's form, or a tablet's queued submit (JSON, answered in JSON)."""
+    if request.is_json:
+        data, source = _tablet_json()
+        action = offline.read_action(data)
+        applied = offline.apply(sheet_id, current_user, TabletAction.SUBMIT, data, action, source)
+        answer = jsonify(ok=True, status=applied.status, **applied.flags())
+        db.session.commit()
+        return answer
     services.submit_sheet(_own_sheet(sheet_id), current_user)
     db.session.commit()
     flash(_("Score sheet submitted. Thank you."), "success")
     return see_other(url_for("judging.sheet", sheet_id=sheet_id))
+
+
+@bp.post("/jury/tablet")
+@jury_required
+def tablet_report():
+    """A jury tablet reports the actions it still holds: {"device", "pending", "oldest",
+    "last_sync", "sent_at"} (shown on the progress page)."""
+    data, _source = _tablet_json()
+    offline.report_device(current_user, data)
+    db.session.commit()
+    return jsonify(ok=True)
 
 
 @bp.post("/jury/sheets/<int:sheet_id>/conflict")
@@ -186,6 +280,8 @@ def progress(slug: str):
         matrix=matrix,
         flags=flags,
         conflicts=services.event_conflicts(event),
+        tablets=offline.unsynced_tablets(event),
+        refused=offline.refused_actions(event),
         labels=services.SHEET_STATE_LABELS,
         removal_labels=services.REMOVAL_LABELS,
         unchecked=None if event.judging_closed else unchecked_warning(event),
@@ -342,6 +438,8 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=No
         in_force=delib.version_in_force(event),
         can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
+        shortlist=rounds.shortlist(event),
+        prize_outcomes=prizes.prize_outcomes(event, shown),
         notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},
         errors=errors,
@@ -636,6 +734,7 @@ def results(slug: str):
         versions=official.published_versions(event),
         certificates=outcome.event_certificates(event) if organiser else None,
         certificate_urls=outcome.certificate_urls,
+        prize_outcomes=prizes.prize_outcomes(event, shown),
     )
 
 

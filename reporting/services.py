@@ -43,15 +43,18 @@ from judging.results import (
     NotRanked,
     Results,
     criterion_specs,
+    deciding_rubric,
     results_of_events,
     sheet_comments,
-    sheet_score,
-    submitted_marks,
+    submitted_sheets,
     submitting_judges,
 )
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
+from submissions.privacy import redact_contacts
+from submissions.questions import answers_of, questions_of, shown_answer
+from submissions.team import counts_of
 
 METHOD_LABELS = {
     RankingMethod.RAW: _l("Raw scores"),
@@ -102,6 +105,9 @@ def labels() -> dict:
         "mean": _("Mean"),
         "yes": _("Yes"),
         "no": _("No"),
+        "members": _("Team members"),
+        "women": _("Women"),
+        "youth": _("Under 35"),
     }
 
 
@@ -315,14 +321,16 @@ def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[Event
     words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
     blocks = []
     for event in events:
-        criteria = list(event.rubric.criteria) if event.rubric else []
+        rubric = deciding_rubric(event)  # the pitch round's, once it has started
+        criteria = list(rubric.criteria) if rubric else []
         block = EventBlock(
             name=_event_name(event),
             method="",
             criteria=[str(c.name_in(locale)) or c.key for c in criteria],
             judges=[name for _id, name in judges[event.id]],
+            questions=[str(q.wording_in(locale)) for q in _questions(event.id)],
         )
-        jury = _Jury(criteria, criterion_specs(event.rubric), judges[event.id])
+        jury = _Jury(criteria, criterion_specs(rubric), judges[event.id])
         block.ideas = _idea_rows(block, event, jury, tally, words, include_personal)
         blocks.append(block)
     return blocks
@@ -381,16 +389,52 @@ def _ideas(event_id: int, include_personal: bool) -> dict:
     }
 
 
+def _questions(event_id: int) -> list:
+    """The event's questions, those on its form in order, then the archived ones (answers kept)."""
+    return questions_of(event_id) + questions_of(event_id, archived=True)
+
+
+def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> dict:
+    """{idea id: [answer text per question]}; contact details typed in an answer are redacted
+    from a workbook without personal data."""
+    asked = _questions(event_id)
+    given = answers_of(idea_ids)
+    clean = (lambda text: text) if include_personal else redact_contacts
+    return {
+        idea_id: [clean(shown_answer(q, given.get(idea_id, {}).get(q.id), locale)) for q in asked]
+        for idea_id in given
+    }
+
+
 def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
-    """{idea: (criterion means, judges' scores)}: the event's marks reduced as they stream in."""
+    """{idea: (criterion means, judges' scores)}: the event's sheets reduced as they stream in,
+    one row per sheet (its marks in criterion order), idea after idea."""
     figures = {}
-    for idea_id, per_judge in submitted_marks(event_id, jury.specs):
-        means = tuple(_mean([v[c.id] for v in per_judge.values()]) for c in jury.criteria)
-        scores = tuple(
-            sheet_score(per_judge[j], jury.specs) if j in per_judge else None
-            for j, _name in jury.judges
-        )
-        figures[idea_id] = (means, scores)
+    column = {judge_id: k for k, (judge_id, _name) in enumerate(jury.judges)}
+    weights = [c.weight for c in jury.specs]
+    lows = [c.lo for c in jury.specs]
+    spans = [c.hi - c.lo for c in jury.specs]
+    total_weight = sum(weights)
+    current, sums, count, scores = None, None, 0, None
+
+    def done():
+        figures[current] = (tuple(s / count for s in sums), tuple(scores))
+
+    for idea_id, judge_id, marks in submitted_sheets(event_id, jury.specs):
+        if idea_id != current:
+            if current is not None:
+                done()
+            current, sums, count = idea_id, [0.0] * len(marks), 0
+            scores = [None] * len(jury.judges)
+        count += 1
+        total = 0.0
+        for k, value in enumerate(marks):
+            sums[k] += value
+            total += weights[k] * (value - lows[k]) / spans[k]
+        if judge_id in column:  # S_ij, as `judging.scoring.sheet_score` computes it
+            scores[column[judge_id]] = 100.0 * total / total_weight if total_weight else None
+    if current is not None:
+        done()
     return figures
 
 
@@ -400,11 +444,13 @@ def _idea_rows(
 ) -> Iterator[IdeaRow]:  # fmt: skip
     """The event's ideas in rank order (then the ideas not ranked), as the results hold them;
     its queries run when the writer reaches the event, and its comments follow its ideas."""
-    official = results_of_events([event])[event.id]
+    official = results_of_events([event], keep=False)[event.id]  # each event read once
     block.method = str(METHOD_LABELS.get(official.method, official.method))
     ideas = _ideas(event.id, include_personal)
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
     figures = _figures(event.id, jury)
+    teams = counts_of(ideas)
+    answers = _answers(event.id, list(ideas), current_language(), include_personal)
     block.comments = (
         (ideas[idea_id].receipt_code, ideas[idea_id].title, judge, text)
         for idea_id, judge, text in sheet_comments(event.id)
@@ -436,11 +482,11 @@ def _idea_rows(
             judge_scores=scores or [None] * len(jury.judges),
             lead_phone=idea.lead_phone if include_personal else None,
             lead_email=idea.lead_email if include_personal else None,
+            members=teams[idea.id].members if idea.id in teams else None,
+            women=teams[idea.id].women if idea.id in teams else None,
+            youth=teams[idea.id].youth if idea.id in teams else None,
+            answers=answers.get(idea.id, ()),
         )
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
 
 
 # --- Background export (the jobs package's registry) ----------------------------------------------

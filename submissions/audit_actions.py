@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from submissions.fields import ELIGIBILITY_LABELS, LABELS, SOURCE_LABELS
+from submissions.questions import KIND_LABELS
+from submissions.questions import LABELS as QUESTION_LABELS
 from submissions.states import DeletionState
 
 ACTIONS = {
@@ -13,6 +15,16 @@ ACTIONS = {
         "bank_worthy": _l("Marked an idea for the project bank, or not"),
         "correct": _l("Corrected an idea's text"),
         "anonymise": _l("Erased an idea's personal data"),
+    },
+    "question": {
+        "create": _l("Added a question to an event's idea form"),
+        "edit": _l("Changed a question of an event's idea form"),
+        "move": _l("Moved a question of an event's idea form"),
+        "archive": _l("Archived a question, its answers kept"),
+        "delete": _l("Deleted a question nobody had answered"),
+    },
+    "idea_form": {
+        "jury_view": _l("Changed what the jury sees beside an idea"),
     },
     "deletion_request": {
         "create": _l("A participant asked for their personal data to be erased"),
@@ -32,5 +44,15 @@ FIELDS = {
     "attachment_deleted": _l("Attachment deleted"),
     "audit_entries_scrubbed": _l("Audit entries scrubbed"),
     "emails_scrubbed": _l("E-mails scrubbed"),
+    **{name: label for name, label in QUESTION_LABELS.items() if name != "options"},
+    "text": _l("Question"),
+    "options": _l("Options"),
+    "position": _l("Position"),
+    "answers": _l("Answers"),
+    "jury_sees_attachments": _l("The jury sees the attachments"),
+    "jury_sees_answers": _l("The jury sees the answers marked for it"),
+    "members_erased": _l("Team members erased"),
+    "answer_files_deleted": _l("Files answered deleted"),
+    "answers_redacted": _l("Answers redacted"),
 }
-VALUES = {"eligibility": ELIGIBILITY_LABELS, "source": SOURCE_LABELS}
+VALUES = {"eligibility": ELIGIBILITY_LABELS, "source": SOURCE_LABELS, "kind": KIND_LABELS}

@@ -2,6 +2,10 @@
 the form, the kiosk, assisted entry and the paper import: raw text in, clean values (or a message
 per field) out."""
 
+import hashlib
+from functools import cache
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from competitions.defaults import REGION_NAMES
@@ -154,3 +158,22 @@ def is_yes(value) -> bool:
         "نعم",
         "x",
     }
+
+
+@cache
+def _fields_digest() -> str:
+    parts = []
+    for name, kind in TYPES.items():
+        rules = {
+            key: list(map(str, value)) if key == "options" else value
+            for key, value in vars(kind).items()
+        }
+        parts.append(f"{name}:{type(kind).__name__}:{sorted(rules.items())}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def form_version() -> str:
+    """The idea form's version: a digest of its fields and their rules (setting
+    IDEA_FORM_VERSION replaces it). A form sent with another version was made for another
+    schema: it is refused, and the tablet keeps its data (docs/offline.md)."""
+    return current_app.config.get("IDEA_FORM_VERSION") or _fields_digest()

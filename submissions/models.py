@@ -1,11 +1,22 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.models import Event
 from extensions import db, utcnow
-from submissions.states import DeletionState, Eligibility, IdeaSource, TeamKind
+from i18n import Localized, TypedInLanguages, localized
+from submissions.states import DeletionState, Eligibility, IdeaSource, QuestionKind, TeamKind
 
 SECTORS = (
     "agriculture",
@@ -138,3 +149,101 @@ class DeletionRequest(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == DeletionState.PENDING
+
+
+class Question(TypedInLanguages, db.Model):
+    """A question an organiser adds to an event's idea form. Its text is typed in French (`text`)
+    with Arabic and English beside it; a choice's options are `[{"code", "fr", "ar", "en"}]`.
+    A question with answers is never deleted: it is archived (`archived_at`), its answers kept."""
+
+    __tablename__ = "event_questions"
+    __table_args__ = (
+        CheckConstraint(QuestionKind.check("kind"), name="kind"),
+        CheckConstraint("max_length IS NULL OR max_length > 0", name="max_length"),
+        CheckConstraint(
+            "min_value IS NULL OR max_value IS NULL OR min_value <= max_value", name="bounds"
+        ),
+        Index("ix_event_questions_event_id_position", "event_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500))
+    text_ar: Mapped[str | None] = mapped_column(String(500))
+    text_en: Mapped[str | None] = mapped_column(String(500))
+    options: Mapped[list | None] = mapped_column(JSON)
+    required: Mapped[bool] = mapped_column(default=False)
+    visible_to_jury: Mapped[bool] = mapped_column(default=False)
+    max_length: Mapped[int | None]
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def field_name(self) -> str:
+        """The name of its input in the idea form (and of its column in the paper template)."""
+        return f"question-{self.id}"
+
+    def wording_in(self, lang: str | None = None) -> Localized:
+        return self.text_in("text", lang)
+
+    def option_label(self, code: str, lang: str | None = None) -> Localized:
+        for option in self.options or ():
+            if option.get("code") == code:
+                return localized(option, lang)
+        return Localized(code or "", "fr", lang or "fr")
+
+
+class Answer(db.Model):
+    """An idea's answer to one question: `value` as typed and checked (a number, a choice's
+    code, "yes"/"no"), or a file kept in the attachments' store."""
+
+    __tablename__ = "idea_answers"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "question_id", name="uq_idea_answers_one_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("event_questions.id"), index=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_mime: Mapped[str | None] = mapped_column(String(100))
+
+    question: Mapped[Question] = relationship()
+
+
+class TeamMember(db.Model):
+    """A member of an idea's team besides its lead, who consented to be named."""
+
+    __tablename__ = "team_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_bracket: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None]
+
+
+class IdeaFormSettings(db.Model):
+    """What an event's organisers let the jury see beside the idea's text: its attachments
+    (the idea's file and file answers) and the answers of questions marked for the jury.
+    No row: nothing more is shown."""
+
+    __tablename__ = "idea_form_settings"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    jury_sees_attachments: Mapped[bool] = mapped_column(default=False)
+    jury_sees_answers: Mapped[bool] = mapped_column(default=False)

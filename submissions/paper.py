@@ -27,8 +27,10 @@ from submissions.fields import (
     TEAM_LABELS,
     clean_idea,
 )
+from submissions.models import Question
+from submissions.questions import check_answers, questions_of
 from submissions.services import Receipt, submit_idea
-from submissions.states import IdeaSource
+from submissions.states import IdeaSource, QuestionKind
 
 # The template's columns, in order (A, B, C, …). Row 1 holds the headers; ideas start on row 2.
 COLUMNS = (
@@ -105,18 +107,34 @@ def _choice_options(field: str) -> list[str]:
     return [str(label) for label in CHOICE_LABELS[field].values()]
 
 
-def build_template(language: str | None = None) -> Workbook:
+def paper_questions(event_id: int) -> list[Question]:
+    """The event's questions a paper form can answer (a file cannot be typed in a cell)."""
+    return [q for q in questions_of(event_id) if q.kind != QuestionKind.FILE]
+
+
+def _question_header(question: Question, language: str) -> str:
+    return str(question.wording_in(language)) + (" *" if question.required else "")
+
+
+def _question_options(question: Question, language: str) -> list[str]:
+    if question.kind == QuestionKind.YES_NO:
+        return [str(YES), str(NO)]
+    return [str(question.option_label(o["code"], language)) for o in question.options or ()]
+
+
+def build_template(language: str | None = None, asked: list[Question] = ()) -> Workbook:
     """The workbook participants' paper forms are typed into, in `language` (ar, fr, en; the
-    current language by default)."""
+    current language by default), with a column per question of `asked` (an event's
+    `paper_questions`) after the fixed ones."""
     if language in LANGS:
         with force_locale(language):
-            return _build_template(language)
+            return _build_template(language, asked)
     from i18n import current_language
 
-    return _build_template(current_language())
+    return _build_template(current_language(), asked)
 
 
-def _build_template(language: str) -> Workbook:
+def _build_template(language: str, asked: list[Question] = ()) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Ideas")
@@ -146,6 +164,29 @@ def _build_template(language: str) -> Workbook:
             showErrorMessage=True,
         )
         validation.add(f"{letter(field)}2:{letter(field)}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    for offset, question in enumerate(asked):
+        index = len(COLUMNS) + offset + 1
+        cell = sheet.cell(row=1, column=index)
+        set_safe_value(cell, _question_header(question, language))
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        column_letter = get_column_letter(index)
+        sheet.column_dimensions[column_letter].width = 24
+        options = _question_options(question, language)
+        if question.kind not in (QuestionKind.CHOICE, QuestionKind.YES_NO) or not options:
+            continue
+        position = len(LIST_COLUMNS) + offset + 1
+        column = get_column_letter(position)
+        for row, option in enumerate(options, start=1):
+            set_safe_value(lists.cell(row=row, column=position), option)
+        validation = DataValidation(
+            type="list",
+            formula1=f"{quote_sheetname(lists.title)}!${column}$1:${column}${len(options)}",
+            allow_blank=not question.required,
+            showErrorMessage=True,
+        )
+        validation.add(f"{column_letter}2:{column_letter}{MAX_ROWS + 1}")
         sheet.add_data_validation(validation)
     lists.sheet_state = "hidden"
 
@@ -215,9 +256,25 @@ def _column_map(header) -> tuple[dict[str, int], list[str]]:
     return columns, missing
 
 
-def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
+def _question_columns(header, asked: list[Question]) -> dict[str, int]:
+    """{question's field name: 0-based column} of the questions whose column is there (found
+    by its wording in any language); a template made before a question was added has none."""
+    found = {}
+    for index, value in enumerate(header):
+        found.setdefault(_title_key(value), index)
+    columns = {}
+    for question in asked:
+        titles = {_title_key(str(question.wording_in(lang))) for lang in LANGS}
+        index = next((found[t] for t in titles if t and t in found), None)
+        if index is not None:
+            columns[question.field_name] = index
+    return columns
+
+
+def read_rows(data: bytes, asked: list[Question] = ()) -> tuple[list[tuple[int, dict]], dict]:
     """(row number, {field: cell value}) for every non-empty row of the first sheet, and
-    {field: 0-based column}, columns being found by their titles."""
+    {field: 0-based column}, columns being found by their titles (the questions of `asked`
+    by their wording, each under its field name)."""
     if unpacks_beyond(data):
         raise ImportRejected([TOO_LARGE])
     try:
@@ -234,6 +291,7 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
         columns, missing = _column_map(header)
         if missing:
             raise ImportRejected(missing)
+        columns.update(_question_columns(header, asked))
         rows = []
         for number, values in enumerate(lines, start=2):
             values = tuple(values)
@@ -254,9 +312,30 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], dict[str, int]]:
     return rows, columns
 
 
-def check_rows(rows: list[tuple[int, dict]], columns: dict[str, int]) -> list[str]:
+def _answer_messages(number: int, raw: dict, columns: dict, asked: list[Question]) -> list:
+    _values, errors = check_answers(asked, raw)
+    messages = []
+    for question in asked:
+        if question.field_name in errors:
+            column = columns.get(question.field_name)
+            cell = f"{get_column_letter(column + 1)}{number}" if column is not None else number
+            messages.append(
+                _l(
+                    "%(cell)s (%(field)s): %(message)s",
+                    cell=cell,
+                    field=str(question.wording_in()),
+                    message=errors[question.field_name],
+                )
+            )
+    return messages
+
+
+def check_rows(
+    rows: list[tuple[int, dict]], columns: dict[str, int], asked: list[Question] = ()
+) -> list[str]:
     """Every bad cell, named (e.g. 'J7 (Estimated budget (MAD)): Enter a whole number.'), and
-    every idea typed twice (same title and lead's phone), naming both rows."""
+    every idea typed twice (same title and lead's phone), naming both rows; the answers to the
+    questions of `asked` are checked as the form checks them."""
     lookup = _choice_lookup()
     messages = []
     seen: dict[tuple, int] = {}
@@ -276,6 +355,7 @@ def check_rows(rows: list[tuple[int, dict]], columns: dict[str, int]) -> list[st
                         message=errors[field],
                     )
                 )
+        messages += _answer_messages(number, raw, columns, asked)
         if "title" in errors or "lead_phone" in errors:
             continue
         key = (" ".join(values["title"].split()).casefold(), values["lead_phone"])
@@ -296,10 +376,11 @@ def import_ideas(event: Event, data: bytes, by=None) -> tuple[list[Receipt], int
     """Import a filled template: all ideas or none. Returns (receipts of the new ideas, rows
     already imported before): each row's token derives from the file and row, so importing a
     file twice adds nothing."""
-    rows, columns = read_rows(data)
+    asked = paper_questions(event.id)
+    rows, columns = read_rows(data, asked)
     if not rows:
         raise ImportRejected([_l("The sheet has no ideas (they start on row 2).")])
-    messages = check_rows(rows, columns)
+    messages = check_rows(rows, columns, asked)
     if messages:
         raise ImportRejected(messages)
     digest = hashlib.sha256(data).hexdigest()

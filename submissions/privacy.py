@@ -18,7 +18,7 @@ from fieldtypes import FieldError, Text
 from jobs.models import OutboxEmail
 from jobs.states import OutboxState
 from refusals import Conflict, NotFound, Refusal
-from submissions import attachments
+from submissions import attachments, questions, team
 from submissions.models import DeletionRequest, Idea
 from submissions.states import AnonymiseReason, DeletionState
 
@@ -80,8 +80,9 @@ def redact_contacts(text: str | None) -> str | None:
 
 
 def anonymise_idea(idea: Idea, *, reason: str, by=None, source: str | None = None) -> dict:
-    """Erase the idea's personal data: the lead's name, phone and e-mail, the other members,
-    the attachment (its file deleted), contact details written in its texts, and the same in its
+    """Erase the idea's personal data: the lead's name, phone and e-mail, the other members
+    (and the team members' names, roles and phones), the attachment and the files answered
+    (deleted), contact details written in its texts and text answers, contact details written in its texts, and the same in its
     audit entries and e-mails. Kept: the idea's text, sector, region, gender, age bracket and
     status, its receipt code, scores and results. Returns what was done (also audited)."""
     if AnonymiseReason.parse(reason) is None:
@@ -98,6 +99,8 @@ def anonymise_idea(idea: Idea, *, reason: str, by=None, source: str | None = Non
             k: ("" if k in PERSONAL_FIELDS else redact_contacts(v) if isinstance(v, str) else v)
             for k, v in idea.original.items()
         }
+    extras = {"members_erased": team.erase_members(idea.id)}
+    extras.update(questions.erase_answers(idea.id, redact_contacts))
     had_file = bool(idea.attachment_path)
     attachments.discard(idea.attachment_path)
     idea.attachment_path = idea.attachment_name = idea.attachment_mime = None
@@ -112,6 +115,7 @@ def anonymise_idea(idea: Idea, *, reason: str, by=None, source: str | None = Non
         "attachment_deleted": had_file,
         "audit_entries_scrubbed": entries,
         "emails_scrubbed": emails,
+        **extras,
     }
     for _receiver, extra in idea_anonymised.send(idea, by=by, reason=reason):
         done.update(extra or {})
@@ -219,6 +223,7 @@ def held_data(idea: Idea) -> dict:
         .where(DeletionRequest.idea_id == idea.id)
         .order_by(DeletionRequest.id)
     )
+    given = questions.answers_of([idea.id]).get(idea.id, {})
     return {
         "receipt_code": idea.receipt_code,
         "event": {"city": idea.event.city, "date": _plain(idea.event.date)},
@@ -227,6 +232,22 @@ def held_data(idea: Idea) -> dict:
         "language": idea.locale,
         **{name: {f: getattr(idea, f) for f in fields} for name, fields in HELD_SECTIONS.items()},
         "attachment": idea.attachment_name,
+        "team_members": [
+            {
+                "name": m.name,
+                "role": m.role,
+                "gender": m.gender,
+                "age_bracket": m.age_bracket,
+                "phone": m.phone,
+                "consent_at": _plain(m.consent_at),
+            }
+            for m in team.members_of(idea.id)
+        ],
+        "answers": [
+            {"question": q.text, "answer": questions.shown_answer(q, given[q.id], "fr")}
+            for q in _asked(idea)
+            if q.id in given
+        ],
         "consent": {"at": _plain(idea.consent_at), "notice_version": idea.consent_version},
         "eligibility": idea.eligibility,
         "anonymised_at": _plain(idea.anonymised_at),
@@ -244,6 +265,12 @@ def held_data(idea: Idea) -> dict:
         "controller": "ODCO",
         "notice_version": PRIVACY_NOTICE_VERSION,
     }
+
+
+def _asked(idea: Idea) -> list:
+    return questions.questions_of(idea.event_id) + questions.questions_of(
+        idea.event_id, archived=True
+    )
 
 
 # --- Deletion requests --------------------------------------------------------------------------

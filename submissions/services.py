@@ -15,8 +15,15 @@ from extensions import db, utcnow
 from fieldtypes import FieldError, Phone, strip_control
 from paging import Page, paginate
 from refusals import Conflict, Refusal, Throttled
-from submissions import attachments
-from submissions.fields import CORRECTABLE, INELIGIBLE_REASON, SCORED_FIELDS, TYPES, clean_idea
+from submissions import attachments, questions, team
+from submissions.fields import (
+    CORRECTABLE,
+    INELIGIBLE_REASON,
+    SCORED_FIELDS,
+    TYPES,
+    clean_idea,
+    form_version,
+)
 from submissions.models import Idea, ReceiptLookupFailure
 from submissions.posting import PostingTarget, current_event, insert_if_open, posting_target
 from submissions.privacy import PRIVACY_NOTICE_VERSION
@@ -36,6 +43,15 @@ class EventClosed(Conflict):
     """The event is not accepting ideas (not in its open state)."""
 
     default_message = _l("This event is not accepting ideas.")
+
+
+class FormOutdated(Conflict):
+    """The form was made for an earlier version of the site (its fields have changed since)."""
+
+    default_message = _l(
+        "This form was made for an earlier version of the site: the idea was not recorded. "
+        "It is kept on this tablet; an organiser can type it again in the new form."
+    )
 
 
 class InvalidIdea(Refusal):
@@ -88,26 +104,40 @@ def submit_idea(
     source: str = IdeaSource.FORM,
     by=None,
     file=None,
+    version: str | None = None,
+    files=None,
 ) -> Receipt:
     """Store an idea once per token. A repeated token (double tap, resend, concurrent posts)
     gets the receipt of the idea already stored, even once the event has closed. `data` holds
-    the raw fields, plus optionally `locale`; `file` is the uploaded attachment, if any
-    (checked here, its message beside the fields' ones). Whether the event is open is checked
-    by the INSERT (EventClosed otherwise). The idea is written, not loaded: no ORM object is
-    made for it (on a hall's busiest page, building one cost as much as the INSERT)."""
+    the raw fields (the answers to the event's questions and the team's member rows too), plus
+    optionally `locale`; `file` is the uploaded attachment, if any, and `files` the files
+    answering questions, by field name (checked here, their messages beside the fields' ones).
+    `version` is the form's (`fields.form_version`), when it says one: another version is refused
+    (FormOutdated), unless its token was stored already (a replay gets its receipt). Whether the
+    event is open is checked by the INSERT (EventClosed otherwise). The idea is written, not
+    loaded: no ORM object is made for it (on a hall's busiest page, building one cost as much as
+    the INSERT); its answers and members are stored after it."""
     if IdeaSource.parse(source) is None:
         raise ValueError(f"unknown source {source!r}")
     if token is not None and not TOKEN_PATTERN.fullmatch(token):
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
     if source in IdeaSource.TYPED_IN_A_FORM and not token:
         raise InvalidIdea({"submit_token": _l("This form has expired: send it again.")})
+    if version is not None and version != form_version():
+        if (earlier := _earlier_receipt(token)) is not None:
+            return earlier
+        raise FormOutdated()
     values, errors = clean_idea(data)
     try:
         upload = attachments.check_upload(file, getattr(file, "filename", None))
     except FieldError as error:
         upload, errors = None, {**errors, "attachment": error.message}
-    if errors:
-        raise InvalidIdea(errors)
+    members, member_errors = team.check_members(data)
+    if errors or member_errors:
+        # The event's questions are read only here or after the INSERT: every message at once
+        # on a form sent back, and the happy path's INSERT still comes first.
+        _, answer_errors = questions.check_answers(questions.questions_of(event.id), data, files)
+        raise InvalidIdea({**errors, **member_errors, **answer_errors})
 
     stored = attachments.store(upload, event.id) if upload else None
     try:
@@ -120,6 +150,7 @@ def submit_idea(
     if not receipt.created:
         attachments.discard(stored)  # an identical post with the same token won the race
         return receipt
+    _store_extras(receipt, event.id, data, files, members, stored)
 
     record(
         "idea",
@@ -133,6 +164,23 @@ def submit_idea(
     if row["lead_email"]:
         _queue_receipt_email(row, receipt)
     return receipt
+
+
+def _store_extras(receipt, event_id, data, files, members, stored) -> None:
+    """The idea's answers to its event's questions (read after the INSERT: a wrong answer rolls
+    the idea back, its files abandoned) and its team members."""
+    answers, answer_errors = questions.check_answers(questions.questions_of(event_id), data, files)
+    if answer_errors:
+        attachments.abandon(stored)
+        raise InvalidIdea(answer_errors)
+    kept = []
+    try:
+        kept = questions.store_answers(receipt.idea_id, event_id, answers)
+        team.store_members(receipt.idea_id, members)
+    except BaseException:
+        for key in (stored, *kept):
+            attachments.abandon(key)
+        raise
 
 
 def _insert(event, values, token, source, by, locale, upload, stored) -> tuple[Receipt, dict]:
@@ -478,3 +526,22 @@ def set_calibration(idea: Idea, on: bool, by) -> None:
 
 def set_bank_worthy(idea: Idea, on: bool, by) -> None:
     _set_field(idea, "bank_worthy", on, by)
+
+
+_prefill: dict = {}
+
+
+def use_prefill(offered, fill) -> None:
+    """Register where the idea form's pre-fill comes from (the registration package):
+    `offered(event) -> bool` (the form offers to type a code) and `fill(event, code) -> dict | None`
+    (the form's data for that code, or None for an unknown one)."""
+    _prefill["offered"], _prefill["fill"] = offered, fill
+
+
+def prefill_offered(event) -> bool:
+    return bool(_prefill) and _prefill["offered"](event)
+
+
+def prefill(event, code: str | None) -> dict | None:
+    """The idea form's data for a registration code (typed at the kiosk, or the e-mail's link)."""
+    return _prefill["fill"](event, code) if _prefill and code else None

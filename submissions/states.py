@@ -68,3 +68,19 @@ class AnonymiseReason(Vocabulary):
 
     RETENTION = "retention"  # its event's retention period ran out
     DELETION_REQUEST = "deletion_request"  # the participant asked, an organiser approved
+
+
+class QuestionKind(Vocabulary):
+    """The kinds of question an organiser may add to an event's idea form."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    FILE = "file"
+
+    TEXTS: ClassVar[tuple["QuestionKind", ...]]  # a maximum length applies
+
+
+QuestionKind.TEXTS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -25,7 +26,7 @@ from flask_login import current_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from accounts.decorators import event_permission, permission_required
+from accounts.decorators import event_permission, permission_required, require
 from accounts.permissions import can
 from accounts.services import authenticate
 from accounts.states import Permission
@@ -34,20 +35,24 @@ from audit.services import record_access
 from competitions.models import Event
 from competitions.services import get_event
 from competitions.states import EventState
+from core.offline import available_offline
 from core.privacy import personal_data
 from extensions import db, limiter
 from fieldtypes import strip_control
 from i18n import current_language, template_language
 from jobs.outbox import site_base_url
 from paging import page_number
-from refusals import form_refusals, on_refusal, see_other
+from refusals import form_refusals, on_refusal, see_other, wants_json
 from sqlite_locking import read_first
-from submissions import attachments, paper, posting, services
+from submissions import attachments, paper, posting, questions, services, team
 from submissions.fields import (
+    AGE_LABELS,
     CORRECTABLE,
     ELIGIBILITY_LABELS,
+    GENDER_LABELS,
     SECTOR_LABELS,
     SOURCE_LABELS,
+    form_version,
 )
 from submissions.forms import (
     CorrectionForm,
@@ -59,10 +64,12 @@ from submissions.forms import (
 )
 from submissions.models import Idea
 from submissions.privacy_views import bp as privacy_bp
-from submissions.states import IdeaSource, TriageFilter
+from submissions.question_views import bp as questions_bp
+from submissions.states import IdeaSource, QuestionKind, TriageFilter
 
 bp = Blueprint("submissions", __name__)
 bp.register_blueprint(privacy_bp)  # /privacy: the notice, participants' rights
+bp.register_blueprint(questions_bp)  # an event's questions, what its jury sees
 _RECEIPTS_KEPT = 10
 
 
@@ -71,6 +78,7 @@ def event_links(event: Event) -> list[tuple[str, str]]:
     links = [
         (_("Ideas"), url_for("submissions.triage", slug=event.slug)),
         (_("QR poster"), url_for("submissions.poster", slug=event.slug)),
+        (_("Questions and jury view"), url_for("submissions.questions.builder", slug=event.slug)),
     ]
     if event.accepts_ideas:
         links[1:1] = [
@@ -169,6 +177,33 @@ def blank_fields(assisted: bool) -> Markup:
     return cache[key]
 
 
+def _form_extras(event: Event, typed: dict | None = None, errors: dict | None = None) -> dict:
+    """What the idea form shows beside its fixed fields: the event's questions and the team's
+    member rows, with what was typed and each one's message when the form comes back."""
+    typed = typed or {}
+    begun = max(
+        (row + 1 for row in range(team.MAX_MEMBERS) if _member_row_typed(typed, row)), default=0
+    )
+    wanted = request.form.get("add_member") is not None if request.method == "POST" else False
+    rows = min(team.MAX_MEMBERS, max(team.FORM_ROWS, begun + (1 if wanted else 0)))
+    return {
+        "questions": questions.questions_of(event.id),
+        "typed": typed,
+        "errors": errors or {},
+        "member_rows": rows,
+        "max_members": team.MAX_MEMBERS,
+        "member_labels": team.LABELS,
+        "gender_labels": GENDER_LABELS,
+        "age_labels": AGE_LABELS,
+        "yes_no": questions.YES_NO_LABELS,
+        "kinds": QuestionKind,
+    }
+
+
+def _member_row_typed(typed: dict, row: int) -> bool:
+    return any(str(typed.get(team.field_name(row, field)) or "").strip() for field in team.TYPES)
+
+
 def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict):
     """GET shows a blank form with a fresh one-time token; POST stores the idea once. The
     WTForms form is built only to show a form that came back with errors: a blank form is a
@@ -179,37 +214,36 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         event = _event(slug)
         if not event.accepts_ideas:
             return _closed(event)
+        code = request.args.get("registration")
+        data = services.prefill(event, strip_control(code)) if code else None
+        if code and data is None:
+            flash(_("No registration of this event has this code: the form is blank."), "warning")
         return render_template(
             "submissions/submit.html",
             event=event,
-            form=None,
-            blank_fields=blank_fields(assisted=source == IdeaSource.ASSISTED),
+            form=IdeaForm(data=data, assisted=source == IdeaSource.ASSISTED) if data else None,
+            extras=_form_extras(event, data),
+            blank_fields=None if data else blank_fields(assisted=source == IdeaSource.ASSISTED),
+            prefill_offered=services.prefill_offered(event),
             submit_token=secrets.token_urlsafe(24),
+            form_version=form_version(),
             source=source,
             action=action,
             **template_vars,
         )
+    if "add_member" in request.form:  # "Add a member" without script: the form again, longer
+        return _form_again(slug, source=source, action=action, template_vars=template_vars)
     with read_first():  # a target not yet remembered is looked up
         target = posting.posting_target(slug) or abort(404)
     data = request.form.to_dict()
     data["locale"] = current_language()
+    if wants_json():  # a tablet sending its queue (static/js/submissions.js): refusals as JSON
+        url, receipt = _store_idea(target, data, source)
+        return jsonify(ok=True, code=receipt.code, receipt_url=url, created=receipt.created)
     refused = form_refusals()
     with refused:
-        by = current_user if current_user.is_authenticated else None
-        receipt = services.submit_idea(
-            target,
-            data,
-            data.get("submit_token"),
-            source=source,
-            by=by,
-            file=request.files.get("attachment"),
-        )
-        # A token reused on another event's form leads to the receipt of the event that holds it.
-        if receipt.event_id != target.id:
-            slug = db.session.get(Event, receipt.event_id).slug
-        db.session.commit()
-        _remember_receipt(receipt.code, kiosk=source == IdeaSource.KIOSK)
-        return see_other(url_for("submissions.receipt", slug=slug, code=receipt.code))
+        url, _receipt = _store_idea(target, data, source)
+        return see_other(url)
     event = _event(slug)
     if not event.accepts_ideas:  # closed before the INSERT, or while the form was being corrected
         return _closed(event)
@@ -222,11 +256,65 @@ def _idea_form_page(slug: str, *, source: str, action: str, template_vars: dict)
         "submissions/submit.html",
         event=event,
         form=form,
+        extras=_form_extras(event, data, refused.errors),
         submit_token=token,
+        form_version=form_version(),
         source=source,
         action=action,
         **template_vars,
     ), refused.status
+
+
+def _store_idea(target: posting.PostingTarget, data: dict, source: str):
+    """Store the posted idea once per token (a replay gets the first receipt) and commit:
+    its receipt page's address and the receipt."""
+    by = current_user if current_user.is_authenticated else None
+    receipt = services.submit_idea(
+        target,
+        data,
+        data.get("submit_token"),
+        source=source,
+        by=by,
+        file=request.files.get("attachment"),
+        files=request.files,
+        version=data.get("form_version"),
+    )
+    # A token reused on another event's form leads to the receipt of the event that holds it.
+    slug = target.slug
+    if receipt.event_id != target.id:
+        slug = db.session.get(Event, receipt.event_id).slug
+    db.session.commit()
+    _remember_receipt(receipt.code, kiosk=source == IdeaSource.KIOSK)
+    return url_for("submissions.receipt", slug=slug, code=receipt.code), receipt
+
+
+def offline_pages() -> list[str]:
+    """A kiosk tablet keeps its blank form for offline use (core.offline's page provider); a
+    phone keeps the form it opened, as it opened it."""
+    slug = session.get("kiosk_event")
+    return [url_for("submissions.kiosk", slug=slug)] if slug else []
+
+
+def _form_again(slug: str, *, source: str, action: str, template_vars: dict):
+    """The form as typed, with one more member row; nothing stored (a file is chosen again)."""
+    event = _event(slug)
+    if not event.accepts_ideas:
+        return _closed(event)
+    data = request.form.to_dict()
+    token = data.get("submit_token") or ""
+    if not services.TOKEN_PATTERN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
+    return render_template(
+        "submissions/submit.html",
+        event=event,
+        form=IdeaForm(assisted=source == IdeaSource.ASSISTED),
+        extras=_form_extras(event, data),
+        submit_token=token,
+        form_version=form_version(),
+        source=source,
+        action=action,
+        **template_vars,
+    )
 
 
 def _event_key() -> str:
@@ -251,6 +339,7 @@ def rate_limited(view):
 
 @bp.route("/e/<slug>/submit", methods=["GET", "POST"])
 @personal_data
+@available_offline
 @rate_limited
 def submit(slug: str):
     """The public form: no account, in the participant's language, from any phone."""
@@ -328,6 +417,7 @@ def kiosk_stop(slug: str):
 
 @bp.route("/e/<slug>/kiosk", methods=["GET", "POST"])
 @personal_data
+@available_offline
 @rate_limited
 def kiosk(slug: str):
     if not _is_kiosk(slug):
@@ -499,9 +589,15 @@ def import_sheet(slug: str):
 @bp.get("/tour/ideas-template.xlsx")
 @permission_required(Permission.MANAGE)
 def ideas_template():
+    """The paper template; `?event=<slug>` adds that event's questions (a column each)."""
     buffer = BytesIO()
     language = template_language()
-    paper.build_template(language).save(buffer)
+    asked = []
+    if slug := request.args.get("event"):
+        event = _event(strip_control(slug))
+        require(Permission.MANAGE, event)
+        asked = paper.paper_questions(event.id)
+    paper.build_template(language, asked).save(buffer)
     buffer.seek(0)
     return send_file(
         buffer,
@@ -531,6 +627,14 @@ def _idea_page(event: Event, idea: Idea, status: int = 200, **forms):
             data={"eligibility": idea.eligibility, "reason": idea.ineligible_reason or ""}
         ),
         duplicate_form=forms.pop("duplicate_form", None) or DuplicateForm(),
+        members=team.members_of(idea.id),
+        member_genders=GENDER_LABELS,
+        member_ages=AGE_LABELS,
+        counts=team.team_counts(idea),
+        asked=questions.questions_of(event.id) + questions.questions_of(event.id, archived=True),
+        answers=questions.answers_of([idea.id]).get(idea.id, {}),
+        shown_answer=questions.shown_answer,
+        kinds=QuestionKind,
     ), status
 
 
@@ -616,6 +720,28 @@ def attachment(slug: str, idea_id: int):
         download_name=attachments.download_name(
             idea.attachment_name, Path(idea.attachment_path).suffix
         ),
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/tour/events/<slug>/ideas/<int:idea_id>/answers/<int:question_id>/file")
+@event_permission(Permission.PERSONAL_DATA)
+def answer_file(slug: str, idea_id: int, question_id: int):
+    """The file an idea sent in answer to one of its event's questions (a download, audited)."""
+    idea = _idea(_event(slug), idea_id)
+    answer = questions.answers_of([idea.id]).get(idea.id, {}).get(question_id)
+    if answer is None or not answer.file_path:
+        abort(404)
+    try:
+        stored = attachments.open_stored(answer.file_path)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        stored,
+        mimetype=answer.file_mime,
+        as_attachment=True,
+        download_name=attachments.download_name(answer.file_name, Path(answer.file_path).suffix),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

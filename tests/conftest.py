@@ -71,6 +71,10 @@ def test_config(database_url, tmp_path_factory):
         # Tests post many ideas from one address; tests/submissions/test_rate_limits.py lowers them.
         "SUBMIT_LIMITS_PER_ADDRESS": "100000 per minute",
         "SUBMIT_LIMITS_PER_EVENT": "100000 per minute",
+        "REGISTER_LIMITS_PER_ADDRESS": "100000 per minute",
+        "REGISTER_LIMITS_PER_EVENT": "100000 per minute",
+        "AUDIENCE_LIMITS_PER_ADDRESS": "100000 per minute",
+        "AUDIENCE_LIMITS_PER_DEVICE": "100000 per minute",
     }
 
 

@@ -30,6 +30,8 @@ from competitions.models import Rubric
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
+from registration.models import RegistrationSetting
+from submissions.models import Question
 from tests.builders import (
     add_jury,
     add_result,
@@ -107,6 +109,8 @@ EXPECTED = {
     "adviser": _rule(organiser=IN, facilitator_here=IN),
     # a one-time sign-in link that is not valid: the same refusal for everyone
     "bad_link": dict.fromkeys(ROLES, 410),
+    # an address holding a secret code that matches nothing (a ticket): not found for everyone
+    "unknown_secret": dict.fromkeys(ROLES, 404),
     # signing out: the signed-in are sent to the sign-in page, the others asked to sign in
     "sign_out": {**dict.fromkeys(ROLES, SIGNED_OUT), **SIGNED_IN_OUT},
 }
@@ -117,6 +121,8 @@ ACCESS = {
     "core.vendor": "public",
     "core.healthz": "public",
     "core.favicon": "public",
+    "core.service_worker": "public",
+    "core.offline_manifest": "public",
     "accounts.login": "public",
     "accounts.login_link": "bad_link",
     "accounts.logout": "sign_out",
@@ -162,6 +168,7 @@ ACCESS = {
     "submissions.idea_detail": "manage",
     "submissions.idea_action": "manage",
     "submissions.attachment": "manage",
+    "submissions.answer_file": "manage",
     "submissions.privacy.notice": "public",
     "submissions.privacy.my_data": "public",
     "submissions.privacy.delete_request": "public",
@@ -169,8 +176,15 @@ ACCESS = {
     "submissions.privacy.decide": "organiser",
     "judging.my_events": "jury",
     "judging.sheet": "own_sheet",
+    "judging.idea_file": "own_sheet",
+    "submissions.questions.builder": "manage",
+    "submissions.questions.edit": "manage",
+    "submissions.questions.move": "manage",
+    "submissions.questions.remove": "manage",
+    "submissions.questions.jury_view": "manage",
     "judging.save_score": "own_sheet",
     "judging.submit": "own_sheet",
+    "judging.tablet_report": "jury",
     "judging.conflict": "own_sheet",
     "judging.progress": "view",
     "judging.assign": "manage",
@@ -202,6 +216,21 @@ ACCESS = {
     "judging.certificate": "public",
     "judging.certificate_pdf": "public",
     "judging.api_ranking": "unpublished_ranking",
+    "judging.now_pitching": "event_jury",
+    "stage.rounds_page": "manage",
+    "stage.save_round": "manage",
+    "stage.remove_round": "manage",
+    "stage.start_confirm": "manage",
+    "stage.start": "manage",
+    "stage.running_order": "manage",
+    "stage.draw_lots": "manage",
+    "stage.control": "manage",
+    "stage.act": "manage",
+    "stage.screen": "public",
+    "stage.prizes_page": "manage",
+    "stage.add_prize": "manage",
+    "stage.remove_prize": "manage",
+    "stage.screen_state": "public",
     "jobs.outbox": "organiser",
     "jobs.outbox_send": "organiser",
     "accounts.locked_accounts": "organiser",
@@ -246,6 +275,23 @@ ACCESS = {
     "bank.delete_document": "adviser",
     "bank.plan": "organiser",
     "bank.openapi_document": "public",
+    "registration.register": "public",
+    "registration.ticket": "unknown_secret",
+    "registration.cancel": "public",
+    "registration.manage": {"GET": "view"},
+    "registration.configure": "manage",
+    "registration.cancel_registrant": "manage",
+    "registration.check_in": "assist",
+    "emailtemplates.index": "manage",
+    "emailtemplates.edit": "manage",
+    "audience.vote": "public",
+    "audience.results_json": "public",
+    "audience.vote_qr_svg": "public",
+    "audience.screen": "public",
+    "audience.manage": {"GET": "view"},
+    "audience.control": "manage",
+    "audience.generate_codes": "manage",
+    "audience.code_sheet": "manage",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "judging.event_gallery", "bank.promote"}
@@ -257,9 +303,16 @@ OPEN_EVENT_ROUTES = {
     "submissions.submit",
     "submissions.kiosk",
     "submissions.assist",
+    "registration.register",
 }
 # Routes where an organiser's GET may find nothing to serve yet (no file): still past the door.
-NOTHING_TO_SERVE = {"jobs.export_download", "submissions.attachment", "bank.download_document"}
+NOTHING_TO_SERVE = {
+    "jobs.export_download",
+    "submissions.attachment",
+    "submissions.answer_file",
+    "judging.idea_file",
+    "bank.download_document",
+}
 
 
 @pytest.fixture
@@ -316,8 +369,11 @@ def world(app):
     document = MilestoneDocument(
         milestone=milestone, name="statuts.pdf", key="1/absent.pdf", mime="application/pdf", size=9
     )
+    question = Question(event_id=event_a.id, kind="short_text", text="Partenaires ?")
+    db.session.add(RegistrationSetting(event_id=event_o.id, is_open=True))
     db.session.add_all(
         [sheet, spare_rubric, project, export, certificate, partner, application, milestone]
+        + [question]
     )
     db.session.add(document)
     db.session.commit()
@@ -360,6 +416,10 @@ def world(app):
             "request_id": 1,
             "region_code": "02",
             "decision": "refuse",
+            "question_id": question.id,
+            "which": "main",
+            "registrant_id": 1,
+            "kind": "receipt",
         },
     }
 

@@ -35,7 +35,8 @@ from jobs.models import ExportJob
 from judging import deliberation as delib
 from judging import services as judging
 from judging.models import Certificate, ScoreSheet
-from submissions.models import Idea
+from registration import services as registration
+from submissions.models import Idea, IdeaFormSettings, Question
 from tests.builders import add_jury, make_competition, make_event, make_idea, make_user
 
 VISITORS = ("anonymous", "participant", "judge", "organiser", "kiosk")
@@ -122,6 +123,18 @@ def tour(app):
     )
     db.session.add_all([project, export, programme, partner, application, milestone, document])
     bank_documents.file_store().put(document.key, b"%PDF-1.4\n")
+    judged = events[EventState.JUDGING]
+    question = Question(
+        event_id=judged.id, kind="short_text", text="Partenaires ?", visible_to_jury=True
+    )
+    shown = IdeaFormSettings(event_id=judged.id, jury_sees_attachments=True, jury_sees_answers=True)
+    db.session.add_all([question, shown])
+    draft = events[EventState.DRAFT]
+    registration.configure(draft, {"is_open": "y", "capacity": "1"}, by=organiser)
+    tickets = [
+        registration.register(draft, {"name": "Amina", "phone": phone, "consent": "y"})
+        for phone in ("0611111111", "0622222222")  # a place, then the waiting list
+    ]
     db.session.commit()
     return {
         "organiser": organiser,
@@ -130,6 +143,7 @@ def tour(app):
         "events": events,
         "receipts": [idea.receipt_code for idea in ideas],
         "invitation": invitation,
+        "tickets": [(draft.slug, ticket.code) for ticket in tickets],
         "args": {
             "project_id": project.id,
             "export_id": export.id,
@@ -141,6 +155,10 @@ def tour(app):
             "application_id": application.id,
             "milestone_id": milestone.id,
             "document_id": document.id,
+            "question_id": question.id,
+            "which": "main",
+            "kind": "receipt",
+            "lang": "fr",
         },
     }
 
@@ -154,6 +172,10 @@ def _argument_sets(rule, tour):
         else "bootstrap/dist/css/bootstrap.min.css",
         **tour["args"],
     }
+    if rule.endpoint == "registration.ticket":
+        for slug, code in tour["tickets"]:
+            yield {**fixed, "slug": slug, "code": code}
+        return
     if rule.endpoint == "accounts.invitation":  # a staff account's invitation, not a jury card
         fixed["token"] = tour["invitation"]
     if "sheet_id" in rule.arguments and "slug" not in rule.arguments:
@@ -253,4 +275,6 @@ def test_no_get_request_writes_to_the_database(app, tour):
 NEVER_200 = {
     "jobs.export_download",  # the export failed: there is no file to download
     "submissions.attachment",  # no idea of the tour was sent with a file
+    "submissions.answer_file",  # nor a file in answer to a question
+    "judging.idea_file",  # so no file for the jury to open either
 }

@@ -14,12 +14,24 @@ from sqlalchemy import select
 
 from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.models import Competition, Criterion, Event, Rubric
+from emailtemplates.models import EmailTemplate
 from extensions import db
 from judging import paper
-from judging.models import Conflict, Deliberation, ScoreSheet, WinnerChoice
-from submissions.models import DeletionRequest, Idea
+from judging.models import (
+    Conflict,
+    Deliberation,
+    ScoreSheet,
+    ShortlistEntry,
+    SpecialPrize,
+    WinnerChoice,
+)
+from judging.states import PrizeRule
+from registration.models import Registrant
+from submissions import questions
+from submissions.models import Answer, DeletionRequest, Idea, Question, TeamMember
 from tests.builders import make_bank_project, make_competition, make_event, make_idea, make_user
 from tests.judging.conftest import build_judging, fill, set_state, sheet_of
+from tests.registration.conftest import open_registration, person
 from tests.submissions.conftest import form_data
 
 TOO_LONG = "au maximum"  # "At most %(max)s characters (%(got)s typed)." in French
@@ -193,6 +205,36 @@ def paper_score_comment(client, login, field, value):
     return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
 
 
+def prize_form(client, login, field, value):
+    event = make_event(state="judging")
+    login(make_user())
+    data = {"name": "Prix", "rule": PrizeRule.WOMEN_LED, field: value}
+    response = client.post(f"/events/{event.slug}/prizes", data=data, follow_redirects=True)
+    return Sent(response, lambda: db.session.scalar(select(getattr(SpecialPrize, field))))
+
+
+def shortlist_reason(client, login, field, value):
+    from judging import rounds
+
+    event, ideas, judges = build_judging(n_ideas=3, n_judges=2)
+    for idea, mark in zip(ideas, (5, 4, 3), strict=True):
+        for judge in judges:
+            fill(sheet_of(idea, judge), mark)
+    rounds.save_pitch_round(
+        event, {"shortlist_size": "1", "pitch_minutes": "5", "questions_minutes": "3"}, judges[0]
+    )
+    db.session.commit()
+    login(make_user())
+    data = {"idea_id": [ideas[0].id, ideas[2].id], "reason": value, "confirm": "yes"}
+    response = client.post(f"/events/{event.slug}/rounds/start", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(ShortlistEntry.reason).where(ShortlistEntry.idea_id == ideas[2].id)
+        ),
+    )
+
+
 def bank_edit(client, login, field, value):
     project, data = make_bank_project()
     login(make_user())
@@ -300,6 +342,56 @@ def invitation_form(client, login, field, value):
         response,
         lambda: db.session.scalar(select(getattr(User, field)).where(User.role == "viewer")),
     )
+
+
+def question_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"text": "Question ?", "kind": "short_text", field: value}
+    response = client.post(f"/tour/events/{event.slug}/questions", data=data)
+    return Sent(
+        response,
+        lambda: db.session.scalar(
+            select(getattr(Question, field)).where(Question.event_id == event.id)
+        ),
+    )
+
+
+def team_member(client, login, field, value):
+    event = make_event()
+    typed_ = {"member-0-name": "Sara", "member-0-consent": "y", f"member-0-{field}": value}
+    response = client.post(
+        f"/e/{event.slug}/submit", data=form_data(**typed_), content_type="multipart/form-data"
+    )
+    return Sent(response, lambda: db.session.scalar(select(getattr(TeamMember, field))))
+
+
+def question_answer(client, login, field, value):
+    """`field` is the question's kind: its answer's default limit."""
+    event = make_event()
+    question = questions.add_question(event.id, {"text": "Q", "kind": field}, by=make_user())
+    db.session.commit()
+    response = client.post(
+        f"/e/{event.slug}/submit",
+        data=form_data(**{question.field_name: value}),
+        content_type="multipart/form-data",
+    )
+    return Sent(response, lambda: db.session.scalar(select(Answer.value)))
+
+
+def registration_form(client, login, field, value):
+    event = open_registration()
+    data = person(**{field: value})
+    response = client.post(f"/e/{event.slug}/register", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(Registrant, field))))
+
+
+def email_template_form(client, login, field, value):
+    event = make_event()
+    login(make_user())
+    data = {"action": "save", "subject": "Reçu", "body": "Bonjour", field: value}
+    response = client.post(f"/e/{event.slug}/emails/receipt/fr", data=data)
+    return Sent(response, lambda: db.session.scalar(select(getattr(EmailTemplate, field))))
 
 
 def _fresh(model, id_, field):
@@ -426,6 +518,21 @@ LIMITS = [
     (jury_form, "email", 254, "adresse e-mail valide"),
     (invitation_form, "name", 200, TOO_LONG),
     (invitation_form, "email", 254, "adresse e-mail valide"),
+    (question_form, "text", 500, TOO_LONG),
+    (question_form, "text_ar", 500, TOO_LONG),
+    (question_form, "text_en", 500, TOO_LONG),
+    (team_member, "name", 200, TOO_LONG),
+    (team_member, "role", 100, TOO_LONG),
+    (question_answer, "short_text", 200, TOO_LONG),
+    (question_answer, "long_text", 2_000, TOO_LONG),
+    (prize_form, "name", 200, TOO_LONG),
+    (prize_form, "name_ar", 200, TOO_LONG),
+    (prize_form, "name_en", 200, TOO_LONG),
+    (shortlist_reason, "reason", 2_000, TOO_LONG),
+    (registration_form, "name", 200, TOO_LONG),
+    (registration_form, "email", 254, "adresse e-mail valide"),
+    (email_template_form, "subject", 200, TOO_LONG),
+    (email_template_form, "body", 10_000, TOO_LONG),
 ]
 # Values whose form is constrained: an address, a key, an e-mail.
 SHAPED = {"slug": lambda n: "a" * n, "key": lambda n: "k" * n}
@@ -434,6 +541,7 @@ FLASHED = (
     organiser_conflict_reason,
     paper_score_comment,
     deletion_refusal,
+    prize_form,
 )  # refused with a flash after a 303 (see below)
 
 

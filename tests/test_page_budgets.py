@@ -39,7 +39,7 @@ PAGES = [
 STATEMENT_BUDGET = {  # measured (SQLite, issue 21): 9, 16, 13, 6, 10, 6, 6, 6
     "audit log": 10,
     "progress": 18,
-    "deliberation": 15,
+    "deliberation": 16,  # 13 + the pitch round in force, its shortlist, the special prizes
     "triage": 8,
     "ranking API": 12,
     "judge's sheets": 8,

@@ -57,6 +57,10 @@ ROLES = {
             "/bank",
             "/e/oujda-2025/results",
             "/winners",
+            "/stage/finale-nationale-2025",  # the stage screen, a team on stage
+            "/e/laayoune-2025/register",
+            f"/e/{OPEN_EVENT}/vote",
+            f"/e/{OPEN_EVENT}/audience/screen",
         ],
         True,
         False,
@@ -74,6 +78,9 @@ ROLES = {
             "/tour/events/dakhla-2025",
             "/tour/events/finale-nationale-2025",
             "/judging/finale-nationale-2025/finalists",
+            "/events/finale-nationale-2025/rounds",  # the pitch round started: running order
+            "/events/finale-nationale-2025/stage",
+            "/events/finale-nationale-2025/prizes",
         ],
         False,
         False,
@@ -140,6 +147,11 @@ def _seed(app):
         # a certificate's public check page (its link is printed on the PDF)
         code = db.session.scalar(select(Certificate.code).order_by(Certificate.id))
         ROLES["participant"][1].append(f"/certificate/{code}")
+        # a registrant's ticket (its link is in the registration e-mail)
+        from registration.models import Registrant
+
+        ticket = db.session.scalar(select(Registrant.code).order_by(Registrant.id))
+        ROLES["participant"][1].append(f"/e/laayoune-2025/ticket/{ticket}")
         sara = make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
                          events=[get_event(OPEN_EVENT)])  # fmt: skip
         # She advises the bank's first project: her menu's "My projects", its path, its documents.

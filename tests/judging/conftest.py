@@ -29,7 +29,7 @@ def sheet_of(idea, judge) -> ScoreSheet:
 
 def fill(sheet, marks, judge=None, submit=True):
     """Score every criterion of the sheet: marks is a list (rubric order) or one value for all."""
-    criteria = sheet.event.rubric.criteria
+    criteria = services.sheet_rubric(sheet).criteria
     if not isinstance(marks, list | tuple):
         marks = [marks] * len(criteria)
     for criterion, value in zip(criteria, marks, strict=True):

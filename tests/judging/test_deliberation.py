@@ -221,6 +221,22 @@ def test_carry_winners_to_the_final_is_idempotent(app):
     assert db.session.query(Idea).filter_by(event_id=final.id).count() == 1
 
 
+def test_a_winner_carried_into_the_final_takes_its_team_along(app):
+    from submissions import team
+
+    event, ideas, judges = scored_event()
+    team.store_members(
+        ideas[0].id,
+        [{"name": "Sara", "role": "", "gender": "female", "age_bracket": "25_34", "position": 1}],
+    )
+    publish(event, judges)
+    final = make_event(competition=event.competition, state="open", is_final=True, city="Rabat")
+    (carried,) = delib.carry_winners_to_final(final, None)
+    db.session.commit()
+    assert [(m.name, m.gender) for m in team.members_of(carried.id)] == [("Sara", "female")]
+    assert team.team_counts(carried) == team.team_counts(ideas[0])
+
+
 def test_judging_state_assigns_sheets(app):
     event = make_event(state="open")
     judge = make_user("jury")

@@ -206,7 +206,8 @@ def test_a_valid_post_reads_nothing_before_its_insert(client, app):
     """The happy path: insert the idea and its audit entry, commit. The event is looked up by
     the first post only (then remembered: its INSERT checks it still holds); no look-up of the
     token or the receipt code before the insert (the unique indexes decide), and no reload of
-    the idea or the event after the commit."""
+    the idea or the event after the commit. The event's questions are read after the INSERT,
+    in its transaction (a wrong answer rolls the idea back)."""
     from sqlalchemy import event as sa_event
 
     event = SimpleNamespace(slug=make_event().slug)  # the test's own reloads are not counted
@@ -223,7 +224,7 @@ def test_a_valid_post_reads_nothing_before_its_insert(client, app):
             assert response.status_code == 303
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", seen)
-    assert posts == [["SELECT", "INSERT", "INSERT"], ["INSERT", "INSERT"]]
+    assert posts == [["SELECT", "INSERT", "SELECT", "INSERT"], ["INSERT", "SELECT", "INSERT"]]
 
 
 def test_a_remembered_event_that_changed_is_checked_by_the_insert(client, app):

@@ -1,0 +1,33 @@
+"""The audience prize's panel on the pitch round's stage screen (`judging.rounds.add_stage_panel`,
+issue 20's stage, built beside this work): the vote's address and, while the organisers show
+them, the live counts. Reads only."""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from audience import services
+from jobs.outbox import external_url
+
+
+def stage_panel(event, _round, language: str) -> dict | None:
+    """None until the vote is opened; then {"key", "title", "lines", "image_url"} in the screen's
+    language: how to vote (while open), then each idea's votes when shown."""
+    poll = services.poll_of(event)
+    if poll.opened_at is None:
+        return None
+    url = external_url("audience.vote", slug=event.slug)
+    with force_locale(language):
+        lines = [_("Vote from your phone: %(url)s", url=url)] if poll.is_open else []
+        if poll.is_closed:
+            lines.append(_("The vote is closed."))
+        if poll.show_results:
+            lines += [
+                _("%(title)s: %(n)s votes", title=title, n=votes)
+                for _id, title, votes, _flagged in services.tally(event).rows
+            ]
+        return {
+            "key": "audience",
+            "title": _("Audience prize"),
+            "lines": lines,
+            "image_url": external_url("audience.vote_qr_svg", slug=event.slug),
+        }

@@ -1,0 +1,114 @@
+"""The ranking keeps each event's sheets between calls (`judging.services._SheetCache`) and is
+never stale: every change to what it reads (a sheet submitted, reopened, amended and submitted
+again, voided with its judge, a rubric's weights) changes the key it is kept under."""
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from extensions import db
+from judging import services
+from tests.builders import make_user
+
+from .conftest import build_judging, fill, sheet_of
+
+
+def _statements(call):
+    """(the call's result, the SQL statements it ran)."""
+    seen = []
+
+    def listen(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        return call(), seen
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def _reads_scores(statements) -> bool:
+    return any("FROM score_sheets JOIN scores" in s for s in statements)
+
+
+def _raw(event, idea):
+    rows = {r["idea_id"]: r for r in services.event_ranking(event)["ideas"]}
+    return rows[idea.id]["raw"], rows[idea.id]["judges"]
+
+
+def test_the_sheets_are_read_once_until_they_change(app):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    first, statements = _statements(lambda: services.event_ranking(event, consistency=True))
+    assert _reads_scores(statements)
+    again, statements = _statements(lambda: services.event_ranking(event, consistency=True))
+    assert not _reads_scores(statements)  # one small fingerprint query, no marks read
+    assert again == first
+    fill(sheet_of(ideas[1], judges[0]), 1)  # a new submitted sheet: read again
+    after, statements = _statements(lambda: services.event_ranking(event))
+    assert _reads_scores(statements)
+    assert {r["idea_id"]: r["judges"] for r in after["ideas"]} == {ideas[0].id: 1, ideas[1].id: 1}
+
+
+def test_a_reopened_then_amended_sheet_is_never_stale(app):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2, min_judges=1)
+    sheet = sheet_of(ideas[0], judges[0])
+    fill(sheet, 5)
+    fill(sheet_of(ideas[0], judges[1]), 5)
+    assert _raw(event, ideas[0]) == (pytest.approx(100), 2)
+    services.reopen_sheet(sheet, make_user("organiser"))
+    db.session.commit()
+    assert _raw(event, ideas[0]) == (pytest.approx(100), 1)  # the reopened sheet left
+    fill(sheet, 1)  # the same sheet, other marks, submitted again: same count, same ids
+    assert _raw(event, ideas[0]) == (pytest.approx(50), 2)
+
+
+def test_a_removed_judges_voided_sheets_leave_the_ranking(app):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    fill(sheet_of(ideas[0], judges[1]), 1)
+    assert _raw(event, ideas[0]) == (pytest.approx(50), 2)
+    services.on_jury_member_removed(event, user=judges[1], submitted="void")
+    db.session.commit()
+    assert _raw(event, ideas[0]) == (pytest.approx(100), 1)
+
+
+def test_a_change_of_weights_is_read_again(app):
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, min_judges=1)
+    criteria = event.rubric.criteria
+    fill(
+        sheet_of(ideas[0], judges[0]), [criteria[0].scale_max] + [c.scale_min for c in criteria[1:]]
+    )
+    before = _raw(event, ideas[0])[0]
+    criteria[0].weight = criteria[0].weight * 3
+    db.session.commit()
+    assert _raw(event, ideas[0])[0] > before
+
+
+def test_a_whole_tour_export_keeps_no_sheets(app):
+    from judging.results import results_of_events
+
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    results_of_events([event], keep=False)  # what the export reads, each event once
+    _ranking, statements = _statements(lambda: services.event_ranking(event))
+    assert _reads_scores(statements)  # nothing was kept: the memory stays the export's own
+
+
+def test_a_sheet_submitted_between_the_key_and_the_marks_is_never_served_stale(app, monkeypatch):
+    """The sheets read are kept under the key of the rows read, not under the key asked just
+    before: a sheet submitted in between (another request's commit) and reopened afterwards
+    brings the key back to what was asked, and the kept rows (with that sheet) must not serve."""
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    connection = db.session.connection()
+    specs = {event.id: services.criterion_specs(event.rubric)}
+    asked = services._sheet_fingerprints(connection, [event], specs, False)  # before it is sent
+    app.extensions.pop("judging.sheet_cache", None)
+    late = sheet_of(ideas[0], judges[1])
+    fill(late, 1)  # committed after the key was asked, before the marks are read
+    monkeypatch.setattr(services, "_sheet_fingerprints", lambda *args: asked)
+    assert _raw(event, ideas[0]) == (pytest.approx(50), 2)
+    monkeypatch.undo()
+    services.reopen_sheet(late, make_user("organiser"))  # the key is back to `asked`
+    db.session.commit()
+    assert _raw(event, ideas[0]) == (pytest.approx(100), 1)
