@@ -16,6 +16,7 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from places import reference as places
 from refusals import Refusal
 
 # Arabic-Indic (Arabic keyboards) and Eastern Arabic-Indic (Persian keyboards) digits.
@@ -364,4 +365,71 @@ def parse_fields(
             values[name] = kind.parse(raw.get(name))
         except FieldError as error:
             errors[name] = error.message
+    return values, errors
+
+
+PLACE_FIELDS = ("region_code", "province_code", "commune_code")
+_PLACE_TEXT_MAX = 200  # the longest name of the reference is far shorter: more is not a place
+
+
+def _place_text(raw) -> str:
+    if raw is None or isinstance(raw, bool):
+        return ""
+    return strip_control(str(raw)).strip()
+
+
+def _find_place(text: str, level: str, parent: str | None) -> str | None:
+    """A code of `level` meant by `text` (the code itself, or a name in French or Arabic: case,
+    accents and hyphens do not matter), looked for under `parent` first, then anywhere."""
+    if len(text) > _PLACE_TEXT_MAX:
+        return None
+    if level == "region" and text.isdigit():
+        text = text.zfill(2)  # a spreadsheet reads the code 04 as the number 4
+    if places.is_code(text, level):
+        return text
+    if level == "region":
+        return places.find_region(text)
+    if level == "province":
+        return (parent and places.find_province(text, parent)) or places.find_province(text)
+    return (parent and places.find_commune(text, parent)) or places.find_commune(text)
+
+
+def parse_places(raw: Mapping, *, required: bool = True) -> tuple[dict, dict]:
+    """(codes, {field: message}) of a region, its province and (optional) one of its communes:
+    `region_code`, `province_code`, `commune_code` in `raw`, each a code of the HCP reference
+    or, in an imported sheet, its name. A province must lie in the region, a commune in the
+    province."""
+    texts = {name: _place_text(raw.get(name)) for name in PLACE_FIELDS}
+    values: dict = dict.fromkeys(PLACE_FIELDS)
+    errors: dict = {}
+    region = texts["region_code"]
+    if region:
+        values["region_code"] = _find_place(region, "region", None)
+        if not values["region_code"]:
+            errors["region_code"] = _l("Choose one of the 12 regions in the list.")
+    elif required:
+        errors["region_code"] = _l("Choose the region.")
+    province = texts["province_code"]
+    if province:
+        code = _find_place(province, "province", values["region_code"])
+        if not code:
+            errors["province_code"] = _l("Choose one of the provinces in the list.")
+        elif values["region_code"] and places.region_of(code) != values["region_code"]:
+            errors["province_code"] = _l(
+                "This province is not in the region chosen: choose one of its provinces."
+            )
+        values["province_code"] = code
+    elif required:
+        errors["province_code"] = _l("Choose the province.")
+    commune = texts["commune_code"]
+    if commune:
+        code = _find_place(commune, "commune", values["province_code"])
+        found = places.place(code)
+        if not found:
+            errors["commune_code"] = _l("Choose one of the communes in the list, or none.")
+        elif values["province_code"] and found.parent != values["province_code"]:
+            errors["commune_code"] = _l(
+                "This commune is not in the province chosen: choose one of its communes."
+            )
+        values["commune_code"] = code
     return values, errors

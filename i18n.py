@@ -10,6 +10,9 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from places import reference as places
+from places.reference import place_name
+
 RTL_LANGUAGES = {"ar"}
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 LANGUAGE_SHORT_NAMES = {"ar": "ع", "fr": "FR", "en": "EN"}  # the header's switch on phones
@@ -250,6 +253,11 @@ def url_without_lang() -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def place_filter(code: str | None) -> str:
+    """`|place`: a region, province or commune code named in the reader's language."""
+    return place_name(code, current_language())
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.globals.update(
         url_without_lang=url_without_lang,
@@ -259,6 +267,7 @@ def register_template_helpers(app) -> None:
         localized=localized,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         LANGUAGE_SHORT_NAMES=LANGUAGE_SHORT_NAMES,
+        places=places,
     )
     app.jinja_env.filters.update(
         mad=mad_filter,
@@ -270,6 +279,7 @@ def register_template_helpers(app) -> None:
         nbsp=nbsp_filter,
         marked=marked,
         hinted=hinted,
+        place=place_filter,
     )
 
 

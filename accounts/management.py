@@ -42,7 +42,7 @@ class AccountConflict(AccountError, Conflict):
 
 
 def _access(user: User) -> dict:
-    return {"role": user.role, "region": user.region, "events": sorted(assigned_events(user))}
+    return {"role": user.role, "region": user.region_code, "events": sorted(assigned_events(user))}
 
 
 def assigned_events(user: User) -> list[int]:
@@ -74,7 +74,7 @@ def _clean_access(role, region, event_ids) -> tuple[Role, str | None, list[int]]
 
 
 def _write_access(user: User, region, ids) -> None:
-    user.region = region
+    user.region_code = region
     db.session.execute(delete(UserEvent).where(UserEvent.user_id == user.id))
     db.session.add_all(UserEvent(user_id=user.id, event_id=event_id) for event_id in ids)
     db.session.flush()

@@ -18,8 +18,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
-    # A coordinator's region (French name of one of the 12 regions): the events they organise.
-    region: Mapped[str | None] = mapped_column(String(100))
+    # A coordinator's region (HCP code of one of the 12 regions): the events they organise.
+    region_code: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     # Raised to end every session of the account at once (`accounts.services.end_sessions`).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")

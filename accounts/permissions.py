@@ -3,7 +3,7 @@
 Organisers may do everything. A coordinator organises the events of their region only; a
 facilitator runs the assisted entry and kiosk of the events given to them; a viewer reads
 events, progress and rankings without personal data and never changes anything. An event is
-anything with an `id` and a `region` (accounts sit below the events: the competitions package
+anything with an `id` and a `region_code` (accounts sit below the events: the competitions package
 gives the way to find an event by its slug, `use_events`)."""
 
 from flask import g
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from accounts.models import User, UserEvent
 from accounts.states import Permission, Role
 from extensions import db
+from places.reference import REGION_CODES
 
 GRANTS: dict[str, frozenset[Permission]] = {
     Role.ORGANISER: frozenset(Permission),
@@ -24,14 +25,14 @@ GRANTS: dict[str, frozenset[Permission]] = {
 # What a write needs when the page itself only needs reading (a viewer never posts).
 WRITE_OF = {Permission.VIEW: Permission.MANAGE}
 
-_events = {"find": None, "choices": None, "regions": None}
+_events = {"find": None, "choices": None}
 
 
-def use_events(*, find, choices, regions) -> None:
+def use_events(*, find, choices) -> None:
     """How accounts reach the events above them (registered by the competitions package):
     `find(slug)` → the event of a URL or None; `choices()` → [(event id, label)] for a
-    facilitator's events; `regions()` → the regions a coordinator may have."""
-    _events.update(find=find, choices=choices, regions=regions)
+    facilitator's events."""
+    _events.update(find=find, choices=choices)
 
 
 def find_event(slug: str):
@@ -43,7 +44,8 @@ def event_choices() -> list[tuple[int, str]]:
 
 
 def region_choices() -> list[str]:
-    return list(_events["regions"]()) if _events["regions"] else []
+    """The regions a coordinator may have: the 12 HCP region codes."""
+    return list(REGION_CODES)
 
 
 def assigned_event_ids(user: User) -> frozenset[int]:
@@ -71,7 +73,7 @@ def can(user, action: Permission, event=None) -> bool:
     if event is None:
         return True
     if user.role == Role.COORDINATOR:
-        return bool(user.region) and event.region == user.region
+        return bool(user.region_code) and event.region_code == user.region_code
     if user.role == Role.FACILITATOR:
         return event.id in assigned_event_ids(user)
     return True

@@ -30,7 +30,6 @@ from extensions import db
 from fieldtypes import Day, Text, parse_fields
 from jobs.models import OutboxEmail
 from jobs.outbox import external_url, queue_email
-from places.reference import find_region
 
 PATH: tuple[MilestoneKind, ...] = tuple(MilestoneKind)
 # Days after the start of the path by which each milestone is planned (an adviser moves them).
@@ -267,7 +266,7 @@ def standing(today: date) -> Standing:
         stage = stand.next_milestone.kind if stand.next_milestone else "complete"
         if not project.milestones:
             stage = "unplanned"
-        by_region[find_region(project.region)][stage] += 1
+        by_region[project.region_code][stage] += 1
         stop = project.origin_event.city if project.origin_event else ""
         by_stop[stop][stage] += 1
         previous = project.created_at.date() if project.created_at else None

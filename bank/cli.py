@@ -6,6 +6,7 @@ from bank import services
 from bank.workbook import LANGS, write_bank_workbook
 from competitions.cli import event_or_exit
 from extensions import db
+from submissions import services as submission_services
 
 
 @click.command("promote-winners")
@@ -45,4 +46,30 @@ def export_bank(output, lang):
     click.echo(_("%(count)d project(s) written to %(path)s.", count=count, path=output))
 
 
-commands = [promote_winners, export_bank]
+@click.group("places")
+def places_group():
+    """Places of ideas and projects (HCP codes)."""
+
+
+@places_group.command("unmapped")
+@with_appcontext
+def unmapped():
+    """List the ideas and projects whose typed place matched no HCP place when places became
+    codes; an organiser chooses each one's place on the bank's "Places to correct" page."""
+    ideas = submission_services.ideas_to_place()
+    projects = services.projects_to_place()
+    for idea in ideas:
+        click.echo(f"idea {idea.id}\t{idea.receipt_code}\t{idea.place_note}")
+    for project in projects:
+        click.echo(f"project {project.id}\t{project.title}\t{project.place_note}")
+    click.echo(
+        _(
+            "%(ideas)d idea(s) and %(projects)d project(s) to place: %(url)s",
+            ideas=len(ideas),
+            projects=len(projects),
+            url="/tour/bank/places",
+        )
+    )
+
+
+commands = [promote_winners, export_bank, places_group]

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from bank.labels import legal_form_label, sector_label, target_group_label
 from bank.states import TargetGroup
 from i18n import format_mad
-from places.reference import find_region, place_name
+from places.reference import place_name
 
 # Keys of the rules, in the order they are shown.
 RULES = ("open", "sector", "region", "legal_form", "amount", "own_contribution", "target_group")
@@ -70,7 +70,7 @@ def _sector(programme, project) -> Verdict:
 
 
 def _region(programme, project, lang: str) -> Verdict:
-    code = find_region(project.region)
+    code = project.region_code
     names = ", ".join(place_name(c, lang) for c in programme.regions)
     if code is None:
         return Verdict(
@@ -78,7 +78,7 @@ def _region(programme, project, lang: str) -> Verdict:
             None,
             _(
                 "The project's region (%(typed)s) is not one of the 12 regions: correct it.",
-                typed=project.region or "—",
+                typed=project.place_note or "—",
             ),
         )
     if code in programme.regions:

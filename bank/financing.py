@@ -35,7 +35,7 @@ from fieldtypes import (
     max_lengths,
     parse_fields,
 )
-from places.reference import find_region, regions
+from places.reference import regions
 from submissions.models import SECTORS
 
 MAX_ASKED_MAD = 10**10  # ten billion dirhams: beyond it, a typing error
@@ -351,7 +351,7 @@ def financing_totals() -> Totals:
     """Financing asked and granted by region, sector and programme, in one grouped query."""
     rows = db.session.execute(
         select(
-            BankProject.region,
+            BankProject.region_code,
             BankProject.sector,
             FinancingApplication.programme_id,
             FinancingApplication.decision,
@@ -361,7 +361,7 @@ def financing_totals() -> Totals:
         )
         .join(BankProject, BankProject.id == FinancingApplication.project_id)
         .group_by(
-            BankProject.region,
+            BankProject.region_code,
             BankProject.sector,
             FinancingApplication.programme_id,
             FinancingApplication.decision,
@@ -371,7 +371,7 @@ def financing_totals() -> Totals:
     for region, sector, programme_id, decision, count, asked, granted in rows:
         figures = (decision, count, int(asked or 0), int(granted or 0))
         totals.overall.add(*figures)
-        totals.by_region[find_region(region)].add(*figures)
+        totals.by_region[region].add(*figures)
         totals.by_sector[sector].add(*figures)
         totals.by_programme[programme_id].add(*figures)
     return totals

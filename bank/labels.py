@@ -11,7 +11,6 @@ from bank.states import (
     ProgrammeKind,
     TargetGroup,
 )
-from competitions.defaults import region_label
 from submissions.fields import SECTOR_LABELS  # one list of sector names for the whole app
 
 STATUS_LABELS = {
@@ -102,7 +101,6 @@ __all__ = [
     "STATUS_LABELS",
     "TARGET_GROUP_LABELS",
     "legal_form_label",
-    "region_label",
     "sector_label",
     "status_label",
     "target_group_label",

@@ -55,8 +55,12 @@ class BankProject(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     sector: Mapped[str] = mapped_column(String(30), index=True)
-    region: Mapped[str] = mapped_column(String(100), index=True)
-    province: Mapped[str] = mapped_column(String(100), index=True)
+    # HCP codes (`places.reference`); empty only for a legacy project whose typed place could
+    # not be read (`place_note` keeps it until an organiser chooses the place).
+    region_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    commune_code: Mapped[str | None] = mapped_column(String(16))
+    place_note: Mapped[str | None] = mapped_column(String(300))
     target_group: Mapped[str] = mapped_column(Text, default="")
     expected_jobs: Mapped[int | None]
     budget_mad: Mapped[int | None] = mapped_column(BigInteger)
@@ -117,13 +121,15 @@ class BankProject(db.Model):
 
 def _searchable(project: BankProject) -> str:
     from bank.folding import fold
+    from places.reference import place
 
+    where = [place(c) for c in (project.region_code, project.province_code, project.commune_code)]
     parts = (
         project.title,
         project.summary,
         project.sector,
-        project.region,
-        project.province,
+        *(name for p in where if p for name in (p.name_fr, p.name_ar)),
+        project.place_note,
         project.cooperative_name,
         project.target_group,
         project.products,

@@ -2,8 +2,8 @@
 drawn as SVG on the server, coloured by a layer an organiser picks: the tour's ideas, the bank's
 projects, projects per 100,000 inhabitants, jobs planned, or a need from the 2024 census.
 
-The tour's figures are counted in the database with one grouped query each; what people typed as
-a region or province is read as an HCP code (`places.reference`). The outlines and the census
+The tour's figures are counted in the database with one grouped query each, by the HCP codes
+ideas and projects store (`places.reference`). The outlines and the census
 figures are reference data, built once per process. Everything is computed here, so the page
 needs no chart library, no tiles and no script.
 """
@@ -21,7 +21,7 @@ from bank.models import BankProject
 from competitions.models import Event
 from extensions import db
 from places import boundaries, census
-from places.reference import find_province, find_region, place, provinces, regions
+from places.reference import place, provinces, regions
 from submissions.models import SECTORS, Idea
 from submissions.states import Eligibility
 
@@ -117,8 +117,8 @@ class Figures:
 
 @dataclass
 class Tally:
-    """The tour's figures by place code, and what could not be placed (typed names no HCP
-    place matches: an organiser fixes them on the idea or the project)."""
+    """The tour's figures by place code, and what could not be placed (legacy records whose
+    typed place no HCP place matched: an organiser chooses it on "Places to correct")."""
 
     by_code: dict[str, Figures]
     unplaced_ideas: int
@@ -130,9 +130,9 @@ def _tally(key: Callable[[str, str], str | None], region_code: str | None = None
     by_code: dict[str, Figures] = defaultdict(Figures)
     unplaced_ideas = unplaced_projects = 0
     idea_rows = db.session.execute(
-        select(Idea.region, Idea.province, Idea.sector, func.count())
+        select(Idea.region_code, Idea.province_code, Idea.sector, func.count())
         .where(*_counted_ideas())
-        .group_by(Idea.region, Idea.province, Idea.sector)
+        .group_by(Idea.region_code, Idea.province_code, Idea.sector)
     )
     for region, province, sector, count in idea_rows:
         code = key(region, province)
@@ -144,12 +144,12 @@ def _tally(key: Callable[[str, str], str | None], region_code: str | None = None
         figures.sectors_ideas[sector] = figures.sectors_ideas.get(sector, 0) + count
     project_rows = db.session.execute(
         select(
-            BankProject.region,
-            BankProject.province,
+            BankProject.region_code,
+            BankProject.province_code,
             BankProject.sector,
             func.count(),
             func.coalesce(func.sum(BankProject.expected_jobs), 0),
-        ).group_by(BankProject.region, BankProject.province, BankProject.sector)
+        ).group_by(BankProject.region_code, BankProject.province_code, BankProject.sector)
     )
     for region, province, sector, count, jobs in project_rows:
         code = key(region, province)
@@ -319,7 +319,7 @@ def _view(layer: Layer, drawing, places_by_code, tally: Tally) -> MapView:
 
 def regions_map(layer_key: str | None) -> MapView:
     """The country: the 12 regions coloured by the layer."""
-    tally = _tally(lambda region, province: find_region(region))
+    tally = _tally(lambda region, province: region)
     return _view(
         layer_of(layer_key),
         boundaries.regions_drawing(),
@@ -334,10 +334,10 @@ def provinces_map(region_code: str, layer_key: str | None) -> MapView | None:
     if drawing is None:
         return None
 
-    def key(region: str, province: str) -> str | None:
-        if find_region(region) != region_code:
+    def key(region: str | None, province: str | None) -> str | None:
+        if region != region_code:
             return None
-        code = find_province(province, region_code)
+        code = province
         # Casablanca's prefectures of arrondissements are drawn inside their prefecture.
         return ".".join(code.split(".")[:2]) if code else None
 
@@ -352,17 +352,10 @@ def provinces_map(region_code: str, layer_key: str | None) -> MapView | None:
 def region_projects(region_code: str) -> list[BankProject]:
     """The bank's projects of a region, best ranked first (no personal data is read by the
     page: it shows titles, sectors and statuses)."""
-    names = {
-        name
-        for (name,) in db.session.execute(select(BankProject.region).distinct())
-        if find_region(name) == region_code
-    }
-    if not names:
-        return []
     return list(
         db.session.scalars(
             select(BankProject)
-            .where(BankProject.region.in_(names))
+            .where(BankProject.region_code == region_code)
             .order_by(BankProject.is_winner.desc(), BankProject.title)
         )
     )

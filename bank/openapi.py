@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from bank.services import DEFAULT_PER_PAGE, FILTER_LIMITS, MAX_AMOUNT_MAD, MAX_PER_PAGE
 from bank.states import BankStatus, LegalForm
+from places.reference import provinces, regions
 from submissions.models import SECTORS
 
 _TEXT = {"type": "string"}
 _MAYBE_TEXT = {"type": "string", "nullable": True}
 _MAYBE_INT = {"type": "integer", "nullable": True}
 _MAYBE_NUMBER = {"type": "number", "nullable": True}
+
+# A place of the HCP reference; null only for a legacy project whose place is to be corrected.
+_PLACE = {
+    "type": "object",
+    "nullable": True,
+    "required": ["code", "name_fr", "name_ar"],
+    "properties": {"code": _TEXT, "name_fr": _TEXT, "name_ar": _TEXT},
+}
 
 PROJECT = {
     "type": "object",
@@ -22,8 +31,9 @@ PROJECT = {
         "title": _TEXT,
         "summary": _TEXT,
         "sector": {"type": "string", "enum": list(SECTORS)},
-        "region": {"type": "string", "description": "The region as typed"},
-        "province": _TEXT,
+        "region": {**_PLACE, "description": "The region (HCP code and names)"},
+        "province": {**_PLACE, "description": "The province or prefecture"},
+        "commune": {**_PLACE, "description": "The commune, when one was given"},
         "target_group": _TEXT,
         "expected_jobs": _MAYBE_INT,
         "budget_mad": _MAYBE_INT,
@@ -146,6 +156,8 @@ def _json(schema_ref: str, description: str) -> dict:
 def document(server_url: str) -> dict:
     """The OpenAPI document, its server being the address it was asked from."""
     amount = {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_MAD}
+    # An empty bound is no bound, as the filter form sends it.
+    maybe_amount = {"anyOf": [amount, {"type": "string", "maxLength": 0}]}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -169,13 +181,13 @@ def document(server_url: str) -> dict:
                         ),
                         _query(
                             "region",
-                            {"type": "string", "maxLength": FILTER_LIMITS["region"]},
-                            "Region",
+                            {"type": "string", "enum": ["", *(r.code for r in regions())]},
+                            "Region: its HCP code, 01 to 12 (empty: any)",
                         ),
                         _query(
                             "province",
-                            {"type": "string", "maxLength": FILTER_LIMITS["province"]},
-                            "Province",
+                            {"type": "string", "enum": ["", *(p.code for p in provinces())]},
+                            "Province or prefecture: its HCP code, e.g. 02.411 (empty: any)",
                         ),
                         _query(
                             "sector",
@@ -187,8 +199,8 @@ def document(server_url: str) -> dict:
                             {"type": "string", "enum": ["", *BankStatus.values()]},
                             "Status (empty: any)",
                         ),
-                        _query("min_budget", amount, "Smallest budget, in dirhams"),
-                        _query("max_budget", amount, "Largest budget, in dirhams"),
+                        _query("min_budget", maybe_amount, "Smallest budget, in dirhams"),
+                        _query("max_budget", maybe_amount, "Largest budget, in dirhams"),
                         _query(
                             "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page"
                         ),

@@ -21,6 +21,7 @@ from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
 from fieldtypes import (
+    PLACE_FIELDS,
     Amount,
     Choice,
     Email,
@@ -31,10 +32,12 @@ from fieldtypes import (
     Text,
     max_lengths,
     parse_fields,
+    parse_places,
 )
 from i18n import format_mad
 from judging.results import ResultRow, event_winners, results_in_force
 from paging import Page
+from places import reference as places
 from refusals import BadRequest, Conflict, Refusal
 from submissions.models import SECTORS, Idea
 from submissions.team import members_of, team_counts
@@ -138,8 +141,10 @@ def project_from_idea(idea: Idea, row: ResultRow | None, event: Event) -> BankPr
         title=idea.title[:200],
         summary=summary,
         sector=idea.sector,
-        region=idea.region,
-        province=idea.province,
+        region_code=idea.region_code,
+        province_code=idea.province_code,
+        commune_code=idea.commune_code,
+        place_note=idea.place_note,
         target_group=idea.beneficiaries or "",
         expected_jobs=idea.expected_jobs,
         budget_mad=idea.budget_mad,
@@ -243,8 +248,6 @@ AMOUNT = Amount(MAX_AMOUNT_MAD)
 TYPES: dict[str, FieldType] = {
     "title": Text.of(BankProject.title, required=True),
     "summary": Text.of(BankProject.summary, max_length=5000),
-    "region": Text.of(BankProject.region, required=True),
-    "province": Text.of(BankProject.province, required=True),
     "target_group": Text.of(BankProject.target_group, max_length=2000),
     "team": Text.of(BankProject.team, max_length=2000),
     "cooperative_name": Text.of(BankProject.cooperative_name, empty=None),
@@ -274,7 +277,7 @@ TYPES: dict[str, FieldType] = {
     "funding_partners_mad": AMOUNT,
 }
 FUNDING = ("funding_programme_mad", "funding_holder_mad", "funding_partners_mad")
-EDITABLE = (*TYPES, "financing_sources")
+EDITABLE = (*TYPES, *PLACE_FIELDS, "financing_sources")
 FINANCING_SOURCE = Text(100)
 MAX_LENGTHS = {**max_lengths(TYPES), "financing_source": FINANCING_SOURCE.max_length}
 
@@ -304,9 +307,23 @@ def clean_financing(rows: Sequence) -> tuple[list[dict], str | None]:
     return cleaned, None
 
 
+def projects_to_place() -> list[BankProject]:
+    """Projects whose typed place could not be read when places became HCP codes: `place_note`
+    keeps what was typed until an organiser chooses the place (`update_project`)."""
+    return list(
+        db.session.scalars(
+            select(BankProject).where(BankProject.place_note.is_not(None)).order_by(BankProject.id)
+        )
+    )
+
+
 def clean_project_data(data: Mapping) -> tuple[dict, dict[str, str]]:
     """Check an edit: returns (values, errors); only the fields present in `data` are checked."""
     values, errors = parse_fields(TYPES, data, only_present=True)
+    if any(name in data for name in PLACE_FIELDS):
+        places, place_errors = parse_places(data)
+        values.update(places, place_note=None)  # a place chosen: nothing left to correct
+        errors.update(place_errors)
     members = values.get("members_count")
     for name in ("women_members", "youth_members"):
         if members is not None and (values.get(name) or 0) > members:
@@ -394,7 +411,7 @@ def financing_available(project: BankProject) -> int:
 @dataclass
 class BankFilters:
     q: str = ""
-    region: str = ""
+    region: str = ""  # HCP codes
     province: str = ""
     sector: str = ""
     status: str = ""
@@ -465,6 +482,34 @@ SINGLE_PARAMETERS = (
 )  # fmt: skip
 
 
+def _read_place_filters(filters: BankFilters) -> None:
+    """The region and province filters as HCP codes (a name, French or Arabic, is read too: a
+    link written by hand); an unknown one is refused."""
+    if filters.region:
+        code = places.find_region(filters.region)
+        if not code:
+            raise BankQueryError(
+                _l("Unknown region %(value)s: give its code, 01 to 12.", value=filters.region),
+                field="region",
+            )
+        filters.region = code
+    if filters.province:
+        code = (
+            filters.province
+            if places.is_code(filters.province, "province")
+            else places.find_province(filters.province, filters.region or None)
+        )
+        if not code:
+            raise BankQueryError(
+                _l(
+                    "Unknown province %(value)s: give its code, e.g. 02.411.",
+                    value=filters.province,
+                ),
+                field="province",
+            )
+        filters.province = code
+
+
 def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFilters:
     """Read filters from query parameters; raises BankQueryError with a clear message."""
     getlist = getattr(args, "getlist", None)
@@ -485,6 +530,7 @@ def parse_filters(args: Mapping, *, max_per_page: int = MAX_PER_PAGE) -> BankFil
         sector=args.get("sector") or "",  # a code, as the lists send it: nothing stripped
         status=args.get("status") or "",
     )
+    _read_place_filters(filters)
     if filters.sector and filters.sector not in SECTORS:
         raise BankQueryError(
             _l(
@@ -525,9 +571,9 @@ def filtered_query(filters: BankFilters):
     project's origin event comes with it (lists, exports and the feed name its city)."""
     query = select(BankProject).options(selectinload(BankProject.origin_event))
     if filters.region:
-        query = query.where(BankProject.region == filters.region)
+        query = query.where(BankProject.region_code == filters.region)
     if filters.province:
-        query = query.where(BankProject.province == filters.province)
+        query = query.where(BankProject.province_code == filters.province)
     if filters.sector:
         query = query.where(BankProject.sector == filters.sector)
     if filters.status:
@@ -557,15 +603,15 @@ def all_matching(filters: BankFilters) -> list[BankProject]:
     return list(db.session.scalars(filtered_query(filters).order_by(BankProject.id)))
 
 
-def filter_choices() -> dict:
-    """The regions and provinces present in the bank, for the filter lists."""
-    regions = db.session.scalars(
-        select(BankProject.region).distinct().order_by(BankProject.region)
+def filter_choices(region_code: str = "") -> dict:
+    """The regions and provinces present in the bank (codes; the provinces of `region_code`
+    when one is chosen), for the filter lists."""
+    rows = db.session.execute(
+        select(BankProject.region_code, BankProject.province_code).distinct()
     ).all()
-    provinces = db.session.scalars(
-        select(BankProject.province).distinct().order_by(BankProject.province)
-    ).all()
-    return {"regions": list(regions), "provinces": list(provinces)}
+    regions = sorted({r for r, _ in rows if r})
+    provinces = sorted({p for r, p in rows if p and region_code in ("", r)})
+    return {"regions": regions, "provinces": provinces}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,6 +637,12 @@ def _plan_record(project: BankProject) -> dict:
     }
 
 
+def place_record(code: str | None) -> dict | None:
+    """A place of the feed and the exports: its HCP code and its names (French, Arabic)."""
+    found = places.place(code)
+    return {"code": code, "name_fr": found.name_fr, "name_ar": found.name_ar} if found else None
+
+
 def public_record(project: BankProject) -> dict:
     """A project without personal data, for the public pages and the JSON feed."""
     event = project.origin_event
@@ -599,8 +651,9 @@ def public_record(project: BankProject) -> dict:
         "title": project.title,
         "summary": project.summary,
         "sector": project.sector,
-        "region": project.region,
-        "province": project.province,
+        "region": place_record(project.region_code),
+        "province": place_record(project.province_code),
+        "commune": place_record(project.commune_code),
         "target_group": project.target_group,
         "expected_jobs": project.expected_jobs,
         "budget_mad": project.budget_mad,

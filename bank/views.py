@@ -30,7 +30,6 @@ from bank.labels import (
     SECTOR_LABELS,
     STATUS_LABELS,
     TARGET_GROUP_LABELS,
-    region_label,
 )
 from bank.models import (
     BankProject,
@@ -45,12 +44,14 @@ from competitions.models import Event
 from competitions.services import get_event
 from exports import personal
 from extensions import db
+from fieldtypes import PLACE_FIELDS
 from i18n import current_language, event_city
 from places import census as places_census
 from places import reference as places_reference
 from refusals import form_refusals, on_refusal, see_other
+from submissions import services as submission_services
 from submissions.attachments import download_name
-from submissions.models import SECTORS
+from submissions.models import SECTORS, Idea
 
 bp = Blueprint("bank", __name__)
 
@@ -76,8 +77,6 @@ def _context(**extra) -> dict:
         "REGION_OPTIONS": [
             (region.code, region.name(current_language())) for region in places_reference.regions()
         ],
-        "place_name": lambda code: places_reference.place_name(code, current_language()),
-        "region_name": lambda name: region_label(name, current_language()),
         **extra,
     }
 
@@ -99,7 +98,7 @@ def _browse(template: str, organiser: bool):
             page=page,
             error=error,
             organiser=organiser,
-            choices=services.filter_choices(),
+            choices=services.filter_choices(filters.region),
             endpoint=request.endpoint,
         ),
     )
@@ -749,3 +748,61 @@ def export():
         as_attachment=True,
         download_name=personal.file_name(f"banque-projets-{date.today().isoformat()}-{lang}"),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Places to correct: records whose typed place no HCP place matched (migration h1_place_codes)
+
+
+def _places_page(errors: dict | None = None, typed: dict | None = None, status: int = 200):
+    """Each idea and project to place, with its form; `errors` and `typed` are keyed by
+    ("idea" | "project", id) for the one that came back refused."""
+    return render_template(
+        "bank/places.html",
+        **_context(
+            ideas=submission_services.ideas_to_place(),
+            projects=services.projects_to_place(),
+            errors=errors or {},
+            typed=typed or {},
+        ),
+    ), status
+
+
+@bp.get("/tour/bank/places")
+@organiser_required
+def places_page():
+    return _places_page()
+
+
+def _place_data() -> dict:
+    return {name: request.form.get(name, "") for name in PLACE_FIELDS}
+
+
+@bp.post("/tour/bank/places/ideas/<int:idea_id>")
+@organiser_required
+def place_idea(idea_id: int):
+    idea = db.get_or_404(Idea, idea_id)
+    data = _place_data()
+    refused = form_refusals()
+    with refused:
+        submission_services.choose_idea_place(idea, data, current_user)
+        db.session.commit()
+        flash(_("Place saved for the idea %(code)s.", code=idea.receipt_code), "success")
+        return see_other(url_for("bank.places_page"))
+    key = ("idea", idea_id)
+    return _places_page({key: refused.errors}, {key: data}, refused.status)
+
+
+@bp.post("/tour/bank/places/projects/<int:project_id>")
+@organiser_required
+def place_project(project_id: int):
+    project = db.get_or_404(BankProject, project_id)
+    data = _place_data()
+    refused = form_refusals()
+    with refused:
+        services.update_project(project, data, current_user)
+        db.session.commit()
+        flash(_("Place saved for the project %(title)s.", title=project.title), "success")
+        return see_other(url_for("bank.places_page"))
+    key = ("project", project_id)
+    return _places_page({key: refused.errors}, {key: data}, refused.status)

@@ -4,7 +4,7 @@ shared streaming helper of `exports.workbook` (frozen header, filter, formats, R
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from bank.labels import legal_form_label, region_label, sector_label, status_label
+from bank.labels import legal_form_label, sector_label, status_label
 from bank.models import BankProject
 from bank.plan import figures as plan_figures
 from bank.services import all_matching, financing_available, parse_filters
@@ -12,6 +12,7 @@ from exports import personal
 from exports.workbook import Column, WorkbookWriter
 from i18n import LANGUAGE_NAMES, current_language, event_city
 from judging.results import FIGURE_LABELS
+from places.reference import place_name
 
 LANGS = tuple(LANGUAGE_NAMES)
 
@@ -29,8 +30,15 @@ def _columns(include_contact: bool) -> list[tuple[Column, object]]:
         (Column(_("Title"), width=40, wrap=True), lambda p: p.title),
         (Column(_("Summary"), width=60, wrap=True), lambda p: p.summary),
         (Column(_("Sector"), width=16), lambda p: sector_label(p.sector)),
-        (Column(_("Region"), width=24), lambda p: region_label(p.region, current_language())),
-        (Column(_("Province"), width=20), lambda p: p.province),
+        (Column(_("Region code"), width=8), lambda p: p.region_code),
+        (Column(_("Region"), width=24), lambda p: place_name(p.region_code, current_language())),
+        (Column(_("Province code"), width=10), lambda p: p.province_code),
+        (
+            Column(_("Province"), width=20),
+            lambda p: place_name(p.province_code, current_language()),
+        ),
+        (Column(_("Commune code"), width=14), lambda p: p.commune_code),
+        (Column(_("Commune"), width=20), lambda p: place_name(p.commune_code, current_language())),
         (Column(_("Target group"), width=30, wrap=True), lambda p: p.target_group),
         (Column(_("Expected jobs"), "count"), lambda p: p.expected_jobs),
         (Column(_("Budget (MAD)"), "mad"), lambda p: p.budget_mad),

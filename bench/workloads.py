@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from bench.http import RECEIPT, Client, OperationError, hidden_inputs
 from competitions.states import EventState
 
-REGION = "L'Oriental"
+REGION = "02"  # L'Oriental (HCP code)
 
 
 def idea_form(n: int, region: str = REGION) -> dict:
@@ -20,8 +20,8 @@ def idea_form(n: int, region: str = REGION) -> dict:
         "problem": "Les femmes rurales de la commune n'ont pas de revenu régulier.",
         "solution": "Une coopérative qui roule, sèche et vend du couscous artisanal.",
         "sector": "agrifood",
-        "region": region,
-        "province": "Oujda-Angad",
+        "region_code": region,
+        "province_code": "02.411",  # Oujda-Angad
         "beneficiaries": "Femmes rurales",
         "local_resources": "Blé dur local",
         "expected_jobs": "8",
@@ -135,7 +135,7 @@ def open_event(app, *, slug: str = "oujda-live", city: str = "Oujda", state: str
             tour_order=1,
             city=city,
             city_ar="وجدة",
-            region=REGION,
+            region_code=REGION,
             venue="Maison des jeunes",
             date=date(2025, 4, 3),
             state=state,

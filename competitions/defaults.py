@@ -263,26 +263,3 @@ def build_default_rubric():
             Criterion(position=position, scale_min=1, scale_max=5, half_points=False, **spec)
         )
     return rubric
-
-
-# The 12 regions of Morocco (French name → Arabic name); events store the French name.
-REGIONS = {
-    "Tanger-Tétouan-Al Hoceïma": "طنجة تطوان الحسيمة",
-    "L'Oriental": "الشرق",
-    "Fès-Meknès": "فاس مكناس",
-    "Rabat-Salé-Kénitra": "الرباط سلا القنيطرة",
-    "Béni Mellal-Khénifra": "بني ملال خنيفرة",
-    "Casablanca-Settat": "الدار البيضاء سطات",
-    "Marrakech-Safi": "مراكش آسفي",
-    "Drâa-Tafilalet": "درعة تافيلالت",
-    "Souss-Massa": "سوس ماسة",
-    "Guelmim-Oued Noun": "كلميم واد نون",
-    "Laâyoune-Sakia El Hamra": "العيون الساقية الحمراء",
-    "Dakhla-Oued Ed-Dahab": "الداخلة وادي الذهب",
-}
-REGION_NAMES: tuple[str, ...] = tuple(REGIONS)
-
-
-def region_label(name: str, lang: str = "fr") -> str:
-    """The region's name in the reader's language (French names double as English ones)."""
-    return REGIONS.get(name, name) if lang == "ar" else name

@@ -15,10 +15,10 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from competitions.defaults import REGIONS
 from competitions.jury import SUBMITTED_CHOICES
 from competitions.states import RankingMethod
-from i18n import LANGUAGE_NAMES
+from i18n import LANGUAGE_NAMES, current_language
+from places import reference as places
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
@@ -51,11 +51,7 @@ class EventForm(FlaskForm):
     city = StringField(_l("City (French)"))
     city_ar = StringField(_l("City (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
     city_en = StringField(_l("City (English)"), render_kw={"dir": "ltr", "lang": "en"})
-    region = SelectField(
-        _l("Region"),
-        validate_choice=False,
-        choices=[SelectChoice("", "—")] + [SelectChoice(r, r) for r in REGIONS],
-    )
+    region_code = SelectField(_l("Region"), validate_choice=False, choices=[])
     venue = StringField(_l("Venue (French)"))
     venue_ar = StringField(_l("Venue (Arabic)"), render_kw={"dir": "rtl", "lang": "ar"})
     venue_en = StringField(_l("Venue (English)"), render_kw={"dir": "ltr", "lang": "en"})
@@ -86,6 +82,14 @@ class EventForm(FlaskForm):
     retention_months = number_field(
         _l("Months the participants' personal data are kept after publication"), default=12
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = current_language()
+        self.region_code.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(r.code, r.name(lang)) for r in places.regions()),
+        ]
 
     def data_for_service(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

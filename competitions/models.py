@@ -125,7 +125,7 @@ class Event(TypedInLanguages, db.Model):
     city: Mapped[str] = mapped_column(String(100))
     city_ar: Mapped[str | None] = mapped_column(String(100))
     city_en: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str] = mapped_column(String(100))  # French name of one of the 12 regions
+    region_code: Mapped[str] = mapped_column(String(16))  # HCP code of one of the 12 regions
     venue: Mapped[str | None] = mapped_column(String(200))  # French (or the only one typed)
     venue_ar: Mapped[str | None] = mapped_column(String(200))
     venue_en: Mapped[str | None] = mapped_column(String(200))

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 
 from audit.services import record
-from competitions.defaults import REGIONS, build_default_rubric
+from competitions.defaults import build_default_rubric
 from competitions.errors import (
     CompetitionError,
     EventError,
@@ -49,6 +49,7 @@ from competitions.states import EventState, RankingMethod
 from extensions import db
 from fieldtypes import Choice, Day, Integer, Text, parse_fields
 from i18n import LANGUAGE_NAMES
+from places.reference import REGION_CODES
 
 __all__ = [
     "CompetitionError",
@@ -317,7 +318,7 @@ EVENT_TYPES = {
     "city": Text.of(Event.city, required=True, empty=None),
     "city_ar": Text.of(Event.city_ar, empty=None),
     "city_en": Text.of(Event.city_en, empty=None),
-    "region": Choice(REGIONS, required=True),
+    "region_code": Choice(REGION_CODES, required=True),
     "venue": Text.of(Event.venue, empty=None),
     "venue_ar": Text.of(Event.venue_ar, empty=None),
     "venue_en": Text.of(Event.venue_en, empty=None),

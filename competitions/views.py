@@ -14,7 +14,6 @@ from accounts.permissions import can
 from accounts.states import Permission
 from audit.services import entries_for_event
 from competitions import services
-from competitions.defaults import region_label
 from competitions.forms import (
     CompetitionForm,
     CriterionForm,
@@ -46,7 +45,6 @@ def submission_url(event: Event) -> str:
 def _helpers():
     return {
         "state_labels": services.STATE_LABELS,
-        "region_label": region_label,
     }
 
 

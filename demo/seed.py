@@ -24,6 +24,7 @@ from demo.questions import seed_questions
 from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from judging.states import SheetState
+from places import reference as places
 from submissions.models import Idea
 from submissions.receipts import new_receipt_code
 from submissions.states import Eligibility, IdeaSource, TeamKind
@@ -56,7 +57,7 @@ FINAL = {
     "city": "Rabat",
     "city_ar": "الرباط",
     "city_en": "Rabat",
-    "region": "Rabat-Salé-Kénitra",
+    "region_code": "04",  # Rabat-Salé-Kénitra
     "venue": "Bibliothèque nationale du Royaume du Maroc",
     "venue_ar": "المكتبة الوطنية للمملكة المغربية",
     "venue_en": "National Library of the Kingdom of Morocco",
@@ -102,10 +103,11 @@ VENUES = {
 }
 CITIES_EN = {"Laâyoune": "Laayoune", "Fès": "Fez", "Marrakech": "Marrakesh",
              "Béni Mellal": "Beni Mellal", "Tanger": "Tangier"}  # fmt: skip
+# The provinces the demo's ideas come from (HCP codes), by stop; elsewhere the region's first.
 PROVINCES = {
-    "Oujda": ["Oujda-Angad", "Berkane", "Jerada"],
-    "Casablanca": ["Casablanca", "Mohammedia", "El Jadida"],
-    "Dakhla": ["Oued Ed-Dahab", "Aousserd"],
+    "Oujda": ["02.411", "02.113", "02.275"],  # Oujda-Angad, Berkane, Jerada
+    "Casablanca": ["06.141", "06.371", "06.181"],  # Casablanca, Mohammadia, El Jadida
+    "Dakhla": ["12.391", "12.066"],  # Oued Ed-Dahab, Aousserd
 }
 JUDGES = [
     "Rachid El Amrani",
@@ -419,7 +421,7 @@ def _event(competition: Competition, stop: dict) -> tuple[Event, bool]:
         competition,
         {
             **_names(stop),
-            "region": stop["region_fr"],
+            "region_code": stop["region_code"],
             "date": stop["date"],
             "capacity": 150,
             "winners_count": 3,
@@ -456,7 +458,7 @@ def _receipt_code(city: str) -> str:
 
 def _ideas(event: Event, count: int, offset: int) -> tuple[list[Idea], int]:
     ideas, created = [], 0
-    provinces = PROVINCES.get(event.city, [event.city])
+    provinces = PROVINCES.get(event.city) or [places.provinces(event.region_code)[0].code]
     for n in range(count):
         token = f"demo-{event.slug}-{n + 1}"
         idea = db.session.scalar(select(Idea).where(Idea.submit_token == token))
@@ -467,8 +469,8 @@ def _ideas(event: Event, count: int, offset: int) -> tuple[list[Idea], int]:
                 submit_token=token,
                 receipt_code=_receipt_code(event.city),
                 source=IdeaSource.FORM,
-                region=event.region,
-                province=provinces[n % len(provinces)],
+                region_code=event.region_code,
+                province_code=provinces[n % len(provinces)],
                 lead_phone=f"+2126{61_000_000 + offset * 100 + n:08d}",
                 eligibility=Eligibility.ELIGIBLE,
                 consent_at=utcnow(),

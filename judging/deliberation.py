@@ -57,7 +57,8 @@ AMENDMENT_REASON = Text.of(ResultVersion.reason)  # reopening a deliberation or 
 
 # Idea fields copied to the national final when a stop's winners are carried over.
 CARRIED_FIELDS = (
-    "title", "problem", "solution", "sector", "region", "province", "beneficiaries",
+    "title", "problem", "solution", "sector", "region_code", "province_code", "commune_code",
+        "place_note", "beneficiaries",
     "local_resources", "expected_jobs", "budget_mad", "financing_sought_mad", "team_kind",
     "cooperative_name", "cooperative_members", "lead_name", "lead_phone", "lead_email",
     "lead_gender", "lead_age_bracket", "lead_status", "other_members", "locale", "consent_at",

@@ -18,7 +18,6 @@ from competitions.models import Event
 from competitions.states import EventState
 from extensions import db
 from judging.results import results_in_force_of
-from places.reference import find_region
 from submissions.models import Idea
 
 DESCRIPTION_CHARS = 280
@@ -33,7 +32,7 @@ class Winner:
     rank: int | None
     title: str
     sector: str
-    region_code: str | None  # the HCP code (`places.reference`), None when not recognised
+    region_code: str | None  # the HCP code (`places.reference`), None when not known
     description: str
 
 
@@ -100,7 +99,7 @@ def gallery(events: list[Event]) -> list[Stop]:
                     rank=row.rank,
                     title=_without_contact(row.title, idea),
                     sector=idea.sector,
-                    region_code=find_region(idea.region),
+                    region_code=idea.region_code,
                     description=_shorten(_without_contact(idea.solution, idea)),
                 )
             )

@@ -140,3 +140,46 @@ def find_province(text: str | None, region_code: str | None = None) -> str | Non
         return index.get((region_code, key))
     matches = {code for (_, name), code in index.items() if name == key}
     return matches.pop() if len(matches) == 1 else None
+
+
+@cache
+def _commune_index() -> dict[tuple[str, str], str]:
+    index: dict[tuple[str, str], str] = {}
+    for c in _communes().values():
+        for name in (c.name_fr, c.name_ar, c.code):
+            if name:
+                index.setdefault((c.parent or "", fold(name)), c.code)
+    return index
+
+
+def find_commune(text: str | None, province_code: str | None = None) -> str | None:
+    """The code of the commune a typed name (or code) means, within a province when one is
+    given, else the only commune of that name (None when several share it)."""
+    if not text:
+        return None
+    key = fold(text)
+    index = _commune_index()
+    if province_code:
+        return index.get((province_code, key))
+    matches = {code for (_, name), code in index.items() if name == key}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def is_code(code: str | None, level: str) -> bool:
+    """Whether `code` is a region, province or commune code of the reference (`level`)."""
+    table = {"region": _regions, "province": _provinces, "commune": _communes}[level]()
+    return bool(code) and code in table
+
+
+class _RegionCodes:
+    """The 12 region codes, read from the reference on first use (an option list for
+    `fieldtypes.Choice` that costs nothing at import)."""
+
+    def __iter__(self):
+        return iter(_regions())
+
+    def __contains__(self, code) -> bool:
+        return code in _regions()
+
+
+REGION_CODES = _RegionCodes()

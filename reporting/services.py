@@ -23,7 +23,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from accounts.models import User
-from competitions.defaults import region_label
 from competitions.models import Competition, Event, JuryMember
 from competitions.services import get_event
 from competitions.states import RankingMethod
@@ -49,6 +48,7 @@ from judging.results import (
     submitted_sheets,
     submitting_judges,
 )
+from places.reference import place_name
 from refusals import NotFound
 from submissions.fields import AGE_LABELS, GENDER_LABELS, SECTOR_LABELS, STATUS_LABELS
 from submissions.models import Idea
@@ -236,19 +236,19 @@ def _origin(ideas: dict, idea_id: int) -> int:
     return row.carried_from_id if row is not None and row.carried_from_id else idea_id
 
 
-class _RegionNames:
-    """The regions' names in the workbook's language (Arabic ones in an Arabic workbook); the
+class _PlaceNames:
+    """Places named in the workbook's language (Arabic names in an Arabic workbook); the
     breakdowns read their labels with `.get(value, value)`."""
 
-    def get(self, name: str, default=None) -> str:
-        return region_label(name, current_language()) if name else default
+    def get(self, code: str, default=None) -> str:
+        return place_name(code, current_language()) if code else default
 
 
-REGION_LABELS = _RegionNames()
+PLACE_NAMES = _PlaceNames()
 
 BREAKDOWNS = (
     ("sector", Idea.sector, SECTOR_LABELS, _l("By sector")),
-    ("region", Idea.region, REGION_LABELS, _l("By region")),
+    ("region", Idea.region_code, PLACE_NAMES, _l("By region")),
     ("gender", Idea.lead_gender, GENDER_LABELS, _l("By gender of the team lead")),
     ("age", Idea.lead_age_bracket, AGE_LABELS, _l("By age of the team lead")),
     ("status", Idea.lead_status, STATUS_LABELS, _l("By status of the team lead")),
@@ -379,7 +379,7 @@ def _judges(event_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 def _ideas(event_id: int, include_personal: bool) -> dict:
     """{idea id: row} of the columns the sheets and the summary need, for one event."""
     columns = [
-        Idea.id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province, Idea.lead_name,
+        Idea.id, Idea.receipt_code, Idea.title, Idea.sector, Idea.province_code, Idea.lead_name,
         Idea.budget_mad, Idea.carried_from_id, Idea.is_calibration,
     ]  # fmt: skip
     if include_personal:
@@ -468,7 +468,7 @@ def _idea_rows(
             receipt_code=idea.receipt_code,
             title=idea.title,
             sector=words.sector(idea.sector),
-            province=idea.province,
+            province=PLACE_NAMES.get(idea.province_code, ""),
             lead_name=idea.lead_name,
             budget=idea.budget_mad,
             raw=result.raw,

@@ -14,6 +14,7 @@ ACTIONS = {
         "duplicate": _l("Marked an idea as a duplicate, or not"),
         "bank_worthy": _l("Marked an idea for the project bank, or not"),
         "correct": _l("Corrected an idea's text"),
+        "place": _l("Chose the place of an idea"),
         "anonymise": _l("Erased an idea's personal data"),
     },
     "question": {
@@ -41,6 +42,7 @@ FIELDS = {
     "bank_worthy": _l("For the project bank"),
     "refusal_reason": _l("Reason for the refusal"),
     "fields": _l("Fields"),
+    "place_note": _l("Place as typed (to correct)"),
     "attachment_deleted": _l("Attachment deleted"),
     "audit_entries_scrubbed": _l("Audit entries scrubbed"),
     "emails_scrubbed": _l("E-mails scrubbed"),

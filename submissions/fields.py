@@ -8,8 +8,17 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from competitions.defaults import REGION_NAMES
-from fieldtypes import Amount, Choice, Email, Integer, Phone, Text, parse_fields, strip_control
+from fieldtypes import (
+    Amount,
+    Choice,
+    Email,
+    Integer,
+    Phone,
+    Text,
+    parse_fields,
+    parse_places,
+    strip_control,
+)
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
 from submissions.states import Eligibility, IdeaSource, TeamKind
 
@@ -60,8 +69,9 @@ LABELS = {
     "problem": _l("The problem"),
     "solution": _l("The proposed solution"),
     "sector": _l("Sector"),
-    "region": _l("Region where it would run"),
-    "province": _l("Province"),
+    "region_code": _l("Region where it would run"),
+    "province_code": _l("Province or prefecture"),
+    "commune_code": _l("Commune (optional)"),
     "beneficiaries": _l("Target beneficiaries"),
     "local_resources": _l("Local resources it builds on"),
     "expected_jobs": _l("Expected jobs"),
@@ -82,6 +92,7 @@ LABELS = {
 # Pages show an amount with its unit (`|mad`, in the reader's language): their label omits it.
 SHOWN_LABELS = {
     **LABELS,
+    "place_note": _l("Place as typed (to correct)"),
     "budget_mad": _l("Estimated budget"),
     "financing_sought_mad": _l("Financing sought"),
 }
@@ -91,8 +102,6 @@ TYPES = {
     "problem": Text.of(Idea.problem, max_length=10_000, required=True),
     "solution": Text.of(Idea.solution, max_length=10_000, required=True),
     "sector": Choice(SECTORS, required=True),
-    "region": Choice(REGION_NAMES, required=True),
-    "province": Text.of(Idea.province, required=True),
     "beneficiaries": Text.of(Idea.beneficiaries, max_length=5_000),
     "local_resources": Text.of(Idea.local_resources, max_length=5_000),
     "expected_jobs": Integer(0, MAX_COUNT),
@@ -110,13 +119,17 @@ TYPES = {
     "other_members": Text.of(Idea.other_members, max_length=5_000),
 }
 INELIGIBLE_REASON = Text.of(Idea.ineligible_reason)
-REQUIRED = (*(name for name, kind in TYPES.items() if kind.required), "consent")
+REQUIRED = (
+    *(name for name, kind in TYPES.items() if kind.required),
+    "region_code",
+    "province_code",
+    "consent",
+)
 # Fields an organiser may correct after submission (typos); the first correction keeps the original.
 CORRECTABLE = (
     "title",
     "problem",
     "solution",
-    "province",
     "beneficiaries",
     "local_resources",
     "cooperative_name",
@@ -131,6 +144,9 @@ def clean_idea(raw: dict, *, require_consent: bool = True) -> tuple[dict, dict]:
     """(values for an Idea, {field: message}). Nothing is stored here; every field is checked so
     that all the messages can be shown at once."""
     values, errors = parse_fields(TYPES, raw)
+    places, place_errors = parse_places(raw)
+    values.update(places)
+    errors.update(place_errors)
     if values.get("team_kind") == TeamKind.COOPERATIVE and not values.get("cooperative_name"):
         errors.setdefault("cooperative_name", _l("Give the name of the cooperative."))
     if values.get("team_kind") == TeamKind.GROUP:

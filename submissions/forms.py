@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from competitions.defaults import REGION_NAMES, region_label
 from fieldtypes import max_lengths
 from i18n import current_language
+from places import reference as places
 from submissions.fields import (
     AGE_LABELS,
     CORRECTABLE,
@@ -52,8 +52,9 @@ class IdeaForm(FlaskForm):
         LABELS["solution"], render_kw={"rows": 4, "maxlength": MAX["solution"]}
     )
     sector = SelectField(LABELS["sector"], choices=_choices(SECTOR_LABELS))
-    region = SelectField(LABELS["region"], choices=[])
-    province = StringField(LABELS["province"], render_kw={"maxlength": MAX["province"]})
+    region_code = SelectField(LABELS["region_code"], choices=[], validate_choice=False)
+    province_code = SelectField(LABELS["province_code"], choices=[], validate_choice=False)
+    commune_code = SelectField(LABELS["commune_code"], choices=[], validate_choice=False)
     beneficiaries = TextAreaField(
         LABELS["beneficiaries"], render_kw={"rows": 2, "maxlength": MAX["beneficiaries"]}
     )
@@ -112,16 +113,37 @@ class IdeaForm(FlaskForm):
 
     def __init__(self, *args, assisted: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        lang = current_language()
-        self.region.choices = [
-            _BLANK,
-            *(SelectChoice(name, region_label(name, lang)) for name in REGION_NAMES),
-        ]
+        set_place_choices(self, current_language())
         if assisted:
             self.consent.label.text = _l(
                 "The participant agrees, after I read it to them, that their personal data be "
                 "processed for this competition (Law 09-08)."
             )
+
+
+def set_place_choices(form, lang: str) -> None:
+    """The region, province and commune lists of a form, names in `lang`: every province under
+    its region's name (a script narrows the list to the chosen region), the communes of the
+    chosen province (a script fetches them when the province changes)."""
+    form.region_code.choices = [
+        _BLANK,
+        *(SelectChoice(r.code, r.name(lang)) for r in places.regions()),
+    ]
+    form.province_code.choices = {
+        None: [_BLANK],
+        **{
+            r.name(lang): [SelectChoice(p.code, p.name(lang)) for p in places.provinces(r.code)]
+            for r in places.regions()
+        },
+    }
+    province = form.province_code.data
+    form.commune_code.choices = [
+        SelectChoice("", _l("None in particular")),
+        *(
+            SelectChoice(c.code, c.name(lang))
+            for c in (places.communes(province) if places.is_code(province, "province") else ())
+        ),
+    ]
 
 
 class EligibilityForm(FlaskForm):

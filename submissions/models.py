@@ -64,8 +64,13 @@ class Idea(db.Model):
     problem: Mapped[str] = mapped_column(Text)
     solution: Mapped[str] = mapped_column(Text)
     sector: Mapped[str] = mapped_column(String(30))
-    region: Mapped[str] = mapped_column(String(100))
-    province: Mapped[str] = mapped_column(String(100))
+    # Where it would run: HCP codes (`places.reference`), names shown in the reader's language.
+    # Empty only for a legacy idea whose typed place could not be read: `place_note` keeps what
+    # was typed until an organiser chooses the place (the bank's "Places to correct" page).
+    region_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(16))
+    commune_code: Mapped[str | None] = mapped_column(String(16))
+    place_note: Mapped[str | None] = mapped_column(String(300))
     beneficiaries: Mapped[str] = mapped_column(Text, default="")
     local_resources: Mapped[str] = mapped_column(Text, default="")
     expected_jobs: Mapped[int | None]

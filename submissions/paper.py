@@ -11,11 +11,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from competitions.defaults import REGIONS
 from competitions.models import Event
 from exports.cells import set_safe_value
 from exports.printing import set_up_pages
 from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
+from i18n import current_language
+from places import reference as places
 from refusals import Refusal
 from submissions.fields import (
     AGE_LABELS,
@@ -38,8 +39,9 @@ COLUMNS = (
     "problem",
     "solution",
     "sector",
-    "region",
-    "province",
+    "region_code",
+    "province_code",
+    "commune_code",
     "beneficiaries",
     "local_resources",
     "expected_jobs",
@@ -66,7 +68,8 @@ CHOICE_LABELS = {
 }
 LIST_COLUMNS = (
     "sector",
-    "region",
+    "region_code",
+    "province_code",
     "team_kind",
     "lead_gender",
     "lead_age_bracket",
@@ -98,10 +101,10 @@ def letter(field: str) -> str:
 
 def _choice_options(field: str) -> list[str]:
     """What the drop-down of a column offers, in the current language."""
-    if field == "region":
-        from i18n import current_language
-
-        return [ar if current_language() == "ar" else fr for fr, ar in REGIONS.items()]
+    if field == "region_code":
+        return [region.name(current_language()) for region in places.regions()]
+    if field == "province_code":
+        return [province.name(current_language()) for province in places.provinces()]
     if field == "consent":
         return [str(YES), str(NO)]
     return [str(label) for label in CHOICE_LABELS[field].values()]
@@ -129,8 +132,6 @@ def build_template(language: str | None = None, asked: list[Question] = ()) -> W
     if language in LANGS:
         with force_locale(language):
             return _build_template(language, asked)
-    from i18n import current_language
-
     return _build_template(current_language(), asked)
 
 
@@ -195,7 +196,14 @@ def _build_template(language: str, asked: list[Question] = ()) -> Workbook:
         _("How to fill in this sheet"),
         _("One idea per row, starting on row 2 of the first sheet. Do not change the headers."),
         _("Columns marked * are required."),
-        _("Choose sector, region, team, gender, age, status and consent from the drop-down lists."),
+        _(
+            "Choose sector, region, province, team, gender, age, status and consent from the "
+            "drop-down lists."
+        ),
+        _(
+            "Commune (optional): its name as the HCP writes it, in French or Arabic; it must "
+            "be in the province of the row."
+        ),
         _("Amounts are whole dirhams (250 000); jobs and members are whole numbers."),
         _("Phones: 06…, 07…, 05… or +212…."),
         _("Consent: write yes only if the participant signed the consent on the paper form."),
@@ -214,11 +222,9 @@ def _build_template(language: str, asked: list[Question] = ()) -> Workbook:
 
 
 def _choice_lookup() -> dict:
-    """{field: {label or code in any language (lower case): code}}."""
-    lookup: dict = {"region": {}}
-    for fr, ar in REGIONS.items():
-        lookup["region"][fr.lower()] = fr
-        lookup["region"][ar] = fr
+    """{field: {label or code in any language (lower case): code}} (places are read by name or
+    code in `clean_idea`)."""
+    lookup: dict = {}
     for field, labels in CHOICE_LABELS.items():
         mapping = lookup.setdefault(field, {})
         for code, label in labels.items():

@@ -201,7 +201,8 @@ def publication_dates(event_ids: list[int]) -> dict[int, datetime]:
 
 HELD_SECTIONS = {
     "proposal": (
-        "title", "problem", "solution", "sector", "region", "province", "beneficiaries",
+        "title", "problem", "solution", "sector", "region_code", "province_code", "commune_code",
+        "place_note", "beneficiaries",
         "local_resources", "expected_jobs", "budget_mad", "financing_sought_mad",
     ),
     "team": (

@@ -12,7 +12,7 @@ from audit.services import record
 from competitions.models import Event
 from competitions.states import EventState
 from extensions import db, utcnow
-from fieldtypes import FieldError, Phone, strip_control
+from fieldtypes import PLACE_FIELDS, FieldError, Phone, parse_places, strip_control
 from paging import Page, paginate
 from refusals import Conflict, Refusal, Throttled
 from submissions import attachments, questions, team
@@ -500,6 +500,29 @@ def correct_idea(idea: Idea, changes: dict, by) -> dict:
         setattr(idea, field, text)
     record("idea", idea.id, "correct", by=by, event_id=idea.event_id, old=old, new=new)
     return new
+
+
+def ideas_to_place() -> list[Idea]:
+    """Ideas whose typed place could not be read when places became HCP codes (migration
+    h1_place_codes): `place_note` keeps what was typed until an organiser chooses the place."""
+    return list(
+        db.session.scalars(select(Idea).where(Idea.place_note.is_not(None)).order_by(Idea.id))
+    )
+
+
+def choose_idea_place(idea: Idea, data: dict, by) -> None:
+    """Set an idea's region, province and (optional) commune, checked as the form checks them;
+    the kept typed text goes. Audited old → new. Raises InvalidIdea with a message per field."""
+    values, errors = parse_places(data)
+    if errors:
+        raise InvalidIdea(errors)
+    old = {name: getattr(idea, name) for name in (*PLACE_FIELDS, "place_note")}
+    for name, code in values.items():
+        setattr(idea, name, code)
+    idea.place_note = None
+    new = {name: getattr(idea, name) for name in old}
+    if new != old:
+        record("idea", idea.id, "place", by=by, event_id=idea.event_id, old=old, new=new)
 
 
 _calibration_rule = None

@@ -42,6 +42,7 @@ from fieldtypes import strip_control
 from i18n import current_language, template_language
 from jobs.outbox import site_base_url
 from paging import page_number
+from places import reference as places
 from refusals import form_refusals, on_refusal, see_other, wants_json
 from sqlite_locking import read_first
 from submissions import attachments, paper, posting, questions, services, team
@@ -505,6 +506,21 @@ def receipt_lookup():
         code=idea.receipt_code,
         outcome=services.idea_outcome(idea),
     )
+
+
+@bp.get("/places/<province_code>/communes.json")
+def communes(province_code: str):
+    """The communes of a province, [code, name] in the reader's language, for the forms' commune
+    list (`static/js/app.js`); reference data, the same for everyone."""
+    if not places.is_code(province_code, "province"):
+        abort(404)
+    lang = current_language()
+    rows = [[c.code, c.name(lang)] for c in places.communes(province_code)]
+    response = jsonify(rows)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/e/<slug>/qr.svg")

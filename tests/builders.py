@@ -24,9 +24,15 @@ def _hash(password: str) -> str:
 
 
 def make_user(
-    role="organiser", email=None, name=None, password=PASSWORD, locale=None, region=None, events=()
+    role="organiser",
+    email=None,
+    name=None,
+    password=PASSWORD,
+    locale=None,
+    region_code=None,
+    events=(),
 ) -> User:
-    """An account; a coordinator's `region`, a facilitator's `events`."""
+    """An account; a coordinator's `region_code`, a facilitator's `events`."""
     n = next(_seq)
     user = User(
         email=email or f"{role}{n}@example.ma",
@@ -34,7 +40,7 @@ def make_user(
         role=role,
         password_hash=_hash(password) if password else None,
         locale=locale,
-        region=region,
+        region_code=region_code,
     )
     db.session.add(user)
     db.session.flush()
@@ -66,7 +72,7 @@ def make_event(competition=None, state="open", **fields) -> Event:
         tour_order=fields.pop("tour_order", n % 1000),  # the event form takes 0 to 1000
         city=fields.pop("city", "Oujda"),
         city_ar=fields.pop("city_ar", "وجدة"),
-        region=fields.pop("region", "L'Oriental"),
+        region_code=fields.pop("region_code", "02"),  # L'Oriental
         venue=fields.pop("venue", "Maison des jeunes"),
         date=fields.pop("date", date(2025, 4, 3)),
         state=state,
@@ -92,8 +98,8 @@ def make_idea(event, **fields) -> Idea:
         problem="Les femmes rurales n'ont pas de revenu régulier.",
         solution="Une coopérative qui roule et vend du couscous artisanal.",
         sector="agrifood",
-        region=event.region,
-        province="Oujda-Angad",
+        region_code=event.region_code,
+        province_code="02.411",  # Oujda-Angad
         beneficiaries="Femmes rurales",
         local_resources="Blé dur local",
         expected_jobs=8,
@@ -208,12 +214,12 @@ def make_bank_project(**fields):
     values = {
         "title": "Miel",
         "sector": "agriculture",
-        "region": "L'Oriental",
-        "province": "Berkane",
+        "region_code": "02",  # L'Oriental
+        "province_code": "02.113",  # Berkane
         **fields,
     }
     project = BankProject(**values)
     db.session.add(project)
     db.session.commit()
-    form = {key: values[key] for key in ("title", "sector", "region", "province")}
+    form = {key: values[key] for key in ("title", "sector", "region_code", "province_code")}
     return project, {**form, "status": "idea"}

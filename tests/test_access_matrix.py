@@ -292,6 +292,10 @@ ACCESS = {
     "audience.control": "manage",
     "audience.generate_codes": "manage",
     "audience.code_sheet": "manage",
+    "bank.places_page": "organiser",
+    "bank.place_idea": "organiser",
+    "bank.place_project": "organiser",
+    "submissions.communes": "public",
 }
 # Routes about a published event (results, promotion) use the published one.
 ON_PUBLISHED_EVENT = {"judging.results", "judging.event_gallery", "bank.promote"}
@@ -330,10 +334,10 @@ def world(app):
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
     add_result(event_p, make_idea(event_p), 1, True)  # its results in force
-    elsewhere = make_event(competition, state="open", city="Agadir", region="Souss-Massa")
+    elsewhere = make_event(competition, state="open", city="Agadir", region_code="09")
     staff = {
-        "coordinator_here": make_user("coordinator", region="L'Oriental"),
-        "coordinator_other": make_user("coordinator", region="Souss-Massa"),
+        "coordinator_here": make_user("coordinator", region_code="02"),
+        "coordinator_other": make_user("coordinator", region_code="09"),
         "facilitator_here": make_user("facilitator", events=(event_a, event_p, event_o, event_f)),
         "facilitator_other": make_user("facilitator", events=(elsewhere,)),
         "viewer": make_user("viewer"),
@@ -343,7 +347,7 @@ def world(app):
     sheet = ScoreSheet(event_id=event_a.id, idea_id=idea_a.id, judge_id=judge_a.id)
     spare_rubric = Rubric(name="Spare", criteria=build_default_rubric().criteria)
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
     programme = FinancingProgramme(name="INDH", kind="public")
@@ -361,8 +365,8 @@ def world(app):
     advised = BankProject(
         title="Gîte rural",
         sector="tourism",
-        region="L'Oriental",
-        province="Jerada",
+        region_code="02",  # L'Oriental
+        province_code="02.275",  # Jerada
         adviser=staff["facilitator_here"],
     )
     milestone = Milestone(project=advised, kind="training", position=0, note="")
@@ -415,6 +419,7 @@ def world(app):
             "new_state": "published",
             "request_id": 1,
             "region_code": "02",
+            "province_code": "02.113",
             "decision": "refuse",
             "question_id": question.id,
             "which": "main",

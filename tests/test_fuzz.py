@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from competitions.defaults import REGION_NAMES
 from extensions import db
 from judging.models import Score, ScoreSheet
+from places.reference import place
 from submissions.models import GENDERS, SECTORS, Idea
 from submissions.states import TeamKind
 from tests.builders import add_jury, make_event, make_idea, make_user
@@ -32,8 +32,8 @@ VALID = {
     "problem": "Pas de revenu régulier pour les apicultrices.",
     "solution": "Une coopérative qui conditionne et vend le miel.",
     "sector": "agrifood",
-    "region": "L'Oriental",
-    "province": "Berkane",
+    "region_code": "02",
+    "province_code": "02.113",
     "beneficiaries": "Femmes rurales",
     "local_resources": "Miel de thym",
     "expected_jobs": "6",
@@ -81,18 +81,21 @@ field_names = st.sampled_from([*VALID, "csrf_token", "attachment", "unknown_fiel
 def assert_idea_is_valid(idea: Idea, control_characters: bool = False) -> None:
     """What any stored idea must satisfy, whatever was posted (an oracle independent of the
     form's own checks). Control characters are checked apart (see the xfail test below)."""
-    for name in ("title", "problem", "solution", "province", "lead_name"):
+    for name in ("title", "problem", "solution", "lead_name"):
         value = getattr(idea, name)
         assert value and value.strip(), name
     assert len(idea.title) <= 200
     if control_characters:
-        for name in ("title", "problem", "solution", "province", "lead_name", "beneficiaries"):
+        for name in ("title", "problem", "solution", "lead_name", "beneficiaries"):
             assert not _CONTROL.search(getattr(idea, name) or ""), f"control character in {name}"
     for name in ("budget_mad", "financing_sought_mad", "expected_jobs", "cooperative_members"):
         value = getattr(idea, name)
         assert value is None or (isinstance(value, int) and value >= 0), name
     assert idea.sector in SECTORS
-    assert idea.region in REGION_NAMES
+    region, province = place(idea.region_code), place(idea.province_code)
+    assert region and region.parent is None and province and province.parent == region.code
+    commune = place(idea.commune_code)
+    assert idea.commune_code is None or (commune and commune.parent == province.code)
     assert idea.team_kind in TeamKind.values()
     assert idea.lead_gender in (*GENDERS, None)
     assert _PHONE.match(idea.lead_phone), idea.lead_phone
@@ -152,7 +155,9 @@ def test_negative_amounts_are_refused_and_not_stored(client, open_event, field, 
         {"title": "x" * 201},
         {"problem": "x" * 10_001},
         {"sector": "weapons"},
-        {"region": "Paris"},
+        {"region_code": "Paris"},
+        {"province_code": "09.581"},
+        {"commune_code": "02.411.01.11"},
         {"lead_phone": "not a phone"},
         {"budget_mad": "beaucoup"},
         {"budget_mad": "10" + "0" * 13},

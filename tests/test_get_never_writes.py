@@ -46,7 +46,8 @@ WRITE = re.compile(r"^\s*(WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE|REPLACE|UPSERT)\
 QUERIES = {
     "submissions.triage": ("", "?q=couscous&sector=agrifood&eligibility=eligible"),
     "submissions.receipt_lookup": ("", "?code=TST-0001"),
-    "bank.browse": ("", "?q=couscous&sector=agrifood&region=L%27Oriental"),
+    "bank.browse": ("", "?q=couscous&sector=agrifood&region=02&province=02.411"),
+    "bank.places_page": ("",),
     "bank.api_projects": ("", "?sector=agrifood", "?sector=unknown"),
     "bank.manage": ("", "?status=draft"),
     "bank.export": ("", "?sheet_lang=ar"),
@@ -109,7 +110,7 @@ def tour(app):
         token = make_login_link_token(judge)
         invitation = make_login_link_token(make_user("viewer", password=None))
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411"
     )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
     programme = FinancingProgramme(name="INDH", kind="public", regions=["02"])
@@ -150,6 +151,7 @@ def tour(app):
             "token": token,
             "user_id": judge.id,
             "region_code": "02",
+            "province_code": "02.113",
             "programme_id": programme.id,
             "partner_id": partner.id,
             "application_id": application.id,

@@ -260,7 +260,7 @@ def event_form(client, login, field, value):
     login(make_user())
     data = {
         "city": "Oujda",
-        "region": "L'Oriental",
+        "region_code": "02",
         "date": "2025-04-03",
         "winners_count": "3",
         "languages": ["ar", "fr"],
@@ -405,7 +405,6 @@ IDEA_TEXTS = {
     "title": 200,
     "problem": 10_000,
     "solution": 10_000,
-    "province": 100,
     "beneficiaries": 5_000,
     "local_resources": 5_000,
     "cooperative_name": 200,
@@ -417,8 +416,6 @@ BANK_TEXTS = {
     "resources": 2_000,
     "title": 200,
     "summary": 5_000,
-    "region": 100,
-    "province": 100,
     "target_group": 2_000,
     "team": 2_000,
     "cooperative_name": 200,

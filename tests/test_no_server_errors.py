@@ -41,7 +41,9 @@ def site(app):
     transition(event, EventState.JUDGING, organiser)
     db.session.commit()
     sheet = db.session.scalars(select(ScoreSheet).where(ScoreSheet.event_id == event.id)).first()
-    project = BankProject(title="Séchoir", sector="agrifood", region="L'Oriental", province="X")
+    project = BankProject(
+        title="Séchoir", sector="agrifood", region_code="02", province_code="02.411"
+    )
     export = ExportJob(kind="rankings", requested_by_id=organiser.id, status="failed")
     db.session.add_all([project, export])
     db.session.commit()

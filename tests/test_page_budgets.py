@@ -121,8 +121,8 @@ def build_event(n_ideas: int):
                 "title": f"Projet {n}",
                 "summary": "Une coopérative de couscous.",
                 "sector": "agrifood",
-                "region": event.region,
-                "province": "Oujda-Angad",
+                "region_code": event.region_code,
+                "province_code": "02.411",
                 "budget_mad": 250_000,
                 "origin_event_id": event.id,
                 "idea_id": idea_id,
@@ -184,8 +184,8 @@ def _advise(adviser_id: int, n_projects: int, event_id: int) -> None:
             {
                 "title": f"Projet suivi {n}",
                 "sector": "agrifood",
-                "region": "L'Oriental",
-                "province": "Oujda-Angad",
+                "region_code": "02",
+                "province_code": "02.411",
                 "adviser_id": adviser_id,
                 "origin_event_id": event_id,
             }

@@ -43,20 +43,20 @@ from submissions.states import Eligibility, IdeaSource, TeamKind
 
 PASSWORD = "Synthetique-2025!"
 
-# The twelve stops: city, Arabic name, region (French name of one of the 12 regions), province.
+# The twelve stops: city, Arabic name, region and province (HCP codes, `places.reference`).
 CITIES = (
-    ("Tanger", "طنجة", "Tanger-Tétouan-Al Hoceïma", "Tanger-Assilah"),
-    ("Oujda", "وجدة", "L'Oriental", "Oujda-Angad"),
-    ("Fès", "فاس", "Fès-Meknès", "Fès"),
-    ("Rabat", "الرباط", "Rabat-Salé-Kénitra", "Rabat"),
-    ("Béni Mellal", "بني ملال", "Béni Mellal-Khénifra", "Béni Mellal"),
-    ("Casablanca", "الدار البيضاء", "Casablanca-Settat", "Casablanca"),
-    ("Marrakech", "مراكش", "Marrakech-Safi", "Marrakech"),
-    ("Errachidia", "الرشيدية", "Drâa-Tafilalet", "Errachidia"),
-    ("Agadir", "أكادير", "Souss-Massa", "Agadir-Ida-Ou-Tanane"),
-    ("Guelmim", "كلميم", "Guelmim-Oued Noun", "Guelmim"),
-    ("Laâyoune", "العيون", "Laâyoune-Sakia El Hamra", "Laâyoune"),
-    ("Dakhla", "الداخلة", "Dakhla-Oued Ed-Dahab", "Oued Ed-Dahab"),
+    ("Tanger", "طنجة", "01", "01.511"),  # Tanger-Assilah
+    ("Oujda", "وجدة", "02", "02.411"),  # Oujda-Angad
+    ("Fès", "فاس", "03", "03.231"),
+    ("Rabat", "الرباط", "04", "04.421"),
+    ("Béni Mellal", "بني ملال", "05", "05.091"),
+    ("Casablanca", "الدار البيضاء", "06", "06.141"),
+    ("Marrakech", "مراكش", "07", "07.351"),
+    ("Errachidia", "الرشيدية", "08", "08.201"),
+    ("Agadir", "أكادير", "09", "09.001"),  # Agadir-Ida-Ou-Tanane
+    ("Guelmim", "كلميم", "10", "10.261"),
+    ("Laâyoune", "العيون", "11", "11.321"),
+    ("Dakhla", "الداخلة", "12", "12.391"),  # Oued Ed-Dahab
 )
 _PRODUCTS = (
     "couscous",
@@ -202,7 +202,7 @@ def generate_tour(
                 tour_order=n + 1,
                 city=city,
                 city_ar=city_ar,
-                region=region,
+                region_code=region,
                 venue="Maison des jeunes",
                 date=date(2025, 3, 1) + timedelta(days=7 * n),
                 capacity=None,
@@ -270,8 +270,8 @@ def generate_tour(
                     problem="Les femmes et les jeunes de la commune n'ont pas de revenu régulier.",
                     solution="Transformer et vendre les produits du terroir en coopérative.",
                     sector=rng.choice(SECTORS),
-                    region=region,
-                    province=province,
+                    region_code=region,
+                    province_code=province,
                     beneficiaries="Femmes rurales, jeunes diplômés",
                     local_resources=rng.choice(_PRODUCTS),
                     expected_jobs=rng.randrange(1, 40),

@@ -131,4 +131,63 @@
       if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
     });
   });
+  /* Places (any form holding [data-places]): the province list narrows to the chosen region
+     (province codes start with their region's, "06.141"), and the commune list is fetched for
+     the chosen province (data-communes-url, PROVINCE standing for its code). Without a script
+     every province is listed under its region and the server checks that they agree. */
+  document.querySelectorAll("[data-places]").forEach(function (box) {
+    var form = box.closest("form") || box;
+    var region = form.querySelector('select[name="region_code"]');
+    var province = form.querySelector('select[name="province_code"]');
+    var commune = form.querySelector('select[name="commune_code"]');
+    if (!region || !province) return;
+    var every = province.innerHTML;
+    var wanted = commune ? commune.value : "";
+    if (commune && !wanted && form.dataset.draftKey) {
+      try {
+        wanted = (JSON.parse(localStorage.getItem("ideathon-draft:" + form.dataset.draftKey)) || {}).commune_code || "";
+      } catch (e) { /* no draft */ }
+    }
+    var none = commune && commune.options.length ? commune.options[0].cloneNode(true) : null;
+    function narrow() {
+      var keep = province.value;
+      province.innerHTML = every;
+      if (region.value) {
+        Array.prototype.slice.call(province.querySelectorAll("optgroup")).forEach(function (group) {
+          var first = group.querySelector("option");
+          if (first && first.value.indexOf(region.value + ".") === 0) {
+            while (group.firstChild) province.appendChild(group.firstChild);
+          }
+          province.removeChild(group);
+        });
+      }
+      province.value = keep;
+      if (province.value !== keep) province.value = "";
+    }
+    function loadCommunes() {
+      if (!commune || !box.dataset.communesUrl) return;
+      var keep = commune.value || wanted;
+      wanted = "";
+      commune.innerHTML = "";
+      if (none) commune.appendChild(none.cloneNode(true));
+      if (!province.value) return;
+      fetch(box.dataset.communesUrl.replace("PROVINCE", encodeURIComponent(province.value)), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (rows) {
+          rows.forEach(function (row) {
+            var option = document.createElement("option");
+            option.value = row[0];
+            option.textContent = row[1];
+            commune.appendChild(option);
+          });
+          commune.value = keep;
+          if (commune.value !== keep) commune.value = "";
+        })
+        .catch(function () { /* offline: the commune is optional */ });
+    }
+    region.addEventListener("change", function () { narrow(); loadCommunes(); });
+    province.addEventListener("change", loadCommunes);
+    narrow();
+    if (commune && province.value && (wanted || commune.options.length <= 1)) loadCommunes();
+  });
 })();

@@ -21,7 +21,7 @@ TODAY = date(2026, 6, 1)
 def followed(app):
     adviser = make_user(name="Salma Adviser", email="salma@example.ma", locale="ar")
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411"
     )
     db.session.add(project)
     db.session.commit()

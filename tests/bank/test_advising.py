@@ -17,18 +17,18 @@ from tests.builders import make_user
 def advised(app):
     organiser = make_user()
     salma = make_user("facilitator", name="Salma Adviser")
-    karim = make_user("coordinator", name="Karim Adviser", region="Souss-Massa")
+    karim = make_user("coordinator", name="Karim Adviser", region_code="09")
     late = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad"
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411"
     )
     on_time = BankProject(
-        title="Gîte rural", sector="tourism", region="L'Oriental", province="Jerada"
+        title="Gîte rural", sector="tourism", region_code="02", province_code="02.411"
     )
     theirs = BankProject(
         title="Atelier d'argan",
         sector="agrifood",
-        region="Souss-Massa",
-        province="Agadir-Ida-Ou-Tanane",
+        region_code="09",
+        province_code="09.541",
     )
     db.session.add_all([late, on_time, theirs])
     db.session.flush()

@@ -18,8 +18,8 @@ def add_project(**fields) -> BankProject:
         title="Projet",
         summary="",
         sector="agrifood",
-        region="L'Oriental",
-        province="Oujda-Angad",
+        region_code="02",
+        province_code="02.411",
         status="idea",
         financing_sources=[],
     )
@@ -38,16 +38,16 @@ def bank(app, published):
         title="التعاونيّة الفلاحية لزيت الأركان",
         summary="إنتاج زيت الأركان وتسويقه",
         sector="agriculture",
-        region="Souss-Massa",
-        province="Taroudant",
+        region_code="09",
+        province_code="09.541",
         budget_mad=400_000,
         status="funded",
     )
     add_project(
         title="Atelier numérique des jeunes",
         sector="digital",
-        region="Fès-Meknès",
-        province="Meknès",
+        region_code="03",
+        province_code="03.061",
         budget_mad=1_200_000,
         status="support",
     )
@@ -121,8 +121,10 @@ def test_organiser_views_are_closed_to_jury_members(client, login, bank):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("region=Souss-Massa", {"التعاونيّة الفلاحية لزيت الأركان"}),
-        ("province=Meknès", {"Atelier numérique des jeunes"}),
+        ("region=09", {"التعاونيّة الفلاحية لزيت الأركان"}),  # HCP codes, as the lists send
+        ("province=03.061", {"Atelier numérique des jeunes"}),
+        ("region=Souss-Massa", {"التعاونيّة الفلاحية لزيت الأركان"}),  # a name is read too
+        ("region=03&province=Meknès", {"Atelier numérique des jeunes"}),
         ("sector=handicrafts", {"Tissage de tapis"}),
         ("status=funded", {"التعاونيّة الفلاحية لزيت الأركان"}),
         ("min_budget=300000", {"التعاونيّة الفلاحية لزيت الأركان", "Atelier numérique des jeunes"}),
@@ -161,6 +163,18 @@ def test_search_in_arabic_and_french(client, bank, q, expected):
     assert _titles(payload) == expected
 
 
+def test_the_feed_carries_each_place_as_its_code_and_names(client, bank):
+    items = client.get("/api/bank/projects?region=03").get_json()["items"]
+    assert items[0]["region"] == {"code": "03", "name_fr": "Fès-Meknès", "name_ar": "فاس-مكناس"}
+    assert items[0]["province"]["code"] == "03.061" and items[0]["commune"] is None
+
+
+def test_the_province_list_follows_the_region_chosen(client, bank):
+    body = client.get("/bank?region=09").get_data(as_text=True)
+    province_list = body[body.index('id="bank-province"') :].split("</select>")[0]
+    assert "09.541" in province_list and "03.061" not in province_list
+
+
 def test_public_page_search_and_filters(client, bank):
     body = _text(client.get("/bank", query_string={"q": "تعاونية"}))
     assert "لزيت الأركان" in body and "Atelier numérique" not in body
@@ -193,6 +207,9 @@ def test_feed_is_paginated_with_links(client, bank):
         ("min_budget=dix", "min_budget"),
         ("q=" + "x" * 201, "au maximum 200"),
         ("region=" + "x" * 101, "region"),
+        ("region=13", "Région inconnue 13"),
+        ("region=Atlantide", "Région inconnue"),
+        ("province=99.999", "Province inconnue"),
         ("max_budget=&max_budget=5", "max_budget"),  # a repeated parameter is not guessed at
         ("status=closed", "Statut inconnu"),
         ("sector=mining", "Secteur inconnu"),
@@ -243,7 +260,7 @@ def test_bank_pages_name_the_origin_city_in_arabic_for_arabic_readers(client, lo
 
     event = make_event(state="published", city="Oujda", city_ar="وجدة")
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad",
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411",
         origin_event_id=event.id, origin_rank=1,
     )  # fmt: skip
     db.session.add(project)
@@ -265,8 +282,8 @@ def test_the_bank_list_costs_the_same_queries_for_one_origin_or_three(client, lo
             event = make_event(state="published", city=city)
             db.session.add(
                 BankProject(
-                    title=f"Projet {city}", sector="agrifood", region="L'Oriental",
-                    province="Oujda-Angad", origin_event_id=event.id, origin_rank=1,
+                    title=f"Projet {city}", sector="agrifood", region_code="02",
+                    province_code="02.411", origin_event_id=event.id, origin_rank=1,
                 )
             )  # fmt: skip
         db.session.commit()

@@ -43,8 +43,8 @@ def path(app):
     project = BankProject(
         title="Séchoir solaire",
         sector="agrifood",
-        region="L'Oriental",
-        province="Oujda-Angad",
+        region_code="02",  # L'Oriental
+        province_code="02.411",  # Oujda-Angad
         adviser=adviser,
     )
     milestone = Milestone(project=project, kind="statutes", position=2, note="")

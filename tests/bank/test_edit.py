@@ -27,8 +27,9 @@ def _form(project, **changes) -> dict:
             "title",
             "summary",
             "sector",
-            "region",
-            "province",
+            "region_code",
+            "province_code",
+            "commune_code",
             "target_group",
             "team",
             "cooperative_name",
@@ -140,6 +141,11 @@ def test_saving_without_change_logs_nothing(client, login, project):
         ({"title": "x" * 201}, "title", "200 caractères au maximum (201 saisis)"),
         ({"break_even": "y" * 201}, "break_even", "200 caractères au maximum"),
         ({"contact_email": "pas-un-mail"}, "contact_email", "adresse e-mail valide"),
+        ({"region_code": ""}, "region_code", "Choisissez la région."),
+        ({"region_code": "x" * 5000}, "region_code", "Choisissez une des 12 régions de la liste."),
+        ({"province_code": "09.581"}, "province_code", "n'est pas dans la région choisie"),
+        ({"province_code": "99.999"}, "province_code", "Choisissez une des provinces de la liste."),
+        ({"commune_code": "02.113.01.01"}, "commune_code", "n'est pas dans la province choisie"),
         (
             {"financing_source": ["INDH"], "financing_amount": ["-300"]},
             "financing_sources",
@@ -175,6 +181,23 @@ def test_bad_input_is_explained_and_nothing_is_saved(
     assert (saved.title, saved.budget_mad, saved.status, saved.sector) == before
     assert saved.products == ""
     assert _audits(project.id) == []
+
+
+def test_the_place_is_chosen_from_the_lists_and_logged(client, login, project):
+    login(make_user())
+    response = client.post(
+        f"/tour/bank/{project.id}/edit",
+        data=_form(project, region_code="09", province_code="09.581", commune_code=""),
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(BankProject, project.id)
+    assert (saved.region_code, saved.province_code, saved.commune_code) == ("09", "09.581", None)
+    (entry,) = _audits(project.id)
+    assert entry.old["province_code"] == "02.411" and entry.new["province_code"] == "09.581"
+    page = client.get(f"/tour/bank/{project.id}/edit?lang=ar").get_data(as_text=True)
+    assert '<option value="09.581" selected>تيزنيت</option>' in page
+    assert 'data-communes-url="/places/PROVINCE/communes.json"' in page
 
 
 def test_service_reports_every_bad_field_at_once(app, project):

@@ -35,7 +35,7 @@ def programme(**rules):
 def project(**fields):
     base = dict(
         sector="agriculture",
-        region="L'Oriental",
+        region_code="02",
         legal_form="cooperative",
         budget_mad=400_000,
         financing_sought_mad=300_000,
@@ -69,9 +69,9 @@ def test_a_programme_without_rules_takes_every_project(app):
         ({"sectors": ["agriculture", "handicrafts"]}, {}, "sector", True),
         ({"sectors": ["tourism"]}, {}, "sector", False),
         ({"regions": ["02"]}, {}, "region", True),
-        ({"regions": ["02"]}, {"region": "Oriental"}, "region", True),
+        ({"regions": ["02"]}, {"region_code": "02"}, "region", True),
         ({"regions": ["09"]}, {}, "region", False),
-        ({"regions": ["09"]}, {"region": "Atlantide"}, "region", None),
+        ({"regions": ["09"]}, {"region_code": None, "place_note": "Atlantide"}, "region", None),
         ({"legal_forms": ["cooperative"]}, {}, "legal_form", True),
         ({"legal_forms": ["company"]}, {}, "legal_form", False),
         ({"legal_forms": ["cooperative"]}, {"legal_form": None}, "legal_form", None),
@@ -207,8 +207,8 @@ def funded(app):
     coop = BankProject(
         title="Miel de thym",
         sector="agriculture",
-        region="L'Oriental",
-        province="Berkane",
+        region_code="02",
+        province_code="02.113",
         financing_sought_mad=300_000,
         budget_mad=400_000,
     )

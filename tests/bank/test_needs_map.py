@@ -15,27 +15,30 @@ from tests.builders import make_event, make_idea, selects_for
 
 @pytest.fixture
 def tour(app):
-    """Ideas in the Oriental (one typed with an old spelling) and Souss-Massa, and a project."""
-    oujda = make_event(state=EventState.OPEN, city="Oujda", slug="oujda", region="L'Oriental")
-    agadir = make_event(state=EventState.OPEN, city="Agadir", slug="agadir", region="Souss-Massa")
-    make_idea(oujda, sector="agriculture", region="L'Oriental", province="Oujda-Angad")
-    make_idea(oujda, sector="handicrafts", region="Oriental", province="Berkane")
+    """Ideas in the Oriental and Souss-Massa (one whose typed place no HCP place matched when
+    places became codes), and a project."""
+    oujda = make_event(state=EventState.OPEN, city="Oujda", slug="oujda", region_code="02")
+    agadir = make_event(state=EventState.OPEN, city="Agadir", slug="agadir", region_code="09")
+    make_idea(oujda, sector="agriculture", region_code="02", province_code="02.411")
+    make_idea(oujda, sector="handicrafts", region_code="02", province_code="02.113")
     make_idea(
         oujda,
         sector="tourism",
-        region="L'Oriental",
-        province="Oujda-Angad",
+        region_code="02",
+        province_code="02.411",
         eligibility="ineligible",
     )  # not counted
-    make_idea(oujda, sector="tourism", region="L'Oriental", is_calibration=True)  # not counted
-    make_idea(agadir, sector="tourism", region="Souss-Massa", province="Agadir-Ida-Ou-Tanane")
-    make_idea(agadir, sector="tourism", region="Atlantide", province="?")  # not placed
+    make_idea(oujda, sector="tourism", region_code="02", is_calibration=True)  # not counted
+    make_idea(agadir, sector="tourism", region_code="09", province_code="09.001")
+    make_idea(
+        agadir, sector="tourism", region_code=None, province_code=None, place_note="Atlantide / ?"
+    )  # not placed
     db.session.add(
         BankProject(
             title="Gîte",
             sector="tourism",
-            region="Souss-Massa",
-            province="Agadir-Ida-Ou-Tanane",
+            region_code="09",
+            province_code="09.001",
             expected_jobs=7,
         )
     )
@@ -50,7 +53,7 @@ def _area(view, code):
 def test_the_country_map_counts_the_tours_ideas_and_the_banks_projects_by_region(tour):
     view = regions_map("ideas")
     assert [a.code for a in view.areas] == [f"{n:02d}" for n in range(1, 13)]
-    assert _area(view, "02").values["ideas"] == 2  # both spellings of the Oriental
+    assert _area(view, "02").values["ideas"] == 2
     assert _area(view, "09").values["ideas"] == 1
     assert _area(view, "09").values["projects"] == 1
     assert _area(view, "09").values["jobs"] == 7
@@ -140,7 +143,7 @@ def test_the_map_reads_the_database_in_a_constant_number_of_statements(client, t
     few = selects_for(client, "/bank/map")
     oujda = db.session.get(Event, oujda_id)
     for _ in range(20):
-        make_idea(oujda, region="L'Oriental", province="Jerada")
+        make_idea(oujda, region_code="02", province_code="02.275")  # Jerada
     assert selects_for(client, "/bank/map") == few <= 4
 
 
@@ -149,16 +152,16 @@ def test_a_regions_page_reads_the_database_in_a_constant_number_of_statements(cl
     path = f"/bank/map/02?layer={layer}"
     oujda_id = tour["oujda"].id
     db.session.add(
-        BankProject(title="Projet 0", sector="agrifood", region="L'Oriental", province="Berkane")
+        BankProject(title="Projet 0", sector="agrifood", region_code="02", province_code="02.113")
     )
     db.session.commit()  # a region with a project (its page then loads the projects' events)
     few = selects_for(client, path)
     oujda = db.session.get(Event, oujda_id)
     for n in range(20):
-        make_idea(oujda, region="L'Oriental", province="Jerada")
+        make_idea(oujda, region_code="02", province_code="02.275")  # Jerada
         db.session.add(
             BankProject(
-                title=f"Projet {n}", sector="agrifood", region="L'Oriental", province="Jerada"
+                title=f"Projet {n}", sector="agrifood", region_code="02", province_code="02.275"
             )
         )
     db.session.commit()

@@ -36,7 +36,7 @@ def test_the_feed_carries_no_personal_data(client, bank_with_contact):
 def bank_with_contact(app):
     db.session.add(
         BankProject(
-            title="Miel", sector="agriculture", region="L'Oriental", province="Berkane",
+            title="Miel", sector="agriculture", region_code="02", province_code="02.113",
             contact_name="Amina", contact_phone=SEEDED_PHONE, contact_email=SEEDED_EMAIL,
             team="Amina et Khadija",
         )
@@ -58,8 +58,8 @@ def test_schemathesis_finds_nothing_wrong_with_the_live_feed(tmp_path):
             for n, sector in enumerate(("agriculture", "tourism", "handicrafts")):
                 db.session.add(
                     BankProject(
-                        title=f"Projet {n} — مشروع", sector=sector, region="L'Oriental",
-                        province="Oujda-Angad", budget_mad=100_000 * (n + 1), contact_phone=SEEDED_PHONE,
+                        title=f"Projet {n} — مشروع", sector=sector, region_code="02",
+                        province_code="02.411", budget_mad=100_000 * (n + 1), contact_phone=SEEDED_PHONE,
                         financial_plan={"investment": [{"label": "Local", "amount_mad": 1000}],
                                         "years": [{"revenue_mad": 900, "costs_mad": 100, "jobs": 2}]},
                     )

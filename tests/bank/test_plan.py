@@ -79,7 +79,7 @@ def test_sector_templates_prefill_the_usual_lines_in_the_readers_language(app):
 
 def test_the_plan_page_saves_shows_and_refuses_with_what_was_typed(client, login):
     project = BankProject(
-        title="Gîte", sector="tourism", region="Souss-Massa", province="Tiznit", budget_mad=300_000
+        title="Gîte", sector="tourism", region_code="09", province_code="09.581", budget_mad=300_000
     )
     db.session.add(project)
     db.session.commit()

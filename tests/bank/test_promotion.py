@@ -24,7 +24,7 @@ def test_promoting_copies_the_winners_with_their_origin_and_contact(app, publish
     assert first.idea_id == published["winner"].id
     assert first.title == "Coopérative de couscous Al Amal"
     assert "revenu régulier" in first.summary and "couscous artisanal" in first.summary
-    assert (first.sector, first.region, first.province) == ("agrifood", "L'Oriental", "Oujda-Angad")
+    assert (first.sector, first.region_code, first.province_code) == ("agrifood", "02", "02.411")
     assert first.target_group == "Femmes rurales"
     assert (first.expected_jobs, first.budget_mad, first.financing_sought_mad) == (
         8,

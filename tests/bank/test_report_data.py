@@ -21,7 +21,7 @@ def test_promotion_keeps_the_receipt_code_the_key_back_to_the_rankings(app, publ
 
 
 def test_the_funding_split_must_add_up_to_the_budget(app):
-    project = BankProject(title="Gîte", sector="tourism", region="Souss-Massa", province="Tiznit")
+    project = BankProject(title="Gîte", sector="tourism", region_code="09", province_code="09.581")
     db.session.add(project)
     db.session.commit()
     organiser = make_user()

@@ -19,8 +19,8 @@ def bank(app, published):
             title='=HYPERLINK("http://x","y")',
             summary="+1+1",
             sector="tourism",
-            region="Souss-Massa",
-            province="Agadir-Ida-Ou-Tanane",
+            region_code="09",
+            province_code="09.001",
             budget_mad=1_500_000,
             financing_sources=[{"source": "INDH", "amount_mad": 300_000}],
             partners="@partenaire",
@@ -115,7 +115,7 @@ def test_download_with_a_bad_filter_is_explained(client, login, bank):
 def test_background_export_builder_writes_the_workbook(app, bank, tmp_path):
     target = tmp_path / "job.xlsx"
     done = []
-    export_builder(str(target), {"region": "Souss-Massa"}, "fr", done.append)
+    export_builder(str(target), {"region": "09"}, "fr", done.append)
     _workbook, sheet = _sheet(target)
     assert len(_rows(sheet)) == 2 and done == [100]
     from jobs.exports import _BUILDERS
@@ -131,7 +131,7 @@ def test_the_arabic_bank_workbook_names_the_origin_city_in_arabic(app, tmp_path)
 
     event = make_event(state="published", city="Oujda", city_ar="وجدة")
     project = BankProject(
-        title="Séchoir solaire", sector="agrifood", region="L'Oriental", province="Oujda-Angad",
+        title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411",
         origin_event_id=event.id, origin_rank=1,
     )  # fmt: skip
     db.session.add(project)

@@ -44,7 +44,7 @@ def test_seed_demo_creates_the_real_tour_and_is_idempotent(runner):
     assert dates == sorted(dates) and len(set(dates)) == 12
     gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
     assert gaps <= {3, 4, 5}  # spread evenly
-    assert events[0].city_ar == "وجدة" and events[0].region == "L'Oriental"
+    assert events[0].city_ar == "وجدة" and events[0].region_code == "02"
     assert [e.state for e in events[:5]] == [
         "published",
         "deliberation",

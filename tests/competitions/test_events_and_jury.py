@@ -17,7 +17,7 @@ def _event_form(**overrides):
     data = {
         "city": "Oujda",
         "city_ar": "وجدة",
-        "region": "L'Oriental",
+        "region_code": "02",
         "venue": "Technopole",
         "date": "2025-04-03",
         "capacity": "150",
@@ -63,7 +63,8 @@ def test_organiser_creates_an_event_in_draft_with_a_slug_from_city_and_year(clie
     ("overrides", "message"),
     [
         ({"city": ""}, "Ce champ est obligatoire"),
-        ({"region": "Atlantis"}, "Choisissez une des options de la liste"),
+        ({"region_code": "Atlantis"}, "Choisissez une des options de la liste"),
+        ({"region_code": "L'Oriental"}, "Choisissez une des options de la liste"),  # a code
         ({"date": "03/04/2025x"}, "date"),
         ({"capacity": "beaucoup"}, "entier"),
         ({"capacity": "0"}, "de 1 à 100\u202f000"),
@@ -315,7 +316,7 @@ def test_jury_cards_can_also_queue_each_judge_an_invitation(client, organiser):
 
 
 def test_event_page_in_arabic_is_right_to_left_with_arabic_names(client, organiser):
-    event = make_event(state="open", city="Oujda", city_ar="وجدة", region="L'Oriental")
+    event = make_event(state="open", city="Oujda", city_ar="وجدة", region_code="02")
     page = client.get(f"/tour/events/{event.slug}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert "وجدة" in page and "الشرق" in page  # city and region in Arabic
@@ -326,7 +327,7 @@ def test_every_bad_event_field_is_reported_at_once(client, organiser):
     competition = make_competition()
     response = client.post(
         f"/tour/competitions/{competition.slug}/events/new",
-        data=_event_form(capacity="0", winners_count="-2", slug="Rabat 2025", region="Nowhere"),
+        data=_event_form(capacity="0", winners_count="-2", slug="Rabat 2025", region_code="99"),
     )
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))

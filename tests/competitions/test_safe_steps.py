@@ -190,7 +190,7 @@ def test_in_deliberation_the_method_changes_only_with_its_reason_on_the_delibera
             event,
             {
                 "city": event.city,
-                "region": event.region,
+                "region_code": event.region_code,
                 "date": event.date,
                 "winners_count": 3,
                 "languages": "fr",

@@ -142,7 +142,7 @@ def _seed(app):
         seed_demo()
         db.session.commit()
         make_user("coordinator", email="coordination.casa@ideathon.ma",
-                  name="Hind Coordination", region="Casablanca-Settat")  # fmt: skip
+                  name="Hind Coordination", region_code="06")  # fmt: skip
         make_user("viewer", email="observation@ideathon.ma", name="Karim Observation")
         # a certificate's public check page (its link is printed on the PDF)
         code = db.session.scalar(select(Certificate.code).order_by(Certificate.id))

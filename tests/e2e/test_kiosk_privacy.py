@@ -48,7 +48,7 @@ def test_a_participant_who_walks_away_leaves_a_blank_form(live, new_page, shot, 
     overlay = page.locator("#kiosk-idle")
     page.clock.run_for("01:00")  # a pause to think: nothing happens
     assert overlay.is_hidden()
-    page.fill("#province", "Berkane")  # typing again starts the count anew
+    page.fill("#local_resources", "Berkane")  # typing again starts the count anew
     page.clock.run_for("01:00")
     assert overlay.is_hidden()
     page.clock.run_for("00:35")  # 95 s without a touch: "Still there?"

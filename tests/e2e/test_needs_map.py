@@ -11,8 +11,10 @@ def _bank(live):
     from tests import builders
 
     def build():
-        builders.make_bank_project(title="Miel", sector="agriculture", region="L'Oriental")
-        builders.make_bank_project(title="Argan", sector="agrifood", region="Souss-Massa")
+        builders.make_bank_project(title="Miel", sector="agriculture", region_code="02")
+        builders.make_bank_project(
+            title="Argan", sector="agrifood", region_code="09", province_code="09.001"
+        )
         builders.make_idea(builders.make_event(state="open"))
 
     live.run(build)

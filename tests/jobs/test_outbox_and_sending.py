@@ -64,8 +64,8 @@ def test_rolled_back_transaction_stores_and_sends_nothing(app, smtp):
         problem="p",
         solution="s",
         sector="agrifood",
-        region=event.region,
-        province="Oujda-Angad",
+        region_code=event.region_code,
+        province_code="02.411",
         lead_name="Amina",
         lead_phone="+212612345678",
     )

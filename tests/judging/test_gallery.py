@@ -24,7 +24,7 @@ def tour(app):
         solution=f"Rouler le couscous à la main. Contact : {LEAD}, 06 61 23 45 67, {EMAIL}; "
         f"avec {MEMBER}.",
         sector="agrifood",
-        region="L'Oriental",
+        region_code="02",  # L'Oriental
         lead_name=LEAD,
         lead_phone=PHONE,
         lead_email=EMAIL,
@@ -33,7 +33,7 @@ def tour(app):
     loser = make_idea(oujda, title="Idée non primée")
     add_result(oujda, winner, 1, True)
     add_result(oujda, loser, 2, False)
-    agadir = make_event(state="judging", city="Agadir", region="Souss-Massa", slug="agadir-2026")
+    agadir = make_event(state="judging", city="Agadir", region_code="09", slug="agadir-2026")
     unpublished = make_idea(agadir, title="Gîte d'Agadir")
     add_result(agadir, unpublished, 1, True)  # a version of an event not published yet
     return {"oujda": oujda, "agadir": agadir, "winner": winner}

@@ -17,8 +17,8 @@ GOOD_ROW = {
     "problem": "Pas de débouchés",
     "solution": "Vente groupée",
     "sector": "Agriculture",
-    "region": "L'Oriental",
-    "province": "Berkane",
+    "region_code": "L'Oriental",  # names as typed, in French or Arabic, or HCP codes
+    "province_code": "Berkane",
     "expected_jobs": 5,
     "budget_mad": "120 000",
     "financing_sought_mad": 80000,
@@ -59,10 +59,20 @@ def test_template_has_headers_lists_and_instructions(runner, tmp_path):
     assert len(headers) == len(COLUMNS)
     assert headers[0] == "Titre de l'idée *" and "Budget estimé (MAD)" in headers
     ranges = {str(v.sqref).split(":")[0][:1] for v in sheet.data_validations.dataValidation}
-    for field in ("sector", "region", "team_kind", "lead_gender", "lead_age_bracket", "consent"):
+    for field in (
+        "sector",
+        "region_code",
+        "province_code",
+        "team_kind",
+        "lead_gender",
+        "lead_age_bracket",
+        "consent",
+    ):
         assert letter(field) in ranges
     assert workbook["Lists"].sheet_state == "hidden"
     assert "Agroalimentaire" in [c.value for c in workbook["Lists"]["A"]]
+    assert "Oriental" in [c.value for c in workbook["Lists"]["B"]]  # the HCP's names
+    assert "Berkane" in [c.value for c in workbook["Lists"]["C"]]
     assert any(ws.title == "Instructions" for ws in workbook.worksheets)
 
 
@@ -71,7 +81,9 @@ def test_good_sheet_is_imported_in_full(runner, tmp_path):
     arabic = dict(
         GOOD_ROW,
         title="تعاونية العسل",
-        region="الشرق",
+        region_code="الشرق",
+        province_code="بركان",
+        commune_code="أحفير",
         sector="الفلاحة",
         lead_phone="+212 7 00 11 22 33",
         consent="نعم",
@@ -84,7 +96,17 @@ def test_good_sheet_is_imported_in_full(runner, tmp_path):
     assert [i.source for i in ideas] == ["import", "import"]
     assert ideas[0].lead_phone == "+212661234567" and ideas[0].budget_mad == 120_000
     assert ideas[0].sector == "agriculture" and ideas[0].team_kind == "group"
-    assert ideas[1].title == "تعاونية العسل" and ideas[1].region == "L'Oriental"
+    assert (ideas[0].region_code, ideas[0].province_code, ideas[0].commune_code) == (
+        "02",
+        "02.113",
+        None,
+    )
+    assert ideas[1].title == "تعاونية العسل"
+    assert (ideas[1].region_code, ideas[1].province_code, ideas[1].commune_code) == (
+        "02",
+        "02.113",
+        "02.113.01.01",  # Ahfir
+    )
     assert ideas[1].lead_phone == "+212700112233"
     # Importing the same file again adds nothing.
     again = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
@@ -106,6 +128,37 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_cell(runner, tmp_path):
     assert f"{letter('lead_phone')}4" in output and f"{letter('sector')}4" in output
     assert f"{letter('consent')}4" in output and "A5 (Titre de l'idée)" in output
     assert ideas_count() == 0
+
+
+def test_places_are_read_by_name_or_code_and_each_unknown_one_is_named(runner, tmp_path):
+    event = make_event()
+    rows = [
+        dict(GOOD_ROW, region_code="02", province_code="02.113", commune_code="Ahfir"),
+        dict(GOOD_ROW, title="2", region_code="Île-de-France"),
+        dict(GOOD_ROW, title="3", province_code="Tiznit"),  # Souss-Massa's, not the Oriental's
+        dict(GOOD_ROW, title="4", commune_code="Agadir"),  # not a commune of Berkane
+        dict(GOOD_ROW, title="5", province_code="x" * 5000),
+        dict(GOOD_ROW, title="6", region_code=None, province_code=None),
+    ]
+    result = runner.invoke(
+        args=["import-ideas", "--event", event.slug, str(filled(runner, tmp_path, rows))]
+    )
+    assert result.exit_code != 0 and ideas_count() == 0
+    output = result.output
+    region, province, commune = (
+        letter("region_code"),
+        letter("province_code"),
+        letter("commune_code"),
+    )
+    assert f"{region}3 (Région où elle serait réalisée) : Choisissez une des 12 régions" in output
+    assert (
+        f"{province}4 (Province ou préfecture) : Cette province n'est pas dans la région" in output
+    )
+    assert f"{commune}5 (Commune (facultatif)) : Cette commune n'est pas dans la province" in output
+    assert f"{province}6 (Province ou préfecture) : Choisissez une des provinces" in output
+    assert f"{region}7 (Région où elle serait réalisée) : Choisissez la région." in output
+    assert f"{province}7 (Province ou préfecture) : Choisissez la province." in output
+    assert f"{region}2" not in output and f"{commune}2" not in output
 
 
 def test_upload_in_the_ui_all_or_nothing(client, login, runner, tmp_path):

@@ -41,8 +41,8 @@ def _published_event(uploads_dir):
     other.attachment_path, other.attachment_name = "1/file.pdf", "cv.pdf"
     db.session.add(
         BankProject(
-            idea_id=winner.id, title=winner.title, sector="agrifood", region=event.region,
-            province="Oujda-Angad", contact_name="Amina Winner", contact_phone="+212612345678",
+            idea_id=winner.id, title=winner.title, sector="agrifood", region_code=event.region_code,
+            province_code="02.411", contact_name="Amina Winner", contact_phone="+212612345678",
         )
     )  # fmt: skip
     db.session.commit()
@@ -54,7 +54,7 @@ def _published_event(uploads_dir):
 def _statistics(event):
     return sorted(
         db.session.execute(
-            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region).where(
+            select(Idea.lead_gender, Idea.lead_age_bracket, Idea.sector, Idea.region_code).where(
                 Idea.event_id == event.id
             )
         ).all()
@@ -307,7 +307,7 @@ def test_assisted_and_paper_ideas_record_the_attested_notice_version(
 # --- The event's retention period ----------------------------------------------------------------
 
 EVENT_FORM = {
-    "city": "Oujda", "city_ar": "وجدة", "region": "L'Oriental", "venue": "Maison des jeunes",
+    "city": "Oujda", "city_ar": "وجدة", "region_code": "02", "venue": "Maison des jeunes",
     "date": "2025-04-03", "winners_count": "3", "languages": ["ar", "fr"], "slug": "oujda-2025",
     "judges_per_idea": "3", "min_judges": "2", "ranking_method": "", "tour_order": "1",
 }  # fmt: skip

@@ -22,7 +22,6 @@ ARABIC = {
     "title": "تعاونية الكسكس التقليدي ⵜⴰⵎⴰⵣⵉⵖⵜ",
     "problem": "النساء في العالم القروي لا يتوفرن على دخل قار.\r\nسطر ثان «مقتبس»",
     "solution": "تعاونية لإنتاج وبيع الكسكس — été, ça marche !",
-    "province": "وجدة أنكاد",
     "beneficiaries": "نساء قرويات",
     "local_resources": "القمح الصلب المحلي",
     "lead_name": "فاطمة الزهراء",
@@ -51,8 +50,9 @@ def test_form_page_carries_draft_key_token_and_stable_field_ids(client):
         "problem",
         "solution",
         "sector",
-        "region",
-        "province",
+        "region_code",
+        "province_code",
+        "commune_code",
         "lead_phone",
         "lead_email",
         "budget_mad",
@@ -61,6 +61,10 @@ def test_form_page_carries_draft_key_token_and_stable_field_ids(client):
     ):
         assert f'id="{name}"' in page and f'name="{name}"' in page
     assert "Casablanca-Settat" in page and "Agroalimentaire" in page
+    # Every province under its region's name; no commune until a province is chosen.
+    assert '<optgroup label="Oriental"><option value="02.113">Berkane</option>' in page
+    assert 'name="commune_code"><option value="">Aucune en particulier</option></select>' in page
+    assert "02.113.01.01" not in page
 
 
 def test_arabic_submission_round_trips_byte_for_byte(client):
@@ -90,8 +94,16 @@ def test_arabic_submission_round_trips_byte_for_byte(client):
         ("solution", "", "Ce champ est obligatoire."),
         ("sector", "", "Choisissez une des options de la liste."),
         ("sector", "mining", "Choisissez une des options de la liste."),
-        ("region", "Île-de-France", "Choisissez une des options de la liste."),
-        ("province", "", "Ce champ est obligatoire."),
+        ("region_code", "", "Choisissez la région."),
+        ("region_code", "Île-de-France", "Choisissez une des 12 régions de la liste."),
+        ("region_code", "99", "Choisissez une des 12 régions de la liste."),
+        ("province_code", "", "Choisissez la province."),
+        ("province_code", "99.999", "Choisissez une des provinces de la liste."),
+        ("province_code", "09.581", "Cette province n'est pas dans la région choisie"),  # Tiznit
+        ("province_code", "0" * 5000, "Choisissez une des provinces de la liste."),
+        ("commune_code", "02.411.99.99", "Choisissez une des communes de la liste, ou aucune."),
+        ("commune_code", "02.113.01.01", "Cette commune n'est pas dans la province choisie"),
+        ("commune_code", "x" * 5000, "Choisissez une des communes de la liste, ou aucune."),
         ("expected_jobs", "-3", "Saisissez un nombre entier de 0 à 100\u202f000."),
         ("expected_jobs", "huit", "Saisissez un nombre entier."),
         ("budget_mad", "250 000,50", "sans centimes"),
@@ -122,6 +134,38 @@ def test_each_invalid_field_gets_its_message_and_nothing_is_stored(client, field
         assert 'value="Mon idée à garder"' in page
     assert "Rien de ce que vous avez saisi n'est perdu" in page
     assert ideas_count() == 0
+
+
+def test_the_place_is_stored_as_codes_and_shown_in_the_readers_language(client, login):
+    event = make_event()
+    response = post(client, event, commune_code="02.411.01.11")
+    assert response.status_code == 303
+    idea = db.session.scalar(select(Idea))
+    assert (idea.region_code, idea.province_code, idea.commune_code, idea.place_note) == (
+        "02",
+        "02.411",
+        "02.411.01.11",
+        None,
+    )
+    login(make_user("organiser"))
+    page = client.get(f"/tour/events/{event.slug}/ideas/{idea.id}?lang=ar").get_data(as_text=True)
+    assert "الشرق · وجدة-أنجاد · بني درار" in page  # HCP's Arabic names
+
+
+def test_a_form_sent_back_lists_the_communes_of_the_province_chosen(client):
+    event = make_event()
+    response = post(client, event, title="", province_code="02.113")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<option selected value="02.113">Berkane</option>' in page
+    assert '<option value="02.113.01.01">Ahfir</option>' in page  # the script is not needed
+
+
+def test_the_communes_of_a_province_in_the_readers_language(client):
+    rows = client.get("/places/02.113/communes.json?lang=ar").get_json()
+    assert ["02.113.01.01", "أحفير"] in rows and all(code.startswith("02.113.") for code, _ in rows)
+    assert client.get("/places/02.113/communes.json?lang=fr").get_json()[0][1].isascii()
+    assert client.get("/places/99.999/communes.json").status_code == 404
 
 
 @pytest.mark.parametrize(
