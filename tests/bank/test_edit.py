@@ -46,6 +46,9 @@ def _form(project, **changes) -> dict:
             "budget_mad",
             "financing_sought_mad",
             "expected_jobs",
+            "members_count",  # carried from the idea's team on promotion
+            "women_members",
+            "youth_members",
         )
     }
     data["financing_source"] = [row["source"] for row in project.financing_sources]
