@@ -38,8 +38,11 @@ PAGES = [
 # The statements each page may run, whatever the number of ideas.
 STATEMENT_BUDGET = {  # measured (SQLite, issue 21): 9, 16, 13, 6, 10, 6, 6, 6
     "audit log": 10,
-    "progress": 18,
-    "deliberation": 16,  # 13 + the pitch round in force, its shortlist, the special prizes
+    # 16 + the tablets working offline and the actions refused on arrival (issue 19), the pitch
+    # round in force (issue 20), the fingerprint of the sheets that keeps the marks (issue 21)
+    "progress": 20,
+    # 13 + the pitch round in force, its shortlist, the special prizes, the sheets' fingerprint
+    "deliberation": 17,
     "triage": 8,
     "ranking API": 12,
     "judge's sheets": 8,

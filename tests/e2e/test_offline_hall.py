@@ -113,7 +113,7 @@ def _sign_in_at(page, base, email):
 
 def send_offline(page, title, lang, attachment=None):
     fill_first_half(page, title)
-    fill_second_half(page)
+    fill_second_half(page, commune=False)
     if attachment:
         page.set_input_files("#attachment", attachment)
     page.click("#submit-idea")
@@ -180,7 +180,7 @@ def test_a_phone_that_reconnects_shows_its_receipt(live, new_page, shot):
     page.reload()
     page.locator("#offline-banner").wait_for(state="visible")
     fill_first_half(page, "Idée du téléphone")
-    fill_second_half(page)
+    fill_second_half(page, commune=False)
     page.click("#submit-idea")
     page.locator("#queued-message").wait_for(state="visible")
     assert "Gardée sur ce téléphone" in page.inner_text("#queued-message")

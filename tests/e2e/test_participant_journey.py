@@ -39,13 +39,16 @@ def fill_first_half(page, title):
     page.select_option("#sector", "agrifood")
 
 
-def fill_second_half(page):
+def fill_second_half(page, *, commune=True):
+    """`commune=False`: offline, the province's communes cannot be fetched (the commune is
+    optional; the idea is sent without it)."""
     page.select_option("#region_code", "02")  # the Oriental
     # The province list narrows to the region's; the communes of the province are fetched.
     assert page.locator("#province_code option[value='09.581']").count() == 0
     page.select_option("#province_code", "02.411")  # Oujda-Angad
-    page.locator("#commune_code option[value='02.411.01.11']").wait_for(state="attached")
-    page.select_option("#commune_code", "02.411.01.11")  # Bni Drar
+    if commune:
+        page.locator("#commune_code option[value='02.411.01.11']").wait_for(state="attached")
+        page.select_option("#commune_code", "02.411.01.11")  # Bni Drar
     page.check("input[name=team_kind][value=group]")
     page.fill("#lead_name", "Fatima Zahra")
     page.fill("#lead_phone", "06 12 34 56 78")

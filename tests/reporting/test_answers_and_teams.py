@@ -88,7 +88,7 @@ def test_paper_template_has_a_column_per_question_and_imports_answers(client, lo
     sheet = workbook.worksheets[0]
     good = {
         "title": "Miel", "problem": "p", "solution": "s", "sector": "agriculture",
-        "region": "L'Oriental", "province": "Berkane", "team_kind": "group",
+        "region_code": "L'Oriental", "province_code": "Berkane", "team_kind": "group",
         "lead_name": "Ahmed", "lead_phone": "0661234567", "consent": "oui",
     }  # fmt: skip
     number_column = len(paper.COLUMNS) + 1
