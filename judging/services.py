@@ -1218,7 +1218,7 @@ def judge_sheet_counts(event: Event, user) -> dict:
     """The judge's sheets to score or in progress (`open`) and submitted: the removal asks."""
     rows = db.session.execute(
         select(ScoreSheet.status, func.count(ScoreSheet.id))
-        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id, ~TRIAGE_SHEET)
         .group_by(ScoreSheet.status)
     ).all()
     counts = dict(rows)
@@ -1233,6 +1233,7 @@ def _sheet_ids(event: Event, user, statuses) -> list[int]:
         ScoreSheet.event_id == event.id,
         ScoreSheet.judge_id == user.id,
         ScoreSheet.status.in_(statuses),
+        ~TRIAGE_SHEET,  # an organiser's triage sheets are not the jury's
     )
     return sorted(db.session.scalars(query))
 

@@ -230,3 +230,16 @@ def test_an_organiser_on_the_jury_cannot_tap_a_triage_sheet_from_a_jury_tablet(a
     assert tap.status_code == 404
     assert client.get(f"/jury/sheets/{sheet.id}").status_code == 404
     assert len(triage.own_sheet(event, idea, organiser).scores) == 1
+
+
+def test_an_organiser_taken_off_the_jury_keeps_their_triage_sheets(app):
+    from competitions.jury import remove_jury
+
+    event, ideas, _judges, _organisers, _rubric_ = _triage_event()
+    organiser = make_user("organiser")
+    add_jury(event, organiser)
+    sheet = _score(event, ideas[0], organiser, 4)
+    done = remove_jury(event, organiser, organiser, submitted="void")
+    db.session.commit()
+    assert done["voided"] == [] and triage.own_sheet(event, ideas[0], organiser).is_submitted
+    assert sheet.id not in done["set_aside"]
