@@ -170,8 +170,9 @@ def remind_overdue(today: date) -> int:
             continue
         if can(adviser, Permission.MANAGE_TOUR):
             link = external_url("bank.project", project_id=project.id) + "#path"
-        else:  # an adviser who is not an organiser reaches the milestone's own page
-            link = external_url("bank.milestone_documents", milestone_id=milestone.id)
+        else:  # an adviser who is not an organiser reaches the project's path as its adviser
+            link = external_url("bank.advised_project", project_id=project.id)
+            link += f"#milestone-{milestone.id}"
         email = queue_email(
             kind="milestone_overdue",
             to=adviser.email,
@@ -183,6 +184,7 @@ def remind_overdue(today: date) -> int:
                 "milestone": milestone,
                 "stage": MILESTONE_LABELS[milestone.kind],
                 "link": link,
+                "my_projects": external_url("bank.advising"),
             },
             dedupe_key=key,
             event_id=project.origin_event_id,
@@ -217,6 +219,28 @@ class Standing:
     median_days: dict[str, float | None] = field(default_factory=dict)  # per milestone kind
 
 
+def _stand(project: BankProject, today: date) -> ProjectStand:
+    pending = [m for m in project.milestones if not m.done_on]
+    return ProjectStand(
+        project=project,
+        done=len(project.milestones) - len(pending),
+        next_milestone=pending[0] if pending else None,
+        overdue=any(m.overdue(today) for m in pending),
+    )
+
+
+def advised_by(user, today: date) -> list[ProjectStand]:
+    """The projects this account advises, each with what is next on its path and whether it is
+    late (the adviser's "My projects")."""
+    projects = db.session.scalars(
+        select(BankProject)
+        .where(BankProject.adviser_id == user.id)
+        .options(selectinload(BankProject.milestones), selectinload(BankProject.origin_event))
+        .order_by(BankProject.title, BankProject.id)
+    )
+    return [_stand(project, today) for project in projects]
+
+
 def standing(today: date) -> Standing:
     """Every project with its path: how far it has come, what is next and whether it is late;
     counts by region and by stop; and how long each stage takes (median days from the previous
@@ -236,14 +260,8 @@ def standing(today: date) -> Standing:
     by_region: dict = defaultdict(lambda: defaultdict(int))
     by_stop: dict = defaultdict(lambda: defaultdict(int))
     for project in projects:
+        stand = _stand(project, today)
         done = [m for m in project.milestones if m.done_on]
-        pending = [m for m in project.milestones if not m.done_on]
-        stand = ProjectStand(
-            project=project,
-            done=len(done),
-            next_milestone=pending[0] if pending else None,
-            overdue=any(m.overdue(today) for m in pending),
-        )
         rows.append(stand)
         stage = stand.next_milestone.kind if stand.next_milestone else "complete"
         if not project.milestones:

@@ -234,11 +234,16 @@ def advises_or_organises(user) -> bool:
     return db.session.scalar(query) is not None
 
 
-def may_handle(user, milestone: Milestone) -> bool:
-    """Organisers and the project's adviser keep and read a milestone's documents."""
+def may_follow(user, project: BankProject) -> bool:
+    """Organisers and the project's adviser follow its path (milestones and their documents)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return can_manage_tour(user) or milestone.project.adviser_id == user.id
+    return can_manage_tour(user) or project.adviser_id == user.id
+
+
+def may_handle(user, milestone: Milestone) -> bool:
+    """Organisers and the project's adviser keep and read a milestone's documents."""
+    return may_follow(user, milestone.project)
 
 
 def extension_of(document: MilestoneDocument) -> str:

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -341,19 +342,6 @@ def plan_path(project_id: int):
     return see_other(url_for("bank.project", project_id=project.id) + "#path")
 
 
-@bp.post("/tour/bank/milestones/<int:milestone_id>")
-@organiser_required
-@on_refusal(_record_page)
-def update_milestone(milestone_id: int):
-    milestone = db.get_or_404(Milestone, milestone_id)
-    changes = accompaniment.update_milestone(
-        milestone, request.form, current_user, today=date.today()
-    )
-    db.session.commit()
-    flash(_("Milestone saved.") if changes else _("Nothing was changed."), "success")
-    return see_other(url_for("bank.project", project_id=milestone.project_id) + "#path")
-
-
 # --- A milestone's documents: organisers and the project's adviser --------------------------
 
 
@@ -444,6 +432,87 @@ def delete_document(document_id: int):
     documents.remove_file(leftover)
     flash(_("Document deleted."), "success")
     return see_other(url_for("bank.milestone_documents", milestone_id=milestone.id))
+
+
+# --- The adviser's projects: their path, kept by their adviser (and organisers) --------------
+
+
+@bp.app_context_processor
+def _advising():
+    """The menu asks `advises_projects()`: does the signed-in account advise a project (one
+    query, only for the accounts that ask: not organisers, who reach every project)?"""
+
+    def advises_projects() -> bool:
+        if "advises_projects" not in g:
+            g.advises_projects = documents.advises_or_organises(current_user)
+        return g.advises_projects
+
+    return {"advises_projects": advises_projects}
+
+
+@bp.get("/tour/bank/advising")
+@adviser_required
+def advising():
+    """My projects: those the signed-in account advises, what is next on each path, the late
+    ones first in their colour."""
+    today = date.today()
+    return render_template(
+        "bank/advising.html",
+        **_context(rows=accompaniment.advised_by(current_user, today), today=today),
+    )
+
+
+def _advised_page(project_id: int, refusal=None, milestone_id: int | None = None):
+    """A project's path, as its adviser keeps it: the milestones' dates and notes, and the way
+    to their documents (nothing else of the bank's record)."""
+    project = db.get_or_404(BankProject, project_id)
+    if not documents.may_follow(current_user, project):
+        abort(403)
+    return render_template(
+        "bank/advised.html",
+        **_context(
+            full=project,
+            errors={k: str(v) for k, v in (refusal.errors if refusal else {}).items()},
+            typed=request.form if refusal else {},
+            limits=financing.MAX_LENGTHS,
+            today=date.today(),
+            refused_milestone=milestone_id,
+        ),
+    )
+
+
+@bp.get("/tour/bank/advising/<int:project_id>")
+@adviser_required
+def advised_project(project_id: int):
+    return _advised_page(project_id)
+
+
+def _milestone_page(refusal=None, milestone_id: int | None = None):
+    """Where a refused milestone shows its messages: the organisers' project page, or the
+    adviser's page of the project."""
+    milestone = _milestone_for_handler(milestone_id)
+    if documents.can_manage_tour(current_user):
+        return _record_page(refusal, milestone_id=milestone_id)
+    return _advised_page(milestone.project_id, refusal, milestone_id=milestone_id)
+
+
+@bp.post("/tour/bank/milestones/<int:milestone_id>")
+@adviser_required
+@on_refusal(_milestone_page)
+def update_milestone(milestone_id: int):
+    """Organisers and the project's adviser move a milestone's date, mark it done, note it."""
+    milestone = _milestone_for_handler(milestone_id)
+    changes = accompaniment.update_milestone(
+        milestone, request.form, current_user, today=date.today()
+    )
+    db.session.commit()
+    flash(_("Milestone saved.") if changes else _("Nothing was changed."), "success")
+    if documents.can_manage_tour(current_user):
+        return see_other(url_for("bank.project", project_id=milestone.project_id) + "#path")
+    return see_other(
+        url_for("bank.advised_project", project_id=milestone.project_id)
+        + f"#milestone-{milestone.id}"
+    )
 
 
 @bp.get("/tour/bank/accompaniment")

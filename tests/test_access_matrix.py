@@ -268,7 +268,9 @@ ACCESS = {
     "bank.decide_application": "organiser",
     "bank.set_adviser": "organiser",
     "bank.plan_path": "organiser",
-    "bank.update_milestone": "organiser",
+    "bank.update_milestone": "adviser",
+    "bank.advising": "adviser",
+    "bank.advised_project": "adviser",
     "bank.accompaniment_page": "organiser",
     "bank.milestone_documents": "adviser",
     "bank.add_document": "adviser",
@@ -412,6 +414,7 @@ def world(app):
             "application_id": application.id,
             "milestone_id": milestone.id,
             "document_id": document.id,
+            "advised_project_id": advised.id,
             "token": "not-a-valid-link",
             "action": "eligibility",
             "code": idea_o.receipt_code,
@@ -441,6 +444,8 @@ def _path_args(rule, endpoint, world):
         args["slug"] = world["competition"].slug
     if endpoint in ("judging.certificate", "judging.certificate_pdf"):
         args["code"] = "AAAA-BBBB-CCCC-DDDD"
+    if endpoint == "bank.advised_project":  # the project the facilitator advises
+        args["project_id"] = args["advised_project_id"]
     if endpoint == "competitions.criterion_delete":
         args["criterion_id"] = world["criterion_to_delete"]
     if endpoint == "static":

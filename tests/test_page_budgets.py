@@ -186,3 +186,64 @@ def test_the_organisers_triage_page_costs_the_same_statements_at_3000_ideas(app,
     assert big == small, f"triage: {small} statements at {SMALL} ideas, {big} at {BIG}"
     assert big <= 8, f"triage: {big} statements"
     assert size < SIZE_BUDGET
+
+
+def _advise(adviser_id: int, n_projects: int, event_id: int) -> None:
+    """`n_projects` bank projects advised by `adviser`, each with its path of seven milestones,
+    the first one late."""
+    from datetime import date, timedelta
+
+    from bank.models import Milestone
+    from bank.states import MilestoneKind
+
+    db.session.execute(
+        insert(BankProject),
+        [
+            {
+                "title": f"Projet suivi {n}",
+                "sector": "agrifood",
+                "region_code": "02",
+                "province_code": "02.411",
+                "adviser_id": adviser_id,
+                "origin_event_id": event_id,
+            }
+            for n in range(n_projects)
+        ],
+    )
+    ids = db.session.scalars(select(BankProject.id).where(BankProject.adviser_id == adviser_id))
+    start = date.today() - timedelta(days=40)
+    db.session.execute(
+        insert(Milestone),
+        [
+            {
+                "project_id": project_id,
+                "kind": kind,
+                "position": position,
+                "due_on": start + timedelta(days=30 * (position + 1)),
+                "note": "",
+            }
+            for project_id in ids
+            for position, kind in enumerate(MilestoneKind)
+        ],
+    )
+    db.session.commit()
+
+
+def test_my_projects_costs_the_same_statements_however_many_projects_are_advised(
+    app, client, login
+):
+    """An adviser's "My projects" (and the menu that leads there): one query for the projects,
+    one for their milestones, one for their stops, whatever their number."""
+    adviser_id = login(make_user("facilitator")).id
+    event_id = make_event(state=EventState.PUBLISHED).id
+    client.get("/tour/bank/advising")  # what the app loads once per process is not counted
+    counts = {}
+    for n in (2, 60):
+        db.session.execute(db.delete(BankProject))
+        db.session.commit()
+        _advise(adviser_id, n, event_id)
+        counts[n] = measure(client, "/tour/bank/advising")
+    (small, _), (big, size) = counts[2], counts[60]
+    assert big == small, f"My projects: {small} statements at 2 projects, {big} at 60"
+    assert big <= 10, f"My projects: {big} statements"
+    assert size < SIZE_BUDGET

@@ -207,7 +207,7 @@ def test_the_project_page_links_each_milestone_to_its_documents(client, login, p
     assert "1 document" in page
 
 
-def test_an_adviser_who_is_not_an_organiser_is_reminded_with_the_milestones_page(path):
+def test_an_adviser_who_is_not_an_organiser_is_reminded_with_the_projects_path(path):
     from datetime import date, timedelta
 
     from bank import accompaniment
@@ -218,4 +218,6 @@ def test_an_adviser_who_is_not_an_organiser_is_reminded_with_the_milestones_page
     db.session.commit()
     assert accompaniment.remind_overdue(date(2026, 1, 1) + timedelta(days=3)) == 1
     email = db.session.query(OutboxEmail).one()
-    assert f"/tour/bank/milestones/{milestone.id}/documents" in email.body_text
+    project_id = milestone.project_id
+    assert f"/tour/bank/advising/{project_id}#milestone-{milestone.id}" in email.body_text
+    assert "/tour/bank/advising\n" in email.body_text  # and to all the projects they advise

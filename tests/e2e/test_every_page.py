@@ -131,6 +131,7 @@ class _Demo:
 def _seed(app):
     from sqlalchemy import select
 
+    from bank.models import BankProject
     from competitions.services import get_event
     from demo.seed import seed_demo
     from extensions import db
@@ -151,8 +152,12 @@ def _seed(app):
 
         ticket = db.session.scalar(select(Registrant.code).order_by(Registrant.id))
         ROLES["participant"][1].append(f"/e/laayoune-2025/ticket/{ticket}")
-        make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
-                  events=[get_event(OPEN_EVENT)])  # fmt: skip
+        sara = make_user("facilitator", email="animation.rabat@ideathon.ma", name="Sara Animation",
+                         events=[get_event(OPEN_EVENT)])  # fmt: skip
+        # She advises the bank's first project: her menu's "My projects", its path, its documents.
+        project = db.session.scalar(select(BankProject).order_by(BankProject.id))
+        project.adviser = sara
+        db.session.commit()
         db.session.remove()
 
 
