@@ -34,7 +34,7 @@ from judging.freeze import (
 )
 from judging.models import Deliberation, ResultEntry, ResultVersion, WinnerChoice
 from judging.prizes import prize_outcomes
-from judging.rounds import shortlist
+from judging.rounds import round_one
 from judging.services import (
     JudgingConflict,
     JudgingError,
@@ -454,7 +454,7 @@ def minutes_data(event: Event) -> dict:
         "jury": jury,
         "conflicts": event_conflicts(event),
         "deliberation": deliberation_of(event),
-        "shortlist": shortlist(event),
+        "round_one": round_one(event),
         "prize_outcomes": prize_outcomes(event, shown),
     }
 

@@ -264,6 +264,9 @@ class Round(db.Model):
     number: Mapped[int] = mapped_column(default=2)
     kind: Mapped[str] = mapped_column(String(20), default=RoundKind.PITCH)
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))  # None: the event's
+    # Round 1 by the organisers' triage on this rubric (None: the jury scores the written ideas
+    # on the event's rubric): the organisers hold round 1's sheets, the jury only the pitch's.
+    triage_rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"))
     shortlist_size: Mapped[int] = mapped_column(default=5)
     pitch_seconds: Mapped[int] = mapped_column(default=300)
     questions_seconds: Mapped[int] = mapped_column(default=180)
@@ -279,6 +282,7 @@ class Round(db.Model):
 
     event: Mapped[Event] = relationship()
     own_rubric: Mapped[Rubric | None] = relationship(foreign_keys=[rubric_id])
+    triage_rubric: Mapped[Rubric | None] = relationship(foreign_keys=[triage_rubric_id])
     entries: Mapped[list["ShortlistEntry"]] = relationship(
         back_populates="round", order_by="ShortlistEntry.position", cascade="all, delete-orphan"
     )
@@ -290,6 +294,10 @@ class Round(db.Model):
     @property
     def is_started(self) -> bool:
         return self.started_at is not None
+
+    @property
+    def has_triage(self) -> bool:
+        return self.triage_rubric_id is not None
 
 
 class ShortlistEntry(db.Model):

@@ -8,6 +8,9 @@ undone), freezes what round 1 gave each team, and hands every judge a sheet per 
 on the same tablets. From then on the judges' lists, the progress grid and the ranking are the
 pitch round's (`judging.services.ACTIVE_ROUND`), and the deliberation decides on it.
 
+Round 1 may instead be the organisers' triage on a rubric of its own (`Round.triage_rubric_id`,
+scored in `judging.triage`): the shortlist is then taken from the triage's ranking, the same way.
+
 The stage (running order, who is on, the countdown) lives on the round too: the public screen
 reads `stage_state`, to which higher floors add panels with `add_stage_panel`.
 """
@@ -35,6 +38,7 @@ from judging.services import (
     check_unlocked,
     event_ranking,
     pitch_round,
+    round_rubric,
 )
 from judging.states import NotRanked, RoundKind, StageAction, StagePhase
 from submissions.models import Idea
@@ -76,6 +80,13 @@ def save_pitch_round(event: Event, raw: dict, by) -> Round:
         rubric = db.session.get(Rubric, int(rubric_id)) if str(rubric_id).isdigit() else None
         if rubric is None or int(rubric_id) >= 2**31:
             errors["rubric_id"] = _l("Choose a rubric from the list.")
+    triage_id = raw.get("triage_rubric_id") or None
+    triage = None
+    if triage_id is not None:
+        digits = str(triage_id).isdigit() and int(triage_id) < 2**31
+        triage = db.session.get(Rubric, int(triage_id)) if digits else None
+        if triage is None:
+            errors["triage_rubric_id"] = _l("Choose a rubric from the list.")
     if errors:
         # The first field's message says what to fix (a flash shows one message).
         raise JudgingError(next(iter(errors.values())), errors=errors)
@@ -85,7 +96,15 @@ def save_pitch_round(event: Event, raw: dict, by) -> Round:
         db.session.add(found)
     else:
         old = _settings(found)
+    new_triage = triage.id if triage is not None else None
+    if (found.triage_rubric_id is not None) != (new_triage is not None) and _round_one_begun(event):
+        raise JudgingConflict(
+            _l("Round 1's sheets exist already: who scores it can no longer change.")
+        )
+    if found.triage_rubric_id not in (None, new_triage) and _round_one_begun(event):
+        raise JudgingConflict(_l("The triage has begun: its rubric can no longer change."))
     found.rubric_id = rubric.id if rubric is not None else None
+    found.triage_rubric_id = new_triage
     found.shortlist_size = values["shortlist_size"]
     found.pitch_seconds = values["pitch_minutes"] * 60
     found.questions_seconds = values["questions_minutes"] * 60
@@ -96,9 +115,21 @@ def save_pitch_round(event: Event, raw: dict, by) -> Round:
     return found
 
 
+def _round_one_begun(event: Event) -> bool:
+    """Whether any sheet of round 1 exists (the jury's or the triage's)."""
+    return bool(
+        db.session.scalar(
+            select(ScoreSheet.id)
+            .where(ScoreSheet.event_id == event.id, ScoreSheet.round_number == 1)
+            .limit(1)
+        )
+    )
+
+
 def _settings(found: Round) -> dict:
     return {
         "rubric_id": found.rubric_id,
+        "triage_rubric_id": found.triage_rubric_id,
         "shortlist_size": found.shortlist_size,
         "pitch_seconds": found.pitch_seconds,
         "questions_seconds": found.questions_seconds,
@@ -112,6 +143,10 @@ def remove_pitch_round(event: Event, by) -> None:
         return
     if found.is_started:
         raise JudgingConflict(_l("The pitch round has started: it can no longer be removed."))
+    if found.has_triage and _round_one_begun(event):
+        raise JudgingConflict(
+            _l("The organisers' triage has begun: the pitch round can no longer be removed.")
+        )
     record("event", event.id, "remove_pitch_round", by=by, event_id=event.id, old=_settings(found))
     db.session.delete(found)
     db.session.flush()
@@ -186,6 +221,29 @@ def start_pitch_round(event: Event, idea_ids: list[int] | None, reason, by) -> R
     )  # fmt: skip
     assign_event(event, by)
     return found
+
+
+def round_one(event: Event) -> dict | None:
+    """Round 1 as the deliberation and the minutes show it once the pitch round has started:
+    who scored it (`triage`: the organisers, else the jury), its rubric, and its whole ranking,
+    each row with the team's shortlist entry (None: not shortlisted)."""
+    found = pitch_round(event)
+    if found is None or not found.is_started:
+        return None
+    ranking = written_ranking(event)
+    entries = {e.idea_id: e for e in found.entries}
+    rows = [
+        {**r, "figure": _figure(r, ranking["method"]), "entry": entries.get(r["idea_id"])}
+        for r in ranking["ideas"]
+        if r["ranked"] or r["idea_id"] in entries
+    ]
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["idea_id"]))
+    return {
+        "triage": found.has_triage,
+        "rubric": round_rubric(event, 1),
+        "method": ranking["method"],
+        "rows": rows,
+    }
 
 
 def shortlist(event: Event) -> list[ShortlistEntry]:

@@ -101,21 +101,32 @@ def active_round(event: Event) -> int:
     return started or 1
 
 
-def rounds_in_force(event_ids: list[int]) -> dict[int, Round]:
-    """The started pitch round of each of these events that has one (the ranking is its)."""
-    rows = db.session.scalars(
-        select(Round).where(Round.event_id.in_(event_ids), Round.started_at.is_not(None))
-    )
-    return {r.event_id: r for r in rows}
-
-
 def round_rubric(event: Event, number: int) -> Rubric | None:
-    """The rubric of one of the event's rounds (the pitch round's own, else the event's)."""
-    if number > 1:
-        found = pitch_round(event)
-        if found is not None:
+    """The rubric of one of the event's rounds (the pitch round's own, else the event's; round
+    1's is the triage's when the organisers triage it)."""
+    found = pitch_round(event)
+    if found is not None:
+        if number > 1:
             return found.rubric
+        if found.has_triage:
+            return found.triage_rubric
     return event.rubric
+
+
+def has_triage(event: Event) -> bool:
+    """Whether the organisers, not the jury, score the event's round 1 (the triage)."""
+    return bool(
+        db.session.scalar(
+            select(Round.id).where(Round.event_id == event.id, Round.triage_rubric_id.is_not(None))
+        )
+    )
+
+
+TRIAGE_SHEET = exists().where(
+    Round.event_id == ScoreSheet.event_id, Round.triage_rubric_id.is_not(None)
+).correlate(ScoreSheet) & (
+    ScoreSheet.round_number == 1
+)  # a sheet of the organisers' triage, as SQL beside a ScoreSheet: never the jury's
 
 
 def sheet_rubric(sheet: ScoreSheet) -> Rubric | None:
@@ -171,6 +182,7 @@ def judge_sheets(event: Event, user, page: int = 1) -> Page:
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),  # not set aside, not void
             ScoreSheet.round_number == ACTIVE_ROUND,
+            ~TRIAGE_SHEET,
         )
         .order_by(Idea.is_calibration.desc(), Idea.id)
     )
@@ -190,6 +202,7 @@ def judge_progress(event: Event, user) -> tuple[int, int]:
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),
             ScoreSheet.round_number == ACTIVE_ROUND,
+            ~TRIAGE_SHEET,
             Idea.is_calibration.is_(False),
         )
     )
@@ -233,11 +246,11 @@ _SEATED = (
 )
 _SHEET_FOR_WRITING = (
     select(ScoreSheet, _SEATED)
-    .where(ScoreSheet.id == bindparam("id"))
+    .where(ScoreSheet.id == bindparam("id"), ~TRIAGE_SHEET)
     .options(joinedload(ScoreSheet.event).joinedload(Event.competition))
     .with_for_update(of=ScoreSheet)
 )
-_SHEET = select(ScoreSheet, _SEATED).where(ScoreSheet.id == bindparam("id"))
+_SHEET = select(ScoreSheet, _SEATED).where(ScoreSheet.id == bindparam("id"), ~TRIAGE_SHEET)
 
 
 def sheet_for(sheet_id: int, user, *, for_writing: bool = False) -> ScoreSheet:
@@ -265,6 +278,8 @@ def assign_event(event: Event, by=None, *, source: str = "web") -> int:
     round 1 deals the ideas out; the pitch round gives every judge every shortlisted team.
     Returns how many sheets were made."""
     number = active_round(event)
+    if number == 1 and has_triage(event):
+        return 0  # the organisers triage round 1: the jury scores only the pitches
     panels = dict(
         db.session.execute(
             select(JuryMember.user_id, JuryMember.panel).where(JuryMember.event_id == event.id)
@@ -743,6 +758,19 @@ def _exclusion(idea_row, shortlist: set[int] | None = None) -> NotRanked | None:
     return None
 
 
+def _rounds_of(event_ids: list[int], written: bool) -> tuple[dict[int, Round], dict[int, Round]]:
+    """In one statement: the started pitch rounds the ranking follows (none when `written`),
+    and the rounds whose round 1 is the organisers' triage."""
+    found = db.session.scalars(
+        select(Round).where(
+            Round.event_id.in_(event_ids),
+            Round.triage_rubric_id.is_not(None) | Round.started_at.is_not(None),
+        )
+    ).all()
+    pitch = {} if written else {r.event_id: r for r in found if r.is_started}
+    return pitch, {r.event_id: r for r in found if r.has_triage}
+
+
 def rankings_for_events(
     events: list[Event], *, consistency: bool = False, written: bool = False, keep: bool = True
 ) -> dict[int, dict]:
@@ -757,7 +785,7 @@ def rankings_for_events(
     events = list(events)
     if not events:
         return {}
-    pitch = {} if written else rounds_in_force([e.id for e in events])
+    pitch, triage = _rounds_of([e.id for e in events], written)
     shortlists: dict[int, set[int]] = defaultdict(set)
     if pitch:
         for round_id, idea_id in db.session.execute(
@@ -767,7 +795,14 @@ def rankings_for_events(
         ):
             shortlists[next(r.event_id for r in pitch.values() if r.id == round_id)].add(idea_id)
     specs = {
-        e.id: criterion_specs(pitch[e.id].rubric if e.id in pitch else e.rubric) for e in events
+        e.id: criterion_specs(
+            pitch[e.id].rubric
+            if e.id in pitch
+            else triage[e.id].triage_rubric
+            if e.id in triage
+            else e.rubric
+        )
+        for e in events
     }
     connection = db.session.connection()  # Core rows: no ORM loading on the hot path
     cache = _SheetCache.of_app()
@@ -802,6 +837,7 @@ def rankings_for_events(
             specs[e.id],
             consistency,
             shortlist=shortlists[e.id] if e.id in pitch else None,
+            triage=e.id in triage and e.id not in pitch,
         )
         for e in events
     }
@@ -962,14 +998,17 @@ def event_ranking(event: Event, *, consistency: bool = False, written: bool = Fa
 
 
 def _ranking_data(
-    event: Event, idea_rows, sheets, specs, consistency: bool = True, shortlist=None
+    event: Event, idea_rows, sheets, specs, consistency: bool = True, shortlist=None, triage=False
 ) -> dict:
+    """`triage`: round 1 scored by the organisers' triage, where one sheet ranks an idea (a
+    triage is often one or two organisers' work, the jury's minimum is not theirs)."""
     method = event.effective_ranking_method
+    min_judges = 1 if triage else event.min_judges
     columns, judge_stats = scoring.rank_columns(
         [scoring.IdeaSpec(r[0], _exclusion(r, shortlist)) for r in idea_rows],
         sheets,
         method=method,
-        min_judges=event.min_judges,
+        min_judges=min_judges,
         consistency=consistency,
     )
     info = {r[0]: r for r in idea_rows}  # id, event, receipt code, title, sector, ...
@@ -1023,9 +1062,10 @@ def _ranking_data(
         "event_id": event.id,
         "slug": event.slug,
         "method": method,
-        "min_judges": event.min_judges,
+        "min_judges": min_judges,
         "winners_count": event.winners_count,
         "round": 2 if shortlist is not None else 1,
+        "triage": triage,
         "ideas": ideas,
         "judges": judges,
     }
@@ -1178,7 +1218,7 @@ def judge_sheet_counts(event: Event, user) -> dict:
     """The judge's sheets to score or in progress (`open`) and submitted: the removal asks."""
     rows = db.session.execute(
         select(ScoreSheet.status, func.count(ScoreSheet.id))
-        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id)
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.judge_id == user.id, ~TRIAGE_SHEET)
         .group_by(ScoreSheet.status)
     ).all()
     counts = dict(rows)
@@ -1193,6 +1233,7 @@ def _sheet_ids(event: Event, user, statuses) -> list[int]:
         ScoreSheet.event_id == event.id,
         ScoreSheet.judge_id == user.id,
         ScoreSheet.status.in_(statuses),
+        ~TRIAGE_SHEET,  # an organiser's triage sheets are not the jury's
     )
     return sorted(db.session.scalars(query))
 

@@ -42,7 +42,7 @@ from competitions.models import Competition, Criterion, Event, JuryMember, Rubri
 from competitions.states import EventState
 from extensions import db, utcnow
 from judging.models import Round, Score, ScoreSheet
-from judging.services import ACTIVE_ROUND
+from judging.services import ACTIVE_ROUND, TRIAGE_SHEET
 from judging.states import SheetState
 
 _STATEMENTS: dict[str, tuple] = {}  # dialect name → (check-and-audit, mark), built once
@@ -133,6 +133,7 @@ def _statements(dialect: str) -> tuple:
             Rubric.locked_at.is_not(None),
             on_scale,
             seated,
+            ~TRIAGE_SHEET,  # an organiser's triage sheet is never scored on a jury tablet
             ~newer,
         )
         .with_for_update(of=ScoreSheet)

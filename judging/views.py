@@ -438,7 +438,7 @@ def _render_deliberation(event: Event, errors: dict, status: int = 200, typed=No
         in_force=delib.version_in_force(event),
         can_validate=editable and delib.can_validate(event, current_user),
         reasons=services.NOT_RANKED_LABELS,
-        shortlist=rounds.shortlist(event),
+        round_one=rounds.round_one(event),
         prize_outcomes=prizes.prize_outcomes(event, shown),
         notes_max=delib.NOTES.max_length,
         form=request.form if status != 200 else {},

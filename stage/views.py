@@ -1,5 +1,6 @@
-"""The organiser's rounds page (the pitch round, the shortlist, the running order), the stage
-controls, the public stage screen with the JSON it polls, and the judge's "now pitching"."""
+"""The organiser's rounds page (the pitch round, the shortlist, the running order), the
+organisers' triage of round 1 (its list and its sheets), the stage controls, the public stage
+screen with the JSON it polls, and the judge's "now pitching"."""
 
 from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_babel import force_locale
@@ -16,7 +17,9 @@ from extensions import db
 from fieldtypes import max_lengths
 from judging import prizes, rounds, services
 from judging import results as official
+from judging import triage as triage_service
 from judging.states import StageAction
+from paging import page_number
 from refusals import on_refusal, see_other
 from submissions.fields import SECTOR_LABELS
 
@@ -157,6 +160,77 @@ def draw_lots(slug: str):
     db.session.commit()
     flash(_("Running order drawn by lot."), "success")
     return see_other(url_for(".rounds_page", slug=slug) + "#running-order")
+
+
+# --- The organisers' triage (round 1 on a rubric of its own) --------------------------------------
+
+
+@bp.get("/events/<slug>/triage")
+@event_permission(Permission.MANAGE)
+def triage(slug: str):
+    """The ideas of the triage with this organiser's sheet of each (or why there is none)."""
+    event = _event(slug)
+    found = triage_service.triage_round(event)
+    ideas, sheets = (
+        triage_service.triage_list(event, current_user, page_number(request.args.get("page")))
+        if found is not None
+        else (None, {})
+    )
+    return render_template(
+        "stage/triage.html", event=event, found=found, ideas=ideas, sheets=sheets,
+        states=services.SHEET_STATE_LABELS,
+    )  # fmt: skip
+
+
+def _render_triage_sheet(slug: str, idea_id: int, status: int = 200):
+    event = _event(slug)
+    found = triage_service.triage_round(event)
+    if found is None:
+        return see_other(url_for(".triage", slug=slug))
+    idea = triage_service.triage_idea(event, idea_id)
+    sheet = triage_service.own_sheet(event, idea, current_user)
+    return render_template(
+        "stage/triage_sheet.html", event=event, found=found, idea=idea, sheet=sheet,
+        values=services.sheet_values(sheet) if sheet else {},
+        form=request.form if status != 200 else {}, comment_max=services.COMMENT.max_length,
+        sector_labels=SECTOR_LABELS,
+    ), status  # fmt: skip
+
+
+@bp.get("/events/<slug>/triage/<int:idea_id>")
+@event_permission(Permission.MANAGE)
+def triage_sheet(slug: str, idea_id: int):
+    return _render_triage_sheet(slug, idea_id)
+
+
+def _triage_again(slug: str, idea_id: int):
+    try:
+        answer = _render_triage_sheet(slug, idea_id, 422)
+    except services.JudgingError:  # not an idea of the triage: back to the list
+        return see_other(url_for(".triage", slug=slug))
+    return answer[0] if isinstance(answer, tuple) else answer
+
+
+@bp.post("/events/<slug>/triage/<int:idea_id>")
+@event_permission(Permission.MANAGE)
+@on_refusal(_triage_again)
+def save_triage(slug: str, idea_id: int):
+    event = _event(slug)
+    idea = triage_service.triage_idea(event, idea_id)
+    marks = {
+        key.removeprefix("criterion-"): value
+        for key, value in request.form.items()
+        if key.startswith("criterion-")
+    }
+    submit = request.form.get("submit") == "yes"
+    triage_service.save_triage_sheet(
+        event, idea, marks, request.form.get("comment"), submit, current_user
+    )
+    db.session.commit()
+    flash(_("Triage sheet submitted.") if submit else _("Triage marks saved."), "success")
+    if submit:
+        return see_other(url_for(".triage", slug=slug))
+    return see_other(url_for(".triage_sheet", slug=slug, idea_id=idea_id))
 
 
 # --- The stage ------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from competitions.states import EventState
 from extensions import db
 from jobs.models import ExportJob
 from judging import deliberation as delib
+from judging import rounds, triage
 from judging import services as judging
 from judging.models import Certificate, ScoreSheet
 from registration import services as registration
@@ -105,6 +106,23 @@ def tour(app):
     events["amended"] = amended
     final = make_event(competition, state=EventState.DRAFT, is_final=True, city="Rabat")
     events["final"] = final
+    # Round 1 by the organisers' triage: the jury holds no sheet of it, an organiser scored one.
+    triaged = make_event(competition, state=EventState.DRAFT, winners_count=1, min_judges=1)
+    add_jury(triaged, judge, is_president=True)
+    transition(triaged, EventState.OPEN, organiser)
+    triaged_ideas = [make_idea(triaged) for _ in range(2)]
+    rounds.save_pitch_round(
+        triaged,
+        {"shortlist_size": "1", "pitch_minutes": "5", "questions_minutes": "3",
+         "triage_rubric_id": str(triaged.rubric.id)},
+        organiser,
+    )  # fmt: skip
+    transition(triaged, EventState.JUDGING, organiser)
+    marks = {c.id: "4" for c in triaged.rubric.criteria}
+    triage.save_triage_sheet(triaged, triaged_ideas[0], marks, "", True, organiser)
+    db.session.commit()
+    ideas += triaged_ideas
+    events["triaged"] = triaged
     with app.test_request_context():
         delib.carry_winners_to_final(final, organiser)
         token = make_login_link_token(judge)

@@ -235,6 +235,23 @@ def shortlist_reason(client, login, field, value):
     )
 
 
+def triage_comment(client, login, field, value):
+    from judging import rounds
+
+    event = make_event(state="judging")
+    idea = make_idea(event)
+    organiser = login(make_user())
+    rounds.save_pitch_round(
+        event,
+        {"shortlist_size": "1", "pitch_minutes": "5", "questions_minutes": "3",
+         "triage_rubric_id": str(event.rubric.id)},
+        organiser,
+    )  # fmt: skip
+    db.session.commit()
+    response = client.post(f"/events/{event.slug}/triage/{idea.id}", data={"comment": value})
+    return Sent(response, lambda: db.session.scalar(select(ScoreSheet.comment)) or None)
+
+
 def bank_edit(client, login, field, value):
     project, data = make_bank_project()
     login(make_user())
@@ -476,6 +493,7 @@ LIMITS = [
     (deletion_refusal, "reason", 1_000, TOO_LONG),
     (judge_comment, "comment", 5_000, TOO_LONG),
     (paper_score_comment, "comment", 5_000, TOO_LONG),
+    (triage_comment, "comment", 5_000, TOO_LONG),
     (conflict_reason, "reason", 1_000, TOO_LONG),
     (organiser_conflict_reason, "reason", 1_000, TOO_LONG),
     (override_reason, "reason", 2_000, TOO_LONG),

@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from bank.models import BankProject
 from competitions.states import EventState
 from extensions import db, utcnow
-from judging.models import Score, ScoreSheet
+from judging.models import Round, Score, ScoreSheet
 from judging.states import SheetState
 from submissions.models import Idea
 from tests.builders import add_jury, make_event, make_idea, make_user
@@ -171,6 +171,24 @@ def test_a_page_costs_the_same_statements_at_3000_ideas_and_stays_small(
     assert big == small, f"{name}: {small} statements at {SMALL} ideas, {big} at {BIG}"
     assert big <= STATEMENT_BUDGET[name], f"{name}: {big} statements"
     assert size < SIZE_BUDGET, f"{name}: {size:,} bytes at {BIG} ideas"
+
+
+def test_the_organisers_triage_page_costs_the_same_statements_at_3000_ideas(app, client, login):
+    """Round 1 by the organisers' triage (`/events/<slug>/triage`): paged like the others."""
+    login(make_user("organiser"))
+    counts = {}
+    for n in (SMALL, BIG):
+        event, _judges = build_event(n)
+        event.state = EventState.JUDGING
+        db.session.add(Round(event_id=event.id, number=2, triage_rubric_id=event.rubric.id))
+        db.session.commit()
+        counts[n] = measure(client, f"/events/{event.slug}/triage")
+        db.session.execute(db.delete(BankProject))
+        db.session.commit()
+    (small, _), (big, size) = counts[SMALL], counts[BIG]
+    assert big == small, f"triage: {small} statements at {SMALL} ideas, {big} at {BIG}"
+    assert big <= 8, f"triage: {big} statements"
+    assert size < SIZE_BUDGET
 
 
 def _advise(adviser_id: int, n_projects: int, event_id: int) -> None:
