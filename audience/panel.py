@@ -2,6 +2,7 @@
 issue 20's stage, built beside this work): the vote's address and, while the organisers show
 them, the live counts. Reads only."""
 
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -10,8 +11,9 @@ from jobs.outbox import external_url
 
 
 def stage_panel(event, _round, language: str) -> dict | None:
-    """None until the vote is opened; then {"key", "title", "lines", "image_url"} in the screen's
-    language: how to vote (while open), then each idea's votes when shown."""
+    """None until the vote is opened; then {"key", "title", "lines", "image_url", "image_alt"}
+    in the screen's language (called within the screen's request): how to vote and the vote
+    page's QR code while open, then each idea's votes when shown."""
     poll = services.poll_of(event)
     if poll.opened_at is None:
         return None
@@ -29,5 +31,7 @@ def stage_panel(event, _round, language: str) -> dict | None:
             "key": "audience",
             "title": _("Audience prize"),
             "lines": lines,
-            "image_url": external_url("audience.vote_qr_svg", slug=event.slug),
+            # on the screen's own server (the page's CSP loads images from 'self' only)
+            "image_url": url_for("audience.vote_qr_svg", slug=event.slug) if poll.is_open else None,
+            "image_alt": _("QR code of the vote page: %(url)s", url=url) if poll.is_open else None,
         }
