@@ -3,7 +3,7 @@ issue 20's stage, built beside this work): the vote's address and, while the org
 them, the live counts. Reads only."""
 
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from audience import services
@@ -24,7 +24,7 @@ def stage_panel(event, _round, language: str) -> dict | None:
             lines.append(_("The vote is closed."))
         if poll.show_results:
             lines += [
-                _("%(title)s: %(n)s votes", title=title, n=votes)
+                ngettext("%(title)s: %(num)d vote", "%(title)s: %(num)d votes", votes, title=title)
                 for _id, title, votes, _flagged in services.tally(event).rows
             ]
         return {

@@ -126,6 +126,13 @@ def test_results_reach_the_stage_only_when_shown(app, client, hall):
     assert screen.status_code == 200 and "<svg" in screen.get_data(as_text=True)
 
 
+def test_the_qr_image_is_a_whole_svg_document_an_img_can_draw(app, client, hall):
+    event = hall[0]
+    response = client.get(f"/e/{event.slug}/vote/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert 'xmlns="http://www.w3.org/2000/svg"' in response.get_data(as_text=True)
+
+
 def test_the_vote_page_throttles_each_phone(app, client, hall):
     event, ideas, codes, _ = hall
     app.config["AUDIENCE_LIMITS_PER_DEVICE"] = "2 per minute"
@@ -194,7 +201,8 @@ def test_the_stage_panel_shows_how_to_vote_then_the_counts_when_chosen(app, hall
             and f"/e/{event.slug}/vote" in panel["image_alt"]
         )
         services.show_results(event, True, by=organiser)
-        assert stage_panel(event, None, "fr")["lines"][1] == "Gamma : 1 votes"
+        assert stage_panel(event, None, "fr")["lines"][1] == "Gamma : 1 vote"
+        assert stage_panel(event, None, "ar")["lines"][1] == "Gamma: صوت واحد"
         services.close_vote(event, by=organiser)
         closed = stage_panel(event, None, "fr")
         assert closed["image_url"] is None and closed["image_alt"] is None  # no QR once closed
