@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from audience import services
 from jobs.outbox import external_url
 
+ISOLATE, LTR, POP = "\u2068", "\u2066", "\u2069"  # first-strong isolate, left-to-right, pop
+
 
 def stage_panel(event, _round, language: str) -> dict | None:
     """None until the vote is opened; then {"key", "title", "lines", "image_url", "image_alt"}
@@ -18,13 +20,21 @@ def stage_panel(event, _round, language: str) -> dict | None:
     if poll.opened_at is None:
         return None
     url = external_url("audience.vote", slug=event.slug)
+    # plain lines, so the isolates of Unicode stand in for <bdi>: an Arabic title in a French
+    # line (or the address in an Arabic one) keeps its own direction
+    shown_url = f"{LTR}{url}{POP}"
     with force_locale(language):
-        lines = [_("Vote from your phone: %(url)s", url=url)] if poll.is_open else []
+        lines = [_("Vote from your phone: %(url)s", url=shown_url)] if poll.is_open else []
         if poll.is_closed:
             lines.append(_("The vote is closed."))
         if poll.show_results:
             lines += [
-                ngettext("%(title)s: %(num)d vote", "%(title)s: %(num)d votes", votes, title=title)
+                ngettext(
+                    "%(title)s: %(num)d vote",
+                    "%(title)s: %(num)d votes",
+                    votes,
+                    title=f"{ISOLATE}{title}{POP}",
+                )
                 for _id, title, votes, _flagged in services.tally(event).rows
             ]
         return {
