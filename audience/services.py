@@ -15,6 +15,8 @@ from audit.services import record
 from competitions.models import Event
 from extensions import db, utcnow
 from fieldtypes import Integer, parse_fields
+from judging.models import ShortlistEntry
+from judging.services import pitch_round
 from refusals import Conflict, Refusal
 from registration.codes import new_code, normalise_code
 from submissions.models import Idea
@@ -115,19 +117,20 @@ def generate_codes(event: Event, raw, *, by) -> list[AudienceCode]:
 
 def candidates(event: Event) -> list[Idea]:
     """The ideas one may vote for: the event's, not ineligible, not duplicates, not the
-    calibration idea."""
-    return list(
-        db.session.scalars(
-            select(Idea)
-            .where(
-                Idea.event_id == event.id,
-                Idea.eligibility != Eligibility.INELIGIBLE,
-                Idea.duplicate_of_id.is_(None),
-                Idea.is_calibration.is_(False),
-            )
-            .order_by(Idea.title, Idea.id)
-        )
+    calibration idea; once the event's pitch round has started, only its shortlisted teams
+    (those the room saw on stage)."""
+    query = select(Idea).where(
+        Idea.event_id == event.id,
+        Idea.eligibility != Eligibility.INELIGIBLE,
+        Idea.duplicate_of_id.is_(None),
+        Idea.is_calibration.is_(False),
     )
+    found = pitch_round(event)
+    if found is not None and found.is_started:
+        query = query.join(ShortlistEntry, ShortlistEntry.idea_id == Idea.id).where(
+            ShortlistEntry.round_id == found.id
+        )
+    return list(db.session.scalars(query.order_by(Idea.title, Idea.id)))
 
 
 def _voter(event: Event, raw, address: str) -> tuple[str, int | None, int | None]:

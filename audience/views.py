@@ -1,6 +1,7 @@
 """Pages of the audience prize: the public vote page (phones), the live results (JSON, a stage
 panel and a stand-alone screen), the organisers' page and the printable sheet of codes."""
 
+import io
 import secrets
 
 import segno
@@ -115,10 +116,11 @@ def vote(slug: str):
 def vote_qr_svg(slug: str):
     """The vote page's QR code as an image (a stage panel's `image_url`)."""
     event = _event(slug)
-    svg = segno.make(external_url("audience.vote", slug=event.slug), error="m").svg_inline(
-        scale=10, border=2
+    svg = io.BytesIO()  # a whole SVG document (svg_inline lacks the xmlns an <img> needs)
+    segno.make(external_url("audience.vote", slug=event.slug), error="m").save(
+        svg, kind="svg", scale=10, border=2, title=_("Vote for the audience prize")
     )
-    return current_app.response_class(svg, mimetype="image/svg+xml")
+    return current_app.response_class(svg.getvalue(), mimetype="image/svg+xml")
 
 
 @bp.get("/e/<slug>/audience/results.json")

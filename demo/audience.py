@@ -1,5 +1,6 @@
-"""The demo's audience prize: Rabat (open for ideas) has its vote open, codes printed for the
-door, a few votes in and the results shown on the stage screen."""
+"""The demo's audience prize: the national final in Rabat, whose pitch round is on stage, has its
+vote open on the shortlisted teams, codes printed for the door, a few votes in and the results
+shown on the stage screen beside the vote's QR code."""
 
 from sqlalchemy import func, select
 
@@ -8,13 +9,14 @@ from audience.models import AudienceCode
 from competitions.services import get_event
 from extensions import db
 
-SLUG = "rabat-2025"
+SLUG = "finale-nationale-2025"  # the event with the pitch round and the stage screen
 CODES = 40
 VOTES = (0, 1, 0, 2, 0, 1, 3)  # the candidate each of the first codes votes for
 
 
 def seed_audience(organiser) -> int:
-    """Open Rabat's vote with its codes and a few votes; returns the votes cast (0 once done)."""
+    """Open the final's vote (seeded after its pitch round: the candidates are the shortlist)
+    with its codes and a few votes; returns the votes cast (0 once done)."""
     event = get_event(SLUG)
     if event is None or db.session.scalar(
         select(func.count(AudienceCode.id)).where(AudienceCode.event_id == event.id)

@@ -579,13 +579,13 @@ def seed_demo() -> dict:
     from demo.registration import seed_registration
 
     summary["registrants"] = seed_registration(organiser)
-    from demo.audience import seed_audience
-
-    summary["audience_votes"] = seed_audience(organiser)
     final, judges = _national_final(competition)
     from demo.rounds import seed_pitch_round
 
     seed_pitch_round(final, organiser)
+    from demo.audience import seed_audience
+
+    summary["audience_votes"] = seed_audience(organiser)  # on the final's shortlist
     accounts += [(Role.JURY, judge.email, JURY_PASSWORD, final.slug) for judge in judges]
     summary["accounts"] = accounts
     return summary

@@ -413,7 +413,8 @@ _PANELS: list[StagePanel] = []
 def add_stage_panel(fn: StagePanel) -> None:
     """Higher floors add a panel to the stage screen (e.g. the audience vote): `fn(event, round,
     language)` returns None (nothing to show now) or a dict `{"key": "vote", "title": str,
-    "lines": [str, ...], "image_url": str | None}`; it must not write (the screen polls it)."""
+    "lines": [str, ...], "image_url": str | None, "image_alt": str | None}` (an image, such as
+    a QR code, and its text alternative); it must not write (the screen polls it)."""
     if fn not in _PANELS:
         _PANELS.append(fn)
 

@@ -250,3 +250,31 @@ def test_my_projects_costs_the_same_statements_however_many_projects_are_advised
     assert big == small, f"My projects: {small} statements at 2 projects, {big} at 60"
     assert big <= 10, f"My projects: {big} statements"
     assert size < SIZE_BUDGET
+
+
+VOTE_BUDGET = 6  # measured (SQLite): 4 — the event, the poll, the pitch round, the shortlist
+
+
+def test_the_audience_vote_lists_the_shortlist_only_at_3000_ideas(app, client):
+    """Once the pitch round has started the vote page offers its shortlisted teams only: the
+    same statements and a small page whatever the number of ideas."""
+    from audience import services as audience
+    from judging.models import Round, ShortlistEntry
+
+    counts = {}
+    for n in (SMALL, BIG):
+        event, judges = build_event(n)
+        ids = db.session.scalars(
+            select(Idea.id).where(Idea.event_id == event.id).order_by(Idea.id).limit(5)
+        ).all()
+        found = Round(event_id=event.id, shortlist_size=5, started_at=utcnow())
+        found.entries = [ShortlistEntry(idea_id=i, position=k) for k, i in enumerate(ids)]
+        db.session.add(found)
+        audience.open_vote(event, by=judges[0])
+        db.session.execute(db.delete(BankProject))
+        db.session.commit()
+        counts[n] = measure(client, f"/e/{event.slug}/vote")
+    (small, _), (big, size) = counts[SMALL], counts[BIG]
+    print(f"audience vote: {small} statements at {SMALL} ideas, {big} at {BIG}; {size:,} bytes")
+    assert big == small and big <= VOTE_BUDGET, (small, big)
+    assert size < 50_000, f"{size:,} bytes"

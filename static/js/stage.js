@@ -59,6 +59,55 @@
     element.appendChild(bdi);
   }
 
+  // A panel of a higher floor (the audience vote): its title, lines and image (a QR code),
+  // kept in place between polls so that the image is not fetched and redrawn every time.
+  function showPanels(panels, list) {
+    var keep = {};
+    list.forEach(function (panel) {
+      keep[panel.key] = true;
+      var section = panels.querySelector('[data-key="' + CSS.escape(panel.key) + '"]');
+      if (!section) {
+        section = document.createElement("section");
+        section.className = "stage-panel";
+        section.dataset.key = panel.key;
+        panels.appendChild(section);
+      }
+      var text = section.querySelector(".stage-panel-text");
+      if (!text) {
+        text = document.createElement("div");
+        text.className = "stage-panel-text";
+        section.insertBefore(text, section.firstChild);
+      }
+      text.textContent = "";
+      var title = document.createElement("h2");
+      title.className = "stage-label";
+      title.textContent = panel.title;
+      text.appendChild(title);
+      (panel.lines || []).forEach(function (line) {
+        var p = document.createElement("p");
+        p.textContent = line;
+        text.appendChild(p);
+      });
+      var image = section.querySelector("img");
+      if (!panel.image_url) {
+        if (image) { image.remove(); }
+        return;
+      }
+      if (!image) {
+        image = document.createElement("img");
+        image.className = "stage-panel-image";
+        image.width = 320;
+        image.height = 320;
+        section.appendChild(image);
+      }
+      if (image.getAttribute("src") !== panel.image_url) { image.setAttribute("src", panel.image_url); }
+      image.alt = panel.image_alt || "";
+    });
+    Array.prototype.forEach.call(panels.querySelectorAll("[data-key]"), function (section) {
+      if (!keep[section.dataset.key]) { section.remove(); }
+    });
+  }
+
   var stage = document.querySelector("[data-stage]");
   if (stage) {
     var left = null;
@@ -77,23 +126,7 @@
       if (now) { setTeam(now, state.on_stage); }
       if (next) { setTeam(next, state.up_next); }
       var panels = stage.querySelector("[data-panels]");
-      if (panels) {
-        panels.textContent = "";
-        (state.panels || []).forEach(function (panel) {
-          var section = document.createElement("section");
-          section.className = "stage-panel";
-          var title = document.createElement("h2");
-          title.className = "stage-label";
-          title.textContent = panel.title;
-          section.appendChild(title);
-          (panel.lines || []).forEach(function (line) {
-            var p = document.createElement("p");
-            p.textContent = line;
-            section.appendChild(p);
-          });
-          panels.appendChild(section);
-        });
-      }
+      if (panels) { showPanels(panels, state.panels || []); }
       left = state.seconds_left;
       paused = state.paused;
       if (clock) {

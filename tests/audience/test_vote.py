@@ -126,6 +126,13 @@ def test_results_reach_the_stage_only_when_shown(app, client, hall):
     assert screen.status_code == 200 and "<svg" in screen.get_data(as_text=True)
 
 
+def test_the_qr_image_is_a_whole_svg_document_an_img_can_draw(app, client, hall):
+    event = hall[0]
+    response = client.get(f"/e/{event.slug}/vote/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert 'xmlns="http://www.w3.org/2000/svg"' in response.get_data(as_text=True)
+
+
 def test_the_vote_page_throttles_each_phone(app, client, hall):
     event, ideas, codes, _ = hall
     app.config["AUDIENCE_LIMITS_PER_DEVICE"] = "2 per minute"
@@ -183,10 +190,45 @@ def test_the_stage_panel_shows_how_to_vote_then_the_counts_when_chosen(app, hall
 
     event, ideas, codes, organiser = hall
     _vote(event, ideas[2], code=codes[0])
-    panel = stage_panel(event, None, "ar")
-    assert panel["title"] == "جائزة الجمهور"
-    assert f"/e/{event.slug}/vote" in panel["lines"][0] and len(panel["lines"]) == 1
-    services.show_results(event, True, by=organiser)
-    assert stage_panel(event, None, "fr")["lines"][1] == "Gamma : 1 votes"
-    fresh = make_event()
-    assert stage_panel(fresh, None, "fr") is None
+    with app.test_request_context():  # the screen's request
+        panel = stage_panel(event, None, "ar")
+        assert panel["title"] == "جائزة الجمهور"
+        assert f"/e/{event.slug}/vote" in panel["lines"][0] and len(panel["lines"]) == 1
+        # the QR code, from the screen's own server, with its text alternative in the language
+        assert panel["image_url"] == f"/e/{event.slug}/vote/qr.svg"
+        assert (
+            panel["image_alt"].startswith("رمز QR")
+            and f"/e/{event.slug}/vote" in panel["image_alt"]
+        )
+        services.show_results(event, True, by=organiser)
+        assert (
+            stage_panel(event, None, "fr")["lines"][1] == "\u2068Gamma\u2069 : 1 vote"
+        )  # the title isolated
+        assert stage_panel(event, None, "ar")["lines"][1] == "\u2068Gamma\u2069: صوت واحد"
+        services.close_vote(event, by=organiser)
+        closed = stage_panel(event, None, "fr")
+        assert closed["image_url"] is None and closed["image_alt"] is None  # no QR once closed
+        fresh = make_event()
+        assert stage_panel(fresh, None, "fr") is None
+
+
+def test_once_the_pitch_round_starts_only_the_shortlisted_teams_are_candidates(app):
+    from judging import rounds
+    from tests.judging.conftest import build_judging, fill
+    from tests.judging.test_rounds import SETTINGS, _sheet
+
+    event, ideas, judges = build_judging(n_ideas=4, n_judges=2)
+    rounds.save_pitch_round(event, SETTINGS, judges[0])
+    for idea, mark in zip(ideas, (5, 4, 3, 2), strict=True):
+        for judge in judges:
+            fill(_sheet(idea, judge), mark)
+    services.open_vote(event, by=judges[0])
+    db.session.commit()
+    # a pitch round set up but not started: every eligible idea
+    assert {i.id for i in services.candidates(event)} == {i.id for i in ideas}
+    rounds.start_pitch_round(event, None, None, judges[0])
+    db.session.commit()
+    assert {i.id for i in services.candidates(event)} == {ideas[0].id, ideas[1].id}
+    codes = services.generate_codes(event, {"count": "1"}, by=judges[0])
+    with pytest.raises(services.VoteError):  # not shortlisted: not on the ballot
+        _vote(event, ideas[3], code=codes[0].code)

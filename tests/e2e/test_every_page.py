@@ -59,8 +59,8 @@ ROLES = {
             "/winners",
             "/stage/finale-nationale-2025",  # the stage screen, a team on stage
             "/e/laayoune-2025/register",
-            f"/e/{OPEN_EVENT}/vote",
-            f"/e/{OPEN_EVENT}/audience/screen",
+            "/e/finale-nationale-2025/vote",  # the audience vote, open on the shortlist
+            "/e/finale-nationale-2025/audience/screen",
         ],
         True,
         False,

@@ -102,6 +102,87 @@ def test_organiser_runs_the_pitch_round_and_the_screen_follows(live, new_page, s
     shot(screen, "screen-arabic")
 
 
+def _pitching_with_codes(live, slug, email):
+    """The event's pitch round started (2 teams, the first on stage) and 3 voting codes."""
+    from accounts.models import User
+    from audience import services as audience
+    from competitions.services import get_event
+    from extensions import db
+    from judging import rounds
+    from judging.states import StageAction
+
+    def build():
+        event = get_event(slug)
+        by = db.session.query(User).filter_by(email=email).one()
+        rounds.save_pitch_round(
+            event, {"shortlist_size": "2", "pitch_minutes": "5", "questions_minutes": "3"}, by
+        )
+        rounds.start_pitch_round(event, None, None, by)
+        rounds.stage_action(event, StageAction.START, by)
+        codes = [c.code for c in audience.generate_codes(event, {"count": "3"}, by=by)]
+        teams = [entry.idea_id for entry in rounds.shortlist(event)]
+        db.session.commit()
+        return codes, teams
+
+    return live.run(build)
+
+
+def _cast(live, slug, idea_id, code):
+    from audience import services as audience
+    from competitions.services import get_event
+    from extensions import db
+
+    def cast():
+        audience.vote(get_event(slug), {"idea_id": str(idea_id), "code": code},
+                      address="192.0.2.1", device=code)  # fmt: skip
+        db.session.commit()
+
+    live.run(cast)
+
+
+def test_the_stage_screen_shows_the_votes_qr_code_then_the_live_results(live, new_page, shot):
+    email, slug, _token = _scored_event(live)
+    codes, teams = _pitching_with_codes(live, slug, email)
+    screen = new_page("desktop", "fr")
+    screen.goto(f"/stage/{slug}")
+    assert screen.locator("[data-panels] img").count() == 0  # the vote not open: no QR
+
+    page = new_page("desktop", "fr")
+    sign_in(page, email, builders_password())
+    page.goto(f"/e/{slug}/audience")
+    with page.expect_navigation():
+        page.locator("#poll-start").click()
+    qr = screen.locator("[data-panels] img.stage-panel-image")
+    qr.wait_for()  # drawn by the poller
+    assert qr.get_attribute("src") == f"/e/{slug}/vote/qr.svg"
+    assert "Code QR de la page de vote" in qr.get_attribute("alt")
+    for _ in range(50):  # the image loaded (the CSP lets it come from the screen's server)
+        if qr.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        screen.wait_for_timeout(100)
+    assert qr.evaluate("img => img.naturalWidth > 0")
+    box = qr.bounding_box()
+    assert box["width"] >= 240 and box["width"] == box["height"]  # scannable from the room
+    shot(screen, "screen-vote-qr")
+
+    screen.reload()  # drawn by the server on the first load too
+    assert screen.locator("[data-panels] img.stage-panel-image").count() == 1
+    assert "Votez depuis votre téléphone" in screen.locator("[data-panels]").inner_text()
+    assert "votes" not in screen.locator("[data-panels]").inner_text()
+
+    _cast(live, slug, teams[1], codes[0])
+    with page.expect_navigation():
+        page.locator("#poll-show").click()
+    screen.locator("[data-panels] p:has-text('1 vote')").wait_for()
+    assert screen.locator("[data-panels] p:has-text('0 vote')").count() == 1
+    shot(screen, "screen-vote-results")
+
+    with page.expect_navigation():
+        page.locator("#poll-close").click()
+    screen.locator("[data-panels] img").wait_for(state="detached")  # closed: no QR any more
+    assert "Le vote est clos" in screen.locator("[data-panels]").inner_text()
+
+
 def builders_password() -> str:
     from tests.builders import PASSWORD
 
