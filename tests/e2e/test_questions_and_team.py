@@ -82,9 +82,9 @@ def test_a_participant_answers_questions_and_names_the_team_on_a_phone_in_arabic
     assert not rows.nth(2).is_visible() and page.input_value("#member-2-name") == ""
     assert no_horizontal_overflow(page)
     shot(page, "filled")
-    page.click("#submit-idea")
-    page.wait_for_load_state()
+    page.click("#submit-idea")  # sent once a ping finds the site (static/js/submissions.js)
     error = page.locator(f"#question-{number}-error")
+    error.wait_for(state="visible")
     assert error.is_visible() and "50" in error.inner_text()
     assert page.input_value("#member-1-name") == "يوسف آيت لحسن"  # nothing typed lost
     assert no_horizontal_overflow(page)
