@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 from accounts.models import User, UserEvent
 from competitions.defaults import build_default_rubric
 from competitions.models import Competition, Event, JuryMember
+from competitions.states import EventState
 from extensions import db
 from submissions.models import Idea
 
@@ -63,7 +64,7 @@ def make_competition(**fields) -> Competition:
     return competition
 
 
-def make_event(competition=None, state="open", **fields) -> Event:
+def make_event(competition=None, state=EventState.OPEN, **fields) -> Event:
     n = next(_seq)
     competition = competition or make_competition()
     event = Event(

@@ -27,6 +27,7 @@ from bank.models import (
 )
 from competitions.defaults import build_default_rubric
 from competitions.models import Rubric
+from competitions.states import EventState
 from extensions import db
 from jobs.models import ExportJob
 from judging.models import Certificate, ScoreSheet
@@ -329,15 +330,15 @@ def world(app):
     organiser = make_user("organiser")
     judge_a, judge_p, spare_judge = make_user("jury"), make_user("jury"), make_user("jury")
     competition = make_competition()
-    event_a = make_event(competition, state="deliberation")
-    event_p = make_event(competition, state="published")
-    event_o = make_event(competition, state="open")
-    event_f = make_event(competition, state="draft", is_final=True, city="Rabat")
+    event_a = make_event(competition, state=EventState.DELIBERATION)
+    event_p = make_event(competition, state=EventState.PUBLISHED)
+    event_o = make_event(competition, state=EventState.OPEN)
+    event_f = make_event(competition, state=EventState.DRAFT, is_final=True, city="Rabat")
     add_jury(event_a, judge_a, is_president=True)
     add_jury(event_a, spare_judge)
     add_jury(event_p, judge_p)
     add_result(event_p, make_idea(event_p), 1, True)  # its results in force
-    elsewhere = make_event(competition, state="open", city="Agadir", region_code="09")
+    elsewhere = make_event(competition, state=EventState.OPEN, city="Agadir", region_code="09")
     staff = {
         "coordinator_here": make_user("coordinator", region_code="02"),
         "coordinator_other": make_user("coordinator", region_code="09"),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from competitions.states import EventState
 from extensions import db
 from judging.models import Score, ScoreSheet
 from places.reference import place
@@ -103,7 +104,7 @@ def assert_idea_is_valid(idea: Idea, control_characters: bool = False) -> None:
 
 @pytest.fixture
 def open_event(app):
-    return make_event(state="open")
+    return make_event(state=EventState.OPEN)
 
 
 _tokens = iter(range(10**9))
@@ -182,7 +183,7 @@ def test_submission_without_csrf_token_is_refused_and_not_stored(client, open_ev
 
 
 def test_submission_to_a_closed_event_is_refused_and_not_stored(client, app):
-    closed = make_event(state="judging")
+    closed = make_event(state=EventState.JUDGING)
     response, stored = _post_idea(client, closed, VALID)
     assert response.status_code == 409
     assert stored is None
@@ -194,8 +195,8 @@ def test_submission_to_a_closed_event_is_refused_and_not_stored(client, app):
 @pytest.fixture
 def judging_world(app, login):
     """A judge signed in on an event being judged, with their sheet; another event's sheet."""
-    event = make_event(state="judging")
-    other_event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
+    other_event = make_event(state=EventState.JUDGING)
     judge, other_judge = make_user("jury"), make_user("jury")
     add_jury(event, judge)
     add_jury(other_event, other_judge)
@@ -288,7 +289,7 @@ def test_score_autosave_without_csrf_header_is_refused_and_not_stored(
 def organiser_on_open_event(app, login):
     organiser = make_user("organiser")
     login(organiser)
-    return make_event(state="open")
+    return make_event(state=EventState.OPEN)
 
 
 _TEMPLATE = {}

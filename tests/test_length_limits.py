@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bank.models import BankProject, FinancingApplication, FinancingProgramme, Partner
 from competitions.models import Competition, Criterion, Event, Rubric
+from competitions.states import EventState
 from emailtemplates.models import EmailTemplate
 from extensions import db
 from judging import paper
@@ -141,7 +142,7 @@ def conflict_reason(client, login, field, value):
 
 
 def organiser_conflict_reason(client, login, field, value):
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="open")
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state=EventState.OPEN)
     login(make_user())
     response = client.post(
         f"/judging/{event.slug}/conflicts",
@@ -206,7 +207,7 @@ def paper_score_comment(client, login, field, value):
 
 
 def prize_form(client, login, field, value):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     login(make_user())
     data = {"name": "Prix", "rule": PrizeRule.WOMEN_LED, field: value}
     response = client.post(f"/events/{event.slug}/prizes", data=data, follow_redirects=True)
@@ -238,7 +239,7 @@ def shortlist_reason(client, login, field, value):
 def triage_comment(client, login, field, value):
     from judging import rounds
 
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     idea = make_idea(event)
     organiser = login(make_user())
     rounds.save_pitch_round(

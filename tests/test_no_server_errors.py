@@ -33,7 +33,7 @@ FIELD = re.compile(r'name="([A-Za-z_][\w-]*)"')
 def site(app):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a failure is a 500 answer, and the walk goes on
     organiser, judge = make_user("organiser"), make_user("jury")
-    event = make_event(state="draft", min_judges=1)
+    event = make_event(state=EventState.DRAFT, min_judges=1)
     add_jury(event, judge, is_president=True)
     transition(event, EventState.OPEN, organiser)
     idea = make_idea(event)

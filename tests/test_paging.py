@@ -3,6 +3,7 @@ the links, the winners chosen elsewhere in the deliberation's form, the next pag
 
 import re
 
+from competitions.states import EventState
 from extensions import db
 from judging import results as official
 from judging.models import Conflict, WinnerChoice
@@ -72,7 +73,7 @@ def test_a_judge_reads_their_sheets_a_page_at_a_time_with_the_whole_count(app, c
 
 
 def test_an_organiser_records_a_conflict_by_receipt_code(app, client, login):
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="open")
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state=EventState.OPEN)
     login(make_user("organiser"))
     client.post(
         f"/judging/{event.slug}/conflicts",

@@ -8,6 +8,7 @@ from audience import services
 from audience.models import AudienceVote
 from audience.states import VoteFlag
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db
 from tests.builders import make_event, make_idea, make_user
 
@@ -17,7 +18,7 @@ PHONE = "0612345678"
 @pytest.fixture
 def hall(app):
     """An event with three ideas, its vote open and 5 codes printed."""
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     ideas = [
         make_idea(event, title=t, lead_phone="+212612345678") for t in ("Alpha", "Beta", "Gamma")
     ]
@@ -49,7 +50,7 @@ def test_codes_are_unguessable_and_event_bound(app, hall):
     assert len(set(codes)) == 5 and all(len(c) == 11 for c in codes)
     with pytest.raises(services.BadCredentials):
         _vote(event, ideas[0], code="ZZZZZ-ZZZZZ")
-    other = make_event(state="open")
+    other = make_event(state=EventState.OPEN)
     make_idea(other)
     services.open_vote(other, by=organiser)
     with pytest.raises(services.BadCredentials):
@@ -165,7 +166,7 @@ def test_code_counts_are_bounded(app, hall):
 
 
 def test_the_organiser_runs_the_vote_from_their_page(app, client, login):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     make_idea(event, title="Alpha")
     login(make_user())
     base = f"/e/{event.slug}/audience"

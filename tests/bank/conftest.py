@@ -2,6 +2,7 @@
 
 import pytest
 
+from competitions.states import EventState
 from tests.builders import add_result, make_event, make_idea
 
 SEEDED_PHONE = "+212661234567"
@@ -12,7 +13,7 @@ SEEDED_LEAD = "Amina Benali"
 @pytest.fixture
 def published(app):
     """Oujda, published: two winners (one with the seeded contact), a third idea bank-worthy."""
-    event = make_event(state="published", city="Oujda", slug="oujda-2025")
+    event = make_event(state=EventState.PUBLISHED, city="Oujda", slug="oujda-2025")
     winner = make_idea(
         event,
         title="Coopérative de couscous Al Amal",

@@ -4,6 +4,7 @@ import pytest
 
 from bank.models import BankProject
 from bank.services import promote_winners
+from competitions.states import EventState
 from extensions import db
 from tests.bank.conftest import SEEDED_EMAIL, SEEDED_LEAD, SEEDED_PHONE
 from tests.builders import make_user
@@ -258,7 +259,7 @@ def test_bank_pages_name_the_origin_city_in_arabic_for_arabic_readers(client, lo
     from extensions import db
     from tests.builders import make_event, make_user
 
-    event = make_event(state="published", city="Oujda", city_ar="وجدة")
+    event = make_event(state=EventState.PUBLISHED, city="Oujda", city_ar="وجدة")
     project = BankProject(
         title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411",
         origin_event_id=event.id, origin_rank=1,
@@ -279,7 +280,7 @@ def test_the_bank_list_costs_the_same_queries_for_one_origin_or_three(client, lo
     counts = []
     for cities in (("Oujda",), ("Fès", "Agadir")):
         for city in cities:
-            event = make_event(state="published", city=city)
+            event = make_event(state=EventState.PUBLISHED, city=city)
             db.session.add(
                 BankProject(
                     title=f"Projet {city}", sector="agrifood", region_code="02",

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from audit.models import AuditEntry
 from bank.models import BankProject
 from bank.services import PromotionError, promote_winners
+from competitions.states import EventState
 from extensions import db
 from tests.bank.conftest import SEEDED_EMAIL, SEEDED_LEAD, SEEDED_PHONE
 from tests.builders import add_result, make_event, make_idea, make_user
@@ -101,7 +102,7 @@ def test_promotion_is_audited(app, published):
 def test_an_idea_carried_to_the_final_is_not_promoted_twice(app, published):
     promote_winners(published["event"], None)
     db.session.commit()
-    final = make_event(state="published", city="Rabat", is_final=True)
+    final = make_event(state=EventState.PUBLISHED, city="Rabat", is_final=True)
     copy = make_idea(
         final, title="Coopérative de couscous Al Amal", carried_from_id=published["winner"].id
     )
@@ -123,7 +124,7 @@ def test_cli_promotes_and_says_what_was_already_there(app, runner, published):
 
 
 def test_cli_refuses_an_unknown_or_unpublished_event(app, runner):
-    make_event(state="judging", slug="fes-2025", city="Fès")
+    make_event(state=EventState.JUDGING, slug="fes-2025", city="Fès")
     unknown = runner.invoke(args=["promote-winners", "--event", "nowhere"])
     assert unknown.exit_code != 0 and "Aucun événement" in unknown.output
     unpublished = runner.invoke(args=["promote-winners", "--event", "fes-2025"])
@@ -158,7 +159,7 @@ def test_promote_button_adds_what_is_missing(client, login, published):
 
 
 def test_promote_button_on_an_unpublished_event_explains_why(app, client, login):
-    make_event(state="judging", slug="fes-2025", city="Fès")
+    make_event(state=EventState.JUDGING, slug="fes-2025", city="Fès")
     login(make_user())
     response = client.post("/tour/bank/promote/fes-2025", follow_redirects=True)
     assert "Fès n'est pas encore publié" in html.unescape(response.get_data(as_text=True))
@@ -171,10 +172,10 @@ def test_published_event_page_links_to_promotion_and_open_event_page_shows_its_q
     from tests.builders import make_event, make_user
 
     login(make_user("organiser"))
-    published = make_event(state="published")
+    published = make_event(state=EventState.PUBLISHED)
     page = client.get(f"/tour/events/{published.slug}").get_data(as_text=True)
     assert "Verser les lauréats dans la banque de projets" in page and "/tour/bank/promote" in page
-    opened = make_event(state="open")
+    opened = make_event(state=EventState.OPEN)
     page = client.get(f"/tour/events/{opened.slug}").get_data(as_text=True)
     assert "<svg" in page and "Verser les lauréats" not in page
 

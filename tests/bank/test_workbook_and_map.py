@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 from bank.models import BankProject
 from bank.services import promote_winners
 from bank.workbook import export_builder
+from competitions.states import EventState
 from extensions import db
 from tests.bank.conftest import SEEDED_EMAIL, SEEDED_PHONE
 from tests.builders import make_user
@@ -129,7 +130,7 @@ def test_the_arabic_bank_workbook_names_the_origin_city_in_arabic(app, tmp_path)
     from extensions import db
     from tests.builders import make_event
 
-    event = make_event(state="published", city="Oujda", city_ar="وجدة")
+    event = make_event(state=EventState.PUBLISHED, city="Oujda", city_ar="وجدة")
     project = BankProject(
         title="Séchoir solaire", sector="agrifood", region_code="02", province_code="02.411",
         origin_event_id=event.id, origin_rank=1,

@@ -9,6 +9,7 @@ from accounts.models import LoginLink, User
 from audit.models import AuditEntry
 from competitions import services
 from competitions.models import Competition, Event, JuryMember
+from competitions.states import EventState
 from extensions import db
 from tests.builders import add_jury, make_competition, make_event, make_user
 
@@ -94,7 +95,7 @@ def test_an_address_already_used_is_refused(client, organiser):
 
 
 def test_organiser_edits_an_event_and_the_change_is_audited(client, organiser):
-    event = make_event(state="open", slug="oujda-2025")
+    event = make_event(state=EventState.OPEN, slug="oujda-2025")
     page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
     assert 'value="Maison des jeunes"' in page
     response = client.post(
@@ -109,7 +110,7 @@ def test_organiser_edits_an_event_and_the_change_is_audited(client, organiser):
 
 
 def test_organiser_chooses_what_participants_are_told_of_the_results(client, organiser):
-    event = make_event(state="open", slug="oujda-2025")
+    event = make_event(state=EventState.OPEN, slug="oujda-2025")
     page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
     assert "Indiquer à chaque participant le rang de son idée" in page
     client.post(
@@ -124,7 +125,7 @@ def test_organiser_chooses_what_participants_are_told_of_the_results(client, org
 
 
 def test_published_event_settings_are_frozen(client, organiser):
-    event = make_event(state="published", slug="oujda-2025")
+    event = make_event(state=EventState.PUBLISHED, slug="oujda-2025")
     response = client.post(
         f"/tour/events/{event.slug}/edit", data=_event_form(slug="oujda-2025", winners_count="9")
     )
@@ -134,7 +135,7 @@ def test_published_event_settings_are_frozen(client, organiser):
 
 
 def test_event_page_shows_the_moves_jury_links_and_history(client, organiser, clean_registries):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     add_jury(event, make_user("jury", name="Samira Alaoui"), is_president=True)
     services.add_event_link_provider(lambda e: [("Classement", f"/results/{e.slug}")])
     services.add_event_stats_provider(
@@ -155,7 +156,7 @@ def test_event_history_keeps_its_moves_among_many_scores(client, organiser):
     event's own moves out of its History card, nor show other actions as "Created"."""
     from audit.services import record
 
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
     for n in range(80):
         record("score", n, "score", event_id=event.id, new={"value": 3})
@@ -170,8 +171,8 @@ def test_event_history_keeps_its_moves_among_many_scores(client, organiser):
 
 def test_dashboard_shows_every_stop_with_state_and_figures(client, organiser, clean_registries):
     competition = make_competition(name="Idéathon — Banque des projets coopératifs 2025")
-    make_event(competition, state="judging", city="Casablanca", slug="casablanca-2025")
-    make_event(competition, state="draft", city="Agadir", slug="agadir-2025")
+    make_event(competition, state=EventState.JUDGING, city="Casablanca", slug="casablanca-2025")
+    make_event(competition, state=EventState.DRAFT, city="Agadir", slug="agadir-2025")
     services.add_event_stats_provider(
         lambda ids: {i: {"ideas": 12, "judging_progress": 50} for i in ids}
     )
@@ -183,15 +184,15 @@ def test_dashboard_shows_every_stop_with_state_and_figures(client, organiser, cl
 
 def test_public_home_links_open_events_to_their_submission_page(client):
     competition = make_competition()
-    make_event(competition, state="open", city="Dakhla", slug="dakhla-2025")
-    make_event(competition, state="draft", city="Rabat", slug="rabat-2025")
+    make_event(competition, state=EventState.OPEN, city="Dakhla", slug="dakhla-2025")
+    make_event(competition, state=EventState.DRAFT, city="Rabat", slug="rabat-2025")
     page = client.get("/").get_data(as_text=True)
     assert "Dakhla" in page and "Rabat" in page
     assert "/e/dakhla-2025/submit" in page and "/e/rabat-2025/submit" not in page
 
 
 def test_organiser_adds_a_new_jury_member_by_email(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(
         f"/tour/events/{event.slug}/jury",
         data={"email": "Karim@Example.MA", "name": "Karim Benali", "panel": "1"},
@@ -212,7 +213,7 @@ def test_organiser_adds_a_new_jury_member_by_email(client, organiser):
     ],
 )
 def test_bad_jury_input_is_refused(client, organiser, data, message):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(f"/tour/events/{event.slug}/jury", data=data)
     assert response.status_code == 422
     assert message in html.unescape(response.get_data(as_text=True))
@@ -221,7 +222,7 @@ def test_bad_jury_input_is_refused(client, organiser, data, message):
 
 
 def test_an_organiser_account_cannot_sit_on_a_jury(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(
         f"/tour/events/{event.slug}/jury", data={"email": organiser.email, "panel": "1"}
     )
@@ -229,7 +230,7 @@ def test_an_organiser_account_cannot_sit_on_a_jury(client, organiser):
 
 
 def test_panels_on_a_split_event_and_moving_a_judge(client, organiser):
-    event = make_event(state="open", split_panels=True)
+    event = make_event(state=EventState.OPEN, split_panels=True)
     judge = make_user("jury")
     assert (
         client.post(
@@ -248,7 +249,7 @@ def test_panels_on_a_split_event_and_moving_a_judge(client, organiser):
 
 
 def test_jury_cannot_change_once_deliberation_started(client, organiser):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
     judge = make_user("jury")
     add_jury(event, judge)
     response = client.post(
@@ -268,7 +269,7 @@ def test_jury_cannot_change_once_deliberation_started(client, organiser):
 
 
 def test_removing_a_judge_during_judging(client, organiser):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     judge = make_user("jury")
     add_jury(event, judge)
     response = client.post(
@@ -280,7 +281,7 @@ def test_removing_a_judge_during_judging(client, organiser):
 
 
 def test_jury_cards_hold_a_working_one_time_link_per_judge(app, client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     judges = [make_user("jury", name=f"Juge {n}", password=None) for n in range(3)]
     for judge in judges:
         add_jury(event, judge)
@@ -295,7 +296,7 @@ def test_jury_cards_hold_a_working_one_time_link_per_judge(app, client, organise
 
 
 def test_jury_cards_are_never_made_by_a_get(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     add_jury(event, make_user("jury"))
     assert client.get(f"/tour/events/{event.slug}/jury/cards").status_code == 405
     assert db.session.query(LoginLink).count() == 0
@@ -304,7 +305,7 @@ def test_jury_cards_are_never_made_by_a_get(client, organiser):
 def test_jury_cards_can_also_queue_each_judge_an_invitation(client, organiser):
     from jobs.models import OutboxEmail
 
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     for n in range(2):
         add_jury(event, make_user("jury", email=f"juge{n}@example.ma", password=None))
     response = client.post(f"/tour/events/{event.slug}/jury/cards", data={"email": "1"})
@@ -316,7 +317,7 @@ def test_jury_cards_can_also_queue_each_judge_an_invitation(client, organiser):
 
 
 def test_event_page_in_arabic_is_right_to_left_with_arabic_names(client, organiser):
-    event = make_event(state="open", city="Oujda", city_ar="وجدة", region_code="02")
+    event = make_event(state=EventState.OPEN, city="Oujda", city_ar="وجدة", region_code="02")
     page = client.get(f"/tour/events/{event.slug}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert "وجدة" in page and "الشرق" in page  # city and region in Arabic
@@ -373,6 +374,6 @@ def test_the_public_home_page_costs_the_same_queries_for_one_tour_or_three(clien
     counts = []
     for tours in (1, 3):
         for _ in range(tours if not counts else tours - 1):
-            make_event(make_competition(), state="open")
+            make_event(make_competition(), state=EventState.OPEN)
         counts.append(selects_for(client, "/"))
     assert counts[0] == counts[1], counts

@@ -98,7 +98,7 @@ def test_forbidden_transition_through_the_cli_exits_non_zero_with_the_reason(run
 
 
 def test_cli_refuses_an_unknown_event_or_state(runner):
-    make_event(state="draft", slug="oujda-2025")
+    make_event(state=EventState.DRAFT, slug="oujda-2025")
     assert runner.invoke(args=["event-state", "nowhere-2025", "open"]).exit_code != 0
     result = runner.invoke(args=["event-state", "oujda-2025", "finished"])
     assert result.exit_code != 0
@@ -107,7 +107,7 @@ def test_cli_refuses_an_unknown_event_or_state(runner):
 
 def test_cli_records_the_organiser_given_with_by(runner):
     boss = make_user("organiser", email="chef@example.ma")
-    event = make_event(state="draft")
+    event = make_event(state=EventState.DRAFT)
     result = runner.invoke(args=["event-state", event.slug, "open", "--by", "chef@example.ma"])
     assert result.exit_code == 0, result.output
     assert db.session.query(AuditEntry).filter_by(action="state").one().user_id == boss.id
@@ -117,8 +117,8 @@ def test_cli_records_the_organiser_given_with_by(runner):
 
 
 def test_events_cli_lists_every_event_with_its_state(runner):
-    make_event(state="judging", slug="casablanca-2025", city="Casablanca")
-    make_event(state="draft", slug="agadir-2025", city="Agadir")
+    make_event(state=EventState.JUDGING, slug="casablanca-2025", city="Casablanca")
+    make_event(state=EventState.DRAFT, slug="agadir-2025", city="Agadir")
     result = runner.invoke(args=["events"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -127,7 +127,7 @@ def test_events_cli_lists_every_event_with_its_state(runner):
 
 
 def test_unknown_state_posted_to_the_page_is_refused(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(f"/tour/events/{event.slug}/state", data={"state": "finished"})
     assert response.status_code == 409
     assert "État inconnu" in response.get_data(as_text=True)
@@ -137,7 +137,7 @@ def test_unknown_state_posted_to_the_page_is_refused(client, organiser):
 def test_a_registered_guard_refuses_the_move_and_disables_its_button(
     client, organiser, lifecycle_rules_only
 ):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
 
     @services.add_transition_guard
     def minutes_validated(event, old, new):
@@ -158,7 +158,7 @@ def test_a_registered_guard_refuses_the_move_and_disables_its_button(
 
 
 def test_state_change_sends_the_signal_in_the_transaction(app, lifecycle_rules_only):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     received = []
 
     def receiver(sender, **kwargs):
@@ -170,7 +170,7 @@ def test_state_change_sends_the_signal_in_the_transaction(app, lifecycle_rules_o
 
 
 def test_jury_member_cannot_change_state_nor_see_organiser_pages(client, login):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     login(make_user("jury"))
     assert (
         client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"}).status_code
@@ -187,14 +187,14 @@ def test_jury_member_cannot_change_state_nor_see_organiser_pages(client, login):
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert _state(event.id) == "open"
 
 
 def test_state_form_without_csrf_token_is_refused(client, organiser, csrf_on):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(f"/tour/events/{event.slug}/state", data={"state": "judging"})
     assert response.status_code == 400
     assert _state(event.id) == "open"
@@ -203,6 +203,6 @@ def test_state_form_without_csrf_token_is_refused(client, organiser, csrf_on):
 def test_public_tour_page_links_a_published_stop_to_its_results(app, client):
     from tests.builders import make_event
 
-    published = make_event(state="published")
+    published = make_event(state=EventState.PUBLISHED)
     page = client.get("/").get_data(as_text=True)
     assert f"/e/{published.slug}/results" in page and "Résultats" in page

@@ -6,6 +6,7 @@ import pytest
 
 from competitions import services
 from competitions.models import Criterion, Rubric
+from competitions.states import EventState
 from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
 from tests.builders import make_competition, make_event, make_idea, make_user
@@ -121,7 +122,7 @@ def test_organiser_edits_a_criterion_of_an_unlocked_rubric(client, organiser):
 
 
 def test_rubric_with_a_score_cannot_be_edited_in_place(client, organiser):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     rubric = event.rubric
     _score_once(event)
     criterion = rubric.criteria[0]
@@ -169,8 +170,8 @@ def test_new_version_is_an_editable_copy_and_events_already_judging_keep_the_old
     client, organiser
 ):
     competition = make_competition()
-    judged = make_event(competition, state="judging")
-    upcoming = make_event(competition, state="draft")
+    judged = make_event(competition, state=EventState.JUDGING)
+    upcoming = make_event(competition, state=EventState.DRAFT)
     old = competition.rubric
     _score_once(judged)
     response = client.post(f"/tour/rubrics/{old.id}/version")
@@ -195,7 +196,7 @@ def test_new_version_is_an_editable_copy_and_events_already_judging_keep_the_old
 
 def test_copy_rubric_to_an_event_before_judging_only(client, organiser):
     competition = make_competition()
-    event = make_event(competition, state="open")
+    event = make_event(competition, state=EventState.OPEN)
     response = client.post(f"/tour/events/{event.slug}/rubric/copy")
     assert response.status_code == 303
     db.session.expire_all()
@@ -205,7 +206,7 @@ def test_copy_rubric_to_an_event_before_judging_only(client, organiser):
     assert "déjà sa propre grille" in client.post(
         f"/tour/events/{event.slug}/rubric/copy"
     ).get_data(as_text=True)
-    judging = make_event(competition, state="judging")
+    judging = make_event(competition, state=EventState.JUDGING)
     response = client.post(f"/tour/events/{judging.slug}/rubric/copy")
     assert response.status_code == 409 and judging.own_rubric is None
 

@@ -7,6 +7,7 @@ from markupsafe import escape
 from audit.models import AuditEntry
 from competitions import services
 from competitions.models import Event, JuryMember
+from competitions.states import EventState
 from extensions import db
 from tests.builders import add_jury, make_event, make_user
 
@@ -68,13 +69,13 @@ def test_the_cli_says_what_the_move_does_and_needs_yes(runner, lifecycle_rules_o
 
 
 def test_archiving_says_the_event_will_never_change_again(client, organiser):
-    event = make_event(state="published")
+    event = make_event(state=EventState.PUBLISHED)
     page = client.get(f"/tour/events/{event.slug}/state/archived").get_data(as_text=True)
     assert "ne pourra plus changer en rien" in page
 
 
 def test_a_move_that_needs_no_confirmation_has_no_confirmation_page(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     assert client.get(f"/tour/events/{event.slug}/state/draft").status_code == 404
     assert client.get(f"/tour/events/{event.slug}/state/nowhere").status_code == 404
 
@@ -82,7 +83,7 @@ def test_a_move_that_needs_no_confirmation_has_no_confirmation_page(client, orga
 def test_a_refused_move_shows_why_and_no_button_on_its_confirmation_page(
     client, organiser, lifecycle_rules_only
 ):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
 
     @services.add_transition_guard
     def never(event, old, new):
@@ -94,7 +95,7 @@ def test_a_refused_move_shows_why_and_no_button_on_its_confirmation_page(
 
 
 def test_higher_floors_add_what_the_move_will_do(client, organiser, clean_registries):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
 
     @services.add_transition_notice_provider
     def notices(event, new_state):
@@ -116,7 +117,7 @@ def _roles(event):
 
 
 def test_naming_a_president_takes_the_role_from_the_previous_one(client, organiser):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     a, b, c = (make_user("jury") for _ in range(3))
     add_jury(event, a, is_president=True)
     add_jury(event, b)
@@ -138,7 +139,7 @@ def test_naming_a_president_takes_the_role_from_the_previous_one(client, organis
 
 
 def test_the_president_is_also_named_from_the_jury_form_one_per_event(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     a, b = make_user("jury"), make_user("jury")
     add_jury(event, a, is_president=True)
     services.assign_jury(event, b, is_president=True)
@@ -147,7 +148,7 @@ def test_the_president_is_also_named_from_the_jury_form_one_per_event(client, or
 
 
 def test_jury_roles_can_still_be_named_in_deliberation(client, organiser):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
     judge = make_user("jury")
     add_jury(event, judge)
     client.post(f"/tour/events/{event.slug}/jury/{judge.id}/role", data={"role": "president"})
@@ -155,7 +156,7 @@ def test_jury_roles_can_still_be_named_in_deliberation(client, organiser):
 
 
 def test_jury_roles_are_frozen_once_the_results_are_published(client, organiser):
-    event = make_event(state="published")
+    event = make_event(state=EventState.PUBLISHED)
     judge = make_user("jury")
     add_jury(event, judge)
     response = client.post(
@@ -167,7 +168,7 @@ def test_jury_roles_are_frozen_once_the_results_are_published(client, organiser)
 
 
 def test_an_unknown_role_or_someone_off_the_jury_is_refused(client, organiser):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     judge, outsider = make_user("jury"), make_user("jury")
     add_jury(event, judge)
     response = client.post(f"/tour/events/{event.slug}/jury/{judge.id}/role", data={"role": "king"})
@@ -184,7 +185,7 @@ def test_an_unknown_role_or_someone_off_the_jury_is_refused(client, organiser):
 def test_in_deliberation_the_method_changes_only_with_its_reason_on_the_deliberation_page(
     client, organiser
 ):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
     with pytest.raises(services.EventError) as error:
         services.update_event(
             event,

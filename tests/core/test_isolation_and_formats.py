@@ -10,6 +10,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
+from competitions.states import EventState
 from tests.builders import make_event, make_idea, make_user
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
@@ -80,7 +81,7 @@ def test_idea_page_isolates_phone_amounts_and_title_and_drops_the_repeated_unit(
 
 
 def test_idea_form_inputs_keep_numbers_left_to_right_and_text_in_its_own_direction(client):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     page = client.get(f"/e/{event.slug}/submit?lang=ar").get_data(as_text=True)
     budget = (
         page.split('id="budget_mad"')[0].rsplit("<input", 1)[1]

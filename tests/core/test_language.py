@@ -1,3 +1,4 @@
+from competitions.states import EventState
 from tests.builders import make_user
 
 
@@ -91,7 +92,7 @@ def test_every_language_switch_offers_english_and_pages_render_in_english(client
     was not ("Idéathon") has an English rendering."""
     from tests.builders import make_event
 
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     pages = ["/", "/login", "/receipt", f"/e/{event.slug}/submit", "/bank", "/bank/map"]
     for path in pages:
         page = client.get(f"{path}?lang=en").get_data(as_text=True)

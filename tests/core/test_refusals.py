@@ -12,6 +12,7 @@ import refusals
 from accounts.services import LinkRefused, LoginThrottled
 from bank.services import BankQueryError, BankValidationError, PromotionError
 from competitions.errors import EventError, JuryConflict, RubricLocked, TransitionError
+from competitions.states import EventState
 from jobs.exports import ExportNotRetryable
 from judging.services import JudgingConflict, JudgingError, JudgingForbidden, JudgingNotFound
 from reporting.services import ReportError
@@ -100,7 +101,7 @@ def test_the_flashed_refusal_is_in_the_user_language(client, login):
 
 def test_a_refusal_shown_on_its_page_keeps_the_refusal_status(client, login):
     login(make_user("organiser"))
-    event = make_event(state="draft")
+    event = make_event(state=EventState.DRAFT)
     response = client.post(f"/tour/events/{event.slug}/state", data={"state": "published"})
     assert response.status_code == 409
     assert 'role="alert"' in response.get_data(as_text=True)

@@ -3,6 +3,7 @@ view outside the collapsed menu, work from there, and nothing sticks out sideway
 
 import pytest
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow, sign_in
 
 
@@ -10,7 +11,7 @@ def _judge(live):
     from tests import builders
 
     def build():
-        event = builders.make_event(state="judging")
+        event = builders.make_event(state=EventState.JUDGING)
         judge = builders.make_user("jury")
         builders.add_jury(event, judge)
         return judge.email

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow
 
 
@@ -17,7 +18,7 @@ def _judge_with_sheets(live, ideas=2):
     from tests import builders
 
     def build():
-        event = builders.make_event(state="judging")
+        event = builders.make_event(state=EventState.JUDGING)
         judge = builders.make_user("jury", password=None)
         builders.add_jury(event, judge)
         sheets = []

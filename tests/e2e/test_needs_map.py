@@ -4,6 +4,7 @@ opening its page, and the same links in the list beside the map for the keyboard
 
 import pytest
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow
 
 
@@ -15,7 +16,7 @@ def _bank(live):
         builders.make_bank_project(
             title="Argan", sector="agrifood", region_code="09", province_code="09.001"
         )
-        builders.make_idea(builders.make_event(state="open"))
+        builders.make_idea(builders.make_event(state=EventState.OPEN))
 
     live.run(build)
 

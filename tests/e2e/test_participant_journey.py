@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow, sign_in
 
 RECEIPT = re.compile(r"^[A-Z]{3}-[2-9A-Z]{4}$")
@@ -15,7 +16,7 @@ def _open_event(live):
 
     def build():
         organiser = builders.make_user("organiser")
-        event = builders.make_event(state="open")
+        event = builders.make_event(state=EventState.OPEN)
         return organiser.email, event.slug
 
     return live.run(build)

@@ -1,12 +1,13 @@
 """The privacy notice on a phone, in Arabic: reachable from the form, readable, right to left."""
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow
 
 
 def test_privacy_notice_in_arabic_on_a_phone_is_reached_from_the_form(live, new_page, shot):
     from tests import builders
 
-    slug = live.run(lambda: builders.make_event(state="open").slug)
+    slug = live.run(lambda: builders.make_event(state=EventState.OPEN).slug)
     page = new_page("phone", "ar")
     page.goto(f"/e/{slug}/submit?lang=ar")
     href = page.get_attribute("#privacy-link", "href")
@@ -25,7 +26,7 @@ def test_participant_sees_their_data_in_arabic_on_a_phone(live, new_page, shot):
     from tests import builders
 
     def build():
-        event = builders.make_event(state="open")
+        event = builders.make_event(state=EventState.OPEN)
         return builders.make_idea(event, lead_email="fatima@example.ma").receipt_code
 
     code = live.run(build)

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow
 from tests.e2e.test_participant_journey import fill_first_half, fill_second_half
 
@@ -17,7 +18,7 @@ def _event_with_questions(live):
 
     def build():
         organiser = builders.make_user("organiser")
-        event = builders.make_event(state="open")
+        event = builders.make_event(state=EventState.OPEN)
         ids = [
             questions.add_question(event.id, raw, by=organiser).id
             for raw in (

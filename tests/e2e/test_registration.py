@@ -4,6 +4,7 @@ BarcodeDetector, as headless Chromium); the audience vote on a phone."""
 
 import itertools
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow, sign_in
 
 PASSWORD = "Accueil-Porte-2026!"
@@ -19,7 +20,11 @@ def _open_event(live, **extra):
 
     def build():
         event = make_event(
-            slug=f"laayoune-e2e-{n}", city="Laâyoune", city_ar="العيون", state="draft", **extra
+            slug=f"laayoune-e2e-{n}",
+            city="Laâyoune",
+            city_ar="العيون",
+            state=EventState.DRAFT,
+            **extra,
         )
         services.configure(event, {"is_open": "y", "capacity": "1"}, by=None)
         db.session.commit()

@@ -5,6 +5,7 @@ to Arabic; a judge's tablet names the team on stage with a link to its sheet."""
 import itertools
 import re
 
+from competitions.states import EventState
 from tests.e2e.conftest import sign_in
 
 _events = itertools.count(1)
@@ -22,7 +23,7 @@ def _scored_event(live):
 
     def build():
         organiser = builders.make_user("organiser", email=f"scene{n}@example.ma")
-        event = builders.make_event(state="judging")
+        event = builders.make_event(state=EventState.JUDGING)
         judges = [builders.make_user("jury", password=None) for _ in range(2)]
         for k, judge in enumerate(judges):
             builders.add_jury(event, judge, is_president=k == 0)

@@ -5,6 +5,7 @@ phone's width and axe-core finds no serious or critical violation on it."""
 import itertools
 import re
 
+from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow, sign_in
 from tests.e2e.test_every_page import AXE, AXE_ONLY, AXE_RUN, SERIOUS
 
@@ -22,7 +23,7 @@ def _triage_event(live):
 
     def build():
         organiser = builders.make_user("organiser", email=f"tri{n}@example.ma")
-        event = builders.make_event(state="judging")
+        event = builders.make_event(state=EventState.JUDGING)
         builders.add_jury(event, builders.make_user("jury", password=None), is_president=True)
         ideas = [builders.make_idea(event, title=f"Équipe {k + 1}") for k in range(2)]
         rounds.save_pitch_round(

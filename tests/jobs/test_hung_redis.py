@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from competitions.states import EventState
 from extensions import db
 from jobs.models import OutboxEmail
 from jobs.queue import redis_connection
@@ -94,7 +95,7 @@ def test_a_live_server_with_a_hung_redis_still_takes_ideas_and_counts_limits(tmp
     migrate(database, instance)
     seeder = seed_app(database, instance)
     with seeder.app_context():
-        slug = make_event(state="open").slug
+        slug = make_event(state=EventState.OPEN).slug
         db.session.remove()
         db.engine.dispose()
     hung = HungRedis()

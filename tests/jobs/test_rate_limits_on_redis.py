@@ -12,6 +12,7 @@ import pytest
 from redis import Redis
 
 from bench.server import LiveServer, migrate, seed_app
+from competitions.states import EventState
 from extensions import db
 from tests.submissions.conftest import form_data
 
@@ -43,7 +44,7 @@ def test_two_workers_share_one_allowance_kept_in_redis(redis_url, tmp_path):
     with seeder.app_context():
         from tests.builders import make_event
 
-        slug = make_event(state="open").slug
+        slug = make_event(state=EventState.OPEN).slug
         db.session.remove()
         db.engine.dispose()
     env = {"REDIS_URL": redis_url, "SUBMIT_LIMITS_PER_ADDRESS": "3 per minute"}

@@ -4,6 +4,7 @@ EXTERNAL_BASE_URL."""
 
 import pytest
 
+from competitions.states import EventState
 from jobs.outbox import external_url, site_base_url
 from tests.builders import add_jury, make_event, make_user
 
@@ -20,7 +21,7 @@ def test_development_qr_code_and_poster_use_the_port_the_app_runs_on(app, client
 
 def test_development_jury_cards_use_the_port_the_app_runs_on(client, login):
     login(make_user("organiser"))
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     add_jury(event, make_user("jury", password=None))
     page = client.post(f"/tour/events/{event.slug}/jury/cards", base_url=DEV_HOST)
     assert f"{DEV_HOST}/login/link/" in page.get_data(as_text=True)

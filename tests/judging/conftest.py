@@ -5,13 +5,14 @@ from flask import g
 from flask_babel import refresh
 
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from judging import services
 from judging.models import ScoreSheet
 from tests.builders import add_jury, make_event, make_idea, make_user
 
 
-def build_judging(n_ideas=3, n_judges=2, state="judging", **event_fields):
+def build_judging(n_ideas=3, n_judges=2, state=EventState.JUDGING, **event_fields):
     """An event with n ideas and n judges, sheets assigned; returns (event, ideas, judges)."""
     event = make_event(state=state, **event_fields)
     judges = [make_user("jury") for _ in range(n_judges)]

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from audit.models import AuditEntry
 from competitions import services as tour
+from competitions.states import EventState
 from extensions import db
 from judging import deliberation as delib
 from judging.models import Deliberation, ResultEntry, WinnerChoice
@@ -212,7 +213,9 @@ def test_the_public_ranking_api_lists_the_receipt_codes_of_winners_only(app, cli
 def test_carry_winners_to_the_final_is_idempotent(app):
     event, ideas, judges = scored_event()
     publish(event, judges)
-    final = make_event(competition=event.competition, state="open", is_final=True, city="Rabat")
+    final = make_event(
+        competition=event.competition, state=EventState.OPEN, is_final=True, city="Rabat"
+    )
     created = delib.carry_winners_to_final(final, None)
     db.session.commit()
     assert [i.carried_from_id for i in created] == [ideas[0].id]
@@ -230,7 +233,9 @@ def test_a_winner_carried_into_the_final_takes_its_team_along(app):
         [{"name": "Sara", "role": "", "gender": "female", "age_bracket": "25_34", "position": 1}],
     )
     publish(event, judges)
-    final = make_event(competition=event.competition, state="open", is_final=True, city="Rabat")
+    final = make_event(
+        competition=event.competition, state=EventState.OPEN, is_final=True, city="Rabat"
+    )
     (carried,) = delib.carry_winners_to_final(final, None)
     db.session.commit()
     assert [(m.name, m.gender) for m in team.members_of(carried.id)] == [("Sara", "female")]
@@ -238,7 +243,7 @@ def test_a_winner_carried_into_the_final_takes_its_team_along(app):
 
 
 def test_judging_state_assigns_sheets(app):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     judge = make_user("jury")
     add_jury(event, judge)
     from tests.builders import make_idea
@@ -256,7 +261,9 @@ def test_organiser_carries_winners_into_the_final_from_its_page_and_the_cli(
 ):
     event, ideas, judges = scored_event()
     publish(event, judges)
-    final = make_event(competition=event.competition, state="draft", is_final=True, city="Rabat")
+    final = make_event(
+        competition=event.competition, state=EventState.DRAFT, is_final=True, city="Rabat"
+    )
     login(make_user("organiser"))
     page = client.get(f"/judging/{final.slug}/finalists").get_data(as_text=True)
     assert "Aucun finaliste" in page
@@ -275,10 +282,12 @@ def test_winners_cannot_be_carried_once_the_final_is_judging_or_into_a_city_even
 ):
     event, ideas, judges = scored_event()
     publish(event, judges)
-    final = make_event(competition=event.competition, state="judging", is_final=True, city="Rabat")
+    final = make_event(
+        competition=event.competition, state=EventState.JUDGING, is_final=True, city="Rabat"
+    )
     result = runner.invoke(args=["carry-winners", "--event", final.slug])
     assert result.exit_code != 0 and "avant le début de l'évaluation" in result.output
-    city = make_event(competition=event.competition, state="open")
+    city = make_event(competition=event.competition, state=EventState.OPEN)
     result = runner.invoke(args=["carry-winners", "--event", city.slug])
     assert result.exit_code != 0 and "finale nationale" in result.output
     login(make_user("organiser"))

@@ -4,6 +4,7 @@ and a short description, and never a name, a phone, an e-mail or a receipt code.
 import pytest
 from sqlalchemy import event as sa_event
 
+from competitions.states import EventState
 from extensions import db, utcnow
 from judging import gallery
 from judging.models import ResultVersion
@@ -17,7 +18,7 @@ MEMBER = "Khadija Amrani"
 
 @pytest.fixture
 def tour(app):
-    oujda = make_event(state="published", city="Oujda", slug="oujda-2026")
+    oujda = make_event(state=EventState.PUBLISHED, city="Oujda", slug="oujda-2026")
     winner = make_idea(
         oujda,
         title="Coopérative de couscous Al Amal",
@@ -33,7 +34,9 @@ def tour(app):
     loser = make_idea(oujda, title="Idée non primée")
     add_result(oujda, winner, 1, True)
     add_result(oujda, loser, 2, False)
-    agadir = make_event(state="judging", city="Agadir", region_code="09", slug="agadir-2026")
+    agadir = make_event(
+        state=EventState.JUDGING, city="Agadir", region_code="09", slug="agadir-2026"
+    )
     unpublished = make_idea(agadir, title="Gîte d'Agadir")
     add_result(agadir, unpublished, 1, True)  # a version of an event not published yet
     return {"oujda": oujda, "agadir": agadir, "winner": winner}
@@ -100,7 +103,7 @@ def test_the_gallery_reads_the_database_in_a_constant_number_of_statements(app, 
 
     few = count()
     for n in range(3):
-        event = make_event(state="published", city=f"Ville {n}", slug=f"ville-{n}")
+        event = make_event(state=EventState.PUBLISHED, city=f"Ville {n}", slug=f"ville-{n}")
         add_result(event, make_idea(event, title=f"Projet {n}"), 1, True)
     assert count() == few <= 6
 

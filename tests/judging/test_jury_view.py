@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db
 from submissions import attachments, questions, team
 from submissions.models import Answer
@@ -126,7 +127,7 @@ def test_a_judge_not_assigned_to_the_idea_cannot_open_its_files(client, login, u
     event, idea, judge, plan = _shown_event(uploads_dir)
     sheet = sheet_of(idea, judge)
     other = make_user("jury")
-    add_jury(make_event(state="judging"), other)
+    add_jury(make_event(state=EventState.JUDGING), other)
     login(other)
     assert client.get(f"/jury/sheets/{sheet.id}/files/main").status_code == 404
     assert client.get(f"/jury/sheets/{sheet.id}/files/{plan.id}").status_code == 404

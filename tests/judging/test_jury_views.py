@@ -6,6 +6,7 @@ import re
 from sqlalchemy import select
 
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db
 from judging.models import Conflict, Score, ScoreSheet
 from tests.builders import make_idea, make_user, selects_for
@@ -334,7 +335,7 @@ def test_a_judge_cannot_see_another_events_sheets(app, client, login):
 
 
 def test_scores_cannot_change_outside_judging(app, client, login):
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="deliberation")
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state=EventState.DELIBERATION)
     sheet = sheet_of(ideas[0], judges[0])
     login(judges[0])
     response = client.post(

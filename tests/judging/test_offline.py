@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from audit.models import AuditEntry
 from competitions.models import JuryMember
+from competitions.states import EventState
 from extensions import db
 from judging import offline, services
 from judging.models import JuryDevice, Score, ScoreSheet
@@ -305,7 +306,7 @@ def test_a_judges_tablet_keeps_their_list_and_sheets_in_judging_for_offline_use(
     an event being judged; not another judge's, not those of an event out of judging; the
     pages say they may be kept."""
     event, ideas, judges = build_judging(n_ideas=2, n_judges=2)
-    build_judging(n_ideas=1, n_judges=1, state="open")
+    build_judging(n_ideas=1, n_judges=1, state=EventState.OPEN)
     login(judges[0])
     pages = client.get("/offline/manifest.json").json["pages"]
     mine = [f"/jury/sheets/{sheet_of(idea, judges[0]).id}" for idea in ideas]

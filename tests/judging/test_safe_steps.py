@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from audit.models import AuditEntry
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from judging import calibration, services
 from judging import deliberation as delib
@@ -257,7 +258,7 @@ def test_changing_the_method_needs_a_reason_written_in_the_minutes(app, client, 
 def test_an_organiser_records_a_conflict_before_judging_and_the_judge_never_gets_the_idea(
     app, client, login
 ):
-    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, state="open")
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, state=EventState.OPEN)
     assert db.session.query(ScoreSheet).filter_by(judge_id=judges[1].id).count() == 2
     organiser = login(make_user("organiser"))
     response = client.post(
@@ -289,7 +290,7 @@ def test_an_organiser_records_a_conflict_before_judging_and_the_judge_never_gets
     ],
 )
 def test_bad_organiser_conflicts_are_refused(app, client, login, field, value, status, message):
-    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state="open")
+    event, ideas, judges = build_judging(n_ideas=1, n_judges=1, state=EventState.OPEN)
     login(make_user("organiser"))
     data = {"judge_id": judges[0].id, "idea_id": ideas[0].id, "reason": "Son associé"}
     if field == "state":
@@ -327,7 +328,9 @@ def test_an_organiser_cannot_remove_a_sheet_already_scored_by_recording_a_confli
 
 
 def test_the_minutes_list_conflicts_of_both_kinds_with_reasons_and_who(app, client, login):
-    event, ideas, judges = build_judging(n_ideas=3, n_judges=2, state="open", winners_count=1)
+    event, ideas, judges = build_judging(
+        n_ideas=3, n_judges=2, state=EventState.OPEN, winners_count=1
+    )
     organiser = make_user("organiser")
     services.record_conflict(event, judges[1].id, ideas[2].id, "Associé du porteur", organiser)
     set_state(event, "judging")

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db
 from judging import scoring, services
 from judging.models import Conflict, Score, ScoreSheet
@@ -83,7 +84,7 @@ def test_half_points_only_where_the_criterion_allows(app):
 
 
 def test_scores_cannot_change_outside_judging(app):
-    event, ideas, judges = build_judging(state="deliberation")
+    event, ideas, judges = build_judging(state=EventState.DELIBERATION)
     with pytest.raises(services.JudgingError) as error:
         services.record_score(
             sheet_of(ideas[0], judges[0]), event.rubric.criteria[0].id, 3, judges[0]
@@ -193,7 +194,7 @@ def test_entering_judging_on_a_split_event_assigns_each_idea_within_one_panel(ap
     from judging.models import ScoreSheet
     from tests.builders import add_jury, make_event, make_idea, make_user
 
-    event = make_event(state="open", split_panels=True, judges_per_idea=2)
+    event = make_event(state=EventState.OPEN, split_panels=True, judges_per_idea=2)
     judges = [make_user("jury") for _ in range(4)]
     for n, judge in enumerate(judges):
         add_jury(event, judge, panel=1 + n // 2)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from audit.models import AuditEntry
 from competitions.defaults import build_default_rubric
+from competitions.states import EventState
 from extensions import db
 from judging import rounds, services, triage
 from judging.models import ScoreSheet
@@ -30,7 +31,7 @@ def _triage_event(n_ideas=4):
     """An event in judging with a jury of two, a pitch round and round 1 by the triage on its
     own rubric (chosen before anything is dealt); returns (event, ideas, judges, organisers,
     triage rubric)."""
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     judges = [make_user("jury") for _ in range(2)]
     for i, judge in enumerate(judges):
         add_jury(event, judge, is_president=(i == 0))
@@ -215,7 +216,7 @@ def test_the_minutes_show_round_ones_whole_ranking_and_who_scored_it(app, client
 
 def test_an_organiser_on_the_jury_cannot_tap_a_triage_sheet_from_a_jury_tablet(app, client, login):
     """Even when the triage's rubric is the event's (the tap's fast path reads the rubric)."""
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     idea = make_idea(event)
     organiser = make_user("organiser")
     add_jury(event, organiser, is_president=True)

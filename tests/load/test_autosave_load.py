@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bench.http import Client, meta_csrf
 from bench.workloads import sign_in
+from competitions.states import EventState
 from tests.load.conftest import require_endpoint
 
 pytestmark = pytest.mark.load
@@ -18,7 +19,7 @@ def _judge_with_a_sheet(live_db):
     from tests import builders
 
     def build():
-        event = builders.make_event(state="judging")
+        event = builders.make_event(state=EventState.JUDGING)
         judge = builders.make_user("jury")
         builders.add_jury(event, judge)
         idea = builders.make_idea(event)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from competitions.states import EventState
 from extensions import db
 from judging.models import Score, ScoreSheet, WinnerChoice
 from tests.builders import add_jury, make_event, make_idea, make_user
@@ -34,7 +35,11 @@ class Scored:
 @pytest.fixture
 def scored(app):
     event = make_event(
-        state="deliberation", slug="oujda-2025", city="Oujda", city_ar="وجدة", winners_count=2
+        state=EventState.DELIBERATION,
+        slug="oujda-2025",
+        city="Oujda",
+        city_ar="وجدة",
+        winners_count=2,
     )
     amina = make_user("jury", name="Amina Juge")
     brahim = make_user("jury", name="Brahim Juge")

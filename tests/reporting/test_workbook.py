@@ -4,6 +4,7 @@ import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 
+from competitions.states import EventState
 from extensions import db
 from judging.services import NOT_RANKED_LABELS
 from reporting import services
@@ -126,7 +127,7 @@ def test_summary_counts_and_breakdowns(app, tmp_path, scored):
 
 
 def test_tour_summary_has_totals_and_the_national_final_note(app, tmp_path, scored):
-    other = make_event(scored.event.competition, slug="fes-2025", city="Fès", state="open")
+    other = make_event(scored.event.competition, slug="fes-2025", city="Fès", state=EventState.OPEN)
     make_idea(other, title="Fès idée")
     wb = _write(tmp_path, services.tour_events())
     assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Fès", "Fès - Jury"]
@@ -236,7 +237,7 @@ def test_events_gathered_together_get_the_rows_each_gets_alone(app, tmp_path, sc
     from tests.reporting.conftest import score
 
     fes = make_event(
-        scored.event.competition, state="deliberation", slug="fes-2025", city="Fès",
+        scored.event.competition, state=EventState.DELIBERATION, slug="fes-2025", city="Fès",
         city_ar="فاس",
     )  # fmt: skip
     chaima = make_user("jury", name="Chaïma Juge")

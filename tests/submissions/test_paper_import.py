@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from competitions.states import EventState
 from extensions import db
 from submissions.models import Idea
 from submissions.paper import COLUMNS, letter
@@ -201,7 +202,7 @@ def test_not_a_workbook_and_empty_sheet_are_refused_clearly(client, login, runne
 
 
 def test_import_into_a_closed_event_is_refused(runner, tmp_path):
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     path = filled(runner, tmp_path, [GOOD_ROW])
     result = runner.invoke(args=["import-ideas", "--event", event.slug, str(path)])
     assert result.exit_code != 0 and "n'accepte pas d'idées" in result.output

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from audit.models import AuditEntry
 from bank.models import BankProject
+from competitions.states import EventState
 from extensions import db, utcnow
 from jobs.models import OutboxEmail
 from jobs.states import OutboxState
@@ -23,7 +24,7 @@ MONTH = timedelta(days=31)
 
 def _published_event(uploads_dir):
     """A published event: a winner promoted to the bank, two others with personal data."""
-    event = make_event(state="published")
+    event = make_event(state=EventState.PUBLISHED)
     winner = make_idea(event, lead_name="Amina Winner", lead_email="amina@example.ma")
     other = make_idea(
         event,
@@ -104,7 +105,7 @@ def test_retention_period_is_the_events_own(app, uploads_dir):
 
 
 def test_unpublished_events_are_never_due(app):
-    event = make_event(state="deliberation")
+    event = make_event(state=EventState.DELIBERATION)
     make_idea(event)
     assert privacy.retention_plan(now=utcnow() + 120 * MONTH) == []
 
@@ -160,7 +161,7 @@ def test_contact_details_in_text_are_redacted_and_the_rest_kept():
 
 
 def _sent_idea(client, **fields):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     response = client.post(
         f"/e/{event.slug}/submit",
         data=form_data(lead_email="fatima@example.ma", **fields),
@@ -178,7 +179,7 @@ def test_the_privacy_notice_exists_in_three_languages_and_every_form_links_to_it
     for lang, words in (("fr", "ODCO"), ("ar", "09.08"), ("en", "Law 09-08")):
         page = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
         assert words in page and "CNDP" in page and privacy.PRIVACY_NOTICE_VERSION in page
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     for path in (f"/e/{event.slug}/submit", "/receipt", "/login", "/privacy/my-data"):
         assert 'href="/privacy"' in client.get(path).get_data(as_text=True), path
 
@@ -272,7 +273,7 @@ def test_approving_a_promoted_idea_erases_the_banks_copy_of_the_contact(app, upl
 
 
 def test_an_attachment_sent_with_the_form_is_deleted_on_approval(client, uploads_dir):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     client.post(
         f"/e/{event.slug}/submit",
         data=form_data(attachment=upload(PDF, "plan.pdf")),
@@ -292,7 +293,7 @@ def test_assisted_and_paper_ideas_record_the_attested_notice_version(
 ):
     from tests.submissions.test_paper_import import GOOD_ROW, filled
 
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     login(make_user("organiser"))
     response = client.post(f"/e/{event.slug}/assist", data=form_data())
     assert response.status_code == 303
@@ -315,7 +316,7 @@ EVENT_FORM = {
 
 def test_retention_period_defaults_to_12_months_and_stays_editable_after_publication(client, login):
     login(make_user("organiser"))
-    event = make_event(state="published", slug="oujda-2025", tour_order=1)
+    event = make_event(state=EventState.PUBLISHED, slug="oujda-2025", tour_order=1)
     assert event.retention_months == 12
     page = client.get(f"/tour/events/{event.slug}/edit").get_data(as_text=True)
     assert 'name="retention_months"' in page and 'value="12"' in page
@@ -337,7 +338,7 @@ def test_retention_period_defaults_to_12_months_and_stays_editable_after_publica
 
 def test_a_retention_period_out_of_range_is_refused_clearly(client, login):
     login(make_user("organiser"))
-    event = make_event(state="open", slug="oujda-2025", tour_order=1)
+    event = make_event(state=EventState.OPEN, slug="oujda-2025", tour_order=1)
     for value in ("0", "121", "douze", "-3"):
         response = client.post(
             f"/tour/events/{event.slug}/edit", data={**EVENT_FORM, "retention_months": value}
@@ -349,7 +350,7 @@ def test_a_retention_period_out_of_range_is_refused_clearly(client, login):
 
 
 def test_organisers_see_that_an_idea_was_anonymised(client, login):
-    event = make_event(state="open")
+    event = make_event(state=EventState.OPEN)
     idea = make_idea(event)
     privacy.anonymise_idea(idea, reason="deletion_request")
     db.session.commit()

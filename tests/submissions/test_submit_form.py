@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from audit.models import AuditEntry
 from competitions.models import Event
+from competitions.states import EventState
 from extensions import db
 from submissions.models import Idea
 from tests.builders import make_event, make_idea, make_user, sqlite_write_lock_state
@@ -200,7 +201,7 @@ def test_closed_event_answers_clearly_and_stores_nothing(client, state):
 def test_closed_event_answers_clearly_even_to_a_form_with_mistakes(client):
     """The fields are checked before the INSERT finds the event closed: a form with mistakes
     sent to a closed event still gets the closed page, not the form with its errors."""
-    event = make_event(state="judging")
+    event = make_event(state=EventState.JUDGING)
     response = post(client, event, title="", lead_phone="123")
     assert response.status_code == 409
     assert "fermées" in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bank.models import BankProject
 from bank.services import promote_winners
+from competitions.states import EventState
 from extensions import db
 from submissions import privacy, team
 from submissions.models import Idea, TeamMember
@@ -107,7 +108,7 @@ def test_counts_include_the_lead_and_count_women_and_the_young(client):
 
 
 def test_the_bank_receives_the_team_counts_when_an_idea_is_promoted(app):
-    event = make_event(state="published")
+    event = make_event(state=EventState.PUBLISHED)
     idea = make_idea(event, lead_gender="female", lead_age_bracket="under_25")
     team.store_members(
         idea.id,
