@@ -63,28 +63,29 @@ def record_kept(
     queued action refused on replay, reported to the organisers): written like an access, on a
     connection of its own, committed at once (see `record_access`). An entry already written for
     this account's `client_action` is kept as it is."""
-    user_id = getattr(by, "id", by)
+    values = {"entity": entity, "entity_id": entity_id, "action": action, "event_id": event_id}
+    values |= {"new": new, "source": source[:40] if source else None}
+    _write_apart(by, values, client_action=client_action)
+
+
+def _write_apart(by, values: dict, *, client_action: str | None = None, options=None) -> None:
+    """One entry on a connection of its own, committed at once (it outlives the request's
+    transaction). What the request's session still holds is rolled back first: its transaction
+    may hold SQLite's one write lock, which this connection needs. With `client_action`, nothing
+    is written when the account already has an entry for it."""
+    user_id = getattr(by, "id", by)  # read before the rollback, which expires the user
     if has_request_context():
         db.session.rollback()
-    values = {
-        "at": utcnow(),
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "user_id": user_id,
-        "event_id": event_id,
-        "new": new,
-        "source": source[:40] if source else None,
-        "client_action": client_action,
-    }
+    values = {**values, "at": utcnow(), "user_id": user_id, "client_action": client_action}
     with db.engine.connect() as connection:
-        if client_action is None or not connection.scalar(
+        if client_action is not None and connection.scalar(
             select(AuditEntry.id).where(
                 AuditEntry.user_id == user_id, AuditEntry.client_action == client_action
             )
         ):
-            connection.execute(_INSERT_ENTRY, values)
-            connection.commit()
+            return
+        connection.execution_options(**(options or {})).execute(_INSERT_ENTRY, values)
+        connection.commit()
 
 
 # The execution option that marks an access entry's INSERT: the one write a GET may make.
@@ -109,25 +110,13 @@ def record_access(
     to `tests/test_get_never_writes.py`). In a request, call it once the request's own writes
     are committed or refused: what the request's session still holds is rolled back first, as
     its transaction may hold SQLite's one write lock, which the entry's connection needs."""
-    user_id = getattr(by, "id", by)  # read before the rollback, which expires the user
-    if has_request_context():
-        db.session.rollback()
-    with db.engine.connect() as connection:
-        connection.execution_options(**{ACCESS_LOG: True}).execute(
-            _INSERT_ENTRY,
-            {
-                "at": utcnow(),
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "user_id": user_id,
-                "event_id": event_id,
-                "note": note[:2000] if note else None,
-                "source": source[:40] if source else None,
-                "address": (address or "?")[:64],
-            },
-        )
-        connection.commit()
+    values = {"entity": entity, "entity_id": entity_id, "action": action, "event_id": event_id}
+    values |= {
+        "note": note[:2000] if note else None,
+        "source": source[:40] if source else None,
+        "address": (address or "?")[:64],
+    }
+    _write_apart(by, values, options={ACCESS_LOG: True})
 
 
 def entries_for_event(

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from audit.models import AuditEntry
+from competitions.states import EventState
 from extensions import db, utcnow
 from jobs.models import OutboxEmail
 from registration import services
@@ -157,7 +158,7 @@ def test_pre_fill_maps_registration_fields_to_the_idea_form(app):
 
 
 def test_idea_form_is_pre_filled_from_the_link(app, client):
-    event = open_registration(state="open")
+    event = open_registration(state=EventState.OPEN)
     registrant = register(event)
     page = client.get(f"/e/{event.slug}/submit?registration={registrant.code}")
     assert page.status_code == 200
