@@ -57,7 +57,7 @@ from submissions import attachments
 from submissions.fields import SECTOR_LABELS
 from submissions.jury_view import jury_view
 from submissions.models import Idea
-from submissions.views import unchecked_warning
+from submissions.views import send_stored, unchecked_warning
 
 bp = Blueprint("judging", __name__)
 
@@ -156,20 +156,15 @@ def idea_file(sheet_id: int, which: str):
     shown = jury_view(sheet.idea).file(which)
     if shown is None:
         abort(404)
-    try:
-        stored = attachments.open_stored(shown.key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        stored,
-        mimetype=shown.mime,
-        as_attachment=False,
-        download_name=attachments.download_name(shown.name, shown.extension),
+    response = send_stored(
+        shown.key,
+        shown.mime,
+        attachments.download_name(shown.name, shown.extension),
+        inline=True,
     )
-    # Shown inside the score sheet's frame, of this site only; the type as checked on upload.
+    # Shown inside the score sheet's frame, of this site only.
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

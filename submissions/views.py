@@ -725,20 +725,11 @@ def attachment(slug: str, idea_id: int):
     idea = _idea(event, idea_id)
     if not idea.attachment_path:
         abort(404)
-    try:
-        stored = attachments.open_stored(idea.attachment_path)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        stored,
-        mimetype=idea.attachment_mime,
-        as_attachment=True,  # RFC 5987 `filename*` for a name beyond ASCII
-        download_name=attachments.download_name(
-            idea.attachment_name, Path(idea.attachment_path).suffix
-        ),
+    return send_stored(
+        idea.attachment_path,
+        idea.attachment_mime,
+        attachments.download_name(idea.attachment_name, Path(idea.attachment_path).suffix),
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.get("/tour/events/<slug>/ideas/<int:idea_id>/answers/<int:question_id>/file")
@@ -749,15 +740,21 @@ def answer_file(slug: str, idea_id: int, question_id: int):
     answer = questions.answers_of([idea.id]).get(idea.id, {}).get(question_id)
     if answer is None or not answer.file_path:
         abort(404)
+    return send_stored(
+        answer.file_path,
+        answer.file_mime,
+        attachments.download_name(answer.file_name, Path(answer.file_path).suffix),
+    )
+
+
+def send_stored(key: str, mime: str | None, name: str, *, inline: bool = False):
+    """A file of the file store as a response (404 when it is gone): a download, or shown in
+    the page when `inline`; its type as checked on upload, never sniffed by the browser."""
     try:
-        stored = attachments.open_stored(answer.file_path)
+        stored = attachments.open_stored(key)
     except FileNotFoundError:
         abort(404)
-    response = send_file(
-        stored,
-        mimetype=answer.file_mime,
-        as_attachment=True,
-        download_name=attachments.download_name(answer.file_name, Path(answer.file_path).suffix),
-    )
+    # RFC 5987 `filename*` for a name beyond ASCII
+    response = send_file(stored, mimetype=mime, as_attachment=not inline, download_name=name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
