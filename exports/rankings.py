@@ -164,18 +164,9 @@ def write_rankings_workbook(
         notice = str(personal.NOTICE) if include_personal else ""
         summary_sheet = _open_summary(book, label, notice)
         sheets = [_open_event(book, label, event, include_personal) for event in events]
-        comments = book.open_sheet(
-            label["comments"],
-            [
-                Column(label["event"], width=18),
-                Column(label["receipt_code"], width=14),
-                Column(label["title"], width=36, wrap=True),
-                Column(label["judge"], width=22),
-                Column(label["comment"], width=80, wrap=True),
-            ],
-            footer=f"{label['workbook_title']} – {label['comments']}",
-        )
-        for done, (event, (ranking, matrix)) in enumerate(zip(events, sheets, strict=True), 1):
+        for done, (event, (ranking, matrix, comments)) in enumerate(
+            zip(events, sheets, strict=True), 1
+        ):
             _write_event(label, event, ranking, matrix, comments, include_personal)
             if progress:
                 progress(done)
@@ -241,7 +232,7 @@ def _write_summary(sheet, label, summary, breakdowns, notes, given_totals=None) 
 
 
 def _open_event(book, label, event: EventBlock, include_personal: bool):
-    """The event's ranking and jury matrix sheets, headers written."""
+    """The event's ranking, jury matrix and comments sheets, headers written."""
     columns = [
         Column(label["rank"], "int", width=8),
         Column(label["receipt_code"], width=14),
@@ -282,7 +273,21 @@ def _open_event(book, label, event: EventBlock, include_personal: bool):
         suffix=label["jury_suffix"],
         footer=footer + label["jury_suffix"],
     )
-    return ranking, matrix
+    # Each event's comments on a sheet of its own: a sheet is held whole while the workbook is
+    # saved, so one sheet of the tour's comments would make the export's memory grow with it.
+    comments_suffix = f" - {label['comments']}"
+    comments = book.open_sheet(
+        event.name,
+        [
+            Column(label["receipt_code"], width=14),
+            Column(label["title"], width=36, wrap=True),
+            Column(label["judge"], width=22),
+            Column(label["comment"], width=80, wrap=True),
+        ],
+        suffix=comments_suffix,
+        footer=footer + comments_suffix,
+    )
+    return ranking, matrix, comments
 
 
 def _write_event(label, event: EventBlock, ranking, matrix, comments, include_personal) -> None:
@@ -326,7 +331,7 @@ def _write_event(label, event: EventBlock, ranking, matrix, comments, include_pe
         if event.comments is None:
             for judge, text in idea.comments:
                 if text and text.strip():
-                    comments.append([event.name, idea.receipt_code, idea.title, judge, text])
+                    comments.append([idea.receipt_code, idea.title, judge, text])
     for receipt_code, title, judge, text in event.comments or ():
         if text and text.strip():
-            comments.append([event.name, receipt_code, title, judge, text])
+            comments.append([receipt_code, title, judge, text])

@@ -37,7 +37,7 @@ def _build(tmp_path, ideas, **kwargs):
 
 def test_default_labels_are_english_and_sheets_ordered(tmp_path):
     wb = _build(tmp_path, [_idea()])
-    assert wb.sheetnames == ["Summary", "Oujda", "Oujda - Jury", "Comments"]
+    assert wb.sheetnames == ["Summary", "Oujda", "Oujda - Jury", "Oujda - Comments"]
     assert [c.value for c in wb["Oujda - Jury"][1]] == [
         "Rank",
         "Receipt code",
@@ -60,8 +60,8 @@ def test_contacts_are_left_out_unless_the_caller_allows_them(tmp_path):
 
 
 def test_blank_comments_are_skipped(tmp_path):
-    rows = list(_build(tmp_path, [_idea()])["Comments"].iter_rows(values_only=True))
-    assert rows[1:] == [("Oujda", "OUJ-1", "Four solaire", "J1", "Bien")]
+    rows = list(_build(tmp_path, [_idea()])["Oujda - Comments"].iter_rows(values_only=True))
+    assert rows[1:] == [("OUJ-1", "Four solaire", "J1", "Bien")]
 
 
 def test_short_score_lists_are_padded_and_long_ones_cut(tmp_path):

@@ -22,7 +22,7 @@ def test_event_download_is_a_workbook_with_contacts_for_organisers(client, login
     assert response.mimetype == XLSX
     assert "classement-oujda-2025-fr-personal-data.xlsx" in response.headers["Content-Disposition"]
     wb = load_workbook(BytesIO(response.data))
-    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Commentaires"]
+    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Oujda - Commentaires"]
     values = [c for row in wb["Oujda"].iter_rows(values_only=True) for c in row]
     assert "+212612345678" in values
 
@@ -31,14 +31,14 @@ def test_event_download_in_arabic_is_right_to_left(client, login, scored):
     login(make_user("organiser"))
     response = client.get("/tour/events/oujda-2025/rankings.xlsx?language=ar")
     wb = load_workbook(BytesIO(response.data))
-    assert wb.custom_doc_props["Language"].value == "ar"
     assert all(ws.sheet_view.rightToLeft for ws in wb)
+    assert wb.sheetnames[0] != "Résumé"
 
 
 def test_unknown_language_falls_back_to_the_page_language(client, login, scored):
     login(make_user("organiser"))
     response = client.get("/tour/events/oujda-2025/rankings.xlsx?language=xx")
-    assert load_workbook(BytesIO(response.data)).custom_doc_props["Language"].value == "fr"
+    assert load_workbook(BytesIO(response.data)).sheetnames[0] == "Résumé"
 
 
 def test_unknown_event_is_404(client, login, app):
@@ -89,7 +89,7 @@ def test_tour_workbook_runs_as_a_background_export(client, login, scored, app):
     data = download.data
     download.close()
     wb = load_workbook(BytesIO(data))
-    assert wb.custom_doc_props["Language"].value == "ar" and "وجدة" in wb.sheetnames
+    assert wb["وجدة"].sheet_view.rightToLeft
 
 
 def test_the_export_page_tells_the_exports_real_state_without_a_contrary_banner(
@@ -137,7 +137,7 @@ def test_cli_writes_one_event(runner, scored, tmp_path):
     result = runner.invoke(args=["export-rankings", "--event", "oujda-2025", "-o", str(out)])
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Commentaires"]
+    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Oujda - Commentaires"]
     values = [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row]
     assert "+212612345678" not in values  # no contacts unless asked
     assert list(tmp_path.iterdir()) == [out]  # no partial file left behind

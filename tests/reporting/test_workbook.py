@@ -35,7 +35,7 @@ def _by_header(ws):
 
 def test_sheets_are_summary_event_jury_then_comments(app, tmp_path, scored):
     wb = _write(tmp_path, [scored.event])
-    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Commentaires"]
+    assert wb.sheetnames == ["Résumé", "Oujda", "Oujda - Jury", "Oujda - Commentaires"]
 
 
 def test_event_sheet_ranks_ideas_with_scores_and_winners(app, tmp_path, scored):
@@ -84,7 +84,7 @@ def test_formula_like_titles_and_comments_stay_text(app, tmp_path, scored):
                     titles[ws.title].append(cell.value)
     expected = {'=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)"}
     assert expected <= set(titles["Oujda"])
-    assert {"+1+1 excellent", "=cmd|' /C calc'!A0"} <= set(titles["Commentaires"])
+    assert {"+1+1 excellent", "=cmd|' /C calc'!A0"} <= set(titles["Oujda - Commentaires"])
 
 
 def test_jury_sheet_is_the_matrix_of_sheet_scores(app, tmp_path, scored):
@@ -99,10 +99,10 @@ def test_jury_sheet_is_the_matrix_of_sheet_scores(app, tmp_path, scored):
 
 
 def test_comments_sheet_lists_submitted_comments_only(app, tmp_path, scored):
-    rows = _rows(_write(tmp_path, [scored.event])["Commentaires"])
-    assert rows[0] == ["Événement", "Code de reçu", "Titre", "Membre du jury", "Commentaire"]
-    assert sorted(r[4] for r in rows[1:]) == ["+1+1 excellent", "=cmd|' /C calc'!A0"]
-    assert "brouillon" not in {r[4] for r in rows[1:]}
+    rows = _rows(_write(tmp_path, [scored.event])["Oujda - Commentaires"])
+    assert rows[0] == ["Code de reçu", "Titre", "Membre du jury", "Commentaire"]
+    assert sorted(r[3] for r in rows[1:]) == ["+1+1 excellent", "=cmd|' /C calc'!A0"]
+    assert "brouillon" not in {r[3] for r in rows[1:]}
 
 
 def test_summary_counts_and_breakdowns(app, tmp_path, scored):
@@ -130,7 +130,9 @@ def test_tour_summary_has_totals_and_the_national_final_note(app, tmp_path, scor
     other = make_event(scored.event.competition, slug="fes-2025", city="Fès", state=EventState.OPEN)
     make_idea(other, title="Fès idée")
     wb = _write(tmp_path, services.tour_events())
-    assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Fès", "Fès - Jury"]
+    assert wb.sheetnames[:6] == [
+        "Résumé", "Oujda", "Oujda - Jury", "Oujda - Commentaires", "Fès", "Fès - Jury"
+    ]  # fmt: skip
     rows = _rows(wb["Résumé"])
     total = next(r for r in rows if r[0] == "Total de la tournée")
     assert total[3:7] == [5, 4, 2, 2]
@@ -140,7 +142,6 @@ def test_tour_summary_has_totals_and_the_national_final_note(app, tmp_path, scor
 
 def test_arabic_workbook_is_right_to_left_with_arabic_words(app, tmp_path, scored):
     wb = _write(tmp_path, [scored.event], lang="ar")
-    assert wb.custom_doc_props["Language"].value == "ar"
     assert all(ws.sheet_view.rightToLeft for ws in wb)
     assert "وجدة" in wb.sheetnames
     header = [c.value for c in wb["وجدة"][1]]
@@ -153,7 +154,7 @@ def test_document_properties(app, tmp_path, scored):
     props = wb.properties
     assert props.creator == "Idéathon"
     assert props.title == "Classements des concours d'idées"
-    assert wb.custom_doc_props["Language"].value == "fr"
+    assert wb.sheetnames[0] == "Résumé"
     assert props.created is not None
     assert props.subject == scored.event.competition.name
 
@@ -169,7 +170,7 @@ def test_contacts_only_when_asked(app, tmp_path, scored):
     assert ws[f"{col['Téléphone']}2"].value == "+212612345678"
     assert ws[f"{col['Téléphone']}2"].data_type == "s"
     assert ws[f"{col['E-mail']}2"].value == "fatima@example.ma"
-    for sheet in ("Oujda - Jury", "Commentaires", "Résumé"):
+    for sheet in ("Oujda - Jury", "Oujda - Commentaires", "Résumé"):
         values = [c for row in ws.parent[sheet].iter_rows(values_only=True) for c in row]
         assert "+212612345678" not in values
 
@@ -195,7 +196,7 @@ def test_published_event_shows_the_frozen_results(app, tmp_path, scored):
 def test_event_without_ideas_still_writes_a_workbook(app, tmp_path):
     event = make_event(slug="vide-2025", city="Tanger")
     wb = _write(tmp_path, [event])
-    assert wb.sheetnames == ["Résumé", "Tanger", "Tanger - Jury", "Commentaires"]
+    assert wb.sheetnames == ["Résumé", "Tanger", "Tanger - Jury", "Tanger - Commentaires"]
     assert _rows(wb["Résumé"])[1][3:7] == [0, 0, 0, 0]
     assert wb["Tanger"].max_row == 1
 
@@ -212,7 +213,7 @@ def test_tour_workbook_entry_point(app, tmp_path, scored):
     services.write_tour_workbook(path, "en")
     wb = load_workbook(path)
     assert wb.sheetnames[0] == "Summary"
-    assert wb.custom_doc_props["Language"].value == "en"
+    assert not any(ws.sheet_view.rightToLeft for ws in wb)
 
 
 def test_unknown_event_and_empty_tour_are_report_errors(app):
@@ -285,12 +286,11 @@ def test_events_gathered_together_get_the_rows_each_gets_alone(app, tmp_path, sc
     assert formula_title.value == "=SUM(1;2)" and formula_title.data_type == "s"
     assert formula_title.quotePrefix
 
-    comments = _rows(together["Commentaires"])[1:]
-    assert [r for r in comments if r[0] == "Fès"] == [
-        ["Fès", "FES-BBBB", "=SUM(1;2)", "Amina Juge", "-à revoir"],
-        ["Fès", "FES-CCCC", "Un seul avis", "Driss Hors-jury", "هذا جيد"],
+    assert _rows(together["Fès - Commentaires"])[1:] == [
+        ["FES-BBBB", "=SUM(1;2)", "Amina Juge", "-à revoir"],
+        ["FES-CCCC", "Un seul avis", "Driss Hors-jury", "هذا جيد"],
     ]
-    assert sorted(r[4] for r in comments if r[0] == "Oujda") == [
+    assert sorted(r[3] for r in _rows(together["Oujda - Commentaires"])[1:]) == [
         "+1+1 excellent",
         "=cmd|' /C calc'!A0",
     ]
@@ -311,8 +311,8 @@ def test_the_national_final_is_named_as_such_and_counted_once_in_the_totals(app,
     )  # fmt: skip
     add_result(final, copy, 1, True)
     wb = _write(tmp_path, [event, final])
-    assert wb.sheetnames[:5] == ["Résumé", "Oujda", "Oujda - Jury", "Finale nationale",
-                                 "Finale nationale - Jury"]  # fmt: skip
+    assert wb.sheetnames[:6] == ["Résumé", "Oujda", "Oujda - Jury", "Oujda - Commentaires",
+                                 "Finale nationale", "Finale nationale - Jury"]  # fmt: skip
     rows = _rows(wb["Résumé"])
     assert [r[0] for r in rows[1:3]] == ["Oujda", "Finale nationale"]
     assert rows[1][3:8] == [2, 2, 2, 1, 2_230_000 + 3 * 250_000]  # the results in force
