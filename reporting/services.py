@@ -449,7 +449,7 @@ def _idea_rows(
     ideas = _ideas(event.id, include_personal)
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
     figures = _figures(event.id, jury)
-    teams = counts_of(ideas)
+    teams = counts_of(select(Idea.id).where(Idea.event_id == event.id))
     answers = _answers(event.id, list(ideas), current_language(), include_personal)
     block.comments = (
         (ideas[idea_id].receipt_code, ideas[idea_id].title, judge, text)

@@ -5,7 +5,7 @@ carry (members, women, young people: under 35, as the bank's `youth_members`).""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from extensions import db, utcnow
 from fieldtypes import Choice, Phone, Text, parse_fields
@@ -98,10 +98,14 @@ def members_of(idea_id: int) -> list[TeamMember]:
 
 
 def counts_of(idea_ids) -> dict[int, TeamCounts]:
-    """{idea id: TeamCounts} in two grouped queries, whatever the number of ideas."""
-    ids = list(idea_ids)
-    if not ids:
-        return {}
+    """{idea id: TeamCounts} in two grouped queries, whatever the number of ideas. `idea_ids`
+    is the ids, or a SELECT of them (an event's 3,000 ideas: no list of bound ids to send)."""
+    if isinstance(idea_ids, Select):
+        ids = idea_ids
+    else:
+        ids = list(idea_ids)
+        if not ids:
+            return {}
     women = func.sum(case((TeamMember.gender == WOMAN, 1), else_=0))
     youth = func.sum(case((TeamMember.age_bracket.in_(YOUNG), 1), else_=0))
     members = {

@@ -372,8 +372,19 @@ def generate_tour(
             scores += _flush(score_rows, audit_rows)
     scores += _flush(score_rows, audit_rows)
     db.session.commit()
+    _analyze()
     tour.scores = scores
     return tour
+
+
+def _analyze() -> None:
+    """PostgreSQL's planner statistics, as autovacuum keeps them on a live database: a tour
+    written in one go is otherwise planned as empty tables (252,000 submitted sheets estimated
+    at 1 row, a nested loop instead of a hash join: 0.26 s instead of 0.05 s for the export's
+    judges). SQLite keeps no statistics unless asked, on a live database too: left as is."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 CHUNK = 20_000
