@@ -26,7 +26,7 @@ from bench.report import figure, figure_runs, load_average, ratios
 from bench.server import DEFAULT_PG, ROOT, LiveServer, fresh_database, migrate, seed_app
 from competitions.states import EventState
 
-BENCHMARKS = ("ranking", "export", "map", "submissions", "autosave")
+BENCHMARKS = ("ranking", "export", "map", "pages", "submissions", "autosave")
 
 
 def machine() -> str:
@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         contextlib.ExitStack() as stack,
     ):
         workdir = Path(tmp)
-        if only & {"ranking", "export", "map"}:
+        if only & {"ranking", "export", "map", "pages"}:
             scores = sizes["events"] * sizes["ideas"] * sizes["judges"] * sizes["criteria"]
             print(f"== ranking and export on a synthetic tour ({scores:,} scores)", flush=True)
             urls = {kind: tour_database(kind, workdir, sizes, stack) for kind in backends}
@@ -424,6 +424,15 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for kind, url in urls.items():
                     map_bench.run(kind, url, workdir, repeat, 10 if args.quick else 50, figure)
+            if "pages" in only:
+                from bench import pages
+
+                print(
+                    "== the organiser's and the jury's pages (gunicorn.conf.py), beside /healthz",
+                    flush=True,
+                )
+                for kind, url in urls.items():
+                    pages.run(kind, url, workdir, repeat, 10 if args.quick else 40, figure)
         if "export" in only and args.export_tenfold:
             tenfold = {**sizes, "ideas": sizes["ideas"] * 10}
             print("== the export at ten times the tour", flush=True)
