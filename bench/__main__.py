@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
                     bench_ranking(kind, url, workdir, repeat, args.scale)
             if "export" in only:
                 for kind, url in urls.items():
-                    bench_export(kind, url, workdir, max(repeat, 3))
+                    bench_export(kind, url, workdir, max(repeat, 3), scale=f"{args.scale}×")
             if "map" in only:
                 from bench import map as map_bench
 

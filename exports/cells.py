@@ -1,6 +1,11 @@
 """The one cell sanitiser used by every workbook the app writes."""
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import re
+
+# The control characters an XML 1.0 document (a workbook's sheet) cannot hold: the same class
+# as openpyxl's ILLEGAL_CHARACTERS_RE, kept here so that a streamed export does not load
+# openpyxl (5 MB a process) for one expression.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # Text starting with one of these could become a formula in a spreadsheet program.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

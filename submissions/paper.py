@@ -1,17 +1,19 @@
 """Paper fallback: an Excel template to type paper forms into, and its all-or-nothing import."""
 
+from __future__ import annotations
+
 import hashlib
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from competitions.models import Event
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is read or built (5 MB a process)
+    from openpyxl import Workbook
 from exports.cells import set_safe_value
 from exports.printing import set_up_pages
 from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
@@ -96,6 +98,8 @@ class ImportRejected(Refusal):
 
 
 def letter(field: str) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(COLUMNS.index(field) + 1)
 
 
@@ -136,6 +140,11 @@ def build_template(language: str | None = None, asked: list[Question] = ()) -> W
 
 
 def _build_template(language: str, asked: list[Question] = ()) -> Workbook:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Ideas")
@@ -281,6 +290,8 @@ def read_rows(data: bytes, asked: list[Question] = ()) -> tuple[list[tuple[int, 
     """(row number, {field: cell value}) for every non-empty row of the first sheet, and
     {field: 0-based column}, columns being found by their titles (the questions of `asked`
     by their wording, each under its field name)."""
+    from openpyxl import load_workbook
+
     if unpacks_beyond(data):
         raise ImportRejected([TOO_LARGE])
     try:
@@ -319,6 +330,8 @@ def read_rows(data: bytes, asked: list[Question] = ()) -> tuple[list[tuple[int, 
 
 
 def _answer_messages(number: int, raw: dict, columns: dict, asked: list[Question]) -> list:
+    from openpyxl.utils import get_column_letter
+
     _values, errors = check_answers(asked, raw)
     messages = []
     for question in asked:
@@ -342,6 +355,8 @@ def check_rows(
     """Every bad cell, named (e.g. 'J7 (Estimated budget (MAD)): Enter a whole number.'), and
     every idea typed twice (same title and lead's phone), naming both rows; the answers to the
     questions of `asked` are checked as the form checks them."""
+    from openpyxl.utils import get_column_letter
+
     lookup = _choice_lookup()
     messages = []
     seen: dict[tuple, int] = {}
