@@ -19,12 +19,16 @@ class AuditEntry(db.Model):
             sqlite_where=text("client_action IS NOT NULL"),
             postgresql_where=text("client_action IS NOT NULL"),
         ),
+        # An event's log is read newest first, a page at a time: (event, id) finds the page at
+        # once. On `event_id` alone, PostgreSQL walks the primary key backwards past every other
+        # event's entries (3.5 s for the first stop of a tour of 1.76 M entries).
+        Index("ix_audit_entries_event_id_id", "event_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)  # no index: read by event, by id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    event_id: Mapped[int | None] = mapped_column(index=True)  # plain id: audit sits below events
+    event_id: Mapped[int | None]  # plain id: audit sits below events
     entity: Mapped[str] = mapped_column(String(40))  # "event", "idea", "score", "sheet", ...
     entity_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(40))  # "state", "score", "submit", "reopen", ...
