@@ -102,7 +102,7 @@ def test_a_sheet_submitted_between_the_key_and_the_marks_is_never_served_stale(a
     fill(sheet_of(ideas[0], judges[0]), 5)
     connection = db.session.connection()
     specs = {event.id: services.criterion_specs(event.rubric)}
-    asked = services._sheet_fingerprints(connection, [event], specs, False)  # before it is sent
+    asked = services._sheet_fingerprints(connection, [event], specs, {})  # before it is sent
     app.extensions.pop("judging.sheet_cache", None)
     late = sheet_of(ideas[0], judges[1])
     fill(late, 1)  # committed after the key was asked, before the marks are read
