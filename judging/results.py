@@ -31,7 +31,6 @@ from judging.scoring import sheet_score
 from judging.services import (
     ACTIVE_ROUND,
     NOT_RANKED_LABELS,
-    active_round_of,
     criterion_specs,
     deciding_rubric,
     rankings_for_events,
@@ -358,7 +357,7 @@ def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, tuple[flo
         .where(
             ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
-            ScoreSheet.round_number == active_round_of(event_id),  # the deciding round's
+            ScoreSheet.round_number == ACTIVE_ROUND,  # the deciding round's
             Score.criterion_id.in_(wanted),
         )
         .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
@@ -382,7 +381,7 @@ def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
         .where(
             ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
-            ScoreSheet.round_number == active_round_of(event_id),
+            ScoreSheet.round_number == ACTIVE_ROUND,
             ScoreSheet.comment != "",
         )
         .order_by(ScoreSheet.idea_id, User.name)

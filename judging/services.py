@@ -88,18 +88,6 @@ ACTIVE_ROUND = func.coalesce(
 )  # the round a sheet's event is judging now, as SQL beside a ScoreSheet
 
 
-def active_round_of(event_id: int):
-    """`ACTIVE_ROUND` for one event's sheets: the same question, not correlated with each sheet,
-    so the database answers it once per statement (beside each of an event's 21,000 sheets at
-    ten times the tour it was asked 21,000 times)."""
-    return func.coalesce(
-        select(Round.number)
-        .where(Round.event_id == event_id, Round.started_at.is_not(None))
-        .scalar_subquery(),
-        1,
-    )
-
-
 def pitch_round(event: Event) -> Round | None:
     """The event's pitch round, if the organiser added one."""
     return db.session.scalar(select(Round).where(Round.event_id == event.id))
@@ -193,7 +181,7 @@ def judge_sheets(event: Event, user, page: int = 1) -> Page:
             ScoreSheet.event_id == event.id,
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),  # not set aside, not void
-            ScoreSheet.round_number == active_round_of(event.id),
+            ScoreSheet.round_number == ACTIVE_ROUND,
             ~TRIAGE_SHEET,
         )
         .order_by(Idea.is_calibration.desc(), Idea.id)
@@ -213,7 +201,7 @@ def judge_progress(event: Event, user) -> tuple[int, int]:
             ScoreSheet.event_id == event.id,
             ScoreSheet.judge_id == user.id,
             ScoreSheet.status.in_(SheetState.LIVE),
-            ScoreSheet.round_number == active_round_of(event.id),
+            ScoreSheet.round_number == ACTIVE_ROUND,
             ~TRIAGE_SHEET,
             Idea.is_calibration.is_(False),
         )
@@ -1127,7 +1115,7 @@ def progress_matrix(event: Event, page: int = 1) -> dict:
         select(ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.status).where(
             ScoreSheet.event_id == event.id,
             ScoreSheet.idea_id.in_(shown),
-            ScoreSheet.round_number == active_round_of(event.id),
+            ScoreSheet.round_number == ACTIVE_ROUND,
         )
     ):
         cells[(idea_id, judge_id)] = status
@@ -1138,9 +1126,7 @@ def progress_matrix(event: Event, page: int = 1) -> dict:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for judge_id, status, n in db.session.execute(
         select(ScoreSheet.judge_id, ScoreSheet.status, func.count(ScoreSheet.id))
-        .where(
-            ScoreSheet.event_id == event.id, ScoreSheet.round_number == active_round_of(event.id)
-        )
+        .where(ScoreSheet.event_id == event.id, ScoreSheet.round_number == ACTIVE_ROUND)
         .group_by(ScoreSheet.judge_id, ScoreSheet.status)
     ):
         counts[judge_id][status] += n
