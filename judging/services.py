@@ -10,7 +10,7 @@ import math
 import threading
 from collections import defaultdict
 from datetime import datetime
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
@@ -922,15 +922,17 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
     width = len(columns)
     blocks, read = [], defaultdict(list)  # read: event → its rows' [count, Σ id, min, max, latest]
     while rows := result.cursor.fetchmany(SHEET_BLOCK):  # the driver's plain tuples
-        blocks.append(
-            np.fromiter(  # one float column per value (None → NaN), no object per row
-                chain.from_iterable(row[:width] for row in rows),
-                dtype=np.float64,
-                count=len(rows) * width,
-            ).reshape(len(rows), width)
-        )
-        for row in rows:
-            _add_to_key(read[row[0]], row[-2], row[-1])
+        block = np.fromiter(  # one float column per value (None → NaN), no object per row
+            chain.from_iterable(row[:width] for row in rows),
+            dtype=np.float64,
+            count=len(rows) * width,
+        ).reshape(len(rows), width)
+        blocks.append(block)
+        ids = np.fromiter((row[-2] for row in rows), dtype=np.int64, count=len(rows))
+        stamps = [row[-1] for row in rows]
+        for event_id in np.unique(block[:, 0]):
+            mask = block[:, 0] == event_id
+            _add_to_key(read[int(event_id)], ids[mask], max(compress(stamps, mask)))
     result.close()
     table = np.concatenate(blocks) if blocks else np.empty((0, width))
     return {
@@ -945,17 +947,19 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
 SHEET_BLOCK = 5000  # sheet rows fetched at a time
 
 
-def _add_to_key(key: list, sheet_id: int, updated_at) -> None:
-    """Adds a sheet read to its event's fingerprint, as `_sheet_fingerprints` computes it:
-    [number of sheets, sum, least and greatest of their ids, latest `updated_at`]."""
+def _add_to_key(key: list, ids, latest) -> None:
+    """Adds a block of an event's sheets read (their ids, their latest `updated_at`) to its
+    fingerprint, as `_sheet_fingerprints` computes it: [number of sheets, sum, least and
+    greatest of their ids, latest `updated_at`]."""
+    count, total, low, high = len(ids), int(ids.sum()), int(ids.min()), int(ids.max())
     if not key:
-        key.extend((1, sheet_id, sheet_id, sheet_id, updated_at))
+        key.extend((count, total, low, high, latest))
         return
-    key[0] += 1
-    key[1] += sheet_id
-    key[2] = min(key[2], sheet_id)
-    key[3] = max(key[3], sheet_id)
-    key[4] = max(key[4], updated_at)
+    key[0] += count
+    key[1] += total
+    key[2] = min(key[2], low)
+    key[3] = max(key[3], high)
+    key[4] = max(key[4], latest)
 
 
 class _SheetCache:
