@@ -19,7 +19,8 @@ from bench.report import load_average
 from bench.server import LiveServer
 from bench.workloads import sign_in
 
-# (name, path with {slug}, who asks for it)
+# (name, path with {slug}, who asks for it): also the pages `tests/test_page_budgets.py` holds
+# to a statement budget and a size.
 PAGES = (
     ("audit log", "/judging/{slug}/audit", "organiser"),
     ("progress", "/judging/{slug}/progress", "organiser"),

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from audit.models import AuditEntry
 from bank.models import BankProject
+from bench.pages import PAGES
 from competitions.states import EventState
 from extensions import db, utcnow
 from judging.models import Round, Score, ScoreSheet
@@ -24,17 +25,7 @@ BIG = 3000
 SMALL = 6
 SIZE_BUDGET = 300_000  # bytes of one page
 
-# Every page measured: (name, path; {slug}, {sheet} filled in, who looks at it).
-PAGES = [
-    ("audit log", "/judging/{slug}/audit", "organiser"),
-    ("progress", "/judging/{slug}/progress", "organiser"),
-    ("deliberation", "/judging/{slug}/deliberation", "organiser"),
-    ("triage", "/tour/events/{slug}/ideas", "organiser"),
-    ("ranking API", "/api/events/{slug}/ranking", "organiser"),
-    ("judge's sheets", "/jury", "judge"),
-    ("bank (organisers)", "/tour/bank", "organiser"),
-    ("bank (public)", "/bank", "organiser"),
-]
+# Every page measured: (name, path with {slug}, who looks at it), the pages the benchmark times.
 # The statements each page may run, whatever the number of ideas.
 STATEMENT_BUDGET = {  # measured (SQLite, issue 21): 9, 16, 13, 6, 10, 6, 6, 6
     "audit log": 10,
