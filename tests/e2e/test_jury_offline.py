@@ -101,7 +101,12 @@ def _offline_journey(live, new_page, shot, lang, *, close_judging=False):
     first = page.locator("section.criterion").first
     first.locator("label.level-option:has(input[value='2'])").click()
     first.locator(".criterion-status[data-status='unsaved']").wait_for()
-    assert _pending(page) == 2 * (criteria + 1) + 1
+    # The tap is shown unsaved at once; the queue counts it once IndexedDB has stored it.
+    expected = 2 * (criteria + 1) + 1
+    _until(
+        page, "(n) => document.getElementById('jury-sync').dataset.pending === String(n)", expected
+    )
+    assert _pending(page) == expected
     assert str(_pending(page)) in page.locator("#sync-status").inner_text()
     shot(page, "third-started-offline")
     for sheet_id in sheet_ids:  # nothing reached the server
