@@ -23,6 +23,7 @@ from competitions.states import EventState
 from demo.questions import seed_questions
 from extensions import db, utcnow
 from judging.models import Score, ScoreSheet
+from judging.services import seal_sheet
 from judging.states import SheetState
 from places import reference as places
 from submissions.models import Idea
@@ -501,10 +502,13 @@ def _scores(
                 mix = (SheetState.SUBMITTED, SheetState.DRAFT, SheetState.ASSIGNED)
                 stage = SheetState.SUBMITTED if complete else mix[(i + j) % 3]
                 sheet = ScoreSheet(
-                    event_id=event.id, idea_id=idea.id, judge_id=judge.id, status=stage
+                    event=event,
+                    idea_id=idea.id,
+                    judge_id=judge.id,
+                    round_number=1,
+                    status=SheetState.DRAFT if stage == SheetState.SUBMITTED else stage,
                 )
                 if stage == SheetState.SUBMITTED:
-                    sheet.submitted_at = utcnow()
                     sheet.comment = (
                         "Projet solide, ancrage local clair."
                         if idea.locale == "fr"
@@ -527,6 +531,8 @@ def _scores(
                     )
                     new += 1
                 db.session.add(sheet)
+                if stage == SheetState.SUBMITTED:  # as the judge's Submit does
+                    seal_sheet(sheet, {s.criterion_id: s.value for s in sheet.scores})
             total += len(sheet.scores)
     if total:
         services.lock_rubric(event.rubric)

@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -41,6 +42,12 @@ class ScoreSheet(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # What the sheet counts for, kept when it is submitted (`judging.services.seal_sheet`) and
+    # cleared when it is reopened: S_ij (0-100, `judging.scoring.sheet_score`) and its marks
+    # ({criterion id: mark}, as in `scores`). The ranking and the exports read these instead
+    # of the sheet's score rows: a rubric is locked once scored, so they never go stale.
+    score: Mapped[float | None] = mapped_column(Float)
+    marks: Mapped[dict | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
 
     idea: Mapped[Idea] = relationship()
     judge: Mapped[User] = relationship()

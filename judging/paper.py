@@ -18,7 +18,7 @@ from competitions.models import Event
 from exports.cells import is_risky, set_safe_value
 from exports.printing import set_up_pages
 from exports.unpacked import WORKBOOK_MAX_UNPACKED, unpacks_beyond
-from extensions import db, utcnow
+from extensions import db
 from fieldtypes import FieldError
 from i18n import event_city, localized
 from judging.models import Score, ScoreSheet
@@ -30,6 +30,7 @@ from judging.services import (
     check_value,
     format_mark,
     lock_rubric,
+    seal_sheet,
 )
 from judging.states import SheetState
 from submissions.models import Idea
@@ -263,6 +264,7 @@ def _submit(event: Event, planned, by, source: str) -> None:
     """Write the checked rows: marks (each audited old → new), comment, submitted."""
     for sheet, values, comment in planned:
         existing = {s.criterion_id: s for s in sheet.scores}
+        marks = {criterion_id: score.value for criterion_id, score in existing.items()}
         for criterion, value in values:
             score = existing.get(criterion.id)
             old = score.value if score else None
@@ -270,6 +272,7 @@ def _submit(event: Event, planned, by, source: str) -> None:
                 db.session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=value))
             else:
                 score.value = value
+            marks[criterion.id] = value
             record(
                 "score", sheet.id, "score", by=by, event_id=event.id, source=source,
                 old={"criterion": criterion.key, "value": old},
@@ -279,8 +282,7 @@ def _submit(event: Event, planned, by, source: str) -> None:
         if comment:
             sheet.comment = comment
         old_status = sheet.status
-        sheet.status = SheetState.SUBMITTED
-        sheet.submitted_at = utcnow()
+        seal_sheet(sheet, marks)
         record(
             "sheet", sheet.id, "submit", by=by, event_id=event.id, source=source,
             old={"status": old_status, "comment": old_comment},

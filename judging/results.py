@@ -20,13 +20,13 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from accounts.models import User
 from competitions.models import Event
 from extensions import db
 from judging.freeze import pending_version, version_in_force
-from judging.models import ResultEntry, ResultVersion, Score, ScoreSheet, WinnerChoice
+from judging.models import ResultEntry, ResultVersion, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
 from judging.services import (
     ACTIVE_ROUND,
@@ -341,33 +341,33 @@ def default_winners(rows, winners_count: int) -> list[int]:
 # --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
 
 
-def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, tuple[float, ...]]]:
-    """(idea, judge, marks in `specs` order) of each of an event's submitted, complete sheets,
-    by idea then judge (`specs` from `criterion_specs`). One query, one row per sheet: the
-    database groups each sheet's marks into one column per criterion (no row per mark, no
-    dictionary per sheet), and its rows are read as they come (server-side cursor on
-    PostgreSQL): a whole-tour export holds one row at a time."""
+def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, float, list[float]]]:
+    """(idea, judge, S_ij, marks in `specs` order) of each of an event's submitted sheets of
+    its deciding round, by idea then judge (`specs` from `criterion_specs`), as each sheet kept
+    them when it was submitted (`judging.services.seal_sheet`): one row per sheet, no score
+    rows read, and its rows are read as they come (server-side cursor on PostgreSQL): a
+    whole-tour export holds one row at a time."""
     if not specs:
         return
-    wanted = [c.id for c in specs]
-    marks = [func.max(case((Score.criterion_id == c, Score.value))) for c in wanted]
     query = (
-        select(ScoreSheet.idea_id, ScoreSheet.judge_id, *marks)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
+        select(
+            ScoreSheet.idea_id,
+            ScoreSheet.judge_id,
+            ScoreSheet.score,
+            *(ScoreSheet.marks[str(c.id)].as_float() for c in specs),
+        )
         .where(
             ScoreSheet.event_id == event_id,
             ScoreSheet.status == SheetState.SUBMITTED,
             ScoreSheet.round_number == ACTIVE_ROUND,  # the deciding round's
-            Score.criterion_id.in_(wanted),
+            ScoreSheet.score.is_not(None),
         )
-        .group_by(ScoreSheet.id)  # the sheet's other columns depend on its primary key
-        .having(func.count(Score.id) == len(wanted))  # complete sheets only
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
     result = db.session.connection().execute(query.execution_options(stream_results=True))
     try:
-        for idea_id, judge_id, *values in result:
-            yield idea_id, judge_id, values
+        for idea_id, judge_id, score, *marks in result:
+            yield idea_id, judge_id, score, marks
     finally:
         result.close()
 

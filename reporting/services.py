@@ -408,31 +408,25 @@ def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> di
 
 def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
     """{idea: (criterion means, judges' scores)}: the event's sheets reduced as they stream in,
-    one row per sheet (its marks in criterion order), idea after idea."""
+    one row per sheet (S_ij and its marks in criterion order), idea after idea."""
     figures = {}
     column = {judge_id: k for k, (judge_id, _name) in enumerate(jury.judges)}
-    weights = [c.weight for c in jury.specs]
-    lows = [c.lo for c in jury.specs]
-    spans = [c.hi - c.lo for c in jury.specs]
-    total_weight = sum(weights)
     current, sums, count, scores = None, None, 0, None
 
     def done():
         figures[current] = (tuple(s / count for s in sums), tuple(scores))
 
-    for idea_id, judge_id, marks in submitted_sheets(event_id, jury.specs):
+    for idea_id, judge_id, score, marks in submitted_sheets(event_id, jury.specs):
         if idea_id != current:
             if current is not None:
                 done()
             current, sums, count = idea_id, [0.0] * len(marks), 0
             scores = [None] * len(jury.judges)
         count += 1
-        total = 0.0
         for k, value in enumerate(marks):
             sums[k] += value
-            total += weights[k] * (value - lows[k]) / spans[k]
-        if judge_id in column:  # S_ij, as `judging.scoring.sheet_score` computes it
-            scores[column[judge_id]] = 100.0 * total / total_weight if total_weight else None
+        if judge_id in column:
+            scores[column[judge_id]] = score
     if current is not None:
         done()
     return figures

@@ -17,6 +17,8 @@ from bench.pages import PAGES
 from competitions.states import EventState
 from extensions import db, utcnow
 from judging.models import Round, Score, ScoreSheet
+from judging.scoring import sheet_score
+from judging.services import criterion_specs
 from judging.states import SheetState
 from submissions.models import Idea
 from tests.builders import add_jury, make_event, make_idea, make_user
@@ -63,20 +65,26 @@ def build_event(n_ideas: int):
     db.session.execute(insert(Idea), ideas)
     idea_ids = list(db.session.scalars(select(Idea.id).where(Idea.event_id == event.id)))
     now = utcnow()
+    specs = criterion_specs(event.rubric)
+    marks = {
+        (idea_id, judge.id): {c.id: float(rng.randint(1, 5)) for c in specs}
+        for idea_id in idea_ids
+        for judge in judges
+    }
     sheets = [
         {
             "event_id": event.id,
             "idea_id": idea_id,
-            "judge_id": judge.id,
+            "judge_id": judge_id,
             "status": SheetState.SUBMITTED,
             "comment": "Bonne idée, budget à préciser.",
             "submitted_at": now,
+            "score": sheet_score(given, specs),  # as `seal_sheet` keeps them
+            "marks": {str(c): value for c, value in given.items()},
         }
-        for idea_id in idea_ids
-        for judge in judges
+        for (idea_id, judge_id), given in marks.items()
     ]
     db.session.execute(insert(ScoreSheet), sheets)
-    criteria = [c.id for c in event.rubric.criteria]
     sheet_rows = db.session.execute(
         select(ScoreSheet.id, ScoreSheet.idea_id, ScoreSheet.judge_id).where(
             ScoreSheet.event_id == event.id
@@ -85,9 +93,9 @@ def build_event(n_ideas: int):
     db.session.execute(
         insert(Score),
         [
-            {"sheet_id": sheet_id, "criterion_id": criterion, "value": rng.randint(1, 5)}
-            for sheet_id, _idea, _judge in sheet_rows
-            for criterion in criteria
+            {"sheet_id": sheet_id, "criterion_id": criterion, "value": value}
+            for sheet_id, idea_id, judge_id in sheet_rows
+            for criterion, value in marks[(idea_id, judge_id)].items()
         ],
     )
     db.session.execute(
@@ -105,7 +113,7 @@ def build_event(n_ideas: int):
                 "source": "web",
             }
             for sheet_id, idea_id, judge_id in sheet_rows
-            for _criterion in criteria
+            for _criterion in specs
         ],
     )
     db.session.execute(

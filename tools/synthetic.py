@@ -37,6 +37,8 @@ from extensions import db
 from jobs.models import OutboxEmail
 from jobs.states import OutboxState
 from judging.models import Score, ScoreSheet
+from judging.scoring import sheet_score
+from judging.services import criterion_specs
 from judging.states import SheetState
 from submissions.models import AGE_BRACKETS, GENDERS, LEAD_STATUSES, SECTORS, Idea
 from submissions.states import Eligibility, IdeaSource, TeamKind
@@ -336,22 +338,33 @@ def generate_tour(
                         updated_at=now,
                     )
                 )
-    sheet_ids = _ids(ScoreSheet, sheet_rows)
-    tour.sheets = len(sheet_ids)
     if not with_scores:
+        tour.sheets = len(_ids(ScoreSheet, sheet_rows))
         db.session.commit()
         return tour
 
     # Each idea has a true quality, each judge a bias (severe or lenient): the two ranking
-    # methods then disagree a little, as they do in real juries.
+    # methods then disagree a little, as they do in real juries. Each sheet keeps what it
+    # counts for, as `judging.services.seal_sheet` does when a judge submits it.
     quality = {idea_id: rng.gauss(0, 1) for idea_id in idea_ids}
     bias = {uid: rng.gauss(0, 0.6) for uid in user_ids}
+    specs = criterion_specs(rubric)
+    marks = []
+    for sheet in sheet_rows:
+        base = 3 + quality[sheet["idea_id"]] + bias[sheet["judge_id"]]
+        given = {
+            criterion_id: float(min(high, max(low, round(base + rng.gauss(0, 0.8)))))
+            for criterion_id, low, high in criteria_rows
+        }
+        marks.append(given)
+        sheet["score"] = sheet_score(given, specs)
+        sheet["marks"] = {str(criterion_id): value for criterion_id, value in given.items()}
+    sheet_ids = _ids(ScoreSheet, sheet_rows)
+    tour.sheets = len(sheet_ids)
     keys = {c.id: c.key for c in rubric.criteria}
     scores, score_rows, audit_rows = 0, [], []
-    for sheet_id, sheet in zip(sheet_ids, sheet_rows, strict=True):
-        base = 3 + quality[sheet["idea_id"]] + bias[sheet["judge_id"]]
-        for criterion_id, low, high in criteria_rows:
-            value = float(min(high, max(low, round(base + rng.gauss(0, 0.8)))))
+    for sheet_id, sheet, given in zip(sheet_ids, sheet_rows, marks, strict=True):
+        for criterion_id, value in given.items():
             score_rows.append(
                 dict(sheet_id=sheet_id, criterion_id=criterion_id, value=value, updated_at=now)
             )

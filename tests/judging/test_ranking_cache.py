@@ -1,6 +1,6 @@
 """The ranking keeps each event's sheets between calls (`judging.services._SheetCache`) and is
 never stale: every change to what it reads (a sheet submitted, reopened, amended and submitted
-again, voided with its judge, a rubric's weights) changes the key it is kept under."""
+again, voided with its judge) changes the key it is kept under."""
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -27,7 +27,8 @@ def _statements(call):
 
 
 def _reads_scores(statements) -> bool:
-    return any("FROM score_sheets JOIN scores" in s for s in statements)
+    """Whether the sheets' figures were read (one row per sheet, not the fingerprint's)."""
+    return any("score_sheets.judge_id, score_sheets.score" in s for s in statements)
 
 
 def _raw(event, idea):
@@ -72,16 +73,22 @@ def test_a_removed_judges_voided_sheets_leave_the_ranking(app):
     assert _raw(event, ideas[0]) == (pytest.approx(100), 1)
 
 
-def test_a_change_of_weights_is_read_again(app):
+def test_a_submitted_sheet_counts_for_what_it_was_submitted_with(app):
+    """Its S_ij is kept on it when submitted: the rubric it was scored with cannot change."""
+    from competitions import services as tour
+
     event, ideas, judges = build_judging(n_ideas=1, n_judges=1, min_judges=1)
     criteria = event.rubric.criteria
     fill(
         sheet_of(ideas[0], judges[0]), [criteria[0].scale_max] + [c.scale_min for c in criteria[1:]]
     )
     before = _raw(event, ideas[0])[0]
-    criteria[0].weight = criteria[0].weight * 3
-    db.session.commit()
-    assert _raw(event, ideas[0])[0] > before
+    change = {"name": {"fr": "Impact"}, "weight": criteria[0].weight * 3, "scale_min": 1,
+              "scale_max": 5}  # fmt: skip
+    with pytest.raises(tour.RubricLocked):
+        tour.update_criterion(criteria[0], change)
+    db.session.rollback()
+    assert _raw(event, ideas[0])[0] == before
 
 
 def test_a_whole_tour_export_keeps_no_sheets(app):

@@ -7,16 +7,23 @@ import pytest
 from competitions.states import EventState
 from extensions import db
 from judging.models import Score, ScoreSheet, WinnerChoice
+from judging.services import seal_sheet
+from judging.states import SheetState
 from tests.builders import add_jury, make_event, make_idea, make_user
 
 
 def score(idea, judge, mark, comment="", status="submitted"):
     """A sheet of this judge on this idea with the same mark on every criterion."""
+    submitted = status == SheetState.SUBMITTED
     sheet = ScoreSheet(
-        event_id=idea.event_id, idea_id=idea.id, judge_id=judge.id, status=status, comment=comment
-    )
-    sheet.scores = [Score(criterion_id=c.id, value=mark) for c in idea.event.rubric.criteria]
+        event=idea.event, idea_id=idea.id, judge_id=judge.id, round_number=1,
+        status=SheetState.DRAFT if submitted else status, comment=comment,
+    )  # fmt: skip
+    criteria = idea.event.rubric.criteria
+    sheet.scores = [Score(criterion_id=c.id, value=mark) for c in criteria]
     db.session.add(sheet)
+    if submitted:  # as the judge's Submit does
+        seal_sheet(sheet, {c.id: mark for c in criteria})
     db.session.commit()
     return sheet
 
