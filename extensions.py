@@ -54,6 +54,21 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def streamed_rows(statement, block: int = 2000):
+    """A long read's rows a block at a time, from a server-side cursor on PostgreSQL (never
+    the whole read in memory), without SQLAlchemy's row-by-row iteration."""
+    result = db.session.connection().execute(
+        statement.execution_options(stream_results=True, yield_per=block)
+    )
+    try:
+        for rows in result.partitions():
+            yield from rows
+    finally:
+        result.close()
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

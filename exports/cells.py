@@ -26,10 +26,12 @@ def safe_text(text: str) -> tuple[str, bool]:
     """(the text a cell may hold, whether the cell must be marked as text): for the streaming
     writer (exports.workbook), which stores it as a string and, when marked, with a quote
     prefix, so that the spreadsheet program keeps it text even when someone edits it later."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    printable = text.isprintable()  # most cells: no control character, no line break
+    if not printable:
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
     risky = text.startswith(FORMULA_TRIGGERS)
-    if "\r" in text:  # a line break is a line feed in a cell (a CR would be kept as _x000D_)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not printable and "\r" in text:  # a line break is a line feed in a cell (a CR would be
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # kept as _x000D_)
     return text, risky
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from competitions.models import Event
-from extensions import db
+from extensions import db, streamed_rows
 from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
@@ -345,8 +345,8 @@ def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, float, li
     """(idea, judge, S_ij, marks in `specs` order) of each of an event's submitted sheets of
     its deciding round, by idea then judge (`specs` from `criterion_specs`), as each sheet kept
     them when it was submitted (`judging.services.seal_sheet`): one row per sheet, no score
-    rows read, and its rows are read as they come (server-side cursor on PostgreSQL): a
-    whole-tour export holds one row at a time."""
+    rows read, and its rows are read as they come (`streamed_rows`): a whole-tour export holds
+    a block of rows at a time."""
     if not specs:
         return
     query = (
@@ -364,12 +364,8 @@ def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, float, li
         )
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
-    result = db.session.connection().execute(query.execution_options(stream_results=True))
-    try:
-        for idea_id, judge_id, score, *marks in result:
-            yield idea_id, judge_id, score, marks
-    finally:
-        result.close()
+    for idea_id, judge_id, score, *marks in streamed_rows(query):
+        yield idea_id, judge_id, score, marks
 
 
 def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
@@ -386,7 +382,7 @@ def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
         )
         .order_by(ScoreSheet.idea_id, User.name)
     )
-    yield from db.session.connection().execute(query.execution_options(stream_results=True))
+    yield from streamed_rows(query)
 
 
 def submitting_judges(event_ids: list[int]) -> list[tuple[int, int, str]]:

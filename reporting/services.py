@@ -312,13 +312,19 @@ class _Words:
 
     sector: Callable[[str], str]
     not_ranked: Callable[[str], str]
+    place: Callable[[str | None], str]
 
 
 def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[EventBlock]:
     """Each event's sheets: names, criteria and judges now (the sheets are opened first), the
     rows when the writer reaches the event (`_idea_rows`: that event's queries, then its rows)."""
     judges = _judges([e.id for e in events])
-    words = _Words(sector=_translated(SECTOR_LABELS), not_ranked=_translated(NOT_RANKED_LABELS))
+    language = current_language()
+    words = _Words(
+        sector=_translated(SECTOR_LABELS),
+        not_ranked=_translated(NOT_RANKED_LABELS),
+        place=lambda code: place_name(code, language) if code else "",
+    )
     blocks = []
     for event in events:
         rubric = deciding_rubric(event)  # the pitch round's, once it has started
@@ -462,7 +468,7 @@ def _idea_rows(
             receipt_code=idea.receipt_code,
             title=idea.title,
             sector=words.sector(idea.sector),
-            province=PLACE_NAMES.get(idea.province_code, ""),
+            province=words.place(idea.province_code),
             lead_name=idea.lead_name,
             budget=idea.budget_mad,
             raw=result.raw,

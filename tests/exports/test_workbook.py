@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from openpyxl import load_workbook
 
-from exports.cells import set_safe_value
+from exports.cells import safe_text, set_safe_value
 from exports.workbook import Column, WorkbookWriter, sheet_title
 
 RISKY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\t=1+1", "\r=1+1"]
@@ -286,3 +286,18 @@ def test_text_longer_than_a_cell_holds_is_cut_at_excels_limit(tmp_path):
     ws = _write(tmp_path, [["é" * (CELL_TEXT_MAX + 10), 1.5, 1000, 3]])["Oujda"]
     assert len(ws["A2"].value) == CELL_TEXT_MAX == 32767
     assert ws["B2"].value == 1.5
+
+
+@pytest.mark.parametrize(
+    ("given", "kept", "risky"),
+    [
+        ("تعاونية نسائية لتثمين الأركان", "تعاونية نسائية لتثمين الأركان", False),
+        ("Coop\u00a0Atlas\u200f", "Coop\u00a0Atlas\u200f", False),  # no control character
+        ("ligne 1\r\nligne 2\rligne 3", "ligne 1\nligne 2\nligne 3", False),
+        ("\x02\r=HYPERLINK()", "\n=HYPERLINK()", True),
+        ("-5 % de pertes", "-5 % de pertes", True),
+        ("", "", False),
+    ],
+)
+def test_safe_text_keeps_printable_text_and_cleans_the_rest(given, kept, risky):
+    assert safe_text(given) == (kept, risky)
