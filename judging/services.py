@@ -793,7 +793,7 @@ def rankings_for_events(
     """The ranking of each event. Its sheets are read as they were submitted (S_ij and the
     tie-break marks kept on each, `seal_sheet`), in ONE query for the events whose sheets
     changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
-    fingerprint of its submitted sheets, one small query that every call makes (`keep=False`:
+    fingerprint of its submitted sheets, one small query asked when some are kept (`keep=False`:
     what is read is not kept, for a whole-tour export that reads each event once). The ideas are
     read every time; the judges' consistency figures (Spearman) are computed only when asked.
     An event whose pitch round has started is ranked on it, over its shortlist (the others are
@@ -822,8 +822,11 @@ def rankings_for_events(
     }
     connection = db.session.connection()  # Core rows: no ORM loading on the hot path
     cache = _SheetCache.of_app()
-    keys = _sheet_fingerprints(connection, events, specs, pitch)
-    sheets = {e.id: cache.get((e.id, written), keys[e.id]) for e in events}
+    kept = [e for e in events if cache.holds((e.id, written))]
+    keys = _sheet_fingerprints(connection, kept, specs, pitch) if kept else {}
+    sheets = {
+        e.id: cache.get((e.id, written), keys[e.id]) if e.id in keys else None for e in events
+    }
     stale = [e for e in events if sheets[e.id] is None]
     if stale:
         read = _read_sheets(connection, stale, specs, pitch)
@@ -995,6 +998,11 @@ class _SheetCache:
     @staticmethod
     def _where(slot: tuple) -> tuple:
         return (str(db.engine.url), *slot)
+
+    def holds(self, slot: tuple) -> bool:
+        """Whether sheets are kept in this slot (the fingerprint is asked only then)."""
+        with self._lock:
+            return self._where(slot) in self._entries
 
     def get(self, slot: tuple, key: tuple) -> scoring.SheetArrays | None:
         with self._lock:
