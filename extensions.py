@@ -56,14 +56,15 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def streamed_rows(statement, block: int = 2000):
-    """A long read's rows a block at a time, from a server-side cursor on PostgreSQL (never
-    the whole read in memory), without SQLAlchemy's row-by-row iteration."""
-    result = db.session.connection().execute(
-        statement.execution_options(stream_results=True, yield_per=block)
-    )
+def driver_rows(statement, block: int = 2000):
+    """A read's rows as the driver gives them (plain tuples: no result row object each), taken
+    a block at a time, for long reads of plain numbers and text (SQLAlchemy's type processing
+    is skipped: SQLite returns dates as text). Keep the statement to one event's rows: on
+    PostgreSQL the driver receives them at once (a server-side cursor would be read ahead by
+    SQLAlchemy, out of this reach)."""
+    result = db.session.connection().execute(statement)
     try:
-        for rows in result.partitions():
+        while rows := result.cursor.fetchmany(block):
             yield from rows
     finally:
         result.close()

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from competitions.models import Event
-from extensions import db, streamed_rows
+from extensions import db, driver_rows
 from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, ScoreSheet, WinnerChoice
 from judging.scoring import sheet_score
@@ -341,12 +341,12 @@ def default_winners(rows, winners_count: int) -> list[int]:
 # --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
 
 
-def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, float, list[float]]]:
-    """(idea, judge, S_ij, marks in `specs` order) of each of an event's submitted sheets of
-    its deciding round, by idea then judge (`specs` from `criterion_specs`), as each sheet kept
-    them when it was submitted (`judging.services.seal_sheet`): one row per sheet, no score
-    rows read, and its rows are read as they come (`streamed_rows`): a whole-tour export holds
-    a block of rows at a time."""
+def submitted_sheets(event_id: int, specs) -> Iterator[tuple]:
+    """(idea, judge, S_ij, then its marks in `specs` order) of each of an event's submitted
+    sheets of its deciding round, by idea then judge (`specs` from `criterion_specs`), as each
+    sheet kept them when it was submitted (`judging.services.seal_sheet`): one flat tuple per
+    sheet, no score rows read, as the driver gives them (`driver_rows`): a whole-tour export
+    holds one event's rows at a time."""
     if not specs:
         return
     query = (
@@ -364,13 +364,12 @@ def submitted_sheets(event_id: int, specs) -> Iterator[tuple[int, int, float, li
         )
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
-    for idea_id, judge_id, score, *marks in streamed_rows(query):
-        yield idea_id, judge_id, score, marks
+    yield from driver_rows(query)
 
 
 def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
     """(idea, judge name, comment) of an event's submitted sheets, by idea then judge name (one
-    query, rows read as they come)."""
+    query, one event's rows at a time)."""
     query = (
         select(ScoreSheet.idea_id, User.name, ScoreSheet.comment)
         .join(User, User.id == ScoreSheet.judge_id)
@@ -382,7 +381,7 @@ def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:
         )
         .order_by(ScoreSheet.idea_id, User.name)
     )
-    yield from streamed_rows(query)
+    yield from driver_rows(query)
 
 
 def submitting_judges(event_ids: list[int]) -> list[tuple[int, int, str]]:

@@ -16,7 +16,9 @@ provisional ranking and the winners chosen so far in deliberation. Judging is re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
+import numpy as np
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -413,29 +415,33 @@ def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> di
 
 
 def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
-    """{idea: (criterion means, judges' scores)}: the event's sheets reduced as they stream in,
-    one row per sheet (S_ij and its marks in criterion order), idea after idea."""
-    figures = {}
-    column = {judge_id: k for k, (judge_id, _name) in enumerate(jury.judges)}
-    current, sums, count, scores = None, None, 0, None
-
-    def done():
-        figures[current] = (tuple(s / count for s in sums), tuple(scores))
-
-    for idea_id, judge_id, score, marks in submitted_sheets(event_id, jury.specs):
-        if idea_id != current:
-            if current is not None:
-                done()
-            current, sums, count = idea_id, [0.0] * len(marks), 0
-            scores = [None] * len(jury.judges)
-        count += 1
-        for k, value in enumerate(marks):
-            sums[k] += value
-        if judge_id in column:
-            scores[column[judge_id]] = score
-    if current is not None:
-        done()
-    return figures
+    """{idea: (criterion means, judges' scores in jury order, None where none)}: the event's
+    sheets (one row each, S_ij and its marks, by idea) reduced as columns."""
+    width = 3 + len(jury.specs)
+    table = np.fromiter(
+        chain.from_iterable(submitted_sheets(event_id, jury.specs)), dtype=np.float64
+    ).reshape(-1, width)
+    if not len(table):
+        return {}
+    ideas = table[:, 0].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, ideas[1:] != ideas[:-1]])  # each idea's first sheet
+    counts = np.diff(np.r_[starts, len(ideas)])
+    means = np.add.reduceat(table[:, 3:], starts, axis=0) / counts[:, None]
+    scores = np.full((len(starts), len(jury.judges)), np.nan)
+    if jury.judges:
+        panel = np.array([judge_id for judge_id, _name in jury.judges], dtype=np.int64)
+        order = np.argsort(panel)
+        judges = table[:, 1].astype(np.int64)
+        at = np.minimum(np.searchsorted(panel[order], judges), len(panel) - 1)
+        seated = panel[order][at] == judges
+        row_of = np.repeat(np.arange(len(starts)), counts)
+        scores[row_of[seated], order[at[seated]]] = table[seated, 2]
+    return {
+        idea_id: (tuple(mean), tuple(None if v != v else v for v in score))
+        for idea_id, mean, score in zip(
+            ideas[starts].tolist(), means.tolist(), scores.tolist(), strict=True
+        )
+    }
 
 
 def _idea_rows(
