@@ -402,11 +402,11 @@ def _questions(event_id: int) -> list:
     return questions_of(event_id) + questions_of(event_id, archived=True)
 
 
-def _answers(event_id: int, idea_ids, locale: str, include_personal: bool) -> dict:
-    """{idea id: [answer text per question]}; contact details typed in an answer are redacted
-    from a workbook without personal data."""
+def _answers(event_id: int, locale: str, include_personal: bool) -> dict:
+    """{idea id: [answer text per question]} of the event's ideas; contact details typed in an
+    answer are redacted from a workbook without personal data."""
     asked = _questions(event_id)
-    given = answers_of(idea_ids)
+    given = answers_of(select(Idea.id).where(Idea.event_id == event_id))
     clean = (lambda text: text) if include_personal else redact_contacts
     return {
         idea_id: [clean(shown_answer(q, given.get(idea_id, {}).get(q.id), locale)) for q in asked]
@@ -456,7 +456,7 @@ def _idea_rows(
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
     figures = _figures(event.id, jury)
     teams = counts_of(select(Idea.id).where(Idea.event_id == event.id))
-    answers = _answers(event.id, list(ideas), current_language(), include_personal)
+    answers = _answers(event.id, current_language(), include_personal)
     block.comments = (
         (ideas[idea_id].receipt_code, ideas[idea_id].title, judge, text)
         for idea_id, judge, text in sheet_comments(event.id)

@@ -6,7 +6,7 @@ keeps them; a question with answers is archived, never deleted; its kind never c
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from audit.services import record
 from extensions import db, utcnow
@@ -415,11 +415,15 @@ def store_answers(idea_id: int, event_id: int, values: dict) -> list[str]:
 
 
 def answers_of(idea_ids) -> dict[int, dict[int, Answer]]:
-    """{idea id: {question id: Answer}} of the ideas."""
+    """{idea id: {question id: Answer}} of the ideas: their ids, or a SELECT of them (an
+    event's 3,000 ideas: no list of bound ids to send)."""
     found: dict[int, dict[int, Answer]] = {}
-    ids = list(idea_ids)
-    if not ids:
-        return found
+    if isinstance(idea_ids, Select):
+        ids = idea_ids
+    else:
+        ids = list(idea_ids)
+        if not ids:
+            return found
     for answer in db.session.scalars(select(Answer).where(Answer.idea_id.in_(ids))):
         found.setdefault(answer.idea_id, {})[answer.question_id] = answer
     return found
