@@ -122,7 +122,7 @@ def test_submit_needs_every_criterion_and_reopen_gives_it_back(app):
     assert sheet.status == "draft"
     services.record_score(sheet, event.rubric.criteria[0].id, 5, judges[0])
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity == "sheet")
+        select(AuditEntry.action).where(AuditEntry.entity == "sheet").order_by(AuditEntry.id)
     ).all()
     assert actions == ["submit", "reopen"]
 
