@@ -222,7 +222,7 @@ class Sheet:
         if self._wrapping and self._fitted < FITTED_ROWS:
             self._fit_row_height(values)
         cells = list(values)
-        apart = None
+        apart = []  # (column, value) of the cells written on their own
         for index, value in enumerate(cells):
             kind = type(value)
             if kind is str:
@@ -235,7 +235,7 @@ class Sheet:
                         content[index] = longest
                 if risky:
                     cells[index] = None
-                    apart = (apart or []) + [(index, text)]
+                    apart.append((index, text))
                 else:
                     cells[index] = text
             elif kind is float:
@@ -243,9 +243,9 @@ class Sheet:
                     cells[index] = None  # NaN and ±inf: no figure
             elif value is not None and kind is not int:
                 cells[index] = None
-                apart = (apart or []) + [(index, value)]
+                apart.append((index, value))
         self.ws.write_row(self.rows, 0, cells)
-        for index, value in apart or ():
+        for index, value in apart:
             fmt = self._formats[index] if index < columns else None
             if isinstance(value, str):  # kept text by a quote prefix (exports.cells)
                 wrap = index < columns and self._wraps[index]

@@ -576,11 +576,6 @@ def sheet_values(sheet: ScoreSheet) -> dict[int, float]:
     return {s.criterion_id: s.value for s in sheet.scores}
 
 
-def missing_criteria(sheet: ScoreSheet) -> list[Criterion]:
-    values = sheet_values(sheet)
-    return [c for c in sheet_rubric(sheet).criteria if c.id not in values]
-
-
 def seal_sheet(sheet: ScoreSheet, values: dict[int, float]) -> None:
     """Submit a sheet whose marks ({criterion id: mark}) cover its rubric, keeping on it what
     it counts for: S_ij (`scoring.sheet_score`) and its marks, which the ranking and the
@@ -603,9 +598,7 @@ def submit_sheet(
     """Complete the sheet: every criterion must be scored."""
     _check_writable(sheet, by)
     db.session.refresh(sheet, ["scores"])
-    if missing_criteria(sheet):
-        raise JudgingError(_l("Score every criterion before submitting."))
-    seal_sheet(sheet, sheet_values(sheet))
+    seal_sheet(sheet, sheet_values(sheet))  # refuses a sheet with a criterion unscored
     db.session.flush()
     record(
         "sheet", sheet.id, "submit", by=by, event_id=sheet.event_id,

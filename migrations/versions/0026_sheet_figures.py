@@ -20,6 +20,8 @@ branch_labels = None
 depends_on = None
 
 MARKS = sa.JSON().with_variant(JSONB(), "postgresql")
+# `judging.states.SheetState.SUBMITTED` as it is spelled today: a migration never imports the code.
+SUBMITTED = "submitted"
 BLOCK = 5000
 
 
@@ -47,7 +49,7 @@ def upgrade():
     )
     submitted = (
         bind.execute(
-            sa.select(sheets.c.id).where(sheets.c.status == "submitted").order_by(sheets.c.id)
+            sa.select(sheets.c.id).where(sheets.c.status == SUBMITTED).order_by(sheets.c.id)
         )
         .scalars()
         .all()

@@ -26,7 +26,7 @@ def _statements(call):
         sa_event.remove(db.engine, "before_cursor_execute", listen)
 
 
-def _reads_scores(statements) -> bool:
+def _reads_sheets(statements) -> bool:
     """Whether the sheets' figures were read (one row per sheet, not the fingerprint's)."""
     return any("score_sheets.judge_id, score_sheets.score" in s for s in statements)
 
@@ -40,13 +40,13 @@ def test_the_sheets_are_read_once_until_they_change(app):
     event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
     fill(sheet_of(ideas[0], judges[0]), 5)
     first, statements = _statements(lambda: services.event_ranking(event, consistency=True))
-    assert _reads_scores(statements)
+    assert _reads_sheets(statements)
     again, statements = _statements(lambda: services.event_ranking(event, consistency=True))
-    assert not _reads_scores(statements)  # one small fingerprint query, no marks read
+    assert not _reads_sheets(statements)  # one small fingerprint query, no marks read
     assert again == first
     fill(sheet_of(ideas[1], judges[0]), 1)  # a new submitted sheet: read again
     after, statements = _statements(lambda: services.event_ranking(event))
-    assert _reads_scores(statements)
+    assert _reads_sheets(statements)
     assert {r["idea_id"]: r["judges"] for r in after["ideas"]} == {ideas[0].id: 1, ideas[1].id: 1}
 
 
@@ -98,7 +98,7 @@ def test_a_whole_tour_export_keeps_no_sheets(app):
     fill(sheet_of(ideas[0], judges[0]), 5)
     results_of_events([event], keep=False)  # what the export reads, each event once
     _ranking, statements = _statements(lambda: services.event_ranking(event))
-    assert _reads_scores(statements)  # nothing was kept: the memory stays the export's own
+    assert _reads_sheets(statements)  # nothing was kept: the memory stays the export's own
 
 
 def test_a_sheet_submitted_between_the_key_and_the_marks_is_never_served_stale(app, monkeypatch):
