@@ -17,7 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 
+import numpy as np
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -27,7 +29,7 @@ from competitions.models import Event
 from extensions import db, driver_rows
 from judging.freeze import pending_version, version_in_force
 from judging.models import ResultEntry, ResultVersion, ScoreSheet, WinnerChoice
-from judging.scoring import sheet_score
+from judging.scoring import SheetArrays, sheet_score, tiebreak_criteria
 from judging.services import (
     ACTIVE_ROUND,
     NOT_RANKED_LABELS,
@@ -42,7 +44,7 @@ __all__ = [
     "FIGURE_LABELS", "NOT_RANKED_LABELS", "NotRanked", "Outcome", "ResultRow", "Results", "VersionInfo",
     "criterion_specs", "deciding_rubric", "default_winners", "event_winners", "idea_outcome", "pending_version",
     "provisional_results", "published_versions", "results_in_force", "results_in_force_of", "results_of_events",
-    "results_published", "results_version", "sheet_comments", "sheet_score", "submitted_sheets", "submitting_judges", "validated_results",
+    "results_published", "results_version", "sheet_comments", "sheet_score", "sheet_table", "SheetTable", "submitting_judges", "validated_results",
     "version_in_force",
 ]  # fmt: skip
 
@@ -263,14 +265,17 @@ def results_in_force_of(events: list[Event]) -> dict[int, Results]:
     return {eid: _results(v, rows.get(v.id, [])) for eid, v in found.items()}
 
 
-def results_of_events(events: list[Event], *, keep: bool = True) -> dict[int, Results]:
+def results_of_events(
+    events: list[Event], *, keep: bool = True, sheets: dict[int, SheetTable] | None = None
+) -> dict[int, Results]:
     """For each event: its results in force, else its provisional results (reports on a whole
     tour: two queries for the published ones, one ranking query for the others). `keep=False`:
-    the sheets read are not kept for the next ranking (an export reads each event once)."""
+    the sheets read are not kept for the next ranking (an export reads each event once);
+    `sheets`: events' sheets already read (`sheet_table`), ranked as they are, not read again."""
     events = list(events)
     results = results_in_force_of(events)
     live = [e for e in events if e.id not in results]
-    results.update(_provisional(live, keep=keep))
+    results.update(_provisional(live, keep=keep, sheets=sheets))
     return results
 
 
@@ -283,10 +288,17 @@ def provisional_results(event: Event) -> Results:
     return _provisional([event])[event.id]
 
 
-def _provisional(events: list[Event], *, keep: bool = True) -> dict[int, Results]:
+def _provisional(
+    events: list[Event], *, keep: bool = True, sheets: dict[int, SheetTable] | None = None
+) -> dict[int, Results]:
     if not events:
         return {}
-    rankings = rankings_for_events(events, keep=keep)
+    given = {
+        event_id: (table.specs, table.arrays())
+        for event_id, table in (sheets or {}).items()
+        if any(e.id == event_id for e in events)
+    }
+    rankings = rankings_for_events(events, keep=keep, sheets=given)
     choices: dict[int, dict[int, str | None]] = defaultdict(dict)
     for event_id, idea_id, reason in db.session.execute(
         select(WinnerChoice.event_id, WinnerChoice.idea_id, WinnerChoice.override_reason).where(
@@ -341,14 +353,36 @@ def default_winners(rows, winners_count: int) -> list[int]:
 # --- The jury's sheets behind the results (reports show them beside the ranking) ---------------
 
 
-def submitted_sheets(event_id: int, specs) -> Iterator[tuple]:
-    """(idea, judge, S_ij, then its marks in `specs` order) of each of an event's submitted
-    sheets of its deciding round, by idea then judge (`specs` from `criterion_specs`), as each
-    sheet kept them when it was submitted (`judging.services.seal_sheet`): one flat tuple per
-    sheet, no score rows read, as the driver gives them (`driver_rows`): a whole-tour export
-    holds one event's rows at a time."""
+@dataclass(frozen=True)
+class SheetTable:
+    """An event's submitted sheets of its deciding round as one float table, a row per sheet,
+    by idea then judge: idea, judge, S_ij, then the sheet's marks in `specs` order, as the
+    sheet kept them when it was submitted (`judging.services.seal_sheet`)."""
+
+    specs: tuple
+    rows: np.ndarray
+
+    def arrays(self) -> SheetArrays:
+        """The columns the ranking reads (its tie-break marks taken from the marks)."""
+        position = {spec.id: 3 + k for k, spec in enumerate(self.specs)}
+        tiebreaks = [position[spec.id] for spec in tiebreak_criteria(self.specs)]
+        return SheetArrays(
+            idea_ids=self.rows[:, 0].astype(np.int64),
+            judge_ids=self.rows[:, 1].astype(np.int64),
+            scores=self.rows[:, 2].copy(),
+            tiebreaks=self.rows[:, tiebreaks],
+        )
+
+
+def sheet_table(event_id: int, specs) -> SheetTable:
+    """The event's `SheetTable` for its deciding rubric's `specs` (`criterion_specs`): one
+    query, no score rows read, the driver's tuples taken a block at a time into the table (a
+    whole-tour export holds one event's sheets at a time). A provisional ranking given it
+    (`results_of_events(sheets=...)`) does not read the sheets again."""
+    specs = tuple(specs)
+    width = 3 + len(specs)
     if not specs:
-        return
+        return SheetTable(specs, np.empty((0, width)))
     query = (
         select(
             ScoreSheet.idea_id,
@@ -364,7 +398,8 @@ def submitted_sheets(event_id: int, specs) -> Iterator[tuple]:
         )
         .order_by(ScoreSheet.idea_id, ScoreSheet.judge_id)
     )
-    yield from driver_rows(query)
+    rows = np.fromiter(chain.from_iterable(driver_rows(query)), dtype=np.float64)
+    return SheetTable(specs, rows.reshape(-1, width))
 
 
 def sheet_comments(event_id: int) -> Iterator[tuple[int, str, str]]:

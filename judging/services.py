@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 from itertools import chain, compress
 
@@ -781,7 +782,12 @@ def _rounds_of(event_ids: list[int], written: bool) -> tuple[dict[int, Round], d
 
 
 def rankings_for_events(
-    events: list[Event], *, consistency: bool = False, written: bool = False, keep: bool = True
+    events: list[Event],
+    *,
+    consistency: bool = False,
+    written: bool = False,
+    keep: bool = True,
+    sheets: Mapping[int, tuple] | None = None,
 ) -> dict[int, dict]:
     """The ranking of each event. Its sheets are read as they were submitted (S_ij and the
     tie-break marks kept on each, `seal_sheet`), in ONE query for the events whose sheets
@@ -790,7 +796,9 @@ def rankings_for_events(
     what is read is not kept, for a whole-tour export that reads each event once). The ideas are
     read every time; the judges' consistency figures (Spearman) are computed only when asked.
     An event whose pitch round has started is ranked on it, over its shortlist (the others are
-    "not shortlisted"), unless `written` asks for round 1's ranking."""
+    "not shortlisted"), unless `written` asks for round 1's ranking. `sheets`: {event: (specs,
+    sheet columns)} already read by the caller (`judging.results.sheet_table`), used as they
+    are when read for the specs this ranking follows (else read again), and never kept."""
     events = list(events)
     if not events:
         return {}
@@ -815,10 +823,20 @@ def rankings_for_events(
     }
     connection = db.session.connection()  # Core rows: no ORM loading on the hot path
     cache = _SheetCache.of_app()
-    kept = [e for e in events if cache.holds((e.id, written))]
+    given = {
+        event_id: columns
+        for event_id, (given_specs, columns) in (sheets or {}).items()
+        if event_id in specs and tuple(given_specs) == tuple(specs[event_id]) and not written
+    }
+    kept = [e for e in events if e.id not in given and cache.holds((e.id, written))]
     keys = _sheet_fingerprints(connection, kept, specs, pitch) if kept else {}
     sheets = {
-        e.id: cache.get((e.id, written), keys[e.id]) if e.id in keys else None for e in events
+        e.id: given[e.id]
+        if e.id in given
+        else cache.get((e.id, written), keys[e.id])
+        if e.id in keys
+        else None
+        for e in events
     }
     stale = [e for e in events if sheets[e.id] is None]
     if stale:

@@ -16,7 +16,6 @@ provisional ranking and the winners chosen so far in deliberation. Judging is re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 from flask_babel import force_locale
@@ -43,11 +42,12 @@ from judging.results import (
     NOT_RANKED_LABELS,
     NotRanked,
     Results,
+    SheetTable,
     criterion_specs,
     deciding_rubric,
     results_of_events,
     sheet_comments,
-    submitted_sheets,
+    sheet_table,
     submitting_judges,
 )
 from places.reference import place_name
@@ -414,13 +414,10 @@ def _answers(event_id: int, locale: str, include_personal: bool) -> dict:
     }
 
 
-def _figures(event_id: int, jury: _Jury) -> dict[int, tuple]:
+def _figures(sheets: SheetTable, jury: _Jury) -> dict[int, tuple]:
     """{idea: (criterion means, judges' scores in jury order, None where none)}: the event's
     sheets (one row each, S_ij and its marks, by idea) reduced as columns."""
-    width = 3 + len(jury.specs)
-    table = np.fromiter(
-        chain.from_iterable(submitted_sheets(event_id, jury.specs)), dtype=np.float64
-    ).reshape(-1, width)
+    table = sheets.rows
     if not len(table):
         return {}
     ideas = table[:, 0].astype(np.int64)
@@ -450,11 +447,13 @@ def _idea_rows(
 ) -> Iterator[IdeaRow]:  # fmt: skip
     """The event's ideas in rank order (then the ideas not ranked), as the results hold them;
     its queries run when the writer reaches the event, and its comments follow its ideas."""
-    official = results_of_events([event], keep=False)[event.id]  # each event read once
+    sheets = sheet_table(event.id, jury.specs)  # read once: the figures and the ranking
+    official = results_of_events([event], keep=False, sheets={event.id: sheets})[event.id]
     block.method = str(METHOD_LABELS.get(official.method, official.method))
     ideas = _ideas(event.id, include_personal)
     tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
-    figures = _figures(event.id, jury)
+    figures = _figures(sheets, jury)
+    del sheets
     teams = counts_of(select(Idea.id).where(Idea.event_id == event.id))
     answers = _answers(event.id, current_language(), include_personal)
     block.comments = (

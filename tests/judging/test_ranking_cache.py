@@ -119,3 +119,28 @@ def test_a_sheet_submitted_between_the_key_and_the_marks_is_never_served_stale(a
     services.reopen_sheet(late, make_user("organiser"))  # the key is back to `asked`
     db.session.commit()
     assert _raw(event, ideas[0]) == (pytest.approx(100), 1)
+
+
+def test_sheets_read_by_the_caller_rank_only_for_the_specs_they_were_read_for(app):
+    """The export hands the ranking the sheets it read (`results.sheet_table`): ranked as they
+    are, nothing read; read for other criteria, they are not trusted and the sheets are read."""
+    from judging.results import criterion_specs, deciding_rubric, sheet_table
+
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    fill(sheet_of(ideas[1], judges[1]), 2)
+    specs = criterion_specs(deciding_rubric(event))
+    table = sheet_table(event.id, specs)
+    expected = services.rankings_for_events([event], keep=False)[event.id]
+    given = {event.id: (table.specs, table.arrays())}
+    ranked, statements = _statements(
+        lambda: services.rankings_for_events([event], keep=False, sheets=given)[event.id]
+    )
+    assert not _reads_sheets(statements)
+    assert ranked == expected
+    other = {event.id: (table.specs[1:], table.arrays())}  # read for another rubric
+    ranked, statements = _statements(
+        lambda: services.rankings_for_events([event], keep=False, sheets=other)[event.id]
+    )
+    assert _reads_sheets(statements)
+    assert ranked == expected

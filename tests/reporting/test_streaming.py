@@ -80,3 +80,34 @@ def test_marks_and_comments_are_read_one_event_at_a_time(app, tmp_path, scored):
     assert len(seen) == 2  # the sheets' figures, then the comments
     for statement in seen:
         assert "score_sheets.event_id = " in statement and " IN (" not in statement
+
+
+def test_an_events_sheets_are_read_once_for_its_figures_and_its_ranking(app, tmp_path, scored):
+    """A provisional event's ranking is made from the sheets the export reads for its figures
+    (`judging.results.sheet_table`): one read of the sheets' S_ij and marks per event, not two,
+    and the ranks are those of the ranking page."""
+    from judging.services import event_ranking
+
+    app.extensions.pop("judging.sheet_cache", None)  # nothing kept from an earlier ranking
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if "score_sheets.score," in statement:  # a read of S_ij: the figures or the ranking
+            seen.append(statement)
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", remember)
+    try:
+        write_workbook(tmp_path / "e.xlsx", [scored.event])
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", remember)
+    assert len(seen) == 1, seen
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "e.xlsx", read_only=True).worksheets[1]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(k for k, row in enumerate(rows) if row and row[0] == "Rang")
+    exported = {row[1]: row[0] for row in rows[header + 1 :] if row and row[1]}
+    ranking = event_ranking(scored.event)
+    assert exported == {r["receipt_code"]: r["rank"] for r in ranking["ideas"]}
