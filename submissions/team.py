@@ -99,7 +99,8 @@ def members_of(idea_id: int) -> list[TeamMember]:
 
 def counts_of(idea_ids) -> dict[int, TeamCounts]:
     """{idea id: TeamCounts} in two grouped queries, whatever the number of ideas. `idea_ids`
-    is the ids, or a SELECT of them (an event's 3,000 ideas: no list of bound ids to send)."""
+    is the ids, or a SELECT of `Idea.id` from the ideas (an event's 3,000 ideas: no list of
+    bound ids to send)."""
     if isinstance(idea_ids, Select):
         ids = idea_ids
     else:
@@ -117,7 +118,11 @@ def counts_of(idea_ids) -> dict[int, TeamCounts]:
         )
     }
     leads = db.session.execute(
-        select(Idea.id, Idea.lead_gender, Idea.lead_age_bracket).where(Idea.id.in_(ids))
+        # A SELECT of ideas keeps its own conditions (an event's: its index, not the whole
+        # table scanned to match the ids, as `IN (SELECT ...)` was on PostgreSQL).
+        ids.with_only_columns(Idea.id, Idea.lead_gender, Idea.lead_age_bracket)
+        if isinstance(ids, Select)
+        else select(Idea.id, Idea.lead_gender, Idea.lead_age_bracket).where(Idea.id.in_(ids))
     )
     counts = {}
     for idea_id, gender, age in leads:

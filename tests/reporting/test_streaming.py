@@ -111,3 +111,24 @@ def test_an_events_sheets_are_read_once_for_its_figures_and_its_ranking(app, tmp
     exported = {row[1]: row[0] for row in rows[header + 1 :] if row and row[1]}
     ranking = event_ranking(scored.event)
     assert exported == {r["receipt_code"]: r["rank"] for r in ranking["ideas"]}
+
+
+def test_the_long_reads_name_their_rows_without_a_subquery_beside_each_row(app, tmp_path, scored):
+    """At ten times the tour a subquery beside each of 252,000 sheets (the event's round) or
+    ideas matched to `IN (SELECT the event's ideas)` (a scan of every idea of the tour on
+    PostgreSQL) cost a second of the export: the round is named per event from one read of the
+    rounds (`judging.services.deciding_rounds`), an event's ideas by their event."""
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", remember)
+    try:
+        write_workbook(tmp_path / "e.xlsx", [scored.event])
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", remember)
+    sheets = [s for s in seen if "FROM score_sheets" in s and "rounds" in s.split("FROM", 1)[1]]
+    assert not sheets, sheets
+    assert not [s for s in seen if "ideas.id IN (SELECT ideas.id" in s]
