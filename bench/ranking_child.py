@@ -25,9 +25,13 @@ from pathlib import Path
 
 
 def _app(database_url: str):
+    """The app, in a process settled as a served one is (`extensions.settle_process`)."""
     from bench.server import seed_app
+    from extensions import settle_process
 
-    return seed_app(database_url, Path(tempfile.gettempdir()) / "ideathon-ranking-instance")
+    app = seed_app(database_url, Path(tempfile.gettempdir()) / "ideathon-ranking-instance")
+    settle_process()
+    return app
 
 
 def rank_everything() -> int:

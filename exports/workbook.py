@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time
 
 import rvgsrust_xlsxwriter as rx
 
-from exports.cells import clean_text, safe_text
+from exports.cells import FORMULA_TRIGGERS, clean_text, safe_text
 
 # Number formats by column kind.
 FORMATS = {
@@ -225,7 +225,15 @@ class Sheet:
         apart = []  # (column, value) of the cells written on their own
         for index, value in enumerate(cells):
             kind = type(value)
-            if kind is str:
+            if kind is str and value.isprintable() and not value.startswith(FORMULA_TRIGGERS):
+                # Most cells: one line of plain text, kept as it is (`safe_text`'s own rule).
+                length = len(value)
+                if length > CELL_TEXT_MAX:
+                    cells[index] = value[:CELL_TEXT_MAX]
+                    length = CELL_TEXT_MAX
+                if index < columns and content[index] is not None and length > content[index]:
+                    content[index] = length
+            elif kind is str:
                 text, risky = safe_text(value)
                 if len(text) > CELL_TEXT_MAX:
                     text = text[:CELL_TEXT_MAX]
@@ -239,8 +247,8 @@ class Sheet:
                 else:
                     cells[index] = text
             elif kind is float:
-                if value != value or value in _INFINITIES:
-                    cells[index] = None  # NaN and ±inf: no figure
+                if value - value:  # NaN and ±inf (x - x is 0.0 for every finite x): no figure
+                    cells[index] = None
             elif value is not None and kind is not int:
                 cells[index] = None
                 apart.append((index, value))

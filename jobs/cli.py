@@ -3,6 +3,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from extensions import settle_process
 from jobs.mail import send_pending
 from jobs.worker import run_worker, sweep
 
@@ -38,6 +39,7 @@ def worker_command(burst, interval, name):
         )
     with app.app_context():
         sweep()  # what waited while no worker ran (e.g. Redis was down)
+    settle_process()  # as a web worker is once the app is loaded
     run_worker(app, burst=burst, interval=interval, name=name)
 
 
