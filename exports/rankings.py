@@ -290,8 +290,16 @@ def _open_event(book, label, event: EventBlock, include_personal: bool):
     return ranking, matrix, comments
 
 
+def _fitted(values: Sequence, size: int) -> Sequence:
+    """`values` as `size` cells: cut, or completed with empty cells."""
+    if len(values) == size:
+        return values
+    return (list(values) + [None] * size)[:size]
+
+
 def _write_event(label, event: EventBlock, ranking, matrix, comments, include_personal) -> None:
     yes, no = label["yes"], label["no"]
+    criteria, judges, questions = len(event.criteria), len(event.judges), len(event.questions)
     for idea in event.ideas:
         row = [
             idea.rank,
@@ -303,16 +311,13 @@ def _write_event(label, event: EventBlock, ranking, matrix, comments, include_pe
         ]
         if include_personal:
             row += [idea.lead_phone, idea.lead_email]
-        means = list(idea.criterion_means) + [None] * (
-            len(event.criteria) - len(idea.criterion_means)
-        )
         row += [
             idea.budget,
             idea.raw,
             idea.score_100,
             idea.mean_z,
             event.method,
-            *means[: len(event.criteria)],
+            *_fitted(idea.criterion_means, criteria),
             idea.judges,
             yes if idea.winner else no,
             idea.override_reason,
@@ -321,13 +326,10 @@ def _write_event(label, event: EventBlock, ranking, matrix, comments, include_pe
             idea.women,
             idea.youth,
         ]
-        answers = list(idea.answers) + [None] * (len(event.questions) - len(idea.answers))
-        row += answers[: len(event.questions)]
+        row += _fitted(idea.answers, questions)
         ranking.append(row)
-        scores = list(idea.judge_scores) + [None] * (len(event.judges) - len(idea.judge_scores))
-        matrix.append(
-            [idea.rank, idea.receipt_code, idea.title, *scores[: len(event.judges)], idea.raw]
-        )
+        scores = _fitted(idea.judge_scores, judges)
+        matrix.append([idea.rank, idea.receipt_code, idea.title, *scores, idea.raw])
         if event.comments is None:
             for judge, text in idea.comments:
                 if text and text.strip():

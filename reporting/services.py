@@ -200,25 +200,44 @@ class _Tally:
     winners: set = field(default_factory=set)
 
     def add(self, event: Event, official: Results, ideas: dict) -> None:
-        rows = [r for r in official.rows if r.not_ranked_reason != NotRanked.CALIBRATION]
+        """The event's line and its share of the totals, in one pass over its results (its
+        calibration idea left out: it is the jury's warm-up, not an idea of the tour)."""
+        received = eligible = ranked = winners = 0
+        new = [0, 0, 0]  # received, eligible, ranked: the stops' own ideas (none carried)
+        for row in official.rows:
+            if row.not_ranked_reason == NotRanked.CALIBRATION:
+                continue
+            counted = row.not_ranked_reason not in NotRanked.EXCLUDED
+            received += 1
+            eligible += counted
+            ranked += row.ranked
+            if row.is_winner:
+                winners += 1
+                self.winners.add(_origin(ideas, row.idea_id))
+            idea = ideas.get(row.idea_id)
+            if idea is not None and not idea.is_calibration and idea.carried_from_id is None:
+                new[0] += 1
+                new[1] += counted
+                new[2] += row.ranked
+        budget = own_budget = 0
+        for idea in ideas.values():
+            if not idea.is_calibration:
+                budget += idea.budget_mad or 0
+                if idea.carried_from_id is None:
+                    own_budget += idea.budget_mad or 0
         self.lines[event.id] = EventSummary(
             name=_event_name(event),
             date=event.date,
             state=_state_label(event.state),
-            received=len(rows),
-            eligible=sum(1 for r in rows if r.not_ranked_reason not in NotRanked.EXCLUDED),
-            ranked=sum(1 for r in rows if r.ranked),
-            winners=sum(1 for r in rows if r.is_winner),
-            budget_total=sum(row.budget_mad or 0 for row in ideas.values()),
+            received=received,
+            eligible=eligible,
+            ranked=ranked,
+            winners=winners,
+            budget_total=budget,
         )
-        new = [r for r in rows if r.idea_id in ideas and ideas[r.idea_id].carried_from_id is None]
-        self.totals[0] += len(new)
-        self.totals[1] += sum(1 for r in new if r.not_ranked_reason not in NotRanked.EXCLUDED)
-        self.totals[2] += sum(1 for r in new if r.ranked)
-        self.totals[4] += sum(
-            row.budget_mad or 0 for row in ideas.values() if row.carried_from_id is None
-        )
-        self.winners |= {_origin(ideas, r.idea_id) for r in rows if r.is_winner}
+        for k in range(3):
+            self.totals[k] += new[k]
+        self.totals[4] += own_budget
 
 
 def _summary(events: list[Event], tally: _Tally) -> SummaryPart:
@@ -239,11 +258,23 @@ def _origin(ideas: dict, idea_id: int) -> int:
 
 
 class _PlaceNames:
-    """Places named in the workbook's language (Arabic names in an Arabic workbook); the
-    breakdowns read their labels with `.get(value, value)`."""
+    """Places named in a language (Arabic names in an Arabic workbook), each looked up once:
+    the breakdowns read their labels with `.get(value, value)` in the current language, the
+    sheets with `named(code, language)`."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, str], str] = {}
+
+    def named(self, code: str | None, language: str) -> str:
+        if not code:
+            return ""
+        name = self._names.get((code, language))
+        if name is None:
+            name = self._names[(code, language)] = place_name(code, language)
+        return name
 
     def get(self, code: str, default=None) -> str:
-        return place_name(code, current_language()) if code else default
+        return self.named(code, current_language()) if code else default
 
 
 PLACE_NAMES = _PlaceNames()
@@ -325,7 +356,7 @@ def _event_blocks(events, tally: _Tally, locale, include_personal) -> list[Event
     words = _Words(
         sector=_translated(SECTOR_LABELS),
         not_ranked=_translated(NOT_RANKED_LABELS),
-        place=lambda code: place_name(code, language) if code else "",
+        place=lambda code: PLACE_NAMES.named(code, language),
     )
     blocks = []
     for event in events:
@@ -451,7 +482,7 @@ def _idea_rows(
     official = results_of_events([event], keep=False, sheets={event.id: sheets})[event.id]
     block.method = str(METHOD_LABELS.get(official.method, official.method))
     ideas = _ideas(event.id, include_personal)
-    tally.add(event, official, {k: v for k, v in ideas.items() if not v.is_calibration})
+    tally.add(event, official, ideas)
     figures = _figures(sheets, jury)
     del sheets
     teams = counts_of(select(Idea.id).where(Idea.event_id == event.id))
@@ -467,6 +498,7 @@ def _idea_rows(
         if idea is None:
             continue
         means, scores = figures.get(result.idea_id, no_figures)
+        team = teams.get(idea.id)
         reason = result.not_ranked_reason if not result.ranked else None
         yield IdeaRow(
             rank=result.rank,
@@ -487,9 +519,9 @@ def _idea_rows(
             judge_scores=scores or [None] * len(jury.judges),
             lead_phone=idea.lead_phone if include_personal else None,
             lead_email=idea.lead_email if include_personal else None,
-            members=teams[idea.id].members if idea.id in teams else None,
-            women=teams[idea.id].women if idea.id in teams else None,
-            youth=teams[idea.id].youth if idea.id in teams else None,
+            members=team.members if team else None,
+            women=team.women if team else None,
+            youth=team.youth if team else None,
             answers=answers.get(idea.id, ()),
         )
 
