@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 from blinker import Namespace
@@ -65,9 +66,9 @@ FIGURE_NOTES = {
 }
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One idea's line of an event's results."""
+class ResultRow(NamedTuple):
+    """One idea's line of an event's results (a tuple: it never changes once made, and is
+    cheap to make by tens of thousands: a frozen dataclass took three times as long)."""
 
     idea_id: int
     receipt_code: str

@@ -26,19 +26,21 @@ def test_bank_and_reporting_read_judging_only_through_its_results_api(package):
     assert modules <= {"judging.results"}, modules
 
 
-def test_results_are_frozen_dataclasses():
+def test_results_never_change_once_made():
     row = results.ResultRow(
         idea_id=1, receipt_code="OUJ-AAAA", title="T", sector="agrifood", rank=1, is_winner=True,
         override_reason=None, ranked=True, not_ranked_reason=None, judges=3, score_100=60.0,
         mean_z=1.0, raw=70.0,
     )  # fmt: skip
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a row is a tuple
         row.rank = 2
     figures = results.Results(
         event_id=1, number=1, method="raw", validated_at=None, published_at=None, reason=None,
         provisional=False, rows=(row,),
     )  # fmt: skip
     assert figures.winners == [row] and figures.row(1) is row and not figures.amended
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        figures.rows = ()
 
 
 def test_one_label_per_figure_in_each_language(app):
