@@ -62,21 +62,29 @@ def test_export_memory_grows_only_with_one_events_ideas(tmp_path):
     assert (large - small) / (300 - 30) < 3000, (small, large)
 
 
-def test_marks_and_comments_are_read_one_event_at_a_time(app, tmp_path, scored):
-    """The long reads (each sheet's figures, the comments) name one event each: what a process
-    holds is one event's rows, never the tour's (the heap tests above measure it)."""
+def _export_statements(event, path) -> list[str]:
+    """The SQL statements an export of `event` runs, each on one line."""
     seen = []
 
     def remember(conn, cursor, statement, parameters, context, executemany):
-        if "ORDER BY score_sheets.idea_id" in statement:  # marks, comments: idea after idea
-            seen.append(statement)
+        seen.append(" ".join(statement.split()))
 
     engine = db.engine
     sa_event.listen(engine, "before_cursor_execute", remember)
     try:
-        write_workbook(tmp_path / "e.xlsx", [scored.event])
+        write_workbook(path, [event])
     finally:
         sa_event.remove(engine, "before_cursor_execute", remember)
+    return seen
+
+
+def test_marks_and_comments_are_read_one_event_at_a_time(app, tmp_path, scored):
+    """The long reads (each sheet's figures, the comments) name one event each: what a process
+    holds is one event's rows, never the tour's (the heap tests above measure it)."""
+    seen = [
+        s for s in _export_statements(scored.event, tmp_path / "e.xlsx")
+        if "ORDER BY score_sheets.idea_id" in s  # marks, comments: idea after idea
+    ]  # fmt: skip
     assert len(seen) == 2  # the sheets' figures, then the comments
     for statement in seen:
         assert "score_sheets.event_id = " in statement and " IN (" not in statement
@@ -89,18 +97,10 @@ def test_an_events_sheets_are_read_once_for_its_figures_and_its_ranking(app, tmp
     from judging.services import event_ranking
 
     app.extensions.pop("judging.sheet_cache", None)  # nothing kept from an earlier ranking
-    seen = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if "score_sheets.score," in statement:  # a read of S_ij: the figures or the ranking
-            seen.append(statement)
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", remember)
-    try:
-        write_workbook(tmp_path / "e.xlsx", [scored.event])
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", remember)
+    seen = [
+        s for s in _export_statements(scored.event, tmp_path / "e.xlsx")
+        if "score_sheets.score," in s  # a read of S_ij: the figures or the ranking
+    ]  # fmt: skip
     assert len(seen) == 1, seen
 
     from openpyxl import load_workbook
@@ -118,17 +118,7 @@ def test_the_long_reads_name_their_rows_without_a_subquery_beside_each_row(app, 
     ideas matched to `IN (SELECT the event's ideas)` (a scan of every idea of the tour on
     PostgreSQL) cost a second of the export: the round is named per event from one read of the
     rounds (`judging.services.deciding_rounds`), an event's ideas by their event."""
-    seen = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", remember)
-    try:
-        write_workbook(tmp_path / "e.xlsx", [scored.event])
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", remember)
+    seen = _export_statements(scored.event, tmp_path / "e.xlsx")
     sheets = [s for s in seen if "FROM score_sheets" in s and "rounds" in s.split("FROM", 1)[1]]
     assert not sheets, sheets
     assert not [s for s in seen if "ideas.id IN (SELECT ideas.id" in s]
