@@ -211,6 +211,7 @@ class RankedColumns:
     rank_normalised: list[int | None]
     ranked: list[bool]
     reason: list[str | None]
+    position: list[int]  # where each idea stands in the ideas given to `rank_columns`
 
     def rows(self):
         """One tuple per idea, in the order of `IdeaResult`'s fields."""
@@ -279,7 +280,7 @@ def rank_columns(
         for k in range(width)
     ]
     # The same per idea of `ideas`, in their order (NaN and 0 for an idea without a sheet).
-    wanted = np.array([idea.id for idea in ideas], dtype=np.int64)
+    wanted = np.fromiter((idea[0] for idea in ideas), dtype=np.int64, count=len(ideas))
     at = np.searchsorted(idea_ids, wanted)
     found = at < size
     found[found] = idea_ids[at[found]] == wanted[found]
@@ -288,7 +289,7 @@ def rank_columns(
     raw_i = np.where(found, raw[at] if size else np.nan, np.nan)
     mean_z_i = np.where(found, mean_z[at] if size else np.nan, np.nan)
     marks_i = [np.where(found, t[at] if size else np.nan, np.nan) for t in tiebreaks]
-    excluded = np.array([bool(idea.excluded) for idea in ideas], dtype=bool)
+    excluded = np.fromiter((idea[1] is not None for idea in ideas), dtype=bool, count=len(ideas))
     ranked = ~excluded & (n >= min_judges) & (n > 0)
     ranks = {
         by_method: _competition_ranks(
@@ -302,31 +303,27 @@ def rank_columns(
     order = np.lexsort((wanted, np.where(ranked, chosen, 0), ~ranked))  # ranked by rank, then
     score_100 = np.clip(50.0 + 10.0 * mean_z_i, 0.0, 100.0)
 
-    # Every column in the final order, as Python values (None where an idea has no sheet).
-    order_l = order.tolist()
+    # Every column in the final order, as Python values (None where an idea has no sheet, or
+    # no rank): set on object columns, not idea by idea.
     ranked_o = ranked[order]
-    rank_columns = [
-        np.where(ranked_o, r[order], 0).tolist()
-        for r in (chosen, ranks[RankingMethod.RAW], ranks[RankingMethod.NORMALISED])
-    ]
-    figures = [c[order].tolist() for c in (raw_i, mean_z_i, score_100)]
-    marks_o = list(zip(*(m[order].tolist() for m in marks_i), strict=True)) if width else None
-    judges_o = n[order].tolist()
-    ranked_l = ranked_o.tolist()
-    reasons = [None] * len(order_l)
-    tiebreak_column = marks_o or [()] * len(order_l)
-    for k, position in enumerate(order_l):
-        if not ranked_l[k]:
-            reasons[k] = ideas[position].excluded or NotRanked.TOO_FEW_JUDGES
-            for column in rank_columns:
-                column[k] = None
-        if not judges_o[k]:
-            for column in figures:
-                column[k] = None
+    unranked = ~ranked_o
+    unscored = n[order] == 0
+    rank_columns = [_in_order(r, order, unranked) for r in (chosen, ranks[RankingMethod.RAW])]
+    rank_columns.append(_in_order(ranks[RankingMethod.NORMALISED], order, unranked))
+    figures = [_in_order(c, order, unscored) for c in (raw_i, mean_z_i, score_100)]
+    positions = order.tolist()
+    if width:
+        tiebreak_column = list(zip(*(m[order].tolist() for m in marks_i), strict=True))
+        for k in np.flatnonzero(unscored).tolist():
             tiebreak_column[k] = ()
+    else:
+        tiebreak_column = [()] * len(positions)
+    reasons = [None] * len(positions)
+    for k in np.flatnonzero(unranked).tolist():
+        reasons[k] = ideas[positions[k]].excluded or NotRanked.TOO_FEW_JUDGES
     columns = RankedColumns(
         idea_id=wanted[order].tolist(),
-        judges=judges_o,
+        judges=n[order].tolist(),
         raw=figures[0],
         mean_z=figures[1],
         score_100=figures[2],
@@ -334,8 +331,9 @@ def rank_columns(
         rank=rank_columns[0],
         rank_raw=rank_columns[1],
         rank_normalised=rank_columns[2],
-        ranked=ranked_l,
+        ranked=ranked_o.tolist(),
         reason=reasons,
+        position=positions,
     )
 
     stats = []
@@ -364,6 +362,13 @@ def rank_columns(
                 stat.spearman = spearman(data.scores[own], others[own])
         stats.append(stat)
     return columns, stats
+
+
+def _in_order(values: np.ndarray, order: np.ndarray, blank: np.ndarray) -> list:
+    """`values` in `order` as Python numbers, None where `blank` (in that order)."""
+    column = values[order].astype(object)
+    column[blank] = None
+    return column.tolist()
 
 
 def round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:

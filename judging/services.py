@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 from itertools import chain, compress
+from operator import itemgetter
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
@@ -753,19 +754,25 @@ def criterion_specs(rubric: Rubric | None) -> list[scoring.CriterionSpec]:
     ]
 
 
-def _exclusion(idea_row, shortlist: set[int] | None = None) -> NotRanked | None:
-    """Why an idea row (id, event, code, title, sector, is_calibration, duplicate_of_id,
-    eligibility) is left out of the ranking, if it is (`shortlist`: the pitch round's)."""
-    idea_id, _event, _code, _title, _sector, calibration, duplicate_of, eligibility = idea_row
-    if calibration:
-        return NotRanked.CALIBRATION
-    if duplicate_of is not None:
-        return NotRanked.DUPLICATE
-    if eligibility == Eligibility.INELIGIBLE:
-        return NotRanked.INELIGIBLE
-    if shortlist is not None and idea_id not in shortlist:
-        return NotRanked.NOT_SHORTLISTED
-    return None
+def _exclusions(idea_rows, shortlist: set[int] | None = None) -> list[NotRanked | None]:
+    """Why each idea row (id, event, code, title, sector, is_calibration, duplicate_of_id,
+    eligibility) is left out of the ranking, if it is (`shortlist`: the pitch round's), in one
+    pass: an enum member's lookup, idea by idea, cost as much as the rest of the test."""
+    calibration, duplicate = NotRanked.CALIBRATION, NotRanked.DUPLICATE
+    ineligible, unlisted = NotRanked.INELIGIBLE, NotRanked.NOT_SHORTLISTED
+    refused = Eligibility.INELIGIBLE
+    return [
+        calibration
+        if row[5]
+        else duplicate
+        if row[6] is not None
+        else ineligible
+        if row[7] == refused
+        else unlisted
+        if shortlist is not None and row[0] not in shortlist
+        else None
+        for row in idea_rows
+    ]
 
 
 def _rounds_of(event_ids: list[int], written: bool) -> tuple[dict[int, Round], dict[int, Round]]:
@@ -864,7 +871,6 @@ def rankings_for_events(
             e,
             ideas_by_event[e.id],
             sheets[e.id],
-            specs[e.id],
             consistency,
             shortlist=shortlists[e.id] if e.id in pitch else None,
             triage=e.id in triage and e.id not in pitch,
@@ -950,22 +956,25 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
         ScoreSheet.score.is_not(None),
     )
     # Read in blocks of the driver's plain tuples: only the float table is kept, never a tuple
-    # per sheet (21,000 sheets for an event at ten times the tour).
+    # per sheet (21,000 sheets for an event at ten times the tour). The sheet's id rides in the
+    # table's last column (exact: ids stay far below 2**53); its `updated_at` is only compared.
     result = connection.execute(query)
-    width = len(columns)
+    width = len(columns) + 1
+    numbers, stamp = itemgetter(slice(0, width)), itemgetter(-1)
     blocks, read = [], defaultdict(list)  # read: event → its rows' [count, Σ id, min, max, latest]
     while rows := result.cursor.fetchmany(SHEET_BLOCK):  # the driver's plain tuples
         block = np.fromiter(  # one float column per value (None → NaN), no object per row
-            chain.from_iterable(row[:width] for row in rows),
-            dtype=np.float64,
-            count=len(rows) * width,
+            chain.from_iterable(map(numbers, rows)), dtype=np.float64, count=len(rows) * width
         ).reshape(len(rows), width)
         blocks.append(block)
-        ids = np.fromiter((row[-2] for row in rows), dtype=np.int64, count=len(rows))
-        stamps = [row[-1] for row in rows]
-        for event_id in np.unique(block[:, 0]):
+        in_block = np.unique(block[:, 0])
+        if len(in_block) == 1:  # the usual block: the rows come event by event
+            _add_to_key(read[int(in_block[0])], block[:, -1], max(map(stamp, rows)))
+            continue
+        stamps = list(map(stamp, rows))
+        for event_id in in_block:
             mask = block[:, 0] == event_id
-            _add_to_key(read[int(event_id)], ids[mask], max(compress(stamps, mask)))
+            _add_to_key(read[int(event_id)], block[mask, -1], max(compress(stamps, mask)))
     result.close()
     table = np.concatenate(blocks) if blocks else np.empty((0, width))
     return {
@@ -984,6 +993,7 @@ def _add_to_key(key: list, ids, latest) -> None:
     """Adds a block of an event's sheets read (their ids, their latest `updated_at`) to its
     fingerprint, as `_sheet_fingerprints` computes it: [number of sheets, sum, least and
     greatest of their ids, latest `updated_at`]."""
+    ids = ids.astype(np.int64)
     count, total, low, high = len(ids), int(ids.sum()), int(ids.min()), int(ids.max())
     if not key:
         key.extend((count, total, low, high, latest))
@@ -1058,54 +1068,43 @@ def event_ranking(event: Event, *, consistency: bool = False, written: bool = Fa
 
 
 def _ranking_data(
-    event: Event, idea_rows, sheets, specs, consistency: bool = True, shortlist=None, triage=False
+    event: Event, idea_rows, sheets, consistency: bool = True, shortlist=None, triage=False
 ) -> dict:
     """`triage`: round 1 scored by the organisers' triage, where one sheet ranks an idea (a
     triage is often one or two organisers' work, the jury's minimum is not theirs)."""
     method = event.effective_ranking_method
     min_judges = 1 if triage else event.min_judges
+    excluded = _exclusions(idea_rows, shortlist)
     columns, judge_stats = scoring.rank_columns(
-        [scoring.IdeaSpec(r[0], _exclusion(r, shortlist)) for r in idea_rows],
+        list(
+            map(scoring.IdeaSpec._make, zip(map(itemgetter(0), idea_rows), excluded, strict=True))
+        ),
         sheets,
         method=method,
         min_judges=min_judges,
         consistency=consistency,
     )
-    info = {r[0]: r for r in idea_rows}  # id, event, receipt code, title, sector, ...
-    tiebreak_keys = [c.key for c in scoring.tiebreak_criteria(specs)]
-    ideas = []
-    for (
-        idea_id,
-        judges,
-        raw,
-        mean_z,
-        score_100,
-        marks,
-        rank,
-        rank_raw,
-        rank_normalised,
-        ranked,
-        reason,
-    ) in columns.rows():
-        row = info[idea_id]
-        ideas.append(
-            {
-                "idea_id": idea_id,
-                "receipt_code": row[2],
-                "title": row[3],
-                "sector": row[4],
-                "judges": judges,
-                "raw": raw,
-                "mean_z": mean_z,
-                "score_100": score_100,
-                "rank": rank,
-                "rank_raw": rank_raw,
-                "rank_normalised": rank_normalised,
-                "ranked": ranked,
-                "reason": reason,
-                "tiebreaks": dict(zip(tiebreak_keys, marks, strict=False)),
-            }
-        )
+    ideas = [
+        {
+            "idea_id": idea_id,
+            "receipt_code": row[2],
+            "title": row[3],
+            "sector": row[4],
+            "judges": judges,
+            "raw": raw,
+            "mean_z": mean_z,
+            "score_100": score_100,
+            "rank": rank,
+            "rank_raw": rank_raw,
+            "rank_normalised": rank_normalised,
+            "ranked": ranked,
+            "reason": reason,
+        }
+        for row, (
+            idea_id, judges, raw, mean_z, score_100, _tiebreaks, rank, rank_raw, rank_normalised,
+            ranked, reason,
+        ) in zip(map(idea_rows.__getitem__, columns.position), columns.rows(), strict=True)
+    ]  # fmt: skip
     judges = [
         {
             "judge_id": s.judge_id,
