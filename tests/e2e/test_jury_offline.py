@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.e2e.test_judge_journey import _judge_with_sheets, _sheet_state
+from tests.e2e.test_offline_hall import go_offline, go_online
 
 KEPT = """async (ids) => {
   const names = (await caches.keys()).filter(n => n.startsWith("ideathon-pages-"));
@@ -85,7 +86,7 @@ def _offline_journey(live, new_page, shot, lang, *, close_judging=False):
     _sign_in_and_keep(page, token, sheet_ids, lang)
     shot(page, "list-online")
 
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.reload()  # the tablet's copy of the list
     assert page.locator("#offline-banner").is_visible()
     shot(page, "list-offline")
@@ -114,7 +115,7 @@ def _offline_journey(live, new_page, shot, lang, *, close_judging=False):
 
     if close_judging:
         live.run(lambda: _close_judging(sheet_ids[0]))
-    page.context.set_offline(False)
+    go_online(page.context)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _until(page, "() => document.getElementById('jury-sync').dataset.pending === '0'")
     shot(page, "back-online")
