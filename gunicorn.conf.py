@@ -24,7 +24,7 @@ graceful_timeout = 5
 
 def post_worker_init(worker):
     """Each worker, once it has loaded the app: its startup objects leave the collector's
-    sight (`app.settle_process`)."""
+    sight (`extensions.settle_process`)."""
     from extensions import settle_process
 
     settle_process()

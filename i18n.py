@@ -117,6 +117,13 @@ def localized(values: dict | None, lang: str | None = None) -> Localized:
     return Localized("", lang, lang)
 
 
+def translated(labels: dict) -> dict:
+    """A dict of lazy labels translated once, for a template that shows one per row or cell of
+    a long table: a lazy string is translated anew each time it is shown (350 times on the
+    progress page's matrix)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def marked(text) -> Markup:
     """Template filter: a `Localized` name with its fallback mark; any other text escaped."""
     if isinstance(text, Localized):

@@ -30,7 +30,7 @@ from core.offline import available_offline
 from core.privacy import shows_personal_data
 from core.routing import database_id
 from extensions import db
-from i18n import current_language, template_language
+from i18n import current_language, template_language, translated
 from judging import (
     audit_log,
     calibration,
@@ -105,7 +105,7 @@ def my_events():
             }
         )
     return render_template(
-        "judging/my_events.html", events=events, labels=services.SHEET_STATE_LABELS
+        "judging/my_events.html", events=events, labels=translated(services.SHEET_STATE_LABELS)
     )
 
 
@@ -277,8 +277,8 @@ def progress(slug: str):
         conflicts=services.event_conflicts(event),
         tablets=offline.unsynced_tablets(event),
         refused=offline.refused_actions(event),
-        labels=services.SHEET_STATE_LABELS,
-        removal_labels=services.REMOVAL_LABELS,
+        labels=translated(services.SHEET_STATE_LABELS),
+        removal_labels=translated(services.REMOVAL_LABELS),
         unchecked=None if event.judging_closed else unchecked_warning(event),
     )
 
@@ -317,7 +317,7 @@ def calibration_page(slug: str):
         "judging/calibration.html",
         event=event,
         figures=calibration.calibration_figures(event),
-        labels=services.SHEET_STATE_LABELS,
+        labels=translated(services.SHEET_STATE_LABELS),
     )
 
 
