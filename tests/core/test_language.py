@@ -108,3 +108,21 @@ def test_every_language_switch_offers_english_and_pages_render_in_english(client
     switch = kiosk.split('class="lang-switch', 1)[1].split("</form>", 1)[0]
     assert all(f'value="{code}"' in switch for code in ("ar", "fr", "en"))
     assert "Send my idea" in kiosk
+
+
+def test_labels_handed_to_a_long_table_are_translated_once_in_the_readers_language(app):
+    """`i18n.translated`: the progress matrix shows a sheet state's label in each of its cells;
+    the view hands the template plain strings, already in the reader's language."""
+    from flask_babel import force_locale
+
+    from i18n import translated
+    from judging.services import SHEET_STATE_LABELS
+
+    with app.test_request_context("/"), force_locale("ar"):
+        labels = translated(SHEET_STATE_LABELS)
+        arabic = {key: str(label) for key, label in SHEET_STATE_LABELS.items()}
+    with app.test_request_context("/"), force_locale("fr"):
+        french = {key: str(label) for key, label in SHEET_STATE_LABELS.items()}
+    assert labels == arabic and set(labels) == set(SHEET_STATE_LABELS)
+    assert all(type(label) is str for label in labels.values())  # not lazy: fixed once
+    assert labels != french  # the reader's language, not the default one
