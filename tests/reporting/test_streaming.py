@@ -105,8 +105,11 @@ def test_an_events_sheets_are_read_once_for_its_figures_and_its_ranking(app, tmp
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(tmp_path / "e.xlsx", read_only=True).worksheets[1]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(tmp_path / "e.xlsx", read_only=True)  # keeps the file open until closed
+    try:
+        rows = list(book.worksheets[1].iter_rows(values_only=True))
+    finally:
+        book.close()
     header = next(k for k, row in enumerate(rows) if row and row[0] == "Rang")
     exported = {row[1]: row[0] for row in rows[header + 1 :] if row and row[1]}
     ranking = event_ranking(scored.event)
