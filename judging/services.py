@@ -801,7 +801,10 @@ def rankings_for_events(
     changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
     fingerprint of its submitted sheets, one small query asked when some are kept (`keep=False`:
     what is read is not kept, for a whole-tour export that reads each event once). The ideas are
-    read every time; the judges' consistency figures (Spearman) are computed only when asked.
+    read every time; the ranking made from kept sheets is kept beside them, and served again
+    while the ideas' rows, the shortlist and the event's method, minimum and number of winners
+    are the same (each caller gets its own copy). The judges' consistency figures (Spearman) are
+    computed only when asked.
     An event whose pitch round has started is ranked on it, over its shortlist (the others are
     "not shortlisted"), unless `written` asks for round 1's ranking. `sheets`: {event: (specs,
     sheet columns)} already read by the caller (`judging.results.sheet_table`), used as they
@@ -866,16 +869,35 @@ def rankings_for_events(
     ideas_by_event = defaultdict(list)
     for row in idea_rows:
         ideas_by_event[row[1]].append(row)
+    rankings = {}
+    for e in events:
+        shortlist = frozenset(shortlists[e.id]) if e.id in pitch else None
+        is_triage = e.id in triage and e.id not in pitch
+        # Everything else the ranking is made from: with the kept sheets (the same object) and
+        # the same idea rows, it is the ranking made last time.
+        inputs = (
+            ideas_by_event[e.id], shortlist, is_triage, consistency, e.slug,
+            e.effective_ranking_method, e.min_judges, e.winners_count,
+        )  # fmt: skip
+        slot = (e.id, written)
+        ranking = cache.ranking(slot, sheets[e.id], inputs) if keep and e.id not in given else None
+        if ranking is None:
+            ranking = _ranking_data(
+                e, ideas_by_event[e.id], sheets[e.id], consistency, shortlist, is_triage
+            )
+            if keep and e.id not in given:
+                cache.keep_ranking(slot, sheets[e.id], inputs, ranking)
+        rankings[e.id] = _own_copy(ranking)
+    return rankings
+
+
+def _own_copy(ranking: dict) -> dict:
+    """A ranking the caller may change (the deliberation marks its rows, the calibration its
+    judges): the one kept is shared by the next calls and never changed."""
     return {
-        e.id: _ranking_data(
-            e,
-            ideas_by_event[e.id],
-            sheets[e.id],
-            consistency,
-            shortlist=shortlists[e.id] if e.id in pitch else None,
-            triage=e.id in triage and e.id not in pitch,
-        )
-        for e in events
+        **ranking,
+        "ideas": [dict(row) for row in ranking["ideas"]],
+        "judges": [dict(row) for row in ranking["judges"]],
     }
 
 
@@ -1007,8 +1029,8 @@ def _add_to_key(key: list, ids, latest) -> None:
 
 class _SheetCache:
     """Each event's sheet columns as last read (a slot per event and round ranked: `(event id,
-    written)`), under their fingerprint, in this process (one
-    per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
+    written)`), under their fingerprint, with the rankings made from them (`ranking`), in this
+    process (one per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
     at 3,000 ideas: an export of the whole tour keeps none, see `keep`); the oldest read goes
     first."""
 
@@ -1043,9 +1065,25 @@ class _SheetCache:
             column.flags.writeable = False  # shared by later calls: never changed in place
         with self._lock:
             self._entries.pop(self._where(slot), None)
-            self._entries[self._where(slot)] = (key, sheets)
+            self._entries[self._where(slot)] = (key, sheets, {})
             while len(self._entries) > self.SIZE:
                 del self._entries[next(iter(self._entries))]
+
+    def ranking(self, slot: tuple, sheets, inputs: tuple) -> dict | None:
+        """The ranking made from these kept sheets (this very object, so the same rows) and
+        these other `inputs` (the event's idea rows, shortlist, method…), if one was kept."""
+        with self._lock:
+            found = self._entries.get(self._where(slot))
+            if found is None or found[1] is not sheets:
+                return None
+            kept = found[2].get(inputs[3])  # one per `consistency`
+        return kept[1] if kept is not None and kept[0] == inputs else None
+
+    def keep_ranking(self, slot: tuple, sheets, inputs: tuple, ranking: dict) -> None:
+        with self._lock:
+            found = self._entries.get(self._where(slot))
+            if found is not None and found[1] is sheets:
+                found[2][inputs[3]] = (inputs, ranking)
 
 
 def _sheet_arrays(event: Event, table, tiebreaks: int) -> scoring.SheetArrays:

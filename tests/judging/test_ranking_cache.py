@@ -144,3 +144,91 @@ def test_sheets_read_by_the_caller_rank_only_for_the_specs_they_were_read_for(ap
     )
     assert _reads_sheets(statements)
     assert ranked == expected
+
+
+def _counting_rankings(monkeypatch) -> list:
+    """The rankings made (`_ranking_data` calls) from now on."""
+    made = []
+    make = services._ranking_data
+
+    def counted(*args, **kwargs):
+        made.append(args[0].id)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_ranking_data", counted)
+    return made
+
+
+def test_the_ranking_is_made_once_while_nothing_it_reads_changes(app, monkeypatch):
+    """The progress and deliberation pages ask for the same ranking at every load: made from
+    the kept sheets once, then served again (a copy each time) until something changes."""
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    fill(sheet_of(ideas[1], judges[1]), 2)
+    made = _counting_rankings(monkeypatch)
+    first = services.event_ranking(event, consistency=True)
+    assert services.event_ranking(event, consistency=True) == first
+    assert made == [event.id]
+    services.event_ranking(event)  # without the consistency figures: another ranking
+    services.event_ranking(event)
+    assert made == [event.id, event.id]
+    fill(sheet_of(ideas[1], judges[0]), 4)  # a sheet: made again
+    services.event_ranking(event, consistency=True)
+    assert len(made) == 3
+
+
+def test_a_kept_ranking_is_never_changed_by_its_callers(app):
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    first = services.event_ranking(event, consistency=True)
+    expected = services.event_ranking(event, consistency=True)
+    first["ideas"][0]["rank"] = 99  # what the deliberation and the calibration do to theirs
+    first["judges"][0]["far"] = True
+    first["ideas"].pop()
+    assert services.event_ranking(event, consistency=True) == expected
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "eligibility", "duplicate", "calibration", "method", "min_judges", "winners_count",
+        "title",
+    ],
+)  # fmt: skip
+def test_what_the_ranking_reads_beside_the_sheets_shows_at_once(app, change):
+    """No sheet changes, yet the ranking must: an idea left out or back, the event's method,
+    minimum of judges or number of winners, an idea's title."""
+    from submissions.states import Eligibility
+
+    event, ideas, judges = build_judging(n_ideas=2, n_judges=2, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    fill(sheet_of(ideas[0], judges[1]), 3)
+    fill(sheet_of(ideas[1], judges[0]), 2)
+    before = services.event_ranking(event)
+    row = lambda ranking, idea: next(r for r in ranking["ideas"] if r["idea_id"] == idea.id)  # noqa: E731
+    if change == "eligibility":
+        ideas[0].eligibility = Eligibility.INELIGIBLE
+    elif change == "duplicate":
+        ideas[0].duplicate_of_id = ideas[1].id
+    elif change == "calibration":
+        ideas[0].is_calibration = True
+    elif change == "method":
+        event.ranking_method = "normalised" if before["method"] == "raw" else "raw"
+    elif change == "min_judges":
+        event.min_judges = 2
+    elif change == "winners_count":
+        event.winners_count = before["winners_count"] + 1
+    else:
+        ideas[0].title = "Un autre titre"
+    db.session.commit()
+    after = services.event_ranking(event)
+    if change in ("eligibility", "duplicate", "calibration"):
+        assert row(before, ideas[0])["ranked"] and not row(after, ideas[0])["ranked"]
+    elif change == "method":
+        assert after["method"] != before["method"]
+    elif change == "min_judges":
+        assert row(before, ideas[1])["ranked"] and not row(after, ideas[1])["ranked"]
+    elif change == "winners_count":
+        assert after["winners_count"] == before["winners_count"] + 1
+    else:
+        assert row(after, ideas[0])["title"] == "Un autre titre"
