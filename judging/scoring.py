@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import is_not
@@ -236,21 +236,29 @@ def rank_event(
 ) -> Ranking:
     """Rank one event's ideas from its submitted sheets (see the module's docstring).
     consistency=False skips the judges' Spearman figures (not needed to rank)."""
+    ideas = list(ideas)
     columns, judges = rank_columns(
-        ideas, sheets, method=method, min_judges=min_judges, consistency=consistency
+        [idea.id for idea in ideas],
+        [idea.excluded for idea in ideas],
+        sheets,
+        method=method,
+        min_judges=min_judges,
+        consistency=consistency,
     )
     return Ranking(method=method, ideas=[IdeaResult(*row) for row in columns.rows()], judges=judges)
 
 
 def rank_columns(
-    ideas: Iterable[IdeaSpec],
+    idea_ids: Sequence[int],
+    excluded: Sequence[NotRanked | None],
     sheets: Iterable[SheetScore] | SheetArrays,
     *,
     method: str = RankingMethod.RAW,
     min_judges: int = 2,
     consistency: bool = True,
 ) -> tuple[RankedColumns, list[JudgeStats]]:
-    """`rank_event` as columns, and the judges' figures.
+    """`rank_event` as columns, and the judges' figures: the ideas given as columns too (their
+    ids, and why each is left out if it is), no tuple per idea.
 
     The sums run over the sheets in their order, one after the other, as a loop would add them
     (numpy's `bincount`), so that scores are the same to the last bit whatever the order of
@@ -258,7 +266,6 @@ def rank_columns(
     if RankingMethod.parse(method) is None:
         raise ValueError(f"unknown ranking method {method!r}")
     data = sheets if isinstance(sheets, SheetArrays) else SheetArrays.of(sheets)
-    ideas = list(ideas)
 
     # Per judge: μ_j, σ_j over every sheet the judge submitted in the event.
     judge_ids, judge_of = _factorise(data.judge_ids)
@@ -272,8 +279,8 @@ def rank_columns(
     z = np.divide(deviation, sd, out=np.zeros_like(deviation), where=sd > 0)
 
     # Per idea: number of sheets, Σ S, Σ z, Σ tie-break marks.
-    idea_ids, idea_of = np.unique(data.idea_ids, return_inverse=True)
-    size = len(idea_ids)
+    scored_ids, idea_of = _factorise(data.idea_ids)
+    size = len(scored_ids)
     count = np.bincount(idea_of, minlength=size)
     total = np.bincount(idea_of, weights=data.scores, minlength=size)
     raw = total / np.maximum(count, 1)
@@ -283,19 +290,18 @@ def rank_columns(
         np.bincount(idea_of, weights=data.tiebreaks[:, k], minlength=size) / np.maximum(count, 1)
         for k in range(width)
     ]
-    # The same per idea of `ideas`, in their order (NaN and 0 for an idea without a sheet).
-    given_ids, given_reasons = zip(*ideas, strict=True) if ideas else ((), ())
-    wanted = np.fromiter(given_ids, dtype=np.int64, count=len(ideas))
-    at = np.searchsorted(idea_ids, wanted)
+    # The same per idea given (`idea_ids`), in their order (NaN and 0 for one without a sheet).
+    wanted = np.fromiter(idea_ids, dtype=np.int64, count=len(idea_ids))
+    at = np.searchsorted(scored_ids, wanted)
     found = at < size
-    found[found] = idea_ids[at[found]] == wanted[found]
+    found[found] = scored_ids[at[found]] == wanted[found]
     at = np.where(found, at, 0)
     n = np.where(found, count[at] if size else 0, 0)
     raw_i = np.where(found, raw[at] if size else np.nan, np.nan)
     mean_z_i = np.where(found, mean_z[at] if size else np.nan, np.nan)
     marks_i = [np.where(found, t[at] if size else np.nan, np.nan) for t in tiebreaks]
-    excluded = np.fromiter(map(is_not, given_reasons, repeat(None)), dtype=bool, count=len(ideas))
-    ranked = ~excluded & (n >= min_judges) & (n > 0)
+    left_out = np.fromiter(map(is_not, excluded, repeat(None)), dtype=bool, count=len(excluded))
+    ranked = ~left_out & (n >= min_judges) & (n > 0)
     ranks = {
         by_method: _competition_ranks(
             wanted, ranked, mean_z_i if by_method == RankingMethod.NORMALISED else raw_i, marks_i
@@ -325,7 +331,7 @@ def rank_columns(
         tiebreak_column = [()] * len(positions)
     reasons = [None] * len(positions)
     for k in np.flatnonzero(unranked).tolist():
-        reasons[k] = ideas[positions[k]].excluded or NotRanked.TOO_FEW_JUDGES
+        reasons[k] = excluded[positions[k]] or NotRanked.TOO_FEW_JUDGES
     columns = RankedColumns(
         idea_id=wanted[order].tolist(),
         judges=n[order].tolist(),

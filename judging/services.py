@@ -880,25 +880,13 @@ def rankings_for_events(
             e.effective_ranking_method, e.min_judges, e.winners_count,
         )  # fmt: skip
         slot = (e.id, written)
-        ranking = cache.ranking(slot, sheets[e.id], inputs) if keep and e.id not in given else None
-        if ranking is None:
-            ranking = _ranking_data(
-                e, ideas_by_event[e.id], sheets[e.id], consistency, shortlist, is_triage
-            )
+        made = cache.ranking(slot, sheets[e.id], inputs) if keep and e.id not in given else None
+        if made is None:
+            made = _rank(e, ideas_by_event[e.id], sheets[e.id], consistency, shortlist, is_triage)
             if keep and e.id not in given:
-                cache.keep_ranking(slot, sheets[e.id], inputs, ranking)
-        rankings[e.id] = _own_copy(ranking)
+                cache.keep_ranking(slot, sheets[e.id], inputs, made)
+        rankings[e.id] = _ranking_data(made)
     return rankings
-
-
-def _own_copy(ranking: dict) -> dict:
-    """A ranking the caller may change (the deliberation marks its rows, the calibration its
-    judges): the one kept is shared by the next calls and never changed."""
-    return {
-        **ranking,
-        "ideas": [dict(row) for row in ranking["ideas"]],
-        "judges": [dict(row) for row in ranking["judges"]],
-    }
 
 
 def _sheet_fingerprints(
@@ -1069,9 +1057,9 @@ class _SheetCache:
             while len(self._entries) > self.SIZE:
                 del self._entries[next(iter(self._entries))]
 
-    def ranking(self, slot: tuple, sheets, inputs: tuple) -> dict | None:
-        """The ranking made from these kept sheets (this very object, so the same rows) and
-        these other `inputs` (the event's idea rows, shortlist, method…), if one was kept."""
+    def ranking(self, slot: tuple, sheets, inputs: tuple) -> tuple | None:
+        """The ranking made (`_rank`) from these kept sheets (this very object, so the same
+        rows) and these other `inputs` (the event's idea rows, shortlist, method…), if kept."""
         with self._lock:
             found = self._entries.get(self._where(slot))
             if found is None or found[1] is not sheets:
@@ -1079,7 +1067,7 @@ class _SheetCache:
             kept = found[2].get(inputs[3])  # one per `consistency`
         return kept[1] if kept is not None and kept[0] == inputs else None
 
-    def keep_ranking(self, slot: tuple, sheets, inputs: tuple, ranking: dict) -> None:
+    def keep_ranking(self, slot: tuple, sheets, inputs: tuple, ranking: tuple) -> None:
         with self._lock:
             found = self._entries.get(self._where(slot))
             if found is not None and found[1] is sheets:
@@ -1105,23 +1093,41 @@ def event_ranking(event: Event, *, consistency: bool = False, written: bool = Fa
     return rankings_for_events([event], consistency=consistency, written=written)[event.id]
 
 
-def _ranking_data(
+def _rank(
     event: Event, idea_rows, sheets, consistency: bool = True, shortlist=None, triage=False
-) -> dict:
-    """`triage`: round 1 scored by the organisers' triage, where one sheet ranks an idea (a
+) -> tuple:
+    """The event's ranking as made, kept as it is (`_SheetCache.keep_ranking`) and never
+    changed: (the event's figures, its idea rows in ranking order, the ranked columns, the
+    judges' figures); `_ranking_data` makes the plain data each caller gets from it.
+    `triage`: round 1 scored by the organisers' triage, where one sheet ranks an idea (a
     triage is often one or two organisers' work, the jury's minimum is not theirs)."""
     method = event.effective_ranking_method
     min_judges = 1 if triage else event.min_judges
-    excluded = _exclusions(idea_rows, shortlist)
     columns, judge_stats = scoring.rank_columns(
-        list(
-            map(scoring.IdeaSpec._make, zip(map(itemgetter(0), idea_rows), excluded, strict=True))
-        ),
+        list(map(itemgetter(0), idea_rows)),
+        _exclusions(idea_rows, shortlist),
         sheets,
         method=method,
         min_judges=min_judges,
         consistency=consistency,
     )
+    head = {
+        "event_id": event.id,
+        "slug": event.slug,
+        "method": method,
+        "min_judges": min_judges,
+        "winners_count": event.winners_count,
+        "round": 2 if shortlist is not None else 1,
+        "triage": triage,
+    }
+    return head, list(map(idea_rows.__getitem__, columns.position)), columns, judge_stats
+
+
+def _ranking_data(made: tuple) -> dict:
+    """A ranking as plain data, new for each caller (the deliberation marks its rows, the
+    calibration its judges): the event's figures, "ideas" (one dict per idea, ranked ideas by
+    rank) and "judges" (one dict per judge)."""
+    head, idea_rows, columns, judge_stats = made
     ideas = [
         {
             "idea_id": idea_id,
@@ -1141,7 +1147,7 @@ def _ranking_data(
         for row, (
             idea_id, judges, raw, mean_z, score_100, _tiebreaks, rank, rank_raw, rank_normalised,
             ranked, reason,
-        ) in zip(map(idea_rows.__getitem__, columns.position), columns.rows(), strict=True)
+        ) in zip(idea_rows, columns.rows(), strict=True)
     ]  # fmt: skip
     judges = [
         {
@@ -1155,17 +1161,7 @@ def _ranking_data(
         }
         for s in judge_stats
     ]
-    return {
-        "event_id": event.id,
-        "slug": event.slug,
-        "method": method,
-        "min_judges": min_judges,
-        "winners_count": event.winners_count,
-        "round": 2 if shortlist is not None else 1,
-        "triage": triage,
-        "ideas": ideas,
-        "judges": judges,
-    }
+    return {**head, "ideas": ideas, "judges": judges}
 
 
 # --- Progress -------------------------------------------------------------------------------------

@@ -147,15 +147,15 @@ def test_sheets_read_by_the_caller_rank_only_for_the_specs_they_were_read_for(ap
 
 
 def _counting_rankings(monkeypatch) -> list:
-    """The rankings made (`_ranking_data` calls) from now on."""
+    """The rankings made (`_rank` calls) from now on."""
     made = []
-    make = services._ranking_data
+    make = services._rank
 
     def counted(*args, **kwargs):
         made.append(args[0].id)
         return make(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_ranking_data", counted)
+    monkeypatch.setattr(services, "_rank", counted)
     return made
 
 
