@@ -20,7 +20,6 @@ Column arithmetic over the sheets (numpy); cost grows linearly with the number o
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,29 +151,42 @@ def display_100(n: float | None) -> float | None:
     return min(100.0, max(0.0, 50.0 + 10.0 * n))
 
 
-def _average_ranks_array(values: np.ndarray) -> np.ndarray:
-    """Ranks 1..n of an array, 1..n, ties sharing the mean of their positions (the order among
-    equal values does not matter: an unstable sort will do)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+def _average_ranks_by_group(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the values of its group, ties sharing the mean of their
+    positions, for every group at once (one sort, not one per group). The ranks of a group are
+    its positions in the sort of all, so they are offset by the same number for the whole
+    group: what Pearson's r on them does not see."""
+    order = np.lexsort((values, groups))
+    group, ordered = groups[order], values[order]
+    new = (group[1:] != group[:-1]) | (ordered[1:] != ordered[:-1])
+    starts = np.flatnonzero(np.concatenate(([True], new)))
     ends = np.append(starts[1:], len(values)) - 1
     ranks = np.empty(len(values))
-    ranks[order] = np.repeat((starts + ends) / 2 + 1, ends - starts + 1)
+    ranks[order] = np.repeat((starts + ends) / 2, ends - starts + 1)
     return ranks
 
 
+def spearman_by_group(groups: np.ndarray, xs: np.ndarray, ys: np.ndarray, size: int) -> list:
+    """Spearman's rho (Pearson's r on average ranks) of xs against ys within each group
+    0..size-1 (a judge's sheets), None where a group has fewer than two pairs or either side
+    is constant; every group at once."""
+    rx, ry = _average_ranks_by_group(groups, xs), _average_ranks_by_group(groups, ys)
+    n = np.bincount(groups, minlength=size)
+    per_group = np.maximum(n, 1)
+    dx = rx - (np.bincount(groups, weights=rx, minlength=size) / per_group)[groups]
+    dy = ry - (np.bincount(groups, weights=ry, minlength=size) / per_group)[groups]
+    sxx = np.bincount(groups, weights=dx * dx, minlength=size)
+    syy = np.bincount(groups, weights=dy * dy, minlength=size)
+    sxy = np.bincount(groups, weights=dx * dy, minlength=size)
+    defined = (n >= 2) & (sxx != 0) & (syy != 0)
+    rho = np.divide(sxy, np.sqrt(sxx * syy), out=np.zeros(size), where=defined)
+    return [float(r) if ok else None for r, ok in zip(rho.tolist(), defined.tolist(), strict=True)]
+
+
 def spearman(xs, ys) -> float | None:
-    """Spearman's rho (Pearson on average ranks); None when either side is constant."""
-    if len(xs) < 2:
-        return None
-    rx = _average_ranks_array(np.asarray(xs, dtype=np.float64))
-    ry = _average_ranks_array(np.asarray(ys, dtype=np.float64))
-    dx, dy = rx - rx.mean(), ry - ry.mean()
-    sxx, syy = float(dx @ dx), float(dy @ dy)
-    if sxx == 0 or syy == 0:
-        return None
-    return float(dx @ dy) / math.sqrt(sxx * syy)
+    """Spearman's rho of one series against another (`spearman_by_group`, one group)."""
+    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+    return spearman_by_group(np.zeros(len(xs), dtype=np.int64), xs, ys, 1)[0]
 
 
 @dataclass
@@ -348,7 +360,6 @@ def rank_columns(
     )
 
     stats = []
-    others = None
     if consistency:
         # The mean of the other judges of the same idea, rounded so that equal means stay equal.
         shared = count[idea_of] > 1
@@ -359,6 +370,10 @@ def rank_columns(
             where=shared,
         )
         others = round_half_even(mean_others, 9)
+        compared = np.bincount(judge_of[shared], minlength=len(judge_ids)).tolist()
+        rho = spearman_by_group(
+            judge_of[shared], data.scores[shared], others[shared], len(judge_ids)
+        )
     for j, judge_id in enumerate(judge_ids.tolist()):
         stat = JudgeStats(
             judge_id=judge_id,
@@ -367,10 +382,9 @@ def rank_columns(
             sd=float(judge_sd[j]),
         )
         if consistency:
-            own = (judge_of == j) & shared
-            stat.compared = int(own.sum())
+            stat.compared = compared[j]
             if stat.compared >= MIN_CONSISTENCY_IDEAS:
-                stat.spearman = spearman(data.scores[own], others[own])
+                stat.spearman = rho[j]
         stats.append(stat)
     return columns, stats
 

@@ -22,6 +22,7 @@ from judging.scoring import (
     display_100,
     rank_event,
     round_half_even,
+    spearman_by_group,
 )
 from judging.states import NotRanked
 
@@ -259,3 +260,25 @@ def test_rounding_arrays_is_pythons_round_to_the_last_bit():
     array = np.array(values)
     for decimals in (4, 9):
         assert round_half_even(array, decimals).tolist() == [round(v, decimals) for v in values]
+
+
+def test_every_judges_spearman_at_once_is_the_loops_judge_by_judge():
+    """`spearman_by_group` ranks every judge's sheets in one sort: each group's rho is the
+    loop's on that group alone (ties, constant sides, groups of one, an empty group)."""
+    rng = random.Random(11)
+    for _ in range(30):
+        size = rng.randint(1, 9)
+        groups = [rng.randrange(size) for _ in range(rng.randint(0, 80))]
+        xs = [float(rng.choice((40, 55, 62.5, 70, 85))) for _ in groups]
+        ys = [round(rng.uniform(30, 90), rng.choice((0, 9))) for _ in groups]
+        if groups and rng.random() < 0.2:
+            ys = [ys[0]] * len(ys)  # one side constant
+        found = spearman_by_group(
+            np.array(groups, dtype=np.int64), np.array(xs), np.array(ys), size
+        )
+        for g in range(size):
+            mine = [k for k, group in enumerate(groups) if group == g]
+            expected = spearman_loop([xs[k] for k in mine], [ys[k] for k in mine])
+            assert (found[g] is None) == (expected is None), (g, mine)
+            if expected is not None:
+                assert math.isclose(found[g], expected, abs_tol=1e-12)
