@@ -1017,16 +1017,19 @@ def _add_to_key(key: list, ids, latest) -> None:
 
 class _SheetCache:
     """Each event's sheet columns as last read (a slot per event and round ranked: `(event id,
-    written)`), under their fingerprint, with the rankings made from them (`ranking`), in this
-    process (one per app: the key also names the database). At most `SIZE` events are kept (about 1 MB each
-    at 3,000 ideas: an export of the whole tour keeps none, see `keep`); the oldest read goes
-    first."""
+    written)`), under their fingerprint, in this process (one per app: the key also names the
+    database). At most `SIZE` events are kept (about 1 MB each at 3,000 ideas: an export of the
+    whole tour keeps none, see `keep`); the oldest read goes first. Beside them, the last
+    `RANKINGS` rankings made from kept sheets (`ranking`: about 3 MB each at 3,000 ideas), for
+    the pages of the events being judged now, which rank the same event at every load."""
 
     SIZE = 24
+    RANKINGS = 4
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[tuple, tuple] = {}
+        self._rankings: dict[tuple, tuple] = {}
 
     @classmethod
     def of_app(cls) -> _SheetCache:
@@ -1053,25 +1056,28 @@ class _SheetCache:
             column.flags.writeable = False  # shared by later calls: never changed in place
         with self._lock:
             self._entries.pop(self._where(slot), None)
-            self._entries[self._where(slot)] = (key, sheets, {})
+            self._entries[self._where(slot)] = (key, sheets)
             while len(self._entries) > self.SIZE:
                 del self._entries[next(iter(self._entries))]
 
     def ranking(self, slot: tuple, sheets, inputs: tuple) -> tuple | None:
         """The ranking made (`_rank`) from these kept sheets (this very object, so the same
         rows) and these other `inputs` (the event's idea rows, shortlist, method…), if kept."""
+        where = (*self._where(slot), inputs[3])  # one per `consistency`
         with self._lock:
-            found = self._entries.get(self._where(slot))
-            if found is None or found[1] is not sheets:
+            found = self._rankings.get(where)
+            if found is None or found[0] is not sheets or found[1] != inputs:
                 return None
-            kept = found[2].get(inputs[3])  # one per `consistency`
-        return kept[1] if kept is not None and kept[0] == inputs else None
+            self._rankings[where] = self._rankings.pop(where)  # the last used goes last
+        return found[2]
 
     def keep_ranking(self, slot: tuple, sheets, inputs: tuple, ranking: tuple) -> None:
+        where = (*self._where(slot), inputs[3])
         with self._lock:
-            found = self._entries.get(self._where(slot))
-            if found is not None and found[1] is sheets:
-                found[2][inputs[3]] = (inputs, ranking)
+            self._rankings.pop(where, None)
+            self._rankings[where] = (sheets, inputs, ranking)
+            while len(self._rankings) > self.RANKINGS:
+                del self._rankings[next(iter(self._rankings))]
 
 
 def _sheet_arrays(event: Event, table, tiebreaks: int) -> scoring.SheetArrays:
@@ -1082,7 +1088,7 @@ def _sheet_arrays(event: Event, table, tiebreaks: int) -> scoring.SheetArrays:
         idea_ids=table[:, 1].astype(np.int64),
         judge_ids=table[:, 2].astype(np.int64),
         scores=table[:, 3].copy(),
-        tiebreaks=table[:, 4 : 4 + tiebreaks],
+        tiebreaks=table[:, 4 : 4 + tiebreaks].copy(),  # not a view that would keep the table
     )
 
 

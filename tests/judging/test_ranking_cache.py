@@ -232,3 +232,17 @@ def test_what_the_ranking_reads_beside_the_sheets_shows_at_once(app, change):
         assert after["winners_count"] == before["winners_count"] + 1
     else:
         assert row(after, ideas[0])["title"] == "Un autre titre"
+
+
+def test_only_the_last_rankings_are_kept(app, monkeypatch):
+    """A ranking at ten times the tour holds about 3 MB: a worker keeps the last few (the
+    events being judged now), not one per event it ever ranked."""
+    monkeypatch.setattr(services._SheetCache, "RANKINGS", 1)
+    first, ideas, judges = build_judging(n_ideas=1, n_judges=1, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 5)
+    second, ideas, judges = build_judging(n_ideas=1, n_judges=1, min_judges=1)
+    fill(sheet_of(ideas[0], judges[0]), 3)
+    made = _counting_rankings(monkeypatch)
+    for event in (first, second, first, first):
+        services.event_ranking(event)
+    assert made == [first.id, second.id, first.id]  # the second pushed the first out
