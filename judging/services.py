@@ -801,10 +801,10 @@ def rankings_for_events(
     changed since they were last read: each event's sheets are kept (`_SheetCache`) under the
     fingerprint of its submitted sheets, one small query asked when some are kept (`keep=False`:
     what is read is not kept, for a whole-tour export that reads each event once). The ideas are
-    read every time; the ranking made from kept sheets is kept beside them, and served again
-    while the ideas' rows, the shortlist and the event's method, minimum and number of winners
-    are the same (each caller gets its own copy). The judges' consistency figures (Spearman) are
-    computed only when asked.
+    read every time; the last rankings made from kept sheets are kept too (`_SheetCache.RANKINGS`)
+    and served again while the ideas' rows, the shortlist and the event's method, minimum and
+    number of winners are the same (each caller gets its own plain data, `_ranking_data`). The
+    judges' consistency figures (Spearman) are computed only when asked.
     An event whose pitch round has started is ranked on it, over its shortlist (the others are
     "not shortlisted"), unless `written` asks for round 1's ranking. `sheets`: {event: (specs,
     sheet columns)} already read by the caller (`judging.results.sheet_table`), used as they
