@@ -971,25 +971,27 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
     result = connection.execute(query)
     width = len(columns) + 1
     numbers, stamp = itemgetter(slice(0, width)), itemgetter(-1)
-    blocks, read = [], defaultdict(list)  # read: event → its rows' [count, Σ id, min, max, latest]
+    # parts: event → its blocks of rows, cut once as they come; read: event → its rows' [count,
+    # Σ id, min, max, latest]
+    parts, read = defaultdict(list), defaultdict(list)
     while rows := result.cursor.fetchmany(SHEET_BLOCK):  # the driver's plain tuples
         block = np.fromiter(  # one float column per value (None → NaN), no object per row
             chain.from_iterable(map(numbers, rows)), dtype=np.float64, count=len(rows) * width
         ).reshape(len(rows), width)
-        blocks.append(block)
         in_block = np.unique(block[:, 0])
         if len(in_block) == 1:  # the usual block: the rows come event by event
+            parts[int(in_block[0])].append(block)
             _add_to_key(read[int(in_block[0])], block[:, -1], max(map(stamp, rows)))
             continue
         stamps = list(map(stamp, rows))
         for event_id in in_block:
             mask = block[:, 0] == event_id
+            parts[int(event_id)].append(block[mask])
             _add_to_key(read[int(event_id)], block[mask, -1], max(compress(stamps, mask)))
     result.close()
-    table = np.concatenate(blocks) if blocks else np.empty((0, width))
     return {
         e.id: (
-            _sheet_arrays(e, table, len(tiebreaks[e.id])),
+            _sheet_arrays(parts.get(e.id, ()), width, len(tiebreaks[e.id])),
             (tuple(read[e.id]) if e.id in read else None, tuple(specs[e.id])),
         )
         for e in events
@@ -1080,15 +1082,16 @@ class _SheetCache:
                 del self._rankings[next(iter(self._rankings))]
 
 
-def _sheet_arrays(event: Event, table, tiebreaks: int) -> scoring.SheetArrays:
-    """The event's sheets among the rows read (event, idea, judge, S_ij, then its marks on the
-    tie-break criteria in order) as columns for the ranking."""
-    table = table[table[:, 0] == event.id]
+def _sheet_arrays(blocks, width: int, tiebreaks: int) -> scoring.SheetArrays:
+    """An event's blocks of rows read (event, idea, judge, S_ij, then its marks on the
+    tie-break criteria in order, …) as columns for the ranking, each its own array (kept: no
+    view that would hold the rows read)."""
+    table = np.concatenate(blocks) if blocks else np.empty((0, width))
     return scoring.SheetArrays(
         idea_ids=table[:, 1].astype(np.int64),
         judge_ids=table[:, 2].astype(np.int64),
         scores=table[:, 3].copy(),
-        tiebreaks=table[:, 4 : 4 + tiebreaks].copy(),  # not a view that would keep the table
+        tiebreaks=table[:, 4 : 4 + tiebreaks].copy(),
     )
 
 
