@@ -151,13 +151,16 @@ def display_100(n: float | None) -> float | None:
     return min(100.0, max(0.0, 50.0 + 10.0 * n))
 
 
-def _average_ranks_by_group(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each value's rank among the values of its group, ties sharing the mean of their
-    positions, for every group at once (one sort, not one per group). The ranks of a group are
-    its positions in the sort of all, so they are offset by the same number for the whole
-    group: what Pearson's r on them does not see."""
+def _average_ranks_by_group(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Each value's rank among the values of its group (0..size-1), ties sharing the mean of
+    their positions, for every group at once (one sort, not one per group). The ranks of a
+    group are its positions in the sort of all, so they are offset by the same number for the
+    whole group: what Pearson's r on them does not see."""
     by_value = np.argsort(values)
-    order = by_value[np.argsort(groups[by_value], kind="stable")]  # half a lexsort's time
+    keys = groups[by_value]
+    if size <= np.iinfo(np.int16).max:
+        keys = keys.astype(np.int16)  # a stable sort of 16-bit keys is a radix sort
+    order = by_value[np.argsort(keys, kind="stable")]  # a third of a lexsort's time
     group, ordered = groups[order], values[order]
     new = (group[1:] != group[:-1]) | (ordered[1:] != ordered[:-1])
     starts = np.flatnonzero(np.concatenate(([True], new)))
@@ -171,7 +174,8 @@ def spearman_by_group(groups: np.ndarray, xs: np.ndarray, ys: np.ndarray, size: 
     """Spearman's rho (Pearson's r on average ranks) of xs against ys within each group
     0..size-1 (a judge's sheets), None where a group has fewer than two pairs or either side
     is constant; every group at once."""
-    rx, ry = _average_ranks_by_group(groups, xs), _average_ranks_by_group(groups, ys)
+    rx = _average_ranks_by_group(groups, xs, size)
+    ry = _average_ranks_by_group(groups, ys, size)
     n = np.bincount(groups, minlength=size)
     per_group = np.maximum(n, 1)
     dx = rx - (np.bincount(groups, weights=rx, minlength=size) / per_group)[groups]
