@@ -188,12 +188,6 @@ def spearman_by_group(groups: np.ndarray, xs: np.ndarray, ys: np.ndarray, size: 
     return [float(r) if ok else None for r, ok in zip(rho.tolist(), defined.tolist(), strict=True)]
 
 
-def spearman(xs, ys) -> float | None:
-    """Spearman's rho of one series against another (`spearman_by_group`, one group)."""
-    xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-    return spearman_by_group(np.zeros(len(xs), dtype=np.int64), xs, ys, 1)[0]
-
-
 @dataclass
 class SheetArrays:
     """An event's submitted, complete sheets as columns (one row per sheet): what ranking needs,

@@ -876,14 +876,15 @@ def rankings_for_events(
         # Everything else the ranking is made from: with the kept sheets (the same object) and
         # the same idea rows, it is the ranking made last time.
         inputs = (
-            ideas_by_event[e.id], shortlist, is_triage, consistency, e.slug,
-            e.effective_ranking_method, e.min_judges, e.winners_count,
+            ideas_by_event[e.id], shortlist, is_triage, e.slug, e.effective_ranking_method,
+            e.min_judges, e.winners_count,
         )  # fmt: skip
-        slot = (e.id, written)
-        made = cache.ranking(slot, sheets[e.id], inputs) if keep and e.id not in given else None
+        reuse = keep and e.id not in given
+        slot = (e.id, written, consistency)
+        made = cache.ranking(slot, sheets[e.id], inputs) if reuse else None
         if made is None:
             made = _rank(e, ideas_by_event[e.id], sheets[e.id], consistency, shortlist, is_triage)
-            if keep and e.id not in given:
+            if reuse:
                 cache.keep_ranking(slot, sheets[e.id], inputs, made)
         rankings[e.id] = _ranking_data(made)
     return rankings
@@ -1064,8 +1065,9 @@ class _SheetCache:
 
     def ranking(self, slot: tuple, sheets, inputs: tuple) -> tuple | None:
         """The ranking made (`_rank`) from these kept sheets (this very object, so the same
-        rows) and these other `inputs` (the event's idea rows, shortlist, method…), if kept."""
-        where = (*self._where(slot), inputs[3])  # one per `consistency`
+        rows) and these other `inputs` (the event's idea rows, shortlist, method…), if kept;
+        `slot`: the sheets' slot and whether the consistency figures were made."""
+        where = self._where(slot)
         with self._lock:
             found = self._rankings.get(where)
             if found is None or found[0] is not sheets or found[1] != inputs:
@@ -1074,7 +1076,7 @@ class _SheetCache:
         return found[2]
 
     def keep_ranking(self, slot: tuple, sheets, inputs: tuple, ranking: tuple) -> None:
-        where = (*self._where(slot), inputs[3])
+        where = self._where(slot)
         with self._lock:
             self._rankings.pop(where, None)
             self._rankings[where] = (sheets, inputs, ranking)

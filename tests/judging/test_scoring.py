@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from judging.scoring import (
@@ -12,7 +13,7 @@ from judging.scoring import (
     rank_event,
     sheet_score,
     sheets_from_marks,
-    spearman,
+    spearman_by_group,
 )
 
 SOCIAL = CriterionSpec(id=1, weight=1, lo=1, hi=5, tiebreak_order=1, key="social_impact")
@@ -158,6 +159,13 @@ def test_display_figure_is_fifty_plus_ten_times_n_clipped():
     assert display_100(0) == 50
     assert display_100(1.5) == 65
     assert display_100(-7) == 0 and display_100(9) == 100
+
+
+def spearman(xs, ys):
+    """One judge's figure: `spearman_by_group` with a single group."""
+    return spearman_by_group(
+        np.zeros(len(xs), dtype=np.int64), np.array(xs, float), np.array(ys, float), 1
+    )[0]
 
 
 def test_spearman_matches_hand_values():
