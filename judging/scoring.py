@@ -313,9 +313,11 @@ def rank_columns(
     marks_i = [np.where(found, t[at] if size else np.nan, np.nan) for t in tiebreaks]
     left_out = np.fromiter(map(is_not, excluded, repeat(None)), dtype=bool, count=len(excluded))
     ranked = ~left_out & (n >= min_judges) & (n > 0)
+    # The tie-break means as compared (4 decimals), the same for both methods' ranks.
+    mark_keys = [round_half_even(np.where(ranked, m, 0.0), DECIMALS) for m in marks_i]
     ranks = {
         by_method: _competition_ranks(
-            wanted, ranked, mean_z_i if by_method == RankingMethod.NORMALISED else raw_i, marks_i
+            wanted, ranked, mean_z_i if by_method == RankingMethod.NORMALISED else raw_i, mark_keys
         )
         for by_method in RankingMethod
     }
@@ -417,11 +419,12 @@ def round_half_even(values: np.ndarray, decimals: int) -> np.ndarray:
 
 
 def _competition_ranks(
-    ids: np.ndarray, ranked: np.ndarray, score: np.ndarray, marks: list[np.ndarray]
+    ids: np.ndarray, ranked: np.ndarray, score: np.ndarray, mark_keys: list[np.ndarray]
 ) -> np.ndarray:
     """Competition ranks (1, 2, 2, 4) of the ranked ideas by score at 4 decimals, then the
-    tie-break means at 4 decimals, higher first; 0 for the others."""
-    keys = [round_half_even(np.where(ranked, k, 0.0), DECIMALS) for k in (score, *marks)]
+    tie-break means (`mark_keys`: already at 4 decimals, 0 where not ranked), higher first; 0
+    for the others."""
+    keys = [round_half_even(np.where(ranked, score, 0.0), DECIMALS), *mark_keys]
     order = np.lexsort((ids, *(-k for k in reversed(keys)), ~ranked))
     order = order[: int(ranked.sum())]
     ranks = np.zeros(len(ids), dtype=np.int64)

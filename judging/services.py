@@ -11,7 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from itertools import chain, compress
+from itertools import compress
 from operator import itemgetter
 
 import numpy as np
@@ -949,65 +949,73 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
     them). Returns {event: (its sheet columns, the fingerprint of the rows read)}."""
     tiebreaks = {e.id: scoring.tiebreak_criteria(specs[e.id]) for e in events}
     width = max((len(order) for order in tiebreaks.values()), default=0)
-    columns = [ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.score] + [
-        case(  # the k-th tie-break mark: each event names its own criterion
-            *(
-                (ScoreSheet.event_id == event_id, ScoreSheet.marks[str(order[k].id)].as_float())
-                for event_id, order in tiebreaks.items()
-                if len(order) > k
-            ),
-            else_=None,
-        )
-        for k in range(width)
-    ]
-    query = select(*columns, ScoreSheet.id, ScoreSheet.updated_at).where(
+    selected = [ScoreSheet.event_id, ScoreSheet.idea_id, ScoreSheet.judge_id, ScoreSheet.score]
+    selected += [_tiebreak_mark(tiebreaks, k) for k in range(width)]
+    query = select(*selected, ScoreSheet.id, ScoreSheet.updated_at).where(
         ScoreSheet.event_id.in_([e.id for e in events]),
         ScoreSheet.status == SheetState.SUBMITTED,
         _round_ranked(pitch),
         ScoreSheet.score.is_not(None),
     )
-    # Read in blocks of the driver's plain tuples: only the float table is kept, never a tuple
-    # per sheet (21,000 sheets for an event at ten times the tour). The sheet's id rides in the
-    # table's last column (exact: ids stay far below 2**53); its `updated_at` is only compared.
+    # Read in blocks of the driver's plain tuples, each turned column by column (C-level: no
+    # Python work per row) into a float table: only the table is kept, never a tuple per sheet
+    # (21,000 sheets for an event at ten times the tour). The sheets' ids and `updated_at` stay
+    # the driver's values, for the fingerprint only.
     result = connection.execute(query)
-    width = len(columns) + 1
-    numbers, stamp = itemgetter(slice(0, width)), itemgetter(-1)
-    # parts: event → its blocks of rows, cut once as they come; read: event → its rows' [count,
-    # Σ id, min, max, latest]
+    # parts: event → its blocks of values (idea, judge, S_ij, tie-break marks…: a row each, a
+    # column per sheet), cut once as they come; read: event → its sheets' [count, Σ id, min,
+    # max, latest updated_at]
     parts, read = defaultdict(list), defaultdict(list)
-    while rows := result.cursor.fetchmany(SHEET_BLOCK):  # the driver's plain tuples
-        block = np.fromiter(  # one float column per value (None → NaN), no object per row
-            chain.from_iterable(map(numbers, rows)), dtype=np.float64, count=len(rows) * width
-        ).reshape(len(rows), width)
-        in_block = np.unique(block[:, 0])
-        if len(in_block) == 1:  # the usual block: the rows come event by event
-            parts[int(in_block[0])].append(block)
-            _add_to_key(read[int(in_block[0])], block[:, -1], max(map(stamp, rows)))
+    while rows := result.cursor.fetchmany(SHEET_BLOCK):
+        columns = list(zip(*rows, strict=True))
+        event_of, ids, stamps = columns[0], columns[-2], columns[-1]
+        block = np.array(columns[1:-2], dtype=np.float64)  # None (no mark) → NaN
+        if event_of.count(event_of[0]) == len(event_of):  # the usual block: event by event
+            parts[event_of[0]].append(block)
+            _add_to_key(read[event_of[0]], ids, stamps)
             continue
-        stamps = list(map(stamp, rows))
-        for event_id in in_block:
-            mask = block[:, 0] == event_id
-            parts[int(event_id)].append(block[mask])
-            _add_to_key(read[int(event_id)], block[mask, -1], max(compress(stamps, mask)))
+        events_in = np.array(event_of)
+        for event_id in np.unique(events_in).tolist():
+            mask = events_in == event_id
+            parts[event_id].append(block[:, mask])
+            _add_to_key(read[event_id], list(compress(ids, mask)), list(compress(stamps, mask)))
     result.close()
     return {
         e.id: (
-            _sheet_arrays(parts.get(e.id, ()), width, len(tiebreaks[e.id])),
+            _sheet_arrays(parts.get(e.id, ()), 3 + width, len(tiebreaks[e.id])),
             (tuple(read[e.id]) if e.id in read else None, tuple(specs[e.id])),
         )
         for e in events
     }
 
 
+def _tiebreak_mark(tiebreaks: dict[int, list], k: int) -> ColumnElement:
+    """A sheet's mark on its event's k-th tie-break criterion (NULL for an event with fewer):
+    the criterion's mark alone when every event names the same one (a tour on one rubric),
+    else one CASE branch per criterion named, over the events that name it."""
+    events_of = defaultdict(list)  # criterion id → the events whose k-th tie-break it is
+    for event_id, order in tiebreaks.items():
+        if len(order) > k:
+            events_of[order[k].id].append(event_id)
+    if len(events_of) == 1 and sum(map(len, events_of.values())) == len(tiebreaks):
+        return ScoreSheet.marks[str(next(iter(events_of)))].as_float()
+    return case(
+        *(
+            (ScoreSheet.event_id.in_(event_ids), ScoreSheet.marks[str(criterion_id)].as_float())
+            for criterion_id, event_ids in events_of.items()
+        ),
+        else_=None,
+    )
+
+
 SHEET_BLOCK = 5000  # sheet rows fetched at a time
 
 
-def _add_to_key(key: list, ids, latest) -> None:
-    """Adds a block of an event's sheets read (their ids, their latest `updated_at`) to its
-    fingerprint, as `_sheet_fingerprints` computes it: [number of sheets, sum, least and
-    greatest of their ids, latest `updated_at`]."""
-    ids = ids.astype(np.int64)
-    count, total, low, high = len(ids), int(ids.sum()), int(ids.min()), int(ids.max())
+def _add_to_key(key: list, ids, stamps) -> None:
+    """Adds a block of an event's sheets read (their ids and `updated_at`, as the driver gives
+    them) to its fingerprint, as `_sheet_fingerprints` computes it: [number of sheets, sum,
+    least and greatest of their ids, latest `updated_at`]."""
+    count, total, low, high, latest = len(ids), sum(ids), min(ids), max(ids), max(stamps)
     if not key:
         key.extend((count, total, low, high, latest))
         return
@@ -1085,15 +1093,15 @@ class _SheetCache:
 
 
 def _sheet_arrays(blocks, width: int, tiebreaks: int) -> scoring.SheetArrays:
-    """An event's blocks of rows read (event, idea, judge, S_ij, then its marks on the
-    tie-break criteria in order, …) as columns for the ranking, each its own array (kept: no
-    view that would hold the rows read)."""
-    table = np.concatenate(blocks) if blocks else np.empty((0, width))
+    """An event's blocks of values read (a row each for idea, judge, S_ij, then its marks on
+    the tie-break criteria in order; a column per sheet) as columns for the ranking, each its
+    own array (kept: no view that would hold the values read)."""
+    table = np.concatenate(blocks, axis=1) if blocks else np.empty((width, 0))
     return scoring.SheetArrays(
-        idea_ids=table[:, 1].astype(np.int64),
-        judge_ids=table[:, 2].astype(np.int64),
-        scores=table[:, 3].copy(),
-        tiebreaks=table[:, 4 : 4 + tiebreaks].copy(),
+        idea_ids=table[0].astype(np.int64),
+        judge_ids=table[1].astype(np.int64),
+        scores=table[2].copy(),
+        tiebreaks=table[3 : 3 + tiebreaks].T.copy(),
     )
 
 

@@ -246,3 +246,35 @@ def test_only_the_last_rankings_are_kept(app, monkeypatch):
     for event in (first, second, first, first):
         services.event_ranking(event)
     assert made == [first.id, second.id, first.id]  # the second pushed the first out
+
+
+def test_events_ranked_together_each_break_ties_on_their_own_criteria(app):
+    """The sheets of several events are read in one query, each sheet's tie-break marks named
+    by its own event's rubric: social impact first in one, economic impact first in another,
+    none in a third (equal scores then share a rank)."""
+    order_of = {"social": {"social_impact": 1, "economic_impact": 2},
+                "economic": {"social_impact": 2, "economic_impact": 1},
+                "none": {}}  # fmt: skip
+    events = {}
+    for name, orders in order_of.items():
+        event, ideas, judges = build_judging(n_ideas=2, n_judges=1, min_judges=1)
+        for criterion in event.rubric.criteria:
+            criterion.tiebreak_order = orders.get(criterion.key)
+        db.session.commit()
+        keys = [c.key for c in event.rubric.criteria]
+        # Equal S_ij (weights 3 and 3): the first idea is stronger on social impact, the
+        # second on economic impact.
+        for idea, strong in zip(ideas, ("social_impact", "economic_impact"), strict=True):
+            weak = "economic_impact" if strong == "social_impact" else "social_impact"
+            marks = {strong: 5, weak: 1}
+            fill(sheet_of(idea, judges[0]), [marks.get(key, 3) for key in keys])
+        events[name] = (event, ideas)
+    together = services.rankings_for_events([event for event, _ideas in events.values()])
+    for name, (event, ideas) in events.items():
+        ranks = {row["idea_id"]: row["rank"] for row in together[event.id]["ideas"]}
+        expected = {"social": [1, 2], "economic": [2, 1], "none": [1, 1]}[name]
+        assert [ranks[idea.id] for idea in ideas] == expected, name
+        services._SheetCache.of_app()._entries.clear()
+        services._SheetCache.of_app()._rankings.clear()
+        alone = services.event_ranking(event)  # read alone: the same marks
+        assert alone["ideas"] == together[event.id]["ideas"], name
