@@ -190,4 +190,27 @@
     narrow();
     if (commune && province.value && (wanted || commune.options.length <= 1)) loadCommunes();
   });
+
+  /* File inputs (`file_input` in templates/_macros.html): the chosen file's name beside the
+     button, in place of "no file chosen"; again after a reset (the kiosk's) or a page restored
+     from the browser's history, which may have emptied the input. */
+  function showFileName(input) {
+    var name = input.parentNode.querySelector(".file-picker-name");
+    if (!name) return;
+    var files = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    name.textContent = files.length ? files.join(", ") : name.getAttribute("data-empty");
+  }
+  function showFileNames(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".file-picker-input"), showFileName);
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("file-picker-input")) {
+      showFileName(event.target);
+    }
+  });
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    setTimeout(function () { showFileNames(form); }, 0);  /* after the fields are reset */
+  }, true);
+  window.addEventListener("pageshow", function () { showFileNames(document); });
 })();

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from competitions.states import EventState
 from tests.e2e.conftest import no_horizontal_overflow, sign_in
+from tests.submissions.conftest import PDF
 
 RECEIPT = re.compile(r"^[A-Z]{3}-[2-9A-Z]{4}$")
 
@@ -121,3 +122,52 @@ def test_desktop_in_french_submits_an_idea(live, new_page, shot):
     code = send_and_read_receipt(page)
     shot(page, "desktop-receipt")
     assert _stored(live, code) == ("Séchoir solaire de figues", "form", "fr")
+
+
+CHOOSE = {
+    "ar": ("اختيار ملف", "لم يُختر أي ملف"),
+    "fr": ("Choisir un fichier", "Aucun fichier choisi"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_attachment_picker_speaks_the_pages_language_whatever_the_browsers(
+    live, new_page, shot, lang
+):
+    """A phone whose browser is in the other language: the file button and "no file chosen"
+    are the page's (the browser's own input would say them in its language); a tap on the
+    button opens the file chooser, the chosen file's name shows, and the idea goes with it."""
+    _email, slug = _open_event(live)
+    page = new_page("small-phone", "fr" if lang == "ar" else "ar")  # the browser's language
+    page.goto(f"/e/{slug}/submit?lang={lang}")
+    button, empty = CHOOSE[lang]
+    face = page.locator(".field-attachment .file-picker-face")
+    assert face.locator(".btn").inner_text() == button
+    assert face.locator(".file-picker-name").inner_text() == empty
+    # The real input lies over the face: what a finger taps on the button is the input.
+    face.scroll_into_view_if_needed()
+    box = face.locator(".btn").bounding_box()
+    tapped = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).id",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert tapped == "attachment"
+    assert box["height"] >= 44  # a touch target
+    with page.expect_file_chooser() as chooser:
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    name = "plan-de-la-cooperative-des-femmes-de-bni-drar-version-finale.pdf"
+    chooser.value.set_files({"name": name, "mimeType": "application/pdf", "buffer": PDF})
+    assert face.locator(".file-picker-name").inner_text() == name
+    assert no_horizontal_overflow(page), "a long file name pushes the form sideways"
+    shot(page, "attachment-chosen")
+    fill_first_half(page, f"Coopérative avec pièce jointe ({lang})")
+    fill_second_half(page)
+    code = send_and_read_receipt(page)
+
+    from extensions import db
+    from submissions.models import Idea
+
+    stored = live.run(
+        lambda: db.session.scalar(select(Idea.attachment_path).where(Idea.receipt_code == code))
+    )
+    assert stored
