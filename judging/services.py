@@ -11,7 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from itertools import compress
+from itertools import groupby, pairwise
 from operator import itemgetter
 
 import numpy as np
@@ -862,13 +862,16 @@ def rankings_for_events(
         select(
             Idea.id, Idea.event_id, Idea.receipt_code, Idea.title, Idea.sector,
             Idea.is_calibration, Idea.duplicate_of_id, Idea.eligibility,
-        ).where(Idea.event_id.in_([e.id for e in events]))
+        )
+        .where(Idea.event_id.in_([e.id for e in events]))
+        .order_by(Idea.event_id, Idea.id)
     )  # fmt: skip
     idea_rows = result.cursor.fetchall()  # plain tuples (is_calibration 0/1 on SQLite)
     result.close()
     ideas_by_event = defaultdict(list)
-    for row in idea_rows:
-        ideas_by_event[row[1]].append(row)
+    ideas_by_event.update(
+        (event_id, list(rows)) for event_id, rows in groupby(idea_rows, key=itemgetter(1))
+    )
     rankings = {}
     for e in events:
         shortlist = frozenset(shortlists[e.id]) if e.id in pitch else None
@@ -957,28 +960,18 @@ def _read_sheets(connection, events: list[Event], specs: dict, pitch: dict) -> d
         _round_ranked(pitch),
         ScoreSheet.score.is_not(None),
     )
-    # Read in blocks of the driver's plain tuples, each turned column by column (C-level: no
-    # Python work per row) into a float table: only the table is kept, never a tuple per sheet
-    # (21,000 sheets for an event at ten times the tour). The sheets' ids and `updated_at` stay
-    # the driver's values, for the fingerprint only.
+    # Read in blocks of the driver's plain tuples, each cut by event into float tables
+    # (`_event_blocks`): only the tables are kept, never a tuple per sheet (21,000 sheets for an
+    # event at ten times the tour).
     result = connection.execute(query)
     # parts: event → its blocks of values (idea, judge, S_ij, tie-break marks…: a row each, a
     # column per sheet), cut once as they come; read: event → its sheets' [count, Σ id, min,
     # max, latest updated_at]
     parts, read = defaultdict(list), defaultdict(list)
     while rows := result.cursor.fetchmany(SHEET_BLOCK):
-        columns = list(zip(*rows, strict=True))
-        event_of, ids, stamps = columns[0], columns[-2], columns[-1]
-        block = np.array(columns[1:-2], dtype=np.float64)  # None (no mark) → NaN
-        if event_of.count(event_of[0]) == len(event_of):  # the usual block: event by event
-            parts[event_of[0]].append(block)
-            _add_to_key(read[event_of[0]], ids, stamps)
-            continue
-        events_in = np.array(event_of)
-        for event_id in np.unique(events_in).tolist():
-            mask = events_in == event_id
-            parts[event_id].append(block[:, mask])
-            _add_to_key(read[event_id], list(compress(ids, mask)), list(compress(stamps, mask)))
+        for event_id, block, ids, stamps in _event_blocks(rows):
+            parts[event_id].append(block)
+            _add_to_key(read[event_id], ids, stamps)
     result.close()
     return {
         e.id: (
@@ -1006,6 +999,28 @@ def _tiebreak_mark(tiebreaks: dict[int, list], k: int) -> ColumnElement:
         ),
         else_=None,
     )
+
+
+def _event_blocks(rows):
+    """A block of sheet rows read (event, idea, judge, S_ij, tie-break marks…, id, updated_at)
+    cut by event: (event id, its values as floats: a row each for idea, judge, S_ij and the
+    marks, a column per sheet; its sheets' ids; their `updated_at`). Turned column by column
+    (C-level: no Python work per row); rows that come mixed (a table written out of order)
+    are put in event order first. The ids and `updated_at` stay the driver's values."""
+    columns = list(zip(*rows, strict=True))
+    event_of, ids, stamps = columns[0], columns[-2], columns[-1]
+    block = np.array(columns[1:-2], dtype=np.float64)  # None (no mark) → NaN
+    events_in = np.array(event_of)
+    if (events_in[1:] < events_in[:-1]).any():
+        order = np.argsort(events_in, kind="stable")
+        events_in, block = events_in[order], block[:, order]
+        positions = order.tolist()
+        event_of, ids, stamps = (
+            list(map(column.__getitem__, positions)) for column in (event_of, ids, stamps)
+        )
+    cuts = [0, *(np.flatnonzero(events_in[1:] != events_in[:-1]) + 1).tolist(), len(rows)]
+    for start, end in pairwise(cuts):
+        yield event_of[start], block[:, start:end], ids[start:end], stamps[start:end]
 
 
 SHEET_BLOCK = 5000  # sheet rows fetched at a time

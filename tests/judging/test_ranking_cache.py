@@ -278,3 +278,37 @@ def test_events_ranked_together_each_break_ties_on_their_own_criteria(app):
         services._SheetCache.of_app()._rankings.clear()
         alone = services.event_ranking(event)  # read alone: the same marks
         assert alone["ideas"] == together[event.id]["ideas"], name
+
+
+def test_sheet_rows_read_in_any_order_are_cut_by_event_whole():
+    """`_event_blocks` cuts a block of rows read by event: in event order (the usual table) and
+    mixed (a table written out of order), each event gets all its rows, in the order read,
+    with their ids and `updated_at` beside them, and a missing mark as NaN."""
+    import math
+    from datetime import datetime
+
+    def row(event, idea, judge, score, mark, sheet_id, minute):
+        return (event, idea, judge, score, mark, sheet_id, datetime(2025, 4, 3, 10, minute))
+
+    rows = [
+        row(7, 1, 10, 80.0, 5.0, 101, 1),
+        row(3, 2, 11, 60.0, None, 102, 2),
+        row(7, 3, 12, 40.0, 3.0, 103, 3),
+        row(3, 4, 10, 20.0, 1.0, 104, 4),
+        row(9, 5, 11, 10.0, 2.0, 105, 5),
+    ]
+    for given in (sorted(rows, key=lambda r: r[0]), rows):
+        cut = {
+            event: (block, ids, stamps)
+            for event, block, ids, stamps in services._event_blocks(given)
+        }
+        assert sorted(cut) == [3, 7, 9]
+        for event, (block, ids, stamps) in cut.items():
+            mine = [r for r in given if r[0] == event]
+            assert list(ids) == [r[5] for r in mine]
+            assert list(stamps) == [r[6] for r in mine]
+            assert block.shape == (4, len(mine))
+            for k, r in enumerate(mine):
+                values = block[:, k].tolist()
+                assert values[:3] == [r[1], r[2], r[3]]
+                assert (math.isnan(values[3]) and r[4] is None) or values[3] == r[4]
